@@ -1,0 +1,52 @@
+"""Global numeric settings: the default float type and the fuzz factor epsilon.
+
+Example:
+    >>> import nanokeras as keras
+    >>> keras.backend.floatx()
+    'float32'
+    >>> keras.backend.epsilon()
+    1e-07
+"""
+
+_FLOATX = "float32"
+_EPSILON = 1e-7
+_ALLOWED_FLOATX = ("float16", "float32", "float64")
+
+
+def floatx():
+    """Returns the default float type, as a string (`'float32'` unless changed)."""
+    return _FLOATX
+
+
+def set_floatx(value):
+    """Sets the default float type: one of `'float16'`, `'float32'`, `'float64'`."""
+    global _FLOATX
+    if value not in _ALLOWED_FLOATX:
+        raise ValueError(
+            f"Unknown `floatx` value: {value!r}. Expected one of {list(_ALLOWED_FLOATX)}."
+        )
+    _FLOATX = str(value)
+
+
+def epsilon():
+    """Returns the fuzz factor used to keep logs and divisions finite (1e-7)."""
+    return _EPSILON
+
+
+def set_epsilon(value):
+    """Sets the fuzz factor returned by `epsilon()`."""
+    global _EPSILON
+    value = float(value)
+    if not value > 0:
+        raise ValueError(f"`epsilon` must be a positive number, got {value}.")
+    _EPSILON = value
+
+
+def image_data_format():
+    """Returns the image layout convention: always `'channels_last'` here."""
+    return "channels_last"
+
+
+def backend():
+    """Returns the name of the compute backend: `'numpy'`."""
+    return "numpy"

@@ -1,0 +1,115 @@
+"""`Variable`: a named, mutable array that holds model state (weights, optimizer slots).
+
+It behaves like a numpy array (`np.asarray(v)`, `v.numpy()`, `v[0] * x`, `v.shape`)
+and, inside a `GradientTape`, like a leaf whose gradient the tape can compute.
+
+Example:
+    >>> import numpy as np, nanokeras as keras
+    >>> v = keras.Variable(np.ones((2, 1)), name="kernel")
+    >>> _ = v.assign(v * 3)
+    >>> v.numpy().ravel().tolist()
+    [3.0, 3.0]
+"""
+
+import numpy as np
+
+from nanokeras.backend import config
+from nanokeras.backend.tensor import TensorOperators, value_of
+
+
+def standardize_dtype(dtype):
+    """A numpy dtype from a string, numpy dtype or None (None means `floatx()`)."""
+    if dtype is None:
+        return np.dtype(config.floatx())
+    if hasattr(dtype, "name") and not isinstance(dtype, np.dtype) and not isinstance(dtype, type):
+        dtype = dtype.name  # e.g. a DTypePolicy-like object
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"Invalid dtype: {dtype!r}. Expected e.g. 'float32' or 'int64'.") from None
+
+
+class Variable(TensorOperators):
+    """A mutable array that gradients can flow to.
+
+    Args:
+        initializer: an initial value (array-like), or a callable
+            `initializer(shape, dtype)` such as `keras.initializers.GlorotUniform()`.
+        shape: required when `initializer` is a callable.
+        dtype: defaults to the value's float type, or `keras.backend.floatx()`.
+        trainable: whether optimizers should update it.
+        name: a short name; `path` is `"<owner>/<name>"` once a layer owns it.
+    """
+
+    __slots__ = ("value", "name", "path", "trainable", "_constraint", "regularizer", "__weakref__")
+
+    def __init__(
+        self,
+        initializer,
+        shape=None,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        aggregation="none",
+        synchronization="auto",
+        name=None,
+    ):
+        if name is not None and (not isinstance(name, str) or "/" in name):
+            raise ValueError(f"Variable `name` must be a string without '/', got {name!r}.")
+        self.name = name or "variable"
+        self.path = self.name
+        self.trainable = bool(trainable)
+        self._constraint = None
+        self.regularizer = None
+        if callable(initializer) and not isinstance(initializer, (np.ndarray, TensorOperators)):
+            if shape is None:
+                raise ValueError(
+                    f"Variable {self.name!r}: `shape` is required when `initializer` is a callable."
+                )
+            dtype = standardize_dtype(dtype)
+            value = np.asarray(initializer(tuple(shape), dtype=dtype.name), dtype=dtype)
+        else:
+            value = np.asarray(value_of(initializer))
+            if dtype is None:
+                dtype = value.dtype if value.dtype.kind in "iub" else config.floatx()
+            value = np.array(value, dtype=standardize_dtype(dtype))
+            if shape is not None and tuple(shape) != value.shape:
+                raise ValueError(
+                    f"Variable {self.name!r}: initial value has shape {value.shape}, "
+                    f"but `shape={tuple(shape)}` was given."
+                )
+        self.value = value
+
+    def assign(self, value):
+        """Replaces the contents (same shape) in place; returns the variable."""
+        value = value_of(value)
+        shape = np.shape(value)
+        if shape != self.value.shape:
+            raise ValueError(
+                f"Cannot assign a value of shape {shape} to variable {self.path!r} "
+                f"of shape {self.value.shape}."
+            )
+        self.value[...] = value
+        return self
+
+    def assign_add(self, value):
+        self.value += value_of(value)
+        return self
+
+    def assign_sub(self, value):
+        self.value -= value_of(value)
+        return self
+
+    @property
+    def constraint(self):
+        return self._constraint
+
+    @constraint.setter
+    def constraint(self, value):
+        self._constraint = value
+
+    def __repr__(self):
+        return (
+            f"<Variable path={self.path}, shape={self.value.shape}, "
+            f"dtype={self.value.dtype.name}, value={self.value}>"
+        )

@@ -1,0 +1,3 @@
+"""placeholder docstring"""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""The nanokeras version string."""
+
+__version__ = "0.1.0"
