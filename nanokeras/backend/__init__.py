@@ -20,7 +20,7 @@ def clear_session(free_memory=True):
 
 def is_keras_tensor(x):
     """True for the symbolic tensors `keras.Input` returns."""
-    from nanokeras.layers.core.input_layer import KerasTensor
+    from nanokeras.backend.keras_tensor import KerasTensor
 
     return isinstance(x, KerasTensor)
 

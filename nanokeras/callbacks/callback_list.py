@@ -1,0 +1,119 @@
+"""`CallbackList`: calls every callback's hook, skipping those that do nothing.
+
+Batch hooks run every step, so the list remembers which callbacks actually
+override them: with only `History` and the progress bar, a step costs no hook calls
+but the progress bar's.
+"""
+
+from nanokeras.callbacks.callback import Callback
+from nanokeras.callbacks.history import History
+from nanokeras.callbacks.progbar_logger import ProgbarLogger
+
+_BATCH_HOOKS = (
+    "on_train_batch_begin", "on_train_batch_end", "on_test_batch_begin",
+    "on_test_batch_end", "on_predict_batch_begin", "on_predict_batch_end",
+)
+
+
+def _overrides(callback, hook):
+    method = getattr(type(callback), hook, None)
+    if method is getattr(Callback, hook):
+        # The Keras-2 aliases count too: on_train_batch_* forward to on_batch_*.
+        alias = {"on_train_batch_begin": "on_batch_begin", "on_train_batch_end": "on_batch_end"}.get(hook)
+        return alias is not None and getattr(type(callback), alias) is not getattr(Callback, alias)
+    return True
+
+
+class CallbackList(Callback):
+    """A container that forwards each hook to its callbacks, in order."""
+
+    def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
+        super().__init__()
+        callbacks = list(callbacks or [])
+        for callback in callbacks:
+            if not isinstance(callback, Callback):
+                raise TypeError(
+                    f"`callbacks` must be a list of keras.callbacks.Callback instances, got {callback!r} "
+                    f"of type {type(callback).__name__}."
+                )
+        if add_progbar and not any(isinstance(c, ProgbarLogger) for c in callbacks):
+            callbacks.insert(0, ProgbarLogger())
+        if add_history:
+            history = next((c for c in callbacks if isinstance(c, History)), None)
+            if history is None:
+                history = History()
+                callbacks.append(history)
+        self.callbacks = callbacks
+        self._hooked = {hook: [c for c in callbacks if _overrides(c, hook)] for hook in _BATCH_HOOKS}
+        if model is not None:
+            self.set_model(model)
+        if params:
+            self.set_params(params)
+
+    @property
+    def history(self):
+        return next((c for c in self.callbacks if isinstance(c, History)), None)
+
+    def needs_batch_logs(self, hook):
+        """True when a callback other than the progress bar reads logs at `hook`."""
+        return any(not isinstance(c, ProgbarLogger) for c in self._hooked[hook])
+
+    def set_params(self, params):
+        super().set_params(params)
+        for c in self.callbacks:
+            c.set_params(params)
+
+    def set_model(self, model):
+        super().set_model(model)
+        for c in self.callbacks:
+            c.set_model(model)
+
+    def _call(self, hook, *args):
+        for c in self.callbacks:
+            getattr(c, hook)(*args)
+
+    def _call_batch(self, hook, batch, logs):
+        for c in self._hooked[hook]:
+            getattr(c, hook)(batch, logs)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._call("on_epoch_begin", epoch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._call("on_epoch_end", epoch, logs)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._call_batch("on_train_batch_begin", batch, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._call_batch("on_train_batch_end", batch, logs)
+
+    def on_test_batch_begin(self, batch, logs=None):
+        self._call_batch("on_test_batch_begin", batch, logs)
+
+    def on_test_batch_end(self, batch, logs=None):
+        self._call_batch("on_test_batch_end", batch, logs)
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        self._call_batch("on_predict_batch_begin", batch, logs)
+
+    def on_predict_batch_end(self, batch, logs=None):
+        self._call_batch("on_predict_batch_end", batch, logs)
+
+    def on_train_begin(self, logs=None):
+        self._call("on_train_begin", logs)
+
+    def on_train_end(self, logs=None):
+        self._call("on_train_end", logs)
+
+    def on_test_begin(self, logs=None):
+        self._call("on_test_begin", logs)
+
+    def on_test_end(self, logs=None):
+        self._call("on_test_end", logs)
+
+    def on_predict_begin(self, logs=None):
+        self._call("on_predict_begin", logs)
+
+    def on_predict_end(self, logs=None):
+        self._call("on_predict_end", logs)

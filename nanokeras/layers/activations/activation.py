@@ -1,0 +1,34 @@
+"""`Activation`: applies an activation function to its input."""
+
+from nanokeras import activations
+from nanokeras.layers.layer import Layer
+
+
+class Activation(Layer):
+    """Applies `activation` elementwise (or along the last axis for softmax).
+
+    Args:
+        activation: a name such as `"sigmoid"`, or a function such as
+            `keras.activations.sigmoid`.
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> keras.layers.Activation("relu")(np.array([[-1.0, 2.0]], dtype="float32"))
+        array([[0., 2.]], dtype=float32)
+    """
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+        self.built = True
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config["activation"] = activations.serialize(self.activation)
+        return config

@@ -1,0 +1,103 @@
+"""`Dense`: the fully connected layer, `activation(inputs @ kernel + bias)`."""
+
+from nanokeras import activations, initializers
+from nanokeras.layers.layer import Layer
+from nanokeras.ops import numpy as ops
+
+
+class Dense(Layer):
+    """A densely connected layer: `output = activation(dot(input, kernel) + bias)`.
+
+    Args:
+        units: the output size (a positive int).
+        activation: a name (`"relu"`, `"sigmoid"`, ...) or a function; None means linear.
+        use_bias: whether to add a bias vector.
+        kernel_initializer: defaults to `"glorot_uniform"`.
+        bias_initializer: defaults to `"zeros"`.
+        kernel_regularizer, bias_regularizer, activity_regularizer,
+        kernel_constraint, bias_constraint: optional, as in Keras.
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> layer = keras.layers.Dense(3, activation="relu")
+        >>> layer(np.ones((4, 2), dtype="float32")).shape
+        (4, 3)
+        >>> [w.shape for w in layer.weights]
+        [(2, 3), (3,)]
+    """
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+            try:
+                is_whole = float(units) == int(units) and int(units) > 0 and not isinstance(units, bool)
+            except (TypeError, ValueError):
+                is_whole = False
+            if not is_whole:
+                raise ValueError(f"Dense: `units` must be a positive integer, got {units!r}.")
+            units = int(units)
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = kernel_regularizer
+        self.bias_regularizer = bias_regularizer
+        self.kernel_constraint = kernel_constraint
+        self.bias_constraint = bias_constraint
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError(f"Dense {self.name!r}: the last axis of the input must be known, got shape {input_shape}.")
+        self.kernel = self.add_weight(
+            shape=(input_dim, self.units), initializer=self.kernel_initializer, name="kernel",
+            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                shape=(self.units,), initializer=self.bias_initializer, name="bias",
+                regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+            )
+        self.built = True
+
+    def call(self, inputs):
+        if inputs.shape[-1] != self.kernel.shape[0]:
+            raise ValueError(
+                f"Dense {self.name!r} expects inputs with last dimension {self.kernel.shape[0]}, "
+                f"but received input of shape {tuple(inputs.shape)}."
+            )
+        outputs = ops.matmul(inputs, self.kernel)
+        if self.bias is not None:
+            outputs = ops.add(outputs, self.bias)
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": _serialize_optional(self.kernel_regularizer),
+            "bias_regularizer": _serialize_optional(self.bias_regularizer),
+            "activity_regularizer": _serialize_optional(self.activity_regularizer),
+            "kernel_constraint": _serialize_optional(self.kernel_constraint),
+            "bias_constraint": _serialize_optional(self.bias_constraint),
+        })
+        return config
+
+
+def _serialize_optional(obj):
+    if obj is None:
+        return None
+    if hasattr(obj, "get_config"):
+        return {"class_name": type(obj).__name__, "config": obj.get_config()}
+    return obj

@@ -1,0 +1,408 @@
+"""`Layer`: the building block of models. State (weights) plus a computation (`call`).
+
+A layer's life: `__init__` stores hyper-parameters; `build(input_shape)` creates
+weights with `add_weight` the first time the layer sees an input; `call(inputs)`
+computes with `keras.ops`. Gradients come from the ops, so a layer never writes
+backward code.
+
+Example:
+    >>> import numpy as np, nanokeras as keras
+    >>> class Scale(keras.layers.Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+    ...     def call(self, x):
+    ...         return x * self.w
+    >>> Scale()(np.ones((2, 3), dtype="float32")).shape
+    (2, 3)
+"""
+
+import inspect
+
+import numpy as np
+
+from nanokeras.backend import naming
+from nanokeras.backend.keras_tensor import KerasTensor
+from nanokeras.backend.tensor import TensorOperators
+from nanokeras.backend.variable import Variable, standardize_dtype
+
+# Keyword arguments a first layer accepts to declare its input (Keras 2 style).
+_INPUT_SHAPE_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "batch_shape")
+
+
+class Layer:
+    """Base class of all layers.
+
+    Args:
+        trainable: whether the layer's weights are updated by training.
+        name: a unique name; by default the snake-cased class name, made unique
+            (`dense`, `dense_1`, ...).
+        dtype: the dtype of the weights and computations (`floatx()` by default).
+        input_shape / input_dim / batch_input_shape: on a first layer of a
+            `Sequential`, declare the input (without the batch axis), as in Keras 2.
+    """
+
+    def __init__(self, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None, **kwargs):
+        input_shape = _pop_input_shape(kwargs, type(self).__name__)
+        if kwargs:
+            unknown = ", ".join(sorted(kwargs))
+            raise TypeError(f"{type(self).__name__}.__init__() got unexpected keyword argument(s): {unknown}.")
+        if name is not None and (not isinstance(name, str) or not name or "/" in name):
+            raise ValueError(f"Layer `name` must be a non-empty string without '/', got {name!r}.")
+        object.__setattr__(self, "_tracked_layers", [])
+        object.__setattr__(self, "_own_weights", [])
+        self.name = name or naming.auto_name(type(self).__name__)
+        self.dtype = standardize_dtype(getattr(dtype, "name", dtype)).name
+        self._trainable = bool(trainable)
+        self.built = False
+        self.activity_regularizer = activity_regularizer
+        self._input_shape_arg = input_shape
+        self._build_input_shape = None
+        self._losses = []
+        call_params = _call_parameters(type(self))
+        self._call_takes_training = "training" in call_params
+        self._call_takes_mask = "mask" in call_params
+
+    # ------------------------------------------------------------------ state
+    def __setattr__(self, name, value):
+        # Track sub-layers assigned as attributes (also inside lists), so their
+        # weights belong to this layer.
+        if isinstance(value, Layer) and name not in ("_parent",):
+            tracked = self.__dict__.get("_tracked_layers")
+            if tracked is not None and all(value is not t for t in tracked):
+                tracked.append(value)
+        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
+            tracked = self.__dict__.get("_tracked_layers")
+            if tracked is not None:
+                for v in value:
+                    if all(v is not t for t in tracked):
+                        tracked.append(v)
+        object.__setattr__(self, name, value)
+
+    def add_weight(
+        self,
+        shape=None,
+        initializer=None,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        regularizer=None,
+        constraint=None,
+        aggregation="none",
+        name=None,
+    ):
+        """Creates a weight `Variable` owned by this layer.
+
+        Args:
+            shape: the weight's shape (a tuple of ints); `()` for a scalar.
+            initializer: a name (`"glorot_uniform"`, `"zeros"`, ...), an
+                initializer object or a callable `(shape, dtype) -> array`.
+                Defaults to `"glorot_uniform"` for floats.
+            trainable: whether optimizers update it.
+            regularizer / constraint: optional, as in Keras.
+            name: the weight's name (`kernel`, `bias`, ...).
+        """
+        from nanokeras import initializers
+
+        shape = () if shape is None else tuple(shape)
+        for dim in shape:
+            if not isinstance(dim, (int, np.integer)) or dim < 0:
+                raise ValueError(
+                    f"Layer {self.name!r}: `add_weight` needs a shape of non-negative ints, got {shape}."
+                )
+        dtype = standardize_dtype(dtype or self.dtype)
+        if initializer is None:
+            initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
+        initializer = initializers.get(initializer)
+        variable = Variable(initializer, shape=shape, dtype=dtype.name, trainable=trainable, name=name or "variable")
+        variable.path = f"{self.name}/{variable.name}"
+        if regularizer is not None:
+            variable.regularizer = _optional_module("regularizers").get(regularizer)
+        if constraint is not None:
+            variable.constraint = _optional_module("constraints").get(constraint)
+        self._own_weights.append(variable)
+        return variable
+
+    def _flat_layers(self):
+        """This layer's sub-layers, depth first, each once."""
+        seen, result = set(), []
+        stack = list(reversed(self._tracked_layers))
+        while stack:
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            result.append(layer)
+            stack.extend(reversed(layer._tracked_layers))
+        return result
+
+    def _all_weights(self):
+        weights, seen = [], set()
+        for layer in [self] + self._flat_layers():
+            for w in layer._own_weights:
+                if id(w) not in seen:
+                    seen.add(id(w))
+                    weights.append((layer, w))
+        return weights
+
+    @property
+    def weights(self):
+        """All weights: trainable first, then non-trainable (as Keras lists them)."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def variables(self):
+        return self.weights
+
+    @property
+    def trainable_weights(self):
+        return [w for layer, w in self._all_weights() if w.trainable and layer._is_trainable_in(self)]
+
+    @property
+    def non_trainable_weights(self):
+        return [w for layer, w in self._all_weights() if not (w.trainable and layer._is_trainable_in(self))]
+
+    @property
+    def trainable_variables(self):
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self):
+        return self.non_trainable_weights
+
+    def _is_trainable_in(self, root):
+        return self._trainable and root._trainable
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        self._trainable = bool(value)
+        for layer in self._flat_layers():
+            layer._trainable = bool(value)
+
+    def get_weights(self):
+        """The weights' values as a list of numpy arrays (copies), in `weights` order."""
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights):
+        """Sets the weights from a list of arrays, in `weights` order (checked before any change)."""
+        own = self.weights
+        weights = list(weights)
+        if len(weights) != len(own):
+            raise ValueError(
+                f"Layer {self.name!r} expects {len(own)} weight arrays "
+                f"(shapes {[tuple(w.shape) for w in own]}), but received {len(weights)}."
+            )
+        arrays = []
+        for variable, value in zip(own, weights):
+            value = np.asarray(value)
+            if value.shape != variable.shape:
+                raise ValueError(
+                    f"Layer {self.name!r}: weight {variable.name!r} has shape {variable.shape}, "
+                    f"but the provided array has shape {value.shape}."
+                )
+            arrays.append(value)
+        for variable, value in zip(own, arrays):
+            variable.assign(value)
+
+    def count_params(self):
+        """The number of scalars in all weights."""
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer {self.name!r}, but the layer isn't built. "
+                "Build it first, e.g. by calling it on data or with `layer.build(input_shape)`."
+            )
+        return int(sum(np.prod(w.shape, dtype=np.int64) for w in self.weights))
+
+    # ---------------------------------------------------------------- losses
+    def add_loss(self, loss):
+        """Adds a loss (a scalar, often a Tensor computed in `call`) to `model.losses`."""
+        self._losses.append(loss)
+
+    @property
+    def losses(self):
+        """Losses added by `add_loss` and the weight regularizers, of this layer and its sub-layers."""
+        result = []
+        for layer in [self] + self._flat_layers():
+            result.extend(layer._losses)
+            for w in layer._own_weights:
+                if w.regularizer is not None:
+                    result.append(w.regularizer(w))
+        return result
+
+    def _clear_losses(self):
+        for layer in [self] + self._flat_layers():
+            if layer._losses:
+                layer._losses = []
+
+    # ------------------------------------------------------------- lifecycle
+    def build(self, input_shape):
+        """Creates the weights for inputs of `input_shape`; the base class has none."""
+        self.built = True
+
+    def _build_for(self, input_shape):
+        self._build_input_shape = input_shape
+        self.build(input_shape)
+        self.built = True
+
+    def call(self, inputs, *args, **kwargs):
+        """The computation: override it. The base layer returns its input."""
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        """The output shape for `input_shape`; by default, found by running `call` on zeros."""
+        if any(d is None for d in input_shape[1:]):
+            raise NotImplementedError(
+                f"Layer {self.name!r} ({type(self).__name__}) cannot infer its output shape "
+                f"for input shape {input_shape}; override `compute_output_shape`."
+            )
+        sample = np.zeros((1,) + tuple(input_shape[1:]), dtype=self.dtype)
+        out = np.asarray(self.call(sample) if self.built else self(sample))
+        return (input_shape[0],) + out.shape[1:]
+
+    def __call__(self, inputs, *args, **kwargs):
+        if isinstance(inputs, KerasTensor):
+            return self._symbolic_call(inputs, *args, **kwargs)
+        if not (type(inputs) is np.ndarray or isinstance(inputs, TensorOperators)) or inputs.dtype != self.dtype:
+            inputs = self._convert_inputs(inputs)
+        if not self.built:
+            self._build_for(_shape_of(inputs))
+        if "training" in kwargs and not self._call_takes_training:
+            del kwargs["training"]
+        if "mask" in kwargs and not self._call_takes_mask:
+            del kwargs["mask"]
+        outputs = self.call(inputs, *args, **kwargs)
+        if self.activity_regularizer is not None:
+            self.add_loss(
+                self.activity_regularizer(outputs) / np.asarray(np.shape(outputs)[0], dtype=self.dtype)
+            )
+        return outputs
+
+    # Layers that consume integer ids (embeddings, lookups) set this to True.
+    _keeps_integer_inputs = False
+
+    def _convert_inputs(self, inputs):
+        """Casts inputs to the layer's dtype, as Keras autocasts (off the fast path)."""
+        if isinstance(inputs, (list, tuple)):
+            return type(inputs)(self._convert_inputs(x) for x in inputs)
+        if isinstance(inputs, dict):
+            return {k: self._convert_inputs(v) for k, v in inputs.items()}
+        if isinstance(inputs, TensorOperators):
+            if inputs.dtype.kind == "f" and np.dtype(self.dtype).kind == "f":
+                from nanokeras.ops.core import cast
+
+                return cast(inputs, self.dtype)
+            return inputs
+        array = _as_array(inputs, self.name)
+        kind = array.dtype.kind
+        if np.dtype(self.dtype).kind == "f" and (kind == "f" or (kind in "iub" and not self._keeps_integer_inputs)):
+            array = array.astype(self.dtype, copy=False)
+        return array
+
+    def _symbolic_call(self, inputs, *args, **kwargs):
+        if not self.built:
+            self._build_for(inputs.shape)
+        shape = self.compute_output_shape(inputs.shape)
+        output = KerasTensor(shape, dtype=self.dtype, name=self.name)
+        output._keras_history = (self, 0, 0)
+        return output
+
+    # --------------------------------------------------------- serialization
+    def get_config(self):
+        """The constructor arguments that recreate this layer (no weights)."""
+        config_ = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._input_shape_arg is not None:
+            config_["batch_input_shape"] = self._input_shape_arg
+        return config_
+
+    @classmethod
+    def from_config(cls, config_):
+        """Creates a layer from `get_config()`'s output."""
+        return cls(**config_)
+
+    @property
+    def input_dtype(self):
+        return self.dtype
+
+    @property
+    def path(self):
+        return self.name
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _optional_module(name):
+    import importlib
+
+    try:
+        return importlib.import_module(f"nanokeras.{name}")
+    except ImportError:
+        raise ValueError(
+            f"`keras.{name}` is not available in this version of nanokeras; remove the {name[:-1]} argument."
+        ) from None
+
+
+def _call_parameters(cls):
+    parameters = _CALL_PARAMETERS.get(cls)
+    if parameters is None:
+        parameters = set(inspect.signature(cls.call).parameters)
+        _CALL_PARAMETERS[cls] = parameters
+    return parameters
+
+
+_CALL_PARAMETERS = {}
+
+
+def _pop_input_shape(kwargs, class_name):
+    """Reads Keras-2 style `input_shape=`/`input_dim=`/`batch_input_shape=` into a batch shape."""
+    if not any(k in kwargs for k in _INPUT_SHAPE_KWARGS):
+        return None
+    batch_size = kwargs.pop("batch_size", None)
+    if "batch_input_shape" in kwargs or "batch_shape" in kwargs:
+        shape = kwargs.pop("batch_input_shape", None) or kwargs.pop("batch_shape", None)
+        kwargs.pop("batch_shape", None)
+        kwargs.pop("input_shape", None)
+        kwargs.pop("input_dim", None)
+        return _check_shape(tuple(shape), class_name, "batch_input_shape")
+    if "input_shape" in kwargs:
+        shape = kwargs.pop("input_shape")
+        kwargs.pop("input_dim", None)
+        if isinstance(shape, (int, np.integer)):
+            shape = (shape,)
+        return _check_shape((batch_size,) + tuple(shape), class_name, "input_shape")
+    if "input_dim" in kwargs:
+        dim = kwargs.pop("input_dim")
+        return _check_shape((batch_size, dim), class_name, "input_dim")
+    return None
+
+
+def _check_shape(shape, class_name, argument):
+    for d in shape[1:]:
+        if d is not None and (not isinstance(d, (int, np.integer)) or d <= 0):
+            raise ValueError(
+                f"{class_name}: `{argument}` must contain positive integers (or None), got {shape[1:]}."
+            )
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+def _as_array(inputs, layer_name):
+    try:
+        array = np.asarray(inputs)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"Layer {layer_name!r} expects array-like numeric input, got {type(inputs).__name__}: {error}"
+        ) from None
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"Layer {layer_name!r} expects numeric input, got an array of dtype {array.dtype}.")
+    return array
+
+
+def _shape_of(inputs):
+    if isinstance(inputs, (list, tuple)):
+        return [_shape_of(x) for x in inputs]
+    if isinstance(inputs, dict):
+        return {k: _shape_of(v) for k, v in inputs.items()}
+    return tuple(np.shape(inputs.value if isinstance(inputs, TensorOperators) else inputs))

@@ -1,0 +1,157 @@
+"""`Sequential`: a model that is a plain stack of layers, each feeding the next."""
+
+import numpy as np
+
+from nanokeras.backend.keras_tensor import KerasTensor
+from nanokeras.layers.core.input_layer import InputLayer
+from nanokeras.layers.layer import Layer
+from nanokeras.models.model import Model
+
+
+class Sequential(Model):
+    """A linear stack of layers.
+
+    Args:
+        layers: an optional list of layers (the first may be `keras.Input(...)`).
+        name: the model's name (`sequential`, `sequential_1`, ... by default).
+
+    Example:
+        >>> import nanokeras as keras
+        >>> model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")])
+        >>> model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+        >>> [layer.name for layer in model.layers]
+        ['dense']
+    """
+
+    def __init__(self, layers=None, trainable=True, name=None):
+        super().__init__(trainable=trainable, name=name)
+        self._layers = []
+        # Not a tracked sub-layer: it has no weights and is not in `layers`.
+        object.__setattr__(self, "_input_layer", None)
+        if layers is not None:
+            if isinstance(layers, (Layer, KerasTensor)):
+                layers = [layers]
+            for layer in layers:
+                self.add(layer, rebuild=False)
+            self._build_if_input_known()
+
+    # ------------------------------------------------------------- structure
+    def add(self, layer, rebuild=True):
+        """Appends `layer` (or a `keras.Input(...)`) to the stack."""
+        if isinstance(layer, KerasTensor):
+            layer = layer._keras_history[0]
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                "Sequential.add expects a layer instance (e.g. `keras.layers.Dense(1)`) or `keras.Input(...)`, "
+                f"got {layer!r} of type {type(layer).__name__}."
+            )
+        if isinstance(layer, InputLayer):
+            if self._input_layer is not None or self._layers:
+                raise ValueError(
+                    "Sequential: an Input can only be the first element of the model; "
+                    f"model {self.name!r} already has layers or an input."
+                )
+            object.__setattr__(self, "_input_layer", layer)
+            return
+        if any(existing.name == layer.name for existing in self._layers):
+            raise ValueError(
+                f"All layers added to a Sequential model should have unique names. Name {layer.name!r} "
+                f"is already the name of a layer in model {self.name!r}."
+            )
+        if not self._layers and self._input_layer is None and layer._input_shape_arg is not None:
+            object.__setattr__(self, "_input_layer", InputLayer(batch_shape=layer._input_shape_arg))
+        self._layers.append(layer)
+        self._tracked_layers.append(layer)
+        self.built = False
+        if rebuild:
+            self._build_if_input_known()
+
+    def pop(self, rebuild=True):
+        """Removes and returns the last layer."""
+        if not self._layers:
+            raise IndexError(f"There are no layers in model {self.name!r} to pop.")
+        layer = self._layers.pop()
+        self._tracked_layers.remove(layer)
+        self.built = False
+        if rebuild:
+            self._build_if_input_known()
+        return layer
+
+    @property
+    def layers(self):
+        """The layers, without the input layer."""
+        return list(self._layers)
+
+    def _build_if_input_known(self):
+        if self._input_layer is not None and self._layers:
+            self.build(self._input_layer.batch_shape)
+
+    # ------------------------------------------------------------ computing
+    def build(self, input_shape=None):
+        """Builds every layer in turn for inputs of `input_shape` (batch axis included)."""
+        if input_shape is None:
+            if self._input_layer is None:
+                raise ValueError(f"Sequential {self.name!r}: `build` needs an input shape.")
+            input_shape = self._input_layer.batch_shape
+        input_shape = tuple(input_shape)
+        if self._input_layer is None:
+            object.__setattr__(self, "_input_layer", InputLayer(batch_shape=(None,) + input_shape[1:]))
+        shape = input_shape
+        for layer in self._layers:
+            if not layer.built:
+                layer._build_for(shape)
+            else:
+                layer._build_input_shape = layer._build_input_shape or shape
+            shape = layer.compute_output_shape(shape)
+        self._build_input_shape = input_shape
+        self._output_shape = shape
+        self.built = True
+
+    def call(self, inputs, training=None, mask=None):
+        x = inputs
+        for layer in self._layers:
+            if layer._call_takes_training:
+                x = layer(x, training=training)
+            else:
+                x = layer(x)
+        return x
+
+    def __call__(self, inputs, training=None, mask=None):
+        if not self.built and not isinstance(inputs, KerasTensor):
+            inputs = self._convert_inputs(inputs)
+            self.build((None,) + tuple(np.shape(inputs))[1:])
+        return super().__call__(inputs, training=training)
+
+    def compute_output_shape(self, input_shape):
+        shape = tuple(input_shape)
+        for layer in self._layers:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    @property
+    def input_shape(self):
+        if self._input_layer is None:
+            raise AttributeError(f"Sequential {self.name!r} has no defined input shape yet.")
+        return self._input_layer.batch_shape
+
+    @property
+    def output_shape(self):
+        if not self.built:
+            raise AttributeError(f"Sequential {self.name!r} is not built yet, so it has no output shape.")
+        return self._output_shape
+
+    @property
+    def inputs(self):
+        return [self._input_layer.output] if self._input_layer is not None else None
+
+    @property
+    def input(self):
+        return self._input_layer.output if self._input_layer is not None else None
+
+    def get_config(self):
+        layers = []
+        if self._input_layer is not None:
+            layers.append({"class_name": "InputLayer", "config": self._input_layer.get_config()})
+        for layer in self._layers:
+            layers.append({"class_name": type(layer).__name__, "config": layer.get_config()})
+        return {"name": self.name, "trainable": self.trainable, "layers": layers}
