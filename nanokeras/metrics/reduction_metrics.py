@@ -1,0 +1,159 @@
+"""Reduction metrics: `Sum`, `Mean`, and `MeanMetricWrapper` (the mean of a function).
+
+Example:
+    >>> import nanokeras as keras
+    >>> m = keras.metrics.Mean()
+    >>> m.update_state([1, 3, 5, 7], sample_weight=[1, 1, 0, 0])
+    >>> float(m.result())
+    2.0
+"""
+
+import numpy as np
+
+from nanokeras.backend.tensor import value_of
+from nanokeras.metrics._utils import div_no_nan, shape_error, squeeze_or_expand
+from nanokeras.metrics.metric import Metric
+
+
+def samplewise(values, sample_weight, reduce_fn, dtype):
+    """Weighted per-sample values, as Keras reduces them before accumulating.
+
+    Returns `(values, sample_weight)`: `values` reduced to at most rank 1
+    (one value per sample) and multiplied by the weights; `sample_weight`
+    reduced the same way (None when not given).
+    """
+    values = np.asarray(value_of(values), dtype=dtype)
+    if sample_weight is not None:
+        sample_weight = np.asarray(value_of(sample_weight), dtype=dtype)
+        values, sample_weight = squeeze_or_expand(values, sample_weight)
+        w_ndim, v_ndim = sample_weight.ndim, values.ndim
+        if v_ndim > w_ndim:
+            values = reduce_fn(values, axis=tuple(range(w_ndim, v_ndim)))
+        try:
+            sample_weight = np.broadcast_to(sample_weight, values.shape)
+        except ValueError:
+            raise ValueError(
+                f"`sample_weight` of shape {sample_weight.shape} cannot be broadcast to "
+                f"the metric values of shape {values.shape}. Pass one weight per sample, "
+                "e.g. shape (batch_size,)."
+            ) from None
+        values = values * sample_weight
+        if w_ndim > 1:
+            sample_weight = reduce_fn(sample_weight, axis=tuple(range(1, w_ndim)))
+    if values.ndim > 1:
+        values = reduce_fn(values, axis=tuple(range(1, values.ndim)))
+    return values, sample_weight
+
+
+class Sum(Metric):
+    """The (weighted) sum of the given values.
+
+    Example:
+        >>> import nanokeras as keras
+        >>> m = keras.metrics.Sum()
+        >>> m.update_state([1, 3, 5, 7])
+        >>> float(m.result())
+        16.0
+    """
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable((), "zeros", dtype=self.dtype, name="total")
+
+    def update_state(self, values, sample_weight=None):
+        values, _ = samplewise(values, sample_weight, np.sum, self._dtype)
+        self.total.value += values.sum(dtype=self._dtype)
+
+    def result(self):
+        return self.total.value[()]
+
+
+class Mean(Metric):
+    """The (weighted) mean of the given values: `total / count`.
+
+    Example:
+        >>> import nanokeras as keras
+        >>> m = keras.metrics.Mean()
+        >>> m.update_state([1, 3, 5, 7])
+        >>> float(m.result())
+        4.0
+    """
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = self.add_variable((), "zeros", dtype=self.dtype, name="total")
+        self.count = self.add_variable((), "zeros", dtype=self.dtype, name="count")
+
+    def update_state(self, values, sample_weight=None):
+        if sample_weight is None:
+            # Hot path (every training step): no weights, values already per sample.
+            values = value_of(values)
+            if not isinstance(values, np.ndarray) or values.dtype != self._dtype:
+                values = np.asarray(values, dtype=self._dtype)
+            if values.ndim <= 1:
+                self.total.value += values.sum()
+                self.count.value += values.size if values.ndim else 1
+                return
+        values, sample_weight = samplewise(values, sample_weight, np.mean, self._dtype)
+        if sample_weight is not None:
+            count = sample_weight.sum()
+        else:
+            count = values.shape[0] if values.ndim else 1
+        total = values.sum()
+        self.total.value += total
+        self.count.value += count
+
+    def result(self):
+        return div_no_nan(self.total.value, self.count.value)[()]
+
+
+class MeanMetricWrapper(Mean):
+    """The running mean of `fn(y_true, y_pred, **kwargs)` over all samples seen.
+
+    Args:
+        fn: a function `fn(y_true, y_pred, **kwargs)` returning one value per sample.
+        name: the metric's name.
+        dtype: the dtype of the result.
+        **kwargs: passed to `fn` on every call.
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> m = keras.metrics.MeanMetricWrapper(lambda t, p: np.abs(t - p), name="l1")
+        >>> float(m([0.0, 1.0], [0.5, 1.0]))
+        0.25
+    """
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        if not callable(fn):
+            raise TypeError(
+                f"MeanMetricWrapper `fn` must be a callable `fn(y_true, y_pred)`, "
+                f"got {type(fn).__name__} {fn!r}."
+            )
+        super().__init__(name=name, dtype=dtype)
+        self._fn = fn
+        self._fn_kwargs = kwargs
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        try:
+            values = self._fn(y_true, y_pred, **self._fn_kwargs)
+        except (ValueError, IndexError) as e:
+            if str(e).startswith("Metric '"):
+                raise
+            raise shape_error(self.name, y_true, y_pred, str(e)) from None
+        return Mean.update_state(self, values, sample_weight)
+
+    def get_config(self):
+        from nanokeras.metrics.serialization import serialize
+
+        config = {**super().get_config(), "fn": serialize(self._fn)}
+        config.update(self._fn_kwargs)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if "fn" in config:
+            from nanokeras.metrics.serialization import deserialize
+
+            config["fn"] = deserialize(config["fn"])
+        return cls(**config)
