@@ -1,11 +1,31 @@
 """nanokeras: the Keras API on numpy, with automatic gradients.
 
-Example:
-    >>> import nanokeras as keras
-    >>> model = keras.Sequential([keras.layers.Dense(1, activation="sigmoid")])
+    import nanokeras as keras
+
+    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, epochs=10)
 """
 
 from nanokeras.version import __version__
 from nanokeras import backend
 from nanokeras import ops
 from nanokeras.backend import GradientTape, Variable
+from nanokeras.backend.keras_tensor import KerasTensor
+from nanokeras import activations
+from nanokeras import initializers
+from nanokeras import losses
+from nanokeras import metrics
+from nanokeras import optimizers
+from nanokeras import callbacks
+from nanokeras import layers
+from nanokeras import models
+from nanokeras import utils
+from nanokeras.layers import Input, Layer
+from nanokeras.models import Model, Sequential
+
+__all__ = [
+    "__version__", "backend", "ops", "GradientTape", "Variable", "KerasTensor", "activations",
+    "initializers", "losses", "metrics", "optimizers", "callbacks", "layers", "models", "utils",
+    "Input", "Layer", "Model", "Sequential",
+]

@@ -25,6 +25,20 @@ from nanokeras.backend.keras_tensor import KerasTensor
 from nanokeras.backend.tensor import TensorOperators
 from nanokeras.backend.variable import Variable, standardize_dtype
 
+# Set once any layer adds a loss or a weight regularizer: until then a training
+# step skips collecting `model.losses` (a walk over every layer).
+_extra_losses_in_use = False
+
+
+def extra_losses_in_use():
+    return _extra_losses_in_use
+
+
+def _note_extra_losses():
+    global _extra_losses_in_use
+    _extra_losses_in_use = True
+
+
 # Keyword arguments a first layer accepts to declare its input (Keras 2 style).
 _INPUT_SHAPE_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "batch_shape")
 
@@ -116,6 +130,7 @@ class Layer:
         variable = Variable(initializer, shape=shape, dtype=dtype.name, trainable=trainable, name=name or "variable")
         variable.path = f"{self.name}/{variable.name}"
         if regularizer is not None:
+            _note_extra_losses()
             variable.regularizer = _optional_module("regularizers").get(regularizer)
         if constraint is not None:
             variable.constraint = _optional_module("constraints").get(constraint)
@@ -219,6 +234,7 @@ class Layer:
     # ---------------------------------------------------------------- losses
     def add_loss(self, loss):
         """Adds a loss (a scalar, often a Tensor computed in `call`) to `model.losses`."""
+        _note_extra_losses()
         self._losses.append(loss)
 
     @property

@@ -1,0 +1,1 @@
+"""The training loop behind `Model.fit`, `evaluate` and `predict`."""

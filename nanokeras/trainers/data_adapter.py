@@ -1,0 +1,190 @@
+"""Turning user data into validated float32 arrays, then into batches.
+
+Everything is checked once, when `fit`/`evaluate`/`predict` starts: a training
+step then slices ready arrays (views, no copies) and checks nothing.
+"""
+
+import math
+
+import numpy as np
+
+from nanokeras.backend import config
+from nanokeras.backend import random as backend_random
+
+
+def _describe(value):
+    return f"{type(value).__name__} with shape {np.shape(value)}" if hasattr(value, "shape") else type(value).__name__
+
+
+def to_numeric_array(value, argument, cast_float=True, allow_int=True):
+    """`value` as a numpy array, or a clear error naming `argument`.
+
+    Floats become `floatx()` (no silent float64); integers stay integers when
+    `allow_int`, else become floats.
+    """
+    if value is None:
+        raise ValueError(f"`{argument}` is required, got None.")
+    if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):
+        value = value.to_numpy()  # pandas DataFrame / Series
+    if isinstance(value, (dict,)) or callable(getattr(value, "__next__", None)):
+        raise TypeError(
+            f"`{argument}` must be a numpy array (or a list of numbers); got {type(value).__name__}. "
+            "Generators, datasets and dicts of inputs are not supported by this version of nanokeras."
+        )
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            f"`{argument}` could not be converted to a numeric array ({error}). "
+            "Check that every sample has the same shape."
+        ) from None
+    if array.dtype == object:
+        raise TypeError(
+            f"`{argument}` must contain numbers of one shape, but it converts to an array of Python objects "
+            f"(shape {array.shape}); check for ragged rows or mixed types."
+        )
+    if array.dtype.kind not in "fiub":
+        raise TypeError(
+            f"`{argument}` must be numeric, got an array of dtype {array.dtype} "
+            f"(e.g. {array.flat[0]!r} if array.size else 'empty'). Convert strings/labels to numbers first."
+        )
+    if array.ndim == 0:
+        raise ValueError(f"`{argument}` must have a batch axis (one row per sample), got a scalar {array!r}.")
+    if array.shape[0] == 0:
+        raise ValueError(f"`{argument}` is empty (shape {array.shape}): there is nothing to train or predict on.")
+    if array.dtype.kind == "f":
+        if cast_float and array.dtype != config.floatx():
+            array = array.astype(config.floatx())
+        if not np.isfinite(array).all():
+            bad = np.argwhere(~np.isfinite(array))[0]
+            value_bad = array[tuple(bad)]
+            raise ValueError(
+                f"`{argument}` contains {int(np.size(array) - np.count_nonzero(np.isfinite(array)))} "
+                f"non-finite value(s) (NaN or inf), e.g. {value_bad} at index {tuple(int(i) for i in bad)}. "
+                "Clean or impute the data before training."
+            )
+    elif not allow_int:
+        array = array.astype(config.floatx())
+    return array
+
+
+def check_same_length(arrays_by_name):
+    lengths = {name: a.shape[0] for name, a in arrays_by_name.items() if a is not None}
+    if len(set(lengths.values())) > 1:
+        described = ", ".join(f"{name}: {n}" for name, n in lengths.items())
+        raise ValueError(
+            f"Data arrays must have the same number of samples (first dimension), got {described}."
+        )
+
+
+def standardize_sample_weight(sample_weight, n, argument="sample_weight"):
+    if sample_weight is None:
+        return None
+    weights = to_numeric_array(sample_weight, argument, allow_int=False)
+    if weights.ndim > 1 and not (weights.ndim == 2 and weights.shape[1] == 1):
+        raise ValueError(f"`{argument}` must be 1-D (one weight per sample), got shape {weights.shape}.")
+    weights = weights.reshape(-1)
+    if weights.shape[0] != n:
+        raise ValueError(f"`{argument}` has {weights.shape[0]} entries but the data has {n} samples.")
+    if (weights < 0).any():
+        raise ValueError(f"`{argument}` must be non-negative, got a minimum of {weights.min()}.")
+    return weights
+
+
+def class_weights_to_sample_weights(class_weight, y):
+    """Per-sample weights from a `{class index: weight}` dict and the labels `y`."""
+    if not isinstance(class_weight, dict):
+        raise TypeError(f"`class_weight` must be a dict mapping class index to weight, got {type(class_weight).__name__}.")
+    if y.ndim == 2 and y.shape[1] > 1:
+        labels = np.argmax(y, axis=1)
+    else:
+        labels = y.reshape(-1)
+        if labels.dtype.kind == "f":
+            if not np.all(labels == np.round(labels)):
+                raise ValueError("`class_weight` needs integer class labels in `y`.")
+        labels = labels.astype(np.int64)
+    table_size = max(int(labels.max()) + 1, max(int(k) for k in class_weight) + 1)
+    table = np.ones(table_size, dtype=config.floatx())
+    for key, weight in class_weight.items():
+        if int(key) < 0:
+            raise ValueError(f"`class_weight` keys must be non-negative class indices, got {key}.")
+        table[int(key)] = weight
+    missing = sorted(set(np.unique(labels).tolist()) - {int(k) for k in class_weight})
+    if missing:
+        raise ValueError(f"`class_weight` must contain every class present in `y`; missing: {missing}.")
+    return table[labels]
+
+
+def train_validation_split(arrays, validation_split):
+    """Splits each array in two, keeping the last `validation_split` fraction for validation (before shuffling)."""
+    n = next(a for a in arrays if a is not None).shape[0]
+    split_at = int(math.floor(n * (1.0 - validation_split)))
+    if split_at == 0 or split_at == n:
+        raise ValueError(
+            f"`validation_split={validation_split}` leaves no samples for "
+            f"{'training' if split_at == 0 else 'validation'} with {n} samples."
+        )
+    train = tuple(None if a is None else a[:split_at] for a in arrays)
+    validation = tuple(None if a is None else a[split_at:] for a in arrays)
+    return train, validation
+
+
+class ArrayBatches:
+    """Iterates over aligned arrays in batches, shuffled per epoch if asked.
+
+    Shuffling gathers each array once per epoch into a new order; batches are
+    then contiguous slices of it (views), so a step copies nothing.
+    """
+
+    def __init__(self, arrays, batch_size, shuffle=False, steps_per_epoch=None):
+        self.arrays = tuple(arrays)
+        self.num_samples = next(a for a in self.arrays if a is not None).shape[0]
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.num_batches = int(math.ceil(self.num_samples / batch_size))
+        self.steps_per_epoch = steps_per_epoch or self.num_batches
+
+    def _ordered_arrays(self):
+        if not self.shuffle:
+            return self.arrays
+        generator = backend_random.global_generator()
+        if self.shuffle == "batch":
+            full = self.num_samples // self.batch_size * self.batch_size
+            chunks = np.arange(full).reshape(-1, self.batch_size)
+            generator.shuffle(chunks)
+            order = np.concatenate([chunks.reshape(-1), np.arange(full, self.num_samples)])
+        else:
+            order = generator.permutation(self.num_samples)
+        return tuple(None if a is None else a[order] for a in self.arrays)
+
+    def batches(self):
+        """Yields `(x, y)` or `(x, y, sample_weight)` tuples, `steps_per_epoch` of them."""
+        step = 0
+        while True:
+            arrays = self._ordered_arrays()
+            x, y, weights = arrays if len(arrays) == 3 else (arrays + (None, None))[:3]
+            for start in range(0, self.num_samples, self.batch_size):
+                if step >= self.steps_per_epoch:
+                    return
+                end = start + self.batch_size
+                if weights is not None:
+                    yield x[start:end], y[start:end], weights[start:end]
+                elif y is not None:
+                    yield x[start:end], y[start:end]
+                else:
+                    yield (x[start:end],)
+                step += 1
+            if self.steps_per_epoch <= self.num_batches:
+                return
+
+
+def unpack_x_y_sample_weight(data):
+    """`(x, y, sample_weight)` from a batch tuple of length 1, 2 or 3."""
+    if isinstance(data, (list, tuple)):
+        if len(data) == 1:
+            return data[0], None, None
+        if len(data) == 2:
+            return data[0], data[1], None
+        if len(data) == 3:
+            return data[0], data[1], data[2]
+    return data, None, None

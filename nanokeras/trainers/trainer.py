@@ -1,0 +1,439 @@
+"""The training loop: `compile`, `fit`, `evaluate`, `predict` and their one-batch forms.
+
+A training step is built from the same public pieces a custom loop uses:
+
+    with keras.GradientTape() as tape:
+        y_pred = model(x, training=True)
+        loss = model.compute_loss(x, y, y_pred, sample_weight)
+    grads = tape.gradient(loss, model.trainable_weights)
+    model.optimizer.apply(grads, model.trainable_weights)
+    metric.update_state(y, y_pred)
+
+Everything that can be checked is checked once per call of `fit`, never per step.
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from nanokeras.backend.tape import GradientTape
+from nanokeras.backend.tensor import value_of
+from nanokeras.callbacks.callback_list import CallbackList
+from nanokeras.trainers import compile_utils
+from nanokeras.trainers import data_adapter
+from nanokeras.trainers.validation import check_fit_arguments, check_features, check_verbose
+
+
+class _LazyLogs(Mapping):
+    """The current metric values, computed only if someone reads them.
+
+    A step's logs are read by few callbacks; building them every step would cost
+    more than the step itself on a tiny model.
+    """
+
+    __slots__ = ("_model", "_values")
+
+    def __init__(self, model):
+        self._model = model
+        self._values = None
+
+    def _logs(self):
+        if self._values is None:
+            self._values = self._model.get_metrics_result()
+        return self._values
+
+    def __getitem__(self, key):
+        return self._logs()[key]
+
+    def __iter__(self):
+        return iter(self._logs())
+
+    def __len__(self):
+        return len(self._logs())
+
+
+class Trainer:
+    """The `compile`/`fit`/`evaluate`/`predict` half of `keras.Model`."""
+
+    def __init__(self):
+        self.compiled = False
+        self.optimizer = None
+        self.loss = None
+        self._compile_loss = None
+        self._loss_weight = None
+        self._metric_identifiers = []
+        self._compiled_metrics = None
+        self._loss_tracker = None
+        self.stop_training = False
+        self.history = None
+        self._step_variables = None
+
+    # ---------------------------------------------------------------- compile
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
+                weighted_metrics=None, run_eagerly=False, steps_per_execution=1,
+                jit_compile="auto", auto_scale_loss=True, **kwargs):
+        """Configures the model for training.
+
+        Args:
+            optimizer: a name (`"adam"`, `"sgd"`, ...) or an optimizer object.
+            loss: a name (`"binary_crossentropy"`, ...), a function or a `Loss` object.
+            loss_weights: a number scaling the loss (for multi-output models, one per output).
+            metrics: a list of names (`"accuracy"`/`"acc"`, `"mae"`, ...), functions or `Metric` objects.
+            weighted_metrics: metrics that also receive `sample_weight`.
+
+        Keras 2 order is accepted too: `compile(Adam(0.01), "categorical_crossentropy", ["acc"])`.
+
+        Example:
+            >>> import nanokeras as keras
+            >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+            >>> model.compile(keras.optimizers.SGD(0.2), "binary_crossentropy", ["acc"])
+        """
+        for legacy in ("sample_weight_mode", "target_tensors", "distribute"):
+            kwargs.pop(legacy, None)
+        if kwargs:
+            raise TypeError(f"compile() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
+        if metrics is None and compile_utils.looks_like_metrics(loss_weights):
+            # Keras-2 positional order: compile(optimizer, loss, metrics).
+            metrics, loss_weights = loss_weights, None
+        # Resolve everything before changing anything, so a bad argument leaves the model as it was.
+        resolved_optimizer = compile_utils.resolve_optimizer(optimizer)
+        resolved_loss = compile_utils.resolve_loss(loss)
+        loss_weight = compile_utils.resolve_loss_weight(loss_weights)
+        metric_identifiers = compile_utils.check_metrics(metrics)
+        weighted_identifiers = compile_utils.check_metrics(weighted_metrics, "weighted_metrics")
+        from nanokeras.metrics import Mean
+
+        self.optimizer = resolved_optimizer
+        self.loss = loss
+        self._compile_loss = resolved_loss
+        self._loss_weight = loss_weight
+        self._metric_identifiers = metric_identifiers
+        self._weighted_metric_identifiers = weighted_identifiers
+        self._compiled_metrics = None
+        self._loss_tracker = Mean(name="loss")
+        self.compiled = True
+
+    def _assert_compiled(self, method):
+        if not self.compiled:
+            raise RuntimeError(
+                f"You must call `compile()` before `{method}()`, e.g. "
+                "model.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy'])."
+            )
+
+    # ---------------------------------------------------------------- metrics
+    def _build_metrics(self, y, y_pred):
+        """Resolves `'accuracy'`-style names once the shapes of labels and predictions are known."""
+        if self._compiled_metrics is not None:
+            return
+        from nanokeras.metrics.resolve import resolve_metric
+
+        y_pred = np.asarray(value_of(y_pred))
+        plain = [(resolve_metric(m, y, y_pred), False) for m in self._metric_identifiers]
+        weighted = [(resolve_metric(m, y, y_pred), True) for m in self._weighted_metric_identifiers]
+        self._compiled_metrics = plain + weighted
+
+    @property
+    def metrics(self):
+        """The loss tracker, then the compiled metrics."""
+        result = []
+        if self._loss_tracker is not None:
+            result.append(self._loss_tracker)
+        for metric, _ in self._compiled_metrics or ():
+            result.append(metric)
+        return result
+
+    @property
+    def metrics_names(self):
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def get_metrics_result(self):
+        """The metrics' current values as a dict of floats, keys sorted as Keras sorts them."""
+        logs = {}
+        for metric in self.metrics:
+            result = metric.result()
+            if isinstance(result, dict):
+                logs.update({k: float(v) for k, v in result.items()})
+            else:
+                logs[metric.name] = float(result)
+        return {key: logs[key] for key in sorted(logs)}
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Updates the compiled metrics with a batch; returns the current logs."""
+        self._update_compiled_metrics(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def _update_compiled_metrics(self, y, y_pred, sample_weight):
+        if self._compiled_metrics is None:
+            self._build_metrics(y, y_pred)
+        y_pred = value_of(y_pred)
+        for metric, weighted in self._compiled_metrics:
+            metric.update_state(y, y_pred, sample_weight if weighted else None)
+
+    # ------------------------------------------------------------------- loss
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss plus any `add_loss`/regularization losses, as one scalar."""
+        total = None
+        if self._compile_loss is not None:
+            total = self._compile_loss(y, y_pred, sample_weight)
+            if self._loss_weight is not None:
+                total = total * np.asarray(self._loss_weight, dtype=np.asarray(value_of(total)).dtype)
+        from nanokeras.layers import layer as layer_module
+
+        if layer_module.extra_losses_in_use():
+            for extra in self.losses:
+                total = extra if total is None else total + extra
+        if total is None:
+            raise ValueError(
+                "No loss to compute: pass `loss=` to compile() (e.g. loss='mse'), or add losses with `add_loss`."
+            )
+        return total
+
+    # ------------------------------------------------------------------ steps
+    def train_step(self, data):
+        """One optimization step on a batch `(x, y)` or `(x, y, sample_weight)`; returns the logs."""
+        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
+        variables = self._step_variables or self.trainable_weights
+        from nanokeras.layers import layer as layer_module
+
+        if layer_module.extra_losses_in_use():
+            self._clear_losses()
+        with GradientTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+        gradients = tape.gradient(loss, variables)
+        self.optimizer.apply(gradients, variables)
+        self._loss_tracker.update_state(value_of(loss), sample_weight=x.shape[0])
+        self._update_compiled_metrics(y, y_pred, sample_weight)
+        return _LazyLogs(self)
+
+    def test_step(self, data):
+        """Computes loss and metrics on a batch without training; returns the logs."""
+        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
+        from nanokeras.layers import layer as layer_module
+
+        if layer_module.extra_losses_in_use():
+            self._clear_losses()
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._loss_tracker.update_state(value_of(loss), sample_weight=x.shape[0])
+        self._update_compiled_metrics(y, y_pred, sample_weight)
+        return _LazyLogs(self)
+
+    def predict_step(self, data):
+        x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
+        return value_of(self(x, training=False))
+
+    # --------------------------------------------------------------- the data
+    def _prepare(self, x, y=None, sample_weight=None, prefix=""):
+        """Validated arrays: x as floats matching the model's input, y numeric, weights 1-D."""
+        x = data_adapter.to_numeric_array(x, prefix + "x", allow_int=self._accepts_integer_inputs())
+        check_features(self, x, prefix + "x")
+        if y is not None:
+            y = data_adapter.to_numeric_array(y, prefix + "y")
+            data_adapter.check_same_length({prefix + "x": x, prefix + "y": y})
+        weights = data_adapter.standardize_sample_weight(sample_weight, x.shape[0], prefix + "sample_weight")
+        return x, y, weights
+
+    def _accepts_integer_inputs(self):
+        layers = getattr(self, "layers", [])
+        return bool(layers) and getattr(layers[0], "_keeps_integer_inputs", False)
+
+    def _prepare_for_training(self, x, y, prefix=""):
+        """Builds the model and metrics on a sample, and checks labels against the loss once."""
+        if not self.built:
+            self.build((None,) + x.shape[1:])
+        if y is None:
+            raise ValueError(f"`{prefix}y` is required: the compiled loss compares predictions with labels.")
+        y_pred = self.predict_on_batch(x[:1])
+        if self._compile_loss is not None:
+            from nanokeras.losses.target_checks import check_targets
+
+            check_targets(self._compile_loss, y, y_pred.shape, argument=prefix + "y")
+        self._build_metrics(y[:1], y_pred)
+
+    # -------------------------------------------------------------------- fit
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1):
+        """Trains the model for `epochs` passes over `x`, `y`.
+
+        Args:
+            x, y: features and labels (numpy arrays or lists).
+            batch_size: samples per gradient step (32 by default).
+            epochs: the epoch to stop at (with `initial_epoch`, training runs from there).
+            verbose: `"auto"`/1 (progress bar), 2 (one line per epoch), 0 (silent).
+            callbacks: a list of `keras.callbacks.Callback`.
+            validation_split: the fraction of the data (taken from the end) held out for validation.
+            validation_data: `(x_val, y_val)` or `(x_val, y_val, sample_weight_val)`, tuple or list.
+            shuffle: shuffle the training data every epoch (`"batch"` shuffles batch-sized chunks).
+            class_weight: `{class index: weight}` to weight the loss per class.
+            sample_weight: one weight per training sample.
+
+        Returns:
+            A `History` whose `.history` maps `loss`, metric names and `val_*` to per-epoch values.
+        """
+        self._assert_compiled("fit")
+        batch_size = check_fit_arguments(
+            batch_size=batch_size, epochs=epochs, validation_split=validation_split,
+            validation_data=validation_data, initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+            validation_freq=validation_freq, shuffle=shuffle, validation_batch_size=validation_batch_size,
+        )
+        verbose = check_verbose(verbose)
+        x, y, sample_weight = self._prepare(x, y, sample_weight)
+        if class_weight is not None:
+            class_sample_weight = data_adapter.class_weights_to_sample_weights(class_weight, y)
+            sample_weight = class_sample_weight if sample_weight is None else sample_weight * class_sample_weight
+        validation = None
+        if validation_data is not None:
+            val_x, val_y, val_w = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
+            validation = self._prepare(val_x, val_y, val_w, prefix="validation_data ")
+        elif validation_split:
+            (x, y, sample_weight), validation = data_adapter.train_validation_split((x, y, sample_weight), validation_split)
+        self._prepare_for_training(x, y)
+        if validation is not None:
+            self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
+
+        batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch)
+        callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                                     verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
+        self._step_variables = self.trainable_weights
+        self.stop_training = False
+        training_logs = None
+        callback_list.on_train_begin()
+        try:
+            for epoch in range(initial_epoch, epochs):
+                self.reset_metrics()
+                callback_list.on_epoch_begin(epoch)
+                logs = None
+                for step, batch in enumerate(batches.batches()):
+                    callback_list.on_train_batch_begin(step)
+                    logs = self.train_step(batch)
+                    callback_list.on_train_batch_end(step, logs)
+                    if self.stop_training:
+                        break
+                epoch_logs = self._logs_to_floats(logs)
+                if validation is not None and _should_validate(epoch, validation_freq):
+                    val_logs = self._evaluate_arrays(
+                        validation, validation_batch_size or batch_size, validation_steps, callback_list
+                    )
+                    epoch_logs.update({"val_" + name: value for name, value in val_logs.items()})
+                callback_list.on_epoch_end(epoch, epoch_logs)
+                training_logs = epoch_logs
+                if self.stop_training:
+                    break
+        finally:
+            self._step_variables = None
+        callback_list.on_train_end(logs=training_logs)
+        return callback_list.history
+
+    def _logs_to_floats(self, logs):
+        if logs is None or isinstance(logs, _LazyLogs):
+            return self.get_metrics_result()
+        return {k: float(np.asarray(value_of(v))) if np.ndim(value_of(v)) == 0 else value_of(v) for k, v in logs.items()}
+
+    # --------------------------------------------------------------- evaluate
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False, **kwargs):
+        """Returns the loss and metric values on `x`, `y`.
+
+        Returns:
+            The loss alone when no metric was compiled; else `[loss, metric, ...]`
+            in compile order; or a dict when `return_dict=True`.
+        """
+        self._assert_compiled("evaluate")
+        if kwargs:
+            raise TypeError(f"evaluate() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
+        batch_size = check_fit_arguments(batch_size=batch_size)
+        verbose = check_verbose(verbose)
+        arrays = self._prepare(x, y, sample_weight)
+        self._prepare_for_training(arrays[0], arrays[1])
+        steps_total = int(np.ceil(arrays[0].shape[0] / batch_size)) if steps is None else steps
+        callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                                     epochs=1, steps=steps_total)
+        logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)
+        if return_dict:
+            return logs
+        ordered = [logs[m.name] for m in self.metrics if m.name in logs]
+        return ordered[0] if len(ordered) == 1 else ordered
+
+    def _evaluate_arrays(self, arrays, batch_size, steps, callback_list):
+        self.reset_metrics()
+        batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
+        callback_list.on_test_begin()
+        logs = None
+        for step, batch in enumerate(batches.batches()):
+            callback_list.on_test_batch_begin(step)
+            logs = self.test_step(batch)
+            callback_list.on_test_batch_end(step, logs)
+        logs = self._logs_to_floats(logs)
+        callback_list.on_test_end(logs)
+        return logs
+
+    # ---------------------------------------------------------------- predict
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """The model's outputs for `x`, as a numpy array, computed in batches.
+
+        Example:
+            >>> import numpy as np, nanokeras as keras
+            >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+            >>> model.predict(np.zeros((3, 2)), verbose=0).shape
+            (3, 1)
+        """
+        batch_size = check_fit_arguments(batch_size=batch_size)
+        verbose = check_verbose(verbose)
+        x = data_adapter.to_numeric_array(x, "x", allow_int=self._accepts_integer_inputs())
+        if not self.built:
+            self.build((None,) + x.shape[1:])
+        check_features(self, x, "x")
+        batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
+        callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
+                                     epochs=1, steps=batches.steps_per_epoch)
+        callback_list.on_predict_begin()
+        outputs = []
+        for step, batch in enumerate(batches.batches()):
+            callback_list.on_predict_batch_begin(step)
+            outputs.append(self.predict_step(batch))
+            callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
+        callback_list.on_predict_end()
+        return outputs[0] if len(outputs) == 1 else np.concatenate(outputs, axis=0)
+
+    # ------------------------------------------------------- one-batch forms
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One training step on one batch; returns the loss (and metrics) after it."""
+        self._assert_compiled("train_on_batch")
+        x, y, sample_weight = self._prepare(x, y, sample_weight)
+        if class_weight is not None:
+            class_sample_weight = data_adapter.class_weights_to_sample_weights(class_weight, y)
+            sample_weight = class_sample_weight if sample_weight is None else sample_weight * class_sample_weight
+        self._prepare_for_training(x, y)
+        data = (x, y) if sample_weight is None else (x, y, sample_weight)
+        self.reset_metrics()
+        logs = self._logs_to_floats(self.train_step(data))
+        return self._format_batch_logs(logs, return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Loss (and metrics) on one batch, without training."""
+        self._assert_compiled("test_on_batch")
+        x, y, sample_weight = self._prepare(x, y, sample_weight)
+        self._prepare_for_training(x, y)
+        data = (x, y) if sample_weight is None else (x, y, sample_weight)
+        self.reset_metrics()
+        logs = self._logs_to_floats(self.test_step(data))
+        return self._format_batch_logs(logs, return_dict)
+
+    def _format_batch_logs(self, logs, return_dict):
+        if return_dict:
+            return logs
+        ordered = [logs[m.name] for m in self.metrics if m.name in logs]
+        return ordered[0] if len(ordered) == 1 else ordered
+
+
+def _should_validate(epoch, validation_freq):
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return (epoch + 1) in validation_freq

@@ -1,0 +1,82 @@
+"""Argument checks for `fit`, `evaluate` and `predict`, with messages that say what to change."""
+
+import numbers
+
+import numpy as np
+
+
+def _is_int(value):
+    return isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool)
+
+
+def check_verbose(verbose):
+    if verbose not in ("auto", 0, 1, 2) or isinstance(verbose, bool):
+        raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2, got {verbose!r}.")
+    return 1 if verbose == "auto" else int(verbose)
+
+
+def check_fit_arguments(batch_size=None, epochs=1, validation_split=0.0, validation_data=None, initial_epoch=0,
+                        steps_per_epoch=None, validation_freq=1, shuffle=True, validation_batch_size=None):
+    """Checks the scalar arguments of `fit`; returns the batch size to use (32 by default)."""
+    if batch_size is None:
+        batch_size = 32
+    elif not _is_int(batch_size) or batch_size < 1:
+        raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}.")
+    if validation_batch_size is not None and (not _is_int(validation_batch_size) or validation_batch_size < 1):
+        raise ValueError(f"`validation_batch_size` must be a positive integer, got {validation_batch_size!r}.")
+    if not _is_int(epochs) or epochs < 0:
+        raise ValueError(f"`epochs` must be a non-negative integer, got {epochs!r}.")
+    if not _is_int(initial_epoch) or initial_epoch < 0:
+        raise ValueError(f"`initial_epoch` must be a non-negative integer, got {initial_epoch!r}.")
+    if not isinstance(validation_split, numbers.Real) or not 0 <= validation_split < 1:
+        raise ValueError(
+            f"`validation_split` must be a number in [0, 1), got {validation_split!r} "
+            "(e.g. 0.2 holds out the last 20% of the data)."
+        )
+    if validation_split and validation_data is not None:
+        validation_split = 0  # Keras: validation_data wins
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+            count = len(validation_data) if isinstance(validation_data, (tuple, list)) else "not a tuple"
+            raise ValueError(
+                "`validation_data` must be a tuple or list `(x_val, y_val)` or `(x_val, y_val, sample_weight)`, "
+                f"got {type(validation_data).__name__} ({count})."
+            )
+    if steps_per_epoch is not None and (not _is_int(steps_per_epoch) or steps_per_epoch < 1):
+        raise ValueError(f"`steps_per_epoch` must be a positive integer or None, got {steps_per_epoch!r}.")
+    if _is_int(validation_freq):
+        if validation_freq < 1:
+            raise ValueError(f"`validation_freq` must be a positive integer, got {validation_freq!r}.")
+    elif not (isinstance(validation_freq, (list, tuple, set)) and all(_is_int(v) for v in validation_freq)):
+        raise ValueError(f"`validation_freq` must be an int or a list of epoch numbers, got {validation_freq!r}.")
+    if shuffle not in (True, False, "batch"):
+        raise ValueError(f"`shuffle` must be True, False or 'batch', got {shuffle!r}.")
+    return int(batch_size)
+
+
+def check_features(model, x, argument="x"):
+    """Checks that `x`'s per-sample shape matches what the model was built for."""
+    expected = _expected_input_shape(model)
+    if expected is None:
+        return
+    given = tuple(x.shape[1:])
+    expected_sample = tuple(expected[1:])
+    if len(given) != len(expected_sample) or any(e is not None and e != g for e, g in zip(expected_sample, given)):
+        hint = ""
+        if len(expected_sample) == 1 and len(given) == 1:
+            hint = f" The model takes {expected_sample[0]} features per sample; the data has {given[0]}."
+        elif len(given) == 0:
+            hint = " Did you pass a 1-D array? Use x.reshape(-1, 1) for a single feature."
+        raise ValueError(
+            f"`{argument}` has shape {tuple(x.shape)}, but the model expects input of shape "
+            f"{expected} (None is the batch axis).{hint}"
+        )
+
+
+def _expected_input_shape(model):
+    input_layer = getattr(model, "_input_layer", None)
+    if input_layer is not None:
+        return input_layer.batch_shape
+    if model.built and getattr(model, "_build_input_shape", None) is not None:
+        return model._build_input_shape
+    return None
