@@ -1,9 +1,76 @@
-"""Helpers every op's gradient uses: reading values and undoing broadcasting."""
+"""Helpers every op uses: reading values, converting inputs, undoing broadcasting."""
 
 import numpy as np
 
+from nanokeras.backend import config
 from nanokeras.backend.tape import _recording_tapes, record  # noqa: F401  (re-exported for ops)
-from nanokeras.backend.tensor import value_of  # noqa: F401
+from nanokeras.backend.tensor import TensorOperators, value_of  # noqa: F401
+
+_ndarray = np.ndarray
+_SCALARS = (int, float, bool, np.generic)
+
+
+def to_array(x):
+    """The numpy array behind `x`; Python floats and lists become `floatx()` arrays.
+
+    numpy arrays keep their dtype; Python ints become int32 (as Keras does).
+    """
+    if isinstance(x, TensorOperators):
+        return x.value
+    if isinstance(x, _ndarray):
+        return x
+    if isinstance(x, (list, tuple)) and any(isinstance(e, TensorOperators) for e in _flat(x)):
+        x = _unwrap(x)
+    out = np.asarray(x)
+    kind = out.dtype.kind
+    if isinstance(x, np.generic):
+        return out
+    if kind == "f" and out.dtype != config.floatx():
+        return out.astype(config.floatx())
+    if kind == "i" and out.dtype != np.int32 and out.size and _fits_int32(out):
+        return out.astype(np.int32)
+    if kind == "O":
+        raise TypeError(f"Cannot convert {type(x).__name__} {x!r:.80} to a numeric array.")
+    return out
+
+
+def _fits_int32(a):
+    return -(2**31) <= a.min() and a.max() < 2**31
+
+
+def _flat(x):
+    for e in x:
+        if isinstance(e, (list, tuple)):
+            yield from _flat(e)
+        else:
+            yield e
+
+
+def _unwrap(x):
+    return [(_unwrap(e) if isinstance(e, (list, tuple)) else value_of(e)) for e in x]
+
+
+def operand(x):
+    """The value for an elementwise binary op: Python scalars stay scalars.
+
+    numpy treats a Python scalar as weakly typed (`float32_array + 2.0` stays
+    float32); converting it to an array first could upcast the result.
+    """
+    if isinstance(x, TensorOperators):
+        return x.value
+    if isinstance(x, (_ndarray,) + _SCALARS):
+        return x
+    return to_array(x)
+
+
+def broadcast_error(op_name, a, b):
+    """A clear error for inputs whose shapes numpy cannot broadcast together."""
+    s1, s2 = np.shape(a), np.shape(b)
+    return ValueError(
+        f"`{op_name}` got inputs with incompatible shapes {s1} and {s2}. Each axis, counted "
+        "from the last, must have equal sizes or size 1. Reshape one input (e.g. with "
+        "`ops.expand_dims` or `ops.reshape`) so the shapes broadcast."
+    )
 
 
 def unbroadcast(gradient, shape):
@@ -26,3 +93,22 @@ def unbroadcast(gradient, shape):
     if axes:
         gradient = sum_(gradient, axis=axes)
     return reshape(gradient, shape)
+
+
+def normalize_axes(axis, ndim):
+    """`axis` (None, an int or a sequence) as a sorted tuple of non-negative axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= a < max(ndim, 1):
+            raise ValueError(f"`axis` {a} is out of range for an input of rank {ndim}.")
+        out.append(int(a) % max(ndim, 1))
+    return tuple(sorted(out))
+
+
+def kept_shape(shape, axis):
+    """`shape` with the reduced `axis` set to 1 (the keepdims shape)."""
+    axes = normalize_axes(axis, len(shape))
+    return tuple(1 if i in axes else s for i, s in enumerate(shape))

@@ -1,3 +1,321 @@
-"""placeholder docstring"""
+"""`keras.ops` neural-network functions: activations, softmax, one_hot, moments.
 
-__all__ = []
+Each matches the formula JAX uses (the backend real Keras runs on), including
+its gradient at kinks: `relu'(0) = 0`, `relu6'(0) = relu6'(6) = 0`,
+`leaky_relu'(0) = 1`. Smooth activations are written as compositions of
+differentiable ops, so their gradients need no code of their own.
+
+Example:
+    >>> import numpy as np
+    >>> from nanokeras import ops
+    >>> ops.softmax(np.array([0.0, 0.0], "float32")).tolist()
+    [0.5, 0.5]
+"""
+
+import numpy as np
+
+from nanokeras.backend import config
+from nanokeras.ops import numpy as _ops
+from nanokeras.ops.gradient_utils import _recording_tapes, record, to_array, value_of
+from nanokeras.ops.math import erfc
+from nanokeras.ops.numpy import tanh  # noqa: F401  (keras.ops.nn exposes tanh too)
+
+__all__ = [
+    "sigmoid", "relu", "relu6", "leaky_relu", "elu", "selu", "celu", "softplus", "softsign",
+    "silu", "swish", "log_sigmoid", "hard_sigmoid", "hard_silu", "hard_swish", "hard_tanh",
+    "gelu", "glu", "mish", "softmax", "log_softmax", "one_hot", "moments", "batch_normalization",
+]
+
+_ndarray = np.ndarray
+# From Klambauer et al. (2017), as used by JAX and Keras.
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _float(x):
+    a = x if type(x) is _ndarray else to_array(x)
+    return a.astype(config.floatx()) if a.dtype.kind in "iub" else a
+
+
+def _float_input(x):
+    """`x` itself when already floating (keeps it tracked), else a `floatx()` array."""
+    a = _float(x)
+    return x if a is value_of(x) else a
+
+
+def sigmoid(x):
+    """`1 / (1 + exp(-x))`, computed without overflow for any `x`.
+
+    Example:
+        >>> sigmoid(np.array([-1000.0, 0.0, 1000.0])).tolist()
+        [0.0, 0.5, 1.0]
+    """
+    a = _float(x)
+    e = np.exp(-np.abs(a))  # in (0, 1]: never overflows
+    out = 1.0 / (1.0 + e)
+    out = np.where(a >= 0, out, e * out)
+    if not _recording_tapes:
+        return out
+
+    def vjp(g):
+        y = out if not _recording_tapes else sigmoid(x)
+        return (_ops.multiply(g, _ops.multiply(y, _ops.subtract(1.0, y))),)
+
+    return record(out, (x,), vjp)
+
+
+def relu(x):
+    """`max(x, 0)`; the gradient at 0 is 0 (as JAX).
+
+    Example:
+        >>> relu(np.array([-1.0, 0.0, 2.0])).tolist()
+        [0.0, 0.0, 2.0]
+    """
+    a = x if type(x) is _ndarray else to_array(x)
+    out = np.maximum(a, 0)
+    if not _recording_tapes:
+        return out
+    mask = (a > 0).astype(out.dtype)
+    return record(out, (x,), lambda g: (_ops.multiply(g, mask),))
+
+
+def relu6(x):
+    """`min(max(x, 0), 6)`; the gradient is 0 at 0 and at 6 (as JAX)."""
+    a = x if type(x) is _ndarray else to_array(x)
+    out = np.minimum(np.maximum(a, 0), 6)
+    if not _recording_tapes:
+        return out
+    mask = ((a > 0) & (a < 6)).astype(out.dtype)
+    return record(out, (x,), lambda g: (_ops.multiply(g, mask),))
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """`x` for `x >= 0`, else `negative_slope * x`.
+
+    Example:
+        >>> leaky_relu(np.array([-1.0, 2.0])).tolist()
+        [-0.2, 2.0]
+    """
+    a = _float(x)
+    positive = a >= 0
+    out = np.where(positive, a, a * negative_slope)
+    if not _recording_tapes:
+        return out
+    slope = np.where(positive, 1.0, negative_slope).astype(out.dtype)
+    return record(out, (x,), lambda g: (_ops.multiply(g, slope),))
+
+
+def elu(x, alpha=1.0):
+    """`x` for `x > 0`, else `alpha * (exp(x) - 1)`."""
+    a = _float(x)
+    positive = a > 0
+    out = np.where(positive, a, alpha * np.expm1(np.minimum(a, 0)))
+    if not _recording_tapes:
+        return out
+
+    def vjp(g):
+        negative_part = _ops.multiply(_ops.exp(_ops.minimum(x, 0.0)), alpha)
+        return (_ops.multiply(g, _ops.where(positive, 1.0, negative_part)),)
+
+    return record(out, (x,), vjp)
+
+
+def selu(x):
+    """Scaled ELU: `scale * elu(x, alpha)` with the self-normalizing constants."""
+    x = _float_input(x)
+    return _ops.multiply(elu(x, _SELU_ALPHA), _SELU_SCALE)
+
+
+def celu(x, alpha=1.0):
+    """`max(x, 0) + alpha * min(0, exp(x / alpha) - 1)`."""
+    x = _float_input(x)
+    return _ops.add(
+        relu(x), _ops.multiply(_ops.minimum(_ops.expm1(_ops.divide(x, alpha)), 0.0), alpha)
+    )
+
+
+def softplus(x):
+    """`log(1 + exp(x))`, computed without overflow."""
+    a = _float(x)
+    out = np.logaddexp(a, 0)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (_ops.multiply(g, sigmoid(x)),))
+
+
+def softsign(x):
+    """`x / (|x| + 1)`."""
+    x = _float_input(x)
+    return _ops.divide(x, _ops.add(_ops.abs(x), 1.0))
+
+
+def silu(x):
+    """`x * sigmoid(x)` (also called swish)."""
+    x = _float_input(x)
+    return _ops.multiply(x, sigmoid(x))
+
+
+swish = silu
+
+
+def log_sigmoid(x):
+    """`log(sigmoid(x))`, computed as `-softplus(-x)`."""
+    x = _float_input(x)
+    return _ops.negative(softplus(_ops.negative(x)))
+
+
+def hard_sigmoid(x):
+    """`relu6(x + 3) / 6`: 0 below -3, 1 above 3, linear between."""
+    x = _float_input(x)
+    return _ops.divide(relu6(_ops.add(x, 3.0)), 6.0)
+
+
+def hard_silu(x):
+    """`x * hard_sigmoid(x)` (also called hard_swish)."""
+    return _ops.multiply(x, hard_sigmoid(x))
+
+
+hard_swish = hard_silu
+
+
+def hard_tanh(x):
+    """`x` clipped to `[-1, 1]`."""
+    x = _float_input(x)
+    return _ops.clip(x, -1.0, 1.0)
+
+
+def gelu(x, approximate=True):
+    """Gaussian error linear unit.
+
+    `approximate=True` (the `keras.ops` default) uses the tanh form
+    `0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))`; `False` uses the exact
+    `0.5 x erfc(-x / sqrt(2))`.
+    """
+    x = _float_input(x)
+    if approximate:
+        inner = _ops.multiply(
+            _ops.add(x, _ops.multiply(_ops.power(x, 3), 0.044715)), np.sqrt(2 / np.pi)
+        )
+        return _ops.multiply(x, _ops.multiply(_ops.add(_ops.tanh(inner), 1.0), 0.5))
+    return _ops.multiply(_ops.multiply(x, 0.5), erfc(_ops.multiply(x, -np.sqrt(0.5))))
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: the first half of `axis` times the sigmoid of the second half."""
+    n = np.shape(value_of(x))[axis]
+    if n % 2:
+        raise ValueError(f"`glu` needs an even size along axis {axis}, got {n}.")
+    first, second = _ops.split(x, 2, axis=axis)
+    return _ops.multiply(first, sigmoid(second))
+
+
+def mish(x):
+    """`x * tanh(softplus(x))`."""
+    x = _float_input(x)
+    return _ops.multiply(x, _ops.tanh(softplus(x)))
+
+
+def _check_axis(axis, ndim, name):
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    for ax in axes:
+        if not -ndim <= ax < ndim:
+            raise ValueError(f"`{name}`: axis {ax} is out of range for an input of rank {ndim}.")
+    return axis if isinstance(axis, (int, np.integer)) else axes
+
+
+def softmax(x, axis=-1):
+    """`exp(x) / sum(exp(x), axis)`, shifted by the max so it never overflows.
+
+    Example:
+        >>> softmax(np.array([1.0, 1.0, 1.0, 1.0])).tolist()
+        [0.25, 0.25, 0.25, 0.25]
+    """
+    a = _float(x)
+    try:
+        shifted = a - np.max(a, axis=axis, keepdims=True)
+    except (np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError, TypeError):
+        _check_axis(axis, a.ndim, "softmax")
+        raise
+    e = np.exp(shifted)
+    out = e / np.sum(e, axis=axis, keepdims=True)
+    if not _recording_tapes:
+        return out
+
+    def vjp(g):
+        y = out if not _recording_tapes else softmax(x, axis)
+        gy = _ops.multiply(g, y)
+        return (_ops.subtract(gy, _ops.multiply(y, _ops.sum(gy, axis=axis, keepdims=True))),)
+
+    return record(out, (x,), vjp)
+
+
+def log_softmax(x, axis=-1):
+    """`x - logsumexp(x, axis)`, computed stably."""
+    a = _float(x)
+    try:
+        shifted = a - np.max(a, axis=axis, keepdims=True)
+    except (np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError, TypeError):
+        _check_axis(axis, a.ndim, "log_softmax")
+        raise
+    out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    if not _recording_tapes:
+        return out
+
+    def vjp(g):
+        y = out if not _recording_tapes else log_softmax(x, axis)
+        return (_ops.subtract(g, _ops.multiply(_ops.exp(y), _ops.sum(g, axis=axis, keepdims=True))),)
+
+    return record(out, (x,), vjp)
+
+
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """One-hot encodes integer labels; labels outside `[0, num_classes)` give all zeros.
+
+    Example:
+        >>> one_hot(np.array([0, 2]), 3).tolist()
+        [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    from nanokeras.backend.variable import standardize_dtype
+
+    if sparse:
+        raise ValueError("`one_hot(sparse=True)` is not supported: nanokeras has dense arrays only.")
+    labels = np.asarray(value_of(x))
+    if labels.dtype.kind not in "iub":
+        if labels.dtype.kind == "f" and np.all(labels == np.floor(labels)):
+            labels = labels.astype(np.int64)
+        else:
+            raise TypeError(f"`one_hot` expects integer labels, got dtype {labels.dtype}.")
+    out = (labels[..., None] == np.arange(int(num_classes))).astype(standardize_dtype(dtype))
+    if axis != -1 and axis != out.ndim - 1:
+        out = np.moveaxis(out, -1, axis)
+    return out
+
+
+def moments(x, axes, keepdims=False, synchronized=False):
+    """`(mean, variance)` of `x` over `axes`.
+
+    Example:
+        >>> m, v = moments(np.array([1.0, 3.0]), axes=[0])
+        >>> float(m), float(v)
+        (2.0, 1.0)
+    """
+    mean = _ops.mean(x, axis=axes, keepdims=True)
+    variance = _ops.var(x, axis=axes, keepdims=True)
+    if not keepdims:
+        mean, variance = _ops.squeeze(mean, axes), _ops.squeeze(variance, axes)
+    return mean, variance
+
+
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    """`(x - mean) / sqrt(variance + epsilon) * scale + offset`, with 1-D stats along `axis`."""
+    ndim = len(np.shape(value_of(x)))
+    shape = [1] * ndim
+    shape[axis] = np.shape(value_of(mean))[0]
+    mean, variance = _ops.reshape(mean, shape), _ops.reshape(variance, shape)
+    inv = _ops.divide(1.0, _ops.sqrt(_ops.add(variance, epsilon)))
+    if scale is not None:
+        inv = _ops.multiply(inv, _ops.reshape(scale, shape))
+    res = _ops.multiply(_ops.negative(mean), inv)
+    if offset is not None:
+        res = _ops.add(res, _ops.reshape(offset, shape))
+    return _ops.add(_ops.multiply(x, inv), res)

@@ -1,49 +1,123 @@
-"""Array ops with numpy's names and semantics, each differentiable.
+"""Array ops with numpy's names and Keras 3 semantics, each differentiable.
 
 Every op follows one pattern: compute the numpy result; if a tape is recording,
 `record` it with a `vjp` that maps the result's gradient `g` to the inputs'
 gradients. The vjps are written with these same ops, so a backward pass run
 inside an outer tape is itself recorded (that is how second derivatives work).
+Where a vjp needs the op's own output and no outer tape records, it reuses the
+numpy result instead of recomputing it.
+
+Gradients at kinks follow JAX (the backend real Keras uses): ties in
+`maximum`/`minimum`/`max`/`clip` share the gradient equally, `abs'(0) = 1`,
+`sign`/`round`/`floor`/`ceil` have zero gradient.
 """
+
+import builtins
 
 import numpy as np
 
-from nanokeras.ops.gradient_utils import _recording_tapes, record, unbroadcast, value_of
+from nanokeras.backend import config
+from nanokeras.ops.gradient_utils import (
+    _recording_tapes,
+    broadcast_error,
+    kept_shape,
+    normalize_axes,
+    operand,
+    record,
+    to_array,
+    unbroadcast,
+    value_of,
+)
 
 __all__ = [
-    "add", "subtract", "multiply", "divide", "true_divide", "negative", "power",
-    "matmul", "abs", "absolute", "sum", "reshape", "transpose", "getitem",
+    # arithmetic
+    "add", "subtract", "multiply", "divide", "true_divide", "negative", "power", "mod",
+    "floor_divide", "maximum", "minimum", "clip", "where", "matmul", "dot", "tensordot",
+    "einsum", "outer",
+    # elementwise
+    "exp", "exp2", "log", "log2", "log10", "log1p", "expm1", "sqrt", "square", "abs",
+    "absolute", "sign", "reciprocal", "tanh", "sin", "cos", "tan", "arctan", "sinh", "cosh",
+    "round", "floor", "ceil", "trunc",
+    # reductions
+    "sum", "mean", "max", "min", "amax", "amin", "prod", "var", "std", "cumsum", "all",
+    "any", "count_nonzero", "argmax", "argmin", "argsort", "sort",
+    # shapes and indexing
+    "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack", "split",
+    "take", "take_along_axis", "tile", "repeat", "pad", "broadcast_to", "flip",
+    "moveaxis", "swapaxes", "ravel", "tril", "triu", "getitem", "size", "ndim",
+    # comparisons and logic (no gradient)
+    "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
+    "logical_and", "logical_or", "logical_not", "logical_xor", "isnan", "isinf", "isfinite",
+    # creation
+    "zeros", "ones", "zeros_like", "ones_like", "full", "full_like", "arange", "eye",
+    "identity", "linspace",
 ]
+
+_ndarray = np.ndarray
+_np_add, _np_subtract, _np_multiply, _np_divide = np.add, np.subtract, np.multiply, np.true_divide
 
 
 def _shape(x):
     return np.shape(value_of(x))
 
 
+def _binary(np_fn, name, x1, x2):
+    """numpy's result for a broadcasting binary op, with a readable shape error."""
+    a = x1 if type(x1) is _ndarray else operand(x1)
+    b = x2 if type(x2) is _ndarray else operand(x2)
+    try:
+        return a, b, np_fn(a, b)
+    except ValueError:
+        raise broadcast_error(name, a, b) from None
+
+
+# ---------------------------------------------------------------- arithmetic
+
+
 def add(x1, x2):
-    """Elementwise `x1 + x2`, with broadcasting."""
-    out = np.add(value_of(x1), value_of(x2))
+    """Elementwise `x1 + x2`, with broadcasting.
+
+    Example:
+        >>> add(np.ones(2, "float32"), 1.0)
+        array([2., 2.], dtype=float32)
+    """
+    a = x1 if type(x1) is _ndarray else operand(x1)
+    b = x2 if type(x2) is _ndarray else operand(x2)
+    try:
+        out = _np_add(a, b)
+    except ValueError:
+        raise broadcast_error("add", a, b) from None
     if not _recording_tapes:
         return out
-    s1, s2 = _shape(x1), _shape(x2)
+    s1, s2 = np.shape(a), np.shape(b)
     return record(out, (x1, x2), lambda g: (unbroadcast(g, s1), unbroadcast(g, s2)))
 
 
 def subtract(x1, x2):
     """Elementwise `x1 - x2`, with broadcasting."""
-    out = np.subtract(value_of(x1), value_of(x2))
+    a = x1 if type(x1) is _ndarray else operand(x1)
+    b = x2 if type(x2) is _ndarray else operand(x2)
+    try:
+        out = _np_subtract(a, b)
+    except ValueError:
+        raise broadcast_error("subtract", a, b) from None
     if not _recording_tapes:
         return out
-    s1, s2 = _shape(x1), _shape(x2)
+    s1, s2 = np.shape(a), np.shape(b)
     return record(out, (x1, x2), lambda g: (unbroadcast(g, s1), unbroadcast(negative(g), s2)))
 
 
 def multiply(x1, x2):
     """Elementwise `x1 * x2`, with broadcasting."""
-    out = np.multiply(value_of(x1), value_of(x2))
+    a = x1 if type(x1) is _ndarray else operand(x1)
+    b = x2 if type(x2) is _ndarray else operand(x2)
+    try:
+        out = _np_multiply(a, b)
+    except ValueError:
+        raise broadcast_error("multiply", a, b) from None
     if not _recording_tapes:
         return out
-    s1, s2 = _shape(x1), _shape(x2)
+    s1, s2 = np.shape(a), np.shape(b)
     return record(
         out,
         (x1, x2),
@@ -53,15 +127,21 @@ def multiply(x1, x2):
 
 def divide(x1, x2):
     """Elementwise `x1 / x2`, with broadcasting."""
-    out = np.true_divide(value_of(x1), value_of(x2))
+    a = x1 if type(x1) is _ndarray else operand(x1)
+    b = x2 if type(x2) is _ndarray else operand(x2)
+    try:
+        out = _np_divide(a, b)
+    except ValueError:
+        raise broadcast_error("divide", a, b) from None
     if not _recording_tapes:
         return out
-    s1, s2 = _shape(x1), _shape(x2)
+    s1, s2 = np.shape(a), np.shape(b)
 
     def vjp(g):
         g_over_x2 = divide(g, x2)
+        quotient = out if not _recording_tapes else divide(x1, x2)
         # d(x1/x2)/dx2 = -x1/x2^2 = -(x1/x2)/x2
-        return unbroadcast(g_over_x2, s1), unbroadcast(negative(multiply(g_over_x2, divide(x1, x2))), s2)
+        return unbroadcast(g_over_x2, s1), unbroadcast(negative(multiply(g_over_x2, quotient)), s2)
 
     return record(out, (x1, x2), vjp)
 
@@ -71,147 +151,830 @@ true_divide = divide
 
 def negative(x):
     """Elementwise `-x`."""
-    out = np.negative(value_of(x))
+    out = np.negative(x if type(x) is _ndarray else to_array(x))
     if not _recording_tapes:
         return out
     return record(out, (x,), lambda g: (negative(g),))
 
 
 def power(x1, x2):
-    """Elementwise `x1 ** x2`."""
-    a, b = value_of(x1), value_of(x2)
-    out = np.power(a, b)
+    """Elementwise `x1 ** x2`; the gradient for `x2` uses `log(x1)` where `x1 > 0`."""
+    a, b, out = _binary(np.power, "power", x1, x2)
     if not _recording_tapes:
         return out
     s1, s2 = np.shape(a), np.shape(b)
 
     def vjp(g):
-        # d/dx1 = x2 * x1^(x2-1); d/dx2 = x1^x2 * log(x1) (only where x1 > 0)
-        g1 = unbroadcast(multiply(g, multiply(x2, power(x1, subtract(x2, 1)))), s1)
-        g2 = None
         from nanokeras.backend.tape import is_tracked
 
+        g1 = unbroadcast(multiply(g, multiply(x2, power(x1, subtract(x2, 1)))), s1)
+        g2 = None
         if is_tracked(x2):
-            from nanokeras.ops.numpy import log, where
-
-            safe_x1 = where(np.asarray(value_of(x1)) > 0, x1, 1)
-            g2 = unbroadcast(multiply(g, multiply(power(x1, x2), log(safe_x1))), s2)
+            positive = np.asarray(value_of(x1)) > 0
+            g2 = where(positive, multiply(power(x1, x2), log(where(positive, x1, 1))), 0)
+            g2 = unbroadcast(multiply(g, g2), s2)
         return g1, g2
 
     return record(out, (x1, x2), vjp)
 
 
-def matmul(x1, x2):
-    """Matrix product `x1 @ x2` (batched over leading axes, like numpy)."""
-    a, b = value_of(x1), value_of(x2)
-    out = np.matmul(a, b)
+def mod(x1, x2):
+    """Elementwise remainder `x1 % x2` (the sign of `x2`, like numpy)."""
+    a, b, out = _binary(np.mod, "mod", x1, x2)
     if not _recording_tapes:
         return out
-    sa, sb = np.shape(a), np.shape(b)
+    s1, s2 = np.shape(a), np.shape(b)
+    quotient = np.floor_divide(a, b)
+    return record(
+        out,
+        (x1, x2),
+        lambda g: (unbroadcast(g, s1), unbroadcast(negative(multiply(g, quotient)), s2)),
+    )
+
+
+def floor_divide(x1, x2):
+    """Elementwise `x1 // x2` (piecewise constant: zero gradient)."""
+    a, b, out = _binary(np.floor_divide, "floor_divide", x1, x2)
+    if not _recording_tapes:
+        return out
+    return record(out, (x1, x2), lambda g: (zeros_like(a), zeros_like(b)))
+
+
+def _tie_weights(a, b):
+    """d max(a, b)/da: 1 where a > b, 0.5 on ties (as JAX), else 0."""
+    wa = (a > b).astype(np.result_type(a, b, np.float32)) + 0.5 * (a == b)
+    return wa, 1.0 - wa
+
+
+def maximum(x1, x2):
+    """Elementwise larger of `x1` and `x2`; ties split the gradient in half (as JAX)."""
+    a, b, out = _binary(np.maximum, "maximum", x1, x2)
+    if not _recording_tapes:
+        return out
+    s1, s2 = np.shape(a), np.shape(b)
+    wa, wb = _tie_weights(np.asarray(a), np.asarray(b))
+    return record(
+        out, (x1, x2), lambda g: (unbroadcast(multiply(g, wa), s1), unbroadcast(multiply(g, wb), s2))
+    )
+
+
+def minimum(x1, x2):
+    """Elementwise smaller of `x1` and `x2`; ties split the gradient in half (as JAX)."""
+    a, b, out = _binary(np.minimum, "minimum", x1, x2)
+    if not _recording_tapes:
+        return out
+    s1, s2 = np.shape(a), np.shape(b)
+    wb, wa = _tie_weights(np.asarray(b), np.asarray(a))
+    return record(
+        out, (x1, x2), lambda g: (unbroadcast(multiply(g, wa), s1), unbroadcast(multiply(g, wb), s2))
+    )
+
+
+def clip(x, x_min, x_max):
+    """Limits `x` to `[x_min, x_max]`.
+
+    As in JAX this is `minimum(maximum(x, x_min), x_max)`, so a value exactly on
+    a bound gets half the gradient.
+
+    Example:
+        >>> clip(np.array([-2.0, 0.5, 3.0]), 0.0, 1.0)
+        array([0. , 0.5, 1. ])
+    """
+    a = to_array(x)
+    if a.dtype == np.bool_:
+        a = a.astype(np.int32)
+    if not _recording_tapes:
+        return np.clip(a, value_of(x_min), value_of(x_max))
+    return minimum(maximum(x if a is value_of(x) else a, x_min), x_max)
+
+
+def where(condition, x1=None, x2=None):
+    """`x1` where `condition` is true, else `x2`; with one argument, the indices of true entries."""
+    c = to_array(condition)
+    if x1 is None and x2 is None:
+        return np.nonzero(c)
+    if x1 is None or x2 is None:
+        raise ValueError("`where` needs both `x1` and `x2`, or neither of them.")
+    a, b = operand(x1), operand(x2)
+    try:
+        out = np.where(c, a, b)
+    except ValueError:
+        raise ValueError(
+            f"`where` got shapes condition={c.shape}, x1={np.shape(a)}, x2={np.shape(b)} that "
+            "do not broadcast together."
+        ) from None
+    if out.dtype == np.float64 and not builtins.any(
+        isinstance(v, (_ndarray, np.generic)) and v.dtype == np.float64 for v in (a, b)
+    ):
+        out = out.astype(config.floatx())  # Python floats must not upcast the result
+    if not _recording_tapes:
+        return out
+    s1, s2 = np.shape(a), np.shape(b)
+    c = c.astype(bool)
+    return record(
+        out,
+        (x1, x2),
+        lambda g: (unbroadcast(where(c, g, 0.0), s1), unbroadcast(where(c, 0.0, g), s2)),
+    )
+
+
+def matmul(x1, x2):
+    """Matrix product `x1 @ x2` (batched over leading axes, like numpy)."""
+    a = x1 if type(x1) is _ndarray else to_array(x1)
+    b = x2 if type(x2) is _ndarray else to_array(x2)
+    try:
+        out = np.matmul(a, b)
+    except ValueError:
+        raise ValueError(
+            f"`matmul` got inputs of shapes {a.shape} and {b.shape}: the last axis of the "
+            "first input must equal the second-to-last axis of the second (or its only "
+            "axis when it is 1-D), and leading axes must broadcast."
+        ) from None
+    if not _recording_tapes:
+        return out
+    sa, sb = a.shape, b.shape
 
     def vjp(g):
         if len(sa) == 1 and len(sb) == 1:
             return multiply(g, x2), multiply(g, x1)
         if len(sa) == 1:  # (k,) @ (..., k, n) -> (..., n)
-            ga = matmul(expand_dims_(g, -2), swap_last(x2))
-            gb = multiply(expand_dims_(x1, -1), expand_dims_(g, -2))
-            return unbroadcast(reshape(ga, np.shape(value_of(ga))[:-2] + (sa[0],)), sa), unbroadcast(gb, sb)
-        if len(sb) == 1:  # (..., m, k) @ (k,) -> (..., m)
-            ga = multiply(expand_dims_(g, -1), x2)
-            gb = matmul(expand_dims_(g, -2), x1)
-            gb = reshape(gb, np.shape(value_of(gb))[:-2] + (sb[0],))
+            ga = squeeze(matmul(expand_dims(g, -2), swapaxes(x2, -1, -2)), -2)
+            gb = multiply(expand_dims(x1, -1), expand_dims(g, -2))
             return unbroadcast(ga, sa), unbroadcast(gb, sb)
-        return unbroadcast(matmul(g, swap_last(x2)), sa), unbroadcast(matmul(swap_last(x1), g), sb)
+        if len(sb) == 1:  # (..., m, k) @ (k,) -> (..., m)
+            ga = multiply(expand_dims(g, -1), x2)
+            gb = squeeze(matmul(expand_dims(g, -2), x1), -2)
+            return unbroadcast(ga, sa), unbroadcast(gb, sb)
+        ga = matmul(g, swapaxes(x2, -1, -2))
+        gb = matmul(swapaxes(x1, -1, -2), g)
+        return unbroadcast(ga, sa), unbroadcast(gb, sb)
 
     return record(out, (x1, x2), vjp)
 
 
-def expand_dims_(x, axis):
-    return reshape(x, np.expand_dims(np.empty(_shape(x), dtype=np.bool_), axis).shape)
+def tensordot(x1, x2, axes=2):
+    """Sum of products over `axes` (an int, or a pair of axis lists), like `np.tensordot`."""
+    a, b = to_array(x1), to_array(x2)
+    if isinstance(axes, (int, np.integer)):
+        axes_a = list(range(a.ndim - axes, a.ndim))
+        axes_b = list(range(axes))
+    else:
+        axes_a, axes_b = axes
+        axes_a = [axes_a] if isinstance(axes_a, (int, np.integer)) else list(axes_a)
+        axes_b = [axes_b] if isinstance(axes_b, (int, np.integer)) else list(axes_b)
+    try:
+        out = np.tensordot(a, b, axes=(axes_a, axes_b))
+    except (ValueError, IndexError):
+        raise ValueError(
+            f"`tensordot` cannot contract axes {axes_a} of shape {a.shape} with axes "
+            f"{axes_b} of shape {b.shape}: the contracted sizes must match."
+        ) from None
+    if not _recording_tapes:
+        return out
+    axes_a = [i % a.ndim for i in axes_a]
+    axes_b = [i % b.ndim for i in axes_b]
+    free_a = [i for i in range(a.ndim) if i not in axes_a]
+    free_b = [i for i in range(b.ndim) if i not in axes_b]
+
+    def vjp(g):
+        nfa = len(free_a)
+        g_axes = list(range(nfa, nfa + len(free_b)))
+        ga = tensordot(g, x2, axes=(g_axes, free_b))
+        # ga's axes: free_a, then a's contracted axes in the order b holds them.
+        order = free_a + [axes_a[axes_b.index(j)] for j in sorted(axes_b)]
+        ga = transpose(ga, tuple(np.argsort(order)))
+        gb = tensordot(x1, g, axes=(free_a, list(range(nfa))))
+        order = [axes_b[axes_a.index(i)] for i in sorted(axes_a)] + free_b
+        gb = transpose(gb, tuple(np.argsort(order)))
+        return ga, gb
+
+    return record(out, (x1, x2), vjp)
 
 
-def swap_last(x):
-    ndim = len(_shape(x))
-    axes = list(range(ndim))
-    axes[-1], axes[-2] = axes[-2], axes[-1]
-    return transpose(x, axes)
+def dot(x1, x2):
+    """`np.dot`: products of scalars, vectors, matrices, or a sum over the last/second-last axes."""
+    a, b = to_array(x1), to_array(x2)
+    if a.ndim == 0 or b.ndim == 0:
+        return multiply(x1, x2)
+    if b.ndim == 1:
+        return tensordot(x1, x2, axes=([-1], [0]))
+    return tensordot(x1, x2, axes=([-1], [-2]))
+
+
+def outer(x1, x2):
+    """Outer product of the flattened inputs."""
+    return multiply(expand_dims(ravel(x1), 1), expand_dims(ravel(x2), 0))
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _explicit_einsum(subscripts, shapes):
+    """Input/output subscripts with `...` spelled out and the implicit output made explicit."""
+    subscripts = subscripts.replace(" ", "")
+    if "->" in subscripts:
+        lhs, rhs = subscripts.split("->")
+    else:
+        lhs, rhs = subscripts, None
+    ins = lhs.split(",")
+    used = set(subscripts) - set(".,->")
+    spare = [c for c in _LETTERS if c not in used]
+    ell_rank = builtins.max(
+        [len(shape) - len(s.replace("...", "")) for s, shape in zip(ins, shapes) if "..." in s] or [0]
+    )
+    ell = "".join(spare[:ell_rank])
+    new_ins = []
+    for s, shape in zip(ins, shapes):
+        if "..." in s:
+            n = len(shape) - len(s.replace("...", ""))
+            s = s.replace("...", ell[ell_rank - n:] if n else "")
+        new_ins.append(s)
+    if rhs is None:
+        counts = {}
+        for s in new_ins:
+            for c in s:
+                counts[c] = counts.get(c, 0) + 1
+        rhs = ell + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in ell))
+    else:
+        rhs = rhs.replace("...", ell)
+    return new_ins, rhs
+
+
+def einsum(subscripts, *operands):
+    """Einstein summation, like `np.einsum` (e.g. `einsum("ij,jk->ik", a, b)`)."""
+    arrays = [to_array(x) for x in operands]
+    try:
+        out = np.einsum(subscripts, *arrays)
+    except ValueError as e:
+        shapes = ", ".join(str(x.shape) for x in arrays)
+        raise ValueError(f"`einsum` cannot apply {subscripts!r} to shapes {shapes}: {e}") from None
+    if not _recording_tapes:
+        return out
+    ins, rhs = _explicit_einsum(subscripts, [x.shape for x in arrays])
+    for s in ins:
+        if len(set(s)) != len(s):
+            raise ValueError(
+                f"`einsum` gradients do not support repeated indices within one operand "
+                f"(got {subscripts!r}); take the diagonal with `ops.take` first."
+            )
+    sizes = {}
+    for s, x in zip(ins, arrays):
+        for c, n in zip(s, x.shape):
+            sizes[c] = builtins.max(sizes.get(c, 1), n)
+
+    def vjp(g):
+        grads = []
+        for i, s in enumerate(ins):
+            others = [ins[j] for j in range(len(ins)) if j != i]
+            present = set(rhs).union(*others) if others else set(rhs)
+            target = "".join(c for c in s if c in present)
+            spec = ",".join([rhs] + others) + "->" + target
+            gi = einsum(spec, g, *[operands[j] for j in range(len(ins)) if j != i])
+            if target != s:  # letters summed away in the forward pass: broadcast back
+                gi = reshape(gi, [sizes[c] if c in present else 1 for c in s])
+                gi = broadcast_to(gi, tuple(sizes[c] for c in s))
+            grads.append(unbroadcast(gi, arrays[i].shape))
+        return tuple(grads)
+
+    return record(out, tuple(operands), vjp)
+
+
+# ---------------------------------------------------------------- elementwise
+
+
+def _unary(x, np_fn):
+    a = x if type(x) is _ndarray else to_array(x)
+    if a.dtype.kind in "iub":
+        a = a.astype(config.floatx())  # Keras gives floats for exp(int) and friends
+    return np_fn(a)
+
+
+def exp(x):
+    """Elementwise `e ** x`."""
+    out = _unary(x, np.exp)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (multiply(g, out if not _recording_tapes else exp(x)),))
+
+
+def exp2(x):
+    """Elementwise `2 ** x`."""
+    out = _unary(x, np.exp2)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (multiply(g, multiply(exp2(x), np.log(2.0))),))
+
+
+def log(x):
+    """Elementwise natural logarithm."""
+    out = _unary(x, np.log)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (divide(g, x),))
+
+
+def log2(x):
+    """Elementwise base-2 logarithm."""
+    out = _unary(x, np.log2)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (divide(g, multiply(x, np.log(2.0))),))
+
+
+def log10(x):
+    """Elementwise base-10 logarithm."""
+    out = _unary(x, np.log10)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (divide(g, multiply(x, np.log(10.0))),))
+
+
+def log1p(x):
+    """Elementwise `log(1 + x)`, accurate for small `x`."""
+    out = _unary(x, np.log1p)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (divide(g, add(x, 1.0)),))
+
+
+def expm1(x):
+    """Elementwise `exp(x) - 1`, accurate for small `x`."""
+    out = _unary(x, np.expm1)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (multiply(g, out + 1.0 if not _recording_tapes else exp(x)),))
+
+
+def sqrt(x):
+    """Elementwise square root."""
+    out = _unary(x, np.sqrt)
+    if not _recording_tapes:
+        return out
+
+    def vjp(g):
+        root = out if not _recording_tapes else sqrt(x)
+        with np.errstate(divide="ignore"):  # sqrt'(0) is inf, as in JAX
+            return (divide(g, multiply(root, 2.0)),)
+
+    return record(out, (x,), vjp)
+
+
+def square(x):
+    """Elementwise `x * x`."""
+    a = x if type(x) is _ndarray else to_array(x)
+    out = np.square(a)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (multiply(g, multiply(x, 2.0)),))
 
 
 def abs(x):
-    """Elementwise absolute value; its gradient is `sign(x)`."""
-    a = value_of(x)
+    """Elementwise absolute value. Its gradient is 1 at 0, as in JAX."""
+    a = x if type(x) is _ndarray else to_array(x)
     out = np.abs(a)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (multiply(g, np.sign(a)),))
+    slope = np.where(a >= 0, 1.0, -1.0).astype(a.dtype if a.dtype.kind == "f" else config.floatx())
+    return record(out, (x,), lambda g: (multiply(g, slope),))
 
 
 absolute = abs
 
 
-def sum(x, axis=None, keepdims=False):
-    """Sum over `axis` (all axes when None)."""
-    a = value_of(x)
-    out = np.sum(a, axis=axis, keepdims=keepdims)
+def _piecewise_constant(np_fn, x, *args):
+    a = x if type(x) is _ndarray else to_array(x)
+    out = np_fn(a, *args)
     if not _recording_tapes:
         return out
-    shape = np.shape(a)
+    return record(out, (x,), lambda g: (zeros_like(g),))
+
+
+def sign(x):
+    """Elementwise -1, 0 or 1 (zero gradient)."""
+    return _piecewise_constant(np.sign, x)
+
+
+def round(x, decimals=0):
+    """Rounds half to even, like numpy and Keras (zero gradient)."""
+    return _piecewise_constant(np.round, x, decimals)
+
+
+def floor(x):
+    """Elementwise floor (zero gradient)."""
+    return _piecewise_constant(np.floor, x)
+
+
+def ceil(x):
+    """Elementwise ceiling (zero gradient)."""
+    return _piecewise_constant(np.ceil, x)
+
+
+def trunc(x):
+    """Rounds towards zero (zero gradient)."""
+    return _piecewise_constant(np.trunc, x)
+
+
+def reciprocal(x):
+    """Elementwise `1 / x`."""
+    out = _unary(x, np.reciprocal)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (negative(divide(g, square(x))),))
+
+
+def tanh(x):
+    """Elementwise hyperbolic tangent."""
+    out = _unary(x, np.tanh)
+    if not _recording_tapes:
+        return out
 
     def vjp(g):
-        if not keepdims and axis is not None:
-            axes = (axis,) if isinstance(axis, int) else tuple(axis)
-            kept = [1 if (i in axes or i - len(shape) in axes) else s for i, s in enumerate(shape)]
-            g = reshape(g, kept)
-        elif not keepdims:
-            g = reshape(g, (1,) * len(shape))
-        return (broadcast_to_(g, shape),)
+        y = out if not _recording_tapes else tanh(x)
+        return (multiply(g, subtract(1.0, square(y))),)
 
     return record(out, (x,), vjp)
 
 
-def broadcast_to_(x, shape):
-    """`x` broadcast to `shape`; the gradient sums back."""
-    a = value_of(x)
-    out = np.broadcast_to(a, shape)
+def sin(x):
+    """Elementwise sine."""
+    out = _unary(x, np.sin)
     if not _recording_tapes:
         return out
-    s = np.shape(a)
-    return record(out, (x,), lambda g: (unbroadcast(g, s),))
+    return record(out, (x,), lambda g: (multiply(g, cos(x)),))
+
+
+def cos(x):
+    """Elementwise cosine."""
+    out = _unary(x, np.cos)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (negative(multiply(g, sin(x))),))
+
+
+def tan(x):
+    """Elementwise tangent."""
+    out = _unary(x, np.tan)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (multiply(g, add(1.0, square(tan(x)))),))
+
+
+def arctan(x):
+    """Elementwise inverse tangent."""
+    out = _unary(x, np.arctan)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (divide(g, add(1.0, square(x))),))
+
+
+def sinh(x):
+    """Elementwise hyperbolic sine."""
+    out = _unary(x, np.sinh)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (multiply(g, cosh(x)),))
+
+
+def cosh(x):
+    """Elementwise hyperbolic cosine."""
+    out = _unary(x, np.cosh)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (multiply(g, sinh(x)),))
+
+
+# ---------------------------------------------------------------- reductions
+
+
+def _axis_arg(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def _restore(g, shape, axis, keepdims):
+    """The gradient of a reduction, broadcast back to the input `shape`."""
+    if not keepdims:
+        g = reshape(g, kept_shape(shape, axis))
+    return broadcast_to(g, shape)
+
+
+def sum(x, axis=None, keepdims=False):
+    """Sum over `axis` (all axes when None)."""
+    a = x if type(x) is _ndarray else to_array(x)
+    axis = _axis_arg(axis)
+    out = np.sum(a, axis=axis, keepdims=keepdims)
+    if not _recording_tapes:
+        return out
+    shape = a.shape
+    return record(out, (x,), lambda g: (_restore(g, shape, axis, keepdims),))
+
+
+def mean(x, axis=None, keepdims=False):
+    """Mean over `axis` (all axes when None); integer inputs give `floatx()`."""
+    a = x if type(x) is _ndarray else to_array(x)
+    axis = _axis_arg(axis)
+    if a.dtype.kind in "iub":
+        out = np.mean(a, axis=axis, keepdims=keepdims, dtype=config.floatx())
+    else:
+        out = np.mean(a, axis=axis, keepdims=keepdims)
+    if not _recording_tapes:
+        return out
+    shape = a.shape
+    count = a.size // builtins.max(np.size(out), 1) if a.size else 1
+    return record(out, (x,), lambda g: (_restore(divide(g, float(count)), shape, axis, keepdims),))
+
+
+def _extreme(np_fn, x, axis, keepdims, initial):
+    a = x if type(x) is _ndarray else to_array(x)
+    axis = _axis_arg(axis)
+    kwargs = {} if initial is None else {"initial": initial}
+    try:
+        out = np_fn(a, axis=axis, keepdims=keepdims, **kwargs)
+    except ValueError:
+        if a.size == 0:
+            raise ValueError(
+                f"Cannot take `{np_fn.__name__}` of an empty array of shape {a.shape}; "
+                "pass `initial=` to give a value for empty inputs."
+            ) from None
+        raise
+    if not _recording_tapes:
+        return out
+    shape = a.shape
+
+    def vjp(g):
+        # As in JAX, tied extremes share the gradient equally.
+        hits = a == np.reshape(out, kept_shape(shape, axis) if not keepdims else out.shape)
+        weights = hits / np.sum(hits, axis=axis, keepdims=True).clip(1)
+        return (multiply(_restore(g, shape, axis, keepdims), weights.astype(a.dtype)),)
+
+    return record(out, (x,), vjp)
+
+
+def max(x, axis=None, keepdims=False, initial=None):
+    """Largest value over `axis`; tied maxima share the gradient (as JAX)."""
+    return _extreme(np.max, x, axis, keepdims, initial)
+
+
+def min(x, axis=None, keepdims=False, initial=None):
+    """Smallest value over `axis`; tied minima share the gradient (as JAX)."""
+    return _extreme(np.min, x, axis, keepdims, initial)
+
+
+amax = max
+amin = min
+
+
+def prod(x, axis=None, keepdims=False, dtype=None):
+    """Product over `axis` (all axes when None)."""
+    a = to_array(x)
+    axis = _axis_arg(axis)
+    out = np.prod(a, axis=axis, keepdims=keepdims, dtype=dtype)
+    if not _recording_tapes:
+        return out
+    shape = a.shape
+
+    def vjp(g):
+        g = _restore(g, shape, axis, keepdims)
+        if np.all(a != 0):
+            total = _restore(out if not _recording_tapes else prod(x, axis, keepdims), shape, axis, keepdims)
+            return (divide(multiply(g, total), x),)
+        # With zeros, the product of the *other* entries: exclusive cumulative products.
+        axes = normalize_axes(axis, a.ndim)
+        rest = [i for i in range(a.ndim) if i not in axes]
+        moved = np.transpose(a, rest + list(axes))
+        flat = moved.reshape(moved.shape[: len(rest)] + (-1,))
+        ones = np.ones(flat.shape[:-1] + (1,), a.dtype)
+        left = np.cumprod(np.concatenate([ones, flat[..., :-1]], -1), -1)
+        right = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], -1), -1)[..., ::-1]
+        others = np.transpose((left * right).reshape(moved.shape), np.argsort(rest + list(axes)))
+        return (multiply(g, others),)
+
+    return record(out, (x,), vjp)
+
+
+def var(x, axis=None, keepdims=False):
+    """Population variance (`ddof=0`) over `axis`."""
+    a = x if type(x) is _ndarray else to_array(x)
+    if a.dtype.kind in "iub":
+        a = a.astype(config.floatx())
+    if not _recording_tapes:
+        return np.var(a, axis=_axis_arg(axis), keepdims=keepdims)
+    centered = subtract(x if a is value_of(x) else a, mean(x if a is value_of(x) else a, axis, True))
+    return mean(square(centered), axis, keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    """Population standard deviation over `axis`."""
+    return sqrt(var(x, axis, keepdims))
+
+
+def cumsum(x, axis=None, dtype=None):
+    """Running sum along `axis` (over the flattened input when None)."""
+    a = to_array(x)
+    out = np.cumsum(a, axis=axis, dtype=dtype)
+    if not _recording_tapes:
+        return out
+    shape = a.shape
+
+    def vjp(g):
+        if axis is None:
+            return (reshape(flip(cumsum(flip(g, 0), 0), 0), shape),)
+        return (flip(cumsum(flip(g, axis), axis), axis),)
+
+    return record(out, (x,), vjp)
+
+
+def all(x, axis=None, keepdims=False):
+    """True where every element along `axis` is non-zero."""
+    return np.all(to_array(x), axis=_axis_arg(axis), keepdims=keepdims)
+
+
+def any(x, axis=None, keepdims=False):
+    """True where some element along `axis` is non-zero."""
+    return np.any(to_array(x), axis=_axis_arg(axis), keepdims=keepdims)
+
+
+def count_nonzero(x, axis=None):
+    """Number of non-zero elements along `axis`, as int32 (as Keras)."""
+    return np.asarray(np.count_nonzero(to_array(x), axis=_axis_arg(axis)), dtype=np.int32)
+
+
+def argmax(x, axis=None, keepdims=False):
+    """Index of the largest value along `axis` (of the flattened input when None), as int32."""
+    a = to_array(x)
+    return np.argmax(a, axis=axis, keepdims=keepdims).astype(np.int32)
+
+
+def argmin(x, axis=None, keepdims=False):
+    """Index of the smallest value along `axis`, as int32."""
+    a = to_array(x)
+    return np.argmin(a, axis=axis, keepdims=keepdims).astype(np.int32)
+
+
+def argsort(x, axis=-1):
+    """Indices that sort `x` along `axis` (stable), as int32."""
+    return np.argsort(to_array(x), axis=axis, kind="stable").astype(np.int32)
+
+
+def sort(x, axis=-1):
+    """`x` sorted along `axis`; the gradient flows to where each value came from."""
+    a = to_array(x)
+    if not _recording_tapes:
+        return np.sort(a, axis=axis)
+    if axis is None:
+        return take_along_axis(ravel(x), np.argsort(a, axis=None, kind="stable"), 0)
+    return take_along_axis(x, np.argsort(a, axis=axis, kind="stable"), axis)
+
+
+# ---------------------------------------------------------------- shapes and indexing
 
 
 def reshape(x, newshape):
-    """`x` with a new shape (same number of elements)."""
-    a = value_of(x)
-    out = np.reshape(a, newshape)
+    """`x` with a new shape (same number of elements; one size may be -1)."""
+    a = x if type(x) is _ndarray else to_array(x)
+    try:
+        out = np.reshape(a, newshape)
+    except ValueError:
+        raise ValueError(
+            f"Cannot reshape an array of shape {a.shape} ({a.size} elements) to "
+            f"{tuple(newshape) if not isinstance(newshape, int) else newshape}."
+        ) from None
     if not _recording_tapes:
         return out
-    s = np.shape(a)
+    s = a.shape
     return record(out, (x,), lambda g: (reshape(g, s),))
 
 
 def transpose(x, axes=None):
     """Permutes the axes (reverses them when `axes` is None)."""
-    a = value_of(x)
+    a = x if type(x) is _ndarray else to_array(x)
     out = np.transpose(a, axes)
     if not _recording_tapes:
         return out
-    inverse = None if axes is None else tuple(np.argsort(axes))
+    inverse = None if axes is None else tuple(int(i) for i in np.argsort([i % a.ndim for i in axes]))
     return record(out, (x,), lambda g: (transpose(g, inverse),))
 
 
-def getitem(x, key):
-    """`x[key]` (basic and integer-array indexing); the gradient scatters back."""
-    a = value_of(x)
-    key = value_of(key) if not isinstance(key, tuple) else tuple(value_of(k) for k in key)
-    out = a[key]
+def expand_dims(x, axis):
+    """Inserts axes of size 1 at `axis` (an int or a tuple)."""
+    a = x if type(x) is _ndarray else to_array(x)
+    return reshape(x if a is value_of(x) else a, np.expand_dims(np.empty(a.shape, np.bool_), axis).shape)
+
+
+def squeeze(x, axis=None):
+    """Removes axes of size 1 (only `axis`, when given)."""
+    a = x if type(x) is _ndarray else to_array(x)
+    try:
+        shape = np.squeeze(np.empty(a.shape, np.bool_), axis).shape
+    except ValueError:
+        raise ValueError(f"Cannot squeeze axis {axis} of shape {a.shape}: its size is not 1.") from None
+    return reshape(x if a is value_of(x) else a, shape)
+
+
+def ravel(x):
+    """`x` flattened to one axis."""
+    return reshape(x, (-1,))
+
+
+def moveaxis(x, source, destination):
+    """Moves axes `source` to positions `destination` (ints or sequences)."""
+    ndim = len(_shape(x))
+    source = [source] if isinstance(source, (int, np.integer)) else list(source)
+    destination = [destination] if isinstance(destination, (int, np.integer)) else list(destination)
+    source = [s % ndim for s in source]
+    destination = [d % ndim for d in destination]
+    order = [i for i in range(ndim) if i not in source]
+    for d, s in sorted(zip(destination, source)):
+        order.insert(d, s)
+    return transpose(x, order)
+
+
+def swapaxes(x, axis1, axis2):
+    """Exchanges two axes."""
+    ndim = len(_shape(x))
+    axes = list(range(ndim))
+    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    return transpose(x, axes)
+
+
+def broadcast_to(x, shape):
+    """`x` broadcast to `shape`; the gradient sums back."""
+    a = x if type(x) is _ndarray else to_array(x)
+    try:
+        out = np.broadcast_to(a, shape)
+    except ValueError:
+        raise ValueError(f"Cannot broadcast an array of shape {a.shape} to shape {tuple(shape)}.") from None
     if not _recording_tapes:
         return out
-    shape, dtype = a.shape, a.dtype
+    s = a.shape
+    return record(out, (x,), lambda g: (unbroadcast(g, s),))
+
+
+def flip(x, axis=None):
+    """Reverses the order of elements along `axis` (all axes when None)."""
+    a = to_array(x)
+    out = np.flip(a, axis=axis)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (flip(g, axis),))
+
+
+def concatenate(xs, axis=0):
+    """Joins arrays along an existing `axis`."""
+    arrays = [to_array(x) for x in xs]
+    try:
+        out = np.concatenate(arrays, axis=axis)
+    except ValueError:
+        shapes = ", ".join(str(a.shape) for a in arrays)
+        raise ValueError(
+            f"`concatenate` along axis {axis} needs equal sizes on every other axis, got shapes {shapes}."
+        ) from None
+    if not _recording_tapes:
+        return out
+    ax = axis % out.ndim
+    bounds = np.cumsum([0] + [a.shape[ax] for a in arrays])
 
     def vjp(g):
-        return (_scatter_add(g, key, shape, dtype),)
+        index = (slice(None),) * ax
+        return tuple(getitem(g, index + (slice(int(lo), int(hi)),)) for lo, hi in zip(bounds[:-1], bounds[1:]))
 
-    return record(out, (x,), vjp)
+    return record(out, tuple(xs), vjp)
+
+
+def stack(x, axis=0):
+    """Joins arrays of one shape along a new `axis`."""
+    arrays = [to_array(e) for e in x]
+    try:
+        out = np.stack(arrays, axis=axis)
+    except ValueError:
+        shapes = ", ".join(str(a.shape) for a in arrays)
+        raise ValueError(f"`stack` needs arrays of one shape, got shapes {shapes}.") from None
+    if not _recording_tapes:
+        return out
+    ax = axis % out.ndim
+    return record(
+        out, tuple(x), lambda g: tuple(getitem(g, (slice(None),) * ax + (i,)) for i in range(len(arrays)))
+    )
+
+
+def split(x, indices_or_sections, axis=0):
+    """Splits `x` along `axis` into a list of arrays."""
+    a = to_array(x)
+    try:
+        parts = np.split(a, indices_or_sections, axis=axis)
+    except ValueError:
+        raise ValueError(
+            f"`split` cannot divide axis {axis} of size {a.shape[axis]} into "
+            f"{indices_or_sections} equal sections."
+        ) from None
+    if not _recording_tapes:
+        return parts
+    ax = axis % a.ndim
+    result, start = [], 0
+    for p in parts:
+        stop = start + p.shape[ax]
+        result.append(getitem(x, (slice(None),) * ax + (slice(start, stop),)))
+        start = stop
+    return result
 
 
 def _scatter_add(g, key, shape, dtype):
@@ -221,6 +984,256 @@ def _scatter_add(g, key, shape, dtype):
     if not _recording_tapes:
         return out
     return record(out, (g,), lambda gg: (getitem(gg, key),))
+
+
+def getitem(x, key):
+    """`x[key]` (basic and integer-array indexing); the gradient scatters back."""
+    a = x if type(x) is _ndarray else to_array(x)
+    key = tuple(value_of(k) for k in key) if isinstance(key, tuple) else value_of(key)
+    out = a[key]
+    if not _recording_tapes:
+        return out
+    shape, dtype = a.shape, a.dtype
+    return record(out, (x,), lambda g: (_scatter_add(g, key, shape, dtype),))
+
+
+def take(x, indices, axis=None):
+    """Elements of `x` at `indices` along `axis` (of the flattened `x` when None)."""
+    a, idx = to_array(x), to_array(indices)
+    try:
+        out = np.take(a, idx, axis=axis)
+    except IndexError as e:
+        raise ValueError(f"`take`: {e} (input shape {a.shape}, axis {axis}).") from None
+    if not _recording_tapes:
+        return out
+    if axis is None:
+        return getitem(ravel(x), idx)
+    return getitem(x, (slice(None),) * (axis % a.ndim) + (idx,))
+
+
+def take_along_axis(x, indices, axis=None):
+    """Picks `x` values at `indices` along `axis`, as `np.take_along_axis`."""
+    a, idx = to_array(x), to_array(indices)
+    if axis is None:
+        return take_along_axis(ravel(x), ravel(idx), 0)
+    try:
+        out = np.take_along_axis(a, idx, axis=axis)
+    except (IndexError, ValueError) as e:
+        raise ValueError(
+            f"`take_along_axis`: {e} (x shape {a.shape}, indices shape {idx.shape}, axis {axis})."
+        ) from None
+    if not _recording_tapes:
+        return out
+    ax = axis % a.ndim
+    shape = np.broadcast_shapes(
+        tuple(s for i, s in enumerate(a.shape) if i != ax), tuple(s for i, s in enumerate(idx.shape) if i != ax)
+    )
+    shape = shape[:ax] + (idx.shape[ax],) + shape[ax:]
+    idx = np.broadcast_to(idx, shape)
+    key = tuple(
+        idx if i == ax else np.arange(n).reshape((-1,) + (1,) * (len(shape) - i - 1)) for i, n in enumerate(shape)
+    )
+    if a.shape != shape[:ax] + (a.shape[ax],) + shape[ax + 1:]:
+        x = broadcast_to(x, shape[:ax] + (a.shape[ax],) + shape[ax + 1:])
+    return getitem(x, key)
+
+
+def tile(x, repeats):
+    """`x` repeated `repeats` times along each axis, as `np.tile`."""
+    a = to_array(x)
+    out = np.tile(a, repeats)
+    if not _recording_tapes:
+        return out
+    reps = (repeats,) if isinstance(repeats, (int, np.integer)) else tuple(repeats)
+    d = builtins.max(a.ndim, len(reps))
+    shape = (1,) * (d - a.ndim) + a.shape
+    reps = (1,) * (d - len(reps)) + reps
+    interleaved = [n for pair in zip(reps, shape) for n in pair]
+
+    def vjp(g):
+        g = sum(reshape(g, interleaved), axis=tuple(range(0, 2 * d, 2)))
+        return (reshape(g, a.shape),)
+
+    return record(out, (x,), vjp)
+
+
+def repeat(x, repeats, axis=None):
+    """Repeats each element `repeats` times along `axis` (of the flattened input when None)."""
+    a = to_array(x)
+    out = np.repeat(a, value_of(repeats), axis=axis)
+    if not _recording_tapes:
+        return out
+    n = a.size if axis is None else a.shape[axis]
+    return take(x, np.repeat(np.arange(n), value_of(repeats)), axis=axis)
+
+
+def pad(x, pad_width, mode="constant", constant_values=None):
+    """Pads `x` with `pad_width` (as `np.pad`); modes: constant, edge, reflect, symmetric, wrap."""
+    a = to_array(x)
+    kwargs = {"constant_values": constant_values} if mode == "constant" and constant_values is not None else {}
+    try:
+        out = np.pad(a, pad_width, mode=mode, **kwargs)
+    except ValueError as e:
+        raise ValueError(f"`pad` with pad_width={pad_width!r}, mode={mode!r} on shape {a.shape}: {e}") from None
+    if not _recording_tapes:
+        return out
+    if mode == "constant":
+        widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (a.ndim, 2))
+        key = tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, a.shape))
+        return record(out, (x,), lambda g: (getitem(g, key),))
+    # Other modes copy input elements: pad an index map and gather through it.
+    source = np.pad(np.arange(a.size).reshape(a.shape), pad_width, mode=mode)
+    return reshape(take(ravel(x), source.ravel()), out.shape)
+
+
+def tril(x, k=0):
+    """`x` with the elements above the `k`-th diagonal zeroed."""
+    a = to_array(x)
+    out = np.tril(a, k)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (tril(g, k),))
+
+
+def triu(x, k=0):
+    """`x` with the elements below the `k`-th diagonal zeroed."""
+    a = to_array(x)
+    out = np.triu(a, k)
+    if not _recording_tapes:
+        return out
+    return record(out, (x,), lambda g: (triu(g, k),))
+
+
+def size(x):
+    """Number of elements."""
+    return int(np.size(value_of(x)))
+
+
+def ndim(x):
+    """Number of axes."""
+    return int(np.ndim(value_of(x)))
+
+
+# ---------------------------------------------------------------- comparisons and logic
+
+
+def _compare(np_fn):
+    def op(x1, x2):
+        a, b, out = _binary(np_fn, np_fn.__name__, x1, x2)
+        return out
+
+    op.__name__ = np_fn.__name__
+    op.__doc__ = f"Elementwise `{np_fn.__name__}` as a boolean array (no gradient)."
+    return op
+
+
+equal = _compare(np.equal)
+not_equal = _compare(np.not_equal)
+less = _compare(np.less)
+less_equal = _compare(np.less_equal)
+greater = _compare(np.greater)
+greater_equal = _compare(np.greater_equal)
+logical_and = _compare(np.logical_and)
+logical_or = _compare(np.logical_or)
+logical_xor = _compare(np.logical_xor)
+
+
+def logical_not(x):
+    """Elementwise boolean NOT."""
+    return np.logical_not(to_array(x))
+
+
+def isnan(x):
+    """True where `x` is NaN."""
+    return np.isnan(to_array(x))
+
+
+def isinf(x):
+    """True where `x` is +inf or -inf."""
+    return np.isinf(to_array(x))
+
+
+def isfinite(x):
+    """True where `x` is neither NaN nor infinite."""
+    return np.isfinite(to_array(x))
+
+
+# ---------------------------------------------------------------- creation
+
+
+def _dtype(dtype, default=None):
+    from nanokeras.backend.variable import standardize_dtype
+
+    if dtype is None and default is not None:
+        return np.dtype(default)
+    return standardize_dtype(dtype)
+
+
+def _shape_arg(shape):
+    return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(int(s) for s in shape)
+
+
+def zeros(shape, dtype=None):
+    """An array of zeros (`floatx()` unless `dtype` is given)."""
+    return np.zeros(_shape_arg(shape), dtype=_dtype(dtype))
+
+
+def ones(shape, dtype=None):
+    """An array of ones (`floatx()` unless `dtype` is given)."""
+    return np.ones(_shape_arg(shape), dtype=_dtype(dtype))
+
+
+def full(shape, fill_value, dtype=None):
+    """An array filled with `fill_value` (`floatx()` unless `dtype` is given)."""
+    return np.full(_shape_arg(shape), value_of(fill_value), dtype=_dtype(dtype))
+
+
+def zeros_like(x, dtype=None):
+    """Zeros with the shape (and, by default, the dtype) of `x`."""
+    return np.zeros_like(to_array(x), dtype=None if dtype is None else _dtype(dtype))
+
+
+def ones_like(x, dtype=None):
+    """Ones with the shape (and, by default, the dtype) of `x`."""
+    return np.ones_like(to_array(x), dtype=None if dtype is None else _dtype(dtype))
+
+
+def full_like(x, fill_value, dtype=None):
+    """`fill_value` with the shape (and, by default, the dtype) of `x`."""
+    return np.full_like(to_array(x), value_of(fill_value), dtype=None if dtype is None else _dtype(dtype))
+
+
+def arange(start, stop=None, step=None, dtype=None):
+    """Evenly spaced values in `[start, stop)`: int32 for ints, `floatx()` for floats.
+
+    Example:
+        >>> arange(3)
+        array([0, 1, 2], dtype=int32)
+    """
+    values = [v for v in (start, stop, step) if v is not None]
+    if dtype is None:
+        is_float = builtins.any(isinstance(v, float) or np.asarray(v).dtype.kind == "f" for v in values)
+        dtype = config.floatx() if is_float else "int32"
+    if stop is None:
+        start, stop = 0, start
+    return np.arange(start, stop, 1 if step is None else step, dtype=_dtype(dtype))
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """`num` evenly spaced values from `start` to `stop` (`floatx()` by default)."""
+    return np.linspace(
+        value_of(start), value_of(stop), num, endpoint=endpoint, retstep=retstep, dtype=_dtype(dtype), axis=axis
+    )
+
+
+def eye(N, M=None, k=0, dtype=None):
+    """A 2-D array with ones on the `k`-th diagonal."""
+    return np.eye(N, M, k=k, dtype=_dtype(dtype))
+
+
+def identity(n, dtype=None):
+    """The `n` x `n` identity matrix."""
+    return np.identity(n, dtype=_dtype(dtype))
 
 
 def _bind_tensor_operators():
