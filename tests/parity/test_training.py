@@ -1,0 +1,137 @@
+"""Same starting weights => same training as real Keras 3: loss/metric history and final weights."""
+
+import numpy as np
+import pytest
+
+import nanokeras as nk
+
+RTOL = 1e-4
+
+
+def _data(n, features, classes=None, regression_outputs=None, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, features)).astype("float32")
+    if regression_outputs:
+        w = rng.normal(size=(features, regression_outputs)).astype("float32")
+        return x, (x @ w + 0.1 * rng.normal(size=(n, regression_outputs))).astype("float32")
+    y = (x @ rng.normal(size=(features, classes)).astype("float32")).argmax(axis=1).astype("int32")
+    return x, y
+
+
+def _build_pair(keras, layer_specs, input_dim):
+    """The same architecture in real Keras and nanokeras, with Keras's initial weights copied over."""
+    keras.backend.clear_session()
+    nk.backend.clear_session()
+    real = keras.Sequential([keras.Input((input_dim,))] + [keras.layers.Dense(u, activation=a) for u, a in layer_specs])
+    ours = nk.Sequential([nk.Input((input_dim,))] + [nk.layers.Dense(u, activation=a) for u, a in layer_specs])
+    ours.set_weights(real.get_weights())
+    return real, ours
+
+
+def _assert_same_training(real, ours, real_history, our_history):
+    assert list(our_history.history) == list(real_history.history)
+    for key, values in real_history.history.items():
+        np.testing.assert_allclose(our_history.history[key], values, rtol=RTOL, atol=1e-6, err_msg=key)
+    for got, expected in zip(ours.get_weights(), real.get_weights()):
+        np.testing.assert_allclose(got, expected, rtol=RTOL, atol=1e-6)
+
+
+def test_perceptron_sgd_batch_1_with_validation(keras):
+    x, y = _data(70, 2, classes=2)
+    val_x, val_y = _data(30, 2, classes=2, seed=1)
+    real, ours = _build_pair(keras, [(1, "sigmoid")], 2)
+    kw = dict(validation_data=(val_x, val_y), epochs=3, batch_size=1, shuffle=False, verbose=0)
+    real.compile(optimizer=keras.optimizers.SGD(learning_rate=0.2), loss="binary_crossentropy", metrics=["acc"])
+    ours.compile(optimizer=nk.optimizers.SGD(learning_rate=0.2), loss="binary_crossentropy", metrics=["acc"])
+    _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))
+    np.testing.assert_allclose(ours.evaluate(val_x, val_y, verbose=0), real.evaluate(val_x, val_y, verbose=0), rtol=RTOL)
+    np.testing.assert_allclose(ours.predict(val_x, verbose=0), real.predict(val_x, verbose=0), rtol=RTOL, atol=1e-6)
+
+
+def test_mlp_adam_categorical_crossentropy(keras):
+    x, y = _data(64, 4, classes=3)
+    one_hot = np.eye(3, dtype="float32")[y]
+    real, ours = _build_pair(keras, [(8, "relu"), (3, "softmax")], 4)
+    kw = dict(epochs=3, batch_size=16, shuffle=False, verbose=0, validation_split=0.25)
+    real.compile(keras.optimizers.Adam(0.01), "categorical_crossentropy", metrics=["accuracy"])
+    ours.compile(nk.optimizers.Adam(0.01), "categorical_crossentropy", metrics=["accuracy"])
+    _assert_same_training(real, ours, real.fit(x, one_hot, **kw), ours.fit(x, one_hot, **kw))
+
+
+def test_rmsprop_sparse_crossentropy_partial_last_batch(keras):
+    x, y = _data(50, 3, classes=4)
+    real, ours = _build_pair(keras, [(6, "tanh"), (4, "softmax")], 3)
+    kw = dict(epochs=3, batch_size=16, shuffle=False, verbose=0)
+    real.compile(keras.optimizers.RMSprop(0.01), "sparse_categorical_crossentropy", metrics=["acc"])
+    ours.compile(nk.optimizers.RMSprop(0.01), "sparse_categorical_crossentropy", metrics=["acc"])
+    _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))
+
+
+def test_sgd_nesterov_momentum_mse_with_mae_metric(keras):
+    x, y = _data(40, 3, regression_outputs=2)
+    real, ours = _build_pair(keras, [(5, "relu"), (2, None)], 3)
+    kw = dict(epochs=4, batch_size=8, shuffle=False, verbose=0)
+    real.compile(keras.optimizers.SGD(0.05, momentum=0.9, nesterov=True), "mse", metrics=["mae"])
+    ours.compile(nk.optimizers.SGD(0.05, momentum=0.9, nesterov=True), "mse", metrics=["mae"])
+    _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))
+
+
+def test_logits_sparse_crossentropy_from_logits_adamw(keras):
+    x, y = _data(48, 5, classes=3)
+    real, ours = _build_pair(keras, [(7, "relu"), (3, None)], 5)
+    kw = dict(epochs=3, batch_size=12, shuffle=False, verbose=0)
+    real.compile(keras.optimizers.AdamW(0.01), keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                 metrics=["accuracy"])
+    ours.compile(nk.optimizers.AdamW(0.01), nk.losses.SparseCategoricalCrossentropy(from_logits=True),
+                 metrics=["accuracy"])
+    _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))
+
+
+def test_sample_weight_and_class_weight(keras):
+    x, y = _data(32, 2, classes=2)
+    weights = np.linspace(0.5, 2.0, 32).astype("float32")
+    real, ours = _build_pair(keras, [(1, "sigmoid")], 2)
+    kw = dict(epochs=2, batch_size=8, shuffle=False, verbose=0, sample_weight=weights, class_weight={0: 1.0, 1: 3.0})
+    real.compile(keras.optimizers.SGD(0.1), "binary_crossentropy", metrics=["acc"])
+    ours.compile(nk.optimizers.SGD(0.1), "binary_crossentropy", metrics=["acc"])
+    _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))
+
+
+def test_keras2_positional_compile_trains_like_keras3_keywords(keras):
+    x, y = _data(40, 2, classes=2)
+    one_hot = np.eye(2, dtype="float32")[y]
+    real, ours = _build_pair(keras, [(5, "relu"), (2, "softmax")], 2)
+    kw = dict(epochs=2, batch_size=1, shuffle=False, verbose=0)
+    real.compile(optimizer=keras.optimizers.Adam(0.01), loss="categorical_crossentropy", metrics=["acc"])
+    ours.compile(nk.optimizers.Adam(0.01), "categorical_crossentropy", ["acc"])  # Keras 2 order
+    _assert_same_training(real, ours, real.fit(x, one_hot, **kw), ours.fit(x, one_hot, **kw))
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "relu", "tanh", "softmax", "elu", "selu", "softplus", "gelu", "silu", None])
+def test_dense_outputs_and_gradients_match(keras, activation):
+    x, _ = _data(6, 4, classes=2)
+    real, ours = _build_pair(keras, [(3, activation)], 4)
+    np.testing.assert_allclose(ours.predict(x, verbose=0), np.asarray(real(x)), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ours(x), np.asarray(real(x)), rtol=1e-5, atol=1e-6)
+
+
+def test_summary_text_matches_keras(keras):
+    texts = []
+    for lib in (keras, nk):
+        lib.backend.clear_session()
+        model = lib.Sequential([lib.Input((2,)), lib.layers.Dense(1000), lib.layers.Dense(1, activation="sigmoid")])
+        captured = []
+        model.summary(line_length=76, print_fn=lambda s, **kwargs: captured.append(s))
+        texts.append("".join(captured))
+    assert texts[1] == texts[0]
+
+
+def test_unbuilt_summary_matches_keras(keras):
+    texts = []
+    for lib in (keras, nk):
+        lib.backend.clear_session()
+        model = lib.Sequential([lib.layers.Dense(5, activation="relu"), lib.layers.Dense(2)])
+        captured = []
+        model.summary(line_length=60, print_fn=lambda s, **kwargs: captured.append(s))
+        texts.append("".join(captured))
+    assert texts[1] == texts[0]
