@@ -1,0 +1,171 @@
+"""Activation functions, as `keras.activations` defines them.
+
+Each takes and returns an array (or a `Tensor` inside a `GradientTape`) and is
+built from `nanokeras.ops`, so gradients flow through it.
+
+Example:
+    >>> import numpy as np
+    >>> from nanokeras import activations
+    >>> activations.relu(np.array([-10.0, -5.0, 0.0, 5.0, 10.0]), max_value=5.0).tolist()
+    [0.0, 0.0, 0.0, 5.0, 5.0]
+"""
+
+from nanokeras import ops
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """Rectified linear unit, with Keras' optional leak, cap and threshold.
+
+    Returns `x` for `x > threshold` (capped at `max_value` when given) and
+    `negative_slope * (x - threshold)` below it.
+
+    Args:
+        x: input array.
+        negative_slope: slope below `threshold` (0 by default).
+        max_value: the largest value returned, or None for no cap.
+        threshold: values at or below it are damped (0 by default).
+
+    Example:
+        >>> import numpy as np
+        >>> relu(np.array([-10.0, -5.0, 0.0, 5.0, 10.0]), negative_slope=0.5).tolist()
+        [-5.0, -2.5, 0.0, 5.0, 10.0]
+    """
+    x = ops.nn._float_input(x)
+    if negative_slope != 0.0:
+        if max_value is None and threshold == 0:
+            return ops.leaky_relu(x, negative_slope=negative_slope)
+        if threshold != 0:
+            negative_part = ops.relu(ops.add(ops.negative(x), threshold))
+        else:
+            negative_part = ops.relu(ops.negative(x))
+    clip_max = max_value is not None
+    if threshold != 0:
+        out = ops.where(ops.greater(x, threshold), x, 0.0)
+    elif max_value == 6:
+        out = ops.relu6(x)
+        clip_max = False
+    else:
+        out = ops.relu(x)
+    if clip_max:
+        out = ops.clip(out, 0.0, float(max_value))
+    if negative_slope != 0.0:
+        out = ops.subtract(out, ops.multiply(negative_part, negative_slope))
+    return out
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """`x` for `x >= 0`, else `negative_slope * x`.
+
+    Example:
+        >>> import numpy as np
+        >>> leaky_relu(np.array([-1.0, 1.0])).tolist()
+        [-0.2, 1.0]
+    """
+    return ops.leaky_relu(x, negative_slope=negative_slope)
+
+
+def relu6(x):
+    """ReLU capped at 6: `min(max(x, 0), 6)`."""
+    return ops.relu6(x)
+
+
+def softmax(x, axis=-1):
+    """Turns each slice along `axis` into a probability distribution: `exp(x) / sum(exp(x))`.
+
+    Example:
+        >>> import numpy as np
+        >>> softmax(np.zeros((1, 4))).tolist()
+        [[0.25, 0.25, 0.25, 0.25]]
+    """
+    return ops.softmax(x, axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    """`log(softmax(x, axis))`, computed stably."""
+    return ops.log_softmax(x, axis=axis)
+
+
+def elu(x, alpha=1.0):
+    """Exponential linear unit: `x` for `x > 0`, else `alpha * (exp(x) - 1)`."""
+    return ops.elu(x, alpha=alpha)
+
+
+def selu(x):
+    """Scaled ELU with the self-normalizing constants (use with `LecunNormal` weights)."""
+    return ops.selu(x)
+
+
+def softplus(x):
+    """`log(exp(x) + 1)`, without overflow."""
+    return ops.softplus(x)
+
+
+def softsign(x):
+    """`x / (abs(x) + 1)`."""
+    return ops.softsign(x)
+
+
+def silu(x):
+    """Sigmoid linear unit, also called swish: `x * sigmoid(x)`.
+
+    Example:
+        >>> import numpy as np
+        >>> silu(np.array([0.0])).tolist()
+        [0.0]
+    """
+    return ops.silu(x)
+
+
+def gelu(x, approximate=False):
+    """Gaussian error linear unit: `0.5 * x * (1 + erf(x / sqrt(2)))`.
+
+    Args:
+        approximate: use the tanh approximation instead (False by default, as
+            in `keras.activations.gelu`; note `keras.ops.gelu` defaults to True).
+    """
+    return ops.gelu(x, approximate=approximate)
+
+
+def tanh(x):
+    """Hyperbolic tangent."""
+    return ops.tanh(x)
+
+
+def sigmoid(x):
+    """`1 / (1 + exp(-x))`, without overflow.
+
+    Example:
+        >>> import numpy as np
+        >>> sigmoid(np.array([0.0])).tolist()
+        [0.5]
+    """
+    return ops.sigmoid(x)
+
+
+def exponential(x):
+    """`exp(x)`."""
+    return ops.exp(x)
+
+
+def hard_sigmoid(x):
+    """Piecewise-linear sigmoid: 0 for `x <= -3`, 1 for `x >= 3`, `x / 6 + 0.5` between."""
+    return ops.hard_sigmoid(x)
+
+
+def hard_silu(x):
+    """`x * hard_sigmoid(x)` (also called hard_swish)."""
+    return ops.hard_silu(x)
+
+
+def linear(x):
+    """The identity: returns `x` unchanged."""
+    return x
+
+
+def mish(x):
+    """`x * tanh(softplus(x))`."""
+    return ops.nn.mish(x)
+
+
+swish = silu
+hard_swish = hard_silu
