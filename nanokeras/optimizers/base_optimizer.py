@@ -1,0 +1,406 @@
+"""`Optimizer`: the base class of every optimizer (Keras 3 semantics).
+
+An optimizer owns its state as `Variable`s, in Keras's order (this order is what
+`.keras` files store): `iteration`, `learning_rate` (unless it is a schedule),
+then the EMA averages, the gradient accumulators, then the subclass's slots.
+A slot made for model variable `dense/kernel` is named `dense_kernel_<slot>` and
+its path is `<optimizer name>/dense_kernel_<slot>`.
+
+Updates happen in place on `variable.value` (numpy `out=` into scratch buffers),
+so a small training step costs microseconds.
+
+Example:
+    >>> import numpy as np, nanokeras as keras
+    >>> from nanokeras.optimizers import SGD
+    >>> w = keras.Variable(np.array([1.0, 2.0]), name="w")
+    >>> opt = SGD(learning_rate=0.5)
+    >>> _ = opt.apply_gradients([(np.array([1.0, 1.0], dtype="float32"), w)])
+    >>> w.numpy().tolist(), int(opt.iterations.numpy())
+    ([0.5, 1.5], 1)
+"""
+
+import re
+import warnings
+
+import numpy as np
+
+from nanokeras.backend import config
+from nanokeras.backend.naming import auto_name
+from nanokeras.backend.tensor import value_of
+from nanokeras.backend.variable import Variable
+from nanokeras.optimizers import arguments
+from nanokeras.optimizers.clipping import clip_by_global_norm, clip_by_norm, clip_by_value
+from nanokeras.optimizers.variable_store import OptimizerVariables
+
+
+class Optimizer(OptimizerVariables):
+    """Base class: clipping, weight decay, EMA, gradient accumulation, state.
+
+    Subclasses implement `build(var_list)` (create slots with
+    `add_optimizer_variables`) and `update_step(gradient, variable, learning_rate)`.
+
+    Args:
+        learning_rate: a float, a `LearningRateSchedule`, or a callable
+            returning the rate. Keras 2's `lr=` is accepted as an alias.
+        weight_decay: if set, each step does `var -= var * weight_decay * lr`.
+        clipnorm / clipvalue / global_clipnorm: gradient clipping (at most one).
+        use_ema, ema_momentum, ema_overwrite_frequency: exponential moving
+            average of the weights.
+        loss_scale_factor: gradients are divided by it before the update.
+        gradient_accumulation_steps: update only every N steps, with the mean
+            of the accumulated gradients.
+        name: the optimizer's name (default: snake case of the class name).
+
+    Example:
+        >>> from nanokeras.optimizers import Adam
+        >>> Adam(learning_rate=1e-3, clipnorm=1.0).get_config()["clipnorm"]
+        1.0
+    """
+
+    def __init__(
+        self,
+        learning_rate,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name=None,
+        **kwargs,
+    ):
+        learning_rate = arguments.pop_legacy_kwargs(learning_rate, kwargs, type(self).__name__)
+        arguments.check_options(
+            weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
+            ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name,
+        )
+        learning_rate = arguments.check_learning_rate(learning_rate)
+        self._init_store()
+        self.name = name if name is not None else auto_name(type(self).__name__)
+        self.weight_decay = weight_decay
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.use_ema = bool(use_ema)
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self.built = False
+        self._iterations = self._make_variable(np.zeros((), dtype="int64"), "iteration")
+        if callable(learning_rate):
+            self._learning_rate = learning_rate
+        else:
+            self._learning_rate = self._make_variable(
+                np.asarray(learning_rate, dtype=config.floatx()), "learning_rate"
+            )
+
+    # ---- state -------------------------------------------------------------
+
+    @property
+    def iterations(self):
+        """The number of optimizer steps taken (a non-trainable int64 `Variable`).
+
+        With gradient accumulation it counts real updates (steps // N), as Keras does.
+        """
+        if self.gradient_accumulation_steps:
+            return self._iterations.value // self.gradient_accumulation_steps
+        return self._iterations
+
+    def _step(self):
+        """`iterations` as a Python int (updates taken so far)."""
+        step = int(self._iterations.value)
+        if self.gradient_accumulation_steps:
+            step //= self.gradient_accumulation_steps
+        return step
+
+    @property
+    def learning_rate(self):
+        """The current learning rate.
+
+        The `learning_rate` Variable for a fixed rate (as in Keras; `float()` it
+        to read it); a float32 scalar evaluated at `iterations` for a schedule.
+        """
+        lr = self._learning_rate
+        if isinstance(lr, Variable):
+            return lr
+        return np.asarray(self._current_learning_rate(), dtype=config.floatx())[()]
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        previous = self._learning_rate
+        if callable(value) and not isinstance(value, Variable):
+            self._learning_rate = value
+            if isinstance(previous, Variable):
+                self._untrack_variable(previous)
+            return
+        if not isinstance(previous, Variable):
+            raise TypeError(
+                "This optimizer was created with a learning rate schedule (or callable) as its "
+                "`learning_rate`, so its learning rate cannot be set to a number. Create the "
+                "optimizer with a float `learning_rate` to be able to set it."
+            )
+        previous.assign(np.asarray(arguments.check_learning_rate(value_of(value)), previous.dtype))
+
+    def _current_learning_rate(self):
+        """The rate for this step: a 0-d float array (no copy for a fixed rate)."""
+        lr = self._learning_rate
+        if isinstance(lr, Variable):
+            return lr.value
+        return np.asarray(value_of(arguments.call_schedule(lr, self._iterations)), config.floatx())
+
+    # ---- building ----------------------------------------------------------
+
+    def build(self, variables):
+        """Creates the optimizer's variables for the model variables `variables`."""
+        variables = list(variables)
+        arguments.check_variables(variables)
+        if self.use_ema:
+            self._model_variables_moving_average = self.add_optimizer_variables(variables, "average")
+        if self.gradient_accumulation_steps:
+            self._accumulated_gradients = self.add_optimizer_variables(
+                variables, "gradient_accumulator"
+            )
+        self._trainable_variables_indices = {id(v): i for i, v in enumerate(variables)}
+        self._trainable_variables = variables[:]
+        # Scratch space for in-place updates: two arrays per model variable.
+        self._buffers = [(np.empty_like(v.value), np.empty_like(v.value)) for v in variables]
+        self.built = True
+
+    def _get_variable_index(self, variable):
+        return self._trainable_variables_indices[id(variable)]
+
+    # ---- applying gradients -------------------------------------------------
+
+    def apply_gradients(self, grads_and_vars):
+        """Applies `(gradient, variable)` pairs; returns `iterations`.
+
+        Gradients that are None are skipped (with a warning). Every gradient is
+        checked before anything changes: a rejected call leaves all state as it was.
+        """
+        pairs = list(grads_and_vars)
+        for pair in pairs:
+            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+                raise ValueError(
+                    "`apply_gradients` expects an iterable of (gradient, variable) pairs, "
+                    f"got an item {pair!r}. Use `zip(grads, model.trainable_variables)`."
+                )
+        self.apply([p[0] for p in pairs], [p[1] for p in pairs])
+        return self._iterations
+
+    def apply(self, grads, trainable_variables=None):
+        """Updates `trainable_variables` (default: the ones built with) from `grads`."""
+        grads = list(grads)
+        if not grads:
+            return
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError(
+                    "`apply(grads)` without `trainable_variables` needs a built optimizer. "
+                    "Pass the variables, or call `optimizer.build(trainable_variables)` first."
+                )
+            variables = self._trainable_variables
+        else:
+            variables = list(trainable_variables)
+            arguments.check_variables(variables)
+            if self.built:
+                self._check_variables_are_known(variables)
+        if len(grads) != len(variables):
+            raise ValueError(
+                f"Got {len(grads)} gradients for {len(variables)} variables; "
+                "pass exactly one gradient (or None) per variable."
+            )
+        grads, used = arguments.prepare_gradients(grads, variables)
+        if not self.built:
+            self.build(variables)
+
+        grads, used = self._overwrite_variables_directly_with_gradients(grads, used)
+        if grads:
+            if self.loss_scale_factor is not None:
+                grads = [g / g.dtype.type(self.loss_scale_factor) for g in grads]
+            with np.errstate(all="ignore"):  # NaN/inf propagate silently, as in Keras
+                self._backend_apply_gradients(grads, used)
+            for variable in used:
+                if variable.constraint is not None:
+                    variable.assign(variable.constraint(variable))
+        it = self._iterations.value
+        np.add(it, 1, out=it)
+
+    def _check_variables_are_known(self, variables):
+        indices = self._trainable_variables_indices
+        for v in variables:
+            if id(v) not in indices:
+                raise ValueError(
+                    f"Unknown variable {v.path!r}: this optimizer was built for other variables. "
+                    "Create a new optimizer instance to train a new set of variables."
+                )
+
+    def _overwrite_variables_directly_with_gradients(self, grads, variables):
+        if not any(getattr(v, "overwrite_with_gradient", False) for v in variables):
+            return grads, variables
+        kept_grads, kept_vars = [], []
+        for g, v in zip(grads, variables):
+            if getattr(v, "overwrite_with_gradient", False):
+                v.assign(g)
+            else:
+                kept_grads.append(g)
+                kept_vars.append(v)
+        return kept_grads, kept_vars
+
+    def _backend_apply_gradients(self, grads, variables):
+        steps = self.gradient_accumulation_steps
+        if steps:
+            accumulators = [self._accumulated_gradients[self._get_variable_index(v)] for v in variables]
+            if (int(self._iterations.value) + 1) % steps == 0:
+                f = grads[0].dtype.type
+                grads = [(g + a.value) / f(steps) for g, a in zip(grads, accumulators)]
+                self._update(grads, variables)
+                for a in accumulators:
+                    a.value.fill(0)
+            else:
+                for g, a in zip(grads, accumulators):
+                    np.add(g, a.value, out=a.value)
+        else:
+            self._update(grads, variables)
+        if self.use_ema:
+            self._update_model_variables_moving_average(self._trainable_variables)
+            frequency = self.ema_overwrite_frequency
+            if frequency is not None and (self._step() + 1) % frequency == 0:
+                self._overwrite_model_variables_with_average_value(self._trainable_variables)
+
+    def _update(self, grads, variables):
+        grads = self._clip_gradients(grads)
+        lr = self._current_learning_rate()
+        self._apply_weight_decay(variables, lr)
+        self._backend_update_step(grads, variables, lr)
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        for g, v in zip(grads, trainable_variables):
+            self.update_step(g, v, learning_rate)
+
+    def update_step(self, gradient, variable, learning_rate):
+        """Updates one model variable and its slots; subclasses implement it."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement `update_step(gradient, variable, learning_rate)`."
+        )
+
+    def _clip_gradients(self, grads):
+        if self.clipnorm and self.clipnorm > 0:
+            return [clip_by_norm(g, self.clipnorm) for g in grads]
+        if self.global_clipnorm and self.global_clipnorm > 0:
+            return clip_by_global_norm(grads, self.global_clipnorm)
+        if self.clipvalue and self.clipvalue > 0:
+            return [clip_by_value(g, self.clipvalue) for g in grads]
+        return grads
+
+    # ---- weight decay ------------------------------------------------------
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None):
+        """Excludes variables from weight decay.
+
+        Args:
+            var_list: variables to exclude.
+            var_names: strings; a variable whose name contains one is excluded
+                (e.g. `var_names=["bias"]`).
+        """
+        self._exclude_from_weight_decay = set(id(v) for v in (var_list or ()))
+        if var_names:
+            self._exclude_from_weight_decay_pattern = re.compile("|".join(set(var_names)))
+        else:
+            self._exclude_from_weight_decay_pattern = None
+        self._exclude_from_weight_decay_cache = {}
+
+    def _use_weight_decay(self, variable):
+        cache = self._exclude_from_weight_decay_cache
+        key = id(variable)
+        if key not in cache:
+            pattern = self._exclude_from_weight_decay_pattern
+            cache[key] = not (
+                key in self._exclude_from_weight_decay
+                or (pattern is not None and pattern.search(variable.name) is not None)
+            )
+        return cache[key]
+
+    def _apply_weight_decay(self, variables, learning_rate):
+        if self.weight_decay is None:
+            return
+        for v in variables:
+            if self._use_weight_decay(v):
+                x = v.value
+                buf = self._buffers[self._get_variable_index(v)][0]
+                np.multiply(x, x.dtype.type(self.weight_decay), out=buf)
+                np.multiply(buf, learning_rate, out=buf)
+                np.subtract(x, buf, out=x)
+
+    # ---- exponential moving average ------------------------------------------
+
+    def _update_model_variables_moving_average(self, trainable_variables):
+        first_step = self._step() == 0
+        for var, average in zip(trainable_variables, self._model_variables_moving_average):
+            if average is None:
+                continue
+            f = average.value.dtype.type
+            momentum = f(0.0 if first_step else 1.0) * f(self.ema_momentum)
+            a = average.value
+            np.add(momentum * a, (f(1) - momentum) * var.value, out=a)
+
+    def _overwrite_model_variables_with_average_value(self, trainable_variables):
+        averages = self._model_variables_moving_average
+        if len(trainable_variables) != len(averages):
+            raise ValueError(
+                f"Got {len(trainable_variables)} model variables, but the optimizer keeps "
+                f"averages for {len(averages)}. Pass the variables the optimizer was built with."
+            )
+        for var, average in zip(trainable_variables, averages):
+            if average is not None:
+                var.assign(average)
+
+    def finalize_variable_values(self, var_list):
+        """With `use_ema=True`, sets each variable in `var_list` to its moving average."""
+        if self.use_ema:
+            self._overwrite_model_variables_with_average_value(list(var_list))
+
+    # ---- misc public API ---------------------------------------------------
+
+    def scale_loss(self, loss):
+        """`loss * loss_scale_factor` when a factor is set, else `loss`."""
+        if self.loss_scale_factor is not None:
+            return loss * self.loss_scale_factor
+        return loss
+
+    def get_config(self):
+        """The constructor arguments, as a JSON-friendly dict."""
+        lr = self._learning_rate
+        if isinstance(lr, Variable):
+            learning_rate = float(lr.value)
+        else:
+            learning_rate = arguments.serialize_schedule(lr)
+        return {
+            "name": self.name,
+            "learning_rate": learning_rate,
+            "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm,
+            "global_clipnorm": self.global_clipnorm,
+            "clipvalue": self.clipvalue,
+            "use_ema": self.use_ema,
+            "ema_momentum": self.ema_momentum,
+            "ema_overwrite_frequency": self.ema_overwrite_frequency,
+            "loss_scale_factor": self.loss_scale_factor,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
+        }
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Creates an optimizer from the output of `get_config`."""
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            config["learning_rate"] = arguments.deserialize_schedule(
+                config["learning_rate"], custom_objects
+            )
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"

@@ -1,0 +1,45 @@
+"""`keras.optimizers.schedules`: learning rate as a function of the step.
+
+Example:
+    >>> from nanokeras.optimizers import SGD, schedules
+    >>> opt = SGD(schedules.ExponentialDecay(0.1, decay_steps=100, decay_rate=0.9))
+    >>> float(opt.learning_rate)
+    0.10000000149011612
+"""
+
+from nanokeras.optimizers.schedules.learning_rate_schedule import (
+    CosineDecay,
+    ExponentialDecay,
+    InverseTimeDecay,
+    LearningRateSchedule,
+    PiecewiseConstantDecay,
+    PolynomialDecay,
+)
+from nanokeras.utils.lookup import lookup
+
+ALL_SCHEDULES = {
+    cls.__name__: cls
+    for cls in (CosineDecay, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay)
+}
+
+
+def serialize(learning_rate_schedule):
+    """`{'module', 'class_name', 'config', 'registered_name'}`, as Keras writes it."""
+    return {
+        "module": "keras.optimizers.schedules",
+        "class_name": type(learning_rate_schedule).__name__,
+        "config": learning_rate_schedule.get_config(),
+        "registered_name": None,
+    }
+
+
+def deserialize(config, custom_objects=None):
+    """Rebuilds a schedule from `serialize`'s output."""
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            f"A learning rate schedule config must be a dict with 'class_name' and 'config'; got {config!r}."
+        )
+    registry = dict(ALL_SCHEDULES)
+    registry.update(custom_objects or {})
+    cls = lookup(config["class_name"], registry, kind="learning rate schedule")
+    return cls.from_config(dict(config.get("config") or {}))
