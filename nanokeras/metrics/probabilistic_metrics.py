@@ -97,7 +97,8 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
         valid = y_true != ignore_class
         y_true = np.where(valid, y_true, 0)
         y_pred = np.where(np.expand_dims(valid, axis), y_pred, np.zeros((), y_pred.dtype))
-    log_prob = _log_probabilities(y_pred, from_logits, axis)
+    with np.errstate(invalid="ignore", divide="ignore"):  # ignored rows are all zeros
+        log_prob = _log_probabilities(y_pred, from_logits, axis)
     num_classes = y_pred.shape[axis]
     # Out-of-range labels select nothing (a zero one-hot row), as in Keras.
     in_range = (y_true >= 0) & (y_true < num_classes)
