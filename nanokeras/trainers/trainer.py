@@ -252,7 +252,7 @@ class Trainer:
         if self._compile_loss is not None:
             from nanokeras.losses.target_checks import check_targets
 
-            check_targets(self._compile_loss, y, y_pred.shape, argument=prefix + "y")
+            check_targets(self._compile_loss, y, y_pred.shape)
         self._build_metrics(y[:1], y_pred)
 
     # -------------------------------------------------------------------- fit
