@@ -1,0 +1,328 @@
+"""Loss classes: each wraps a loss function with its arguments and a reduction.
+
+Example:
+    >>> import numpy as np, nanokeras as keras
+    >>> loss = keras.losses.BinaryCrossentropy(from_logits=True)
+    >>> round(float(loss(np.array([[1.0]]), np.array([[0.0]]))), 4)
+    0.6931
+"""
+
+from nanokeras.losses import hinge_losses as _hinge
+from nanokeras.losses import probabilistic as _prob
+from nanokeras.losses import regression as _reg
+from nanokeras.losses.loss import Loss, squeeze_or_expand_to_same_rank
+
+_REDUCTION = "sum_over_batch_size"
+
+
+class LossFunctionWrapper(Loss):
+    """A `Loss` that calls `fn(y_true, y_pred, **kwargs)` after matching the ranks of the inputs.
+
+    Args:
+        fn: a loss function returning per-sample losses.
+        reduction, name, dtype: as for `Loss`.
+        **kwargs: extra arguments passed to `fn` on every call.
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> loss = keras.losses.LossFunctionWrapper(keras.losses.huber, delta=0.5)
+        >>> float(loss(np.array([[0.0]]), np.array([[2.0]])))
+        0.875
+    """
+
+    def __init__(self, fn, reduction=_REDUCTION, name=None, dtype=None, **kwargs):
+        if not callable(fn):
+            raise TypeError(f"LossFunctionWrapper: `fn` must be a callable loss function, got {fn!r}.")
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.fn = fn
+        self._fn_kwargs = kwargs
+
+    def call(self, y_true, y_pred):
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def get_config(self):
+        from nanokeras.losses.registry import serialize
+
+        config = super().get_config()
+        config["fn"] = serialize(self.fn)
+        config.update(self._fn_kwargs)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if "fn" in config:
+            from nanokeras.losses.registry import deserialize
+
+            config["fn"] = deserialize(config["fn"])
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<LossFunctionWrapper({getattr(self.fn, '__name__', self.fn)}, kwargs={self._fn_kwargs})>"
+
+
+class _Wrapped(LossFunctionWrapper):
+    """A named Keras loss class: the config holds its own arguments, not the function."""
+
+    _fn = None
+    _arg_names = ()
+
+    def __init__(self, reduction=_REDUCTION, name=None, dtype=None, **kwargs):
+        super().__init__(type(self)._fn, reduction=reduction, name=name, dtype=dtype, **kwargs)
+        for key in self._arg_names:
+            setattr(self, key, kwargs[key])
+
+    def get_config(self):
+        config = Loss.get_config(self)
+        config.update({key: getattr(self, key) for key in self._arg_names})
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class MeanSquaredError(_Wrapped):
+    """Mean of squares of errors: `mean(square(y_true - y_pred))`.
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> float(keras.losses.MeanSquaredError()(np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]])))
+        0.5
+    """
+
+    _fn = staticmethod(_reg.mean_squared_error)
+
+    def __init__(self, reduction=_REDUCTION, name="mean_squared_error", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+class MeanAbsoluteError(_Wrapped):
+    """Mean of absolute errors: `mean(abs(y_true - y_pred))`."""
+
+    _fn = staticmethod(_reg.mean_absolute_error)
+
+    def __init__(self, reduction=_REDUCTION, name="mean_absolute_error", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+class MeanAbsolutePercentageError(_Wrapped):
+    """`100 * mean(abs((y_true - y_pred) / y_true))` (the denominator at least epsilon)."""
+
+    _fn = staticmethod(_reg.mean_absolute_percentage_error)
+
+    def __init__(self, reduction=_REDUCTION, name="mean_absolute_percentage_error", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+class MeanSquaredLogarithmicError(_Wrapped):
+    """`mean(square(log(y_pred + 1) - log(y_true + 1)))` (inputs at least epsilon)."""
+
+    _fn = staticmethod(_reg.mean_squared_logarithmic_error)
+
+    def __init__(self, reduction=_REDUCTION, name="mean_squared_logarithmic_error", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+class CosineSimilarity(_Wrapped):
+    """Negative cosine similarity along `axis`: -1 for aligned vectors, 0 for orthogonal ones."""
+
+    _fn = staticmethod(_reg.cosine_similarity)
+    _arg_names = ("axis",)
+
+    def __init__(self, axis=-1, reduction=_REDUCTION, name="cosine_similarity", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype, axis=axis)
+
+
+class Huber(_Wrapped):
+    """Huber loss: quadratic for errors up to `delta`, linear beyond."""
+
+    _fn = staticmethod(_reg.huber)
+    _arg_names = ("delta",)
+
+    def __init__(self, delta=1.0, reduction=_REDUCTION, name="huber_loss", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype, delta=delta)
+
+
+class LogCosh(_Wrapped):
+    """Logarithm of the hyperbolic cosine of the prediction error."""
+
+    _fn = staticmethod(_reg.log_cosh)
+
+    def __init__(self, reduction=_REDUCTION, name="log_cosh", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+class Hinge(_Wrapped):
+    """`mean(maximum(1 - y_true * y_pred, 0))`, labels -1/1 (0/1 are converted)."""
+
+    _fn = staticmethod(_hinge.hinge)
+
+    def __init__(self, reduction=_REDUCTION, name="hinge", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+class SquaredHinge(_Wrapped):
+    """`mean(square(maximum(1 - y_true * y_pred, 0)))`, labels -1/1 (0/1 are converted)."""
+
+    _fn = staticmethod(_hinge.squared_hinge)
+
+    def __init__(self, reduction=_REDUCTION, name="squared_hinge", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+class CategoricalHinge(_Wrapped):
+    """`maximum(neg - pos + 1, 0)` for one-hot labels."""
+
+    _fn = staticmethod(_hinge.categorical_hinge)
+
+    def __init__(self, reduction=_REDUCTION, name="categorical_hinge", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+class KLDivergence(_Wrapped):
+    """Kullback-Leibler divergence `sum(y_true * log(y_true / y_pred))`."""
+
+    _fn = staticmethod(_prob.kl_divergence)
+
+    def __init__(self, reduction=_REDUCTION, name="kl_divergence", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+class Poisson(_Wrapped):
+    """Poisson loss `mean(y_pred - y_true * log(y_pred))`."""
+
+    _fn = staticmethod(_prob.poisson)
+
+    def __init__(self, reduction=_REDUCTION, name="poisson", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)
+
+
+class BinaryCrossentropy(_Wrapped):
+    """Binary cross-entropy between 0/1 labels and predicted probabilities (or logits).
+
+    Args:
+        from_logits: whether `y_pred` holds logits rather than probabilities.
+        label_smoothing: in [0, 1]; labels become `y * (1 - s) + 0.5 * s`.
+        axis: the axis the per-sample mean is taken over.
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> bce = keras.losses.BinaryCrossentropy()
+        >>> round(float(bce(np.array([[0.0, 1.0]]), np.array([[0.4, 0.6]]))), 4)
+        0.5108
+    """
+
+    _fn = staticmethod(_prob.binary_crossentropy)
+    _arg_names = ("from_logits", "label_smoothing", "axis")
+
+    def __init__(
+        self, from_logits=False, label_smoothing=0.0, axis=-1, reduction=_REDUCTION, name="binary_crossentropy", dtype=None
+    ):
+        super().__init__(
+            reduction=reduction, name=name, dtype=dtype, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis
+        )
+
+
+class BinaryFocalCrossentropy(_Wrapped):
+    """Binary cross-entropy that down-weights easy examples by `(1 - p_t) ** gamma`."""
+
+    _fn = staticmethod(_prob.binary_focal_crossentropy)
+    _arg_names = ("from_logits", "label_smoothing", "axis", "apply_class_balancing", "alpha", "gamma")
+
+    def __init__(
+        self,
+        apply_class_balancing=False,
+        alpha=0.25,
+        gamma=2.0,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction=_REDUCTION,
+        name="binary_focal_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            apply_class_balancing=apply_class_balancing,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
+
+
+class CategoricalCrossentropy(_Wrapped):
+    """Cross-entropy between one-hot labels and predicted class probabilities (or logits).
+
+    Args:
+        from_logits: whether `y_pred` holds logits rather than probabilities.
+        label_smoothing: in [0, 1]; labels become `y * (1 - s) + s / num_classes`.
+        axis: the class axis.
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> cce = keras.losses.CategoricalCrossentropy()
+        >>> round(float(cce(np.array([[0.0, 1.0]]), np.array([[0.2, 0.8]]))), 4)
+        0.2231
+    """
+
+    _fn = staticmethod(_prob.categorical_crossentropy)
+    _arg_names = ("from_logits", "label_smoothing", "axis")
+
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction=_REDUCTION,
+        name="categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            reduction=reduction, name=name, dtype=dtype, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis
+        )
+
+
+class SparseCategoricalCrossentropy(_Wrapped):
+    """Cross-entropy between integer class labels and predicted class probabilities (or logits).
+
+    Args:
+        from_logits: whether `y_pred` holds logits rather than probabilities.
+        ignore_class: a label value to leave out of the loss and of the averaging.
+        axis: the class axis.
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> scce = keras.losses.SparseCategoricalCrossentropy()
+        >>> round(float(scce(np.array([1, 2]), np.array([[0.05, 0.95, 0], [0.1, 0.8, 0.1]]))), 3)
+        1.177
+    """
+
+    _fn = staticmethod(_prob.sparse_categorical_crossentropy)
+    _arg_names = ("from_logits", "ignore_class", "axis")
+
+    def __init__(
+        self,
+        from_logits=False,
+        ignore_class=None,
+        reduction=_REDUCTION,
+        axis=-1,
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            reduction=reduction, name=name, dtype=dtype, from_logits=from_logits, ignore_class=ignore_class, axis=axis
+        )
+
+    def _call_with_mask(self, y_true, y_pred):
+        if self.ignore_class is None:
+            return self.call(y_true, y_pred), None
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        return _prob.sparse_categorical_crossentropy_with_mask(
+            y_true, y_pred, from_logits=self.from_logits, ignore_class=self.ignore_class, axis=self.axis
+        )
