@@ -84,6 +84,8 @@ class GradientTape:
         self.watch_accessed_variables = watch_accessed_variables
         self._nodes = []
         self._watched = []
+        # id(array) -> leaf, kept after the tape exits so `gradient` still finds them.
+        self._leaves = {}
         self._used = False
 
     def __enter__(self):
@@ -116,6 +118,7 @@ class GradientTape:
             _watched_arrays[id(tensor)] = Tensor(tensor)
             # Keep the array alive so its id stays unique while watched.
             self._watched.append(tensor)
+        self._leaves[id(tensor)] = _watched_arrays[id(tensor)]
 
     def _unwatch_arrays(self):
         for array in self._watched:
@@ -175,7 +178,7 @@ class GradientTape:
             )
         self._used = True
         flat_sources, rebuild = _flatten(sources)
-        source_keys = [id(_watched_arrays.get(id(s), s)) for s in flat_sources]
+        source_keys = [id(self._leaf(s)) for s in flat_sources]
         grads = self._backward(target, output_gradients, set(source_keys))
         result = []
         for s, key in zip(flat_sources, source_keys):
@@ -187,9 +190,16 @@ class GradientTape:
             self._nodes = []
         return rebuild(result)
 
+    def _leaf(self, x):
+        """The leaf Tensor standing for a watched array (also after the tape exits)."""
+        if isinstance(x, TensorOperators):
+            return x
+        leaf = self._leaves.get(id(x))
+        return leaf if leaf is not None else _watched_arrays.get(id(x), x)
+
     def _backward(self, target, output_gradients, keep):
         if not isinstance(target, TensorOperators):
-            target = _watched_arrays.get(id(target), target)
+            target = self._leaf(target)
         if not isinstance(target, TensorOperators):
             return {}
         seed = output_gradients

@@ -224,7 +224,7 @@ def minimum(x1, x2):
     if not _recording_tapes:
         return out
     s1, s2 = np.shape(a), np.shape(b)
-    wb, wa = _tie_weights(np.asarray(b), np.asarray(a))
+    wa, wb = _tie_weights(np.asarray(b), np.asarray(a))  # a gets the weight b would get in max
     return record(
         out, (x1, x2), lambda g: (unbroadcast(multiply(g, wa), s1), unbroadcast(multiply(g, wb), s2))
     )
@@ -863,6 +863,7 @@ def expand_dims(x, axis):
 def squeeze(x, axis=None):
     """Removes axes of size 1 (only `axis`, when given)."""
     a = x if type(x) is _ndarray else to_array(x)
+    axis = _axis_arg(axis)
     try:
         shape = np.squeeze(np.empty(a.shape, np.bool_), axis).shape
     except ValueError:
