@@ -81,14 +81,14 @@ def _run_both(keras, cls_name, kwargs, grads=None, configure=None):
 
 def _assert_same_state(k_vars, n_vars, k_opt, n_opt):
     for kv, nv in zip(k_vars, n_vars):
-        np.testing.assert_allclose(nv.numpy(), kv.numpy(), rtol=1e-6, atol=1e-7, err_msg=nv.path)
+        np.testing.assert_allclose(nv.numpy(), np.asarray(kv.value), rtol=1e-6, atol=1e-7, err_msg=nv.path)
     k_state, n_state = k_opt.variables, n_opt.variables
     # Keras numbers Nadam's unnamed `variable` per session (`variable_1`, ...); we keep `variable`.
     k_paths = [re.sub(r"/variable_\d+$", "/variable", v.path) for v in k_state]
     assert [v.path for v in n_state] == k_paths
     for kv, nv in zip(k_state, n_state):
         np.testing.assert_allclose(
-            nv.numpy().astype("float64"), kv.numpy().astype("float64"),
+            nv.numpy().astype("float64"), np.asarray(kv.value).astype("float64"),
             rtol=1e-6, atol=1e-7, err_msg=nv.path,
         )
 
@@ -123,8 +123,8 @@ def test_nan_gradient_is_applied_like_keras(keras):
     k_vars, n_vars, k_opt, n_opt = _run_both(keras, "SGD", dict(learning_rate=0.1, momentum=0.9,
                                                                    name="sgd_nan"), grads=grads)
     for kv, nv in zip(k_vars, n_vars):
-        np.testing.assert_array_equal(np.isnan(nv.numpy()), np.isnan(kv.numpy()))
-        np.testing.assert_allclose(nv.numpy(), kv.numpy(), rtol=1e-6, atol=1e-7)
+        np.testing.assert_array_equal(np.isnan(nv.numpy()), np.isnan(np.asarray(kv.value)))
+        np.testing.assert_allclose(nv.numpy(), np.asarray(kv.value), rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_schedules_match_keras(keras, schedule, kwargs):
     for step in grads:
         k_opt.apply_gradients([(step[1], k_var)])
         n_opt.apply_gradients([(step[1], n_var)])
-    np.testing.assert_allclose(n_var.numpy(), k_var.numpy(), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(n_var.numpy(), np.asarray(k_var.value), rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize("cls_name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta",
