@@ -109,7 +109,7 @@ def _resolve(name, custom_objects):
     if custom_objects and name in custom_objects:
         return custom_objects[name]
     registry = ALL_OBJECTS if not custom_objects else {**ALL_OBJECTS, **custom_objects}
-    return lookup(name, registry, kind="loss")
+    return lookup(name, registry, kind="loss identifier")
 
 
 def deserialize(config, custom_objects=None):
@@ -162,7 +162,7 @@ def get(identifier):
     if isinstance(identifier, dict):
         obj = deserialize(identifier)
     elif isinstance(identifier, str):
-        obj = lookup(identifier, ALL_OBJECTS, kind="loss", argument="loss")
+        obj = lookup(identifier, ALL_OBJECTS, kind="loss identifier", argument="loss")
     else:
         obj = identifier
     if inspect.isclass(obj):

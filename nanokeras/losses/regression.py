@@ -99,7 +99,8 @@ def l2_normalize(x, axis=-1):
     """`x / max(norm(x), epsilon)` along `axis`, computed as `x * min(rsqrt(sum(x^2)), 1/eps)`."""
     dtype = _float_dtype(x)
     square_sum = ops.sum(ops.square(x), axis=axis, keepdims=True)
-    inv_norm = ops.divide(1.0, ops.sqrt(square_sum)) if not hasattr(ops, "rsqrt") else ops.rsqrt(square_sum)
+    with np.errstate(divide="ignore"):  # a zero vector: inf, then capped at 1/eps below
+        inv_norm = ops.rsqrt(square_sum)
     inv_norm = ops.minimum(inv_norm, dtype.type(1.0 / config.epsilon()))
     return ops.multiply(x, inv_norm)
 
