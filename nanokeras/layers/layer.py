@@ -301,8 +301,8 @@ class Layer:
 
     def _convert_inputs(self, inputs):
         """Casts inputs to the layer's dtype, as Keras autocasts (off the fast path)."""
-        if isinstance(inputs, (list, tuple)):
-            return type(inputs)(self._convert_inputs(x) for x in inputs)
+        if isinstance(inputs, (list, tuple)) and inputs and all(_is_array_like(x) for x in inputs):
+            return type(inputs)(self._convert_inputs(x) for x in inputs)  # several inputs
         if isinstance(inputs, dict):
             return {k: self._convert_inputs(v) for k, v in inputs.items()}
         if isinstance(inputs, TensorOperators):
@@ -414,6 +414,10 @@ def _as_array(inputs, layer_name):
     if array.dtype.kind not in "fiub":
         raise TypeError(f"Layer {layer_name!r} expects numeric input, got an array of dtype {array.dtype}.")
     return array
+
+
+def _is_array_like(x):
+    return isinstance(x, (np.ndarray, TensorOperators, KerasTensor, dict))
 
 
 def _shape_of(inputs):

@@ -238,6 +238,16 @@ class Trainer:
         weights = data_adapter.standardize_sample_weight(sample_weight, x.shape[0], prefix + "sample_weight")
         return x, y, weights
 
+    def _with_class_weight(self, class_weight, y, sample_weight):
+        if class_weight is None:
+            return sample_weight
+        if sample_weight is not None:
+            raise ValueError(
+                "`class_weight` and `sample_weight` cannot be used together (as in Keras): "
+                "multiply the class weights into `sample_weight` instead."
+            )
+        return data_adapter.class_weights_to_sample_weights(class_weight, y)
+
     def _accepts_integer_inputs(self):
         layers = getattr(self, "layers", [])
         return bool(layers) and getattr(layers[0], "_keeps_integer_inputs", False)
@@ -285,9 +295,7 @@ class Trainer:
         )
         verbose = check_verbose(verbose)
         x, y, sample_weight = self._prepare(x, y, sample_weight)
-        if class_weight is not None:
-            class_sample_weight = data_adapter.class_weights_to_sample_weights(class_weight, y)
-            sample_weight = class_sample_weight if sample_weight is None else sample_weight * class_sample_weight
+        sample_weight = self._with_class_weight(class_weight, y, sample_weight)
         validation = None
         if validation_data is not None:
             val_x, val_y, val_w = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
@@ -407,9 +415,7 @@ class Trainer:
         """One training step on one batch; returns the loss (and metrics) after it."""
         self._assert_compiled("train_on_batch")
         x, y, sample_weight = self._prepare(x, y, sample_weight)
-        if class_weight is not None:
-            class_sample_weight = data_adapter.class_weights_to_sample_weights(class_weight, y)
-            sample_weight = class_sample_weight if sample_weight is None else sample_weight * class_sample_weight
+        sample_weight = self._with_class_weight(class_weight, y, sample_weight)
         self._prepare_for_training(x, y)
         data = (x, y) if sample_weight is None else (x, y, sample_weight)
         self.reset_metrics()

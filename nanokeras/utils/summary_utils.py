@@ -36,12 +36,40 @@ def _format_shape(shape):
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
 
 
-def _cell(text, width, align):
-    inner = width - 2  # one space of padding on each side
-    if len(text) > inner:
-        text = text[: max(inner - 1, 0)] + "…"
-    text = text.ljust(inner) if align == "left" else text.rjust(inner)
-    return " " + text + " "
+def _wrap(text, width):
+    """Greedy word wrap to `width`, splitting words longer than a line (as Keras's table renderer)."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        while len(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return lines
+
+
+def _row_lines(values, cells, border):
+    """The text lines of one table row, each cell wrapped to its width."""
+    wrapped = [_wrap(v, c - 2) for v, c in zip(values, cells)]
+    height = max(len(w) for w in wrapped)
+    lines = []
+    for i in range(height):
+        parts = []
+        for lines_of_cell, cell, align in zip(wrapped, cells, _ALIGN):
+            text = lines_of_cell[i] if i < len(lines_of_cell) else ""
+            text = text.ljust(cell - 2) if align == "left" else text.rjust(cell - 2)
+            parts.append(" " + text + " ")
+        lines.append(border + border.join(parts) + border)
+    return lines
 
 
 def print_summary(model, line_length=None, positions=None, print_fn=None, rows=None):
@@ -71,13 +99,12 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, rows=N
     def border(left, fill, middle, right):
         return left + middle.join(fill * c for c in cells) + right
 
-    def row(values, style="│"):
-        return style + style.join(_cell(v, c, a) for v, c, a in zip(values, cells, _ALIGN)) + style
-
-    lines = [f'Model: "{model.name}"', border("┏", "━", "┳", "┓"), row(_HEADER, "┃"), border("┡", "━", "╇", "┩")]
+    lines = [f'Model: "{model.name}"', border("┏", "━", "┳", "┓")]
+    lines += _row_lines(_HEADER, cells, "┃")
+    lines.append(border("┡", "━", "╇", "┩"))
     for i, (name, class_name, shape, params) in enumerate(rows):
         params_text = "0 (unbuilt)" if params is None else f"{params:,}"
-        lines.append(row((f"{name} ({class_name})", _format_shape(shape), params_text)))
+        lines += _row_lines((f"{name} ({class_name})", _format_shape(shape), params_text), cells, "│")
         lines.append(border("├", "─", "┼", "┤") if i < len(rows) - 1 else border("└", "─", "┴", "┘"))
     if not rows:
         lines.append(border("└", "─", "┴", "┘"))

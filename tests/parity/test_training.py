@@ -87,11 +87,13 @@ def test_logits_sparse_crossentropy_from_logits_adamw(keras):
     _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))
 
 
-def test_sample_weight_and_class_weight(keras):
+@pytest.mark.parametrize("weighting", ["sample_weight", "class_weight"])
+def test_sample_weight_and_class_weight(keras, weighting):
     x, y = _data(32, 2, classes=2)
-    weights = np.linspace(0.5, 2.0, 32).astype("float32")
+    options = {"sample_weight": np.linspace(0.5, 2.0, 32).astype("float32"), "class_weight": {0: 1.0, 1: 3.0}}
     real, ours = _build_pair(keras, [(1, "sigmoid")], 2)
-    kw = dict(epochs=2, batch_size=8, shuffle=False, verbose=0, sample_weight=weights, class_weight={0: 1.0, 1: 3.0})
+    kw = dict(epochs=2, batch_size=8, shuffle=False, verbose=0)
+    kw[weighting] = options[weighting]
     real.compile(keras.optimizers.SGD(0.1), "binary_crossentropy", metrics=["acc"])
     ours.compile(nk.optimizers.SGD(0.1), "binary_crossentropy", metrics=["acc"])
     _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))

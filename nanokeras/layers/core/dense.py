@@ -29,14 +29,10 @@ class Dense(Layer):
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
-        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
-            try:
-                is_whole = float(units) == int(units) and int(units) > 0 and not isinstance(units, bool)
-            except (TypeError, ValueError):
-                is_whole = False
-            if not is_whole:
-                raise ValueError(f"Dense: `units` must be a positive integer, got {units!r}.")
+        if isinstance(units, float) and units.is_integer():
             units = int(units)
+        if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
+            raise ValueError(f"Dense: `units` must be a positive integer, got {units!r}.")
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
