@@ -70,7 +70,18 @@ _ALIASES = {
     "logcosh": _reg.log_cosh,
 }
 ALL_OBJECTS.update(_ALIASES)
+# Suggestions for misspelled names come from the lowercase spellings only.
+_SUGGESTABLE = dict(ALL_OBJECTS)
 ALL_OBJECTS.update({name.upper(): fn for name, fn in _ALIASES.items() if len(name) <= 4})
+
+
+def _lookup(name, registry, argument=None):
+    try:
+        return registry[name]
+    except (KeyError, TypeError):
+        pass
+    suggestable = _SUGGESTABLE if registry is ALL_OBJECTS else {**_SUGGESTABLE, **registry}
+    return lookup(name, suggestable, kind="loss identifier", argument=argument)
 
 _FUNCTION_NAMES = {fn: fn.__name__ for fn in _FUNCTIONS}
 
@@ -109,7 +120,7 @@ def _resolve(name, custom_objects):
     if custom_objects and name in custom_objects:
         return custom_objects[name]
     registry = ALL_OBJECTS if not custom_objects else {**ALL_OBJECTS, **custom_objects}
-    return lookup(name, registry, kind="loss identifier")
+    return _lookup(name, registry)
 
 
 def deserialize(config, custom_objects=None):
@@ -162,7 +173,7 @@ def get(identifier):
     if isinstance(identifier, dict):
         obj = deserialize(identifier)
     elif isinstance(identifier, str):
-        obj = lookup(identifier, ALL_OBJECTS, kind="loss identifier", argument="loss")
+        obj = _lookup(identifier, ALL_OBJECTS, argument="loss")
     else:
         obj = identifier
     if inspect.isclass(obj):
