@@ -12,6 +12,8 @@ Example:
     [0.5, 0.5]
 """
 
+import math
+
 import numpy as np
 
 from nanokeras.backend import config
@@ -30,6 +32,9 @@ _ndarray = np.ndarray
 # From Klambauer et al. (2017), as used by JAX and Keras.
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
+# Python floats, not numpy float64 scalars: numpy 2 would upcast float32 results.
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+_SQRT_HALF = math.sqrt(0.5)
 
 
 def _float(x):
@@ -194,10 +199,10 @@ def gelu(x, approximate=True):
     x = _float_input(x)
     if approximate:
         inner = _ops.multiply(
-            _ops.add(x, _ops.multiply(_ops.power(x, 3), 0.044715)), np.sqrt(2 / np.pi)
+            _ops.add(x, _ops.multiply(_ops.power(x, 3), 0.044715)), _SQRT_2_OVER_PI
         )
         return _ops.multiply(x, _ops.multiply(_ops.add(_ops.tanh(inner), 1.0), 0.5))
-    return _ops.multiply(_ops.multiply(x, 0.5), erfc(_ops.multiply(x, -np.sqrt(0.5))))
+    return _ops.multiply(_ops.multiply(x, 0.5), erfc(_ops.multiply(x, -_SQRT_HALF)))
 
 
 def glu(x, axis=-1):

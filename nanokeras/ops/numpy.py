@@ -13,6 +13,7 @@ Gradients at kinks follow JAX (the backend real Keras uses): ties in
 """
 
 import builtins
+import math
 
 import numpy as np
 
@@ -54,6 +55,8 @@ __all__ = [
 ]
 
 _ndarray = np.ndarray
+# Python floats, not numpy float64 scalars: numpy 2 would upcast float32 results.
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
 _np_add, _np_subtract, _np_multiply, _np_divide = np.add, np.subtract, np.multiply, np.true_divide
 
 
@@ -167,7 +170,9 @@ def power(x1, x2):
     def vjp(g):
         from nanokeras.backend.tape import is_tracked
 
-        g1 = unbroadcast(multiply(g, multiply(x2, power(x1, subtract(x2, 1)))), s1)
+        # A Python exponent stays a Python number: a numpy scalar would upcast float32.
+        x2_minus_1 = x2 - 1 if isinstance(x2, (int, float)) else subtract(x2, 1)
+        g1 = unbroadcast(multiply(g, multiply(x2, power(x1, x2_minus_1))), s1)
         g2 = None
         if is_tracked(x2):
             positive = np.asarray(value_of(x1)) > 0
@@ -200,10 +205,12 @@ def floor_divide(x1, x2):
     return record(out, (x1, x2), lambda g: (zeros_like(a), zeros_like(b)))
 
 
-def _tie_weights(a, b):
+def _tie_weights(a, b, dtype):
     """d max(a, b)/da: 1 where a > b, 0.5 on ties (as JAX), else 0."""
-    wa = (a > b).astype(np.result_type(a, b, np.float32)) + 0.5 * (a == b)
-    return wa, 1.0 - wa
+    dtype = dtype if dtype.kind == "f" else np.dtype(config.floatx())
+    wa = (a > b).astype(dtype)
+    wa += np.asarray(0.5, dtype) * (a == b)
+    return wa, np.asarray(1, dtype) - wa
 
 
 def maximum(x1, x2):
@@ -212,7 +219,7 @@ def maximum(x1, x2):
     if not _recording_tapes:
         return out
     s1, s2 = np.shape(a), np.shape(b)
-    wa, wb = _tie_weights(np.asarray(a), np.asarray(b))
+    wa, wb = _tie_weights(np.asarray(a), np.asarray(b), out.dtype)
     return record(
         out, (x1, x2), lambda g: (unbroadcast(multiply(g, wa), s1), unbroadcast(multiply(g, wb), s2))
     )
@@ -224,7 +231,7 @@ def minimum(x1, x2):
     if not _recording_tapes:
         return out
     s1, s2 = np.shape(a), np.shape(b)
-    wa, wb = _tie_weights(np.asarray(b), np.asarray(a))  # a gets the weight b would get in max
+    wa, wb = _tie_weights(np.asarray(b), np.asarray(a), out.dtype)  # a gets the weight b would get in max
     return record(
         out, (x1, x2), lambda g: (unbroadcast(multiply(g, wa), s1), unbroadcast(multiply(g, wb), s2))
     )
@@ -462,7 +469,7 @@ def exp2(x):
     out = _unary(x, np.exp2)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (multiply(g, multiply(exp2(x), np.log(2.0))),))
+    return record(out, (x,), lambda g: (multiply(g, multiply(exp2(x), _LN2)),))
 
 
 def log(x):
@@ -478,7 +485,7 @@ def log2(x):
     out = _unary(x, np.log2)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (divide(g, multiply(x, np.log(2.0))),))
+    return record(out, (x,), lambda g: (divide(g, multiply(x, _LN2)),))
 
 
 def log10(x):
@@ -486,7 +493,7 @@ def log10(x):
     out = _unary(x, np.log10)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (divide(g, multiply(x, np.log(10.0))),))
+    return record(out, (x,), lambda g: (divide(g, multiply(x, _LN10)),))
 
 
 def log1p(x):

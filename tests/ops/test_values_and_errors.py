@@ -220,3 +220,22 @@ def test_einsum_gradient_rejects_repeated_indices_clearly():
         with pytest.raises(ValueError, match="repeated indices"):
             ops.einsum("ii->", v)
     assert float(ops.einsum("ii->", np.eye(2))) == 2.0
+
+
+def _all_gradient_cases():
+    from tests.ops import test_nn_math_core_gradients as nn_cases
+    from tests.ops import test_numpy_gradients as np_cases
+
+    return np_cases.CASES + nn_cases.CASES
+
+
+@pytest.mark.parametrize("case", _all_gradient_cases(), ids=lambda c: c[0])
+def test_float32_stays_float32_forward_and_backward(case):
+    _, fn, inputs = case
+    variables = [keras.Variable(np.asarray(x, "float32")) for x in inputs]
+    plain = fn(*[np.asarray(x, "float32") for x in inputs])
+    assert np.asarray(plain).dtype == np.float32
+    with keras.GradientTape() as tape:
+        loss = ops.sum(fn(*variables))
+    for g in tape.gradient(loss, variables, unconnected_gradients="zero"):
+        assert np.asarray(g).dtype == np.float32
