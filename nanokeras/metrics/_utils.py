@@ -57,3 +57,15 @@ def shape_error(metric, y_true, y_pred, detail):
         "labels match the model's output (e.g. one-hot labels need a categorical metric, "
         "integer labels a sparse one)."
     )
+
+
+def add_to(variable, amount):
+    """`variable += amount` for a scalar (0-d) state variable, without a ufunc call.
+
+    Adding in Python floats then storing rounds once to the variable's dtype;
+    for float32 (and float16) that equals a native float32 addition exactly,
+    because float64 carries more than twice the bits. It is ~15x cheaper than
+    `variable.value += amount`, which matters at one update per training step.
+    """
+    value = variable.value
+    value[()] = value.item() + amount

@@ -13,7 +13,7 @@ Example:
 import numpy as np
 
 from nanokeras.backend import config
-from nanokeras.metrics._utils import as_array, squeeze_or_expand
+from nanokeras.metrics._utils import add_to, as_array, squeeze_or_expand
 from nanokeras.metrics.reduction_metrics import MeanMetricWrapper
 
 
@@ -145,17 +145,28 @@ class BinaryAccuracy(MeanMetricWrapper):
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
         super().__init__(fn=binary_accuracy, name=name, dtype=dtype, threshold=threshold)
         self.threshold = threshold
+        self._threshold32 = (threshold, float(np.float32(threshold)))
         self._direction = "up"
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if sample_weight is None:
-            # Hot path: same result as `binary_accuracy` for the common shapes.
             p = as_array(y_pred)
             t = as_array(y_true)
+            if p.size == 1 and t.size == 1 and p.ndim <= 2 and t.ndim <= 2 and p.dtype == np.float32:
+                # One sample (batch_size=1 training): plain Python comparisons. The
+                # threshold is rounded to float32 first, as `p > threshold` does in numpy.
+                threshold, threshold32 = self._threshold32
+                if threshold != self.threshold:
+                    threshold32 = float(np.float32(self.threshold))
+                    self._threshold32 = (self.threshold, threshold32)
+                hit = t.item() == (1 if p.item() > threshold32 else 0)
+                add_to(self.total, 1.0 if hit else 0.0)
+                add_to(self.count, 1)
+                return
             if p.shape == t.shape and p.ndim <= 2 and (p.ndim < 2 or p.shape[-1] == 1):
                 values = np.equal(t, (p > self.threshold).astype(t.dtype))
-                self.total.value += np.count_nonzero(values)
-                self.count.value += values.shape[0] if values.ndim else 1
+                add_to(self.total, np.count_nonzero(values))
+                add_to(self.count, values.shape[0] if values.ndim else 1)
                 return
         super().update_state(y_true, y_pred, sample_weight)
 
@@ -197,17 +208,24 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if sample_weight is None:
-            # Hot path for (n, C) predictions with (n,) or (n, 1) labels.
             p = as_array(y_pred)
             t = as_array(y_true)
-            if (p.ndim == 2 and t.size == p.shape[0] and p.shape[0]
-                    and (t.ndim < 2 or (t.ndim == 2 and t.shape[1] == 1))):
-                if t.dtype != p.dtype:
-                    t = t.astype(p.dtype)
-                hits = np.count_nonzero(t.reshape(-1) == p.argmax(axis=-1))
-                self.total.value += hits
-                self.count.value += p.shape[0]
-                return
+            if p.ndim == 2 and t.size == p.shape[0] and (t.ndim < 2 or t.shape[1] == 1):
+                n = p.shape[0]
+                if n == 1:
+                    # One sample (batch_size=1 training): compare Python scalars.
+                    label = t.item()
+                    if t.dtype.kind == "f" and t.dtype != p.dtype:
+                        label = p.dtype.type(label).item()  # Keras casts labels to y_pred's dtype
+                    add_to(self.total, 1.0 if label == int(p.argmax()) else 0.0)
+                    add_to(self.count, 1)
+                    return
+                if n:
+                    if t.dtype != p.dtype:
+                        t = t.astype(p.dtype)
+                    add_to(self.total, np.count_nonzero(t.reshape(-1) == p.argmax(axis=-1)))
+                    add_to(self.count, n)
+                    return
         super().update_state(y_true, y_pred, sample_weight)
 
     def get_config(self):

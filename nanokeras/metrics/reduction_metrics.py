@@ -11,7 +11,7 @@ Example:
 import numpy as np
 
 from nanokeras.backend.tensor import value_of
-from nanokeras.metrics._utils import div_no_nan, shape_error, squeeze_or_expand
+from nanokeras.metrics._utils import add_to, div_no_nan, shape_error, squeeze_or_expand
 from nanokeras.metrics.metric import Metric
 
 
@@ -62,7 +62,7 @@ class Sum(Metric):
 
     def update_state(self, values, sample_weight=None):
         values, _ = samplewise(values, sample_weight, np.sum, self._dtype)
-        self.total.value += values.sum(dtype=self._dtype)
+        add_to(self.total, values.sum(dtype=self._dtype).item())
 
     def result(self):
         return self.total.value[()]
@@ -91,17 +91,18 @@ class Mean(Metric):
             if not isinstance(values, np.ndarray) or values.dtype != self._dtype:
                 values = np.asarray(values, dtype=self._dtype)
             if values.ndim <= 1:
-                self.total.value += values.sum()
-                self.count.value += values.size if values.ndim else 1
+                total = values.item() if values.size == 1 else values.sum().item()
+                add_to(self.total, total)
+                add_to(self.count, values.size if values.ndim else 1)
                 return
         values, sample_weight = samplewise(values, sample_weight, np.mean, self._dtype)
         if sample_weight is not None:
-            count = sample_weight.sum()
+            count = sample_weight.sum().item()
         else:
             count = values.shape[0] if values.ndim else 1
-        total = values.sum()
-        self.total.value += total
-        self.count.value += count
+        total = values.sum().item()
+        add_to(self.total, total)
+        add_to(self.count, count)
 
     def result(self):
         return div_no_nan(self.total.value, self.count.value)[()]
