@@ -260,3 +260,46 @@ def test_untracked_inputs_record_nothing():
 def test_exported_from_ops():
     for name in ("binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"):
         assert getattr(keras.ops, name) is globals()[name]
+
+
+# ------------------------------------------------------------ second derivatives
+
+
+@pytest.mark.parametrize(
+    "f, target, output",
+    [
+        (lambda t, o: binary_crossentropy(t, o), np.array([1.0, 0.0, 0.3]), np.array([0.3, 0.6, 0.5])),
+        (lambda t, o: binary_crossentropy(t, o, from_logits=True), np.array([1.0, 0.0, 0.3]), np.array([0.3, -2.0, 1.5])),
+        (lambda t, o: categorical_crossentropy(t, o), np.array([[0.2, 0.8, 0.0]]), np.array([[0.3, 0.5, 0.4]])),
+        (
+            lambda t, o: categorical_crossentropy(t, o, from_logits=True),
+            np.array([[0.2, 0.8, 0.0]]),
+            np.array([[0.3, -1.0, 2.0]]),
+        ),
+        (lambda t, o: sparse_categorical_crossentropy(np.array([2]), o), None, np.array([[0.3, 0.5, 0.4]])),
+        (
+            lambda t, o: sparse_categorical_crossentropy(np.array([0]), o, from_logits=True),
+            None,
+            np.array([[0.3, -1.0, 2.0]]),
+        ),
+    ],
+)
+def test_second_derivative_through_an_outer_tape(f, target, output):
+    """The gradient of (d loss / d output) . v matches finite differences of the first gradient."""
+    v = np.linspace(0.5, 1.5, output.size).reshape(output.shape)
+
+    def first_grad(o_value):
+        o = keras.Variable(o_value, dtype="float64")
+        with keras.GradientTape() as tape:
+            loss = keras.ops.sum(f(target, o))
+        return tape.gradient(loss, o)
+
+    o = keras.Variable(output, dtype="float64")
+    with keras.GradientTape() as outer:
+        with keras.GradientTape() as inner:
+            loss = keras.ops.sum(f(target, o))
+        g = inner.gradient(loss, o)
+        directional = keras.ops.sum(g * v)
+    hessian_v = outer.gradient(directional, o)
+    expected = numeric_grad(lambda x: np.sum(first_grad(x) * v), output)
+    np.testing.assert_allclose(hessian_v, expected, rtol=1e-5, atol=1e-7)
