@@ -132,11 +132,12 @@ def selu(x):
 
 
 def celu(x, alpha=1.0):
-    """`max(x, 0) + alpha * min(0, exp(x / alpha) - 1)`."""
+    """`x` for `x > 0`, else `alpha * (exp(x / alpha) - 1)`."""
     x = _float_input(x)
-    return _ops.add(
-        relu(x), _ops.multiply(_ops.minimum(_ops.expm1(_ops.divide(x, alpha)), 0.0), alpha)
-    )
+    positive = value_of(x) > 0
+    # The masked input keeps exp() finite on the branch `where` discards.
+    safe = _ops.where(positive, 0.0, x)
+    return _ops.where(positive, x, _ops.multiply(_ops.expm1(_ops.divide(safe, alpha)), alpha))
 
 
 def softplus(x):
@@ -184,9 +185,10 @@ hard_swish = hard_silu
 
 
 def hard_tanh(x):
-    """`x` clipped to `[-1, 1]`."""
+    """`x` clipped to `[-1, 1]`; the gradient is 1 on the bounds (as JAX)."""
     x = _float_input(x)
-    return _ops.clip(x, -1.0, 1.0)
+    a = value_of(x)
+    return _ops.where(a > 1, 1.0, _ops.where(a < -1, -1.0, x))
 
 
 def gelu(x, approximate=True):
