@@ -20,6 +20,7 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.backend.naming import auto_name
+from nanokeras.backend.tape import _recording_tapes, record
 from nanokeras.backend.tensor import TensorOperators, value_of
 from nanokeras.backend.variable import standardize_dtype
 
@@ -103,15 +104,29 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     if reduction is None or reduction == "none" or shape == () or shape == (0,):
         return values
     ops = _ops()
-    loss = ops.sum(values)
-    if reduction == "sum":
-        return loss
-    dtype = np.asarray(value_of(loss)).dtype
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
-        divisor = ops.sum(sample_weight)
-    else:
-        divisor = np.asarray(int(np.prod(shape)), dtype=dtype)
-    return _divide_no_nan(loss, divisor)
+        return _divide_no_nan(ops.sum(values), ops.sum(sample_weight))
+    if reduction == "sum":
+        return ops.sum(values)
+    return _mean_of_all(values, shape)
+
+
+def _mean_of_all(values, shape):
+    """`sum(values) / size` as ONE recorded op (the per-step reduction of training)."""
+    v = value_of(values)
+    size = int(np.prod(shape))
+    if size == 0:
+        return _ops().multiply(_ops().sum(values), 0)
+    divisor = np.asarray(size, dtype=v.dtype)
+    out = np.divide(v.sum(), divisor)
+    if not _recording_tapes:
+        return out
+
+    def vjp(g):
+        ops = _ops()
+        return (ops.broadcast_to(ops.divide(g, divisor), shape),)
+
+    return record(out, (values,), vjp)
 
 
 def _weight_from_mask(mask, dtype, reduction):
