@@ -60,22 +60,45 @@ class Adam(Optimizer):
         if self.amsgrad:
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
-    def update_step(self, gradient, variable, learning_rate):
-        i = self._trainable_variables_indices[id(variable)]
-        x = variable.value
-        f = x.dtype.type
+    def _compute_hyperparameters(self, f):
+        return f(self.beta_1), f(self.beta_2), f(1 - self.beta_1), f(1 - self.beta_2), f(self.epsilon)
+
+    def _alpha(self, learning_rate, f):
+        """`lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)` in float type `f`."""
+        beta_1, beta_2 = self._hyperparameters(f)[:2]
         t = f(self._step() + 1)
         one = f(1)
-        alpha = f(learning_rate) * np.sqrt(one - f(self.beta_2) ** t) / (one - f(self.beta_1) ** t)
+        return f(learning_rate) * np.sqrt(one - beta_2 ** t) / (one - beta_1 ** t)
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        if type(self).update_step is not Adam.update_step:  # a subclass customised the step
+            return super()._backend_update_step(grads, trainable_variables, learning_rate)
+        indices = self._trainable_variables_indices
+        alphas = {}
+        for g, v in zip(grads, trainable_variables):
+            x = v.value
+            f = x.dtype.type
+            alpha = alphas.get(f)
+            if alpha is None:
+                alpha = alphas[f] = self._alpha(learning_rate, f)
+            self._update_variable(indices[id(v)], g, x, alpha)
+
+    def update_step(self, gradient, variable, learning_rate):
+        x = variable.value
+        alpha = self._alpha(learning_rate, x.dtype.type)
+        self._update_variable(self._get_variable_index(variable), gradient, x, alpha)
+
+    def _update_variable(self, i, gradient, x, alpha):
+        _, _, one_minus_beta_1, one_minus_beta_2, epsilon = self._hyperparameters(x.dtype.type)
         m = self._momentums[i].value
         v = self._velocities[i].value
         a, b = self._buffers[i]
         np.subtract(gradient, m, out=a)
-        np.multiply(a, f(1 - self.beta_1), out=a)
+        np.multiply(a, one_minus_beta_1, out=a)
         np.add(m, a, out=m)
         np.square(gradient, out=a)
         np.subtract(a, v, out=a)
-        np.multiply(a, f(1 - self.beta_2), out=a)
+        np.multiply(a, one_minus_beta_2, out=a)
         np.add(v, a, out=v)
         if self.amsgrad:
             v_hat = self._velocity_hats[i].value
@@ -83,7 +106,7 @@ class Adam(Optimizer):
             v = v_hat
         np.multiply(m, alpha, out=a)
         np.sqrt(v, out=b)
-        np.add(b, f(self.epsilon), out=b)
+        np.add(b, epsilon, out=b)
         np.divide(a, b, out=a)
         np.subtract(x, a, out=x)
 

@@ -168,7 +168,18 @@ class Optimizer(OptimizerVariables):
         self._trainable_variables = variables[:]
         # Scratch space for in-place updates: two arrays per model variable.
         self._buffers = [(np.empty_like(v.value), np.empty_like(v.value)) for v in variables]
+        self._any_overwrite_with_gradient = any(
+            getattr(v, "overwrite_with_gradient", False) for v in variables
+        )
         self.built = True
+
+    def _hyperparameters(self, f):
+        """Subclass constants converted to float type `f`, cached until an attribute changes."""
+        cache = self._hyper_cache
+        values = cache.get(f)
+        if values is None:
+            values = cache[f] = self._compute_hyperparameters(f)
+        return values
 
     def _get_variable_index(self, variable):
         return self._trainable_variables_indices[id(variable)]
@@ -181,19 +192,22 @@ class Optimizer(OptimizerVariables):
         Gradients that are None are skipped (with a warning). Every gradient is
         checked before anything changes: a rejected call leaves all state as it was.
         """
-        pairs = list(grads_and_vars)
-        for pair in pairs:
-            if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        grads, variables = [], []
+        for pair in grads_and_vars:
+            if type(pair) is not tuple and not isinstance(pair, (tuple, list)) or len(pair) != 2:
                 raise ValueError(
                     "`apply_gradients` expects an iterable of (gradient, variable) pairs, "
-                    f"got an item {pair!r}. Use `zip(grads, model.trainable_variables)`."
+                    f"got an item {pair!r:.100}. Use `zip(grads, model.trainable_variables)`."
                 )
-        self.apply([p[0] for p in pairs], [p[1] for p in pairs])
+            grads.append(pair[0])
+            variables.append(pair[1])
+        self.apply(grads, variables)
         return self._iterations
 
     def apply(self, grads, trainable_variables=None):
         """Updates `trainable_variables` (default: the ones built with) from `grads`."""
-        grads = list(grads)
+        if type(grads) is not list:
+            grads = list(grads)
         if not grads:
             return
         if trainable_variables is None:
@@ -204,10 +218,11 @@ class Optimizer(OptimizerVariables):
                 )
             variables = self._trainable_variables
         else:
-            variables = list(trainable_variables)
-            arguments.check_variables(variables)
+            variables = trainable_variables if type(trainable_variables) is list else list(trainable_variables)
             if self.built:
                 self._check_variables_are_known(variables)
+            else:
+                arguments.check_variables(variables)
         if len(grads) != len(variables):
             raise ValueError(
                 f"Got {len(grads)} gradients for {len(variables)} variables; "
@@ -217,7 +232,8 @@ class Optimizer(OptimizerVariables):
         if not self.built:
             self.build(variables)
 
-        grads, used = self._overwrite_variables_directly_with_gradients(grads, used)
+        if self._any_overwrite_with_gradient:
+            grads, used = self._overwrite_variables_directly_with_gradients(grads, used)
         if grads:
             if self.loss_scale_factor is not None:
                 grads = [g / g.dtype.type(self.loss_scale_factor) for g in grads]
@@ -227,12 +243,14 @@ class Optimizer(OptimizerVariables):
                 if variable.constraint is not None:
                     variable.assign(variable.constraint(variable))
         it = self._iterations.value
-        np.add(it, 1, out=it)
+        it.fill(int(it) + 1)
 
     def _check_variables_are_known(self, variables):
         indices = self._trainable_variables_indices
         for v in variables:
             if id(v) not in indices:
+                if not isinstance(v, Variable):
+                    arguments.check_variables([v])
                 raise ValueError(
                     f"Unknown variable {v.path!r}: this optimizer was built for other variables. "
                     "Create a new optimizer instance to train a new set of variables."

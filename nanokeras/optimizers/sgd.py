@@ -55,16 +55,27 @@ class SGD(Optimizer):
         if self.momentum != 0:
             self.momentums = self.add_optimizer_variables(variables, "momentum")
 
+    def _compute_hyperparameters(self, f):
+        return f(self.momentum)
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        if type(self).update_step is not SGD.update_step:  # a subclass customised the step
+            return super()._backend_update_step(grads, trainable_variables, learning_rate)
+        indices = self._trainable_variables_indices
+        for g, v in zip(grads, trainable_variables):
+            self._update_variable(indices[id(v)], g, v.value, learning_rate)
+
     def update_step(self, gradient, variable, learning_rate):
-        i = self._trainable_variables_indices[id(variable)]
-        x = variable.value
+        self._update_variable(self._get_variable_index(variable), gradient, variable.value, learning_rate)
+
+    def _update_variable(self, i, gradient, x, learning_rate):
         a, b = self._buffers[i]
         np.multiply(gradient, learning_rate, out=a)  # lr * g
-        if self.momentum == 0:
+        if not self.momentums:
             np.subtract(x, a, out=x)
             return
         m = self.momentums[i].value
-        momentum = x.dtype.type(self.momentum)
+        momentum = self._hyperparameters(x.dtype.type)
         np.multiply(m, momentum, out=m)
         np.subtract(m, a, out=m)
         if self.nesterov:

@@ -7,7 +7,7 @@ files store optimizer state by position.
 Example:
     >>> import numpy as np, nanokeras as keras
     >>> from nanokeras.optimizers import Adam
-    >>> opt = Adam()
+    >>> opt = Adam(name="adam")
     >>> opt.build([keras.Variable(np.zeros(2), name="bias")])
     >>> [v.path for v in opt.variables]
     ['adam/iteration', 'adam/learning_rate', 'adam/bias_momentum', 'adam/bias_velocity']
@@ -27,6 +27,7 @@ class OptimizerVariables:
     def _init_store(self):
         # `__setattr__` refuses attributes until this exists (a forgotten `super().__init__()`).
         object.__setattr__(self, "_variables", [])
+        object.__setattr__(self, "_hyper_cache", {})
         self._tracked_ids = set()
         self._trainable_variables = []
         self._trainable_variables_indices = {}
@@ -43,6 +44,8 @@ class OptimizerVariables:
         # A Variable stored as an attribute is optimizer state, as in Keras.
         if isinstance(value, Variable):
             self._track_variable(value)
+        elif name[0] != "_":
+            self._hyper_cache.clear()  # a hyperparameter may have changed
         object.__setattr__(self, name, value)
 
     def _track_variable(self, variable):
