@@ -120,7 +120,7 @@ class MeanMetricWrapper(Mean):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> m = keras.metrics.MeanMetricWrapper(lambda t, p: np.abs(t - p), name="l1")
-        >>> float(m([0.0, 1.0], [0.5, 1.0]))
+        >>> float(m(np.array([0.0, 1.0]), np.array([0.5, 1.0])))
         0.25
     """
 

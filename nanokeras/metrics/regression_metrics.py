@@ -177,7 +177,7 @@ class CosineSimilarity(MeanMetricWrapper):
 
     Example:
         >>> import nanokeras as keras
-        >>> float(keras.metrics.CosineSimilarity()([[0, 1], [1, 1]], [[1, 0], [1, 1]]))
+        >>> round(float(keras.metrics.CosineSimilarity()([[0, 1], [1, 1]], [[1, 0], [1, 1]])), 6)
         0.5
     """
 
