@@ -8,6 +8,8 @@ from nanokeras.backend.tensor import TensorOperators, value_of  # noqa: F401
 
 _ndarray = np.ndarray
 _SCALARS = (int, float, bool, np.generic)
+# Exact types `operand` passes through untouched: one set lookup on the hot path.
+_PASS_TYPES = frozenset({_ndarray, float, int, bool, np.float32, np.float64, np.int32, np.int64})
 
 
 def to_array(x):
@@ -56,6 +58,8 @@ def operand(x):
     numpy treats a Python scalar as weakly typed (`float32_array + 2.0` stays
     float32); converting it to an array first could upcast the result.
     """
+    if type(x) in _PASS_TYPES:
+        return x
     if isinstance(x, TensorOperators):
         return x.value
     if isinstance(x, (_ndarray,) + _SCALARS):

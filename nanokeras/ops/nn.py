@@ -56,9 +56,15 @@ def sigmoid(x):
         [0.0, 0.5, 1.0]
     """
     a = _float(x)
-    e = np.exp(-np.abs(a))  # in (0, 1]: never overflows
-    out = 1.0 / (1.0 + e)
-    out = np.where(a >= 0, out, e * out)
+    # exp(-x) overflows to inf for very negative x, and 1 / (1 + inf) = 0 is
+    # the right answer, so the overflow is expected and silenced.
+    with np.errstate(over="ignore"):
+        out = np.exp(np.negative(a))
+    if type(out) is _ndarray:  # in place: two fewer allocations
+        out += 1.0
+        np.reciprocal(out, out=out)
+    else:  # numpy returns a scalar for 0-d input
+        out = np.reciprocal(out + 1)
     if not _recording_tapes:
         return out
 
