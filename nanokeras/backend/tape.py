@@ -206,9 +206,14 @@ class GradientTape:
         if seed is None:
             seed = np.ones_like(target.value)
         grads = {id(target): seed}
+        nodes = list(self._nodes)
         # The backward pass records on outer tapes only (for higher derivatives).
-        with self.stop_recording():
-            for node in reversed(list(self._nodes)):
+        # (Done by hand, not with `stop_recording()`: this runs every training step.)
+        was_recording = self in _recording_tapes
+        if was_recording:
+            _recording_tapes.remove(self)
+        try:
+            for node in reversed(nodes):
                 key = id(node)
                 g = grads.get(key) if key in keep else grads.pop(key, None)
                 if g is None:
@@ -219,6 +224,9 @@ class GradientTape:
                     k = id(x)
                     previous = grads.get(k)
                     grads[k] = gx if previous is None else previous + gx
+        finally:
+            if was_recording:
+                _recording_tapes.append(self)
         return grads
 
 

@@ -7,12 +7,50 @@ Example:
     0.6931
 """
 
+import numpy as np
+
+from nanokeras.backend.tensor import value_of
+from nanokeras.ops import crossentropy as ops
 from nanokeras.losses import hinge_losses as _hinge
 from nanokeras.losses import probabilistic as _prob
 from nanokeras.losses import regression as _reg
-from nanokeras.losses.loss import Loss, squeeze_or_expand_to_same_rank
+from nanokeras.losses.loss import Loss, convert, squeeze_or_expand_to_same_rank
 
 _REDUCTION = "sum_over_batch_size"
+
+
+def _binary_mean(y_true, y_pred, from_logits, dtype):
+    y_true, y_pred = squeeze_or_expand_to_same_rank(convert(y_true, dtype), convert(y_pred, dtype))
+    return ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits, _mean=True)
+
+
+def _categorical_mean(y_true, y_pred, from_logits, dtype):
+    y_pred = convert(y_pred, dtype)
+    y_true, y_pred = squeeze_or_expand_to_same_rank(convert(y_true, dtype), y_pred)
+    return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, _mean=True)
+
+
+def _sparse_categorical_mean(y_true, y_pred, from_logits, dtype):
+    y_pred = convert(y_pred, dtype)
+    labels = np.asarray(value_of(y_true))
+    if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
+        labels = labels.reshape(labels.shape[:-1])
+    return ops.sparse_categorical_crossentropy(labels, y_pred, from_logits=from_logits, _mean=True)
+
+
+def fused_mean_op(fn, kwargs, reduction):
+    """For the common cross-entropies with default options, a function computing
+    `loss(y_true, y_pred)` with Keras's default reduction as ONE tape node; else None."""
+    fused = {
+        _prob.binary_crossentropy: _binary_mean,
+        _prob.categorical_crossentropy: _categorical_mean,
+        _prob.sparse_categorical_crossentropy: _sparse_categorical_mean,
+    }.get(fn)
+    defaults = {"from_logits": None, "label_smoothing": 0.0, "axis": -1, "ignore_class": None}
+    plain = all(k in defaults and (k == "from_logits" or v == defaults[k]) for k, v in kwargs.items())
+    if fused is None or not plain or reduction != "sum_over_batch_size":
+        return None
+    return fused
 
 
 class LossFunctionWrapper(Loss):
@@ -36,6 +74,13 @@ class LossFunctionWrapper(Loss):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.fn = fn
         self._fn_kwargs = kwargs
+        self._fused_mean = fused_mean_op(fn, kwargs, self.reduction)
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        if self._fused_mean is not None and sample_weight is None:
+            # The training hot path: per-sample loss and the batch mean in one tape node.
+            return self._fused_mean(y_true, y_pred, self._fn_kwargs.get("from_logits", False), self._dtype)
+        return super().__call__(y_true, y_pred, sample_weight)
 
     def call(self, y_true, y_pred):
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)

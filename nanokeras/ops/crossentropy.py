@@ -87,22 +87,51 @@ def _higher_order_vjp(composite, node, g):
     return tuple(next(grads) if s is not None else None for s in sources)
 
 
-def _record(out, target, output, vjp, composite):
+def _record(out, target, output, vjp, composite, mean=False):
+    """Records the op; with `mean=True`, records `mean(out)` instead, still as one node.
+
+    The mean form is the training hot path (`Loss` with the default reduction and no
+    sample weights): `sum(out) / size` as Keras's reduction computes it, with the
+    gradient `g / size` spread over the elements before the op's own vjp.
+    """
     node = None
+    if mean:
+        size = out.size
+        divisor = np.asarray(size, dtype=out.dtype)
+        elementwise_shape = out.shape
+        out = np.divide(out.sum(), divisor)
 
-    def dispatch(g):
-        if _recording_tapes:
-            return _higher_order_vjp(composite, node, g)
-        return vjp(value_of(g))
+        def dispatch(g):
+            if _recording_tapes:
+                return _higher_order_vjp(_mean_composite(composite), node, g)
+            return vjp(np.full(elementwise_shape, value_of(g) / divisor, dtype=divisor.dtype))
 
+    else:
+
+        def dispatch(g):
+            if _recording_tapes:
+                return _higher_order_vjp(composite, node, g)
+            return vjp(value_of(g))
+
+    if not _recording_tapes:
+        return out
     node = record(out, (target, output), dispatch)
     return node
+
+
+def _mean_composite(composite):
+    def mean_of_composite(t, o):
+        from nanokeras import ops
+
+        return ops.mean(composite(t, o))
+
+    return mean_of_composite
 
 
 # --------------------------------------------------------------------------- binary
 
 
-def binary_crossentropy(target, output, from_logits=False):
+def binary_crossentropy(target, output, from_logits=False, _mean=False):
     """Elementwise binary cross-entropy between labels `target` and `output`.
 
     `output` holds probabilities (clipped to `[epsilon, 1 - epsilon]`), or logits
@@ -127,7 +156,7 @@ def binary_crossentropy(target, output, from_logits=False):
         sp_pos = r + a
         sp_neg = (r - o) + a
         out = t * sp_neg + one_minus_t * sp_pos
-        if not _recording_tapes:
+        if not _recording_tapes and not _mean:
             return out
 
         def vjp(g):
@@ -136,7 +165,7 @@ def binary_crossentropy(target, output, from_logits=False):
             g_t = g * -o if _is_tracked(target) else None
             return g_t, g_out
 
-        return _record(out, target, output, vjp, _binary_logits_composite)
+        return _record(out, target, output, vjp, _binary_logits_composite, mean=_mean)
 
     lo, hi = _bounds(o.dtype)
     oc = np.clip(o, lo, hi)
@@ -146,7 +175,7 @@ def binary_crossentropy(target, output, from_logits=False):
     bce = t * log_o
     bce += one_minus_t * log_1mo
     out = np.negative(bce, out=bce)
-    if not _recording_tapes:
+    if not _recording_tapes and not _mean:
         return out
 
     def vjp(g):
@@ -156,7 +185,7 @@ def binary_crossentropy(target, output, from_logits=False):
         g_t = g * (log_1mo - log_o) if _is_tracked(target) else None
         return g_t, g_out
 
-    return _record(out, target, output, vjp, _binary_probs_composite)
+    return _record(out, target, output, vjp, _binary_probs_composite, mean=_mean)
 
 
 def _binary_logits_composite(t, x):
@@ -187,7 +216,7 @@ def _log_softmax_parts(x, axis):
     return shifted, e, s
 
 
-def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+def categorical_crossentropy(target, output, from_logits=False, axis=-1, _mean=False):
     """Cross-entropy between one-hot (or soft) labels `target` and `output` along `axis`.
 
     `output` holds probabilities (divided by their sum, then clipped to
@@ -211,7 +240,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if from_logits:
         log_prob, e, s = _log_softmax_parts(o, axis)
         out = -(t * log_prob).sum(axis=axis)
-        if not _recording_tapes:
+        if not _recording_tapes and not _mean:
             return out
 
         def vjp(g):
@@ -220,7 +249,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
             g_t = g * -log_prob if _is_tracked(target) else None
             return g_t, g_out
 
-        return _record(out, target, output, vjp, _categorical_logits_composite(axis))
+        return _record(out, target, output, vjp, _categorical_logits_composite(axis), mean=_mean)
 
     lo, hi = _bounds(o.dtype)
     total = o.sum(axis=axis, keepdims=True)
@@ -228,7 +257,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     qc = np.clip(q, lo, hi)
     log_prob = np.log(qc)
     out = -(t * log_prob).sum(axis=axis)
-    if not _recording_tapes:
+    if not _recording_tapes and not _mean:
         return out
 
     def vjp(g):
@@ -241,7 +270,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
         g_t = g * -log_prob if _is_tracked(target) else None
         return g_t, g_out
 
-    return _record(out, target, output, vjp, _categorical_probs_composite(axis))
+    return _record(out, target, output, vjp, _categorical_probs_composite(axis), mean=_mean)
 
 
 def _categorical_logits_composite(axis):
@@ -295,7 +324,7 @@ def _sparse_labels(target, o, axis):
     return np.expand_dims(labels, ax), ax
 
 
-def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1, _mean=False):
     """Cross-entropy between integer class labels `target` and `output` along `axis`.
 
     `target` has the shape of `output` without the class axis (a trailing axis of
@@ -326,7 +355,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if valid is not None:
         picked = np.where(valid, picked, 0)
     out = np.negative(picked).reshape(picked.shape[:ax] + picked.shape[ax + 1:])
-    if not _recording_tapes:
+    if not _recording_tapes and not _mean:
         return out
 
     def scatter_onehot(values):
@@ -355,7 +384,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
             return None, (a - (a * q).sum(axis=ax, keepdims=True)) / total
 
     composite = _sparse_composite(idx, valid, ax, n, from_logits)
-    return _record(out, target, output, vjp, composite)
+    return _record(out, target, output, vjp, composite, mean=_mean)
 
 
 def _sparse_composite(idx, valid, ax, n, from_logits):

@@ -84,6 +84,8 @@ def unbroadcast(gradient, shape):
     shape (2, 3, 4); each element of `x` was used 2*4 times, so its gradient is
     the sum over those axes.
     """
+    if type(gradient) is np.ndarray and gradient.shape == shape:
+        return gradient  # the common case: no broadcasting happened
     from nanokeras.ops.numpy import reshape, sum as sum_
 
     gradient_shape = np.shape(value_of(gradient))

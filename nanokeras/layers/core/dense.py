@@ -2,6 +2,7 @@
 
 from nanokeras import activations, initializers
 from nanokeras.layers.layer import Layer
+from nanokeras.ops import fused
 from nanokeras.ops import numpy as ops
 
 
@@ -35,6 +36,9 @@ class Dense(Layer):
             raise ValueError(f"Dense: `units` must be a positive integer, got {units!r}.")
         self.units = units
         self.activation = activations.get(activation)
+        # Common activations run fused with the matmul (one tape node; see ops/fused.py).
+        name = _FUSABLE_ACTIVATIONS.get(self.activation)
+        self._fused_activation = name if name is not None and fused.is_fusable(name) else None
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
@@ -66,6 +70,8 @@ class Dense(Layer):
                 f"Dense {self.name!r} expects inputs with last dimension {self.kernel.shape[0]}, "
                 f"but received input of shape {tuple(inputs.shape)}."
             )
+        if self._fused_activation is not None:
+            return fused.dense(inputs, self.kernel, self.bias, self._fused_activation, self.activation)
         outputs = ops.matmul(inputs, self.kernel)
         if self.bias is not None:
             outputs = ops.add(outputs, self.bias)
@@ -89,6 +95,15 @@ class Dense(Layer):
             "bias_constraint": _serialize_optional(self.bias_constraint),
         })
         return config
+
+
+_FUSABLE_ACTIVATIONS = {
+    activations.linear: "linear",
+    activations.sigmoid: "sigmoid",
+    activations.tanh: "tanh",
+    activations.relu: "relu",
+    activations.softmax: "softmax",
+}
 
 
 def _serialize_optional(obj):
