@@ -95,6 +95,12 @@ class Mean(Metric):
                 add_to(self.total, total)
                 add_to(self.count, values.size if values.ndim else 1)
                 return
+        elif type(sample_weight) is int and np.ndim(value_of(values)) == 0:
+            # Hot path of the loss tracker: one scalar loss weighted by the batch size.
+            weighted = np.multiply(value_of(values), sample_weight, dtype=self._dtype)  # rounded like Keras
+            add_to(self.total, weighted.item())
+            add_to(self.count, sample_weight)
+            return
         values, sample_weight = samplewise(values, sample_weight, np.mean, self._dtype)
         if sample_weight is not None:
             count = sample_weight.sum().item()
