@@ -9,6 +9,7 @@ Example:
 
 from nanokeras.optimizers.schedules.learning_rate_schedule import (
     CosineDecay,
+    CosineDecayRestarts,
     ExponentialDecay,
     InverseTimeDecay,
     LearningRateSchedule,
@@ -19,7 +20,7 @@ from nanokeras.utils.lookup import lookup
 
 ALL_SCHEDULES = {
     cls.__name__: cls
-    for cls in (CosineDecay, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay)
+    for cls in (CosineDecay, CosineDecayRestarts, ExponentialDecay, InverseTimeDecay, PiecewiseConstantDecay, PolynomialDecay)
 }
 
 

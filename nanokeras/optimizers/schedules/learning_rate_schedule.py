@@ -192,3 +192,47 @@ class CosineDecay(LearningRateSchedule):
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
                 "alpha": self.alpha, "name": self.name, "warmup_target": self.warmup_target,
                 "warmup_steps": self.warmup_steps}
+
+
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts (SGDR): period `first_decay_steps`, then `t_mul` times longer.
+
+    Each restart begins at `m_mul` times the previous peak; `alpha` is the floor as a
+    fraction of `initial_learning_rate`.
+
+    Example:
+        >>> from nanokeras.optimizers.schedules import CosineDecayRestarts
+        >>> schedule = CosineDecayRestarts(1.0, first_decay_steps=10)
+        >>> float(schedule(0)), round(float(schedule(5)), 4), float(schedule(10))
+        (1.0, 0.5, 1.0)
+    """
+
+    def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
+                 name="SGDRDecay"):
+        _check_decay_steps("first_decay_steps", first_decay_steps)
+        self.initial_learning_rate = initial_learning_rate
+        self.first_decay_steps = first_decay_steps
+        self._t_mul = t_mul
+        self._m_mul = m_mul
+        self.alpha = alpha
+        self.name = name
+
+    def __call__(self, step):
+        fraction = _step(step) / _f(self.first_decay_steps)
+        t_mul = _f(self._t_mul)
+        if t_mul == 1:
+            i_restart = np.floor(fraction)
+            fraction = fraction - i_restart
+        else:
+            # Periods grow geometrically: restart i starts at (1 - t_mul**i) / (1 - t_mul).
+            i_restart = np.floor(np.log(_f(1) - fraction * (_f(1) - t_mul)) / np.log(t_mul))
+            start = (_f(1) - np.power(t_mul, i_restart)) / (_f(1) - t_mul)
+            fraction = (fraction - start) / np.power(t_mul, i_restart)
+        m_fac = np.power(_f(self._m_mul), i_restart)
+        cosine = _f(0.5) * m_fac * (_f(1) + np.cos(_f(math.pi) * fraction))
+        alpha = _f(self.alpha)
+        return _f(self.initial_learning_rate) * ((_f(1) - alpha) * cosine + alpha)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate, "first_decay_steps": self.first_decay_steps,
+                "t_mul": self._t_mul, "m_mul": self._m_mul, "alpha": self.alpha, "name": self.name}
