@@ -4,3 +4,21 @@ from nanokeras.layers.activations.activation import Activation
 from nanokeras.layers.core.dense import Dense
 from nanokeras.layers.core.input_layer import Input, InputLayer
 from nanokeras.layers.layer import Layer
+from nanokeras.layers.normalization.batch_normalization import BatchNormalization
+from nanokeras.layers.normalization.layer_normalization import LayerNormalization
+from nanokeras.layers.normalization.unit_normalization import UnitNormalization
+from nanokeras.layers.preprocessing.category_encoding import CategoryEncoding
+from nanokeras.layers.preprocessing.discretization import Discretization
+from nanokeras.layers.preprocessing.integer_lookup import IntegerLookup
+from nanokeras.layers.preprocessing.normalization import Normalization
+from nanokeras.layers.preprocessing.rescaling import Rescaling
+from nanokeras.layers.preprocessing.string_lookup import StringLookup
+from nanokeras.layers.regularization.activity_regularization import ActivityRegularization
+from nanokeras.layers.regularization.alpha_dropout import AlphaDropout
+from nanokeras.layers.regularization.dropout import Dropout
+from nanokeras.layers.regularization.gaussian_dropout import GaussianDropout
+from nanokeras.layers.regularization.gaussian_noise import GaussianNoise
+from nanokeras.layers.reshaping.flatten import Flatten
+from nanokeras.layers.reshaping.permute import Permute
+from nanokeras.layers.reshaping.repeat_vector import RepeatVector
+from nanokeras.layers.reshaping.reshape import Reshape
