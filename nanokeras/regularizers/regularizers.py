@@ -129,7 +129,8 @@ class L1(Regularizer):
         return _dtype_of(x).type(self.l1) * ops.sum(ops.absolute(x))
 
     def get_config(self):
-        return {"l1": float(self.l1)}
+        # Keras keeps this factor as a float32 tensor, so its config shows the float32 value.
+        return {"l1": float(np.float32(self.l1))}
 
 
 class L2(Regularizer):
@@ -201,4 +202,4 @@ class OrthogonalRegularizer(Regularizer):
         return dtype.type(self.factor) * dtype.type(0.5) * ops.sum(ops.absolute(off_diagonal)) / dtype.type(num_pairs)
 
     def get_config(self):
-        return {"factor": float(self.factor), "mode": self.mode}
+        return {"factor": float(np.float32(self.factor)), "mode": self.mode}  # float32, as Keras
