@@ -327,15 +327,32 @@ class Layer:
 
     # --------------------------------------------------------- serialization
     def get_config(self):
-        """The constructor arguments that recreate this layer (no weights)."""
-        config_ = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
-        if self._input_shape_arg is not None:
-            config_["batch_input_shape"] = self._input_shape_arg
+        """The constructor arguments that recreate this layer (no weights), as Keras 3 writes them.
+
+        `dtype` is Keras's serialized `DTypePolicy`; `from_config` also accepts a plain name.
+        """
+        config_ = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self.dtype},
+                      "registered_name": None},
+        }
+        if self.activity_regularizer is not None:
+            from nanokeras.saving.serialization_lib import serialize_keras_object
+
+            config_["activity_regularizer"] = serialize_keras_object(self.activity_regularizer)
         return config_
 
     @classmethod
     def from_config(cls, config_):
-        """Creates a layer from `get_config()`'s output."""
+        """Creates a layer from `get_config()`'s output (or from a config Keras 3 wrote)."""
+        config_ = dict(config_)
+        dtype = config_.get("dtype")
+        if isinstance(dtype, dict):
+            inner = dtype.get("config") if isinstance(dtype.get("config"), dict) else {}
+            if not isinstance(inner.get("name"), str):
+                raise ValueError(f"{cls.__name__}.from_config: cannot read the dtype policy {dtype!r}.")
+            config_["dtype"] = inner["name"]
         return cls(**config_)
 
     @property

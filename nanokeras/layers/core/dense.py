@@ -81,6 +81,8 @@ class Dense(Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def get_config(self):
+        from nanokeras.saving.serialization_lib import serialize_keras_object
+
         config = super().get_config()
         config.update({
             "units": self.units,
@@ -88,22 +90,26 @@ class Dense(Layer):
             "use_bias": self.use_bias,
             "kernel_initializer": initializers.serialize(self.kernel_initializer),
             "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": _serialize_optional(self.kernel_regularizer),
-            "bias_regularizer": _serialize_optional(self.bias_regularizer),
-            "activity_regularizer": _serialize_optional(self.activity_regularizer),
-            "kernel_constraint": _serialize_optional(self.kernel_constraint),
-            "bias_constraint": _serialize_optional(self.bias_constraint),
+            "kernel_regularizer": serialize_keras_object(self.kernel_regularizer),
+            "bias_regularizer": serialize_keras_object(self.bias_regularizer),
+            "kernel_constraint": serialize_keras_object(self.kernel_constraint),
+            "bias_constraint": serialize_keras_object(self.bias_constraint),
+            "quantization_config": None,
         })
         return config
 
-
-_FUSABLE_ACTIVATIONS = {
-    activations.linear: "linear",
-    activations.sigmoid: "sigmoid",
-    activations.tanh: "tanh",
-    activations.relu: "relu",
-    activations.softmax: "softmax",
-}
+    @classmethod
+    def from_config(cls, config):
+        """Creates a Dense layer from its config (Keras 3's LoRA/quantization keys must be unset)."""
+        config = dict(config)
+        for key in ("quantization_config", "lora_rank"):
+            if config.pop(key, None) is not None:
+                raise ValueError(
+                    f"Dense.from_config: `{key}` is not supported by nanokeras; got {config.get('name')!r} "
+                    "with a non-null value."
+                )
+        config.pop("lora_alpha", None)
+        return super().from_config(config)
 
 
 def _serialize_optional(obj):

@@ -64,7 +64,21 @@ class InputLayer(Layer):
         return input_shape
 
     def get_config(self):
-        return {"batch_shape": self.batch_shape, "dtype": self.dtype, "sparse": self.sparse, "name": self.name}
+        return {"batch_shape": list(self.batch_shape), "dtype": self.dtype, "sparse": self.sparse,
+                "ragged": False, "name": self.name, "optional": self.optional}
+
+    @classmethod
+    def from_config(cls, config):
+        """Creates an InputLayer from its config (Keras 3's `ragged` must be false)."""
+        config = dict(config)
+        if config.pop("ragged", False):
+            raise ValueError("InputLayer.from_config: ragged inputs are not supported by nanokeras.")
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = (config["dtype"].get("config") or {}).get("name")
+        for key in ("batch_shape", "batch_input_shape", "shape"):
+            if isinstance(config.get(key), list):
+                config[key] = tuple(config[key])
+        return cls(**config)
 
 
 def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None, optional=False):

@@ -33,7 +33,7 @@ class BatchNormalization(Layer):
         >>> import numpy as np, nanokeras as keras
         >>> bn = keras.layers.BatchNormalization(momentum=0.5)
         >>> x = np.array([[1.0], [3.0]], dtype="float32")
-        >>> np.round(np.asarray(bn(x, training=True)), 4).ravel().tolist()
+        >>> [round(float(v), 4) for v in np.asarray(bn(x, training=True)).ravel()]
         [-0.9995, 0.9995]
         >>> bn.moving_mean.numpy().tolist(), bn.moving_variance.numpy().tolist()
         ([1.0], [1.0])

@@ -27,8 +27,8 @@ class LayerNormalization(Layer):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> y = keras.layers.LayerNormalization()(np.array([[1.0, 3.0]], dtype="float32"))
-        >>> np.round(np.asarray(y), 4).tolist()
-        [[-0.9995, 0.9995]]
+        >>> [round(float(v), 4) for v in np.asarray(y).ravel()]
+        [-0.9995, 0.9995]
     """
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",

@@ -67,5 +67,6 @@ class ActivityRegularization(Layer):
 
     def get_config(self):
         config = super().get_config()
+        config.pop("activity_regularizer", None)
         config.update({"l1": self.l1, "l2": self.l2})
         return config
