@@ -112,6 +112,15 @@ class Dense(Layer):
         return super().from_config(config)
 
 
+_FUSABLE_ACTIVATIONS = {
+    activations.linear: "linear",
+    activations.sigmoid: "sigmoid",
+    activations.tanh: "tanh",
+    activations.relu: "relu",
+    activations.softmax: "softmax",
+}
+
+
 def _serialize_optional(obj):
     if obj is None:
         return None
