@@ -9,7 +9,7 @@ TEST_PYTHONS ?= 3.9 3.13
 # Set to 1 to treat pytest's "no tests collected" (exit 5) as success, with a note.
 ALLOW_NO_TESTS ?= 0
 
-.PHONY: venv demo test test-pythons bench clean
+.PHONY: venv demo test test-pythons bench bench-peers clean
 
 venv: $(STAMP)
 
@@ -58,6 +58,29 @@ test-pythons:
 
 bench: venv
 	$(VENV_PY) benchmarks/run.py
+
+# A separate venv with nanokeras plus the peers that `make bench` compares against (Keras 3 on
+# JAX / TensorFlow / torch, PyTorch, scikit-learn). `make bench` uses it when it exists.
+# torch: only a CPU build is installed (TORCH_SPEC must resolve to a "+cpu" file, e.g. the local
+# wheel pip finds through PIP_FIND_LINKS); otherwise torch is skipped rather than pulling a
+# multi-GB CUDA build. Each optional peer that fails to install is skipped with a note.
+PEERS_VENV := .venv-peers
+PEERS_PY := $(PEERS_VENV)/bin/python
+PEERS_PIP := $(PEERS_PY) -m pip --disable-pip-version-check
+TORCH_SPEC ?= torch==2.13.0
+
+bench-peers: $(PEERS_VENV)/.install.stamp
+
+$(PEERS_VENV)/.install.stamp: pyproject.toml
+	@test -x $(PEERS_PY) || { echo "Creating $(PEERS_VENV) with $(PYTHON)"; $(PYTHON) -m venv $(PEERS_VENV); }
+	$(PEERS_PIP) install --progress-bar off -q --upgrade pip
+	$(PEERS_PIP) install --progress-bar off -e . scikit-learn threadpoolctl
+	@if $(PEERS_PIP) install --dry-run --no-deps -q --report - '$(TORCH_SPEC)' 2>/dev/null | grep -q '+cpu'; then \
+	  $(PEERS_PIP) install --progress-bar off '$(TORCH_SPEC)' || echo "!! torch install failed: PyTorch peers skipped"; \
+	else echo "!! no CPU build of $(TORCH_SPEC) found: PyTorch peers skipped (set TORCH_SPEC to a CPU wheel)"; fi
+	$(PEERS_PIP) install --progress-bar off keras 'jax[cpu]'
+	@$(PEERS_PIP) install --progress-bar off tensorflow-cpu || echo "!! tensorflow-cpu not installable here: Keras-on-TensorFlow peer skipped"
+	@touch $@
 
 clean:
 	rm -rf $(VENV) .venv-* build dist out .pytest_cache *.egg-info .hypothesis
