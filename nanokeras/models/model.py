@@ -99,3 +99,117 @@ class Model(Trainer, Layer):
 
     def predict_on_batch(self, x):
         return np.asarray(value_of(self(x, training=False)))
+
+    # ---------------------------------------------------------------- saving
+    def get_config(self):
+        """`name`, `trainable` and `dtype` (a subclass with constructor arguments overrides this)."""
+        return Layer.get_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Creates the model from `get_config()`: keys the constructor does not take are dropped."""
+        import inspect
+
+        config = dict(config)
+        dtype = config.get("dtype")
+        if isinstance(dtype, dict):
+            config["dtype"] = (dtype.get("config") or {}).get("name")
+        try:
+            parameters = inspect.signature(cls.__init__).parameters
+        except (TypeError, ValueError):
+            parameters = {}
+        if not any(p.kind == p.VAR_KEYWORD for p in parameters.values()):
+            config = {k: v for k, v in config.items() if k in parameters}
+        try:
+            return cls(**config)
+        except TypeError as error:
+            raise TypeError(
+                f"Unable to revive {cls.__name__} from config {config!r}: {error}. Make `get_config()` "
+                "return the constructor's arguments, or define `from_config`."
+            ) from None
+
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Saves the model (architecture, weights, compile settings, optimizer state) as `.keras`.
+
+        Example:
+            >>> import os, tempfile, nanokeras as keras
+            >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+            >>> model.save(os.path.join(tempfile.mkdtemp(), "model.keras"))
+        """
+        from nanokeras.saving import saving_api
+
+        saving_api.save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Saves the weights (and optimizer state) to a `.weights.h5` file in Keras's layout."""
+        from nanokeras.saving import saving_api
+
+        saving_api.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Loads weights from a `.weights.h5` or `.keras` file; all are checked before any is set."""
+        from nanokeras.saving import saving_api
+
+        saving_api.load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs):
+        """The model's config as a JSON string (`keras.models.model_from_json` reads it back)."""
+        import json
+
+        from nanokeras.saving.serialization_lib import serialize_keras_object
+
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
+    def get_build_config(self):
+        """`{"input_shape": ...}` once built (what `build_from_config` needs), else None."""
+        from nanokeras.saving.serialization_lib import shape_to_json
+
+        if not self.built or self._build_input_shape is None:
+            return None
+        return {"input_shape": shape_to_json(self._build_input_shape)}
+
+    def build_from_config(self, config):
+        from nanokeras.saving.serialization_lib import shape_from_json
+
+        if isinstance(config, dict) and config.get("input_shape") is not None and not self.built:
+            self.build(shape_from_json(config["input_shape"], owner=f"model {self.name!r}"))
+
+    def get_compile_config(self):
+        """The arguments `compile` was called with, serialized (`{}` when not compiled)."""
+        from nanokeras.saving.serialization_lib import serialize_keras_object
+
+        if not self.compiled:
+            return {}
+        return {
+            "optimizer": serialize_keras_object(self.optimizer),
+            "loss": serialize_keras_object(self.loss),
+            "loss_weights": self._loss_weight,
+            "metrics": serialize_keras_object(list(self._metric_identifiers)) or None,
+            "weighted_metrics": serialize_keras_object(list(self._weighted_metric_identifiers)) or None,
+            "run_eagerly": False,
+            "steps_per_execution": 1,
+            "jit_compile": True,
+        }
+
+    def compile_from_config(self, config):
+        """Compiles from `get_compile_config()` output and creates the optimizer's variables."""
+        import warnings
+
+        from nanokeras.saving.serialization_lib import deserialize_keras_object
+        from nanokeras.trainers.trainer import Trainer
+
+        if not config:
+            return
+        if type(self).compile is not Trainer.compile:
+            warnings.warn(
+                f"`compile()` was not called while loading {type(self).__name__!r} because its `compile()` "
+                "is custom; override `get_compile_config()`/`compile_from_config()`, or compile after loading.",
+                stacklevel=2,
+            )
+            return
+        config = deserialize_keras_object(config)
+        arguments = ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics", "run_eagerly",
+                     "steps_per_execution", "jit_compile")
+        self.compile(**{k: v for k, v in config.items() if k in arguments})
+        if self.built and self.optimizer is not None:
+            self.optimizer.build(self.trainable_weights)

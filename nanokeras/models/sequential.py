@@ -149,9 +149,39 @@ class Sequential(Model):
         return self._input_layer.output if self._input_layer is not None else None
 
     def get_config(self):
-        layers = []
+        """The model as Keras 3 describes a Sequential: every layer serialized, the input first."""
+        from nanokeras.saving.serialization_lib import serialize_keras_object
+
+        layers = [serialize_keras_object(layer) for layer in self._layers]
         if self._input_layer is not None:
-            layers.append({"class_name": "InputLayer", "config": self._input_layer.get_config()})
-        for layer in self._layers:
-            layers.append({"class_name": type(layer).__name__, "config": layer.get_config()})
-        return {"name": self.name, "trainable": self.trainable, "layers": layers}
+            layers.insert(0, serialize_keras_object(self._input_layer))
+        config = Model.get_config(self)
+        config["layers"] = layers
+        if self._input_layer is not None:
+            config["build_input_shape"] = list(self._input_layer.batch_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuilds a Sequential from `get_config()` (or from a config Keras 3 wrote)."""
+        from nanokeras.saving.serialization_lib import deserialize_keras_object, shape_from_json
+
+        if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
+            raise ValueError(
+                "A Sequential config must be a dict with a 'layers' list (and a 'name'); "
+                f"got {str(config)[:200]}."
+            )
+        model = cls(name=config.get("name"))
+        for layer_config in config["layers"]:
+            layer = deserialize_keras_object(layer_config, custom_objects=custom_objects)
+            if not isinstance(layer, Layer):
+                raise ValueError(f"Sequential {model.name!r}: the config lists {layer!r}, which is not a layer.")
+            model.add(layer, rebuild=False)
+        build_input_shape = config.get("build_input_shape")
+        if model._input_layer is not None and model._layers:
+            model._build_if_input_known()
+        elif build_input_shape and model._layers:
+            model.build(shape_from_json(build_input_shape, owner=f"Sequential {model.name!r}"))
+        if config.get("trainable") is False:
+            model.trainable = False
+        return model

@@ -1,0 +1,68 @@
+"""`model_from_json` and `clone_model`: models from configs, without weights.
+
+Example:
+    >>> import nanokeras as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> keras.models.model_from_json(model.to_json()).layers[0].units
+    2
+"""
+
+import json
+
+from nanokeras.saving import serialization_lib
+
+
+def model_from_json(json_string, custom_objects=None):
+    """A new (freshly initialized) model from `model.to_json()`'s output."""
+    if not isinstance(json_string, (str, bytes)):
+        raise TypeError(f"`json_string` must be a str (from `model.to_json()`), got {type(json_string).__name__}.")
+    try:
+        config = json.loads(json_string)
+    except ValueError as error:
+        raise ValueError(f"`json_string` is not valid JSON: {error}") from None
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError("`json_string` does not describe a model: it has no 'class_name'.")
+    return serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects)
+
+
+def clone_model(model, input_tensors=None, clone_function=None, call_function=None, recursive=False, **kwargs):
+    """A new model with the same architecture as `model` and newly initialized weights.
+
+    Args:
+        model: a `Sequential` (or a subclassed model with `get_config`/`from_config`).
+        clone_function: for a Sequential, called on each layer to make its copy
+            (default: `layer.__class__.from_config(layer.get_config())`).
+
+    Example:
+        >>> import nanokeras as keras
+        >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        >>> clone = keras.models.clone_model(model)
+        >>> clone.layers[0] is model.layers[0]
+        False
+    """
+    from nanokeras.layers.layer import Layer
+    from nanokeras.models.sequential import Sequential
+
+    if kwargs:
+        raise TypeError(f"clone_model() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
+    if input_tensors is not None or call_function is not None:
+        raise ValueError("`input_tensors` and `call_function` need functional models, which nanokeras lacks.")
+    if not isinstance(model, Layer):
+        raise TypeError(f"`clone_model` expects a keras Model, got {type(model).__name__}.")
+    if clone_function is not None and not callable(clone_function):
+        raise TypeError(f"`clone_function` must be callable, got {clone_function!r}.")
+    if not isinstance(model, Sequential):
+        if clone_function is not None:
+            raise ValueError("`clone_function` applies to Sequential models only.")
+        return type(model).from_config(model.get_config())
+    clone_function = clone_function or (lambda layer: layer.__class__.from_config(layer.get_config()))
+    clone = Sequential(name=model.name, trainable=model.trainable)
+    if model._input_layer is not None:
+        clone.add(model._input_layer.__class__.from_config(model._input_layer.get_config()), rebuild=False)
+    for layer in model.layers:
+        new = clone_function(layer)
+        if not isinstance(new, Layer):
+            raise ValueError(f"`clone_function` must return a layer, got {new!r} for layer {layer.name!r}.")
+        clone.add(new, rebuild=False)
+    clone._build_if_input_known()
+    return clone

@@ -1,0 +1,131 @@
+"""`keras.saving.save_model` / `load_model` / `save_weights` / `load_weights`: checked entry points.
+
+Example:
+    >>> import os, tempfile, numpy as np, nanokeras as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+    >>> model.save(path)
+    >>> restored = keras.saving.load_model(path)
+    >>> x = np.ones((1, 2), dtype="float32")
+    >>> bool(np.allclose(restored.predict(x, verbose=0), model.predict(x, verbose=0)))
+    True
+"""
+
+import os
+
+from nanokeras.saving import saving_lib
+
+
+def _check_path(filepath, argument="filepath"):
+    if isinstance(filepath, os.PathLike):
+        filepath = os.fspath(filepath)
+    if not isinstance(filepath, str) or not filepath:
+        raise TypeError(f"`{argument}` must be a path (str or os.PathLike), got {filepath!r}.")
+    return filepath
+
+
+def _check_model(model, function):
+    from nanokeras.layers.layer import Layer
+
+    if not isinstance(model, Layer):
+        raise TypeError(f"`{function}` expects a keras Model, got {type(model).__name__}.")
+
+
+def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
+    """Saves `model` (architecture, weights, compile settings, optimizer state) to a `.keras` file.
+
+    Args:
+        model: the model to save.
+        filepath: a path ending in `.keras`.
+        overwrite: if False and `filepath` exists, raise instead of replacing it.
+
+    Example:
+        >>> import os, tempfile, nanokeras as keras
+        >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        >>> keras.saving.save_model(model, os.path.join(tempfile.mkdtemp(), "m.keras"))
+    """
+    _check_model(model, "save_model")
+    filepath = _check_path(filepath)
+    kwargs.pop("include_optimizer", None)
+    kwargs.pop("save_format", None)
+    if kwargs:
+        raise TypeError(f"save_model() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
+    if zipped is False:
+        raise ValueError("`zipped=False` (a directory instead of a .keras file) is not supported by nanokeras.")
+    if not filepath.endswith(".keras"):
+        hint = " (the legacy Keras 2 HDF5 format is not supported)" if filepath.endswith((".h5", ".hdf5")) else ""
+        raise ValueError(
+            f"Invalid filepath extension for saving{hint}. Please add the `.keras` extension, "
+            f"e.g. `model.save('model.keras')`. Received: filepath={filepath!r}"
+        )
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(f"{filepath!r} already exists; pass `overwrite=True` to replace it.")
+    saving_lib.save_model(model, filepath)
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    """Loads a model saved as `.keras` (by nanokeras or by Keras 3).
+
+    Args:
+        filepath: path of the `.keras` file.
+        custom_objects: `{name: class_or_function}` for your own layers, losses, ...
+        compile: also restore the compile settings and optimizer state.
+        safe_mode: never run code from the file (always true in nanokeras: lambdas are refused).
+
+    Only nanokeras's built-in objects and the objects you register or pass can be
+    named by the file; anything else is refused before anything is built.
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: not a `.keras` archive, an unsupported or unknown class, or weights
+            that do not fit the architecture.
+    """
+    filepath = _check_path(filepath)
+    if not os.path.exists(filepath):
+        raise FileNotFoundError(f"No file or directory found at {filepath!r}.")
+    if os.path.isdir(filepath):
+        raise ValueError(f"{filepath!r} is a directory; nanokeras loads `.keras` files only.")
+    if filepath.endswith((".h5", ".hdf5")):
+        raise ValueError(
+            f"{filepath!r} looks like a legacy Keras 2 HDF5 model, which nanokeras cannot load. "
+            "Re-save it with Keras 3 as `.keras`."
+        )
+    if filepath.endswith(".weights.h5"):
+        raise ValueError(f"{filepath!r} holds weights only; build the model and call `model.load_weights(...)`.")
+    return saving_lib.load_model(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+
+
+def save_weights(model, filepath, overwrite=True, **kwargs):
+    """Saves the weights (and optimizer state) of `model` to a `.weights.h5` file, in Keras's layout."""
+    _check_model(model, "save_weights")
+    filepath = _check_path(filepath)
+    kwargs.pop("max_shard_size", None)
+    if kwargs:
+        raise TypeError(f"save_weights() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
+    if not filepath.endswith(".weights.h5"):
+        raise ValueError(
+            f"The filename must end in `.weights.h5`, e.g. `model.save_weights('model.weights.h5')`. "
+            f"Received: filepath={filepath!r}"
+        )
+    if not overwrite and os.path.exists(filepath):
+        raise FileExistsError(f"{filepath!r} already exists; pass `overwrite=True` to replace it.")
+    saving_lib.save_weights_only(model, filepath)
+
+
+def load_weights(model, filepath, skip_mismatch=False, **kwargs):
+    """Loads weights saved by `save_weights` (`.weights.h5`) or from a `.keras` file into `model`.
+
+    Every weight is checked before any is assigned: a failed load leaves the model unchanged.
+    """
+    _check_model(model, "load_weights")
+    filepath = _check_path(filepath)
+    if kwargs:
+        raise TypeError(f"load_weights() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
+    if not os.path.exists(filepath):
+        raise FileNotFoundError(f"No weights file found at {filepath!r}.")
+    if not filepath.endswith((".weights.h5", ".keras")):
+        raise ValueError(
+            f"Invalid weights file {filepath!r}: the filename must end in `.weights.h5` (from "
+            "`save_weights`) or `.keras` (from `save`). Legacy Keras 2 `.h5` files are not supported."
+        )
+    saving_lib.load_weights_only(model, filepath, skip_mismatch=skip_mismatch)

@@ -1,0 +1,348 @@
+"""The `.keras` zip archive and the `.weights.h5` file, in Keras 3's exact layout.
+
+Archive members: `metadata.json` (`keras_version`, `date_saved`), `config.json`
+(the model serialized by `serialize_keras_object`) and `model.weights.h5`.
+
+Weights are stored per object as `<path>/vars/<i>`. A layer's path is found as
+Keras finds it: a `Sequential` keeps its layers under `layers/<snake class name>`
+(`dense`, `dense_1`, ... numbered within the list, not by layer name); other
+objects are walked attribute by attribute (public names sorted, then private),
+sub-layers under their attribute name, lists under `<attr>/<snake class name>`;
+the optimizer under `optimizer`. Each object is stored once, where first met.
+
+Files are written atomically (a temporary file in the same directory, then
+`os.replace`), so an interrupted save never leaves a half-written file.
+"""
+
+import datetime
+import io
+import json
+import os
+import tempfile
+import warnings
+import zipfile
+
+from nanokeras.backend.naming import to_snake_case
+from nanokeras.saving import h5_store
+
+CONFIG_FILENAME = "config.json"
+METADATA_FILENAME = "metadata.json"
+WEIGHTS_FILENAME = "model.weights.h5"
+# The Keras release whose `.keras` format these files follow.
+KERAS_FORMAT_VERSION = "3.15.1"
+# A zip member that declares far more bytes than it stores is a decompression bomb.
+_BOMB_FLOOR_BYTES = 1 << 30
+_BOMB_MAX_EXPANSION = 100
+
+_skip_cache = {}
+
+
+# ------------------------------------------------------------------- walking
+def _is_saveable(obj):
+    from nanokeras.layers.layer import Layer
+    from nanokeras.optimizers.base_optimizer import Optimizer
+
+    return isinstance(obj, (Layer, Optimizer))
+
+
+def _skipset(obj):
+    """Attribute names that belong to nanokeras's own machinery, not to the user's object."""
+    from nanokeras.layers.layer import Layer
+    from nanokeras.models.model import Model
+
+    kind = "model" if isinstance(obj, Model) else "layer"
+    if kind not in _skip_cache:
+        if kind == "model":
+            from nanokeras.models.sequential import Sequential
+
+            reference = Sequential(name="__reference__")
+            names = set(vars(reference)) | set(vars(Model(name="__reference__"))) | set(dir(Sequential))
+        else:
+            names = set(vars(Layer(name="__reference__"))) | set(dir(Layer))
+        _skip_cache[kind] = names
+    return _skip_cache[kind]
+
+
+def _name_key(name):
+    return "~" + name if name.startswith("_") else name
+
+
+def _children(obj):
+    """`(attribute name, value)` pairs to walk, in Keras's order."""
+    from nanokeras.models.model import Model
+    from nanokeras.models.sequential import Sequential
+    from nanokeras.layers.layer import Layer
+
+    if not isinstance(obj, Layer):
+        return []
+    children = []
+    if isinstance(obj, Sequential):
+        children.append(("layers", obj.layers))
+    skip = _skipset(obj)
+    names = [n for n in vars(obj) if n not in skip and not n.startswith("__")]
+    if isinstance(obj, Model):
+        names += ["layers", "optimizer"]
+    for name in sorted(set(names), key=_name_key):
+        if name == "layers" and isinstance(obj, Model):
+            value = obj.layers
+        else:
+            value = vars(obj).get(name)
+        children.append((name, value))
+    return children
+
+
+def _join(path, name):
+    return f"{path}/{name}" if path else name
+
+
+def collect_saveables(root):
+    """`[(path, layer_or_optimizer)]` for `root` and everything it holds, each once."""
+    result, visited = [], set()
+
+    def visit(obj, path):
+        if id(obj) in visited:
+            return
+        visited.add(id(obj))
+        result.append((path, obj))
+        for attr, child in _children(obj):
+            if _is_saveable(child):
+                visit(child, _join(path, attr))
+            elif isinstance(child, (list, tuple, dict)):
+                visit_container(child, _join(path, attr), set())
+
+    def visit_container(container, path, seen):
+        if id(container) in seen:
+            return
+        seen.add(id(container))
+        used = {}
+        for item in (list(container.values()) if isinstance(container, dict) else container):
+            if _is_saveable(item):
+                visit(item, _join(path, _unique(to_snake_case(type(item).__name__), used)))
+            elif isinstance(item, (list, tuple, dict)):
+                visit_container(item, _join(path, _unique("container", used)), seen)
+
+    visit(root, "")
+    return result
+
+
+def _unique(name, used):
+    if name in used:
+        used[name] += 1
+        return f"{name}_{used[name]}"
+    used[name] = 0
+    return name
+
+
+def own_variables(obj):
+    """The variables an object stores itself, in Keras's order."""
+    from nanokeras.layers.layer import Layer
+
+    if isinstance(obj, Layer):
+        own = obj._own_weights
+        return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
+    return obj.variables
+
+
+# ------------------------------------------------------------------- weights
+def write_weights(model, h5file):
+    for path, obj in collect_saveables(model):
+        name = obj.name if isinstance(getattr(obj, "name", None), str) else None
+        h5_store.write_vars(h5file, path, name, [v.numpy() for v in own_variables(obj)])
+
+
+def read_weights(model, h5file, source, skip_mismatch=False):
+    """Validates every weight in `h5file` against `model`, then assigns them all (or none)."""
+    from nanokeras.optimizers.base_optimizer import Optimizer
+
+    pending = []
+    for path, obj in collect_saveables(model):
+        label = f"{type(obj).__name__} {obj.name!r}" if hasattr(obj, "name") else type(obj).__name__
+        group = h5_store.read_group(h5file, path, source)
+        if isinstance(obj, Optimizer):
+            if group is None:
+                continue
+            if not obj.built and model.built and model.trainable_weights:
+                obj.build(model.trainable_weights)
+        variables = own_variables(obj)
+        if group is None:
+            if variables:
+                _mismatch(skip_mismatch, f"{source} has no weights for {label} (expected at '{h5_store.vars_path(path)}').")
+            continue
+        keys = h5_store.dataset_keys(group)
+        if keys != [str(i) for i in range(len(keys))] or len(keys) != len(variables):
+            message = (
+                f"{label} has {len(variables)} variables, but {source} holds {len(keys)} at "
+                f"'{h5_store.vars_path(path)}'."
+            )
+            if isinstance(obj, Optimizer):
+                warnings.warn(f"Skipping the optimizer state: {message}", stacklevel=3)
+                continue
+            if not getattr(model, "built", True) and not variables:
+                message += " The model is not built: build it (call it on data or `model.build(input_shape)`) first."
+            _mismatch(skip_mismatch, message)
+            continue
+        arrays = []
+        try:
+            for i, variable in enumerate(variables):
+                where = f"{h5_store.vars_path(path)}/{i}"
+                arrays.append(h5_store.read_dataset(group, str(i), variable.shape, source, where))
+        except ValueError as error:
+            if skip_mismatch and "Shape mismatch" in str(error):
+                warnings.warn(f"Skipping {label}: {error}", stacklevel=3)
+                continue
+            raise
+        pending.extend(zip(variables, arrays))
+    for variable, array in pending:
+        variable.assign(array.astype(variable.dtype, copy=False))
+
+
+def _mismatch(skip, message):
+    if skip:
+        warnings.warn(f"Skipping: {message}", stacklevel=4)
+        return
+    raise ValueError(message)
+
+
+def _weights_bytes(model):
+    h5py = h5_store.h5py_module()
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as h5file:
+        write_weights(model, h5file)
+    return buffer.getvalue()
+
+
+def _open_h5_bytes(data, source):
+    h5py = h5_store.h5py_module()
+    try:
+        return h5py.File(io.BytesIO(data), "r")
+    except (OSError, ValueError) as error:
+        raise ValueError(f"{source} is not a valid HDF5 weights file ({error}).") from None
+
+
+# -------------------------------------------------------------------- writes
+def atomic_write(filepath, write):
+    """Calls `write(fileobj)` on a temporary file next to `filepath`, then moves it into place."""
+    directory = os.path.dirname(os.path.abspath(filepath))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(f"Cannot save to {filepath!r}: the directory {directory!r} does not exist.")
+    handle, temp_path = tempfile.mkstemp(prefix=".nanokeras-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as fileobj:
+            write(fileobj)
+        os.replace(temp_path, filepath)
+    except BaseException:
+        if os.path.exists(temp_path):
+            os.remove(temp_path)
+        raise
+
+
+def serialize_model_json(model):
+    from nanokeras.saving.serialization_lib import serialize_keras_object
+
+    config_json = json.dumps(serialize_keras_object(model))
+    metadata_json = json.dumps({
+        "keras_version": KERAS_FORMAT_VERSION,
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+    })
+    return config_json, metadata_json
+
+
+def save_model(model, filepath):
+    if not model.built:
+        warnings.warn(
+            "You are saving a model that has not yet been built; it contains no weights yet. "
+            "Build it first, e.g. by calling it on data.",
+            stacklevel=3,
+        )
+    config_json, metadata_json = serialize_model_json(model)
+    weights = _weights_bytes(model)
+
+    def write(fileobj):
+        with zipfile.ZipFile(fileobj, "w") as archive:
+            archive.writestr(METADATA_FILENAME, metadata_json)
+            archive.writestr(CONFIG_FILENAME, config_json)
+            archive.writestr(WEIGHTS_FILENAME, weights)
+
+    atomic_write(filepath, write)
+
+
+def save_weights_only(model, filepath):
+    data = _weights_bytes(model)
+    atomic_write(filepath, lambda fileobj: fileobj.write(data))
+
+
+# --------------------------------------------------------------------- reads
+def _open_archive(filepath):
+    if not zipfile.is_zipfile(filepath):
+        raise ValueError(
+            f"{filepath!r} is not a `.keras` archive: it is not a valid zip file (corrupted, truncated, "
+            "or another format)."
+        )
+    try:
+        return zipfile.ZipFile(filepath, "r")
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ValueError(f"{filepath!r} is not a readable `.keras` archive: {error}") from None
+
+
+def _read_member(archive, name, filepath):
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        raise ValueError(
+            f"{filepath!r} is not a complete `.keras` archive: it has no {name!r} "
+            f"(members: {archive.namelist()[:10]})."
+        ) from None
+    if info.file_size > _BOMB_FLOOR_BYTES and info.file_size > _BOMB_MAX_EXPANSION * max(info.compress_size, 1):
+        raise ValueError(f"Refusing to read {name!r} in {filepath!r}: it looks like a decompression bomb.")
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
+        raise ValueError(f"{filepath!r} is corrupted: cannot read {name!r} ({error}).") from None
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
+    from nanokeras.layers.layer import Layer
+    from nanokeras.saving import serialization_lib
+
+    with _open_archive(filepath) as archive:
+        config_bytes = _read_member(archive, CONFIG_FILENAME, filepath)
+        try:
+            config = json.loads(config_bytes.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise ValueError(f"{filepath!r}: {CONFIG_FILENAME} is not valid JSON ({error}).") from None
+        if not isinstance(config, dict) or "class_name" not in config:
+            raise ValueError(f"{filepath!r}: {CONFIG_FILENAME} does not describe a model (no 'class_name').")
+        if not compile:
+            config["compile_config"] = None
+        weights = None
+        if WEIGHTS_FILENAME in archive.namelist():
+            weights = _read_member(archive, WEIGHTS_FILENAME, filepath)
+        elif "model.weights.npz" in archive.namelist():
+            raise ValueError(f"{filepath!r} stores its weights as .npz, which nanokeras does not read; save with h5.")
+    model = serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
+    if not isinstance(model, Layer):
+        raise ValueError(f"{filepath!r} describes a {type(model).__name__}, not a model.")
+    if weights is not None:
+        with _open_h5_bytes(weights, f"{filepath!r} ({WEIGHTS_FILENAME})") as h5file:
+            read_weights(model, h5file, f"{filepath!r}")
+    elif own_weight_count(model):
+        raise ValueError(f"{filepath!r} has no {WEIGHTS_FILENAME}, but the model it describes has weights.")
+    return model
+
+
+def own_weight_count(model):
+    from nanokeras.layers.layer import Layer
+
+    return sum(len(own_variables(obj)) for _, obj in collect_saveables(model) if isinstance(obj, Layer))
+
+
+def load_weights_only(model, filepath, skip_mismatch=False):
+    source = repr(str(filepath))
+    if str(filepath).endswith(".keras"):
+        with _open_archive(filepath) as archive:
+            data = _read_member(archive, WEIGHTS_FILENAME, filepath)
+    else:
+        with open(filepath, "rb") as f:
+            data = f.read()
+    with _open_h5_bytes(data, source) as h5file:
+        read_weights(model, h5file, source, skip_mismatch=skip_mismatch)
