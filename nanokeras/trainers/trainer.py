@@ -253,7 +253,8 @@ class Trainer:
         return bool(layers) and getattr(layers[0], "_keeps_integer_inputs", False)
 
     def _prepare_for_training(self, x, y, prefix=""):
-        """Builds the model and metrics on a sample, and checks labels against the loss once."""
+        """Builds the model and metrics on a sample, checks labels against the loss once,
+        and returns `y` shaped and typed as the loss will use it (so steps don't redo it)."""
         if not self.built:
             self.build((None,) + x.shape[1:])
         if y is None:
@@ -264,6 +265,9 @@ class Trainer:
 
             check_targets(self._compile_loss, y, y_pred.shape)
         self._build_metrics(y[:1], y_pred)
+        if y.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
+            y = y.reshape(y.shape + (1,))  # labels (n,) for outputs (n, 1), as every loss would do per step
+        return y
 
     # -------------------------------------------------------------------- fit
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -302,9 +306,10 @@ class Trainer:
             validation = self._prepare(val_x, val_y, val_w, prefix="validation_data ")
         elif validation_split:
             (x, y, sample_weight), validation = data_adapter.train_validation_split((x, y, sample_weight), validation_split)
-        self._prepare_for_training(x, y)
+        y = self._prepare_for_training(x, y)
         if validation is not None:
-            self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
+            val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
+            validation = (validation[0], val_y, validation[2])
 
         batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
@@ -359,7 +364,7 @@ class Trainer:
         batch_size = check_fit_arguments(batch_size=batch_size)
         verbose = check_verbose(verbose)
         arrays = self._prepare(x, y, sample_weight)
-        self._prepare_for_training(arrays[0], arrays[1])
+        arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
         steps_total = int(np.ceil(arrays[0].shape[0] / batch_size)) if steps is None else steps
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=steps_total)
@@ -416,7 +421,7 @@ class Trainer:
         self._assert_compiled("train_on_batch")
         x, y, sample_weight = self._prepare(x, y, sample_weight)
         sample_weight = self._with_class_weight(class_weight, y, sample_weight)
-        self._prepare_for_training(x, y)
+        y = self._prepare_for_training(x, y)
         data = (x, y) if sample_weight is None else (x, y, sample_weight)
         self.reset_metrics()
         logs = self._logs_to_floats(self.train_step(data))
@@ -426,7 +431,7 @@ class Trainer:
         """Loss (and metrics) on one batch, without training."""
         self._assert_compiled("test_on_batch")
         x, y, sample_weight = self._prepare(x, y, sample_weight)
-        self._prepare_for_training(x, y)
+        y = self._prepare_for_training(x, y)
         data = (x, y) if sample_weight is None else (x, y, sample_weight)
         self.reset_metrics()
         logs = self._logs_to_floats(self.test_step(data))
