@@ -29,8 +29,13 @@ def encode_categorical(indices, output_mode, depth, dtype, count_weights=None):
     return hot.sum(axis=axis).astype(dtype)
 
 
-def encoded_shape(input_shape, output_mode, depth):
-    """The output shape of `encode_categorical` for inputs of `input_shape` (None = unknown)."""
+def encoded_shape(input_shape, output_mode, depth, drop_last_axis=False):
+    """The output shape Keras declares for inputs of `input_shape` (None = unknown).
+
+    `multi_hot`/`count` reduce axis 1; `CategoryEncoding` and the lookup layers
+    declare that as dropping the last axis (`drop_last_axis=True`), which is the
+    same for the usual rank-2 inputs.
+    """
     input_shape = tuple(input_shape)
     if output_mode == "int":
         return input_shape
@@ -40,6 +45,8 @@ def encoded_shape(input_shape, output_mode, depth):
         if len(input_shape) > 1 and input_shape[-1] == 1:
             return input_shape[:-1] + (depth,)
         return input_shape + (depth,)
+    if drop_last_axis:
+        return input_shape[:-1] + (depth,)
     if len(input_shape) == 1:
         return (depth,)
     return (input_shape[0],) + input_shape[2:] + (depth,)

@@ -71,7 +71,7 @@ class CategoryEncoding(Layer):
         return encode_categorical(ids, self.output_mode, self.num_tokens, self.dtype, count_weights)
 
     def compute_output_shape(self, input_shape):
-        return encoded_shape(input_shape, self.output_mode, self.num_tokens)
+        return encoded_shape(input_shape, self.output_mode, self.num_tokens, drop_last_axis=True)
 
     def get_config(self):
         config = super().get_config()

@@ -260,7 +260,7 @@ class IndexLookup(Layer):
 
     def compute_output_shape(self, input_shape):
         depth = self.max_tokens if self.pad_to_max_tokens else self._frozen_vocab_size
-        return encoded_shape(input_shape, self.output_mode, depth)
+        return encoded_shape(input_shape, self.output_mode, depth, drop_last_axis=True)
 
     def _convert_inputs(self, inputs):
         return inputs  # tokens are converted in `call` (they may be strings)
