@@ -282,6 +282,12 @@ def _custom_match(config, custom):
     for key in keys:
         if isinstance(key, str) and key in custom:
             return custom[key]
+    if config.get("class_name") == "function" and isinstance(config.get("config"), str) and ">" not in config["config"]:
+        # Functions saved by bare name (as `activations.serialize` writes them) match 'package>name'.
+        suffix = ">" + config["config"]
+        for key, obj in custom.items():
+            if key.endswith(suffix):
+                return obj
     return None
 
 
