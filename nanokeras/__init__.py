@@ -18,6 +18,10 @@ from nanokeras import losses
 from nanokeras import metrics
 from nanokeras import optimizers
 from nanokeras import callbacks
+from nanokeras import constraints
+from nanokeras import datasets
+from nanokeras import regularizers
+from nanokeras import saving
 from nanokeras import layers
 from nanokeras import models
 from nanokeras import utils
@@ -26,6 +30,7 @@ from nanokeras.models import Model, Sequential
 
 __all__ = [
     "__version__", "backend", "ops", "GradientTape", "Variable", "KerasTensor", "activations",
-    "initializers", "losses", "metrics", "optimizers", "callbacks", "layers", "models", "utils",
+    "initializers", "losses", "metrics", "optimizers", "callbacks", "constraints", "datasets",
+    "regularizers", "saving", "layers", "models", "utils",
     "Input", "Layer", "Model", "Sequential",
 ]

@@ -1,5 +1,6 @@
 """`keras.callbacks`: hooks into training."""
 
+from nanokeras.callbacks.backup_and_restore import BackupAndRestore
 from nanokeras.callbacks.callback import Callback
 from nanokeras.callbacks.callback_list import CallbackList
 from nanokeras.callbacks.csv_logger import CSVLogger
@@ -7,6 +8,7 @@ from nanokeras.callbacks.early_stopping import EarlyStopping
 from nanokeras.callbacks.history import History
 from nanokeras.callbacks.lambda_callback import LambdaCallback
 from nanokeras.callbacks.learning_rate_scheduler import LearningRateScheduler
+from nanokeras.callbacks.model_checkpoint import ModelCheckpoint
 from nanokeras.callbacks.monitor_callback import MonitorCallback
 from nanokeras.callbacks.progbar_logger import ProgbarLogger
 from nanokeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau

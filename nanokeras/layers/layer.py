@@ -68,6 +68,11 @@ class Layer:
         self.dtype = standardize_dtype(getattr(dtype, "name", dtype)).name
         self._trainable = bool(trainable)
         self.built = False
+        if activity_regularizer is not None:
+            from nanokeras import regularizers
+
+            activity_regularizer = regularizers.get(activity_regularizer)
+            _note_extra_losses()
         self.activity_regularizer = activity_regularizer
         self._input_shape_arg = input_shape
         self._build_input_shape = None

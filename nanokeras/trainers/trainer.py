@@ -317,7 +317,11 @@ class Trainer:
         self._step_variables = self.trainable_weights
         self.stop_training = False
         training_logs = None
+        # A callback (BackupAndRestore) may set `_initial_epoch` to resume an interrupted run.
+        self._initial_epoch = None
         callback_list.on_train_begin()
+        initial_epoch = self._initial_epoch or initial_epoch
+        self._initial_epoch = None
         try:
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()

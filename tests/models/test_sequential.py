@@ -50,4 +50,4 @@ def test_unbuilt_summary_shows_question_marks():
     model = keras.Sequential([keras.layers.Dense(5)])
     lines = []
     model.summary(print_fn=lines.append, line_length=88)
-    assert "│ 0 (unbuilt) │" in lines[0] and " ? " in lines[0]
+    assert "0 (unbuilt) │" in lines[0] and " ? " in lines[0]
