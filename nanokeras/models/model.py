@@ -19,6 +19,7 @@ import numpy as np
 
 from nanokeras.backend.tensor import value_of
 from nanokeras.layers.layer import Layer
+from nanokeras.trainers.data_adapter import to_numpy_structure
 from nanokeras.trainers.trainer import Trainer
 from nanokeras.utils import summary_utils
 
@@ -98,7 +99,8 @@ class Model(Trainer, Layer):
         raise ValueError(f"No layer named {name!r} in model {self.name!r}. Layers: {names}.")
 
     def predict_on_batch(self, x):
-        return np.asarray(value_of(self(x, training=False)))
+        """The model's outputs for one batch, as numpy arrays (a list/dict of them for several outputs)."""
+        return to_numpy_structure(self(x, training=False))
 
     # ---------------------------------------------------------------- saving
     def get_config(self):
@@ -183,9 +185,9 @@ class Model(Trainer, Layer):
         return {
             "optimizer": serialize_keras_object(self.optimizer),
             "loss": serialize_keras_object(self.loss),
-            "loss_weights": self._loss_weight,
-            "metrics": serialize_keras_object(list(self._metric_identifiers)) or None,
-            "weighted_metrics": serialize_keras_object(list(self._weighted_metric_identifiers)) or None,
+            "loss_weights": self._loss_weights_spec,
+            "metrics": serialize_keras_object(self._metrics_spec) or None,
+            "weighted_metrics": serialize_keras_object(self._weighted_metrics_spec) or None,
             "run_eagerly": False,
             "steps_per_execution": 1,
             "jit_compile": True,

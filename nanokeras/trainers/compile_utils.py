@@ -4,13 +4,21 @@ Keras 3 reads `compile(optimizer, loss, loss_weights, metrics)`; Keras 2 read
 `compile(optimizer, loss, metrics)`. Tutorials still pass metrics third, so a
 third positional argument that looks like metrics (names, functions, Metric
 objects) is taken as `metrics`.
+
+A model with several outputs takes a loss, a weight and metrics per output, as a
+list (in output order) or a dict (by output name). Names are only tied to
+outputs once the model's outputs are known (the first `fit`/`evaluate`), but
+every identifier is checked when `compile` is called.
 """
 
 import numbers
 
+import numpy as np
+
 from nanokeras import losses as losses_module
-from nanokeras.metrics.resolve import check_metric_identifier
 from nanokeras import optimizers as optimizers_module
+from nanokeras.backend.tensor import value_of
+from nanokeras.metrics.resolve import check_metric_identifier
 
 
 def looks_like_metrics(value):
@@ -29,50 +37,232 @@ def resolve_optimizer(optimizer):
 
 
 def resolve_loss(loss):
-    """A callable `loss(y_true, y_pred, sample_weight)` (a `Loss` object), or None."""
+    """A `Loss` object for one output (None stays None)."""
     if loss is None:
         return None
-    if isinstance(loss, (list, tuple)):
-        if len(loss) != 1:
-            raise ValueError(
-                f"`loss` was given as a list of {len(loss)} losses, but this model has a single output; "
-                "pass one loss."
-            )
-        loss = loss[0]
-    if isinstance(loss, dict):
-        raise ValueError("`loss` as a dict needs a model with named outputs; pass a single loss for this model.")
     resolved = losses_module.get(loss)
     if not isinstance(resolved, losses_module.Loss):
         resolved = losses_module.LossFunctionWrapper(resolved, name=getattr(resolved, "__name__", None))
     return resolved
 
 
-def resolve_loss_weight(loss_weights):
-    if loss_weights is None:
-        return None
-    if isinstance(loss_weights, (list, tuple)):
-        if len(loss_weights) != 1:
-            raise ValueError(
-                f"`loss_weights` has {len(loss_weights)} entries but the model has 1 output."
-            )
-        loss_weights = loss_weights[0]
-    if isinstance(loss_weights, dict):
-        raise ValueError("`loss_weights` as a dict needs a model with named outputs.")
-    if not isinstance(loss_weights, numbers.Number):
-        raise TypeError(f"`loss_weights` must be a number (or a list of one), got {loss_weights!r}.")
-    return float(loss_weights)
+def _check_weight(weight):
+    if weight is not None and (not isinstance(weight, numbers.Number) or isinstance(weight, bool)):
+        raise TypeError(f"`loss_weights` entries must be numbers, got {weight!r}.")
+    return None if weight is None else float(weight)
 
 
-def check_metrics(metrics, argument="metrics"):
-    """The list of metric identifiers, each checked (unknown names get a suggestion)."""
+def _check_metric_list(metrics, argument):
     if metrics is None:
         return []
-    if isinstance(metrics, (str,)) or callable(metrics):
+    if isinstance(metrics, str) or callable(metrics):
         metrics = [metrics]
-    if isinstance(metrics, dict):
-        raise ValueError(f"`{argument}` as a dict needs a model with named outputs; pass a list for this model.")
     if not isinstance(metrics, (list, tuple)):
         raise TypeError(f"`{argument}` must be a list of metrics, got {type(metrics).__name__}.")
     for identifier in metrics:
         check_metric_identifier(identifier)
     return list(metrics)
+
+
+def _per_output(spec, names, argument, leaf):
+    """`spec` (one value, a list in output order, or a dict by name) as one entry per output."""
+    if isinstance(spec, dict):
+        unknown = sorted(set(spec) - set(names))
+        if unknown:
+            raise ValueError(
+                f"`{argument}` has keys {unknown} that are not output names of the model; "
+                f"the outputs are {names}."
+            )
+        return [spec.get(name) for name in names]
+    if isinstance(spec, (list, tuple)) and not leaf(spec):
+        if len(spec) != len(names):
+            raise ValueError(
+                f"`{argument}` has {len(spec)} entries but the model has {len(names)} outputs {names}; "
+                "give one per output (or a dict keyed by output name)."
+            )
+        return list(spec)
+    if len(names) == 1:
+        return [spec]
+    raise ValueError(
+        f"The model has {len(names)} outputs {names}: `{argument}` must be a list with one entry per "
+        f"output or a dict keyed by output name, got {spec!r}."
+    )
+
+
+def output_names_of(model, y_pred):
+    """The names of the model's outputs, in order (dict outputs: their keys)."""
+    if isinstance(y_pred, dict):
+        return list(y_pred)
+    count = len(y_pred) if isinstance(y_pred, (list, tuple)) else 1
+    names = getattr(model, "output_names", None)
+    if names and len(names) == count:
+        return list(names)
+    return ["output"] if count == 1 else [f"output_{i + 1}" for i in range(count)]
+
+
+def align(structure, names, argument):
+    """`structure` (an array, a list in output order, or a dict by name) as a list per output."""
+    if isinstance(structure, dict):
+        missing = [name for name in names if name not in structure]
+        if missing:
+            raise ValueError(f"`{argument}` is missing entries for outputs {missing} (keys: {sorted(structure)}).")
+        return [structure[name] for name in names]
+    if isinstance(structure, (list, tuple)):
+        if len(structure) != len(names):
+            raise ValueError(
+                f"`{argument}` has {len(structure)} entries but the model has {len(names)} outputs {names}."
+            )
+        return list(structure)
+    if len(names) != 1:
+        raise ValueError(
+            f"The model has {len(names)} outputs {names}: `{argument}` must be a list or a dict of arrays, one per output."
+        )
+    return [structure]
+
+
+class CompiledLoss:
+    """The compiled loss: `sum(weight_i * loss_i(y_i, y_pred_i))` over the outputs.
+
+    For a single output it is just the loss (times its weight), the training hot path.
+    """
+
+    def __init__(self, loss, loss_weights):
+        self.spec = loss
+        self.weights_spec = loss_weights
+        # Check every identifier now, so compile() fails on a misspelling.
+        for leaf in _leaves(loss, lambda v: not isinstance(v, (list, tuple, dict))):
+            resolve_loss(leaf)
+        for leaf in _leaves(loss_weights, lambda v: not isinstance(v, (list, tuple, dict))):
+            _check_weight(leaf)
+        self.single = None  # (Loss, weight) for a one-output model
+        self.outputs = None  # [(name, Loss or None, weight)] for several outputs
+        self.trackers = []
+        self.names = None
+
+    def build(self, y_pred, names):
+        if self.names is not None:
+            return
+        is_leaf = lambda v: not isinstance(v, (list, tuple, dict))  # noqa: E731
+        losses = _per_output(self.spec, names, "loss", is_leaf) if self.spec is not None else [None] * len(names)
+        if self.weights_spec is None:
+            weights = [None] * len(names)
+        else:
+            weights = _per_output(self.weights_spec, names, "loss_weights", is_leaf)
+        resolved = [(name, resolve_loss(loss), _check_weight(w)) for name, loss, w in zip(names, losses, weights)]
+        if len(names) == 1 and not isinstance(y_pred, (list, tuple, dict)):
+            self.single = resolved[0][1:]
+        else:
+            from nanokeras.metrics import Mean
+
+            self.outputs = resolved
+            self.trackers = [Mean(name=f"{name}_loss") for name, loss, _ in resolved if loss is not None]
+        self.names = names
+
+    @property
+    def is_empty(self):
+        return self.spec is None
+
+    def __call__(self, y, y_pred, sample_weight=None):
+        if self.single is not None:
+            loss, weight = self.single
+            if loss is None:
+                return None
+            total = loss(y, y_pred, sample_weight)
+            if weight is not None:
+                total = total * np.asarray(weight, dtype=np.asarray(value_of(total)).dtype)
+            return total
+        ys = align(y, self.names, "y")
+        preds = align(y_pred, self.names, "y_pred")
+        weights = align(sample_weight, self.names, "sample_weight") if isinstance(sample_weight, (list, dict)) \
+            else [sample_weight] * len(self.names)
+        total, trackers = None, iter(self.trackers)
+        for (name, loss, weight), y_i, pred_i, w_i in zip(self.outputs, ys, preds, weights):
+            if loss is None:
+                continue
+            value = loss(y_i, pred_i, w_i)
+            next(trackers).update_state(value_of(value), sample_weight=_batch_size(pred_i))
+            if weight is not None:
+                value = value * np.asarray(weight, dtype=np.asarray(value_of(value)).dtype)
+            total = value if total is None else total + value
+        return total
+
+
+class CompiledMetrics:
+    """The compiled metrics, resolved per output once labels and predictions are seen."""
+
+    def __init__(self, metrics, weighted_metrics):
+        self.spec = metrics
+        self.weighted_spec = weighted_metrics
+        for spec, argument in ((metrics, "metrics"), (weighted_metrics, "weighted_metrics")):
+            for leaf in _leaves(spec, lambda v: not isinstance(v, (list, tuple, dict)) or _is_metric_list(v)):
+                _check_metric_list(leaf, argument)
+        self.entries = None  # [(metric, weighted, output index or None)]
+
+    def build(self, y, y_pred, names):
+        if self.entries is not None:
+            return
+        from nanokeras.metrics.resolve import resolve_metric
+
+        entries = []
+        single = len(names) == 1 and not isinstance(y_pred, (list, tuple, dict))
+        for spec, argument, weighted in ((self.spec, "metrics", False), (self.weighted_spec, "weighted_metrics", True)):
+            if spec is None:
+                continue
+            if single:
+                per_output = [spec]
+            elif isinstance(spec, dict) or (isinstance(spec, (list, tuple)) and spec and all(
+                    isinstance(v, (list, tuple)) or v is None for v in spec)):
+                per_output = _per_output(spec, names, argument, lambda v: False)
+            else:
+                raise ValueError(
+                    f"`{argument}` for a model with outputs {names} must be a dict keyed by output name or a "
+                    f"list of lists (one per output), got {spec!r}."
+                )
+            ys = align(y, names, "y") if not single else [y]
+            preds = align(y_pred, names, "y_pred") if not single else [y_pred]
+            for index, (identifiers, y_i, pred_i) in enumerate(zip(per_output, ys, preds)):
+                for identifier in _check_metric_list(identifiers, argument):
+                    metric = resolve_metric(identifier, np.asarray(value_of(y_i)), np.asarray(value_of(pred_i)))
+                    if not single:
+                        metric.name = f"{names[index]}_{metric.name}"
+                    entries.append((metric, weighted, None if single else index))
+        self.entries = entries
+        self.names = names
+
+    @property
+    def metrics(self):
+        return [metric for metric, _, _ in self.entries or ()]
+
+    def update_state(self, y, y_pred, sample_weight):
+        entries = self.entries
+        if not entries:
+            return
+        if entries[0][2] is None:  # one output: the hot path
+            y_pred = value_of(y_pred)
+            for metric, weighted, _ in entries:
+                metric.update_state(y, y_pred, sample_weight if weighted else None)
+            return
+        ys = align(y, self.names, "y")
+        preds = align(y_pred, self.names, "y_pred")
+        for metric, weighted, index in entries:
+            metric.update_state(ys[index], value_of(preds[index]), sample_weight if weighted else None)
+
+
+def _is_metric_list(value):
+    return isinstance(value, (list, tuple)) and all(not isinstance(v, (list, tuple, dict)) for v in value)
+
+
+def _leaves(spec, is_leaf):
+    if spec is None:
+        return []
+    if is_leaf(spec):
+        return [spec]
+    values = spec.values() if isinstance(spec, dict) else spec
+    result = []
+    for value in values:
+        result.extend(_leaves(value, is_leaf))
+    return result
+
+
+def _batch_size(array):
+    return int(np.shape(value_of(array))[0]) if np.ndim(value_of(array)) else 1

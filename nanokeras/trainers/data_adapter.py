@@ -10,6 +10,7 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.backend import random as backend_random
+from nanokeras.backend.tensor import value_of
 
 
 def _describe(value):
@@ -117,15 +118,15 @@ def class_weights_to_sample_weights(class_weight, y):
 
 def train_validation_split(arrays, validation_split):
     """Splits each array in two, keeping the last `validation_split` fraction for validation (before shuffling)."""
-    n = next(a for a in arrays if a is not None).shape[0]
+    n = first_leaf(next(a for a in arrays if a is not None)).shape[0]
     split_at = int(math.floor(n * (1.0 - validation_split)))
     if split_at == 0 or split_at == n:
         raise ValueError(
             f"`validation_split={validation_split}` leaves no samples for "
             f"{'training' if split_at == 0 else 'validation'} with {n} samples."
         )
-    train = tuple(None if a is None else a[:split_at] for a in arrays)
-    validation = tuple(None if a is None else a[split_at:] for a in arrays)
+    train = tuple(None if a is None else _slice(a, slice(None, split_at)) for a in arrays)
+    validation = tuple(None if a is None else _slice(a, slice(split_at, None)) for a in arrays)
     return train, validation
 
 
@@ -138,7 +139,9 @@ class ArrayBatches:
 
     def __init__(self, arrays, batch_size, shuffle=False, steps_per_epoch=None):
         self.arrays = tuple(arrays)
-        self.num_samples = next(a for a in self.arrays if a is not None).shape[0]
+        self.num_samples = first_leaf(next(a for a in self.arrays if a is not None)).shape[0]
+        # Several inputs/outputs (lists or dicts of arrays) take the general path.
+        self.structured = any(isinstance(a, (list, tuple, dict)) for a in self.arrays)
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.num_batches = int(math.ceil(self.num_samples / batch_size))
@@ -155,7 +158,7 @@ class ArrayBatches:
             order = np.concatenate([chunks.reshape(-1), np.arange(full, self.num_samples)])
         else:
             order = generator.permutation(self.num_samples)
-        return tuple(None if a is None else a[order] for a in self.arrays)
+        return tuple(None if a is None else _slice(a, order) for a in self.arrays)
 
     def batches(self):
         """Yields `(x, y)` or `(x, y, sample_weight)` tuples, `steps_per_epoch` of them."""
@@ -167,7 +170,10 @@ class ArrayBatches:
                 if step >= self.steps_per_epoch:
                     return
                 end = start + self.batch_size
-                if weights is not None:
+                if self.structured:
+                    batch = slice(start, end)
+                    yield tuple(_slice(a, batch) for a in arrays if a is not None)
+                elif weights is not None:
                     yield x[start:end], y[start:end], weights[start:end]
                 elif y is not None:
                     yield x[start:end], y[start:end]
@@ -176,6 +182,67 @@ class ArrayBatches:
                 step += 1
             if self.steps_per_epoch <= self.num_batches:
                 return
+
+
+def map_structure(fn, structure, name=""):
+    """`fn(leaf, leaf_name)` over an array or a list/tuple/dict of arrays (several inputs or outputs)."""
+    if isinstance(structure, dict):
+        return {key: fn(value, f"{name}[{key!r}]") for key, value in structure.items()}
+    if isinstance(structure, (list, tuple)) and structure and all(
+        isinstance(v, np.ndarray) or hasattr(v, "to_numpy") or (isinstance(v, (list, tuple)) and _is_nested_numbers(v))
+        for v in structure
+    ) and any(isinstance(v, np.ndarray) or hasattr(v, "to_numpy") for v in structure):
+        return type(structure)(fn(value, f"{name}[{i}]") for i, value in enumerate(structure))
+    return fn(structure, name)
+
+
+def _is_nested_numbers(value):
+    return not any(isinstance(v, np.ndarray) for v in value)
+
+
+def named_leaves(structure, name):
+    if isinstance(structure, dict):
+        return {f"{name}[{key!r}]": value for key, value in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return {f"{name}[{i}]": value for i, value in enumerate(structure)}
+    return {name: structure}
+
+
+def first_leaf(structure):
+    if isinstance(structure, dict):
+        return next(iter(structure.values()))
+    if isinstance(structure, (list, tuple)):
+        return structure[0]
+    return structure
+
+
+def _slice(structure, index):
+    if isinstance(structure, dict):
+        return {key: value[index] for key, value in structure.items()}
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(value[index] for value in structure)
+    return structure[index]
+
+
+def to_numpy_structure(outputs):
+    """Model outputs (arrays or Tensors, possibly in a list/dict) as numpy arrays."""
+    if isinstance(outputs, dict):
+        return {key: to_numpy_structure(value) for key, value in outputs.items()}
+    if isinstance(outputs, (list, tuple)):
+        return type(outputs)(to_numpy_structure(value) for value in outputs)
+    return np.asarray(value_of(outputs))
+
+
+def concatenate_batches(outputs):
+    """Joins per-batch predictions (arrays, or lists/dicts of arrays) along the batch axis."""
+    first = outputs[0]
+    if len(outputs) == 1:
+        return first
+    if isinstance(first, dict):
+        return {key: np.concatenate([o[key] for o in outputs], axis=0) for key in first}
+    if isinstance(first, (list, tuple)):
+        return type(first)(np.concatenate([o[i] for o in outputs], axis=0) for i in range(len(first)))
+    return np.concatenate(outputs, axis=0)
 
 
 def unpack_x_y_sample_weight(data):

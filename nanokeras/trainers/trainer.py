@@ -19,6 +19,7 @@ import numpy as np
 from nanokeras.backend.tape import GradientTape
 from nanokeras.backend.tensor import value_of
 from nanokeras.callbacks.callback_list import CallbackList
+from nanokeras.layers import layer as layer_module
 from nanokeras.trainers import compile_utils
 from nanokeras.trainers import data_adapter
 from nanokeras.trainers.validation import check_fit_arguments, check_features, check_verbose
@@ -60,9 +61,10 @@ class Trainer:
         self.optimizer = None
         self.loss = None
         self._compile_loss = None
-        self._loss_weight = None
-        self._metric_identifiers = []
-        self._compiled_metrics = None
+        self._compile_metrics = None
+        self._loss_weights_spec = None
+        self._metrics_spec = None
+        self._weighted_metrics_spec = None
         self._loss_tracker = None
         self.stop_training = False
         self.history = None
@@ -97,19 +99,17 @@ class Trainer:
             metrics, loss_weights = loss_weights, None
         # Resolve everything before changing anything, so a bad argument leaves the model as it was.
         resolved_optimizer = compile_utils.resolve_optimizer(optimizer)
-        resolved_loss = compile_utils.resolve_loss(loss)
-        loss_weight = compile_utils.resolve_loss_weight(loss_weights)
-        metric_identifiers = compile_utils.check_metrics(metrics)
-        weighted_identifiers = compile_utils.check_metrics(weighted_metrics, "weighted_metrics")
+        compiled_loss = compile_utils.CompiledLoss(loss, loss_weights)
+        compiled_metrics = compile_utils.CompiledMetrics(metrics, weighted_metrics)
         from nanokeras.metrics import Mean
 
         self.optimizer = resolved_optimizer
         self.loss = loss
-        self._compile_loss = resolved_loss
-        self._loss_weight = loss_weight
-        self._metric_identifiers = metric_identifiers
-        self._weighted_metric_identifiers = weighted_identifiers
-        self._compiled_metrics = None
+        self._compile_loss = compiled_loss
+        self._compile_metrics = compiled_metrics
+        self._loss_weights_spec = loss_weights
+        self._metrics_spec = metrics
+        self._weighted_metrics_spec = weighted_metrics
         self._loss_tracker = Mean(name="loss")
         self.compiled = True
 
@@ -121,25 +121,22 @@ class Trainer:
             )
 
     # ---------------------------------------------------------------- metrics
-    def _build_metrics(self, y, y_pred):
-        """Resolves `'accuracy'`-style names once the shapes of labels and predictions are known."""
-        if self._compiled_metrics is not None:
-            return
-        from nanokeras.metrics.resolve import resolve_metric
-
-        y_pred = np.asarray(value_of(y_pred))
-        plain = [(resolve_metric(m, y, y_pred), False) for m in self._metric_identifiers]
-        weighted = [(resolve_metric(m, y, y_pred), True) for m in self._weighted_metric_identifiers]
-        self._compiled_metrics = plain + weighted
+    def _build_compiled(self, y, y_pred):
+        """Ties losses and metrics to the outputs, once labels and predictions have been seen."""
+        names = compile_utils.output_names_of(self, y_pred)
+        self._compile_loss.build(y_pred, names)
+        self._compile_metrics.build(y, y_pred, names)
 
     @property
     def metrics(self):
-        """The loss tracker, then the compiled metrics."""
+        """The loss tracker, the per-output loss trackers, then the compiled metrics."""
         result = []
         if self._loss_tracker is not None:
             result.append(self._loss_tracker)
-        for metric, _ in self._compiled_metrics or ():
-            result.append(metric)
+        if self._compile_loss is not None:
+            result.extend(self._compile_loss.trackers)
+        if self._compile_metrics is not None:
+            result.extend(self._compile_metrics.metrics)
         return result
 
     @property
@@ -167,22 +164,18 @@ class Trainer:
         return self.get_metrics_result()
 
     def _update_compiled_metrics(self, y, y_pred, sample_weight):
-        if self._compiled_metrics is None:
-            self._build_metrics(y, y_pred)
-        y_pred = value_of(y_pred)
-        for metric, weighted in self._compiled_metrics:
-            metric.update_state(y, y_pred, sample_weight if weighted else None)
+        if self._compile_metrics.entries is None:
+            self._build_compiled(y, y_pred)
+        self._compile_metrics.update_state(y, y_pred, sample_weight)
 
     # ------------------------------------------------------------------- loss
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The compiled loss plus any `add_loss`/regularization losses, as one scalar."""
         total = None
-        if self._compile_loss is not None:
+        if self._compile_loss is not None and not self._compile_loss.is_empty:
+            if self._compile_loss.names is None:
+                self._build_compiled(y, y_pred)
             total = self._compile_loss(y, y_pred, sample_weight)
-            if self._loss_weight is not None:
-                total = total * np.asarray(self._loss_weight, dtype=np.asarray(value_of(total)).dtype)
-        from nanokeras.layers import layer as layer_module
-
         if layer_module.extra_losses_in_use():
             for extra in self.losses:
                 total = extra if total is None else total + extra
@@ -197,8 +190,6 @@ class Trainer:
         """One optimization step on a batch `(x, y)` or `(x, y, sample_weight)`; returns the logs."""
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         variables = self._step_variables or self.trainable_weights
-        from nanokeras.layers import layer as layer_module
-
         if layer_module.extra_losses_in_use():
             self._clear_losses()
         with GradientTape() as tape:
@@ -206,36 +197,41 @@ class Trainer:
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
         gradients = tape.gradient(loss, variables)
         self.optimizer.apply(gradients, variables)
-        self._loss_tracker.update_state(value_of(loss), sample_weight=x.shape[0])
+        self._loss_tracker.update_state(value_of(loss), sample_weight=_batch_size(x))
         self._update_compiled_metrics(y, y_pred, sample_weight)
         return _LazyLogs(self)
 
     def test_step(self, data):
         """Computes loss and metrics on a batch without training; returns the logs."""
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
-        from nanokeras.layers import layer as layer_module
-
         if layer_module.extra_losses_in_use():
             self._clear_losses()
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._loss_tracker.update_state(value_of(loss), sample_weight=x.shape[0])
+        self._loss_tracker.update_state(value_of(loss), sample_weight=_batch_size(x))
         self._update_compiled_metrics(y, y_pred, sample_weight)
         return _LazyLogs(self)
 
     def predict_step(self, data):
         x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
-        return value_of(self(x, training=False))
+        return data_adapter.to_numpy_structure(self(x, training=False))
 
     # --------------------------------------------------------------- the data
     def _prepare(self, x, y=None, sample_weight=None, prefix=""):
-        """Validated arrays: x as floats matching the model's input, y numeric, weights 1-D."""
-        x = data_adapter.to_numeric_array(x, prefix + "x", allow_int=self._accepts_integer_inputs())
-        check_features(self, x, prefix + "x")
+        """Validated arrays (or lists/dicts of them, for several inputs or outputs):
+        x as floats matching the model's input, y numeric, weights 1-D."""
+        allow_int = self._accepts_integer_inputs()
+        x = data_adapter.map_structure(
+            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int), x, prefix + "x")
+        if isinstance(x, np.ndarray):
+            check_features(self, x, prefix + "x")
+        named = data_adapter.named_leaves(x, prefix + "x")
         if y is not None:
-            y = data_adapter.to_numeric_array(y, prefix + "y")
-            data_adapter.check_same_length({prefix + "x": x, prefix + "y": y})
-        weights = data_adapter.standardize_sample_weight(sample_weight, x.shape[0], prefix + "sample_weight")
+            y = data_adapter.map_structure(data_adapter.to_numeric_array, y, prefix + "y")
+            named.update(data_adapter.named_leaves(y, prefix + "y"))
+        data_adapter.check_same_length(named)
+        count = data_adapter.first_leaf(x).shape[0]
+        weights = data_adapter.standardize_sample_weight(sample_weight, count, prefix + "sample_weight")
         return x, y, weights
 
     def _with_class_weight(self, class_weight, y, sample_weight):
@@ -255,19 +251,32 @@ class Trainer:
     def _prepare_for_training(self, x, y, prefix=""):
         """Builds the model and metrics on a sample, checks labels against the loss once,
         and returns `y` shaped and typed as the loss will use it (so steps don't redo it)."""
-        if not self.built:
+        if not self.built and isinstance(x, np.ndarray):
             self.build((None,) + x.shape[1:])
         if y is None:
             raise ValueError(f"`{prefix}y` is required: the compiled loss compares predictions with labels.")
-        y_pred = self.predict_on_batch(x[:1])
-        if self._compile_loss is not None:
+        y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
+        names = compile_utils.output_names_of(self, y_pred)
+        ys = compile_utils.align(y, names, prefix + "y")
+        preds = compile_utils.align(y_pred, names, "the model's outputs")
+        self._compile_loss.build(y_pred, names)
+        if not self._compile_loss.is_empty:
             from nanokeras.losses.target_checks import check_targets
 
-            check_targets(self._compile_loss, y, y_pred.shape)
-        self._build_metrics(y[:1], y_pred)
-        if y.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
-            y = y.reshape(y.shape + (1,))  # labels (n,) for outputs (n, 1), as every loss would do per step
-        return y
+            losses = [self._compile_loss.single[0]] if self._compile_loss.single else [
+                loss for _, loss, _ in self._compile_loss.outputs]
+            for loss, y_i, pred_i in zip(losses, ys, preds):
+                if loss is not None:
+                    check_targets(loss, y_i, np.shape(pred_i))
+        self._compile_metrics.build(data_adapter.map_structure(lambda a, _: a[:1], y), y_pred, names)
+        # Labels (n,) for outputs (n, 1) become (n, 1) once here, as every loss would do per step.
+        shaped = [y_i.reshape(y_i.shape + (1,)) if y_i.ndim == np.ndim(p) - 1 and np.shape(p)[-1] == 1 else y_i
+                  for y_i, p in zip(ys, preds)]
+        if isinstance(y, dict):
+            return dict(zip(names, shaped))
+        if isinstance(y, (list, tuple)):
+            return type(y)(shaped)
+        return shaped[0]
 
     # -------------------------------------------------------------------- fit
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
@@ -403,10 +412,13 @@ class Trainer:
         """
         batch_size = check_fit_arguments(batch_size=batch_size)
         verbose = check_verbose(verbose)
-        x = data_adapter.to_numeric_array(x, "x", allow_int=self._accepts_integer_inputs())
-        if not self.built:
-            self.build((None,) + x.shape[1:])
-        check_features(self, x, "x")
+        allow_int = self._accepts_integer_inputs()
+        x = data_adapter.map_structure(
+            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int), x, "x")
+        if isinstance(x, np.ndarray):
+            if not self.built:
+                self.build((None,) + x.shape[1:])
+            check_features(self, x, "x")
         batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.steps_per_epoch)
@@ -417,7 +429,7 @@ class Trainer:
             outputs.append(self.predict_step(batch))
             callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
-        return outputs[0] if len(outputs) == 1 else np.concatenate(outputs, axis=0)
+        return data_adapter.concatenate_batches(outputs)
 
     # ------------------------------------------------------- one-batch forms
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -446,6 +458,10 @@ class Trainer:
             return logs
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
         return ordered[0] if len(ordered) == 1 else ordered
+
+
+def _batch_size(x):
+    return x.shape[0] if type(x) is np.ndarray else data_adapter.first_leaf(x).shape[0]
 
 
 def _should_validate(epoch, validation_freq):
