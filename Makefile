@@ -24,8 +24,8 @@ demo: venv
 	$(VENV_PY) examples/seed_tutorial.py
 
 test: venv
-	@echo "Running: $(VENV_PY) -m pytest $(PYTEST_ARGS) tests"
-	@rc=0; $(VENV_PY) -m pytest $(PYTEST_ARGS) tests || rc=$$?; \
+	@echo "Running: $(VENV_PY) -m pytest $(PYTEST_ARGS)  (tests/ and the docstring examples in nanokeras/)"
+	@rc=0; $(VENV_PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then \
 	  echo "NOTE: pytest collected no tests (exit code 5)."; \
 	  if [ "$(ALLOW_NO_TESTS)" = "1" ]; then echo "NOTE: ALLOW_NO_TESTS=1, treating as success."; rc=0; fi; \
@@ -51,7 +51,7 @@ test-pythons:
 	    $$venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -q -e '.[dev]' && \
 	    touch $$venv/.install.stamp || { echo "!! install failed on Python $$v"; failed="$$failed $$v"; continue; }; \
 	  fi; \
-	  $$venv/bin/python -m pytest $(PYTEST_ARGS) tests || failed="$$failed $$v"; \
+	  $$venv/bin/python -m pytest $(PYTEST_ARGS) || failed="$$failed $$v"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "!! test-pythons failed on:$$failed"; exit 1; fi; \
 	echo "test-pythons: all of $(TEST_PYTHONS) passed"

@@ -20,8 +20,15 @@ from nanokeras.losses.loss import squeeze_or_expand_to_same_rank
 
 
 def _float_dtype(x):
-    dtype = np.asarray(value_of(x)).dtype if not isinstance(x, (np.ndarray, TensorOperators)) else x.dtype
-    return dtype if dtype.kind == "f" else np.dtype(config.floatx())
+    """The dtype losses compute in: a tensor's own float type; for plain arrays,
+    `floatx()` (float64 data is not computed in float64, as in Keras)."""
+    if isinstance(x, TensorOperators):
+        dtype = x.dtype
+        return dtype if dtype.kind == "f" else np.dtype(config.floatx())
+    dtype = np.asarray(x).dtype
+    if dtype.kind != "f" or (dtype == np.float64 and config.floatx() != "float64"):
+        return np.dtype(config.floatx())
+    return dtype
 
 
 def prepare(y_true, y_pred, match_ranks=True):
