@@ -4,7 +4,7 @@ Example:
     >>> import numpy as np, nanokeras as keras
     >>> loss = keras.losses.get("sparse_categorical_crossentropy")
     >>> loss(np.array([1]), np.array([[0.2, 0.8]]))
-    array([0.22314353], dtype=float32)
+    array([0.22314355])
 """
 
 from nanokeras.losses.loss import Loss, reduce_weighted_values, squeeze_or_expand_to_same_rank

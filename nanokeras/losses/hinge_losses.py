@@ -6,7 +6,7 @@ converted to -1/1 first, as Keras does.
 Example:
     >>> import numpy as np, nanokeras as keras
     >>> keras.losses.hinge(np.array([[1.0, 0.0]]), np.array([[0.5, -2.0]]))
-    array([0.25], dtype=float32)
+    array([0.25])
 """
 
 import numpy as np
@@ -32,7 +32,7 @@ def hinge(y_true, y_pred):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> keras.losses.hinge(np.array([[-1.0, 1.0]]), np.array([[0.5, 2.0]]))
-        array([0.75], dtype=float32)
+        array([0.75])
     """
     y_true, y_pred = prepare(y_true, y_pred, match_ranks=False)
     y_true = convert_binary_labels_to_hinge(y_true)
@@ -45,7 +45,7 @@ def squared_hinge(y_true, y_pred):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> keras.losses.squared_hinge(np.array([[-1.0, 1.0]]), np.array([[0.5, 2.0]]))
-        array([1.125], dtype=float32)
+        array([1.125])
     """
     y_true, y_pred = prepare(y_true, y_pred, match_ranks=False)
     y_true = convert_binary_labels_to_hinge(y_true)
@@ -59,7 +59,7 @@ def categorical_hinge(y_true, y_pred):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> keras.losses.categorical_hinge(np.array([[0.0, 1.0]]), np.array([[0.3, 0.6]]))
-        array([0.7], dtype=float32)
+        array([0.7])
     """
     y_true, y_pred = prepare(y_true, y_pred, match_ranks=False)
     pos = ops.sum(ops.multiply(y_true, y_pred), axis=-1)

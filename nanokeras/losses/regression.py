@@ -6,7 +6,7 @@ side is matched to the other (labels `(n,)` against predictions `(n, 1)`).
 Example:
     >>> import numpy as np, nanokeras as keras
     >>> keras.losses.mean_squared_error(np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]]))
-    array([0.5], dtype=float32)
+    array([0.5])
 """
 
 import math
@@ -20,15 +20,8 @@ from nanokeras.losses.loss import squeeze_or_expand_to_same_rank
 
 
 def _float_dtype(x):
-    """The dtype losses compute in: a tensor's own float type; for plain arrays,
-    `floatx()` (float64 data is not computed in float64, as in Keras)."""
-    if isinstance(x, TensorOperators):
-        dtype = x.dtype
-        return dtype if dtype.kind == "f" else np.dtype(config.floatx())
-    dtype = np.asarray(x).dtype
-    if dtype.kind != "f" or (dtype == np.float64 and config.floatx() != "float64"):
-        return np.dtype(config.floatx())
-    return dtype
+    dtype = np.asarray(value_of(x)).dtype if not isinstance(x, (np.ndarray, TensorOperators)) else x.dtype
+    return dtype if dtype.kind == "f" else np.dtype(config.floatx())
 
 
 def prepare(y_true, y_pred, match_ranks=True):
@@ -55,7 +48,7 @@ def mean_squared_error(y_true, y_pred):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> keras.losses.mean_squared_error(np.array([[1.0, 2.0]]), np.array([[1.0, 4.0]]))
-        array([2.], dtype=float32)
+        array([2.])
     """
     y_true, y_pred = prepare(y_true, y_pred)
     return ops.mean(ops.square(ops.subtract(y_true, y_pred)), axis=-1)
@@ -67,7 +60,7 @@ def mean_absolute_error(y_true, y_pred):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> keras.losses.mean_absolute_error(np.array([[1.0, 2.0]]), np.array([[2.0, 5.0]]))
-        array([2.], dtype=float32)
+        array([2.])
     """
     y_true, y_pred = prepare(y_true, y_pred)
     return ops.mean(ops.abs(ops.subtract(y_true, y_pred)), axis=-1)
@@ -79,7 +72,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> keras.losses.mean_absolute_percentage_error(np.array([[2.0, 4.0]]), np.array([[1.0, 5.0]]))
-        array([37.5], dtype=float32)
+        array([37.5])
     """
     y_true, y_pred = prepare(y_true, y_pred)
     eps = _float_dtype(y_pred).type(config.epsilon())
@@ -93,7 +86,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> keras.losses.mean_squared_logarithmic_error(np.array([[0.0]]), np.array([[np.e - 1]])).round(4)
-        array([1.], dtype=float32)
+        array([1.])
     """
     y_true, y_pred = prepare(y_true, y_pred)
     eps = _float_dtype(y_pred).type(config.epsilon())
@@ -118,7 +111,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> keras.losses.cosine_similarity(np.array([[0.0, 2.0]]), np.array([[0.0, 5.0]]))
-        array([-1.], dtype=float32)
+        array([-1.])
     """
     y_true, y_pred = prepare(y_true, y_pred)
     y_pred = l2_normalize(y_pred, axis=axis)
@@ -132,7 +125,7 @@ def huber(y_true, y_pred, delta=1.0):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> keras.losses.huber(np.array([[0.0, 0.0]]), np.array([[0.5, 3.0]]))
-        array([1.3125], dtype=float32)
+        array([1.3125])
     """
     y_true, y_pred = prepare(y_true, y_pred)
     dtype = _float_dtype(y_pred)
@@ -151,7 +144,7 @@ def log_cosh(y_true, y_pred):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> keras.losses.log_cosh(np.array([[0.0]]), np.array([[0.0]]))
-        array([0.], dtype=float32)
+        array([0.])
     """
     y_true, y_pred = prepare(y_true, y_pred)
     log2 = _float_dtype(y_pred).type(math.log(2.0))
