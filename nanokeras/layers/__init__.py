@@ -22,3 +22,10 @@ from nanokeras.layers.reshaping.flatten import Flatten
 from nanokeras.layers.reshaping.permute import Permute
 from nanokeras.layers.reshaping.repeat_vector import RepeatVector
 from nanokeras.layers.reshaping.reshape import Reshape
+from nanokeras.layers.core.lambda_layer import Lambda
+from nanokeras.layers.merging.base_merge import Merge
+from nanokeras.layers.merging.concatenate import Concatenate, concatenate
+from nanokeras.layers.merging.dot import Dot, dot
+from nanokeras.layers.merging.elementwise import (
+    Add, Average, Maximum, Minimum, Multiply, Subtract, add, average, maximum, minimum, multiply, subtract,
+)

@@ -21,7 +21,7 @@ import inspect
 import numpy as np
 
 from nanokeras.backend import naming
-from nanokeras.backend.keras_tensor import KerasTensor
+from nanokeras.backend.keras_tensor import KerasHistory, KerasTensor, any_symbolic, flatten, map_structure
 from nanokeras.backend.tensor import TensorOperators
 from nanokeras.backend.variable import Variable, standardize_dtype
 
@@ -287,6 +287,8 @@ class Layer:
         if isinstance(inputs, KerasTensor):
             return self._symbolic_call(inputs, *args, **kwargs)
         if not (type(inputs) is np.ndarray or isinstance(inputs, TensorOperators)) or inputs.dtype != self.dtype:
+            if type(inputs) in (list, tuple, dict) and any_symbolic(inputs):
+                return self._symbolic_call(inputs, *args, **kwargs)
             inputs = self._convert_inputs(inputs)
         if not self.built:
             self._build_for(_shape_of(inputs))
@@ -322,13 +324,76 @@ class Layer:
             array = array.astype(self.dtype, copy=False)
         return array
 
+    # ------------------------------------------------------- symbolic calls
     def _symbolic_call(self, inputs, *args, **kwargs):
-        if not self.built:
-            self._build_for(inputs.shape)
-        shape = self.compute_output_shape(inputs.shape)
-        output = KerasTensor(shape, dtype=self.dtype, name=self.name)
-        output._keras_history = (self, 0, 0)
-        return output
+        """Calls the layer on KerasTensors: builds it, infers the outputs and records a `Node`."""
+        from nanokeras.backend.node import Node, inbound_nodes
+
+        if "training" in kwargs and not self._call_takes_training:
+            del kwargs["training"]
+        if "mask" in kwargs and not self._call_takes_mask:
+            del kwargs["mask"]
+        shapes = map_structure(_symbolic_shape, inputs)
+        try:
+            if not self.built:
+                self._build_for(shapes)
+            elif self._build_input_shape is not None and _shapes_differ(shapes, self._build_input_shape):
+                # A built layer (e.g. a shared one) must accept the new shape: try it on zeros.
+                _infer_by_running(self.call, (inputs,) + args, kwargs)
+            specs = self.compute_output_spec(inputs, *args, **kwargs)
+        except (ValueError, TypeError, IndexError) as error:
+            raise ValueError(_incompatible_message(self, inputs, error)) from None
+        outputs = map_structure(lambda t: KerasTensor(t.shape, dtype=t.dtype), specs)
+        nodes = inbound_nodes(self)
+        node = Node(self, (inputs,) + args, kwargs, outputs=flatten(outputs))
+        index = len(nodes)
+        nodes.append(node)
+        for i, tensor in enumerate(node.outputs):
+            tensor._keras_history = KerasHistory(self, index, i)
+        return outputs
+
+    def compute_output_spec(self, inputs, *args, **kwargs):
+        """KerasTensors (shape and dtype) of the outputs for symbolic `inputs`.
+
+        Uses `compute_output_shape` when the layer defines it; otherwise runs
+        `call` on zeros of the input shapes (unknown dimensions tried as 1 and 2).
+        """
+        if type(self).compute_output_shape is not Layer.compute_output_shape:
+            shape = self.compute_output_shape(map_structure(_symbolic_shape, inputs))
+            return _specs_from_shapes(shape, self.dtype)
+        return _infer_by_running(self.call, (inputs,) + args, kwargs)
+
+    @property
+    def output(self):
+        """The output KerasTensor of the layer's first call on symbolic inputs."""
+        explicit = self.__dict__.get("_output_tensor")
+        if explicit is not None:
+            return explicit
+        node = self._first_node("output")
+        return node.outputs[0] if len(node.outputs) == 1 else list(node.outputs)
+
+    @output.setter
+    def output(self, value):
+        self.__dict__["_output_tensor"] = value
+
+    @property
+    def input(self):
+        """The input KerasTensor(s) of the layer's first call on symbolic inputs."""
+        node = self._first_node("input")
+        if node.is_input:
+            return node.outputs[0]
+        return node.args[0] if node.args else node.input_tensors
+
+    def _first_node(self, attribute):
+        from nanokeras.backend.node import inbound_nodes
+
+        nodes = inbound_nodes(self)
+        if not nodes:
+            raise AttributeError(
+                f"Layer {self.name!r} has never been called on a symbolic input (e.g. `keras.Input`), "
+                f"so it has no defined {attribute}."
+            )
+        return nodes[0]
 
     # --------------------------------------------------------- serialization
     def get_config(self):
@@ -448,3 +513,80 @@ def _shape_of(inputs):
     if isinstance(inputs, dict):
         return {k: _shape_of(v) for k, v in inputs.items()}
     return tuple(np.shape(inputs.value if isinstance(inputs, TensorOperators) else inputs))
+
+
+# ------------------------------------------------------------ symbolic helpers
+def _symbolic_shape(x):
+    return x.shape if isinstance(x, KerasTensor) else tuple(np.shape(x))
+
+
+def _is_shape(value):
+    return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, (int, np.integer)) for d in value)
+
+
+def _specs_from_shapes(shape, dtype):
+    if _is_shape(shape):
+        return KerasTensor(tuple(shape), dtype=dtype)
+    if isinstance(shape, dict):
+        return {k: _specs_from_shapes(v, dtype) for k, v in shape.items()}
+    return [_specs_from_shapes(s, dtype) for s in shape]
+
+
+def _shapes_differ(a, b):
+    if _is_shape(a) and _is_shape(b):
+        return len(a) != len(b) or any(x is not None and y is not None and x != y for x, y in zip(a[1:], b[1:]))
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)) and len(a) == len(b):
+        return any(_shapes_differ(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b):
+        return any(_shapes_differ(a[k], b[k]) for k in a)
+    return True
+
+
+def _infer_by_running(fn, args, kwargs):
+    """Output KerasTensors of `fn` on zeros shaped like the KerasTensors in `args`/`kwargs`.
+
+    Unknown dimensions are tried as 1 and as 2; output dimensions that change are unknown.
+    """
+    from nanokeras.backend.tensor import value_of
+
+    results = []
+    for fill in (1, 2):
+        def concrete(x):
+            if isinstance(x, KerasTensor):
+                shape = tuple(fill if d is None else d for d in x.shape)
+                return np.zeros(shape, dtype=x.dtype)
+            return x
+
+        c_args, c_kwargs = map_structure(concrete, (tuple(args), dict(kwargs)))
+        with np.errstate(all="ignore"):
+            out = fn(*c_args, **c_kwargs)
+        results.append(map_structure(lambda y: np.asarray(value_of(y)), out))
+        if not any(d is None for t in flatten((args, kwargs)) if isinstance(t, KerasTensor) for d in t.shape):
+            break
+    first, last = flatten(results[0]), flatten(results[-1])
+    specs = []
+    for a, b in zip(first, last):
+        shape = tuple(d if (a.ndim == b.ndim and d == e) else None for d, e in zip(a.shape, b.shape))
+        specs.append(KerasTensor(shape, dtype=a.dtype))
+    from nanokeras.backend.keras_tensor import pack_like
+
+    return pack_like(results[0], specs)
+
+
+def _describe_input(tensor):
+    history = getattr(tensor, "_keras_history", None)
+    if history is None:
+        return f"a tensor of shape {_symbolic_shape(tensor)}"
+    layer = history[0]
+    return f"the output of layer {layer.name!r} ({type(layer).__name__}), of shape {tensor.shape}"
+
+
+def _incompatible_message(layer, inputs, error):
+    described = [_describe_input(t) for t in flatten(inputs) if isinstance(t, KerasTensor)]
+    expected = ""
+    if layer.built and layer._build_input_shape is not None:
+        expected = f" It was built for inputs of shape {layer._build_input_shape}."
+    return (
+        f"Layer {layer.name!r} ({type(layer).__name__}) cannot be called on {' and '.join(described)}.{expected} "
+        f"{error}"
+    )

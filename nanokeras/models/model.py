@@ -27,12 +27,21 @@ from nanokeras.utils import summary_utils
 class Model(Trainer, Layer):
     """A trainable stack of layers; base of `Sequential` and of subclassed models."""
 
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from nanokeras.models.functional import Functional
+
+            return Functional.__new__(Functional)
+        return super().__new__(cls)
+
     def __init__(self, *args, **kwargs):
         if args or "inputs" in kwargs or "outputs" in kwargs:
-            raise NotImplementedError(
-                "The functional form `keras.Model(inputs, outputs)` is not available in this version "
-                "of nanokeras; use `keras.Sequential([...])` or subclass `keras.Model`."
-            )
+            # `super().__init__(inputs, outputs)` in a subclass: the model becomes functional.
+            from nanokeras.models.functional import Functional, functional_subclass
+
+            self.__class__ = functional_subclass(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
         Layer.__init__(self, trainable=kwargs.pop("trainable", True), name=kwargs.pop("name", None),
                        dtype=kwargs.pop("dtype", None), **kwargs)
         Trainer.__init__(self)

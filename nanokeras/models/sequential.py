@@ -96,15 +96,19 @@ class Sequential(Model):
         input_shape = tuple(input_shape)
         if self._input_layer is None:
             object.__setattr__(self, "_input_layer", InputLayer(batch_shape=(None,) + input_shape[1:]))
-        shape = input_shape
+        # Run the stack once on the input's KerasTensor: this builds every layer and records
+        # the graph, so `model.output` and `model.layers[i].output` exist as in Keras.
+        x = self._input_layer.output
+        if tuple(x.shape) != input_shape:
+            x = KerasTensor(input_shape, dtype=x.dtype)
+            x._keras_history = self._input_layer.output._keras_history
         for layer in self._layers:
-            if not layer.built:
-                layer._build_for(shape)
-            else:
-                layer._build_input_shape = layer._build_input_shape or shape
-            shape = layer.compute_output_shape(shape)
+            if layer.built and layer._build_input_shape is None:
+                layer._build_input_shape = x.shape
+            x = layer(x)
         self._build_input_shape = input_shape
-        self._output_shape = shape
+        self._output_shape = x.shape
+        object.__setattr__(self, "_symbolic_output", x)
         self.built = True
 
     def call(self, inputs, training=None, mask=None):
@@ -147,6 +151,17 @@ class Sequential(Model):
     @property
     def input(self):
         return self._input_layer.output if self._input_layer is not None else None
+
+    @property
+    def outputs(self):
+        output = self.__dict__.get("_symbolic_output") if self.built else None
+        return [output] if output is not None else None
+
+    @property
+    def output(self):
+        if not self.built or self.__dict__.get("_symbolic_output") is None:
+            raise AttributeError(f"Sequential {self.name!r} has no output yet: give it an Input or build it first.")
+        return self._symbolic_output
 
     def get_config(self):
         """The model as Keras 3 describes a Sequential: every layer serialized, the input first."""

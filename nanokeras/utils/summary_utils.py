@@ -8,8 +8,22 @@ import numpy as np
 _POSITIONS = (0.45, 0.80, 1.0)
 _HEADER = ("Layer (type)", "Output Shape", "Param #")
 _ALIGN = ("left", "left", "right")
-# Keras's table renderer gives each cell (padding included) its column width less these.
-_CELL_SHRINK = (1, 2, 1)
+# With a "Connected to" column (graphs that are not a plain chain), as Keras lays them out.
+_GRAPH_POSITIONS = (0.3, 0.56, 0.74, 1.0)
+_GRAPH_HEADER = ("Layer (type)", "Output Shape", "Param #", "Connected to")
+_GRAPH_ALIGN = ("left", "left", "right", "left")
+
+
+def _cell_shrink(n_columns):
+    """How much narrower than its column each cell is (padding included), as Keras's table renderer
+    (rich) makes room for the borders: the excess is taken evenly, rounding half to even."""
+    excess, remaining, shrink = 3 * n_columns + 1, n_columns, []
+    for _ in range(n_columns):
+        taken = round(excess / remaining)
+        shrink.append(taken - 2)
+        excess -= taken
+        remaining -= 1
+    return tuple(shrink)
 
 
 def readable_memory_size(size_in_bytes):
@@ -57,14 +71,14 @@ def _wrap(text, width):
     return lines
 
 
-def _row_lines(values, cells, border):
+def _row_lines(values, cells, border, alignment=_ALIGN):
     """The text lines of one table row, each cell wrapped to its width."""
     wrapped = [_wrap(v, c - 2) for v, c in zip(values, cells)]
     height = max(len(w) for w in wrapped)
     lines = []
     for i in range(height):
         parts = []
-        for lines_of_cell, cell, align in zip(wrapped, cells, _ALIGN):
+        for lines_of_cell, cell, align in zip(wrapped, cells, alignment):
             text = lines_of_cell[i] if i < len(lines_of_cell) else ""
             text = text.ljust(cell - 2) if align == "left" else text.rjust(cell - 2)
             parts.append(" " + text + " ")
@@ -82,9 +96,11 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, rows=N
         print_fn: called with the whole summary as one string; `print` by default.
         rows: `(name, class name, output shape or None, param count or None)` per layer.
     """
+    connected = bool(rows) and len(rows[0]) == 5
+    header, alignment = (_GRAPH_HEADER, _GRAPH_ALIGN) if connected else (_HEADER, _ALIGN)
     if line_length is None:
-        line_length = min(88, shutil.get_terminal_size().columns - 4)
-    positions = list(positions or _POSITIONS)
+        line_length = min(108 if connected else 88, shutil.get_terminal_size().columns - 4)
+    positions = list(positions or (_GRAPH_POSITIONS if connected else _POSITIONS))
     if positions[-1] <= 1:
         positions = [int(p * line_length) for p in positions]
     widths, current = [], 0
@@ -94,17 +110,18 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, rows=N
             raise ValueError("Insufficient console width to print summary.")
         widths.append(width)
         current += width
-    cells = [w - s for w, s in zip(widths, _CELL_SHRINK)]
+    cells = [w - s for w, s in zip(widths, _cell_shrink(len(widths)))]
 
     def border(left, fill, middle, right):
         return left + middle.join(fill * c for c in cells) + right
 
     lines = [f'Model: "{model.name}"', border("┏", "━", "┳", "┓")]
-    lines += _row_lines(_HEADER, cells, "┃")
+    lines += _row_lines(header, cells, "┃", alignment)
     lines.append(border("┡", "━", "╇", "┩"))
-    for i, (name, class_name, shape, params) in enumerate(rows):
+    for i, (name, class_name, shape, params, *connections) in enumerate(rows):
         params_text = "0 (unbuilt)" if params is None else f"{params:,}"
-        lines += _row_lines((f"{name} ({class_name})", _format_shape(shape), params_text), cells, "│")
+        values = (f"{name} ({class_name})", _format_shape(shape), params_text) + tuple(connections)
+        lines += _row_lines(values, cells, "│", alignment)
         lines.append(border("├", "─", "┼", "┤") if i < len(rows) - 1 else border("└", "─", "┴", "┘"))
     if not rows:
         lines.append(border("└", "─", "┴", "┘"))
@@ -126,3 +143,49 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, rows=N
         print(text)
     else:
         print_fn(text + "\n")
+
+
+# ------------------------------------------------------------ functional models
+def functional_rows(model):
+    """Summary rows of a functional model, in Keras's order, with "Connected to" unless it is a chain."""
+    from nanokeras.backend.keras_tensor import flatten
+    from nanokeras.backend.node import inbound_nodes
+
+    graph_nodes = [node for nodes in model._nodes_by_depth.values() for node in nodes]
+    chain = _is_chain(model, graph_nodes)
+    in_graph = {id(node) for node in graph_nodes}
+    rows = []
+    for layer in model._operations:
+        nodes = inbound_nodes(layer)
+        shape = None
+        if nodes:
+            outputs = nodes[-1].outputs
+            shape = outputs[0].shape if len(outputs) == 1 else [t.shape for t in outputs]
+        params = layer.count_params() if layer.built else None
+        row = (layer.name, type(layer).__name__, shape, params)
+        if not chain:
+            links = []
+            for node in nodes:
+                if id(node) not in in_graph:
+                    continue
+                for tensor in flatten(node.input_tensors):
+                    op, node_index, tensor_index = tensor._keras_history
+                    links.append(f"{op.name}[{node_index}][{tensor_index}]")
+            row += (", ".join(links) or "-",)
+        rows.append(row)
+    return rows
+
+
+def _is_chain(model, graph_nodes):
+    """Keras prints a functional model like a Sequential when every depth has one single-input node
+    and no layer is used twice."""
+    for nodes in model._nodes_by_depth.values():
+        if len(nodes) > 1 or (len(nodes) == 1 and len(nodes[0].input_tensors) > 1):
+            return False
+    ids = {id(node) for node in graph_nodes}
+    from nanokeras.backend.node import inbound_nodes
+
+    for layer in model.layers:
+        if sum(1 for node in inbound_nodes(layer) if id(node) in ids) > 1:
+            return False
+    return True
