@@ -19,14 +19,23 @@ from nanokeras import metrics
 from nanokeras import optimizers
 from nanokeras import callbacks
 from nanokeras import constraints
-from nanokeras import datasets
 from nanokeras import regularizers
-from nanokeras import saving
 from nanokeras import layers
 from nanokeras import models
 from nanokeras import utils
 from nanokeras.layers import Input, Layer
 from nanokeras.models import Model, Sequential
+
+# Loaded on first use, so `import nanokeras` stays fast (they pull in zipfile, urllib, h5py...).
+_LAZY_SUBMODULES = ("datasets", "saving")
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"nanokeras.{name}")
+    raise AttributeError(f"module 'nanokeras' has no attribute {name!r}")
 
 __all__ = [
     "__version__", "backend", "ops", "GradientTape", "Variable", "KerasTensor", "activations",

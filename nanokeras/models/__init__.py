@@ -2,5 +2,20 @@
 
 from nanokeras.models.model import Model
 from nanokeras.models.sequential import Sequential
-from nanokeras.saving.model_utils import clone_model, model_from_json
-from nanokeras.saving.saving_api import load_model, save_model
+
+# Saving functions load on first use: `nanokeras.saving` pulls in zipfile, json, h5py...
+_LAZY = {
+    "clone_model": "nanokeras.saving.model_utils",
+    "model_from_json": "nanokeras.saving.model_utils",
+    "load_model": "nanokeras.saving.saving_api",
+    "save_model": "nanokeras.saving.saving_api",
+}
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nanokeras.models' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

@@ -12,8 +12,6 @@ Example:
 import hashlib
 import os
 import tempfile
-import urllib.error
-import urllib.request
 
 
 def keras_cache_dir():
@@ -67,6 +65,9 @@ def get_file(fname=None, origin=None, md5_hash=None, file_hash=None, cache_subdi
     Example:
         >>> # path = get_file("mnist.npz", origin="https://.../mnist.npz", file_hash="731c...")
     """
+    import urllib.error  # here, not at module level: importing urllib costs ~20 ms
+    import urllib.request
+
     if fname is None and origin is None:
         raise ValueError("get_file needs `fname` or `origin` (the URL to download from).")
     if fname is None:
