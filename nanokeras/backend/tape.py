@@ -17,6 +17,7 @@ import contextlib
 import numpy as np
 
 from nanokeras.backend.tensor import Tensor, TensorOperators, value_of
+from nanokeras.backend.variable import Variable
 
 # The tapes that are recording now; ops read this on every call.
 _recording_tapes = []
@@ -177,6 +178,15 @@ class GradientTape:
                 "gradients. Use `GradientTape(persistent=True)` to call `gradient` again."
             )
         self._used = True
+        if type(sources) is list and all(type(s) is Variable for s in sources):
+            # The training step's case: a list of weights (no lookups, no rebuilding).
+            grads = self._backward(target, output_gradients, ())
+            result = [grads.get(id(s)) for s in sources]
+            if unconnected_gradients == "zero":
+                result = [np.zeros_like(s.value) if g is None else g for s, g in zip(sources, result)]
+            if not self.persistent:
+                self._nodes = []
+            return result
         flat_sources, rebuild = _flatten(sources)
         source_keys = [id(self._leaf(s)) for s in flat_sources]
         grads = self._backward(target, output_gradients, set(source_keys))

@@ -20,13 +20,16 @@ _REDUCTION = "sum_over_batch_size"
 
 
 def _binary_mean(y_true, y_pred, from_logits, dtype):
-    y_true, y_pred = squeeze_or_expand_to_same_rank(convert(y_true, dtype), convert(y_pred, dtype))
+    y_true, y_pred = convert(y_true, dtype), convert(y_pred, dtype)
+    if y_true.ndim != y_pred.ndim:  # fit shapes labels once per call, so usually skipped
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     return ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits, _mean=True)
 
 
 def _categorical_mean(y_true, y_pred, from_logits, dtype):
-    y_pred = convert(y_pred, dtype)
-    y_true, y_pred = squeeze_or_expand_to_same_rank(convert(y_true, dtype), y_pred)
+    y_true, y_pred = convert(y_true, dtype), convert(y_pred, dtype)
+    if y_true.ndim != y_pred.ndim:
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
     return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, _mean=True)
 
 
