@@ -69,6 +69,9 @@ def classes_by_module():
         module = _optional(name)
         base = getattr(module, name[:-1].capitalize(), None) if module is not None else None
         registry[f"keras.{name}"] = _public(module, subclass_of(base)) if inspect.isclass(base) else {}
+    from nanokeras.models.functional import Functional
+
+    registry["keras.models"]["Functional"] = Functional
     registry["keras"] = dict(registry["keras.models"])
     registry["keras"].update({"Layer": Layer, "DTypePolicy": DTypePolicy, "FloatDTypePolicy": DTypePolicy})
     registry["keras.dtype_policies"] = {"DTypePolicy": DTypePolicy, "FloatDTypePolicy": DTypePolicy}
@@ -125,6 +128,10 @@ def find_function(module, name):
 def public_name(obj):
     """`(keras module, name)` of a built-in class or function, else None."""
     if inspect.isclass(obj):
+        from nanokeras.models.functional import Functional
+
+        if obj is Functional:  # as Keras 3 writes it
+            return "keras.src.models.functional", "Functional"
         for module, classes in classes_by_module().items():
             if module in ("keras.models", "keras.dtype_policies"):
                 continue
