@@ -58,9 +58,10 @@ _BOUNDS = {}
 def _bounds(dtype):
     """The clip bounds `epsilon` and `1 - epsilon`, rounded to `dtype` (as JAX does)."""
     eps = config.epsilon()
-    bounds = _BOUNDS.get((dtype, eps))
+    key = (dtype.char, eps)  # hashing a dtype object costs microseconds; its char does not
+    bounds = _BOUNDS.get(key)
     if bounds is None:
-        bounds = _BOUNDS[(dtype, eps)] = (dtype.type(eps), dtype.type(1.0 - eps))
+        bounds = _BOUNDS[key] = (dtype.type(eps), dtype.type(1.0 - eps))
     return bounds
 
 
