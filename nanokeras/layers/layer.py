@@ -89,10 +89,11 @@ class Layer:
             tracked = self.__dict__.get("_tracked_layers")
             if tracked is not None and all(value is not t for t in tracked):
                 tracked.append(value)
-        elif isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value):
+        elif isinstance(value, (list, tuple, dict)) and value:
+            items = list(value.values()) if isinstance(value, dict) else value
             tracked = self.__dict__.get("_tracked_layers")
-            if tracked is not None:
-                for v in value:
+            if tracked is not None and all(isinstance(v, Layer) for v in items):
+                for v in items:
                     if all(v is not t for t in tracked):
                         tracked.append(v)
         object.__setattr__(self, name, value)

@@ -156,11 +156,12 @@ class Functional(Model):
 
         if isinstance(inputs, KerasTensor) or (isinstance(inputs, (list, tuple, dict)) and any_symbolic(inputs)):
             return self._symbolic_call(inputs, *args, **kwargs)
-        return Layer.__call__(self, self._convert_inputs(inputs), *args, **kwargs)
+        # The graph is built: no Layer.__call__ bookkeeping, just convert each input and run.
+        return self.call(self._convert_inputs(inputs), *args, **kwargs)
 
     def call(self, inputs, training=None, mask=None):
         values = {}
-        flat = inputs if isinstance(inputs, list) and len(inputs) == len(self._input_ids) else self._flat_inputs(inputs)
+        flat = inputs if type(inputs) is list and len(inputs) == len(self._input_ids) else self._flat_inputs(inputs)
         for key, value in zip(self._input_ids, flat):
             values[key] = value
         for step in self._plan:
