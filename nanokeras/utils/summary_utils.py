@@ -51,15 +51,10 @@ def _format_shape(shape):
 
 
 def _wrap(text, width):
-    """Greedy word wrap to `width`, splitting words longer than a line (as Keras's table renderer)."""
+    """Greedy word wrap to `width`; a word longer than a line is cut with an ellipsis
+    (rich's default `overflow="ellipsis"`, which Keras's table uses)."""
     lines, line = [], ""
     for word in text.split(" "):
-        while len(word) > width:
-            if line:
-                lines.append(line)
-                line = ""
-            lines.append(word[:width])
-            word = word[width:]
         if not line:
             line = word
         elif len(line) + 1 + len(word) <= width:
@@ -68,7 +63,7 @@ def _wrap(text, width):
             lines.append(line)
             line = word
     lines.append(line)
-    return lines
+    return [x if len(x) <= width else x[: max(width - 1, 0)] + "…" for x in lines]
 
 
 def _row_lines(values, cells, border, alignment=_ALIGN):
