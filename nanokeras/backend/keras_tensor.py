@@ -55,7 +55,8 @@ class KerasTensor:
     def __array__(self, dtype=None, copy=None):
         raise TypeError(
             f"{self!r} is symbolic (a placeholder for data in a functional model) and has no values. "
-            "Use it as input to layers or `keras.ops`, and call the model on real arrays to get numbers."
+            "Pass it to layers or use Python operators (`x + y`, `x[:, 0]`); to apply a `keras.ops` function "
+            "in a functional model, wrap it in `keras.layers.Lambda(lambda t: keras.ops.mean(t, axis=1))`."
         )
 
     def __bool__(self):
