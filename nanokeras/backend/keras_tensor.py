@@ -55,8 +55,8 @@ class KerasTensor:
     def __array__(self, dtype=None, copy=None):
         raise TypeError(
             f"{self!r} is symbolic (a placeholder for data in a functional model) and has no values. "
-            "Pass it to layers or use Python operators (`x + y`, `x[:, 0]`); to apply a `keras.ops` function "
-            "in a functional model, wrap it in `keras.layers.Lambda(lambda t: keras.ops.mean(t, axis=1))`."
+            "Pass it to layers, `keras.ops` functions or Python operators (`x + y`, `x[:, 0]`); numpy "
+            "functions cannot see symbolic tensors (use `keras.ops.mean` rather than `np.mean`)."
         )
 
     def __bool__(self):

@@ -237,3 +237,14 @@ def test_plot_model_without_backends_says_what_to_install(tmp_path, monkeypatch)
     monkeypatch.setattr(builtins, "__import__", fake_import)
     with pytest.raises(ImportError, match="pip install matplotlib"):
         keras.utils.plot_model(_two_input_model(), to_file=os.path.join(tmp_path, "m.png"))
+
+
+def test_keras_ops_on_symbolic_tensors_build_graph_steps():
+    x = keras.Input((3,))
+    y = keras.ops.exp(x) * 2
+    z = keras.ops.concatenate([x, y], axis=-1)
+    model = keras.Model(x, [y, z])
+    data = np.arange(6, dtype="float32").reshape(2, 3)
+    out_y, out_z = model.predict(data, verbose=0)
+    np.testing.assert_allclose(out_y, np.exp(data) * 2, rtol=1e-6)
+    np.testing.assert_allclose(out_z, np.concatenate([data, np.exp(data) * 2], axis=-1), rtol=1e-6)
