@@ -78,6 +78,13 @@ class Functional(Model):
         return self._outputs_struct
 
     @property
+    def output_names(self):
+        """The names that losses, metrics and history keys use for the outputs: the producing layers'."""
+        if isinstance(self._outputs_struct, dict):
+            return list(self._outputs_struct)
+        return [t._keras_history[0].name for t in self.outputs]
+
+    @property
     def input_shape(self):
         return _shape_struct(self._inputs_struct)
 

@@ -245,6 +245,10 @@ class Trainer:
         return data_adapter.class_weights_to_sample_weights(class_weight, y)
 
     def _accepts_integer_inputs(self):
+        """True when integer features should stay integers (ids for lookups/embeddings)."""
+        inputs = getattr(self, "inputs", None) or []
+        if any(np.dtype(t.dtype).kind in "iub" for t in inputs):
+            return True
         layers = getattr(self, "layers", [])
         return bool(layers) and getattr(layers[0], "_keeps_integer_inputs", False)
 
@@ -378,7 +382,7 @@ class Trainer:
         verbose = check_verbose(verbose)
         arrays = self._prepare(x, y, sample_weight)
         arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
-        steps_total = int(np.ceil(arrays[0].shape[0] / batch_size)) if steps is None else steps
+        steps_total = int(np.ceil(_batch_size(arrays[0]) / batch_size)) if steps is None else steps
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=steps_total)
         logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)

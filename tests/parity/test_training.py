@@ -137,3 +137,54 @@ def test_unbuilt_summary_matches_keras(keras):
         model.summary(line_length=60, print_fn=lambda s, **kwargs: captured.append(s))
         texts.append("".join(captured))
     assert texts[1] == texts[0]
+
+
+def _two_output_pair(keras):
+    models = []
+    for lib in (keras, nk):
+        lib.backend.clear_session()
+        a = lib.Input((3,), name="a")
+        b = lib.Input((2,), name="b")
+        hidden = lib.layers.Dense(5, activation="relu")(a)
+        merged = lib.layers.Concatenate()([hidden, b])
+        cls = lib.layers.Dense(3, activation="softmax", name="cls")(merged)
+        reg = lib.layers.Dense(1, name="reg")(merged)
+        models.append(lib.Model([a, b], [cls, reg]))
+    real, ours = models
+    ours.set_weights(real.get_weights())
+    return real, ours
+
+
+def test_multi_input_multi_output_with_loss_weights(keras):
+    rng = np.random.default_rng(3)
+    xa, xb = rng.normal(size=(40, 3)).astype("float32"), rng.normal(size=(40, 2)).astype("float32")
+    y_cls, y_reg = rng.integers(0, 3, 40), rng.normal(size=(40, 1)).astype("float32")
+    real, ours = _two_output_pair(keras)
+    compile_kw = dict(loss={"cls": "sparse_categorical_crossentropy", "reg": "mse"},
+                      loss_weights={"cls": 1.0, "reg": 0.5}, metrics={"cls": ["accuracy"], "reg": ["mae"]})
+    real.compile(keras.optimizers.Adam(0.01), **compile_kw)
+    ours.compile(nk.optimizers.Adam(0.01), **compile_kw)
+    kw = dict(epochs=3, batch_size=8, shuffle=False, verbose=0, validation_split=0.25)
+    _assert_same_training(real, ours, real.fit([xa, xb], {"cls": y_cls, "reg": y_reg}, **kw),
+                          ours.fit([xa, xb], {"cls": y_cls, "reg": y_reg}, **kw))
+    np.testing.assert_allclose(ours.evaluate([xa, xb], [y_cls, y_reg], verbose=0),
+                               real.evaluate([xa, xb], [y_cls, y_reg], verbose=0), rtol=RTOL)
+
+
+def test_shared_layer_training(keras):
+    rng = np.random.default_rng(4)
+    x1, x2 = rng.normal(size=(24, 4)).astype("float32"), rng.normal(size=(24, 4)).astype("float32")
+    y = rng.normal(size=(24, 1)).astype("float32")
+    models = []
+    for lib in (keras, nk):
+        lib.backend.clear_session()
+        a, b = lib.Input((4,)), lib.Input((4,))
+        shared = lib.layers.Dense(3, activation="tanh")
+        out = lib.layers.Dense(1)(lib.layers.Add()([shared(a), shared(b)]))
+        models.append(lib.Model([a, b], out))
+    real, ours = models
+    ours.set_weights(real.get_weights())
+    real.compile(keras.optimizers.SGD(0.05), "mse")
+    ours.compile(nk.optimizers.SGD(0.05), "mse")
+    kw = dict(epochs=3, batch_size=6, shuffle=False, verbose=0)
+    _assert_same_training(real, ours, real.fit([x1, x2], y, **kw), ours.fit([x1, x2], y, **kw))
