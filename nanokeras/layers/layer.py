@@ -285,11 +285,14 @@ class Layer:
         return (input_shape[0],) + out.shape[1:]
 
     def __call__(self, inputs, *args, **kwargs):
-        if isinstance(inputs, KerasTensor):
+        # The common case first (an array or Tensor of the layer's dtype): this runs for
+        # every layer at every training step, so it checks as little as it can.
+        if type(inputs) is np.ndarray or isinstance(inputs, TensorOperators):
+            if inputs.dtype != self._numpy_dtype:
+                inputs = self._convert_inputs(inputs)
+        elif isinstance(inputs, KerasTensor) or (type(inputs) in (list, tuple, dict) and any_symbolic(inputs)):
             return self._symbolic_call(inputs, *args, **kwargs)
-        if not (type(inputs) is np.ndarray or isinstance(inputs, TensorOperators)) or inputs.dtype != self.dtype:
-            if type(inputs) in (list, tuple, dict) and any_symbolic(inputs):
-                return self._symbolic_call(inputs, *args, **kwargs)
+        else:
             inputs = self._convert_inputs(inputs)
         if not self.built:
             self._build_for(_shape_of(inputs))
@@ -306,6 +309,17 @@ class Layer:
 
     # Layers that consume integer ids (embeddings, lookups) set this to True.
     _keeps_integer_inputs = False
+
+    @property
+    def dtype(self):
+        """The layer's dtype name, e.g. `'float32'`."""
+        return self._dtype_name
+
+    @dtype.setter
+    def dtype(self, value):
+        self._dtype_name = value
+        # Kept as a numpy dtype too: comparing an array's dtype with a string parses the string.
+        self._numpy_dtype = np.dtype(value)
 
     def _convert_inputs(self, inputs):
         """Casts inputs to the layer's dtype, as Keras autocasts (off the fast path)."""

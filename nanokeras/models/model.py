@@ -46,10 +46,6 @@ class Model(Trainer, Layer):
                        dtype=kwargs.pop("dtype", None), **kwargs)
         Trainer.__init__(self)
 
-    def __call__(self, inputs, *args, **kwargs):
-        outputs = Layer.__call__(self, inputs, *args, **kwargs)
-        return outputs
-
     def build(self, input_shape):
         """Builds the model by running it once on zeros of `input_shape` (batch axis as 1)."""
         if self.built:

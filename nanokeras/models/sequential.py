@@ -124,7 +124,7 @@ class Sequential(Model):
         if not self.built and not isinstance(inputs, KerasTensor):
             inputs = self._convert_inputs(inputs)
             self.build((None,) + tuple(np.shape(inputs))[1:])
-        return super().__call__(inputs, training=training)
+        return Layer.__call__(self, inputs, training=training)
 
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)

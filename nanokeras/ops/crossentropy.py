@@ -72,7 +72,8 @@ def _clip_gradient_scale(o, lo, hi):
 
 def _clips(o, lo, hi):
     """True when `clip` changes `o` or its gradient somewhere (checked with two reductions)."""
-    return not (o.min() > lo and o.max() < hi) if o.size else False
+    # ufunc.reduce directly: ndarray.min/max add a Python layer that costs more than the work.
+    return not (np.minimum.reduce(o, axis=None) > lo and np.maximum.reduce(o, axis=None) < hi) if o.size else False
 
 
 def _is_tracked(x):

@@ -77,9 +77,12 @@ def dense(inputs, kernel, bias, activation_name, activation):
             return _composite_vjp(node, activation, g)
         g = value_of(g)
         gz = g if derivative is None else derivative(g, out)
-        gz2 = gz.reshape(-1, gz.shape[-1])
-        grad_kernel = x.reshape(-1, x.shape[-1]).T @ gz2
-        grad_bias = gz2.sum(axis=0) if bias is not None else None
+        if gz.ndim == 2:
+            gz2, x2 = gz, x
+        else:  # inputs with more axes: every leading position is one more "sample"
+            gz2, x2 = gz.reshape(-1, gz.shape[-1]), x.reshape(-1, x.shape[-1])
+        grad_kernel = np.matmul(x2.T, gz2)
+        grad_bias = np.add.reduce(gz2, axis=0) if bias is not None else None
         grad_inputs = np.matmul(gz, w.T) if isinstance(inputs, TensorOperators) or _is_watched(inputs) else None
         return grad_inputs, grad_kernel, grad_bias
 
