@@ -349,7 +349,9 @@ class Trainer:
                 epoch_logs = self._logs_to_floats(logs)
                 if validation is not None and _should_validate(epoch, validation_freq):
                     val_logs = self._evaluate_arrays(
-                        validation, validation_batch_size or batch_size, validation_steps, callback_list
+                        validation, self._validation_batch_size(validation_batch_size, batch_size,
+                                                                validation_steps, callback_list),
+                        validation_steps, callback_list,
                     )
                     epoch_logs.update({"val_" + name: value for name, value in val_logs.items()})
                 callback_list.on_epoch_end(epoch, epoch_logs)
@@ -390,6 +392,26 @@ class Trainer:
             return logs
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
         return ordered[0] if len(ordered) == 1 else ordered
+
+    # Validation inside `fit` runs in batches of up to this many samples when nothing can tell.
+    _FAST_VALIDATION_BATCH = 1024
+
+    def _validation_batch_size(self, validation_batch_size, batch_size, validation_steps, callback_list):
+        """The batch size for validation during `fit`.
+
+        Keras validates with `batch_size` unless told otherwise. Loss and metric values
+        are sums over samples, so they don't depend on how samples are batched (up to
+        float rounding): when no callback watches test batches, `test_step` is the
+        built-in one and no `validation_steps` were given, larger batches give the same
+        numbers far faster (the tutorial trains with batch_size=1).
+        """
+        if validation_batch_size is not None:
+            return validation_batch_size
+        if (validation_steps is not None or type(self).test_step is not Trainer.test_step
+                or callback_list.needs_batch_logs("on_test_batch_begin")
+                or callback_list.needs_batch_logs("on_test_batch_end")):
+            return batch_size
+        return max(batch_size, self._FAST_VALIDATION_BATCH)
 
     def _evaluate_arrays(self, arrays, batch_size, steps, callback_list):
         self.reset_metrics()

@@ -151,3 +151,31 @@ def test_progress_output_formats(capsys):
     assert line.startswith("3/3 - 0s - ") and "/step - loss: " in line
     model.fit(x, y, epochs=1, verbose=0)
     assert capsys.readouterr().out == ""
+
+
+def test_validation_gives_the_same_numbers_whatever_the_batching():
+    x = np.random.rand(30, 2).astype("float32")
+    y = (x[:, 0] > x[:, 1]).astype("int32")
+    histories = []
+    for validation_batch_size in (None, 1):  # None: batched internally when nothing can tell
+        keras.backend.clear_session()
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid", kernel_initializer="ones")])
+        model.compile(keras.optimizers.SGD(0.2), "binary_crossentropy", ["acc"])
+        histories.append(model.fit(x[:20], y[:20], validation_data=(x[20:], y[20:]), batch_size=1, epochs=2,
+                                   shuffle=False, verbose=0, validation_batch_size=validation_batch_size).history)
+    for key in histories[0]:
+        np.testing.assert_allclose(histories[0][key], histories[1][key], rtol=1e-6)
+
+
+def test_validation_keeps_batch_size_when_a_callback_watches_test_batches():
+    sizes = []
+
+    class Watcher(keras.callbacks.Callback):
+        def on_test_batch_end(self, batch, logs=None):
+            sizes.append(batch)
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(np.ones((4, 2)), np.ones((4, 1)), validation_data=(np.ones((6, 2)), np.ones((6, 1))),
+              batch_size=2, epochs=1, verbose=0, callbacks=[Watcher()])
+    assert sizes == [0, 1, 2]
