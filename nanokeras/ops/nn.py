@@ -48,14 +48,8 @@ def _float_input(x):
     return x if a is value_of(x) else a
 
 
-def sigmoid(x):
-    """`1 / (1 + exp(-x))`, computed without overflow for any `x`.
-
-    Example:
-        >>> sigmoid(np.array([-1000.0, 0.0, 1000.0])).tolist()
-        [0.0, 0.5, 1.0]
-    """
-    a = _float(x)
+def sigmoid_values(a):
+    """The sigmoid of a float array, in numpy only (no recording): shared by `sigmoid` and fused ops."""
     # exp(-x) overflows to inf for very negative x, and 1 / (1 + inf) = 0 is
     # the right answer, so the overflow is expected and silenced.
     with np.errstate(over="ignore"):
@@ -65,6 +59,18 @@ def sigmoid(x):
         np.reciprocal(out, out=out)
     else:  # numpy returns a scalar for 0-d input
         out = np.reciprocal(out + 1)
+    return out
+
+
+def sigmoid(x):
+    """`1 / (1 + exp(-x))`, computed without overflow for any `x`.
+
+    Example:
+        >>> sigmoid(np.array([-1000.0, 0.0, 1000.0])).tolist()
+        [0.0, 0.5, 1.0]
+    """
+    a = _float(x)
+    out = sigmoid_values(a)
     if not _recording_tapes:
         return out
 
@@ -236,6 +242,17 @@ def _check_axis(axis, ndim, name):
     return axis if isinstance(axis, (int, np.integer)) else axes
 
 
+def softmax_values(a, axis=-1):
+    """The softmax of a float array, in numpy only (no recording): shared by `softmax` and fused ops."""
+    try:
+        shifted = a - np.max(a, axis=axis, keepdims=True)
+    except (np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError, TypeError):
+        _check_axis(axis, a.ndim, "softmax")
+        raise
+    e = np.exp(shifted)
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
 def softmax(x, axis=-1):
     """`exp(x) / sum(exp(x), axis)`, shifted by the max so it never overflows.
 
@@ -244,13 +261,7 @@ def softmax(x, axis=-1):
         [0.25, 0.25, 0.25, 0.25]
     """
     a = _float(x)
-    try:
-        shifted = a - np.max(a, axis=axis, keepdims=True)
-    except (np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError, TypeError):
-        _check_axis(axis, a.ndim, "softmax")
-        raise
-    e = np.exp(shifted)
-    out = e / np.sum(e, axis=axis, keepdims=True)
+    out = softmax_values(a, axis)
     if not _recording_tapes:
         return out
 
