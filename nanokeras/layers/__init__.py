@@ -29,3 +29,17 @@ from nanokeras.layers.merging.dot import Dot, dot
 from nanokeras.layers.merging.elementwise import (
     Add, Average, Maximum, Minimum, Multiply, Subtract, add, average, maximum, minimum, multiply, subtract,
 )
+
+
+def serialize(layer):
+    """A layer's config as Keras serializes it (`{"module", "class_name", "config", ...}`)."""
+    from nanokeras.saving.serialization_lib import serialize_keras_object
+
+    return serialize_keras_object(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """The layer described by `serialize`'s output (only known or registered classes)."""
+    from nanokeras.saving.serialization_lib import deserialize_keras_object
+
+    return deserialize_keras_object(config, custom_objects=custom_objects)
