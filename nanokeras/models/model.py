@@ -17,7 +17,6 @@ Example:
 
 import numpy as np
 
-from nanokeras.backend.tensor import value_of
 from nanokeras.layers.layer import Layer
 from nanokeras.trainers.data_adapter import to_numpy_structure
 from nanokeras.trainers.trainer import Trainer

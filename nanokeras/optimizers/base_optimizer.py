@@ -20,7 +20,6 @@ Example:
 """
 
 import re
-import warnings
 
 import numpy as np
 

@@ -5,7 +5,6 @@ from nanokeras.backend.tensor import value_of
 from nanokeras.layers._argument_checks import check_axes_in_rank, serialize_optional
 from nanokeras.layers.layer import Layer
 from nanokeras.ops import nn as nn_ops
-from nanokeras.ops import numpy as ops
 
 
 class BatchNormalization(Layer):
