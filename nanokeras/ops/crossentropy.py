@@ -22,6 +22,7 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.backend.tensor import TensorOperators
+from nanokeras.backend.tape import is_tracked
 from nanokeras.ops.gradient_utils import _recording_tapes, record, value_of
 
 __all__ = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"]
@@ -74,12 +75,6 @@ def _clips(o, lo, hi):
     """True when `clip` changes `o` or its gradient somewhere (checked with two reductions)."""
     # ufunc.reduce directly: ndarray.min/max add a Python layer that costs more than the work.
     return not (np.minimum.reduce(o, axis=None) > lo and np.maximum.reduce(o, axis=None) < hi) if o.size else False
-
-
-def _is_tracked(x):
-    from nanokeras.backend.tape import is_tracked
-
-    return is_tracked(x)
 
 
 def _higher_order_vjp(composite, node, g):
@@ -170,7 +165,7 @@ def binary_crossentropy(target, output, from_logits=False, _mean=False):
         def vjp(g):
             sig = np.where(o >= 0, 1, e) / (1 + e)
             g_out = g * (sig - t)
-            g_t = g * -o if _is_tracked(target) else None
+            g_t = g * -o if is_tracked(target) else None
             return g_t, g_out
 
         return _record(out, target, output, vjp, _binary_logits_composite, mean=_mean)
@@ -190,7 +185,7 @@ def binary_crossentropy(target, output, from_logits=False, _mean=False):
         g_out = g * (one_minus_t / one_minus_oc - t / oc)
         if _clips(o, lo, hi):
             g_out *= _clip_gradient_scale(o, lo, hi)
-        g_t = g * (log_1mo - log_o) if _is_tracked(target) else None
+        g_t = g * (log_1mo - log_o) if is_tracked(target) else None
         return g_t, g_out
 
     return _record(out, target, output, vjp, _binary_probs_composite, mean=_mean)
@@ -254,7 +249,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1, _mean=F
         def vjp(g):
             g = np.expand_dims(g, axis)
             g_out = g * (e / s * t.sum(axis=axis, keepdims=True) - t)
-            g_t = g * -log_prob if _is_tracked(target) else None
+            g_t = g * -log_prob if is_tracked(target) else None
             return g_t, g_out
 
         return _record(out, target, output, vjp, _categorical_logits_composite(axis), mean=_mean)
@@ -275,7 +270,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1, _mean=F
             a *= _clip_gradient_scale(q, lo, hi)
         # Through q = o / sum(o): d/do_j = (a_j - sum_i a_i q_i) / sum(o).
         g_out = (a - (a * q).sum(axis=axis, keepdims=True)) / total
-        g_t = g * -log_prob if _is_tracked(target) else None
+        g_t = g * -log_prob if is_tracked(target) else None
         return g_t, g_out
 
     return _record(out, target, output, vjp, _categorical_probs_composite(axis), mean=_mean)

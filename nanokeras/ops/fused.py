@@ -18,6 +18,7 @@ import numpy as np
 from nanokeras.backend.tensor import TensorOperators
 from nanokeras.ops import nn
 from nanokeras.ops import numpy as np_ops
+from nanokeras.backend.tape import is_tracked
 from nanokeras.ops.gradient_utils import _recording_tapes, record, value_of
 
 __all__ = []  # internal: used by layers, not part of `keras.ops`
@@ -88,17 +89,11 @@ def dense(inputs, kernel, bias, activation_name, activation):
             gz2, x2 = gz.reshape(-1, gz.shape[-1]), x.reshape(-1, x.shape[-1])
         grad_kernel = np.matmul(x2.T, gz2)
         grad_bias = np.add.reduce(gz2, axis=0) if bias is not None else None
-        grad_inputs = np.matmul(gz, w.T) if isinstance(inputs, TensorOperators) or _is_watched(inputs) else None
+        grad_inputs = np.matmul(gz, w.T) if is_tracked(inputs) else None
         return grad_inputs, grad_kernel, grad_bias
 
     node = record(out, (inputs, kernel, bias), vjp)
     return node
-
-
-def _is_watched(x):
-    from nanokeras.backend.tape import is_tracked
-
-    return is_tracked(x)
 
 
 def _composite_vjp(node, activation, g):
