@@ -74,7 +74,7 @@ class ProgbarLogger(Callback):
         if self.verbose == 1:
             bar = self.progbar
             # Reading `logs` computes the metrics: only do it when the bar redraws.
-            values = logs if (logs and bar.wants_update(self.seen)) else None
+            values = logs if (logs is not None and bar.wants_update(self.seen)) else None
             bar.update(self.seen, values, finalize=False)
 
     def _finalize(self, logs):
