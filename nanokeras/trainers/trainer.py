@@ -52,6 +52,10 @@ class _LazyLogs(Mapping):
     def __len__(self):
         return len(self._logs())
 
+    def __bool__(self):
+        # `logs or {}` is a common idiom in callbacks: answer without computing the metrics.
+        return True
+
 
 class Trainer:
     """The `compile`/`fit`/`evaluate`/`predict` half of `keras.Model`."""
