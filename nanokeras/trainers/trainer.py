@@ -304,6 +304,9 @@ class Trainer:
             shuffle: shuffle the training data every epoch (`"batch"` shuffles batch-sized chunks).
             class_weight: `{class index: weight}` to weight the loss per class.
             sample_weight: one weight per training sample.
+            validation_batch_size: batch size for validation. Unset, validation runs in
+                large batches whenever nothing can observe the batching (same numbers,
+                much faster with `batch_size=1`); Keras would use `batch_size`.
 
         Returns:
             A `History` whose `.history` maps `loss`, metric names and `val_*` to per-epoch values.
