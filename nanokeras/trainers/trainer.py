@@ -22,7 +22,7 @@ from nanokeras.callbacks.callback_list import CallbackList
 from nanokeras.layers import layer as layer_module
 from nanokeras.trainers import compile_utils
 from nanokeras.trainers import data_adapter
-from nanokeras.trainers.validation import check_fit_arguments, check_features, check_verbose
+from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
 
 
 class _LazyLogs(Mapping):
@@ -387,7 +387,7 @@ class Trainer:
         self._assert_compiled("evaluate")
         if kwargs:
             raise TypeError(f"evaluate() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
-        batch_size = check_fit_arguments(batch_size=batch_size)
+        batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
         arrays = self._prepare(x, y, sample_weight)
         arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
@@ -443,7 +443,7 @@ class Trainer:
             >>> model.predict(np.zeros((3, 2)), verbose=0).shape
             (3, 1)
         """
-        batch_size = check_fit_arguments(batch_size=batch_size)
+        batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
         allow_int = self._accepts_integer_inputs()
         x = data_adapter.map_structure(
@@ -452,6 +452,12 @@ class Trainer:
             if not self.built:
                 self.build((None,) + x.shape[1:])
             check_features(self, x, "x")
+        if not callbacks and verbose == 0:
+            # Nobody to notify: the single-sample latency is what a caller measures here.
+            if isinstance(x, np.ndarray) and x.shape[0] <= batch_size and steps is None:
+                return self.predict_step((x,))
+            batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
+            return data_adapter.concatenate_batches([self.predict_step(batch) for batch in batches.batches()])
         batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.steps_per_epoch)

@@ -15,13 +15,21 @@ def check_verbose(verbose):
     return 1 if verbose == "auto" else int(verbose)
 
 
+def check_batch_size(batch_size, argument="batch_size"):
+    """The batch size to use: `batch_size`, or 32 when None."""
+    if batch_size is None:
+        return 32
+    if type(batch_size) is int and batch_size >= 1:
+        return batch_size
+    if not _is_int(batch_size) or batch_size < 1:
+        raise ValueError(f"`{argument}` must be a positive integer, got {batch_size!r}.")
+    return int(batch_size)
+
+
 def check_fit_arguments(batch_size=None, epochs=1, validation_split=0.0, validation_data=None, initial_epoch=0,
                         steps_per_epoch=None, validation_freq=1, shuffle=True, validation_batch_size=None):
     """Checks the scalar arguments of `fit`; returns the batch size to use (32 by default)."""
-    if batch_size is None:
-        batch_size = 32
-    elif not _is_int(batch_size) or batch_size < 1:
-        raise ValueError(f"`batch_size` must be a positive integer, got {batch_size!r}.")
+    batch_size = check_batch_size(batch_size)
     if validation_batch_size is not None and (not _is_int(validation_batch_size) or validation_batch_size < 1):
         raise ValueError(f"`validation_batch_size` must be a positive integer, got {validation_batch_size!r}.")
     if not _is_int(epochs) or epochs < 0:
