@@ -54,6 +54,10 @@ class CallbackList(Callback):
     def history(self):
         return next((c for c in self.callbacks if isinstance(c, History)), None)
 
+    def hook_if_used(self, hook):
+        """The bound batch hook `hook` when some callback implements it, else None."""
+        return getattr(self, hook) if self._hooked[hook] else None
+
     def needs_batch_logs(self, hook):
         """True when a callback other than the progress bar reads logs at `hook`."""
         return any(not isinstance(c, ProgbarLogger) for c in self._hooked[hook])

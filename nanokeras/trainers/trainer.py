@@ -347,10 +347,15 @@ class Trainer:
                 self.reset_metrics()
                 callback_list.on_epoch_begin(epoch)
                 logs = None
+                # Batch hooks are called only when some callback has them (per step, it adds up).
+                begin_hook = callback_list.hook_if_used("on_train_batch_begin")
+                end_hook = callback_list.hook_if_used("on_train_batch_end")
                 for step, batch in enumerate(batches.batches()):
-                    callback_list.on_train_batch_begin(step)
+                    if begin_hook is not None:
+                        begin_hook(step)
                     logs = self.train_step(batch)
-                    callback_list.on_train_batch_end(step, logs)
+                    if end_hook is not None:
+                        end_hook(step, logs)
                     if self.stop_training:
                         break
                 epoch_logs = self._logs_to_floats(logs)
