@@ -97,8 +97,10 @@ class Mean(Metric):
                 return
         elif type(sample_weight) is int and np.ndim(value_of(values)) == 0:
             # Hot path of the loss tracker: one scalar loss weighted by the batch size.
-            weighted = np.multiply(value_of(values), sample_weight, dtype=self._dtype)  # rounded like Keras
-            add_to(self.total, weighted.item())
+            value = value_of(values)
+            if sample_weight != 1:  # (times 1 is exact: skip the multiply, the batch_size=1 case)
+                value = np.multiply(value, sample_weight, dtype=self._dtype)  # rounded like Keras
+            add_to(self.total, value.item())
             add_to(self.count, sample_weight)
             return
         values, sample_weight = samplewise(values, sample_weight, np.mean, self._dtype)

@@ -104,7 +104,8 @@ def _record(out, target, output, vjp, composite, mean=False):
         elementwise_shape = out.shape
         # np.add.reduce, not out.sum(): the method adds a Python layer that costs more
         # than summing a batch of one.
-        out = np.divide(np.add.reduce(out, axis=None), divisor)
+        # Scalar arithmetic on numpy scalars: the same float32 division, without a ufunc call.
+        out = np.asarray(np.add.reduce(out, axis=None) / divisor[()])
 
         def dispatch(g):
             if _recording_tapes:
