@@ -277,9 +277,18 @@ class Trainer:
                 if loss is not None:
                     check_targets(loss, y_i, np.shape(pred_i))
         self._compile_metrics.build(data_adapter.map_structure(lambda a, _: a[:1], y), y_pred, names)
-        # Labels (n,) for outputs (n, 1) become (n, 1) once here, as every loss would do per step.
-        shaped = [y_i.reshape(y_i.shape + (1,)) if y_i.ndim == np.ndim(p) - 1 and np.shape(p)[-1] == 1 else y_i
-                  for y_i, p in zip(ys, preds)]
+        # Labels (n,) for outputs (n, 1) become (n, 1), and integer labels become floats for
+        # the losses that compare them with probabilities, once here rather than at every step
+        # (the losses would do the same conversions per batch).
+        losses = [self._compile_loss.single[0]] if self._compile_loss.single else [
+            loss for _, loss, _ in (self._compile_loss.outputs or [])] or [None] * len(ys)
+        shaped = []
+        for y_i, p, loss in zip(ys, preds, losses):
+            if y_i.ndim == np.ndim(p) - 1 and np.shape(p)[-1] == 1:
+                y_i = y_i.reshape(y_i.shape + (1,))
+            if y_i.dtype.kind in "iub" and _casts_labels_to_floats(loss):
+                y_i = y_i.astype(np.asarray(p).dtype)
+            shaped.append(y_i)
         if isinstance(y, dict):
             return dict(zip(names, shaped))
         if isinstance(y, (list, tuple)):
@@ -502,6 +511,14 @@ class Trainer:
             return logs
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
         return ordered[0] if len(ordered) == 1 else ordered
+
+
+def _casts_labels_to_floats(loss):
+    """True for nanokeras's own non-sparse losses, which turn labels into floats anyway
+    (a user's loss gets the labels as given)."""
+    fn = getattr(loss, "fn", None)
+    return (fn is not None and getattr(fn, "__module__", "").startswith("nanokeras.losses")
+            and "sparse" not in fn.__name__)
 
 
 def _batch_size(x):
