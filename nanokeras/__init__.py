@@ -10,8 +10,9 @@
 from nanokeras.version import __version__
 from nanokeras import backend
 from nanokeras import ops
-from nanokeras.backend import GradientTape, Variable
-from nanokeras.backend.keras_tensor import KerasTensor
+from nanokeras.ops.tape import GradientTape
+from nanokeras.ops.variable import Variable
+from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras import activations
 from nanokeras import initializers
 from nanokeras import losses

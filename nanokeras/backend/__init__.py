@@ -1,10 +1,13 @@
-"""`keras.backend`: global settings (float type, epsilon), names and sessions."""
+"""`keras.backend`: global settings (float type, epsilon, image layout), names and sessions.
 
-from nanokeras.backend.config import backend, epsilon, floatx, image_data_format, set_epsilon, set_floatx
+This is the bottom floor of nanokeras: it imports nothing else of ours.
+"""
+
+from nanokeras.backend.config import (
+    backend, epsilon, floatx, image_data_format, set_epsilon, set_floatx, set_image_data_format,
+)
+from nanokeras.backend.dtypes import standardize_dtype
 from nanokeras.backend.naming import get_uid
-from nanokeras.backend.tape import GradientTape, is_recording
-from nanokeras.backend.tensor import Tensor
-from nanokeras.backend.variable import Variable, standardize_dtype
 
 
 def clear_session(free_memory=True):
@@ -20,9 +23,4 @@ def clear_session(free_memory=True):
 
 def is_keras_tensor(x):
     """True for the symbolic tensors `keras.Input` returns."""
-    from nanokeras.backend.keras_tensor import KerasTensor
-
-    return isinstance(x, KerasTensor)
-
-
-import nanokeras.ops  # noqa: E402,F401  (gives Tensor and Variable their operators)
+    return getattr(type(x), "_is_keras_tensor", False)

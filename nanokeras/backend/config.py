@@ -42,9 +42,22 @@ def set_epsilon(value):
     _EPSILON = value
 
 
+_IMAGE_DATA_FORMAT = "channels_last"
+
+
 def image_data_format():
-    """Returns the image layout convention: always `'channels_last'` here."""
-    return "channels_last"
+    """Returns the default image layout: `'channels_last'` (NHWC) unless changed."""
+    return _IMAGE_DATA_FORMAT
+
+
+def set_image_data_format(data_format):
+    """Sets the default image layout: `'channels_last'` or `'channels_first'`."""
+    global _IMAGE_DATA_FORMAT
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(
+            f"Unknown `data_format`: {data_format!r}. Expected 'channels_last' or 'channels_first'."
+        )
+    _IMAGE_DATA_FORMAT = str(data_format)
 
 
 def backend():

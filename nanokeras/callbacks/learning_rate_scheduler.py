@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.callback import Callback
 
 

@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.monitor_callback import MonitorCallback, check_non_negative_int, check_number
 
 

@@ -14,8 +14,8 @@ import re
 
 import numpy as np
 
-from nanokeras.backend.tensor import TensorOperators, value_of
-from nanokeras.backend.variable import standardize_dtype
+from nanokeras.ops.tensor import TensorOperators, value_of
+from nanokeras.ops.variable import standardize_dtype
 from nanokeras.initializers.constant_initializers import Constant, Identity, Ones, Zeros
 from nanokeras.initializers.initializer import Initializer, check_shape_against, standardize_shape
 from nanokeras.initializers.random_initializers import (

@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-from nanokeras.backend.variable import standardize_dtype
+from nanokeras.ops.variable import standardize_dtype
 from nanokeras.initializers.initializer import Initializer, standardize_shape
 
 

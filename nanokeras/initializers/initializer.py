@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 
-from nanokeras.backend.variable import standardize_dtype
+from nanokeras.ops.variable import standardize_dtype
 
 
 class Initializer:

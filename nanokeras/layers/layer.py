@@ -21,9 +21,12 @@ import inspect
 import numpy as np
 
 from nanokeras.backend import naming
-from nanokeras.backend.keras_tensor import KerasHistory, KerasTensor, any_symbolic, flatten, map_structure
-from nanokeras.backend.tensor import TensorOperators
-from nanokeras.backend.variable import Variable, standardize_dtype
+from nanokeras.backend.dtypes import standardize_dtype
+from nanokeras.graph.keras_tensor import KerasTensor, any_symbolic
+from nanokeras.graph.operation import Operation, infer_output_spec
+from nanokeras.ops.tensor import TensorOperators
+from nanokeras.ops.variable import Variable
+from nanokeras.tree import flatten, map_structure
 
 # Set once any layer adds a loss or a weight regularizer: until then a training
 # step skips collecting `model.losses` (a walk over every layer).
@@ -43,7 +46,7 @@ def _note_extra_losses():
 _INPUT_SHAPE_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "batch_shape")
 
 
-class Layer:
+class Layer(Operation):
     """Base class of all layers.
 
     Args:
@@ -64,7 +67,7 @@ class Layer:
             raise ValueError(f"Layer `name` must be a non-empty string without '/', got {name!r}.")
         object.__setattr__(self, "_tracked_layers", [])
         object.__setattr__(self, "_own_weights", [])
-        self.name = name or naming.auto_name(type(self).__name__)
+        Operation.__init__(self, name or naming.auto_name(type(self).__name__))
         self.dtype = standardize_dtype(getattr(dtype, "name", dtype)).name
         self._trainable = bool(trainable)
         self.built = False
@@ -342,8 +345,6 @@ class Layer:
     # ------------------------------------------------------- symbolic calls
     def _symbolic_call(self, inputs, *args, **kwargs):
         """Calls the layer on KerasTensors: builds it, infers the outputs and records a `Node`."""
-        from nanokeras.backend.node import Node, inbound_nodes
-
         if "training" in kwargs and not self._call_takes_training:
             del kwargs["training"]
         if "mask" in kwargs and not self._call_takes_mask:
@@ -354,18 +355,11 @@ class Layer:
                 self._build_for(shapes)
             elif self._build_input_shape is not None and _shapes_differ(shapes, self._build_input_shape):
                 # A built layer (e.g. a shared one) must accept the new shape: try it on zeros.
-                _infer_by_running(self.call, (inputs,) + args, kwargs)
+                infer_output_spec(self.call, (inputs,) + args, kwargs)
             specs = self.compute_output_spec(inputs, *args, **kwargs)
         except (ValueError, TypeError, IndexError) as error:
             raise ValueError(_incompatible_message(self, inputs, error)) from None
-        outputs = map_structure(lambda t: KerasTensor(t.shape, dtype=t.dtype), specs)
-        nodes = inbound_nodes(self)
-        node = Node(self, (inputs,) + args, kwargs, outputs=flatten(outputs))
-        index = len(nodes)
-        nodes.append(node)
-        for i, tensor in enumerate(node.outputs):
-            tensor._keras_history = KerasHistory(self, index, i)
-        return outputs
+        return self._record_symbolic_call((inputs,) + args, kwargs, specs)
 
     def compute_output_spec(self, inputs, *args, **kwargs):
         """KerasTensors (shape and dtype) of the outputs for symbolic `inputs`.
@@ -376,7 +370,7 @@ class Layer:
         if type(self).compute_output_shape is not Layer.compute_output_shape:
             shape = self.compute_output_shape(map_structure(_symbolic_shape, inputs))
             return _specs_from_shapes(shape, self.dtype)
-        return _infer_by_running(self.call, (inputs,) + args, kwargs)
+        return infer_output_spec(self.call, (inputs,) + args, kwargs)
 
     @property
     def output(self):
@@ -400,9 +394,7 @@ class Layer:
         return node.args[0] if node.args else node.input_tensors
 
     def _first_node(self, attribute):
-        from nanokeras.backend.node import inbound_nodes
-
-        nodes = inbound_nodes(self)
+        nodes = self._inbound_nodes
         if not nodes:
             raise AttributeError(
                 f"Layer {self.name!r} has never been called on a symbolic input (e.g. `keras.Input`), "
@@ -555,37 +547,6 @@ def _shapes_differ(a, b):
     if isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b):
         return any(_shapes_differ(a[k], b[k]) for k in a)
     return True
-
-
-def _infer_by_running(fn, args, kwargs):
-    """Output KerasTensors of `fn` on zeros shaped like the KerasTensors in `args`/`kwargs`.
-
-    Unknown dimensions are tried as 1 and as 2; output dimensions that change are unknown.
-    """
-    from nanokeras.backend.tensor import value_of
-
-    results = []
-    for fill in (1, 2):
-        def concrete(x):
-            if isinstance(x, KerasTensor):
-                shape = tuple(fill if d is None else d for d in x.shape)
-                return np.zeros(shape, dtype=x.dtype)
-            return x
-
-        c_args, c_kwargs = map_structure(concrete, (tuple(args), dict(kwargs)))
-        with np.errstate(all="ignore"):
-            out = fn(*c_args, **c_kwargs)
-        results.append(map_structure(lambda y: np.asarray(value_of(y)), out))
-        if not any(d is None for t in flatten((args, kwargs)) if isinstance(t, KerasTensor) for d in t.shape):
-            break
-    first, last = flatten(results[0]), flatten(results[-1])
-    specs = []
-    for a, b in zip(first, last):
-        shape = tuple(d if (a.ndim == b.ndim and d == e) else None for d, e in zip(a.shape, b.shape))
-        specs.append(KerasTensor(shape, dtype=a.dtype))
-    from nanokeras.backend.keras_tensor import pack_like
-
-    return pack_like(results[0], specs)
 
 
 def _describe_input(tensor):

@@ -9,7 +9,7 @@ Example:
 
 import numpy as np
 
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 from nanokeras.ops import crossentropy as ops
 from nanokeras.losses import hinge_losses as _hinge
 from nanokeras.losses import probabilistic as _prob

@@ -12,7 +12,7 @@ Example:
 import numpy as np
 
 from nanokeras import ops
-from nanokeras.backend.tensor import TensorOperators, value_of
+from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.losses.regression import prepare
 
 

@@ -20,9 +20,9 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.backend.naming import auto_name
-from nanokeras.backend.tape import _recording_tapes, record
-from nanokeras.backend.tensor import TensorOperators, value_of
-from nanokeras.backend.variable import standardize_dtype
+from nanokeras.ops.tape import _recording_tapes, record
+from nanokeras.ops.tensor import TensorOperators, value_of
+from nanokeras.ops.variable import standardize_dtype
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 

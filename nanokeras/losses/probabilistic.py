@@ -15,7 +15,7 @@ import numpy as np
 
 from nanokeras import ops
 from nanokeras.backend import config
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 from nanokeras.losses.regression import _cast, _float_dtype, prepare
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from nanokeras import ops
 from nanokeras.backend import config
-from nanokeras.backend.tensor import TensorOperators, value_of
+from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.losses.loss import squeeze_or_expand_to_same_rank
 
 

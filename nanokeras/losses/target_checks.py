@@ -13,7 +13,7 @@ Example:
 
 import numpy as np
 
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 from nanokeras.losses import classes as _classes
 from nanokeras.losses import probabilistic as _prob
 

@@ -3,7 +3,7 @@
 import numpy as np
 
 from nanokeras.backend import config
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 
 
 def as_float(x, dtype=None):

@@ -16,7 +16,8 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.backend.naming import auto_name
-from nanokeras.backend.variable import Variable, standardize_dtype
+from nanokeras.backend.dtypes import standardize_dtype
+from nanokeras.ops.variable import Variable
 
 
 def _dtype_name(dtype):

@@ -10,7 +10,7 @@ Example:
 
 import numpy as np
 
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 from nanokeras.metrics._utils import add_to, div_no_nan, shape_error, squeeze_or_expand
 from nanokeras.metrics.metric import Metric
 

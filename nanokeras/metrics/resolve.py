@@ -27,7 +27,7 @@ import inspect
 import numpy as np
 
 from nanokeras.backend.naming import to_snake_case
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 from nanokeras.metrics.accuracy_metrics import (
     BinaryAccuracy,
     CategoricalAccuracy,

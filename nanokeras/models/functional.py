@@ -19,8 +19,9 @@ import collections
 
 import numpy as np
 
-from nanokeras.backend.keras_tensor import KerasTensor, flatten, pack_like
-from nanokeras.backend.node import inbound_node
+from nanokeras.graph.keras_tensor import KerasTensor
+from nanokeras.tree import flatten, pack_sequence_as
+from nanokeras.graph.node import inbound_node
 from nanokeras.layers.core.input_layer import InputLayer
 from nanokeras.layers.layer import Layer
 from nanokeras.models.model import Model
@@ -104,7 +105,7 @@ class Functional(Model):
         return self.output_shape
 
     def compute_output_spec(self, inputs, *args, **kwargs):
-        return pack_like(self._outputs_struct, [KerasTensor(t.shape, t.dtype) for t in self.outputs])
+        return pack_sequence_as(self._outputs_struct, [KerasTensor(t.shape, t.dtype) for t in self.outputs])
 
     # -------------------------------------------------------------- running
     def _convert_inputs(self, inputs):
@@ -159,7 +160,7 @@ class Functional(Model):
         return [inputs]
 
     def __call__(self, inputs, *args, **kwargs):
-        from nanokeras.backend.keras_tensor import any_symbolic
+        from nanokeras.graph.keras_tensor import any_symbolic
 
         if isinstance(inputs, KerasTensor) or (isinstance(inputs, (list, tuple, dict)) and any_symbolic(inputs)):
             return self._symbolic_call(inputs, *args, **kwargs)
@@ -176,7 +177,7 @@ class Functional(Model):
         outputs = [values[key] for key in self._output_ids]
         if len(outputs) == 1 and isinstance(self._outputs_struct, KerasTensor):
             return outputs[0]
-        return pack_like(self._outputs_struct, outputs)
+        return pack_sequence_as(self._outputs_struct, outputs)
 
     # --------------------------------------------------------------- summary
     def _summary_rows(self):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from nanokeras.backend.keras_tensor import KerasTensor
+from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.core.input_layer import InputLayer
 from nanokeras.layers.layer import Layer
 from nanokeras.models.model import Model

@@ -11,12 +11,39 @@ the model's graph instead, as in Keras:
 
 import functools as _functools
 
+import numpy as _np
+
 from nanokeras.ops import core as _core
 from nanokeras.ops import crossentropy as _crossentropy
 from nanokeras.ops import math as _math
 from nanokeras.ops import nn as _nn
 from nanokeras.ops import numpy as _numpy
-from nanokeras.backend.keras_tensor import KerasTensor as _KerasTensor, any_symbolic as _any_symbolic
+from nanokeras.tree import flatten as _flatten
+
+_ndarray = _np.ndarray
+
+
+def _symbolic_leaf(args, kwargs):
+    """The first symbolic tensor (KerasTensor) among the arguments, or None.
+
+    Symbolic tensors belong to the graph package, above this one; they are
+    recognised by the `_is_keras_tensor` mark their class carries.
+    """
+    for arg in args:
+        kind = type(arg)
+        if kind is _ndarray:
+            continue
+        if getattr(kind, "_is_keras_tensor", False):
+            return arg
+        if kind in (list, tuple):
+            for leaf in _flatten(arg):
+                if getattr(type(leaf), "_is_keras_tensor", False):
+                    return leaf
+    if kwargs:
+        for leaf in _flatten(kwargs):
+            if getattr(type(leaf), "_is_keras_tensor", False):
+                return leaf
+    return None
 
 
 def _accepting_symbolic_tensors(function):
@@ -24,15 +51,9 @@ def _accepting_symbolic_tensors(function):
 
     @_functools.wraps(function)
     def op(*args, **kwargs):
-        for arg in args:
-            if type(arg) is _KerasTensor or (type(arg) in (list, tuple) and _any_symbolic(arg)):
-                from nanokeras.layers.core.op_layer import symbolic_op
-
-                return symbolic_op(function, args, kwargs)
-        if kwargs and _any_symbolic((), kwargs):
-            from nanokeras.layers.core.op_layer import symbolic_op
-
-            return symbolic_op(function, args, kwargs)
+        symbolic = _symbolic_leaf(args, kwargs)
+        if symbolic is not None:
+            return type(symbolic)._apply_symbolic(function, args, kwargs)
         return function(*args, **kwargs)
 
     return op

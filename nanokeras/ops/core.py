@@ -10,8 +10,8 @@ import builtins
 
 import numpy as np
 
-from nanokeras.backend.tensor import TensorOperators
-from nanokeras.backend.variable import standardize_dtype
+from nanokeras.ops.tensor import TensorOperators
+from nanokeras.backend.dtypes import standardize_dtype
 from nanokeras.ops import numpy as _ops
 from nanokeras.ops.gradient_utils import _recording_tapes, record, to_array, value_of
 

@@ -21,8 +21,8 @@ Example:
 import numpy as np
 
 from nanokeras.backend import config
-from nanokeras.backend.tensor import TensorOperators
-from nanokeras.backend.tape import is_tracked
+from nanokeras.ops.tensor import TensorOperators
+from nanokeras.ops.tape import is_tracked
 from nanokeras.ops.gradient_utils import _recording_tapes, record, value_of
 
 __all__ = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy"]
@@ -79,7 +79,7 @@ def _clips(o, lo, hi):
 
 def _higher_order_vjp(composite, node, g):
     """Gradients of `composite(target, output)` seeded with `g`, recorded on the outer tapes."""
-    from nanokeras.backend.tape import GradientTape
+    from nanokeras.ops.tape import GradientTape
 
     target, output = node.inputs
     with GradientTape() as tape:

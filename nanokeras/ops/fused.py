@@ -15,10 +15,10 @@ the gradient is re-derived from the unfused composition instead.
 
 import numpy as np
 
-from nanokeras.backend.tensor import TensorOperators
+from nanokeras.ops.tensor import TensorOperators
 from nanokeras.ops import nn
 from nanokeras.ops import numpy as np_ops
-from nanokeras.backend.tape import is_tracked
+from nanokeras.ops.tape import is_tracked
 from nanokeras.ops.gradient_utils import _recording_tapes, record, value_of
 
 __all__ = []  # internal: used by layers, not part of `keras.ops`
@@ -98,7 +98,7 @@ def dense(inputs, kernel, bias, activation_name, activation):
 
 def _composite_vjp(node, activation, g):
     """The gradient through the unfused ops, recorded on the outer tapes."""
-    from nanokeras.backend.tape import GradientTape
+    from nanokeras.ops.tape import GradientTape
 
     inputs, kernel, bias = node.inputs
     with GradientTape() as tape:

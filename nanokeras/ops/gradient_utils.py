@@ -3,8 +3,8 @@
 import numpy as np
 
 from nanokeras.backend import config
-from nanokeras.backend.tape import _recording_tapes, record  # noqa: F401  (re-exported for ops)
-from nanokeras.backend.tensor import TensorOperators, value_of  # noqa: F401
+from nanokeras.ops.tape import _recording_tapes, record  # noqa: F401  (re-exported for ops)
+from nanokeras.ops.tensor import TensorOperators, value_of  # noqa: F401
 
 _ndarray = np.ndarray
 _SCALARS = (int, float, bool, np.generic)

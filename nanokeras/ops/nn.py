@@ -299,7 +299,7 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
         >>> one_hot(np.array([0, 2]), 3).tolist()
         [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
     """
-    from nanokeras.backend.variable import standardize_dtype
+    from nanokeras.backend.dtypes import standardize_dtype
 
     if sparse:
         raise ValueError("`one_hot(sparse=True)` is not supported: nanokeras has dense arrays only.")

@@ -168,7 +168,7 @@ def power(x1, x2):
     s1, s2 = np.shape(a), np.shape(b)
 
     def vjp(g):
-        from nanokeras.backend.tape import is_tracked
+        from nanokeras.ops.tape import is_tracked
 
         # A Python exponent stays a Python number: a numpy scalar would upcast float32.
         x2_minus_1 = x2 - 1 if isinstance(x2, (int, float)) else subtract(x2, 1)
@@ -1170,7 +1170,7 @@ def isfinite(x):
 
 
 def _dtype(dtype, default=None):
-    from nanokeras.backend.variable import standardize_dtype
+    from nanokeras.backend.dtypes import standardize_dtype
 
     if dtype is None and default is not None:
         return np.dtype(default)
@@ -1242,14 +1242,3 @@ def eye(N, M=None, k=0, dtype=None):
 def identity(n, dtype=None):
     """The `n` x `n` identity matrix."""
     return np.identity(n, dtype=_dtype(dtype))
-
-
-def _bind_tensor_operators():
-    import sys
-
-    from nanokeras.backend import tensor
-
-    tensor._ops = sys.modules[__name__]
-
-
-_bind_tensor_operators()

@@ -16,8 +16,8 @@ import warnings
 
 import numpy as np
 
-from nanokeras.backend.tensor import value_of
-from nanokeras.backend.variable import Variable
+from nanokeras.ops.tensor import value_of
+from nanokeras.ops.variable import Variable
 
 
 def _is_number(x):

@@ -25,8 +25,8 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.backend.naming import auto_name
-from nanokeras.backend.tensor import value_of
-from nanokeras.backend.variable import Variable
+from nanokeras.ops.tensor import value_of
+from nanokeras.ops.variable import Variable
 from nanokeras.optimizers import arguments
 from nanokeras.optimizers.clipping import clip_by_global_norm, clip_by_norm, clip_by_value
 from nanokeras.optimizers.variable_store import OptimizerVariables

@@ -9,7 +9,7 @@ Example:
 import numpy as np
 
 from nanokeras.backend import config
-from nanokeras.backend.variable import Variable
+from nanokeras.ops.variable import Variable
 from nanokeras.optimizers.base_optimizer import Optimizer
 
 

@@ -17,8 +17,8 @@ import warnings
 
 import numpy as np
 
-from nanokeras.backend.tensor import value_of
-from nanokeras.backend.variable import Variable, standardize_dtype
+from nanokeras.ops.tensor import value_of
+from nanokeras.ops.variable import Variable, standardize_dtype
 
 
 class OptimizerVariables:

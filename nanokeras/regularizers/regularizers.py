@@ -16,7 +16,7 @@ import numpy as np
 
 from nanokeras import ops
 from nanokeras.backend import config
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 
 
 def _dtype_of(x):

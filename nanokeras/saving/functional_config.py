@@ -8,8 +8,8 @@ Loading re-creates the layers and replays the calls in an order where every
 input already exists.
 """
 
-from nanokeras.backend.keras_tensor import KerasTensor, map_structure
-from nanokeras.backend.node import inbound_nodes
+from nanokeras.graph.keras_tensor import KerasTensor
+from nanokeras.tree import map_structure
 
 
 def _is_functional(layer):
@@ -26,7 +26,7 @@ def functional_config(model):
     for op in model._operations:
         # Keras's nested functional models own one extra node (their inputs to outputs) first.
         kept = 1 if _is_functional(op) else 0
-        for index, node in enumerate(inbound_nodes(op)):
+        for index, node in enumerate(op._inbound_nodes):
             if id(node) in in_model:
                 reindex[(id(op), index)] = kept
                 kept += 1
@@ -51,7 +51,7 @@ def functional_config(model):
         layer_config["inbound_nodes"] = [
             {"args": [map_structure(serialize_argument, a) for a in node.args],
              "kwargs": {k: map_structure(serialize_argument, v) for k, v in node.kwargs.items()}}
-            for node in inbound_nodes(op) if id(node) in in_model and not node.is_input
+            for node in op._inbound_nodes if id(node) in in_model and not node.is_input
         ]
         layers.append(layer_config)
     return {
@@ -83,7 +83,7 @@ def functional_from_config(cls, config, custom_objects=None):
             raise ValueError(f"The functional config refers to an unknown layer {layer_name!r}.")
         if _is_functional(layer):
             node_index -= 1
-        nodes = inbound_nodes(layer)
+        nodes = layer._inbound_nodes
         if node_index >= len(nodes):
             raise LookupError(layer_name)
         return nodes[node_index].outputs[tensor_index]

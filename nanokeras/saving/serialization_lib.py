@@ -72,7 +72,7 @@ def serialize_keras_object(obj):
         if isinstance(obj, np.ndarray) and obj.ndim > 0:
             return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
         return obj.item()
-    from nanokeras.backend.tensor import TensorOperators, value_of
+    from nanokeras.ops.tensor import TensorOperators, value_of
 
     if isinstance(obj, TensorOperators):
         value = np.asarray(value_of(obj))

@@ -17,7 +17,7 @@ import numpy as np
 
 from nanokeras import losses as losses_module
 from nanokeras import optimizers as optimizers_module
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 from nanokeras.metrics.resolve import check_metric_identifier
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.backend import random as backend_random
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 
 
 def _describe(value):

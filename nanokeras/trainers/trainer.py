@@ -16,8 +16,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from nanokeras.backend.tape import GradientTape
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tape import GradientTape
+from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.callback_list import CallbackList
 from nanokeras.layers import layer as layer_module
 from nanokeras.trainers import compile_utils

@@ -15,14 +15,12 @@ import os
 
 def _graph(model):
     """`(boxes, edges)`: boxes as `(key, label lines, depth)`, edges as `(from key, to key)`."""
-    from nanokeras.backend.node import inbound_nodes
-
     if hasattr(model, "_nodes_by_depth"):
         operations = list(model._operations)
         in_model = {id(n) for nodes in model._nodes_by_depth.values() for n in nodes}
         edges = []
         for op in operations:
-            for node in inbound_nodes(op):
+            for node in op._inbound_nodes:
                 if id(node) in in_model and not node.is_input:
                     for tensor in node.input_tensors:
                         edges.append((id(tensor._keras_history[0]), id(op)))
@@ -43,9 +41,7 @@ def _label(layer, show_shapes, show_layer_names, show_dtype=False):
     title = f"{layer.name} ({type(layer).__name__})" if show_layer_names else type(layer).__name__
     lines = [title]
     if show_shapes:
-        from nanokeras.backend.node import inbound_nodes
-
-        nodes = inbound_nodes(layer)
+        nodes = layer._inbound_nodes
         if nodes:
             outs = nodes[-1].outputs
             shape = outs[0].shape if len(outs) == 1 else [t.shape for t in outs]

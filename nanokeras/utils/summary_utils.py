@@ -143,15 +143,13 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, rows=N
 # ------------------------------------------------------------ functional models
 def functional_rows(model):
     """Summary rows of a functional model, in Keras's order, with "Connected to" unless it is a chain."""
-    from nanokeras.backend.keras_tensor import flatten
-    from nanokeras.backend.node import inbound_nodes
-
+    from nanokeras.tree import flatten
     graph_nodes = [node for nodes in model._nodes_by_depth.values() for node in nodes]
     chain = _is_chain(model, graph_nodes)
     in_graph = {id(node) for node in graph_nodes}
     rows = []
     for layer in model._operations:
-        nodes = inbound_nodes(layer)
+        nodes = layer._inbound_nodes
         shape = None
         if nodes:
             outputs = nodes[-1].outputs
@@ -178,9 +176,7 @@ def _is_chain(model, graph_nodes):
         if len(nodes) > 1 or (len(nodes) == 1 and len(nodes[0].input_tensors) > 1):
             return False
     ids = {id(node) for node in graph_nodes}
-    from nanokeras.backend.node import inbound_nodes
-
     for layer in model.layers:
-        if sum(1 for node in inbound_nodes(layer) if id(node) in ids) > 1:
+        if sum(1 for node in layer._inbound_nodes if id(node) in ids) > 1:
             return False
     return True

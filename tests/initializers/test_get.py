@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from nanokeras import initializers
-from nanokeras.backend import Variable
+from nanokeras import Variable
 
 NAMES = {
     "glorot_uniform": initializers.GlorotUniform,

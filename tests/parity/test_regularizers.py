@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nanokeras import constraints, regularizers
-from nanokeras.backend import GradientTape, Variable
+from nanokeras import GradientTape, Variable
 
 RNG = np.random.default_rng(7)
 W = RNG.normal(size=(5, 4)).astype("float32")

@@ -3,7 +3,7 @@ import pytest
 
 import nanokeras as keras
 from nanokeras import regularizers
-from nanokeras.backend import GradientTape, Variable
+from nanokeras import GradientTape, Variable
 
 W = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, -1.0]], dtype="float32")
 

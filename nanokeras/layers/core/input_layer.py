@@ -1,6 +1,7 @@
 """`InputLayer` and `keras.Input`: declare the shape and dtype of a model's input."""
 
-from nanokeras.backend.keras_tensor import KerasTensor
+from nanokeras.graph.keras_tensor import KerasHistory, KerasTensor
+from nanokeras.graph.node import Node
 from nanokeras.layers.layer import Layer
 
 
@@ -51,7 +52,8 @@ class InputLayer(Layer):
         self.optional = optional
         self.built = True
         self.output = input_tensor if input_tensor is not None else KerasTensor(batch_shape, self.dtype, name=self.name)
-        self.output._keras_history = (self, 0, 0)
+        self.output._keras_history = KerasHistory(self, 0, 0)
+        self._inbound_nodes.append(Node(self, outputs=[self.output]))  # the input node: no arguments
 
     @property
     def batch_size(self):

@@ -13,8 +13,10 @@ Example:
 
 import inspect
 
-from nanokeras.backend.keras_tensor import KerasTensor, map_structure
-from nanokeras.layers.layer import Layer, _infer_by_running, _is_shape, _specs_from_shapes
+from nanokeras.graph.keras_tensor import KerasTensor
+from nanokeras.tree import map_structure
+from nanokeras.graph.operation import infer_output_spec
+from nanokeras.layers.layer import Layer, _is_shape, _specs_from_shapes
 
 
 class Lambda(Layer):
@@ -58,7 +60,7 @@ class Lambda(Layer):
         if self._output_shape is None:
             specs = _map_shapes(lambda s: KerasTensor(s, dtype=self.dtype), input_shape)
             try:
-                return map_structure(lambda t: t.shape, _infer_by_running(self.call, (specs,), {}))
+                return map_structure(lambda t: t.shape, infer_output_spec(self.call, (specs,), {}))
             except Exception:
                 raise NotImplementedError(
                     f"Lambda {self.name!r}: could not infer the output shape of its function; "
@@ -74,7 +76,7 @@ class Lambda(Layer):
 
     def compute_output_spec(self, inputs, *args, **kwargs):
         if self._output_shape is None:
-            return _infer_by_running(self.call, (inputs,) + args, kwargs)
+            return infer_output_spec(self.call, (inputs,) + args, kwargs)
         shape = self.compute_output_shape(map_structure(lambda t: t.shape, inputs))
         return _specs_from_shapes(shape, self.dtype)
 

@@ -1,7 +1,7 @@
 """`BatchNormalization`: normalizes with batch statistics while training, moving averages otherwise."""
 
 from nanokeras import initializers
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 from nanokeras.layers._argument_checks import check_axes_in_rank, serialize_optional
 from nanokeras.layers.layer import Layer
 from nanokeras.ops import nn as nn_ops

@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from nanokeras.backend.tensor import TensorOperators, value_of
+from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.layers._argument_checks import check_choice
 from nanokeras.layers.layer import Layer
 from nanokeras.layers.preprocessing._encoding import encode_categorical, encoded_shape

@@ -7,7 +7,7 @@ import collections
 
 import numpy as np
 
-from nanokeras.backend.tensor import TensorOperators, value_of
+from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.layers._argument_checks import check_choice
 from nanokeras.layers.layer import Layer
 from nanokeras.layers.preprocessing._encoding import encode_categorical, encoded_shape

@@ -3,7 +3,7 @@
 import numpy as np
 
 from nanokeras.backend import config as backend_config
-from nanokeras.backend.tensor import TensorOperators, value_of
+from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.layers.layer import Layer
 from nanokeras.ops import numpy as ops
 

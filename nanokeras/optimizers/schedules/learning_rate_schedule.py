@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from nanokeras.backend.tensor import value_of
+from nanokeras.ops.tensor import value_of
 
 _f = np.float32
 

@@ -16,8 +16,8 @@ import contextlib
 
 import numpy as np
 
-from nanokeras.backend.tensor import Tensor, TensorOperators, value_of
-from nanokeras.backend.variable import Variable
+from nanokeras.ops.tensor import Tensor, TensorOperators, value_of
+from nanokeras.ops.variable import Variable
 
 # The tapes that are recording now; ops read this on every call.
 _recording_tapes = []
@@ -143,7 +143,7 @@ class GradientTape:
 
     def watched_variables(self):
         """The Variables that ops on this tape have read."""
-        from nanokeras.backend.variable import Variable
+        from nanokeras.ops.variable import Variable
 
         seen, result = set(), []
         for node in self._nodes:

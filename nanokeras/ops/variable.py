@@ -14,19 +14,8 @@ Example:
 import numpy as np
 
 from nanokeras.backend import config
-from nanokeras.backend.tensor import TensorOperators, value_of
-
-
-def standardize_dtype(dtype):
-    """A numpy dtype from a string, numpy dtype or None (None means `floatx()`)."""
-    if dtype is None:
-        return np.dtype(config.floatx())
-    if hasattr(dtype, "name") and not isinstance(dtype, np.dtype) and not isinstance(dtype, type):
-        dtype = dtype.name  # e.g. a DTypePolicy-like object
-    try:
-        return np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"Invalid dtype: {dtype!r}. Expected e.g. 'float32' or 'int64'.") from None
+from nanokeras.backend.dtypes import standardize_dtype
+from nanokeras.ops.tensor import TensorOperators, value_of
 
 
 class Variable(TensorOperators):

@@ -15,6 +15,7 @@ import collections
 import numpy as np
 
 from nanokeras.backend import naming
+from nanokeras.tree import flatten
 
 KerasHistory = collections.namedtuple("KerasHistory", ["operation", "node_index", "tensor_index"])
 
@@ -33,6 +34,15 @@ class KerasTensor:
 
     # numpy must defer to our reflected operators (`array + keras_tensor`).
     __array_priority__ = 200
+    # How `keras.ops` functions recognise a symbolic argument without importing this module.
+    _is_keras_tensor = True
+
+    @staticmethod
+    def _apply_symbolic(function, args, kwargs):
+        """Runs a `keras.ops` function on symbolic arguments: a new graph node."""
+        from nanokeras.graph.symbolic_op import symbolic_op
+
+        return symbolic_op(function, args, kwargs)
 
     def __init__(self, shape, dtype="float32", name=None, sparse=False):
         self.shape = tuple(None if d is None else int(d) for d in shape)
@@ -152,10 +162,9 @@ class KerasTensor:
 
 def _op(name, *args):
     """Records the `keras.ops` function `name` applied to `args` as a graph node."""
-    from nanokeras import ops
-    from nanokeras.layers.core.op_layer import symbolic_op
+    from nanokeras.graph.symbolic_op import symbolic_op
 
-    return symbolic_op(getattr(ops, name), args, {}, name="get_item" if name == "getitem" else name)
+    return symbolic_op(getattr(_numpy_ops, name), args, {}, name="get_item" if name == "getitem" else name)
 
 
 def is_keras_tensor(x):
@@ -174,36 +183,4 @@ def any_symbolic(args, kwargs=None):
     return False
 
 
-def flatten(structure):
-    """The leaves of nested lists/tuples/dicts (dict values in sorted key order, as Keras's `tree`)."""
-    if isinstance(structure, (list, tuple)):
-        out = []
-        for item in structure:
-            out.extend(flatten(item))
-        return out
-    if isinstance(structure, dict):
-        out = []
-        for key in sorted(structure):
-            out.extend(flatten(structure[key]))
-        return out
-    return [structure]
-
-
-def pack_like(structure, leaves):
-    """Rebuilds `structure` with `leaves` in `flatten` order."""
-    iterator = iter(leaves)
-
-    def build(s):
-        if isinstance(s, (list, tuple)):
-            items = [build(x) for x in s]
-            return type(s)(items) if not hasattr(s, "_fields") else type(s)(*items)
-        if isinstance(s, dict):
-            values = {key: build(s[key]) for key in sorted(s)}
-            return {key: values[key] for key in s}
-        return next(iterator)
-
-    return build(structure)
-
-
-def map_structure(fn, structure):
-    return pack_like(structure, [fn(x) for x in flatten(structure)])
+from nanokeras.ops import numpy as _numpy_ops  # noqa: E402

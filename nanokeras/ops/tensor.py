@@ -194,6 +194,6 @@ def _ufunc_ops():
     return _UFUNC_OPS
 
 
-# `nanokeras.ops.numpy` sets this when it loads: it needs `Tensor` from here,
-# and operators here need its ops, so the link is made from that side.
-_ops = None
+# The operators above call the differentiable ops, which in turn need `Tensor`:
+# imported last, so either module can be imported first.
+from nanokeras.ops import numpy as _ops  # noqa: E402
