@@ -64,6 +64,18 @@ def _shape(x):
     return np.shape(value_of(x))
 
 
+def _recordable(out):
+    """`out` as an ndarray: a recorded value must be an array a replay can write into
+    (numpy returns a scalar, not a 0-d array, for ops on 0-d inputs)."""
+    return out if type(out) is _ndarray else np.asarray(out)
+
+
+def _binary_forward(np_fn, x1, x2, out):
+    """The replay of an elementwise binary op: the same ufunc, written into `out`."""
+    a, b = operand(x1), operand(x2)
+    return lambda: np_fn(a, b, out=out)
+
+
 def _binary(np_fn, name, x1, x2):
     """numpy's result for a broadcasting binary op, with a readable shape error."""
     a = x1 if type(x1) is _ndarray else operand(x1)
@@ -92,8 +104,10 @@ def add(x1, x2):
         raise broadcast_error("add", a, b) from None
     if not _recording_tapes:
         return out
+    out = _recordable(out)
     s1, s2 = np.shape(a), np.shape(b)
-    return record(out, (x1, x2), lambda g: (unbroadcast(g, s1), unbroadcast(g, s2)))
+    return record(out, (x1, x2), lambda g: (unbroadcast(g, s1), unbroadcast(g, s2)),
+                  _binary_forward(_np_add, x1, x2, out))
 
 
 def subtract(x1, x2):
@@ -106,8 +120,10 @@ def subtract(x1, x2):
         raise broadcast_error("subtract", a, b) from None
     if not _recording_tapes:
         return out
+    out = _recordable(out)
     s1, s2 = np.shape(a), np.shape(b)
-    return record(out, (x1, x2), lambda g: (unbroadcast(g, s1), unbroadcast(negative(g), s2)))
+    return record(out, (x1, x2), lambda g: (unbroadcast(g, s1), unbroadcast(negative(g), s2)),
+                  _binary_forward(_np_subtract, x1, x2, out))
 
 
 def multiply(x1, x2):
@@ -120,11 +136,13 @@ def multiply(x1, x2):
         raise broadcast_error("multiply", a, b) from None
     if not _recording_tapes:
         return out
+    out = _recordable(out)
     s1, s2 = np.shape(a), np.shape(b)
     return record(
         out,
         (x1, x2),
         lambda g: (unbroadcast(multiply(g, x2), s1), unbroadcast(multiply(g, x1), s2)),
+        _binary_forward(_np_multiply, x1, x2, out),
     )
 
 
@@ -671,8 +689,10 @@ def sum(x, axis=None, keepdims=False):
     out = np.sum(a, axis=axis, keepdims=keepdims)
     if not _recording_tapes:
         return out
+    out = _recordable(out)
     shape = a.shape
-    return record(out, (x,), lambda g: (_restore(g, shape, axis, keepdims),))
+    return record(out, (x,), lambda g: (_restore(g, shape, axis, keepdims),),
+                  lambda: np.sum(a, axis=axis, keepdims=keepdims, out=out))
 
 
 def mean(x, axis=None, keepdims=False):

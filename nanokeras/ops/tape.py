@@ -16,7 +16,7 @@ import contextlib
 
 import numpy as np
 
-from nanokeras.ops.tensor import Tensor, TensorOperators, value_of
+from nanokeras.ops.tensor import Constant, Tensor, TensorOperators, value_of
 from nanokeras.ops.variable import Variable
 
 # The tapes that are recording now; ops read this on every call.
@@ -31,19 +31,36 @@ def is_recording():
 
 
 def is_tracked(x):
-    """True when gradients can flow through `x` on the open tapes."""
+    """True when ops on `x` are recorded on the open tapes."""
     if isinstance(x, TensorOperators):
         return True
     return bool(_watched_arrays) and id(x) in _watched_arrays
 
 
-def record(value, inputs, vjp):
+def needs_gradient(x):
+    """True when a gradient for `x` can be asked for: tracked, and not a `Constant`.
+
+    An op may skip computing the gradient of an input that needs none (the batch
+    of data flowing through a traced training step, for instance).
+    """
+    if isinstance(x, TensorOperators):
+        return type(x) is not Constant
+    return bool(_watched_arrays) and id(x) in _watched_arrays
+
+
+def record(value, inputs, vjp, forward=None):
     """Returns `value` as a `Tensor` on every open tape, or as is when no input is tracked.
 
     Args:
         value: the op's numpy result.
         inputs: the op's inputs, as given (arrays, Variables, Tensors, numbers).
         vjp: `vjp(upstream_gradient) -> tuple`, one gradient (or None) per input.
+        forward: how a compiled step replays the op (see `nanokeras/ops/trace.py`): a
+            function of no arguments that computes the op again from the current values
+            of the same input arrays, writing the result INTO `value` (and into any other
+            array `vjp` reads), with the same numpy calls in the same order, so replaying
+            gives bit for bit what calling the op again would. `value` must then be an
+            ndarray (a 0-d array for a scalar). None: the op cannot be replayed.
     """
     tracked = False
     for x in inputs:
@@ -55,7 +72,7 @@ def record(value, inputs, vjp):
         return value
     if _watched_arrays:
         inputs = tuple(_watched_arrays.get(id(x), x) for x in inputs)
-    node = Tensor(value, inputs, vjp)
+    node = Tensor(value, inputs, vjp, forward)
     for tape in _recording_tapes:
         tape._nodes.append(node)
     return node
@@ -212,32 +229,41 @@ class GradientTape:
             target = self._leaf(target)
         if not isinstance(target, TensorOperators):
             return {}
-        seed = output_gradients
-        if seed is None:
-            seed = np.ones_like(target.value)
-        grads = {id(target): seed}
-        nodes = list(self._nodes)
         # The backward pass records on outer tapes only (for higher derivatives).
         # (Done by hand, not with `stop_recording()`: this runs every training step.)
         was_recording = self in _recording_tapes
         if was_recording:
             _recording_tapes.remove(self)
         try:
-            for node in reversed(nodes):
-                key = id(node)
-                g = grads.get(key) if key in keep else grads.pop(key, None)
-                if g is None:
-                    continue
-                for x, gx in zip(node.inputs, node.vjp(g)):
-                    if gx is None or not isinstance(x, TensorOperators):
-                        continue
-                    k = id(x)
-                    previous = grads.get(k)
-                    grads[k] = gx if previous is None else previous + gx
+            return backward_pass(self._nodes, target, output_gradients, keep)
         finally:
             if was_recording:
                 _recording_tapes.append(self)
-        return grads
+
+
+def backward_pass(nodes, target, output_gradients=None, keep=()):
+    """Walks `nodes` (in recording order) backwards from `target`.
+
+    Returns `{id(x): gradient}` for the inputs of the nodes that `target` depends
+    on; the gradients of the nodes in between are dropped as soon as they have
+    been passed on, except for the ids in `keep`.
+    """
+    seed = output_gradients
+    if seed is None:
+        seed = np.ones_like(target.value)
+    grads = {id(target): seed}
+    for node in reversed(nodes):
+        key = id(node)
+        g = grads.get(key) if key in keep else grads.pop(key, None)
+        if g is None:
+            continue
+        for x, gx in zip(node.inputs, node.vjp(g)):
+            if gx is None or not isinstance(x, TensorOperators):
+                continue
+            k = id(x)
+            previous = grads.get(k)
+            grads[k] = gx if previous is None else previous + gx
+    return grads
 
 
 def _flatten(sources):

@@ -155,15 +155,30 @@ class Tensor(TensorOperators):
         array([2., 4.], dtype=float32)
     """
 
-    __slots__ = ("value", "inputs", "vjp", "__weakref__")
+    __slots__ = ("value", "inputs", "vjp", "forward", "__weakref__")
 
-    def __init__(self, value, inputs=(), vjp=None):
+    def __init__(self, value, inputs=(), vjp=None, forward=None):
         self.value = value
         self.inputs = inputs
         self.vjp = vjp
+        # How a compiled step recomputes `value` in place (see `record`); None for leaves.
+        self.forward = forward
 
     def __repr__(self):
         return f"<Tensor shape={self.value.shape}, dtype={self.value.dtype}, value={self.value}>"
+
+
+class Constant(Tensor):
+    """Data that ops record through but no gradient is asked for: a batch in a traced step.
+
+    Ops on it are recorded (so a compiled step can replay them on the next batch,
+    written into the same array), and ops may skip computing its gradient.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"<Constant shape={self.value.shape}, dtype={self.value.dtype}>"
 
 
 def value_of(x):
