@@ -42,6 +42,16 @@ def _note_extra_losses():
     _extra_losses_in_use = True
 
 
+# Counts changes to built layers' public attributes (`layer.activation = ...`,
+# `layer.trainable = False`, a new weight...): a compiled step recorded before such a
+# change no longer computes what the layers would, and is recorded again.
+_configuration_version = 0
+
+
+def configuration_version():
+    return _configuration_version
+
+
 # Keyword arguments a first layer accepts to declare its input (Keras 2 style).
 _INPUT_SHAPE_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "batch_shape")
 
@@ -86,6 +96,9 @@ class Layer(Operation):
 
     # ------------------------------------------------------------------ state
     def __setattr__(self, name, value):
+        if name[0] != "_" and self.__dict__.get("built"):
+            global _configuration_version
+            _configuration_version += 1
         # Track sub-layers assigned as attributes (also inside lists), so their
         # weights belong to this layer.
         if isinstance(value, Layer) and name not in ("_parent",):
@@ -312,6 +325,10 @@ class Layer(Operation):
 
     # Layers that consume integer ids (embeddings, lookups) set this to True.
     _keeps_integer_inputs = False
+    # True when `call` computes only with replayable ops, never reads values into Python,
+    # draws randomness and changes state only inside recorded ops: then a compiled training
+    # step can replay it (see nanokeras/ops/trace.py). User layers run on the tape.
+    _replayable = False
 
     @property
     def dtype(self):

@@ -37,6 +37,9 @@ class Functional(Model):
         name: the model's name (`functional`, `functional_1`, ... by default).
     """
 
+    # Its call runs its layers and nothing else: compiled when they all are.
+    _replayable = True
+
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         dtype = kwargs.pop("dtype", None)
         if kwargs:

@@ -23,6 +23,9 @@ class Sequential(Model):
         ['dense']
     """
 
+    # Its call runs its layers and nothing else: compiled when they all are.
+    _replayable = True
+
     def __init__(self, layers=None, trainable=True, name=None):
         super().__init__(trainable=trainable, name=name)
         self._layers = []

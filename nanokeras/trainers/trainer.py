@@ -12,8 +12,6 @@ A training step is built from the same public pieces a custom loop uses:
 Everything that can be checked is checked once per call of `fit`, never per step.
 """
 
-from collections.abc import Mapping
-
 import numpy as np
 
 from nanokeras.ops.tape import GradientTape
@@ -22,39 +20,8 @@ from nanokeras.callbacks.callback_list import CallbackList
 from nanokeras.layers import layer as layer_module
 from nanokeras.trainers import compile_utils
 from nanokeras.trainers import data_adapter
+from nanokeras.trainers.step_program import CompiledSteps
 from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
-
-
-class _LazyLogs(Mapping):
-    """The current metric values, computed only if someone reads them.
-
-    A step's logs are read by few callbacks; building them every step would cost
-    more than the step itself on a tiny model.
-    """
-
-    __slots__ = ("_model", "_values")
-
-    def __init__(self, model):
-        self._model = model
-        self._values = None
-
-    def _logs(self):
-        if self._values is None:
-            self._values = self._model.get_metrics_result()
-        return self._values
-
-    def __getitem__(self, key):
-        return self._logs()[key]
-
-    def __iter__(self):
-        return iter(self._logs())
-
-    def __len__(self):
-        return len(self._logs())
-
-    def __bool__(self):
-        # `logs or {}` is a common idiom in callbacks: answer without computing the metrics.
-        return True
 
 
 class Trainer:
@@ -73,6 +40,9 @@ class Trainer:
         self.stop_training = False
         self.history = None
         self._step_variables = None
+        self._compiled_steps = None
+        self._run_eagerly = False
+        self._jit_compile = "auto"
 
     # ---------------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -115,6 +85,11 @@ class Trainer:
         self._metrics_spec = metrics
         self._weighted_metrics_spec = weighted_metrics
         self._loss_tracker = Mean(name="loss")
+        # The compiled step replays the tape's ops (same numbers); `jit_compile=False` or
+        # `run_eagerly=True` keep every step on the tape, the reference path.
+        self._run_eagerly = bool(run_eagerly)
+        self._jit_compile = jit_compile
+        self._compiled_steps = None
         self.compiled = True
 
     def _assert_compiled(self, method):
@@ -192,6 +167,22 @@ class Trainer:
     # ------------------------------------------------------------------ steps
     def train_step(self, data):
         """One optimization step on a batch `(x, y)` or `(x, y, sample_weight)`; returns the logs."""
+        self._train_batch(data)
+        return self.get_metrics_result()
+
+    def test_step(self, data):
+        """Computes loss and metrics on a batch without training; returns the logs."""
+        self._test_batch(data)
+        return self.get_metrics_result()
+
+    def predict_step(self, data):
+        x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
+        return data_adapter.to_numpy_structure(self(x, training=False))
+
+    def _train_batch(self, data):
+        """`train_step` without building the logs: compiled when possible, else on the tape."""
+        if self._compiled_steps is not None and self._compiled_steps.run("train", data) is not NotImplemented:
+            return
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         variables = self._step_variables or self.trainable_weights
         if layer_module.extra_losses_in_use():
@@ -200,25 +191,55 @@ class Trainer:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
         gradients = tape.gradient(loss, variables)
-        self.optimizer.apply(gradients, variables)
-        self._loss_tracker.update_state(value_of(loss), sample_weight=_batch_size(x))
-        self._update_compiled_metrics(y, y_pred, sample_weight)
-        return _LazyLogs(self)
+        self._apply_and_track(gradients, variables, loss, y, y_pred, sample_weight, self._batch_size_of(x))
 
-    def test_step(self, data):
-        """Computes loss and metrics on a batch without training; returns the logs."""
+    def _test_batch(self, data):
+        if self._compiled_steps is not None and self._compiled_steps.run("test", data) is not NotImplemented:
+            return
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         if layer_module.extra_losses_in_use():
             self._clear_losses()
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._loss_tracker.update_state(value_of(loss), sample_weight=_batch_size(x))
-        self._update_compiled_metrics(y, y_pred, sample_weight)
-        return _LazyLogs(self)
+        self._track(loss, y, y_pred, sample_weight, self._batch_size_of(x))
 
-    def predict_step(self, data):
-        x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
-        return data_adapter.to_numpy_structure(self(x, training=False))
+    def _predict_batch(self, data):
+        if self._compiled_steps is not None:
+            outputs = self._compiled_steps.run("predict", data)
+            if outputs is not NotImplemented:
+                return outputs
+        return self.predict_step(data)
+
+    def _apply_and_track(self, gradients, variables, loss, y, y_pred, sample_weight, batch_size):
+        """The end of a training step, shared by the tape and the compiled step."""
+        self.optimizer.apply(gradients, variables)
+        self._track(loss, y, y_pred, sample_weight, batch_size)
+
+    def _track(self, loss, y, y_pred, sample_weight, batch_size):
+        """Updates the loss tracker and the compiled metrics with a batch's results."""
+        self._loss_tracker.update_state(value_of(loss), sample_weight=batch_size)
+        self._update_compiled_metrics(y, y_pred, sample_weight)
+
+    @staticmethod
+    def _batch_size_of(x):
+        return x.shape[0] if type(x) is np.ndarray else data_adapter.first_leaf(x).shape[0]
+
+    def _start_compiled_steps(self):
+        """The compiled steps for this call of fit/evaluate/predict: programs recorded by earlier
+        calls are kept (each checks it still applies), the reasons to use the tape re-read."""
+        if self._compiled_steps is None:
+            self._compiled_steps = CompiledSteps(self)
+        else:
+            self._compiled_steps.refresh()
+
+    @property
+    def compiled_step_reason(self):
+        """Why the last `fit`/`evaluate`/`predict` ran (partly) on the tape: `{mode: reason}`;
+        empty when every step ran compiled (see nanokeras/trainers/step_program.py)."""
+        steps = self._compiled_steps
+        if steps is None:
+            return {}
+        return {mode: reason for mode, reason in steps.reason.items() if reason is not None}
 
     # --------------------------------------------------------------- the data
     def _prepare(self, x, y=None, sample_weight=None, prefix=""):
@@ -344,6 +365,7 @@ class Trainer:
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
         self._step_variables = self.trainable_weights
+        self._start_compiled_steps()
         self.stop_training = False
         training_logs = None
         # A callback (BackupAndRestore) may set `_initial_epoch` to resume an interrupted run.
@@ -351,29 +373,15 @@ class Trainer:
         callback_list.on_train_begin()
         initial_epoch = self._initial_epoch or initial_epoch
         self._initial_epoch = None
+        validation_batch_size = validation_batch_size or batch_size  # as Keras
         try:
             for epoch in range(initial_epoch, epochs):
                 self.reset_metrics()
                 callback_list.on_epoch_begin(epoch)
-                logs = None
-                # Batch hooks are called only when some callback has them (per step, it adds up).
-                begin_hook = callback_list.hook_if_used("on_train_batch_begin")
-                end_hook = callback_list.hook_if_used("on_train_batch_end")
-                for step, batch in enumerate(batches.batches()):
-                    if begin_hook is not None:
-                        begin_hook(step)
-                    logs = self.train_step(batch)
-                    if end_hook is not None:
-                        end_hook(step, logs)
-                    if self.stop_training:
-                        break
+                logs = self._run_batches("train", batches, callback_list)
                 epoch_logs = self._logs_to_floats(logs)
                 if validation is not None and _should_validate(epoch, validation_freq):
-                    val_logs = self._evaluate_arrays(
-                        validation, self._validation_batch_size(validation_batch_size, batch_size,
-                                                                validation_steps, callback_list),
-                        validation_steps, callback_list,
-                    )
+                    val_logs = self._evaluate_arrays(validation, validation_batch_size, validation_steps, callback_list)
                     epoch_logs.update({"val_" + name: value for name, value in val_logs.items()})
                 callback_list.on_epoch_end(epoch, epoch_logs)
                 training_logs = epoch_logs
@@ -384,8 +392,32 @@ class Trainer:
         callback_list.on_train_end(logs=training_logs)
         return callback_list.history
 
+    def _run_batches(self, mode, batches, callback_list):
+        """Runs `mode`'s step ("train" or "test") on every batch, calling the batch hooks.
+
+        With the built-in `train_step`/`test_step`, a step builds no logs unless a callback
+        reads them (the progress bar only when it redraws); their values are the same.
+        Returns the last step's logs, or None when they were never built.
+        """
+        custom = getattr(type(self), mode + "_step") is not getattr(Trainer, mode + "_step")
+        run = getattr(self, mode + "_step") if custom else getattr(self, "_" + mode + "_batch")
+        begin_hook = callback_list.hook_if_used(f"on_{mode}_batch_begin")
+        end_hook = callback_list.hook_if_used(f"on_{mode}_batch_end")
+        logs = None
+        for step, batch in enumerate(batches.batches()):
+            if begin_hook is not None:
+                begin_hook(step)
+            result = run(batch)
+            if custom:
+                logs = result
+            if end_hook is not None:
+                callback_list.batch_end(f"on_{mode}_batch_end", step, logs if custom else self.get_metrics_result)
+            if mode == "train" and self.stop_training:
+                break
+        return logs
+
     def _logs_to_floats(self, logs):
-        if logs is None or isinstance(logs, _LazyLogs):
+        if logs is None:
             return self.get_metrics_result()
         return {k: float(np.asarray(value_of(v))) if np.ndim(value_of(v)) == 0 else value_of(v) for k, v in logs.items()}
 
@@ -405,45 +437,21 @@ class Trainer:
         verbose = check_verbose(verbose)
         arrays = self._prepare(x, y, sample_weight)
         arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
-        steps_total = int(np.ceil(_batch_size(arrays[0]) / batch_size)) if steps is None else steps
+        steps_total = int(np.ceil(self._batch_size_of(arrays[0]) / batch_size)) if steps is None else steps
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=steps_total)
+        self._start_compiled_steps()
         logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)
         if return_dict:
             return logs
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
         return ordered[0] if len(ordered) == 1 else ordered
 
-    # Validation inside `fit` runs in batches of up to this many samples when nothing can tell.
-    _FAST_VALIDATION_BATCH = 1024
-
-    def _validation_batch_size(self, validation_batch_size, batch_size, validation_steps, callback_list):
-        """The batch size for validation during `fit`.
-
-        Keras validates with `batch_size` unless told otherwise. Loss and metric values
-        are sums over samples, so they don't depend on how samples are batched (up to
-        float rounding): when no callback watches test batches, `test_step` is the
-        built-in one and no `validation_steps` were given, larger batches give the same
-        numbers far faster (the tutorial trains with batch_size=1).
-        """
-        if validation_batch_size is not None:
-            return validation_batch_size
-        if (validation_steps is not None or type(self).test_step is not Trainer.test_step
-                or callback_list.needs_batch_logs("on_test_batch_begin")
-                or callback_list.needs_batch_logs("on_test_batch_end")):
-            return batch_size
-        return max(batch_size, self._FAST_VALIDATION_BATCH)
-
     def _evaluate_arrays(self, arrays, batch_size, steps, callback_list):
         self.reset_metrics()
         batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list.on_test_begin()
-        logs = None
-        for step, batch in enumerate(batches.batches()):
-            callback_list.on_test_batch_begin(step)
-            logs = self.test_step(batch)
-            callback_list.on_test_batch_end(step, logs)
-        logs = self._logs_to_floats(logs)
+        logs = self._logs_to_floats(self._run_batches("test", batches, callback_list))
         callback_list.on_test_end(logs)
         return logs
 
@@ -466,21 +474,21 @@ class Trainer:
             if not self.built:
                 self.build((None,) + x.shape[1:])
             check_features(self, x, "x")
-        if not callbacks and verbose == 0:
-            # Nobody to notify: the single-sample latency is what a caller measures here.
-            if isinstance(x, np.ndarray) and x.shape[0] <= batch_size and steps is None:
-                return self.predict_step((x,))
-            batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
-            return data_adapter.concatenate_batches([self.predict_step(batch) for batch in batches.batches()])
         batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.steps_per_epoch)
+        self._start_compiled_steps()
+        run = self.predict_step if type(self).predict_step is not Trainer.predict_step else self._predict_batch
+        begin_hook = callback_list.hook_if_used("on_predict_batch_begin")
+        end_hook = callback_list.hook_if_used("on_predict_batch_end")
         callback_list.on_predict_begin()
         outputs = []
         for step, batch in enumerate(batches.batches()):
-            callback_list.on_predict_batch_begin(step)
-            outputs.append(self.predict_step(batch))
-            callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
+            if begin_hook is not None:
+                begin_hook(step)
+            outputs.append(run(batch))
+            if end_hook is not None:
+                end_hook(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
         return data_adapter.concatenate_batches(outputs)
 
@@ -514,15 +522,9 @@ class Trainer:
 
 
 def _casts_labels_to_floats(loss):
-    """True for nanokeras's own non-sparse losses, which turn labels into floats anyway
-    (a user's loss gets the labels as given)."""
-    fn = getattr(loss, "fn", None)
-    return (fn is not None and getattr(fn, "__module__", "").startswith("nanokeras.losses")
-            and "sparse" not in fn.__name__)
-
-
-def _batch_size(x):
-    return x.shape[0] if type(x) is np.ndarray else data_adapter.first_leaf(x).shape[0]
+    """True for a loss that declares it turns integer labels into floats anyway, so they can
+    be converted once per `fit` (a user's loss gets the labels as given)."""
+    return bool(getattr(loss, "casts_labels_to_float", False))
 
 
 def _should_validate(epoch, validation_freq):
