@@ -167,8 +167,11 @@ class _TrainProgram(_Program):
         model = self.model
         x, y, sample_weight = self.inputs
         variables = model._step_variables or model.trainable_weights
-        if not model.optimizer.built:
-            model.optimizer.build(variables)  # may move the weights into one buffer: before recording
+        optimizer = model.optimizer
+        if not optimizer.built:
+            optimizer.build(variables)
+        if optimizer._pack_pending:
+            optimizer._pack_variables()  # moves the weights into one array: before recording them
         self._start_trace()
         if layer_module.extra_losses_in_use():
             model._clear_losses()
