@@ -133,11 +133,13 @@ def train_validation_split(arrays, validation_split):
 class ArrayBatches:
     """Iterates over aligned arrays in batches, shuffled per epoch if asked.
 
-    Shuffling gathers each array once per epoch into a new order; batches are
-    then contiguous slices of it (views), so a step copies nothing.
+    Unshuffled batches are slices of the arrays (views: nothing is copied).
+    Shuffled ones are gathered sample by sample in the epoch's order; with
+    `reuse_buffers` (the built-in steps, which keep no reference to a batch)
+    into the same arrays every step instead of new ones.
     """
 
-    def __init__(self, arrays, batch_size, shuffle=False, steps_per_epoch=None):
+    def __init__(self, arrays, batch_size, shuffle=False, steps_per_epoch=None, reuse_buffers=False):
         self.arrays = tuple(arrays)
         self.num_samples = first_leaf(next(a for a in self.arrays if a is not None)).shape[0]
         # Several inputs/outputs (lists or dicts of arrays) take the general path.
@@ -146,39 +148,58 @@ class ArrayBatches:
         self.shuffle = shuffle
         self.num_batches = int(math.ceil(self.num_samples / batch_size))
         self.steps_per_epoch = steps_per_epoch or self.num_batches
+        self.reuse_buffers = reuse_buffers
+        self._buffers = {}
 
-    def _ordered_arrays(self):
+    def _epoch_order(self):
+        """The sample order of one epoch, or None for the stored order."""
         if not self.shuffle:
-            return self.arrays
+            return None
         generator = backend_random.global_generator()
         if self.shuffle == "batch":
             full = self.num_samples // self.batch_size * self.batch_size
             chunks = np.arange(full).reshape(-1, self.batch_size)
             generator.shuffle(chunks)
-            order = np.concatenate([chunks.reshape(-1), np.arange(full, self.num_samples)])
-        else:
-            order = generator.permutation(self.num_samples)
-        return tuple(None if a is None else _slice(a, order) for a in self.arrays)
+            return np.concatenate([chunks.reshape(-1), np.arange(full, self.num_samples)])
+        return generator.permutation(self.num_samples)
+
+    def _gather(self, array, indices, slot):
+        if not self.reuse_buffers:
+            return array[indices]
+        key = (slot, len(indices))
+        buffer = self._buffers.get(key)
+        if buffer is None:
+            buffer = self._buffers[key] = np.empty((len(indices),) + array.shape[1:], dtype=array.dtype)
+        return np.take(array, indices, axis=0, out=buffer)
+
+    def _batch(self, arrays, order, start, end):
+        while arrays and arrays[-1] is None:  # (x, y, None) -> (x, y); a None y keeps its place
+            arrays = arrays[:-1]
+        if order is None:
+            index = slice(start, end)
+            return tuple(None if a is None else _slice(a, index) for a in arrays)
+        indices = order[start:end]
+        out = []
+        for i, a in enumerate(arrays):
+            if a is None:
+                out.append(None)
+            elif isinstance(a, dict):
+                out.append({key: self._gather(v, indices, (i, key)) for key, v in a.items()})
+            elif isinstance(a, (list, tuple)):
+                out.append(type(a)(self._gather(v, indices, (i, j)) for j, v in enumerate(a)))
+            else:
+                out.append(self._gather(a, indices, i))
+        return tuple(out)
 
     def batches(self):
         """Yields `(x, y)` or `(x, y, sample_weight)` tuples, `steps_per_epoch` of them."""
         step = 0
         while True:
-            arrays = self._ordered_arrays()
-            x, y, weights = arrays if len(arrays) == 3 else (arrays + (None, None))[:3]
+            order = self._epoch_order()
             for start in range(0, self.num_samples, self.batch_size):
                 if step >= self.steps_per_epoch:
                     return
-                end = start + self.batch_size
-                if self.structured:
-                    batch = slice(start, end)
-                    yield tuple(_slice(a, batch) for a in arrays if a is not None)
-                elif weights is not None:
-                    yield x[start:end], y[start:end], weights[start:end]
-                elif y is not None:
-                    yield x[start:end], y[start:end]
-                else:
-                    yield (x[start:end],)
+                yield self._batch(self.arrays, order, start, start + self.batch_size)
                 step += 1
             if self.steps_per_epoch <= self.num_batches:
                 return

@@ -361,7 +361,10 @@ class Trainer:
             val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
             validation = (validation[0], val_y, validation[2])
 
-        batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch)
+        # The built-in step keeps no reference to a batch: shuffled batches reuse their arrays.
+        reuse = type(self).train_step is Trainer.train_step
+        batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch,
+                                            reuse_buffers=reuse)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
         self._step_variables = self.trainable_weights
