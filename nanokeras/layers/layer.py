@@ -330,6 +330,11 @@ class Layer(Operation):
     # step can replay it (see nanokeras/ops/trace.py). User layers run on the tape.
     _replayable = False
 
+    def _replay_blocker(self):
+        """A reason this instance cannot be replayed although its class can (e.g. it was given
+        a function of the user's), or None."""
+        return None
+
     @property
     def dtype(self):
         """The layer's dtype name, e.g. `'float32'`."""
@@ -459,6 +464,12 @@ class Layer(Operation):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _is_builtin_function(fn):
+    """True for nanokeras's own activations and ops (replayable), not for a user's function."""
+    module = getattr(fn, "__module__", "") or ""
+    return module.startswith(("nanokeras.activations", "nanokeras.ops"))
 
 
 def _optional_module(name):

@@ -26,6 +26,7 @@ from nanokeras.layers import layer as layer_module
 from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.tensor import Constant, value_of
 from nanokeras.ops.trace import Trace
+from nanokeras.trainers.data_adapter import unpack_x_y_sample_weight
 from nanokeras.tree import flatten, map_structure
 
 MODES = ("train", "test", "predict")
@@ -56,6 +57,9 @@ def blocker(model, mode):
     for layer in model._flat_layers():
         if not is_replayable(layer):
             return f"layer {layer.name!r} ({type(layer).__name__}) is not marked replayable"
+        reason = layer._replay_blocker()
+        if reason is not None:
+            return f"layer {layer.name!r}: {reason}"
     for operation in getattr(model, "_operations", ()):
         function = getattr(operation, "function", None)
         if function is not None and getattr(function, "__name__", "") in UNRECORDED_OPS:
@@ -63,13 +67,23 @@ def blocker(model, mode):
                     "(it would be replayed as a constant)")
     if mode != "predict":
         for loss in (model._compile_loss.loss_objects() if model._compile_loss is not None else ()):
-            if not getattr(loss, "_replayable", False):
-                return f"the loss {getattr(loss, 'name', loss)!r} is not a built-in replayable loss"
-        for variable in model.trainable_weights + model.non_trainable_weights:
-            regularizer = variable.regularizer
-            if regularizer is not None and not getattr(regularizer, "_replayable", False):
-                return f"the regularizer of {variable.path!r} is not a built-in replayable regularizer"
+            if not _is_builtin(loss, "nanokeras.losses") or not _is_builtin(getattr(loss, "fn", None), "nanokeras.losses"):
+                return f"the loss {getattr(loss, 'name', loss)!r} is code of the user's"
+        regularizers = [v.regularizer for v in model.weights] + [
+            layer.activity_regularizer for layer in model._flat_layers()]
+        for regularizer in regularizers:
+            if regularizer is not None and not _is_builtin(regularizer, "nanokeras.regularizers"):
+                return f"the regularizer {regularizer!r} is code of the user's"
     return None
+
+
+def _is_builtin(obj, package):
+    """True for None or an object whose class (or, for a function, itself) comes from `package`."""
+    if obj is None:
+        return True
+    module = obj.__module__ if callable(obj) and not isinstance(obj, type) and hasattr(obj, "__code__") \
+        else type(obj).__module__
+    return (module or "").startswith(package)
 
 
 def _owner(cls, attribute):
@@ -86,8 +100,11 @@ def is_replayable(layer):
 
 
 def _batch_key(mode, batch):
+    """What a program is specific to: the mode, which of x/y/sample_weight are given, the shapes."""
+    present = tuple(part is not None for part in batch)
     leaves = [leaf for leaf in flatten(batch) if leaf is not None]
-    return (mode, len(batch)) + tuple((leaf.shape, leaf.dtype.char) for leaf in leaves)
+    return (mode, present, repr(map_structure(lambda _: 0, batch))) + tuple(
+        (leaf.shape, leaf.dtype.char) for leaf in leaves)
 
 
 def _own_copy(batch):
@@ -125,6 +142,7 @@ class CompiledSteps:
     def run(self, mode, batch):
         if self.reason[mode] is not None:
             return NotImplemented
+        batch = unpack_x_y_sample_weight(batch)
         key = _batch_key(mode, batch)
         program = self.programs.get(key)
         if program is not None and program.is_current():

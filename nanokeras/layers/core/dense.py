@@ -1,7 +1,7 @@
 """`Dense`: the fully connected layer, `activation(inputs @ kernel + bias)`."""
 
 from nanokeras import activations, initializers
-from nanokeras.layers.layer import Layer
+from nanokeras.layers.layer import Layer, _is_builtin_function
 from nanokeras.ops import fused
 from nanokeras.ops import numpy as ops
 
@@ -81,6 +81,11 @@ class Dense(Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
+
+    def _replay_blocker(self):
+        if not _is_builtin_function(self.activation):
+            return f"its activation {getattr(self.activation, '__name__', self.activation)!r} is a function of the user's"
+        return None
 
     def get_config(self):
         from nanokeras.saving.serialization_lib import serialize_keras_object
