@@ -46,6 +46,8 @@ def _note_extra_losses():
 # `layer.trainable = False`, a new weight...): a compiled step recorded before such a
 # change no longer computes what the layers would, and is recorded again.
 _configuration_version = 0
+# How many layer calls are in progress (an outermost call has none around it).
+_call_depth = 0
 
 
 def configuration_version():
@@ -316,12 +318,27 @@ class Layer(Operation):
             del kwargs["training"]
         if "mask" in kwargs and not self._call_takes_mask:
             del kwargs["mask"]
-        outputs = self.call(inputs, *args, **kwargs)
+        if not _extra_losses_in_use:
+            outputs = self.call(inputs, *args, **kwargs)
+        else:
+            outputs = self._call_collecting_losses(inputs, args, kwargs)
         if self.activity_regularizer is not None:
             self.add_loss(
                 self.activity_regularizer(outputs) / np.asarray(np.shape(outputs)[0], dtype=self.dtype)
             )
         return outputs
+
+    def _call_collecting_losses(self, inputs, args, kwargs):
+        """`call`, after forgetting the losses of the previous outermost call (as Keras):
+        `layer.losses` holds those of the latest call only."""
+        global _call_depth
+        if _call_depth == 0:
+            self._clear_losses()
+        _call_depth += 1
+        try:
+            return self.call(inputs, *args, **kwargs)
+        finally:
+            _call_depth -= 1
 
     # Layers that consume integer ids (embeddings, lookups) set this to True.
     _keeps_integer_inputs = False

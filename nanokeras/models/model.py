@@ -192,9 +192,10 @@ class Model(Trainer, Layer):
             "loss_weights": self._loss_weights_spec,
             "metrics": serialize_keras_object(self._metrics_spec) or None,
             "weighted_metrics": serialize_keras_object(self._weighted_metrics_spec) or None,
-            "run_eagerly": False,
-            "steps_per_execution": 1,
-            "jit_compile": True,
+            "run_eagerly": bool(self.run_eagerly),
+            "steps_per_execution": self.steps_per_execution,
+            # Keras writes "auto" resolved (True where XLA compiles): the compiled step here.
+            "jit_compile": self.jit_compile is not False,
         }
 
     def compile_from_config(self, config):

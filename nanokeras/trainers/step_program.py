@@ -43,10 +43,10 @@ def blocker(model, mode):
     """Why `model`'s `mode` step cannot be compiled (a sentence), or None when it can."""
     from nanokeras.trainers.trainer import Trainer
 
-    if getattr(model, "_run_eagerly", False):
-        return "compile(run_eagerly=True) asks for the tape path"
-    if getattr(model, "_jit_compile", "auto") is False:
-        return "compile(jit_compile=False) asks for the tape path"
+    if getattr(model, "run_eagerly", False):
+        return "run_eagerly=True asks for the tape path"
+    if getattr(model, "jit_compile", "auto") is False:
+        return "jit_compile=False asks for the tape path"
     overridden = {"train": ("train_step", "compute_loss"), "test": ("test_step", "compute_loss"),
                   "predict": ("predict_step",)}[mode]
     for method in overridden:

@@ -12,6 +12,8 @@ A training step is built from the same public pieces a custom loop uses:
 Everything that can be checked is checked once per call of `fit`, never per step.
 """
 
+import warnings
+
 import numpy as np
 
 from nanokeras.ops.tape import GradientTape
@@ -41,8 +43,9 @@ class Trainer:
         self.history = None
         self._step_variables = None
         self._compiled_steps = None
-        self._run_eagerly = False
-        self._jit_compile = "auto"
+        self.run_eagerly = False
+        self.jit_compile = "auto"
+        self.steps_per_execution = 1
 
     # ---------------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -71,24 +74,36 @@ class Trainer:
         if metrics is None and compile_utils.looks_like_metrics(loss_weights):
             # Keras-2 positional order: compile(optimizer, loss, metrics).
             metrics, loss_weights = loss_weights, None
+        steps_per_execution = _check_steps_per_execution(steps_per_execution)
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(f"`jit_compile` must be True, False or 'auto', got {jit_compile!r}.")
         # Resolve everything before changing anything, so a bad argument leaves the model as it was.
         resolved_optimizer = compile_utils.resolve_optimizer(optimizer)
-        compiled_loss = compile_utils.CompiledLoss(loss, loss_weights)
-        compiled_metrics = compile_utils.CompiledMetrics(metrics, weighted_metrics)
+        compiled_loss = compile_utils.CompiledLoss(loss, loss_weights) if loss is not None else None
+        compiled_metrics = None
+        if metrics is not None or weighted_metrics is not None:
+            compiled_metrics = compile_utils.CompiledMetrics(metrics, weighted_metrics)
         from nanokeras.metrics import Mean
 
         self.optimizer = resolved_optimizer
-        self.loss = loss
-        self._compile_loss = compiled_loss
-        self._compile_metrics = compiled_metrics
-        self._loss_weights_spec = loss_weights
-        self._metrics_spec = metrics
-        self._weighted_metrics_spec = weighted_metrics
+        # As Keras: compiling again without a loss (or metrics) keeps the ones compiled before.
+        if compiled_loss is not None or self._compile_loss is None:
+            self.loss = loss
+            self._compile_loss = compiled_loss or compile_utils.CompiledLoss(None, None)
+            self._loss_weights_spec = loss_weights
+        if compiled_metrics is not None or self._compile_metrics is None:
+            self._compile_metrics = compiled_metrics or compile_utils.CompiledMetrics(None, None)
+            self._metrics_spec = metrics
+            self._weighted_metrics_spec = weighted_metrics
         self._loss_tracker = Mean(name="loss")
-        # The compiled step replays the tape's ops (same numbers); `jit_compile=False` or
-        # `run_eagerly=True` keep every step on the tape, the reference path.
-        self._run_eagerly = bool(run_eagerly)
-        self._jit_compile = jit_compile
+        if jit_compile is True and run_eagerly:
+            warnings.warn("If `run_eagerly` is True, then `jit_compile` cannot also be True. "
+                          "Disabling `jit_compile`.", stacklevel=2)
+        # The compiled step replays the tape's ops (same numbers): `jit_compile` chooses it
+        # ("auto"/True) or the tape, the reference path (False, or `run_eagerly=True`).
+        self.run_eagerly = bool(run_eagerly)
+        self.jit_compile = False if run_eagerly else jit_compile
+        self.steps_per_execution = steps_per_execution
         self._compiled_steps = None
         self.compiled = True
 
@@ -143,6 +158,8 @@ class Trainer:
         return self.get_metrics_result()
 
     def _update_compiled_metrics(self, y, y_pred, sample_weight):
+        if y is None and not self._compile_metrics.entries:
+            return  # nothing to compare with: a model trained on its `add_loss` losses alone
         if self._compile_metrics.entries is None:
             self._build_compiled(y, y_pred)
         self._compile_metrics.update_state(y, y_pred, sample_weight)
@@ -283,7 +300,12 @@ class Trainer:
         if not self.built and isinstance(x, np.ndarray):
             self.build((None,) + x.shape[1:])
         if y is None:
-            raise ValueError(f"`{prefix}y` is required: the compiled loss compares predictions with labels.")
+            if self._compile_loss.is_empty and not self._compile_metrics.spec and not self._compile_metrics.weighted_spec:
+                return None  # a model whose loss comes from `add_loss` alone trains on x only (as Keras)
+            raise ValueError(
+                f"`{prefix}y` is required: the compiled loss and metrics compare predictions with labels. "
+                "(A model that computes its own loss with `add_loss` compiles without `loss=` and trains on x alone.)"
+            )
         y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
         names = compile_utils.output_names_of(self, y_pred)
         ys = compile_utils.align(y, names, prefix + "y")
@@ -406,16 +428,22 @@ class Trainer:
         run = getattr(self, mode + "_step") if custom else getattr(self, "_" + mode + "_batch")
         begin_hook = callback_list.hook_if_used(f"on_{mode}_batch_begin")
         end_hook = callback_list.hook_if_used(f"on_{mode}_batch_end")
+        # With `steps_per_execution=N` the batch hooks see groups of N steps, as in Keras:
+        # begin with the group's first step index, end with first + N - 1.
+        group = getattr(self, "steps_per_execution", 1) or 1
         logs = None
         for step, batch in enumerate(batches.batches()):
-            if begin_hook is not None:
+            first = step - step % group
+            if begin_hook is not None and step == first:
                 begin_hook(step)
             result = run(batch)
             if custom:
                 logs = result
-            if end_hook is not None:
-                callback_list.batch_end(f"on_{mode}_batch_end", step, logs if custom else self.get_metrics_result)
-            if mode == "train" and self.stop_training:
+            last_of_group = step == first + group - 1 or step == batches.steps_per_epoch - 1
+            if end_hook is not None and last_of_group:
+                callback_list.batch_end(f"on_{mode}_batch_end", first + group - 1,
+                                        logs if custom else self.get_metrics_result)
+            if mode == "train" and self.stop_training and last_of_group:
                 break
         return logs
 
@@ -528,6 +556,12 @@ def _casts_labels_to_floats(loss):
     """True for a loss that declares it turns integer labels into floats anyway, so they can
     be converted once per `fit` (a user's loss gets the labels as given)."""
     return bool(getattr(loss, "casts_labels_to_float", False))
+
+
+def _check_steps_per_execution(value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"`steps_per_execution` must be a positive integer, got {value!r}.")
+    return int(value)
 
 
 def _should_validate(epoch, validation_freq):
