@@ -113,9 +113,22 @@ class Model(Trainer, Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        """Creates the model from `get_config()`: keys the constructor does not take are dropped."""
+        """Creates the model from `get_config()`: keys the constructor does not take are dropped.
+
+        A functional model's config (`layers`, `input_layers`, `output_layers`) rebuilds the
+        graph, as Keras does for `keras.Model` and for subclasses taking `(inputs, outputs)`.
+        """
         import inspect
 
+        if isinstance(config, dict) and all(k in config for k in ("name", "layers", "input_layers", "output_layers")):
+            try:
+                arguments = list(inspect.signature(cls.__init__).parameters)[1:3]
+            except (TypeError, ValueError):
+                arguments = []
+            if cls is Model or arguments == ["inputs", "outputs"]:
+                from nanokeras.saving.functional_config import functional_from_config
+
+                return functional_from_config(cls, config, custom_objects=custom_objects)
         config = dict(config)
         dtype = config.get("dtype")
         if isinstance(dtype, dict):
