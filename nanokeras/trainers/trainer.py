@@ -21,6 +21,7 @@ from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.callback_list import CallbackList
 from nanokeras.layers import layer as layer_module
 from nanokeras.trainers import compile_utils
+from nanokeras.trainers.blas_threads import blas_threads
 from nanokeras.trainers import data_adapter
 from nanokeras.trainers.step_program import CompiledSteps
 from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
@@ -400,18 +401,20 @@ class Trainer:
         self._initial_epoch = None
         validation_batch_size = validation_batch_size or batch_size  # as Keras
         try:
-            for epoch in range(initial_epoch, epochs):
-                self.reset_metrics()
-                callback_list.on_epoch_begin(epoch)
-                logs = self._run_batches("train", batches, callback_list)
-                epoch_logs = self._logs_to_floats(logs)
-                if validation is not None and _should_validate(epoch, validation_freq):
-                    val_logs = self._evaluate_arrays(validation, validation_batch_size, validation_steps, callback_list)
-                    epoch_logs.update({"val_" + name: value for name, value in val_logs.items()})
-                callback_list.on_epoch_end(epoch, epoch_logs)
-                training_logs = epoch_logs
-                if self.stop_training:
-                    break
+            with blas_threads():
+                for epoch in range(initial_epoch, epochs):
+                    self.reset_metrics()
+                    callback_list.on_epoch_begin(epoch)
+                    logs = self._run_batches("train", batches, callback_list)
+                    epoch_logs = self._logs_to_floats(logs)
+                    if validation is not None and _should_validate(epoch, validation_freq):
+                        val_logs = self._evaluate_arrays(validation, validation_batch_size, validation_steps,
+                                                         callback_list)
+                        epoch_logs.update({"val_" + name: value for name, value in val_logs.items()})
+                    callback_list.on_epoch_end(epoch, epoch_logs)
+                    training_logs = epoch_logs
+                    if self.stop_training:
+                        break
         finally:
             self._step_variables = None
         callback_list.on_train_end(logs=training_logs)
@@ -472,7 +475,8 @@ class Trainer:
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=steps_total)
         self._start_compiled_steps()
-        logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)
+        with blas_threads():
+            logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)
         if return_dict:
             return logs
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
@@ -514,12 +518,13 @@ class Trainer:
         end_hook = callback_list.hook_if_used("on_predict_batch_end")
         callback_list.on_predict_begin()
         outputs = []
-        for step, batch in enumerate(batches.batches()):
-            if begin_hook is not None:
-                begin_hook(step)
-            outputs.append(run(batch))
-            if end_hook is not None:
-                end_hook(step, {"outputs": outputs[-1]})
+        with blas_threads():
+            for step, batch in enumerate(batches.batches()):
+                if begin_hook is not None:
+                    begin_hook(step)
+                outputs.append(run(batch))
+                if end_hook is not None:
+                    end_hook(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
         return data_adapter.concatenate_batches(outputs)
 
