@@ -28,12 +28,13 @@ def test_unknown_workload_is_rejected_with_the_known_names():
 
 
 def test_workload_variants_declare_their_threads_and_load():
-    sys.path.insert(0, os.path.join(os.path.dirname(RUN)))
+    sys.path.insert(0, os.path.dirname(RUN))
     try:
         from workloads import WORKLOADS, load
+
+        assert load("mlp_one_thread").THREADS == 1
+        assert load("mlp_loaded").COMPETING_LOAD and not hasattr(load("mlp_loaded"), "THREADS")
+        assert load("mlp_loaded_one_thread").THREADS == 1 and load("mlp_loaded_one_thread").COMPETING_LOAD
+        assert set(WORKLOADS) >= {"tutorial", "mlp", "import", "latency"}
     finally:
-        sys.path.pop(0)
-    assert load("mlp_one_thread").THREADS == 1
-    assert load("mlp_loaded").COMPETING_LOAD and not hasattr(load("mlp_loaded"), "THREADS")
-    assert load("mlp_loaded_one_thread").THREADS == 1 and load("mlp_loaded_one_thread").COMPETING_LOAD
-    assert set(WORKLOADS) >= {"tutorial", "mlp", "import", "latency"}
+        sys.path.remove(os.path.dirname(RUN))
