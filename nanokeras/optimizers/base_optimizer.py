@@ -218,9 +218,8 @@ class Optimizer(OptimizerVariables):
             variables = self._trainable_variables
         else:
             variables = trainable_variables if type(trainable_variables) is list else list(trainable_variables)
-            if self.built:
-                self._check_variables_are_known(variables)
-            else:
+            has_new_variables = self.built and self._check_variables_are_known(variables)
+            if not self.built:
                 arguments.check_variables(variables)
         if len(grads) != len(variables):
             raise ValueError(
@@ -230,6 +229,11 @@ class Optimizer(OptimizerVariables):
         grads, used = arguments.prepare_gradients(grads, variables)
         if not self.built:
             self.build(variables)
+        elif trainable_variables is not None and has_new_variables:
+            # Keras 2 let one optimizer train several models' variables (Keras 3 refuses).
+            from nanokeras.optimizers.shared_optimizer import add_variables
+
+            add_variables(self, variables)
 
         if self._any_overwrite_with_gradient:
             grads, used = self._overwrite_variables_directly_with_gradients(grads, used)
@@ -245,15 +249,12 @@ class Optimizer(OptimizerVariables):
         it.fill(int(it) + 1)
 
     def _check_variables_are_known(self, variables):
+        """True when some of `variables` are new to this built optimizer (checked to be Variables)."""
         indices = self._trainable_variables_indices
-        for v in variables:
-            if id(v) not in indices:
-                if not isinstance(v, Variable):
-                    arguments.check_variables([v])
-                raise ValueError(
-                    f"Unknown variable {v.path!r}: this optimizer was built for other variables. "
-                    "Create a new optimizer instance to train a new set of variables."
-                )
+        unknown = [v for v in variables if id(v) not in indices]
+        if unknown:
+            arguments.check_variables(unknown)
+        return bool(unknown)
 
     def _overwrite_variables_directly_with_gradients(self, grads, variables):
         if not any(getattr(v, "overwrite_with_gradient", False) for v in variables):

@@ -20,8 +20,10 @@ from nanokeras.backend.tape import GradientTape
 from nanokeras.backend.tensor import value_of
 from nanokeras.callbacks.callback_list import CallbackList
 from nanokeras.layers import layer as layer_module
+from nanokeras.trainers import batch_sources
 from nanokeras.trainers import compile_utils
 from nanokeras.trainers import data_adapter
+from nanokeras.utils import keras2_notes
 from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
 
 
@@ -100,6 +102,7 @@ class Trainer:
             raise TypeError(f"compile() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         if metrics is None and compile_utils.looks_like_metrics(loss_weights):
             # Keras-2 positional order: compile(optimizer, loss, metrics).
+            keras2_notes.note("compile_positional_metrics")
             metrics, loss_weights = loss_weights, None
         # Resolve everything before changing anything, so a bad argument leaves the model as it was.
         resolved_optimizer = compile_utils.resolve_optimizer(optimizer)
@@ -225,8 +228,10 @@ class Trainer:
         """Validated arrays (or lists/dicts of them, for several inputs or outputs):
         x as floats matching the model's input, y numeric, weights 1-D."""
         allow_int = self._accepts_integer_inputs()
+        allow_str = data_adapter.takes_string_inputs(self)
         x = data_adapter.map_structure(
-            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int), x, prefix + "x")
+            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int, allow_str=allow_str),
+            x, prefix + "x")
         if isinstance(x, np.ndarray):
             check_features(self, x, prefix + "x")
         named = data_adapter.named_leaves(x, prefix + "x")
@@ -327,20 +332,28 @@ class Trainer:
             validation_freq=validation_freq, shuffle=shuffle, validation_batch_size=validation_batch_size,
         )
         verbose = check_verbose(verbose)
-        x, y, sample_weight = self._prepare(x, y, sample_weight)
-        sample_weight = self._with_class_weight(class_weight, y, sample_weight)
-        validation = None
-        if validation_data is not None:
-            val_x, val_y, val_w = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
-            validation = self._prepare(val_x, val_y, val_w, prefix="validation_data ")
-        elif validation_split:
-            (x, y, sample_weight), validation = data_adapter.train_validation_split((x, y, sample_weight), validation_split)
-        y = self._prepare_for_training(x, y)
-        if validation is not None:
-            val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
-            validation = (validation[0], val_y, validation[2])
-
-        batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch)
+        if batch_sources.is_batch_source(x):
+            # A Sequence (e.g. ImageDataGenerator.flow) or a generator makes its own batches.
+            batches, validation = batch_sources.prepare_fit(
+                self, x, y, sample_weight, class_weight, validation_data, validation_split, shuffle,
+                steps_per_epoch, validation_steps)
+        else:
+            x, y, sample_weight = self._prepare(x, y, sample_weight)
+            sample_weight = self._with_class_weight(class_weight, y, sample_weight)
+            validation = None
+            if validation_data is not None and batch_sources.is_batch_source(validation_data):
+                validation = batch_sources.prepare_validation(self, validation_data, validation_steps)
+            elif validation_data is not None:
+                val_x, val_y, val_w = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
+                validation = self._prepare(val_x, val_y, val_w, prefix="validation_data ")
+            elif validation_split:
+                (x, y, sample_weight), validation = data_adapter.train_validation_split(
+                    (x, y, sample_weight), validation_split)
+            y = self._prepare_for_training(x, y)
+            if isinstance(validation, tuple):
+                val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
+                validation = (validation[0], val_y, validation[2])
+            batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
         self._step_variables = self.trainable_weights
@@ -403,9 +416,13 @@ class Trainer:
             raise TypeError(f"evaluate() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        arrays = self._prepare(x, y, sample_weight)
-        arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
-        steps_total = int(np.ceil(_batch_size(arrays[0]) / batch_size)) if steps is None else steps
+        if batch_sources.is_batch_source(x):
+            arrays = batch_sources.prepare_validation(self, x, steps, argument="x")
+            steps_total = arrays.steps_per_epoch
+        else:
+            arrays = self._prepare(x, y, sample_weight)
+            arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
+            steps_total = int(np.ceil(_batch_size(arrays[0]) / batch_size)) if steps is None else steps
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=steps_total)
         logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)
@@ -436,7 +453,10 @@ class Trainer:
 
     def _evaluate_arrays(self, arrays, batch_size, steps, callback_list):
         self.reset_metrics()
-        batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
+        if isinstance(arrays, batch_sources.SourceBatches):
+            batches = arrays
+        else:
+            batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list.on_test_begin()
         logs = None
         for step, batch in enumerate(batches.batches()):
@@ -459,20 +479,29 @@ class Trainer:
         """
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        allow_int = self._accepts_integer_inputs()
-        x = data_adapter.map_structure(
-            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int), x, "x")
-        if isinstance(x, np.ndarray):
-            if not self.built:
-                self.build((None,) + x.shape[1:])
-            check_features(self, x, "x")
-        if not callbacks and verbose == 0:
-            # Nobody to notify: the single-sample latency is what a caller measures here.
-            if isinstance(x, np.ndarray) and x.shape[0] <= batch_size and steps is None:
-                return self.predict_step((x,))
+        if batch_sources.is_batch_source(x):
+            batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps)
+            first = batches.first_batch()[0]
+            if not self.built and isinstance(first, np.ndarray):
+                self.build((None,) + first.shape[1:])
+        else:
+            allow_int = self._accepts_integer_inputs()
+            allow_str = data_adapter.takes_string_inputs(self)
+            x = data_adapter.map_structure(
+                lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int,
+                                                                  allow_str=allow_str),
+                x, "x")
+            if isinstance(x, np.ndarray):
+                if not self.built:
+                    self.build((None,) + x.shape[1:])
+                check_features(self, x, "x")
+            if not callbacks and verbose == 0:
+                # Nobody to notify: the single-sample latency is what a caller measures here.
+                if isinstance(x, np.ndarray) and x.shape[0] <= batch_size and steps is None:
+                    return self.predict_step((x,))
+                batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
+                return data_adapter.concatenate_batches([self.predict_step(batch) for batch in batches.batches()])
             batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
-            return data_adapter.concatenate_batches([self.predict_step(batch) for batch in batches.batches()])
-        batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.steps_per_epoch)
         callback_list.on_predict_begin()
