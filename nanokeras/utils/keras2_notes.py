@@ -33,11 +33,12 @@ IDIOMS = {
     "compile_positional_metrics": Idiom(
         "`model.compile(optimizer, loss, ['acc'])` (metrics third)",
         "`model.compile(optimizer, loss, metrics=['acc'])`", "3.0"),
-    "optimizer_lr": Idiom("`Adam(lr=0.001)`", "`Adam(learning_rate=0.001)`", "3.0"),
+    "optimizer_lr": Idiom("`Adam(lr=0.001)`", "`Adam(learning_rate=0.001)`",
+                          "2.11 (tf.keras's new optimizers ignore `lr`); an error since 3.0"),
     "optimizer_decay": Idiom(
         "`SGD(learning_rate=0.01, decay=1e-6)`",
         "`SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6))`",
-        "3.0"),
+        "2.11 (an error in tf.keras's new optimizers); ignored since 3.0"),
     "loss_alias": Idiom(
         "`keras.losses.mse` (also `mae`, `mape`, `msle`, `kld`, `logcosh`, upper-case forms)",
         "`keras.losses.mean_squared_error` (or the string `'mse'`)", "3.0"),
@@ -58,7 +59,8 @@ IDIOMS = {
         "`def call(self, inputs, training=None):`", "3.0"),
     "shared_optimizer": Idiom(
         "one optimizer object compiled into two models (e.g. a GAN's discriminator and combined model)",
-        "one optimizer per model: `compile(optimizer=keras.optimizers.Adam(...))` for each", "3.0"),
+        "one optimizer per model: `compile(optimizer=keras.optimizers.Adam(...))` for each",
+        "2.11 (tf.keras's new optimizers; the legacy ones still allowed it); an error since 3.0"),
     "string_arrays": Idiom(
         "`model.fit(x_strings, y)` with a numpy array of strings",
         "map strings to ids before `fit` (`model.fit(lookup(x_strings), y)`), or a `tf.data.Dataset` "
@@ -149,7 +151,7 @@ def message(key, used=None, instead=None):
     spelling, when more precise than the table's entry."""
     idiom = IDIOMS[key]
     return (f"Keras 2 idiom {used or idiom.keras2}: works in nanokeras and Keras 2, not in Keras 3 "
-            f"(since {idiom.since}). Keras 3 spelling: {instead or idiom.keras3}.")
+            f"(stopped working in Keras {idiom.since}). Keras 3 spelling: {instead or idiom.keras3}.")
 
 
 def _user_stacklevel():
