@@ -267,6 +267,11 @@ class Trainer:
         if not self.built and isinstance(x, np.ndarray):
             self.build((None,) + x.shape[1:])
         if y is None:
+            if self._compile_loss.is_empty and not (self._metrics_spec or self._weighted_metrics_spec):
+                # Only `add_loss` losses (e.g. a variational autoencoder's): no labels needed, as in Keras.
+                y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
+                self._build_compiled(None, y_pred)
+                return None
             raise ValueError(f"`{prefix}y` is required: the compiled loss compares predictions with labels.")
         y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
         names = compile_utils.output_names_of(self, y_pred)

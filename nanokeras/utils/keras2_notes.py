@@ -78,6 +78,10 @@ IDIOMS = {
     "fit_generator": Idiom(
         "`model.fit_generator(gen, ...)` / `evaluate_generator` / `predict_generator`",
         "`model.fit(gen, ...)` / `evaluate` / `predict`", "3.0"),
+    "symbolic_add_loss": Idiom(
+        "`model.add_loss(loss_tensor)` with a loss computed from a functional model's symbolic tensors",
+        "a layer that computes the loss in `call` and calls `self.add_loss(...)`, placed in the model",
+        "3.0"),
     "experimental_preprocessing": Idiom(
         "`keras.layers.experimental.preprocessing.Normalization` (and the other preprocessing layers)",
         "`keras.layers.Normalization`", "3.0"),
