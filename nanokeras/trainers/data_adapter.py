@@ -38,8 +38,9 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_str
     """`value` as a numpy array, or a clear error naming `argument`.
 
     Floats become `floatx()` (no silent float64); integers stay integers when
-    `allow_int`, else become floats. With `allow_str`, arrays of strings pass
-    unchanged (for models whose first layer looks strings up).
+    `allow_int`, else become floats. With `allow_str` (a bool, or a function asked only
+    when the array holds strings), arrays of strings pass unchanged (for models whose
+    first layer looks strings up).
     """
     if value is None:
         raise ValueError(f"`{argument}` is required, got None.")
@@ -57,7 +58,7 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_str
             f"`{argument}` could not be converted to a numeric array ({error}). "
             "Check that every sample has the same shape."
         ) from None
-    if allow_str:
+    if allow_str and array.dtype.kind in "USO" and (not callable(allow_str) or allow_str()):
         strings = _string_array(array, argument)
         if strings is not None:
             return strings

@@ -228,7 +228,7 @@ class Trainer:
         """Validated arrays (or lists/dicts of them, for several inputs or outputs):
         x as floats matching the model's input, y numeric, weights 1-D."""
         allow_int = self._accepts_integer_inputs()
-        allow_str = data_adapter.takes_string_inputs(self)
+        allow_str = self._takes_string_inputs
         x = data_adapter.map_structure(
             lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int, allow_str=allow_str),
             x, prefix + "x")
@@ -252,6 +252,9 @@ class Trainer:
                 "multiply the class weights into `sample_weight` instead."
             )
         return data_adapter.class_weights_to_sample_weights(class_weight, y)
+
+    def _takes_string_inputs(self):
+        return data_adapter.takes_string_inputs(self)
 
     def _accepts_integer_inputs(self):
         """True when integer features should stay integers (ids for lookups/embeddings)."""
@@ -491,7 +494,7 @@ class Trainer:
                 self.build((None,) + first.shape[1:])
         else:
             allow_int = self._accepts_integer_inputs()
-            allow_str = data_adapter.takes_string_inputs(self)
+            allow_str = self._takes_string_inputs
             x = data_adapter.map_structure(
                 lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int,
                                                                   allow_str=allow_str),
