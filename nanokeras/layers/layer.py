@@ -70,6 +70,13 @@ class Layer(Operation):
             `Sequential`, declare the input (without the batch axis), as in Keras 2.
     """
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Keras 2's `def call(self, inputs, training)`: a missing `training` becomes None.
+        from nanokeras.layers.required_training import with_training_default
+
+        with_training_default(cls)
+
     def __init__(self, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None, **kwargs):
         input_shape = _pop_input_shape(kwargs, type(self).__name__)
         if kwargs:
@@ -515,6 +522,12 @@ def _pop_input_shape(kwargs, class_name):
     """Reads Keras-2 style `input_shape=`/`input_dim=`/`batch_input_shape=` into a batch shape."""
     if not any(k in kwargs for k in _INPUT_SHAPE_KWARGS):
         return None
+    if "batch_input_shape" in kwargs or "batch_size" in kwargs:
+        # Keras 3 rejects both on layers other than `Input`.
+        from nanokeras.utils import keras2_notes
+
+        used = "batch_input_shape" if "batch_input_shape" in kwargs else "batch_size"
+        keras2_notes.note("batch_input_shape", used=f"`{class_name}({used}=...)`")
     batch_size = kwargs.pop("batch_size", None)
     if "batch_input_shape" in kwargs or "batch_shape" in kwargs:
         shape = kwargs.pop("batch_input_shape", None) or kwargs.pop("batch_shape", None)

@@ -14,6 +14,7 @@ import numpy as np
 from nanokeras import ops
 from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.losses.regression import prepare
+from nanokeras.losses.symbolic import accepting_symbolic_tensors
 
 
 def convert_binary_labels_to_hinge(y_true):
@@ -26,6 +27,7 @@ def convert_binary_labels_to_hinge(y_true):
     return 2.0 * values - 1.0
 
 
+@accepting_symbolic_tensors
 def hinge(y_true, y_pred):
     """`mean(maximum(1 - y_true * y_pred, 0), axis=-1)`.
 
@@ -39,6 +41,7 @@ def hinge(y_true, y_pred):
     return ops.mean(ops.maximum(ops.subtract(1.0, ops.multiply(y_true, y_pred)), 0.0), axis=-1)
 
 
+@accepting_symbolic_tensors
 def squared_hinge(y_true, y_pred):
     """`mean(square(maximum(1 - y_true * y_pred, 0)), axis=-1)`.
 
@@ -53,6 +56,7 @@ def squared_hinge(y_true, y_pred):
     return ops.mean(ops.square(margin), axis=-1)
 
 
+@accepting_symbolic_tensors
 def categorical_hinge(y_true, y_pred):
     """`maximum(neg - pos + 1, 0)` with `pos = sum(y_true * y_pred)` and `neg = max((1 - y_true) * y_pred)`.
 

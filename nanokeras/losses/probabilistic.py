@@ -17,6 +17,7 @@ from nanokeras import ops
 from nanokeras.backend import config
 from nanokeras.ops.tensor import value_of
 from nanokeras.losses.regression import _cast, _float_dtype, prepare
+from nanokeras.losses.symbolic import accepting_symbolic_tensors
 
 
 def _check_axis(axis):
@@ -29,6 +30,7 @@ def _smooth(y_true, scale, shift, dtype):
     return ops.add(ops.multiply(y_true, dtype.type(scale)), dtype.type(shift))
 
 
+@accepting_symbolic_tensors
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Binary cross-entropy, averaged over `axis` (the last one by default).
 
@@ -62,6 +64,7 @@ def _warn_one_class(name, y_pred):
         )
 
 
+@accepting_symbolic_tensors
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Cross-entropy between one-hot labels and predicted class probabilities (or logits).
 
@@ -87,6 +90,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
 
 
+@accepting_symbolic_tensors
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """Cross-entropy between integer class labels and predicted class probabilities (or logits).
 
@@ -129,6 +133,7 @@ def sparse_categorical_crossentropy_with_mask(y_true, y_pred, from_logits=False,
     return losses, valid
 
 
+@accepting_symbolic_tensors
 def binary_focal_crossentropy(
     y_true,
     y_pred,
@@ -164,6 +169,7 @@ def binary_focal_crossentropy(
     return ops.mean(focal, axis=axis)
 
 
+@accepting_symbolic_tensors
 def kl_divergence(y_true, y_pred):
     """Kullback-Leibler divergence `sum(y_true * log(y_true / y_pred), axis=-1)`, both clipped to [eps, 1].
 
@@ -179,6 +185,7 @@ def kl_divergence(y_true, y_pred):
     return ops.sum(ops.multiply(y_true, ops.log(ops.divide(y_true, y_pred))), axis=-1)
 
 
+@accepting_symbolic_tensors
 def poisson(y_true, y_pred):
     """Poisson loss `mean(y_pred - y_true * log(y_pred + eps), axis=-1)`.
 

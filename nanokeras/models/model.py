@@ -19,11 +19,12 @@ import numpy as np
 
 from nanokeras.layers.layer import Layer
 from nanokeras.trainers.data_adapter import to_numpy_structure
+from nanokeras.trainers.keras2_methods import Keras2TrainingMethods
 from nanokeras.trainers.trainer import Trainer
 from nanokeras.utils import summary_utils
 
 
-class Model(Trainer, Layer):
+class Model(Trainer, Keras2TrainingMethods, Layer):
     """A trainable stack of layers; base of `Sequential` and of subclassed models."""
 
     def __new__(cls, *args, **kwargs):

@@ -208,6 +208,20 @@ class Optimizer(OptimizerVariables):
         self._flat_gradient = np.empty_like(flat.value)
         self._flat = flat
 
+    def _unpack_variables(self):
+        """Undoes `_pack_variables`'s bookkeeping (the arrays stay as they are): the kernels run
+        per variable again, and the next `apply` packs again unless told otherwise."""
+        flat = self._flat
+        if flat is None:
+            return
+        for _, slots in self._slot_groups:
+            if slots and isinstance(slots[-1], flat_buffer.FlatVariable):
+                slots.pop()
+        self._buffers.pop()
+        del self._trainable_variables_indices[id(flat)]
+        self._flat = None
+        self._pack_pending = True
+
     def _covers_all(self, variables):
         """True when `variables` are exactly the packed model variables, in order."""
         packed = self._flat.variables
@@ -259,9 +273,8 @@ class Optimizer(OptimizerVariables):
             variables = self._trainable_variables
         else:
             variables = trainable_variables if type(trainable_variables) is list else list(trainable_variables)
-            if self.built:
-                self._check_variables_are_known(variables)
-            else:
+            has_new_variables = self.built and self._check_variables_are_known(variables)
+            if not self.built:
                 arguments.check_variables(variables)
         if len(grads) != len(variables):
             raise ValueError(
@@ -271,6 +284,13 @@ class Optimizer(OptimizerVariables):
         grads, used = arguments.prepare_gradients(grads, variables)
         if not self.built:
             self.build(variables)
+        elif trainable_variables is not None and has_new_variables:
+            # Keras 2 let one optimizer train several models' variables (Keras 3 refuses).
+            from nanokeras.optimizers.shared_optimizer import add_variables
+
+            self._unpack_variables()
+            self._pack_pending = False  # a shared optimizer keeps one array per variable
+            add_variables(self, variables)
         if self._pack_pending:
             self._pack_variables()
         if self.loss_scale_factor is not None:
@@ -302,15 +322,12 @@ class Optimizer(OptimizerVariables):
         return [v.value for v in list(variables) + self._variables]
 
     def _check_variables_are_known(self, variables):
+        """True when some of `variables` are new to this built optimizer (checked to be Variables)."""
         indices = self._trainable_variables_indices
-        for v in variables:
-            if id(v) not in indices:
-                if not isinstance(v, Variable):
-                    arguments.check_variables([v])
-                raise ValueError(
-                    f"Unknown variable {v.path!r}: this optimizer was built for other variables. "
-                    "Create a new optimizer instance to train a new set of variables."
-                )
+        unknown = [v for v in variables if id(v) not in indices]
+        if unknown:
+            arguments.check_variables(unknown)
+        return bool(unknown)
 
     def _overwrite_variables_directly_with_gradients(self, grads, variables):
         if not any(getattr(v, "overwrite_with_gradient", False) for v in variables):

@@ -11,17 +11,36 @@ import numpy as np
 from nanokeras.backend import config
 from nanokeras.backend import random as backend_random
 from nanokeras.ops.tensor import value_of
+from nanokeras.utils import keras2_notes
 
 
 def _describe(value):
     return f"{type(value).__name__} with shape {np.shape(value)}" if hasattr(value, "shape") else type(value).__name__
 
 
-def to_numeric_array(value, argument, cast_float=True, allow_int=True):
+def takes_string_inputs(model):
+    """True when the model's first layer maps strings to numbers (e.g. `StringLookup`)."""
+    layers = getattr(model, "layers", None)
+    return bool(layers) and getattr(layers[0], "_takes_string_inputs", False)
+
+
+def _string_array(array, argument):
+    """A numpy array of strings (Keras 2 fed them to `fit`), noted as Keras 2 only; else None."""
+    if array.dtype.kind == "O" and not all(isinstance(v, (str, bytes)) for v in array.flat):
+        return None
+    if array.dtype.kind not in "USO" or array.ndim == 0 or array.shape[0] == 0:
+        return None
+    keras2_notes.note("string_arrays", used=f"`{argument}` as a numpy array of strings (dtype {array.dtype})")
+    return array
+
+
+def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_str=False):
     """`value` as a numpy array, or a clear error naming `argument`.
 
     Floats become `floatx()` (no silent float64); integers stay integers when
-    `allow_int`, else become floats.
+    `allow_int`, else become floats. With `allow_str` (a bool, or a function asked only
+    when the array holds strings), arrays of strings pass unchanged (for models whose
+    first layer looks strings up).
     """
     if value is None:
         raise ValueError(f"`{argument}` is required, got None.")
@@ -39,6 +58,10 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True):
             f"`{argument}` could not be converted to a numeric array ({error}). "
             "Check that every sample has the same shape."
         ) from None
+    if allow_str and array.dtype.kind in "USO" and (not callable(allow_str) or allow_str()):
+        strings = _string_array(array, argument)
+        if strings is not None:
+            return strings
     if array.dtype == object:
         raise TypeError(
             f"`{argument}` must contain numbers of one shape, but it converts to an array of Python objects "

@@ -20,10 +20,12 @@ from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.callback_list import CallbackList
 from nanokeras.layers import layer as layer_module
+from nanokeras.trainers import batch_sources
 from nanokeras.trainers import compile_utils
 from nanokeras.trainers.blas_threads import blas_threads
 from nanokeras.trainers import data_adapter
 from nanokeras.trainers.step_program import CompiledSteps
+from nanokeras.utils import keras2_notes
 from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
 
 
@@ -74,6 +76,7 @@ class Trainer:
             raise TypeError(f"compile() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         if metrics is None and compile_utils.looks_like_metrics(loss_weights):
             # Keras-2 positional order: compile(optimizer, loss, metrics).
+            keras2_notes.note("compile_positional_metrics")
             metrics, loss_weights = loss_weights, None
         steps_per_execution = _check_steps_per_execution(steps_per_execution)
         if jit_compile not in ("auto", True, False):
@@ -264,8 +267,10 @@ class Trainer:
         """Validated arrays (or lists/dicts of them, for several inputs or outputs):
         x as floats matching the model's input, y numeric, weights 1-D."""
         allow_int = self._accepts_integer_inputs()
+        allow_str = self._takes_string_inputs
         x = data_adapter.map_structure(
-            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int), x, prefix + "x")
+            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int, allow_str=allow_str),
+            x, prefix + "x")
         if isinstance(x, np.ndarray):
             check_features(self, x, prefix + "x")
         named = data_adapter.named_leaves(x, prefix + "x")
@@ -287,6 +292,9 @@ class Trainer:
             )
         return data_adapter.class_weights_to_sample_weights(class_weight, y)
 
+    def _takes_string_inputs(self):
+        return data_adapter.takes_string_inputs(self)
+
     def _accepts_integer_inputs(self):
         """True when integer features should stay integers (ids for lookups/embeddings)."""
         inputs = getattr(self, "inputs", None) or []
@@ -301,8 +309,11 @@ class Trainer:
         if not self.built and isinstance(x, np.ndarray):
             self.build((None,) + x.shape[1:])
         if y is None:
-            if self._compile_loss.is_empty and not self._compile_metrics.spec and not self._compile_metrics.weighted_spec:
-                return None  # a model whose loss comes from `add_loss` alone trains on x only (as Keras)
+            if self._compile_loss.is_empty and not (self._metrics_spec or self._weighted_metrics_spec):
+                # Only `add_loss` losses (e.g. a variational autoencoder's): no labels needed, as in Keras.
+                y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
+                self._build_compiled(None, y_pred)
+                return None
             raise ValueError(
                 f"`{prefix}y` is required: the compiled loss and metrics compare predictions with labels. "
                 "(A model that computes its own loss with `add_loss` compiles without `loss=` and trains on x alone.)"
@@ -371,23 +382,31 @@ class Trainer:
             validation_freq=validation_freq, shuffle=shuffle, validation_batch_size=validation_batch_size,
         )
         verbose = check_verbose(verbose)
-        x, y, sample_weight = self._prepare(x, y, sample_weight)
-        sample_weight = self._with_class_weight(class_weight, y, sample_weight)
-        validation = None
-        if validation_data is not None:
-            val_x, val_y, val_w = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
-            validation = self._prepare(val_x, val_y, val_w, prefix="validation_data ")
-        elif validation_split:
-            (x, y, sample_weight), validation = data_adapter.train_validation_split((x, y, sample_weight), validation_split)
-        y = self._prepare_for_training(x, y)
-        if validation is not None:
-            val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
-            validation = (validation[0], val_y, validation[2])
-
-        # The built-in step keeps no reference to a batch: shuffled batches reuse their arrays.
-        reuse = type(self).train_step is Trainer.train_step
-        batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch,
-                                            reuse_buffers=reuse)
+        if batch_sources.is_batch_source(x):
+            # A Sequence (e.g. ImageDataGenerator.flow) or a generator makes its own batches.
+            batches, validation = batch_sources.prepare_fit(
+                self, x, y, sample_weight, class_weight, validation_data, validation_split, shuffle,
+                steps_per_epoch, validation_steps)
+        else:
+            x, y, sample_weight = self._prepare(x, y, sample_weight)
+            sample_weight = self._with_class_weight(class_weight, y, sample_weight)
+            validation = None
+            if validation_data is not None and batch_sources.is_batch_source(validation_data):
+                validation = batch_sources.prepare_validation(self, validation_data, validation_steps)
+            elif validation_data is not None:
+                val_x, val_y, val_w = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
+                validation = self._prepare(val_x, val_y, val_w, prefix="validation_data ")
+            elif validation_split:
+                (x, y, sample_weight), validation = data_adapter.train_validation_split(
+                    (x, y, sample_weight), validation_split)
+            y = self._prepare_for_training(x, y)
+            if isinstance(validation, tuple):
+                val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
+                validation = (validation[0], val_y, validation[2])
+            # The built-in step keeps no reference to a batch: shuffled batches reuse their arrays.
+            reuse = type(self).train_step is Trainer.train_step
+            batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch,
+                                                reuse_buffers=reuse)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
         self._step_variables = self.trainable_weights
@@ -469,9 +488,13 @@ class Trainer:
             raise TypeError(f"evaluate() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        arrays = self._prepare(x, y, sample_weight)
-        arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
-        steps_total = int(np.ceil(self._batch_size_of(arrays[0]) / batch_size)) if steps is None else steps
+        if batch_sources.is_batch_source(x):
+            arrays = batch_sources.prepare_validation(self, x, steps, argument="x")
+            steps_total = arrays.steps_per_epoch
+        else:
+            arrays = self._prepare(x, y, sample_weight)
+            arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
+            steps_total = int(np.ceil(self._batch_size_of(arrays[0]) / batch_size)) if steps is None else steps
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=steps_total)
         self._start_compiled_steps()
@@ -484,7 +507,10 @@ class Trainer:
 
     def _evaluate_arrays(self, arrays, batch_size, steps, callback_list):
         self.reset_metrics()
-        batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
+        if isinstance(arrays, batch_sources.SourceBatches):
+            batches = arrays
+        else:
+            batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list.on_test_begin()
         logs = self._logs_to_floats(self._run_batches("test", batches, callback_list))
         callback_list.on_test_end(logs)
@@ -502,14 +528,23 @@ class Trainer:
         """
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        allow_int = self._accepts_integer_inputs()
-        x = data_adapter.map_structure(
-            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int), x, "x")
-        if isinstance(x, np.ndarray):
-            if not self.built:
-                self.build((None,) + x.shape[1:])
-            check_features(self, x, "x")
-        batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
+        if batch_sources.is_batch_source(x):
+            batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps)
+            first = batches.first_batch()[0]
+            if not self.built and isinstance(first, np.ndarray):
+                self.build((None,) + first.shape[1:])
+        else:
+            allow_int = self._accepts_integer_inputs()
+            allow_str = self._takes_string_inputs
+            x = data_adapter.map_structure(
+                lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int,
+                                                                  allow_str=allow_str),
+                x, "x")
+            if isinstance(x, np.ndarray):
+                if not self.built:
+                    self.build((None,) + x.shape[1:])
+                check_features(self, x, "x")
+            batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.steps_per_epoch)
         self._start_compiled_steps()
