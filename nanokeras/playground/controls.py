@@ -40,6 +40,7 @@ class TrainingControls:
     def request_pause(self):
         with self._condition:
             self._pause_now = True
+            self._condition.notify_all()  # a thread slowed down for the eye stops sleeping
 
     def request_step(self, epochs_done):
         """Train to the end of the next epoch, then pause."""

@@ -17,7 +17,9 @@ def build_model(settings, num_classes=2):
 
     Two classes get one sigmoid unit and binary cross-entropy; more classes get a
     softmax over them and sparse categorical cross-entropy (labels stay integers).
+    Layer names restart (`dense`, `dense_1`, ...), as in the pasted program run afresh.
     """
+    keras.backend.clear_session(free_memory=False)
     keras.utils.set_random_seed(settings.seed)
     layers = [keras.Input(shape=(2,))]
     for units in settings.hidden:

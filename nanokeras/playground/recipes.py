@@ -182,7 +182,13 @@ def points_of(data):
 
 
 def save_to_bytes(model):
-    """The model as the bytes of a `.keras` file."""
+    """The model as the bytes of a `.keras` file.
+
+    An untrained model's optimizer is built first (its slots start at zero either way),
+    so the file holds a complete optimizer state that Keras and nanokeras load without a warning.
+    """
+    if model.optimizer is not None and not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "model.keras")
         model.save(path)

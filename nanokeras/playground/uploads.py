@@ -48,6 +48,8 @@ def parse_csv(data):
     if has_header:
         _check_columns(lines[0], "header")
         lines = lines[1:]
+        if not lines:
+            raise ValueError("The file has a header but no data rows: add one row per point, `x1,x2,label`.")
     if len(lines) > MAX_ROWS:
         raise ValueError(f"The file has {len(lines)} rows; the playground takes at most {MAX_ROWS}.")
     rows = []
