@@ -5,7 +5,7 @@
 // The same palette as nanokeras/playground/render.py.
 const CLASS_COLORS = ["#f59322", "#0877bd", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
                       "#7f7f7f", "#bcbd22", "#17becf"];
-const DATASET_TITLES = {blobs: "two blobs", moons: "moons", circles: "circles", xor: "xor", spiral: "spiral",
+const DATASET_TITLES = {blobs: "blobs", moons: "moons", circles: "circles", xor: "xor", spiral: "spiral",
                         uploaded: "your file"};
 
 let setup = null;      // the latest set-up message
