@@ -81,7 +81,9 @@ class SettingsRecipe:
                 "max_units": settings_module.MAX_UNITS,
                 "max_epochs": settings_module.MAX_EPOCHS,
             },
-            "presets": {name: title for name, (title, _) in settings_module.PRESETS.items()},
+            "presets": {name: {"title": title, "text": text}
+                        for name, (title, text, _) in settings_module.PRESETS.items()},
+            "lesson": settings_module.current_lesson(self.settings),
         }
 
 
@@ -149,8 +151,8 @@ class UserModelRecipe:
         self.model.summary(print_fn=lambda line, *args, **kwargs: lines.append(line))
         summary = "\n".join(lines)
         validation = ", validation_data=validation_data" if self.validation_data is not None else ""
-        code = (f"# Your model, as given to nanokeras.playground.show():\n"
-                + "\n".join("# " + line if line else "#" for line in summary.splitlines()) + "\n"
+        code = ("# Your model and data, as given to nanokeras.playground.show() (its summary is above);\n"
+                "# each Train runs this call, from the weights the model had then:\n"
                 f"history = model.fit(x, y{validation}, epochs={self.settings.epochs}, "
                 f"batch_size={self.settings.batch_size})\n")
         return {
@@ -160,6 +162,7 @@ class UserModelRecipe:
             "summary": summary,
             "choices": {"speed": list(settings_module.SPEEDS), "max_epochs": settings_module.MAX_EPOCHS},
             "presets": {},
+            "lesson": None,
         }
 
 

@@ -101,7 +101,7 @@ class Session:
             self._replace_recipe(recipe)
 
     def apply_preset(self, name):
-        title, changes = lookup(name, PRESETS, kind="preset", argument="preset")
+        _, _, changes = lookup(name, PRESETS, kind="preset", argument="preset")
         self.update_settings(dict(changes))
 
     def upload(self, table, filename):
@@ -267,8 +267,7 @@ def _render_pictures(view):
     return {
         "predicted": _bytes(probabilities.argmax(axis=-1)),
         "confidence": _bytes(np.round(np.nan_to_num(probabilities.max(axis=-1)) * 255)),
-        "units": [[_bytes(np.round(_unit_scale(unit) * 127.5 + 127.5)) for unit in layer]
-                  for layer in view.hidden_maps()],
+        "units": [_unit_pictures(layer) for layer in view.hidden_maps()],
         "weights": [np.round(np.nan_to_num(kernel), 4).tolist() for kernel in view.connection_weights()],
     }
 
@@ -282,11 +281,13 @@ def _bytes(values):
     return base64.b64encode(np.asarray(values, dtype=np.uint8).tobytes()).decode("ascii")
 
 
-def _unit_scale(unit):
-    """A unit's activations scaled into [-1, 1] by their largest magnitude (its shape is what shows)."""
-    unit = np.nan_to_num(unit, nan=0.0, posinf=0.0, neginf=0.0)
-    largest = np.abs(unit).max()
-    return unit / largest if largest > 0 else unit
+def _unit_pictures(layer):
+    """Each unit's `(size, size)` activations, scaled into [-1, 1] by their largest magnitude (the shape
+    is what shows), as bytes: 0 is -1, 127.5 is 0, 255 is 1."""
+    layer = np.nan_to_num(layer, nan=0.0, posinf=0.0, neginf=0.0)
+    largest = np.abs(layer).reshape(len(layer), -1).max(axis=1)
+    scaled = layer / np.where(largest > 0, largest, 1.0)[:, None, None]
+    return [_bytes(unit) for unit in np.round(scaled * 127.5 + 127.5)]
 
 
 def _curves(history):

@@ -139,18 +139,38 @@ _CHECKS = {
 }
 
 
-# Set-ups for the tutorial's lessons, one click each in the page.
+# Set-ups for the tutorial's lessons, one click each in the page: (title, what to watch, settings).
 PRESETS = {
-    "perceptron": ("The tutorial: a perceptron separates two clouds", dict(
-        dataset="blobs", points=200, noise=0.1, hidden=[], optimizer="sgd", learning_rate=0.3,
-        batch_size=10, l2=0.0, dropout=0.0, epochs=30)),
-    "hidden_layer": ("A hidden layer bends the boundary", dict(
-        dataset="moons", points=200, noise=0.1, hidden=[4, 4], activation="tanh", optimizer="adam",
-        learning_rate=0.03, batch_size=10, l2=0.0, dropout=0.0, epochs=100)),
-    "overfitting": ("Overfitting: a big network learns the noise", dict(
-        dataset="spiral", points=100, noise=0.15, test_fraction=0.5, hidden=[16, 16, 16], activation="relu",
-        optimizer="adam", learning_rate=0.03, batch_size=10, l2=0.0, dropout=0.0, epochs=300)),
-    "regularization": ("Regularisation: L2 and dropout fight overfitting", dict(
-        dataset="spiral", points=100, noise=0.15, test_fraction=0.5, hidden=[16, 16, 16], activation="relu",
-        optimizer="adam", learning_rate=0.03, batch_size=10, l2=0.003, dropout=0.1, epochs=300)),
+    "perceptron": (
+        "The tutorial: a perceptron separates two clouds",
+        "One Dense unit with a sigmoid computes sigmoid(w1*x1 + w2*x2 + b): where that is 0.5 is always a "
+        "straight line. Press Train and watch the line turn until it separates the clouds.",
+        dict(dataset="blobs", points=200, noise=0.1, test_fraction=0.3, hidden=[], optimizer="sgd",
+             learning_rate=0.3, batch_size=10, l2=0.0, dropout=0.0, epochs=30)),
+    "hidden_layer": (
+        "Hidden layers bend the boundary",
+        "No straight line separates the moons. Each hidden unit draws a soft line (its square); "
+        "the next layers combine those lines into a curve.",
+        dict(dataset="moons", points=200, noise=0.1, test_fraction=0.3, hidden=[4, 4], activation="tanh",
+             optimizer="adam", learning_rate=0.03, batch_size=10, l2=0.0, dropout=0.0, epochs=100)),
+    "overfitting": (
+        "Overfitting: a big network learns the noise",
+        "Few noisy points and a big network: the training loss falls to zero while the test loss turns "
+        "and climbs, and the boundary curls around single points.",
+        dict(dataset="moons", points=80, noise=0.25, test_fraction=0.5, hidden=[16, 16, 16], activation="relu",
+             optimizer="adam", learning_rate=0.01, batch_size=8, l2=0.0, dropout=0.0, epochs=300)),
+    "regularization": (
+        "Regularisation: an L2 penalty keeps it simple",
+        "The same network and data with an L2 penalty on the weights: the boundary stays smooth and the "
+        "test loss stays low. Try dropout too, and compare the curves with the lesson before.",
+        dict(dataset="moons", points=80, noise=0.25, test_fraction=0.5, hidden=[16, 16, 16], activation="relu",
+             optimizer="adam", learning_rate=0.01, batch_size=8, l2=0.01, dropout=0.0, epochs=300)),
 }
+
+
+def current_lesson(settings):
+    """The name of the lesson whose set-up `settings` is (the seed and speed aside), or None."""
+    for name, (_, _, changes) in PRESETS.items():
+        if settings.updated(dict(changes), uploaded=True) == settings:
+            return name
+    return None

@@ -133,12 +133,19 @@ def test_pick_blobs_train_watch_and_run_the_code(browser_page, tmp_path):
             np.testing.assert_allclose(result["history"][name], values, rtol=0, atol=1e-6, err_msg=name)
         assert f"test accuracy: {result['history']['val_accuracy'][-1]}" in stdout
 
+        bad = tmp_path / "two_columns.csv"
+        bad.write_text("1,2\n3,4\n")
+        page.set_input_files("#upload", str(bad))  # refused with a message; the page goes on
+        page.wait_for_function("document.querySelector('#message').textContent.includes('expected 3')")
+        assert page.inner_text("#status") == "done"
+
         page.click("#step")  # after the end: new weights, one epoch, pause
         page.wait_for_function("document.querySelector('#status').textContent === 'paused'")
         assert page.inner_text("#epoch") == "1"
         page.click("#reset")
         page.wait_for_function("document.querySelector('#status').textContent === 'ready'")
-        assert errors == []
+        assert page.is_hidden("#message")  # cleared by the next accepted request
+        assert [error for error in errors if "400 (Bad Request)" not in error] == []
     finally:
         server.stop()
     elapsed = time.monotonic() - start

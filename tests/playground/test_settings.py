@@ -49,9 +49,12 @@ def test_uploaded_is_a_dataset_once_a_file_was_uploaded():
     assert Settings().updated({"dataset": "uploaded"}, uploaded=True).dataset == "uploaded"
 
 
-def test_every_preset_is_a_valid_set_up():
-    for name, (title, changes) in PRESETS.items():
-        assert title and Settings().updated(dict(changes))
+def test_every_preset_is_a_valid_set_up_and_is_recognised():
+    for name, (title, text, changes) in PRESETS.items():
+        settings = Settings().updated(dict(changes))
+        assert title and text and settings_module.current_lesson(settings) == name
+        assert settings_module.current_lesson(settings.updated({"seed": 5, "speed": "fast"})) == name
+        assert settings_module.current_lesson(settings.updated({"epochs": 7})) is None
 
 
 def test_the_page_lists_match_the_limits():
@@ -62,3 +65,22 @@ def test_the_page_lists_match_the_limits():
         check["l2"](value)
     for value in settings_module.DROPOUT_RATES:
         check["dropout"](value)
+
+
+def _train(preset):
+    from nanokeras.playground.recipes import SettingsRecipe
+
+    recipe = SettingsRecipe(Settings().updated(dict(PRESETS[preset][2])))
+    model, data = recipe.fresh()
+    return model.fit(**recipe.fit_arguments(data), verbose=0).history
+
+
+def test_the_lessons_show_what_they_say():
+    perceptron = _train("perceptron")
+    assert perceptron["val_accuracy"][-1] >= 0.95
+    overfit, regularized = _train("overfitting"), _train("regularization")
+    # Overfitting: the training loss goes to zero while the test loss climbs well above its lowest point.
+    assert overfit["loss"][-1] < 0.01 and overfit["val_loss"][-1] > 2 * min(overfit["val_loss"])
+    # The L2 penalty: a higher training loss, a lower test loss at the end.
+    assert regularized["loss"][-1] > overfit["loss"][-1]
+    assert regularized["val_loss"][-1] < 0.6 * overfit["val_loss"][-1]

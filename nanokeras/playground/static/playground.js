@@ -92,6 +92,7 @@ function onSetup(message) {
   document.body.classList.toggle("model-mode", setup.mode === "model");
   fillChoices();
   showSettings();
+  showLesson();
   buildNetwork();
   drawLegend();
   showCode();
@@ -123,10 +124,10 @@ function fillChoices() {
   fillSelect($("dropout"), choices.dropout, (v) => (v === 0 ? "none" : String(v)));
   const presets = $("preset");
   if (presets.options.length === 1) {
-    for (const [name, title] of Object.entries(setup.presets)) {
+    for (const [name, lesson] of Object.entries(setup.presets)) {
       const option = document.createElement("option");
       option.value = name;
-      option.textContent = title;
+      option.textContent = lesson.title;
       presets.appendChild(option);
     }
   }
@@ -157,6 +158,13 @@ function selectValue(select, value) {
     select.appendChild(option);
     select.value = option.value;
   } else select.value = match.value;
+}
+
+function showLesson() {
+  const lesson = setup.lesson ? setup.presets[setup.lesson] : null;
+  $("lesson").hidden = !lesson;
+  $("lesson-title").textContent = lesson ? lesson.title : "";
+  $("lesson-text").textContent = lesson ? lesson.text : "";
 }
 
 function showSettings() {
@@ -218,6 +226,8 @@ function buildNetwork() {
     });
   }
   const settings = setup.settings;
+  const widest = Math.max(2, ...setup.layers.map((layer) => layer.units));
+  network.style.setProperty("--unit-size", `${widest <= 6 ? 52 : widest <= 10 ? 40 : 30}px`);
   setup.layers.forEach((layer, index) => {
     const editable = setup.mode !== "model";
     const activation = editable ? ` · ${settings.activation}` : "";
