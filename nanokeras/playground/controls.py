@@ -90,7 +90,9 @@ class TrainingControls:
                     # A Step that ends here becomes an ordinary pause until the next button.
                     paused, self._pause_now, self._pause_after_epoch = True, True, None
                     if on_pause is not None:
+                        # A button pressed while the lock was released must be seen: look again.
                         self._call_unlocked(on_pause)
+                        continue
                 if self._tasks:
                     self._call_unlocked(self.run_tasks)
                     continue

@@ -17,7 +17,7 @@ def _in_thread(function):
         except Exception as error:
             outcome["error"] = error
 
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     return thread, outcome
 
@@ -95,3 +95,17 @@ def test_sleep_runs_tasks_and_stops_early_for_a_pause():
 def test_a_task_nobody_runs_times_out():
     with pytest.raises(TimeoutError):
         TrainingControls().submit(lambda: 1).result(timeout=0.05)
+
+
+def test_a_button_pressed_while_the_pause_is_being_announced_is_not_lost():
+    # Reset or Train pressed while on_pause runs (the lock released): the thread must not sleep through it.
+    controls = TrainingControls()
+    controls.request_pause()
+    thread, outcome = _in_thread(lambda: controls.wait_while_paused(0, on_pause=controls.cancel))
+    thread.join(timeout=2)
+    assert not thread.is_alive() and isinstance(outcome["error"], TrainingCancelled)
+    controls = TrainingControls()
+    controls.request_pause()
+    thread, outcome = _in_thread(lambda: controls.wait_while_paused(0, on_pause=controls.resume))
+    thread.join(timeout=2)
+    assert not thread.is_alive() and outcome == {"value": True}

@@ -229,5 +229,6 @@ def test_the_stream_ends_when_the_server_stops():
     page._thread.join(timeout=5)
     assert not page._thread.is_alive() and time.monotonic() - start < 5
     assert [kind for _, kind, _ in page.events] == ["setup", "frame"]
+    page.socket.close()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", server.port), timeout=1)
