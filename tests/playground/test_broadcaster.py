@@ -33,7 +33,7 @@ def test_frames_reach_a_page_at_most_max_fps_and_the_last_one_always_arrives():
     received = _collect(subscription, 1.0)
     thread.join()
     times = [t for t, kind, _ in received]
-    assert 3 <= len(received) <= (times[-1] - times[0]) / 0.05 + 1  # 20 a second at most
+    assert 3 <= len(received) <= (times[-1] - times[0]) / 0.05 + 2  # 20 a second at most
     # Measured on arrival, so a late wake-up can shorten one gap; the rate above is what the page sees.
     assert all(b - a >= 0.03 for a, b in zip(times, times[1:]))
     assert received[-1][2] == "399"  # the newest, never a stale one
