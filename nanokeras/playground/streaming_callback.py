@@ -76,6 +76,8 @@ class StreamingCallback(keras.callbacks.Callback):
             self._on_epoch_end(epoch, dict(logs or {}))
         if self.epochs_per_second:
             self.controls.sleep(self._epoch_started + 1.0 / self.epochs_per_second - time.monotonic())
+        if self.epochs_done >= self.params.get("epochs", float("inf")):
+            return  # the last epoch: training ends here, with no pause to release first
         if not self.controls.wait_while_paused(self.epochs_done, at_epoch_end=True, on_pause=self._pause):
             self._frame_if_due()
 

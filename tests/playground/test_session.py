@@ -88,6 +88,14 @@ def test_step_from_ready_trains_one_epoch(session):
     assert frame["epoch"] == 1 and len(session.history["loss"]) == 1
 
 
+def test_stepping_through_the_last_epoch_ends_training(session):
+    session.update_settings({"epochs": 2})
+    session.control("step")
+    assert _until(session, "paused")["epoch"] == 1
+    session.control("step")
+    assert _until(session, "done")["epoch"] == 2
+
+
 def test_reset_stops_training_and_restores_the_initial_weights(session):
     initial = [w.copy() for w in session.model.get_weights()]
     generation = _setup(session)["generation"]

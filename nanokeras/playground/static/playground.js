@@ -24,7 +24,12 @@ async function post(path, body) {
   return reply;
 }
 
-function changeSettings(changes) { return post("/api/settings", changes); }
+// A refused change leaves the server as it was: put the controls back to match it.
+async function changeSettings(changes) {
+  const reply = await post("/api/settings", changes);
+  if (reply.error && setup) showSettings();
+  return reply;
+}
 
 function showMessage(text) {
   const box = $("message");
