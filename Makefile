@@ -9,7 +9,7 @@ TEST_PYTHONS ?= 3.9 3.13
 # Set to 1 to treat pytest's "no tests collected" (exit 5) as success, with a note.
 ALLOW_NO_TESTS ?= 0
 
-.PHONY: venv demo test test-pythons bench bench-peers clean
+.PHONY: venv demo playground test test-pythons bench bench-peers clean
 
 venv: $(STAMP)
 
@@ -29,6 +29,10 @@ $(STAMP): pyproject.toml
 
 demo: venv
 	$(VENV_PY) examples/seed_tutorial.py
+
+# The playground in the browser (http://127.0.0.1:8765/); PLAYGROUND_ARGS="--no-browser --port 9000" to change.
+playground: venv
+	$(VENV_PY) -m nanokeras.playground $(PLAYGROUND_ARGS)
 
 test: venv
 	@echo "Running: $(VENV_PY) -m pytest $(PYTEST_ARGS)  (tests/ and the docstring examples in nanokeras/)"

@@ -7,3 +7,4 @@ from nanokeras.utils.rng_utils import set_random_seed
 from nanokeras.utils.sequence_utils import pad_sequences
 from nanokeras.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from nanokeras.utils.model_visualization import plot_model
+
