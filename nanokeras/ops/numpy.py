@@ -1173,20 +1173,22 @@ def _record_gather(x, a, key, out, index_inputs=()):
     if forward is not _nothing and builtins.any(
         isinstance(k, _ndarray) and k.dtype == np.bool_ for k in (key if isinstance(key, tuple) else (key,))
     ):
-        forward = _fixed_size_selection(out, forward)
+        forward = _fixed_size_selection(out, a, key)
     return record(out, (x,) + index_inputs, lambda g: (_scatter_add(g, key, shape, dtype),) + nothing, forward)
 
 
-def _fixed_size_selection(out, forward):
+def _fixed_size_selection(out, a, key):
+    """The replay of a boolean-mask selection: a mask from the data may select another count."""
+
     def replay():
-        try:
-            forward()
-        except ValueError:
+        selected = a[key]
+        if selected.shape != out.shape:
             raise ValueError(
-                f"A boolean mask selected {out.shape[0] if out.ndim else 1} elements when the step "
-                "was recorded and a different number now: a replayed step needs the same shapes. "
-                "Select with `ops.where` (same shape whatever the mask) instead."
-            ) from None
+                f"A boolean mask selected {out.shape[0]} elements when the step was recorded and "
+                f"{selected.shape[0]} now: a replayed step needs the same shapes. Select with "
+                "`ops.where` (same shape whatever the mask) instead."
+            )
+        np.copyto(out, selected)
 
     return replay
 
