@@ -18,7 +18,7 @@ for the upstream gradient `g` of that loss, reading what the loss left in `ws`.
 import numpy as np
 
 from nanokeras.backend import config
-from nanokeras.ops.gradient_utils import value_of
+from nanokeras.ops.gradient_utils import converted, value_of
 
 _ndarray = np.ndarray
 _BOUNDS = {}
@@ -34,21 +34,13 @@ def bounds(dtype):
     return found
 
 
-def _converted(values, dtype, out=None):
-    """`values` as `dtype` (`astype`'s conversion), written into `out` when given."""
-    if out is None:
-        return np.asarray(values, dtype=dtype)
-    np.copyto(out, values, casting="unsafe")
-    return out
-
-
 def output_values(ws, output):
     """The predictions as a float array (ints become `floatx()`)."""
     o = value_of(output)
     if type(o) is _ndarray and o.dtype.kind == "f":
         return o
     o = np.asarray(o)
-    return o if o.dtype.kind == "f" else ws("output", _converted, o, config.floatx())
+    return o if o.dtype.kind == "f" else ws("output", converted, o, config.floatx())
 
 
 def target_values(ws, target, dtype):
@@ -56,7 +48,7 @@ def target_values(ws, target, dtype):
     t = value_of(target)
     if type(t) is _ndarray and t.dtype == dtype:
         return t
-    return ws("target", _converted, t, dtype)
+    return ws("target", converted, t, dtype)
 
 
 def check_same_shape(op, t, o):

@@ -171,6 +171,14 @@ def record_no_gradient(out, inputs, compute):
     return record(out, inputs, lambda g: nothing, copy_forward(out, compute))
 
 
+def converted(values, dtype, out=None):
+    """`values` as `dtype` (`astype`'s conversion), written into `out` when given (for a `Workspace`)."""
+    if out is None:
+        return np.asarray(values, dtype=dtype)
+    np.copyto(out, values, casting="unsafe")
+    return out
+
+
 class Workspace:
     """The arrays a fused op computes into, so that a replay reuses them.
 
