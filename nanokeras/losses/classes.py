@@ -44,6 +44,7 @@ _MEAN_FORMS = {
 }
 # The options those mean forms implement (from_logits: any value).
 _PLAIN_OPTIONS = {"label_smoothing": 0.0, "axis": -1, "ignore_class": None}
+_NOT_AN_OPTION = object()
 
 # The built-in loss functions that turn the labels into floats of the loss dtype
 # (everything but the sparse cross-entropy, which reads class indices).
@@ -64,7 +65,7 @@ def mean_form(fn, options, reduction):
     if form is None:
         return None
     for key, value in options.items():
-        if key != "from_logits" and (key not in _PLAIN_OPTIONS or value != _PLAIN_OPTIONS[key]):
+        if key != "from_logits" and _PLAIN_OPTIONS.get(key, _NOT_AN_OPTION) != value:
             return None
     return form
 

@@ -51,11 +51,12 @@ def _fused(loss, gradient, composite, target, output, options, mean):
         # np.add.reduce, not out.sum(): the method adds a Python layer that costs more
         # than summing a batch of one.
         result = ws("mean", np.divide, np.add.reduce(out, axis=None), divisor)
-        composite = _mean_composite(composite)
     else:
         result = out
     if not _recording_tapes:
         return result
+    if mean:
+        composite = _mean_composite(composite)
     node = None
     kept = None  # the gradient's arrays, kept once the node is replayed
 

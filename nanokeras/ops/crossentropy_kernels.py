@@ -63,17 +63,13 @@ def check_same_shape(op, t, o):
 def clip_gradient_scale(gs, o, lo, hi):
     """d clip(o, lo, hi) / d o: 1 inside, 0 outside, 1/2 exactly on a bound (as JAX).
 
-    `((o >= lo) + (o > lo)) * ((o <= hi) + (o < hi)) / 4`: the products of small
-    powers of two are exact, so multiplying by it changes nothing where nothing clips.
+    One factor per bound, `heaviside(o - lo, 1/2) * heaviside(hi - o, 1/2)` (a
+    difference is 0 exactly when the values are equal): products of 0, 1/2 and 1
+    are exact, so multiplying by it changes nothing where nothing clips.
     """
-    dtype = o.dtype
-    low = gs("low", np.add, gs("at_or_above_low", np.greater_equal, o, lo), gs("above_low", np.greater, o, lo),
-             dtype=dtype)
-    high = gs("high", np.add, gs("at_or_below_high", np.less_equal, o, hi), gs("below_high", np.less, o, hi),
-              dtype=dtype)
-    scale = gs("clip_scale", np.multiply, low, high)
-    scale *= 0.25
-    return scale
+    above = gs("above_low", np.heaviside, gs("minus_low", np.subtract, o, lo), 0.5)
+    below = gs("below_high", np.heaviside, gs("high_minus", np.subtract, hi, o), 0.5)
+    return gs("clip_scale", np.multiply, above, below)
 
 
 # --------------------------------------------------------------------------- binary

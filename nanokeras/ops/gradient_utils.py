@@ -182,10 +182,11 @@ def converted(values, dtype, out=None):
 class Workspace:
     """The arrays a fused op computes into, so that a replay reuses them.
 
-    `ws(name, fn, *args)` calls `fn(*args, out=...)`: on the first run with
-    `out=None` (numpy allocates, as the plain op would), then with the array that
-    run produced. Each name is one call of the op, so a replay makes exactly the
-    same numpy calls, on the same kinds of operands, as the first run.
+    `ws(name, fn, *args)` calls `fn(*args)` on the first run (numpy allocates, as
+    the plain op would) and keeps the result under `name`; later runs call
+    `fn(*args, out=<that array>)`. Each name is one call of the op, so a replay
+    makes exactly the same numpy calls, on the same kinds of operands, as the
+    first run. (0-d results are kept as 0-d arrays, to be written into.)
     """
 
     __slots__ = ("arrays",)
@@ -195,9 +196,11 @@ class Workspace:
 
     def __call__(self, name, fn, *args, **kwargs):
         out = self.arrays.get(name)
-        result = fn(*args, out=out, **kwargs)
         if out is None:
-            if type(result) is not _ndarray:  # a 0-d result: keep an array to write into
+            result = fn(*args, **kwargs)
+            if type(result) is not _ndarray:
                 result = np.asarray(result)
             self.arrays[name] = result
-        return result
+            return result
+        fn(*args, out=out, **kwargs)
+        return out

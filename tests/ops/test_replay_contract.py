@@ -357,3 +357,23 @@ def test_ops_without_a_gradient_record_only_for_tracked_inputs():
     with keras.GradientTape() as tape:
         y = ops.sum(ops.multiply(ops.cast(ops.greater(w, 0), "float32"), w))
     np.testing.assert_array_equal(tape.gradient(y, w), [1.0, 0.0])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_the_clip_gradient_is_one_inside_half_on_a_bound_and_zero_outside(dtype):
+    from nanokeras.ops.crossentropy_kernels import bounds, clip_gradient_scale
+    from nanokeras.ops.gradient_utils import Workspace
+
+    lo, hi = bounds(np.dtype(dtype))
+    o = np.array([-np.inf, -1.0, 0.0, lo, np.nextafter(lo, 1), 0.5, np.nextafter(hi, 0), hi, 1.0, 2.0, np.inf], dtype)
+    expected = np.array([0, 0, 0, 0.5, 1, 1, 1, 0.5, 0, 0, 0], dtype)
+    _assert_same_bits(clip_gradient_scale(Workspace(), o, lo, hi), expected, "scale")
+    # and through an op: the gradient of mean cross-entropy at the bounds is halved
+    target = np.zeros_like(o[3:8])
+    w = keras.Variable(o[3:8], dtype=dtype)
+    with keras.GradientTape() as tape:
+        loss = ops.binary_crossentropy(target, w)
+    grad = tape.gradient(loss, w)
+    with keras.GradientTape() as tape:
+        composite = ops.negative(ops.log(ops.subtract(1.0, ops.clip(w, lo, hi))))
+    np.testing.assert_allclose(grad, tape.gradient(composite, w), rtol=1e-6)
