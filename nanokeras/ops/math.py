@@ -17,7 +17,6 @@ from nanokeras.ops.gradient_utils import (
     _recording_tapes,
     as_recordable,
     copy_forward,
-    is_tracked,
     kept_shape,
     record,
     record_no_gradient,

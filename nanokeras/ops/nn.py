@@ -23,7 +23,6 @@ from nanokeras.ops.gradient_utils import (
     _recording_tapes,
     as_recordable,
     copy_forward,
-    is_tracked,
     record,
     record_no_gradient,
     to_array,

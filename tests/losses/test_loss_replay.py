@@ -10,7 +10,7 @@ import pytest
 
 import nanokeras as keras
 from nanokeras.ops.tensor import Constant
-from tests.ops.test_replay_contract import _check_replay, _next_values, _perturbed
+from tests.ops.test_replay_contract import _check_replay, _next_values
 
 L = keras.losses
 
