@@ -25,15 +25,16 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.ops.gradient_utils import (
+    TensorOperators,
     _recording_tapes,
     as_recordable,
     broadcast_error,
     copy_forward,
+    is_tracked,
     kept_shape,
     normalize_axes,
+    nothing_to_replay,
     operand,
-    TensorOperators,
-    is_tracked,
     record,
     record_no_gradient,
     to_array,
@@ -77,10 +78,6 @@ def _shape(x):
 
 
 _recordable = as_recordable
-
-
-def _nothing():
-    pass
 
 
 def _binary_forward(np_fn, x1, x2, out):
@@ -989,7 +986,7 @@ def reshape(x, newshape):
         return out
     s = a.shape
     if np.may_share_memory(out, a):
-        forward = _nothing  # a view: it shows the new values already
+        forward = nothing_to_replay  # a view: it shows the new values already
     else:  # a copy (of a non-contiguous array): copy again, in the same (C) order
         in_input_shape = out.reshape(s)
         forward = lambda: np.copyto(in_input_shape, a)  # noqa: E731
@@ -1170,7 +1167,7 @@ def _record_gather(x, a, key, out, index_inputs=()):
     shape, dtype = a.shape, a.dtype
     nothing = (None,) * len(index_inputs)
     forward = view_forward(out, a, lambda: a[key])
-    if forward is not _nothing and builtins.any(
+    if forward is not nothing_to_replay and builtins.any(
         isinstance(k, _ndarray) and k.dtype == np.bool_ for k in (key if isinstance(key, tuple) else (key,))
     ):
         forward = _fixed_size_selection(out, a, key)

@@ -377,3 +377,15 @@ def test_the_clip_gradient_is_one_inside_half_on_a_bound_and_zero_outside(dtype)
     with keras.GradientTape() as tape:
         composite = ops.negative(ops.log(ops.subtract(1.0, ops.clip(w, lo, hi))))
     np.testing.assert_allclose(grad, tape.gradient(composite, w), rtol=1e-6)
+
+
+def test_ops_returning_views_replay_by_doing_nothing():
+    from nanokeras.ops.gradient_utils import nothing_to_replay
+
+    w = keras.Variable(_uniform(3, 4))
+    with keras.GradientTape():
+        views = [ops.transpose(w), ops.reshape(w, (4, 3)), ops.expand_dims(w, 0), w[1:, ::2], ops.flip(w, 0),
+                 ops.broadcast_to(w, (2, 3, 4))]
+        copies = [ops.reshape(ops.transpose(w), (-1,)), w[np.array([0, 2])]]
+    assert all(v.forward is nothing_to_replay for v in views)
+    assert not any(c.forward is nothing_to_replay for c in copies)
