@@ -19,11 +19,13 @@ from nanokeras.losses.symbolic import accepting_symbolic_tensors
 
 def convert_binary_labels_to_hinge(y_true):
     """Maps labels to -1/1 when every label is 0 or 1; leaves other labels unchanged."""
+    if isinstance(y_true, TensorOperators):
+        # Chosen by ops, not by Python: a replayed step checks the next batch's labels.
+        is_binary = ops.all(ops.logical_or(ops.equal(y_true, 0), ops.equal(y_true, 1)))
+        return ops.where(is_binary, ops.subtract(ops.multiply(y_true, 2.0), 1.0), y_true)
     values = value_of(y_true)
     if not np.all((values == 0) | (values == 1)):
         return y_true
-    if isinstance(y_true, TensorOperators):
-        return ops.subtract(ops.multiply(y_true, 2.0), 1.0)
     return 2.0 * values - 1.0
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from nanokeras import ops
 from nanokeras.backend import config
-from nanokeras.ops.tensor import value_of
+from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.losses.regression import _cast, _float_dtype, prepare
 from nanokeras.losses.symbolic import accepting_symbolic_tensors
 
@@ -115,19 +115,23 @@ def sparse_categorical_crossentropy_with_mask(y_true, y_pred, from_logits=False,
     """The sparse cross-entropy and, with `ignore_class`, the mask of entries that count."""
     dtype = _float_dtype(y_pred)
     y_pred = _cast(y_pred, dtype)
-    labels = value_of(y_true)
+    # Labels stay what they are (a tracked batch stays tracked): ops, not numpy, so that
+    # a replayed step reads the next batch's labels.
+    labels = y_true
     pred_shape = np.shape(value_of(y_pred))
-    labels_shape = np.shape(labels)
+    labels_shape = np.shape(value_of(labels))
     if len(labels_shape) == len(pred_shape) and labels_shape and labels_shape[axis] == 1:
-        labels = np.squeeze(labels, axis=axis)
+        labels = ops.squeeze(labels, axis=axis)
     if ignore_class is None:
         return ops.sparse_categorical_crossentropy(labels, y_pred, from_logits=from_logits, axis=axis), None
-    labels = np.asarray(labels)
-    valid = labels != dtype.type(ignore_class) if labels.dtype.kind == "f" else labels != ignore_class
-    labels = np.where(valid, labels, 0)
+    if not isinstance(labels, (np.ndarray, TensorOperators)):
+        labels = np.asarray(labels)
+    kind = np.asarray(value_of(labels)).dtype.kind
+    valid = ops.not_equal(labels, dtype.type(ignore_class) if kind == "f" else ignore_class)
+    labels = ops.where(valid, labels, 0)
     # Ignored entries get a harmless stand-in prediction (Keras uses 0, which makes
     # NaNs for probabilities); their loss is replaced by 0 below either way.
-    y_pred = ops.where(np.expand_dims(valid, axis), y_pred, dtype.type(1))
+    y_pred = ops.where(ops.expand_dims(valid, axis), y_pred, dtype.type(1))
     losses = ops.sparse_categorical_crossentropy(labels, y_pred, from_logits=from_logits, axis=axis)
     losses = ops.where(valid, losses, dtype.type(0))
     return losses, valid

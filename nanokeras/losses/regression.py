@@ -142,7 +142,7 @@ def huber(y_true, y_pred, delta=1.0):
     abs_error = ops.abs(error)
     quadratic = ops.multiply(half, ops.square(error))
     linear = ops.subtract(ops.multiply(delta, abs_error), half * delta * delta)
-    return ops.mean(ops.where(value_of(abs_error) <= delta, quadratic, linear), axis=-1)
+    return ops.mean(ops.where(ops.less_equal(abs_error, delta), quadratic, linear), axis=-1)
 
 
 @accepting_symbolic_tensors
