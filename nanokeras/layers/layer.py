@@ -54,6 +54,13 @@ def configuration_version():
     return _configuration_version
 
 
+def configuration_changed():
+    """Tells compiled steps that a layer's state changed in a way they cannot see
+    (e.g. `adapt` computed new statistics): they are recorded again."""
+    global _configuration_version
+    _configuration_version += 1
+
+
 # Keyword arguments a first layer accepts to declare its input (Keras 2 style).
 _INPUT_SHAPE_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "batch_shape")
 
@@ -377,7 +384,9 @@ class Layer(Operation):
         if isinstance(inputs, dict):
             return {k: self._convert_inputs(v) for k, v in inputs.items()}
         if isinstance(inputs, TensorOperators):
-            if inputs.dtype.kind == "f" and np.dtype(self.dtype).kind == "f":
+            # The same rule as for arrays below, so a recorded input converts as a plain one does.
+            kind = inputs.dtype.kind
+            if np.dtype(self.dtype).kind == "f" and (kind == "f" or (kind in "iub" and not self._keeps_integer_inputs)):
                 from nanokeras.ops.core import cast
 
                 return cast(inputs, self.dtype)
