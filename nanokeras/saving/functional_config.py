@@ -8,14 +8,34 @@ Loading re-creates the layers and replays the calls in an order where every
 input already exists.
 """
 
-from nanokeras.backend.keras_tensor import KerasTensor, map_structure
-from nanokeras.backend.node import inbound_nodes
 
 
 def _is_functional(layer):
-    from nanokeras.models.functional import Functional
+    # A functional model keeps its graph; its first node links its own inputs to outputs.
+    return "_nodes_by_depth" in vars(layer) and "_operations" in vars(layer)
 
-    return isinstance(layer, Functional)
+
+def _is_keras_tensor(value):
+    return hasattr(value, "_keras_history") and hasattr(value, "shape") and hasattr(value, "dtype")
+
+
+def _map_leaves(fn, structure):
+    """`structure` (nested lists/tuples/dicts) with `fn` applied to every leaf."""
+    if isinstance(structure, (list, tuple)):
+        items = [_map_leaves(fn, item) for item in structure]
+        return type(structure)(items) if not hasattr(structure, "_fields") else type(structure)(*items)
+    if isinstance(structure, dict):
+        return {key: _map_leaves(fn, value) for key, value in structure.items()}
+    return fn(structure)
+
+
+def _nodes(layer):
+    """The calls recorded on `layer`; an input layer's own node is created on first use."""
+    nodes = vars(layer).get("_inbound_nodes")
+    if not nodes and hasattr(layer, "batch_shape"):
+        layer.input  # noqa: B018 - an InputLayer records its input node when first asked
+        nodes = vars(layer).get("_inbound_nodes")
+    return nodes or []
 
 
 def functional_config(model):
@@ -26,7 +46,7 @@ def functional_config(model):
     for op in model._operations:
         # Keras's nested functional models own one extra node (their inputs to outputs) first.
         kept = 1 if _is_functional(op) else 0
-        for index, node in enumerate(inbound_nodes(op)):
+        for index, node in enumerate(_nodes(op)):
             if id(node) in in_model:
                 reindex[(id(op), index)] = kept
                 kept += 1
@@ -36,7 +56,7 @@ def functional_config(model):
         return [op.name, reindex[(id(op), index)], tensor_index]
 
     def serialize_argument(value):
-        if isinstance(value, KerasTensor):
+        if _is_keras_tensor(value):
             return {"class_name": "__keras_tensor__",
                     "config": {"shape": list(value.shape), "dtype": value.dtype,
                                "keras_history": tensor_history(value)}}
@@ -49,17 +69,17 @@ def functional_config(model):
         layer_config = serialize_keras_object(op)
         layer_config["name"] = op.name
         layer_config["inbound_nodes"] = [
-            {"args": [map_structure(serialize_argument, a) for a in node.args],
-             "kwargs": {k: map_structure(serialize_argument, v) for k, v in node.kwargs.items()}}
-            for node in inbound_nodes(op) if id(node) in in_model and not node.is_input
+            {"args": [_map_leaves(serialize_argument, a) for a in node.args],
+             "kwargs": {k: _map_leaves(serialize_argument, v) for k, v in node.kwargs.items()}}
+            for node in _nodes(op) if id(node) in in_model and not node.is_input
         ]
         layers.append(layer_config)
     return {
         "name": model.name,
         "trainable": model.trainable,
         "layers": layers,
-        "input_layers": map_structure(tensor_history, model._inputs_struct),
-        "output_layers": map_structure(tensor_history, model._outputs_struct),
+        "input_layers": _map_leaves(tensor_history, model._inputs_struct),
+        "output_layers": _map_leaves(tensor_history, model._outputs_struct),
     }
 
 
@@ -83,7 +103,7 @@ def functional_from_config(cls, config, custom_objects=None):
             raise ValueError(f"The functional config refers to an unknown layer {layer_name!r}.")
         if _is_functional(layer):
             node_index -= 1
-        nodes = inbound_nodes(layer)
+        nodes = _nodes(layer)
         if node_index >= len(nodes):
             raise LookupError(layer_name)
         return nodes[node_index].outputs[tensor_index]

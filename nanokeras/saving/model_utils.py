@@ -9,7 +9,8 @@ Example:
 
 import json
 
-from nanokeras.saving import serialization_lib
+from nanokeras.saving import builtin_registry, serialization_lib
+from nanokeras.saving.object_kinds import is_layer, is_sequential
 
 
 def model_from_json(json_string, custom_objects=None):
@@ -40,28 +41,26 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
         >>> clone.layers[0] is model.layers[0]
         False
     """
-    from nanokeras.layers.layer import Layer
-    from nanokeras.models.sequential import Sequential
-
     if kwargs:
         raise TypeError(f"clone_model() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
     if input_tensors is not None or call_function is not None:
         raise ValueError("`input_tensors` and `call_function` need functional models, which nanokeras lacks.")
-    if not isinstance(model, Layer):
+    if not is_layer(model):
         raise TypeError(f"`clone_model` expects a keras Model, got {type(model).__name__}.")
     if clone_function is not None and not callable(clone_function):
         raise TypeError(f"`clone_function` must be callable, got {clone_function!r}.")
-    if not isinstance(model, Sequential):
+    if not is_sequential(model):
         if clone_function is not None:
             raise ValueError("`clone_function` applies to Sequential models only.")
         return type(model).from_config(model.get_config())
     clone_function = clone_function or (lambda layer: layer.__class__.from_config(layer.get_config()))
-    clone = Sequential(name=model.name, trainable=model.trainable)
+    sequential_class = builtin_registry.builtin_class("keras", "Sequential")
+    clone = sequential_class(name=model.name, trainable=model.trainable)
     if model._input_layer is not None:
         clone.add(model._input_layer.__class__.from_config(model._input_layer.get_config()), rebuild=False)
     for layer in model.layers:
         new = clone_function(layer)
-        if not isinstance(new, Layer):
+        if not is_layer(new):
             raise ValueError(f"`clone_function` must return a layer, got {new!r} for layer {layer.name!r}.")
         clone.add(new, rebuild=False)
     clone._build_if_input_known()

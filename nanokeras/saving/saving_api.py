@@ -14,6 +14,7 @@ Example:
 import os
 
 from nanokeras.saving import saving_lib
+from nanokeras.saving.object_kinds import is_layer
 
 
 def _check_path(filepath, argument="filepath"):
@@ -25,9 +26,7 @@ def _check_path(filepath, argument="filepath"):
 
 
 def _check_model(model, function):
-    from nanokeras.layers.layer import Layer
-
-    if not isinstance(model, Layer):
+    if not is_layer(model):
         raise TypeError(f"`{function}` expects a keras Model, got {type(model).__name__}.")
 
 

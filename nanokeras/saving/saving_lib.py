@@ -23,7 +23,8 @@ import warnings
 import zipfile
 
 from nanokeras.backend.naming import to_snake_case
-from nanokeras.saving import h5_store
+from nanokeras.saving import builtin_registry, h5_store
+from nanokeras.saving.object_kinds import is_layer, is_model, is_optimizer, is_saveable, is_sequential
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
@@ -38,27 +39,18 @@ _skip_cache = {}
 
 
 # ------------------------------------------------------------------- walking
-def _is_saveable(obj):
-    from nanokeras.layers.layer import Layer
-    from nanokeras.optimizers.base_optimizer import Optimizer
-
-    return isinstance(obj, (Layer, Optimizer))
-
-
 def _skipset(obj):
     """Attribute names that belong to nanokeras's own machinery, not to the user's object."""
-    from nanokeras.layers.layer import Layer
-    from nanokeras.models.model import Model
-
-    kind = "model" if isinstance(obj, Model) else "layer"
+    kind = "model" if is_model(obj) else "layer"
     if kind not in _skip_cache:
+        layer_class = builtin_registry.builtin_class("keras.layers", "Layer")
         if kind == "model":
-            from nanokeras.models.sequential import Sequential
-
-            reference = Sequential(name="__reference__")
-            names = set(vars(reference)) | set(vars(Model(name="__reference__"))) | set(dir(Sequential))
+            model_class = builtin_registry.builtin_class("keras", "Model")
+            sequential_class = builtin_registry.builtin_class("keras", "Sequential")
+            reference = sequential_class(name="__reference__")
+            names = set(vars(reference)) | set(vars(model_class(name="__reference__"))) | set(dir(sequential_class))
         else:
-            names = set(vars(Layer(name="__reference__"))) | set(dir(Layer))
+            names = set(vars(layer_class(name="__reference__"))) | set(dir(layer_class))
         _skip_cache[kind] = names
     return _skip_cache[kind]
 
@@ -69,21 +61,18 @@ def _name_key(name):
 
 def _children(obj):
     """`(attribute name, value)` pairs to walk, in Keras's order."""
-    from nanokeras.models.model import Model
-    from nanokeras.models.sequential import Sequential
-    from nanokeras.layers.layer import Layer
-
-    if not isinstance(obj, Layer):
+    if not is_layer(obj):
         return []
     children = []
-    if isinstance(obj, Sequential):
+    if is_sequential(obj):
         children.append(("layers", obj.layers))
     skip = _skipset(obj)
     names = [n for n in vars(obj) if n not in skip and not n.startswith("__")]
-    if isinstance(obj, Model):
+    model = is_model(obj)
+    if model:
         names += ["layers", "optimizer"]
     for name in sorted(set(names), key=_name_key):
-        if name == "layers" and isinstance(obj, Model):
+        if name == "layers" and model:
             value = obj.layers
         else:
             value = vars(obj).get(name)
@@ -105,7 +94,7 @@ def collect_saveables(root):
         visited.add(id(obj))
         result.append((path, obj))
         for attr, child in _children(obj):
-            if _is_saveable(child):
+            if is_saveable(child):
                 visit(child, _join(path, attr))
             elif isinstance(child, (list, tuple, dict)):
                 visit_container(child, _join(path, attr), set())
@@ -116,7 +105,7 @@ def collect_saveables(root):
         seen.add(id(container))
         used = {}
         for item in (list(container.values()) if isinstance(container, dict) else container):
-            if _is_saveable(item):
+            if is_saveable(item):
                 visit(item, _join(path, _unique(to_snake_case(type(item).__name__), used)))
             elif isinstance(item, (list, tuple, dict)):
                 visit_container(item, _join(path, _unique("container", used)), seen)
@@ -135,9 +124,7 @@ def _unique(name, used):
 
 def own_variables(obj):
     """The variables an object stores itself, in Keras's order."""
-    from nanokeras.layers.layer import Layer
-
-    if isinstance(obj, Layer):
+    if is_layer(obj):
         own = obj._own_weights
         return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
     return obj.variables
@@ -152,13 +139,11 @@ def write_weights(model, h5file):
 
 def read_weights(model, h5file, source, skip_mismatch=False):
     """Validates every weight in `h5file` against `model`, then assigns them all (or none)."""
-    from nanokeras.optimizers.base_optimizer import Optimizer
-
     pending = []
     for path, obj in collect_saveables(model):
         label = f"{type(obj).__name__} {obj.name!r}" if hasattr(obj, "name") else type(obj).__name__
         group = h5_store.read_group(h5file, path, source)
-        if isinstance(obj, Optimizer):
+        if is_optimizer(obj):
             if group is None:
                 continue
             if not obj.built and model.built and model.trainable_weights:
@@ -174,7 +159,7 @@ def read_weights(model, h5file, source, skip_mismatch=False):
                 f"{label} has {len(variables)} variables, but {source} holds {len(keys)} at "
                 f"'{h5_store.vars_path(path)}'."
             )
-            if isinstance(obj, Optimizer):
+            if is_optimizer(obj):
                 warnings.warn(f"Skipping the optimizer state: {message}", stacklevel=3)
                 continue
             if not getattr(model, "built", True) and not variables:
@@ -301,7 +286,6 @@ def _read_member(archive, name, filepath):
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    from nanokeras.layers.layer import Layer
     from nanokeras.saving import serialization_lib
 
     with _open_archive(filepath) as archive:
@@ -320,7 +304,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         elif "model.weights.npz" in archive.namelist():
             raise ValueError(f"{filepath!r} stores its weights as .npz, which nanokeras does not read; save with h5.")
     model = serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
-    if not isinstance(model, Layer):
+    if not is_layer(model):
         raise ValueError(f"{filepath!r} describes a {type(model).__name__}, not a model.")
     if weights is not None:
         with _open_h5_bytes(weights, f"{filepath!r} ({WEIGHTS_FILENAME})") as h5file:
@@ -331,9 +315,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
 
 
 def own_weight_count(model):
-    from nanokeras.layers.layer import Layer
-
-    return sum(len(own_variables(obj)) for _, obj in collect_saveables(model) if isinstance(obj, Layer))
+    return sum(len(own_variables(obj)) for _, obj in collect_saveables(model) if is_layer(obj))
 
 
 def load_weights_only(model, filepath, skip_mismatch=False):

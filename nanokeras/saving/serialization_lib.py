@@ -135,11 +135,10 @@ def get_build_config(obj):
     """`{"input_shape": ...}` for a built layer that creates weights in `build`, else None."""
     if hasattr(obj, "get_build_config"):
         return obj.get_build_config()
-    from nanokeras.layers.layer import Layer
-
-    if not isinstance(obj, Layer) or not obj.built or obj._build_input_shape is None:
+    if not getattr(obj, "built", False) or getattr(obj, "_build_input_shape", None) is None:
         return None
-    if type(obj).build is Layer.build:  # nothing to rebuild (as Keras: no build_config)
+    # Only the base layer defines `build`: nothing to rebuild (as Keras: no build_config).
+    if sum(1 for cls in type(obj).__mro__ if "build" in vars(cls)) < 2:
         return None
     return {"input_shape": shape_to_json(obj._build_input_shape)}
 
