@@ -125,7 +125,6 @@ class ModelCheckpoint(MonitorCallback):
                 previous = "inf" if self.best is None else f"{self.best:.5f}"
                 print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {previous} to {current:.5f}, "
                       f"saving model to {filepath}")
-            self.best = current
         elif self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: saving model to {filepath}")
         directory = os.path.dirname(os.path.abspath(filepath))
@@ -134,3 +133,5 @@ class ModelCheckpoint(MonitorCallback):
             self.model.save_weights(filepath, overwrite=True)
         else:
             self.model.save(filepath, overwrite=True)
+        if self.save_best_only:
+            self.best = current  # only once the file holds it: a failed save changes nothing

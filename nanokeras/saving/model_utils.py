@@ -7,9 +7,7 @@ Example:
     2
 """
 
-import json
-
-from nanokeras.saving import builtin_registry, serialization_lib
+from nanokeras.saving import builtin_registry, saving_lib, serialization_lib
 from nanokeras.saving.object_kinds import is_layer, is_sequential
 
 
@@ -17,10 +15,7 @@ def model_from_json(json_string, custom_objects=None):
     """A new (freshly initialized) model from `model.to_json()`'s output."""
     if not isinstance(json_string, (str, bytes)):
         raise TypeError(f"`json_string` must be a str (from `model.to_json()`), got {type(json_string).__name__}.")
-    try:
-        config = json.loads(json_string)
-    except ValueError as error:
-        raise ValueError(f"`json_string` is not valid JSON: {error}") from None
+    config = saving_lib.parse_config(json_string, "`json_string`")
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError("`json_string` does not describe a model: it has no 'class_name'.")
     return serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects)

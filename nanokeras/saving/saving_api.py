@@ -17,6 +17,27 @@ from nanokeras.saving import saving_lib
 from nanokeras.saving.object_kinds import is_layer
 
 
+# Errors a malformed file can provoke deep inside the loader; they reach the user as a
+# ValueError naming the file, never bare.
+_MALFORMED = (KeyError, IndexError, AttributeError, TypeError, RecursionError, MemoryError, OverflowError)
+
+
+def _reading(filepath, load):
+    """Runs `load()`, turning the errors of a malformed file into a ValueError naming it."""
+    try:
+        return load()
+    except ValueError as error:
+        if str(filepath) in str(error):
+            raise
+        raise ValueError(f"Could not load {filepath!r}: {error}") from None
+    except _MALFORMED as error:
+        detail = str(error)[:300]
+        raise ValueError(
+            f"Could not load {filepath!r}: the file is malformed or describes something nanokeras "
+            f"cannot build ({type(error).__name__}: {detail})."
+        ) from None
+
+
 def _check_path(filepath, argument="filepath"):
     if isinstance(filepath, os.PathLike):
         filepath = os.fspath(filepath)
@@ -91,7 +112,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         )
     if filepath.endswith(".weights.h5"):
         raise ValueError(f"{filepath!r} holds weights only; build the model and call `model.load_weights(...)`.")
-    return saving_lib.load_model(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+    if custom_objects is not None and not isinstance(custom_objects, dict):
+        raise TypeError(f"`custom_objects` must be a dict of {{name: object}}, got {type(custom_objects).__name__}.")
+    return _reading(filepath, lambda: saving_lib.load_model(
+        filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode))
 
 
 def save_weights(model, filepath, overwrite=True, **kwargs):
@@ -127,4 +151,4 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
             f"Invalid weights file {filepath!r}: the filename must end in `.weights.h5` (from "
             "`save_weights`) or `.keras` (from `save`). Legacy Keras 2 `.h5` files are not supported."
         )
-    saving_lib.load_weights_only(model, filepath, skip_mismatch=skip_mismatch)
+    _reading(filepath, lambda: saving_lib.load_weights_only(model, filepath, skip_mismatch=skip_mismatch))

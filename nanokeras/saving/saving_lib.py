@@ -17,13 +17,14 @@ Files are written atomically (a temporary file in the same directory, then
 import datetime
 import io
 import json
-import os
-import tempfile
 import warnings
 import zipfile
 
+import numpy as np
+
 from nanokeras.backend.naming import to_snake_case
-from nanokeras.saving import builtin_registry, h5_store
+from nanokeras.saving import builtin_registry, h5_store, limits
+from nanokeras.saving.atomic_file import atomic_write
 from nanokeras.saving.object_kinds import is_layer, is_model, is_optimizer, is_saveable, is_sequential
 
 CONFIG_FILENAME = "config.json"
@@ -177,8 +178,23 @@ def read_weights(model, h5file, source, skip_mismatch=False):
                 continue
             raise
         pending.extend(zip(variables, arrays))
+    warn_if_not_finite(pending, source)
     for variable, array in pending:
         variable.assign(array.astype(variable.dtype, copy=False))
+
+
+def warn_if_not_finite(pairs, source):
+    """One warning naming every variable whose loaded values hold NaN or infinity."""
+    bad = [getattr(variable, "path", None) or getattr(variable, "name", "?")
+           for variable, array in pairs
+           if array.dtype.kind in "fc" and array.size and not np.isfinite(array).all()]
+    if bad:
+        shown = ", ".join(repr(name) for name in bad[:10]) + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
+        warnings.warn(
+            f"{source} holds NaN or infinite values in {len(bad)} variable(s): {shown}. They were loaded as "
+            "they are; predictions that use them will be NaN/inf.",
+            stacklevel=4,
+        )
 
 
 def _mismatch(skip, message):
@@ -188,7 +204,8 @@ def _mismatch(skip, message):
     raise ValueError(message)
 
 
-def _weights_bytes(model):
+def weights_bytes(model):
+    """The `.weights.h5` file of `model` (weights and optimizer state), as bytes."""
     h5py = h5_store.h5py_module()
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as h5file:
@@ -205,22 +222,6 @@ def _open_h5_bytes(data, source):
 
 
 # -------------------------------------------------------------------- writes
-def atomic_write(filepath, write):
-    """Calls `write(fileobj)` on a temporary file next to `filepath`, then moves it into place."""
-    directory = os.path.dirname(os.path.abspath(filepath))
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(f"Cannot save to {filepath!r}: the directory {directory!r} does not exist.")
-    handle, temp_path = tempfile.mkstemp(prefix=".nanokeras-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as fileobj:
-            write(fileobj)
-        os.replace(temp_path, filepath)
-    except BaseException:
-        if os.path.exists(temp_path):
-            os.remove(temp_path)
-        raise
-
-
 def serialize_model_json(model):
     from nanokeras.saving.serialization_lib import serialize_keras_object
 
@@ -240,7 +241,7 @@ def save_model(model, filepath):
             stacklevel=3,
         )
     config_json, metadata_json = serialize_model_json(model)
-    weights = _weights_bytes(model)
+    weights = weights_bytes(model)
 
     def write(fileobj):
         with zipfile.ZipFile(fileobj, "w") as archive:
@@ -252,7 +253,7 @@ def save_model(model, filepath):
 
 
 def save_weights_only(model, filepath):
-    data = _weights_bytes(model)
+    data = weights_bytes(model)
     atomic_write(filepath, lambda fileobj: fileobj.write(data))
 
 
@@ -288,12 +289,9 @@ def _read_member(archive, name, filepath):
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     from nanokeras.saving import serialization_lib
 
+    source = repr(str(filepath))
     with _open_archive(filepath) as archive:
-        config_bytes = _read_member(archive, CONFIG_FILENAME, filepath)
-        try:
-            config = json.loads(config_bytes.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
-            raise ValueError(f"{filepath!r}: {CONFIG_FILENAME} is not valid JSON ({error}).") from None
+        config = parse_config(_read_member(archive, CONFIG_FILENAME, filepath), f"{source} ({CONFIG_FILENAME})")
         if not isinstance(config, dict) or "class_name" not in config:
             raise ValueError(f"{filepath!r}: {CONFIG_FILENAME} does not describe a model (no 'class_name').")
         if not compile:
@@ -303,15 +301,29 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             weights = _read_member(archive, WEIGHTS_FILENAME, filepath)
         elif "model.weights.npz" in archive.namelist():
             raise ValueError(f"{filepath!r} stores its weights as .npz, which nanokeras does not read; save with h5.")
-    model = serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
+    with limits.WeightBudget(len(weights or b""), source):
+        model = serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
     if not is_layer(model):
         raise ValueError(f"{filepath!r} describes a {type(model).__name__}, not a model.")
     if weights is not None:
         with _open_h5_bytes(weights, f"{filepath!r} ({WEIGHTS_FILENAME})") as h5file:
-            read_weights(model, h5file, f"{filepath!r}")
+            read_weights(model, h5file, source)
     elif own_weight_count(model):
         raise ValueError(f"{filepath!r} has no {WEIGHTS_FILENAME}, but the model it describes has weights.")
     return model
+
+
+def parse_config(data, source):
+    """The JSON config in `data` (bytes or str), checked against the load limits before use."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        config = json.loads(text)
+    except RecursionError:
+        raise limits.json_depth_error(source) from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"{source} is not valid JSON ({error}).") from None
+    limits.check_config(config, source)
+    return config
 
 
 def own_weight_count(model):

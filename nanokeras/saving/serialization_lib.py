@@ -23,7 +23,7 @@ import types
 
 import numpy as np
 
-from nanokeras.saving import builtin_registry
+from nanokeras.saving import builtin_registry, limits
 from nanokeras.saving import object_registration
 
 PLAIN_TYPES = (str, int, float, bool)
@@ -248,6 +248,7 @@ def _deserialize(config, custom, safe_mode):
             raise ValueError(
                 f"Could not rebuild {class_name!r} from its config: {error}. Config: {_short(inner)}"
             ) from None
+        limits.watch_layer(instance)
         build_config = config.get("build_config")
         if build_config and not getattr(instance, "built", True):
             build_from_config(instance, build_config)

@@ -125,7 +125,9 @@ def test_backup_is_written_and_removed(tmp_path):
         model.fit(x, y, epochs=5, shuffle=False, verbose=0,
                   callbacks=[BackupAndRestore(str(backup_dir)), _Crash(2)])
     assert sorted(os.listdir(backup_dir)) == ["latest.weights.h5", "training_metadata.json"]
-    assert json.loads((backup_dir / "training_metadata.json").read_text()) == {"epoch": 2, "batch": 0}
+    metadata = json.loads((backup_dir / "training_metadata.json").read_text())
+    assert {k: metadata[k] for k in ("epoch", "batch")} == {"epoch": 2, "batch": 0}  # Keras's keys
+    assert metadata["previous"]["epoch"] == 1  # the pair it replaced, for a crash between the two writes
     _model().fit(x, y, epochs=1, verbose=0, callbacks=[BackupAndRestore(str(tmp_path / "other"))])
     assert not (tmp_path / "other").exists()
 

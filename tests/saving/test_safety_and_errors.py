@@ -256,7 +256,7 @@ def test_saves_are_atomic(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(saving_lib, "_weights_bytes", lambda m: b"x" * 10)
+    monkeypatch.setattr(saving_lib, "weights_bytes", lambda m: b"x" * 10)
     monkeypatch.setattr(saving_lib.zipfile.ZipFile, "writestr", explode)
     with pytest.raises(RuntimeError, match="disk full"):
         model.save(path)
