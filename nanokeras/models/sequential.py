@@ -129,6 +129,8 @@ class Sequential(Model):
         if not self.built and not isinstance(inputs, KerasTensor):
             inputs = self._convert_inputs(inputs)
             self.build((None,) + tuple(np.shape(inputs))[1:])
+        if training is None:  # recorded in a functional graph, an explicit None would hide the caller's flag
+            return Layer.__call__(self, inputs)
         return Layer.__call__(self, inputs, training=training)
 
     def compute_output_shape(self, input_shape):

@@ -138,6 +138,7 @@ def functional_from_config(cls, config, custom_objects=None):
     if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
         raise ValueError(f"A functional model config needs a 'layers' list; got {str(config)[:200]}.")
     created, pending, offsets, order = {}, {}, {}, []
+    any_legacy = False
     for layer_data in config["layers"]:
         if not isinstance(layer_data, dict):
             raise ValueError(f"A functional model config lists {str(layer_data)[:200]}, which is not a layer config.")
@@ -151,6 +152,7 @@ def functional_from_config(cls, config, custom_objects=None):
         layer_config.pop("build_config", None)  # calling the layer below builds it for its inputs
         created[name] = deserialize_keras_object(layer_config, custom_objects=custom_objects)
         legacy = any(isinstance(node, list) for node in nodes)
+        any_legacy = any_legacy or legacy
         offsets[name] = _own_first_nodes(created[name], layer_config, legacy)
         pending[name] = collections.deque(nodes)
         order.append(name)
@@ -210,4 +212,7 @@ def functional_from_config(cls, config, custom_objects=None):
         raise ValueError(f"Invalid input/output reference {str(spec)[:200]} in a functional config.")
 
     inputs, outputs = tensors(config.get("input_layers")), tensors(config.get("output_layers"))
+    if any_legacy:  # Keras 2 wrote every input/output list as a list, also for a single tensor
+        inputs = inputs[0] if isinstance(inputs, list) and len(inputs) == 1 else inputs
+        outputs = outputs[0] if isinstance(outputs, list) and len(outputs) == 1 else outputs
     return cls(inputs=inputs, outputs=outputs, name=config.get("name"), trainable=config.get("trainable", True))

@@ -114,7 +114,8 @@ def from_keras2(value):
 
 # ------------------------------------------------------------------ writing
 # Keras 3 arguments that tf-keras's layers do not accept, dropped when they have their default.
-_KERAS3_ONLY = {"quantization_config": (None,), "lora_rank": (None,), "lora_alpha": (None,)}
+_KERAS3_ONLY = {"quantization_config": (None,), "lora_rank": (None,), "lora_alpha": (None,),
+                "input_axes": (None,), "output_axes": (None,)}
 
 
 def _tensor_reference(value, owner):
@@ -147,6 +148,35 @@ def _nodes_to_keras2(nodes, owner):
     return converted
 
 
+def _as_tensor_list(spec):
+    """Keras 2's `input_layers`/`output_layers`: always a flat list of `[layer, node, tensor]`."""
+    if isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], str):
+        return [spec]
+    if isinstance(spec, dict):
+        return [item for value in spec.values() for item in _as_tensor_list(value)]
+    return [item for value in (spec or []) for item in _as_tensor_list(value)]
+
+
+def _keras2_functional(config):
+    """A functional config whose node references mean the same to tf-keras and to Keras 3.
+
+    tf-keras counts an extra first node on a nested Sequential that has an input layer;
+    Keras 3 does not. Written without its input layer (it is built when the outer model
+    calls it, as a Sequential without an input is), such a model has no extra node in either.
+    """
+    for layer in config.get("layers", []):
+        inner = layer.get("config") if isinstance(layer, dict) else None
+        if layer.get("class_name") == "Sequential" and isinstance(inner, dict) and inner.get("layers"):
+            first = inner["layers"][0]
+            if isinstance(first, dict) and first.get("class_name") == "InputLayer":
+                inner["layers"] = inner["layers"][1:]
+                inner.pop("build_input_shape", None)
+    for key in ("input_layers", "output_layers"):
+        if key in config:
+            config[key] = _as_tensor_list(config[key])
+    return config
+
+
 def to_keras2(value):
     """A nanokeras (Keras 3) config rewritten in the dialect tf-keras and Keras 3 read from `.h5`."""
     if isinstance(value, list):
@@ -173,6 +203,8 @@ def to_keras2(value):
             result.pop(key, None)
     if "inbound_nodes" in value:
         result["inbound_nodes"] = _nodes_to_keras2(value["inbound_nodes"], value.get("name"))
+    if isinstance(inner, dict) and "input_layers" in inner and isinstance(inner.get("layers"), list):
+        result["config"] = _keras2_functional(inner)
     return result
 
 

@@ -19,8 +19,10 @@ from nanokeras.saving.serialization_lib import deserialize_keras_object, seriali
 _OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion")
 # Keras 2 optimizer arguments Keras 3 has no use for.
 _KERAS2_OPTIMIZER_ONLY = ("jit_compile", "is_legacy_optimizer")
-# Keras 3 optimizer arguments tf-keras does not take, dropped from written files when unset.
-_KERAS3_OPTIMIZER_ONLY = ("loss_scale_factor", "gradient_accumulation_steps")
+# Optimizer arguments that tf-keras's `.h5` loader does not take (it builds its legacy
+# optimizers from such files), dropped from written files when they have their default.
+_NEWER_OPTIMIZER_ONLY = {"loss_scale_factor": None, "gradient_accumulation_steps": None, "weight_decay": None,
+                         "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None}
 # Keras 2 slot names -> the suffix Keras 3 (and nanokeras) give the same slot.
 _SLOTS = {"m": "momentum", "v": "velocity", "vhat": "velocity_hat", "u": "norm", "momentum": "momentum",
           "velocity": "velocity", "average_gradient": "average_gradient", "accumulator": "accumulator",
@@ -155,16 +157,31 @@ def training_config(model):
     compiled = model.get_compile_config()
     optimizer = serialize_keras_object(model.optimizer)
     optimizer_settings = dict(optimizer["config"])
-    for key in _KERAS3_OPTIMIZER_ONLY:
-        if optimizer_settings.get(key) is None:
-            optimizer_settings.pop(key, None)
+    for key, default in _NEWER_OPTIMIZER_ONLY.items():
+        unused = key.startswith("ema_") and not optimizer_settings.get("use_ema")
+        if key in optimizer_settings and (optimizer_settings[key] == default or unused):
+            del optimizer_settings[key]
     return {
-        "loss": to_keras2(compiled.get("loss")),
+        "loss": _canonical_losses(to_keras2(compiled.get("loss"))),
         "metrics": to_keras2(compiled.get("metrics")),
         "weighted_metrics": to_keras2(compiled.get("weighted_metrics")),
         "loss_weights": compiled.get("loss_weights"),
         "optimizer_config": {"class_name": optimizer["class_name"], "config": to_keras2(optimizer_settings)},
     }
+
+
+def _canonical_losses(value):
+    """Loss aliases written by their function's name: Keras 3's `.h5` loader cannot read `'mse'`."""
+    if isinstance(value, list):
+        return [_canonical_losses(v) for v in value]
+    if isinstance(value, dict) and "class_name" not in value:
+        return {k: _canonical_losses(v) for k, v in value.items()}
+    if isinstance(value, str):
+        function = builtin_registry.find_function("keras.losses", value)
+        name = getattr(function, "__name__", value)
+        if function is not None and builtin_registry.find_function("keras.losses", name) is function:
+            return name
+    return value
 
 
 # ---------------------------------------------------------- optimizer weights
@@ -214,6 +231,8 @@ def _mapping(optimizer, saved):
         raise _Unmappable(f"it holds {len(counters)} iteration counters")
     pairs.extend((iterations, d) for _, d in counters)
     remaining = [v for v in targets if v is not iterations and v is not learning_rate]
+    if not slots:
+        return pairs  # saved before its first step: the slots are as fresh as ours
     if len(remaining) != len(slots):
         raise _Unmappable(f"it holds {len(slots)} slot variables, the optimizer has {len(remaining)}")
     for variable, (name, dataset) in zip(remaining, slots):
