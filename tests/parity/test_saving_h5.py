@@ -199,7 +199,9 @@ def test_compile_false_loads_architecture_and_weights_only(writer, tmp_path):
 def test_keras2_logs_keep_their_metric_names(tf_keras, tmp_path):
     model, x, y = _sequential(tf_keras)
     history = model.fit(x[0], y, epochs=1, verbose=0)
-    model.save(str(tmp_path / "m.h5"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(str(tmp_path / "m.h5"))
     loaded = nanokeras.models.load_model(str(tmp_path / "m.h5"))
     assert sorted(loaded.fit(x[0], y, epochs=1, verbose=0).history) == sorted(history.history)
 

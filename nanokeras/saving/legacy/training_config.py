@@ -204,16 +204,35 @@ def _base_name(name):
     return name[:-2] if name.endswith(":0") else name
 
 
-def _slot_of(name):
-    """The Keras 3 slot suffix of a saved optimizer variable, or None for a counter/scalar."""
+def _slot_and_reference(name):
+    """`(Keras 3 slot suffix, reference variable path)` of a Keras 2 optimizer weight name, or None.
+
+    tf-keras 2.11+ writes `Adam/m/dense/kernel:0`; earlier Keras 2 wrote `Adam/dense/kernel/m:0`.
+    """
     parts = _base_name(name).split("/")
-    for part in (parts[1] if len(parts) > 2 else None, parts[-1]):
-        if part in _SLOTS:
-            return _SLOTS[part]
-    for suffix in set(_SLOTS.values()):
-        if parts[-1].endswith("_" + suffix):
-            return suffix
+    if len(parts) >= 3 and parts[1] in _SLOTS:
+        return _SLOTS[parts[1]], "/".join(parts[2:])
+    if len(parts) >= 3 and parts[-1] in _SLOTS:
+        return _SLOTS[parts[-1]], "/".join(parts[1:-1])
     return None
+
+
+def _by_reference(remaining, slots):
+    """Pairs matched by (model variable, slot) names, or None when the names do not say."""
+    targets = {}
+    for variable in remaining:
+        targets[variable.name] = None if variable.name in targets else variable  # None: ambiguous
+    pairs, used = [], set()
+    for name, dataset in slots:
+        parsed = _slot_and_reference(name)
+        target = targets.get(f"{parsed[1].replace('/', '_')}_{parsed[0]}") if parsed else None
+        if target is None or id(target) in used:
+            return None
+        if tuple(target.shape) != dataset.shape:
+            raise _Unmappable(f"{name!r} has shape {dataset.shape}, {target.name!r} has {tuple(target.shape)}")
+        used.add(id(target))
+        pairs.append((target, dataset))
+    return pairs if len(used) == len(remaining) else None
 
 
 def _mapping(optimizer, saved):
@@ -235,16 +254,10 @@ def _mapping(optimizer, saved):
         return pairs  # saved before its first step: the slots are as fresh as ours
     if len(remaining) != len(slots):
         raise _Unmappable(f"it holds {len(slots)} slot variables, the optimizer has {len(remaining)}")
-    for variable, (name, dataset) in zip(remaining, slots):
-        slot = _slot_of(name)
-        if tuple(variable.shape) != dataset.shape:
-            raise _Unmappable(f"{name!r} has shape {dataset.shape}, {variable.name!r} has {tuple(variable.shape)}")
-        if slot is None and variable.shape != ():
-            raise _Unmappable(f"the role of {name!r} is unknown")
-        if slot is not None and not str(variable.name).endswith(slot):
-            raise _Unmappable(f"{name!r} is a {slot!r} slot, but {variable.name!r} is not")
-        pairs.append((variable, dataset))
-    return pairs
+    matched = _by_reference(remaining, slots)
+    if matched is None:
+        raise _Unmappable("its variable names do not match the model's")
+    return pairs + matched
 
 
 def load_optimizer_weights(model, h5file, source):
