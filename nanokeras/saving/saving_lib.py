@@ -160,13 +160,16 @@ def read_weights(model, h5file, source, skip_mismatch=False):
                 f"{label} has {len(variables)} variables, but {source} holds {len(keys)} at "
                 f"'{h5_store.vars_path(path)}'."
             )
-            if is_optimizer(obj):
+            if is_optimizer(obj) and _saved_before_first_step(group, keys, variables):
+                variables = variables[:len(keys)]  # its counters; the slots are fresh on both sides
+            elif is_optimizer(obj):
                 warnings.warn(f"Skipping the optimizer state: {message}", stacklevel=3)
                 continue
-            if not getattr(model, "built", True) and not variables:
-                message += " The model is not built: build it (call it on data or `model.build(input_shape)`) first."
-            _mismatch(skip_mismatch, message)
-            continue
+            else:
+                if not getattr(model, "built", True) and not variables:
+                    message += " The model is not built: build it (call it on data or `model.build(input_shape)`) first."
+                _mismatch(skip_mismatch, message)
+                continue
         arrays = []
         try:
             for i, variable in enumerate(variables):
@@ -195,6 +198,14 @@ def warn_if_not_finite(pairs, source):
             "they are; predictions that use them will be NaN/inf.",
             stacklevel=4,
         )
+
+
+def _saved_before_first_step(group, keys, variables):
+    """An optimizer saved unbuilt stores only its leading scalars (iteration, learning rate)."""
+    if not keys or len(keys) >= len(variables) or keys != [str(i) for i in range(len(keys))]:
+        return False
+    return all(tuple(variables[i].shape) == () and getattr(group.get(key), "shape", None) == ()
+               for i, key in enumerate(keys))
 
 
 def _mismatch(skip, message):
