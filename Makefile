@@ -18,6 +18,13 @@ $(STAMP): pyproject.toml
 	@test -x $(VENV_PY) || { echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version 2>&1))"; $(PYTHON) -m venv $(VENV); }
 	$(VENV_PY) -m pip install --disable-pip-version-check --progress-bar off -q --upgrade pip
 	$(VENV_PY) -m pip install --disable-pip-version-check --progress-bar off -e '.[dev,examples]'
+	@# tf-keras (Keras 2.x, for the legacy .h5 parity tests) requires `tensorflow`, which would install a
+	@# second, 570 MB TensorFlow over tensorflow-cpu: install it alone, matching tensorflow-cpu's version.
+	@tf=$$($(VENV_PY) -c "import importlib.metadata as m; print(m.version('tensorflow-cpu'))" 2>/dev/null || true); \
+	if [ -n "$$tf" ]; then \
+	  $(VENV_PY) -m pip install --disable-pip-version-check --progress-bar off -q --no-deps "tf-keras~=$${tf%.*}.0" \
+	  || echo "!! tf-keras $${tf%.*} not installable: the legacy .h5 parity tests skip (and fail under CI=true)"; \
+	fi
 	@touch $@
 
 demo: venv
