@@ -1,4 +1,4 @@
-"""`keras.saving`: save and load models and weights in Keras 3's `.keras` / `.weights.h5` formats.
+"""`keras.saving`: save and load models and weights: `.keras` / `.weights.h5` (Keras 3), `.h5` (Keras 2).
 
 Example:
     >>> import os, tempfile, nanokeras as keras

@@ -19,21 +19,22 @@ import pytest
 import nanokeras as keras
 from nanokeras import saving
 
-resource = pytest.importorskip("resource")  # POSIX only
+pytest.importorskip("resource")  # POSIX only (the subprocesses cap themselves with it)
 
 REPO = str(pathlib.Path(keras.__file__).resolve().parent.parent)
 
 
 def _run_bounded(code, cpu_seconds=60, memory_bytes=3 * 2**30):
-    """Runs `code` in a fresh interpreter using this checkout, under CPU-time and memory caps."""
+    """Runs `code` in a fresh interpreter using this checkout, under CPU-time and memory caps.
 
-    def limit():
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-
+    The child sets its own limits first (a `preexec_fn` would fork this multithreaded process).
+    """
+    limits = (f"import resource\n"
+              f"resource.setrlimit(resource.RLIMIT_CPU, ({cpu_seconds}, {cpu_seconds}))\n"
+              f"resource.setrlimit(resource.RLIMIT_AS, ({memory_bytes}, {memory_bytes}))\n")
     env = dict(os.environ, PYTHONPATH=REPO, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
-                          preexec_fn=limit, env=env, timeout=cpu_seconds * 4, cwd=REPO)
+    return subprocess.run([sys.executable, "-c", limits + textwrap.dedent(code)], capture_output=True, text=True,
+                          env=env, timeout=cpu_seconds * 4, cwd=REPO)
 
 
 def _keras_archive(path, config, weights=None):
