@@ -24,6 +24,7 @@ from nanokeras.backend import naming
 from nanokeras.backend.keras_tensor import KerasHistory, KerasTensor, any_symbolic, flatten, map_structure
 from nanokeras.backend.tensor import TensorOperators
 from nanokeras.backend.variable import Variable, standardize_dtype
+from nanokeras.utils.keyword_arguments import all_keywords, check_keyword_arguments, unknown_keywords_error
 
 # Set once any layer adds a loss or a weight regularizer: until then a training
 # step skips collecting `model.losses` (a walk over every layer).
@@ -55,11 +56,15 @@ class Layer:
             `Sequential`, declare the input (without the batch axis), as in Keras 2.
     """
 
+    def __new__(cls, *args, **kwargs):
+        # Before any `__init__` runs: `Dense(unit=3)` gets "did you mean 'units'?".
+        check_keyword_arguments(cls, kwargs, extra=_INPUT_SHAPE_KWARGS)
+        return super().__new__(cls)
+
     def __init__(self, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None, **kwargs):
         input_shape = _pop_input_shape(kwargs, type(self).__name__)
-        if kwargs:
-            unknown = ", ".join(sorted(kwargs))
-            raise TypeError(f"{type(self).__name__}.__init__() got unexpected keyword argument(s): {unknown}.")
+        if kwargs:  # forwarded by a subclass whose own `**kwargs` `__new__` could not check
+            raise unknown_keywords_error(type(self), kwargs, all_keywords(type(self)) + list(_INPUT_SHAPE_KWARGS))
         if name is not None and (not isinstance(name, str) or not name or "/" in name):
             raise ValueError(f"Layer `name` must be a non-empty string without '/', got {name!r}.")
         object.__setattr__(self, "_tracked_layers", [])

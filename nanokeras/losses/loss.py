@@ -23,6 +23,7 @@ from nanokeras.backend.naming import auto_name
 from nanokeras.backend.tape import _recording_tapes, record
 from nanokeras.backend.tensor import TensorOperators, value_of
 from nanokeras.backend.variable import standardize_dtype
+from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -186,6 +187,11 @@ class Loss:
         >>> Absolute(reduction="sum")(np.array([1.0, 2.0]), np.array([0.0, 4.0])).item()
         3.0
     """
+
+    def __new__(cls, *args, **kwargs):
+        # Before `__init__`: a misspelt argument gets "did you mean ...?", not Python's TypeError.
+        check_keyword_arguments(cls, kwargs)
+        return super().__new__(cls)
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
         if name is not None and not isinstance(name, str):

@@ -18,26 +18,26 @@ import numpy as np
 
 from nanokeras.backend.tensor import value_of
 from nanokeras.backend.variable import Variable
+from nanokeras.utils.keyword_arguments import all_keywords, unknown_keywords_error
 
 
 def _is_number(x):
     return isinstance(x, (numbers.Real, np.number)) and not isinstance(x, (bool, np.bool_))
 
 
-def pop_legacy_kwargs(learning_rate, kwargs, class_name):
-    """Handles Keras 2 arguments: `lr` (an alias we accept) and `decay` (ignored)."""
+def pop_legacy_kwargs(learning_rate, kwargs, optimizer_class):
+    """Handles Keras 2 arguments: `lr` (an alias we accept) and `decay` (ignored).
+
+    Any other leftover keyword is a mistake: the error names `optimizer_class` and its
+    closest valid argument.
+    """
     if "lr" in kwargs:
         # Keras 3 rejects `lr`; tutorials written for Keras 2 still use it.
         learning_rate = kwargs.pop("lr")
     if kwargs.pop("decay", None) is not None:
         warnings.warn("Argument `decay` is no longer supported and will be ignored.", stacklevel=3)
     if kwargs:
-        raise ValueError(
-            f"{class_name}: argument(s) not recognized: {kwargs}. Check the spelling; "
-            "the common arguments are learning_rate, weight_decay, clipnorm, clipvalue, "
-            "global_clipnorm, use_ema, ema_momentum, ema_overwrite_frequency, "
-            "loss_scale_factor, gradient_accumulation_steps and name."
-        )
+        raise unknown_keywords_error(optimizer_class, kwargs, all_keywords(optimizer_class))
     return learning_rate
 
 

@@ -29,6 +29,8 @@ class StringLookup(IndexLookup):
         [[1, 3, 4], [4, 0, 2]]
     """
 
+    _extra_keywords = ("salt", "vocabulary_dtype")  # read from **kwargs (Keras config keys)
+
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,
                  encoding="utf-8", name=None, **kwargs):
