@@ -1,34 +1,26 @@
 """Shared test setup: a fresh, seeded nanokeras session per test, and a loud parity report."""
 
-import random
+import os
+import tempfile
 
-import numpy as np
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
+
+import nanokeras.backend as backend
+from nanokeras.utils.rng_utils import set_random_seed
 
 TEST_SEED = 1337
+
+# Hypothesis caches what it learns in `./.hypothesis` (already while collecting);
+# tests never write into the working tree.
+set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "nanokeras-hypothesis"))
 
 
 @pytest.fixture(autouse=True)
 def fresh_nanokeras_session():
     """Resets automatic layer names and reseeds every random source before each test."""
-    # Imported lazily so collection still works while parts of nanokeras are being written.
-    try:
-        import nanokeras.backend as backend
-    except ImportError:
-        backend = None
-    if backend is not None:
-        backend.clear_session(free_memory=False)
-    try:
-        from nanokeras.utils.rng_utils import set_random_seed
-    except ImportError:
-        random.seed(TEST_SEED)
-        np.random.seed(TEST_SEED)
-        if backend is not None:
-            from nanokeras.backend import random as backend_random
-
-            backend_random.seed_global_generator(TEST_SEED)
-    else:
-        set_random_seed(TEST_SEED)
+    backend.clear_session(free_memory=False)
+    set_random_seed(TEST_SEED)
     yield
 
 

@@ -13,10 +13,6 @@ from nanokeras.backend import random as backend_random
 from nanokeras.backend.tensor import value_of
 
 
-def _describe(value):
-    return f"{type(value).__name__} with shape {np.shape(value)}" if hasattr(value, "shape") else type(value).__name__
-
-
 def to_numeric_array(value, argument, cast_float=True, allow_int=True):
     """`value` as a numpy array, or a clear error naming `argument`.
 

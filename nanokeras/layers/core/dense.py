@@ -119,11 +119,3 @@ _FUSABLE_ACTIVATIONS = {
     activations.relu: "relu",
     activations.softmax: "softmax",
 }
-
-
-def _serialize_optional(obj):
-    if obj is None:
-        return None
-    if hasattr(obj, "get_config"):
-        return {"class_name": type(obj).__name__, "config": obj.get_config()}
-    return obj
