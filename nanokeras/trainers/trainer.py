@@ -22,6 +22,7 @@ from nanokeras.callbacks.callback_list import CallbackList
 from nanokeras.layers import layer as layer_module
 from nanokeras.trainers import compile_utils
 from nanokeras.trainers import data_adapter
+from nanokeras.trainers.floating_point import quiet_floating_point_errors
 from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
 
 
@@ -296,6 +297,7 @@ class Trainer:
         return shaped[0]
 
     # -------------------------------------------------------------------- fit
+    @quiet_floating_point_errors
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -390,6 +392,7 @@ class Trainer:
         return {k: float(np.asarray(value_of(v))) if np.ndim(value_of(v)) == 0 else value_of(v) for k, v in logs.items()}
 
     # --------------------------------------------------------------- evaluate
+    @quiet_floating_point_errors
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
         """Returns the loss and metric values on `x`, `y`.
