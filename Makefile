@@ -10,7 +10,9 @@ DEMO_PY := $(DEMO_VENV)/bin/python
 DEMO_STAMP := $(DEMO_VENV)/.install.stamp
 # Where the demo writes its plots.
 OUT ?= out
-PIP_QUIET := --disable-pip-version-check --progress-bar off -q
+# -qq: errors only. (-q still prints the build backend's notes and pip's notices about the
+# machine's own index configuration; a failed install is still shown in full.)
+PIP_QUIET := --disable-pip-version-check --progress-bar off -qq
 # Test processes (pytest-xdist, from the dev extra). Each one imports Keras, JAX and TensorFlow
 # for the parity tests (~1.3 GB), so the default stays at 2 whatever the number of cores.
 PYTEST_WORKERS ?= 2
