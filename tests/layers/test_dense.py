@@ -117,3 +117,11 @@ def test_fused_dense_second_derivatives_match_unfused_and_finite_differences(act
     np.testing.assert_allclose(fused_bias, plain_bias, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(fused_kernel[1, 2], numeric, rtol=1e-5, atol=1e-7)
     assert np.any(fused_kernel != 0)
+
+
+def test_help_explains_the_arguments_the_tutorial_uses():
+    import pydoc
+
+    text = pydoc.render_doc(keras.layers.Dense, renderer=pydoc.plaintext)
+    for argument in ("units", "activation", "input_shape", "input_dim"):
+        assert argument in text
