@@ -126,7 +126,7 @@ class Layer:
             regularizer / constraint: optional, as in Keras.
             name: the weight's name (`kernel`, `bias`, ...).
         """
-        from nanokeras import initializers
+        from nanokeras import constraints, initializers, regularizers
 
         shape = () if shape is None else tuple(shape)
         for dim in shape:
@@ -142,9 +142,9 @@ class Layer:
         variable.path = f"{self.name}/{variable.name}"
         if regularizer is not None:
             _note_extra_losses()
-            variable.regularizer = _optional_module("regularizers").get(regularizer)
+            variable.regularizer = regularizers.get(regularizer)
         if constraint is not None:
-            variable.constraint = _optional_module("constraints").get(constraint)
+            variable.constraint = constraints.get(constraint)
         self._own_weights.append(variable)
         return variable
 
@@ -455,17 +455,6 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
-
-
-def _optional_module(name):
-    import importlib
-
-    try:
-        return importlib.import_module(f"nanokeras.{name}")
-    except ImportError:
-        raise ValueError(
-            f"`keras.{name}` is not available in this version of nanokeras; remove the {name[:-1]} argument."
-        ) from None
 
 
 def _call_parameters(cls):
