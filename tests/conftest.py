@@ -61,3 +61,33 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         write(bar, red=True, bold=True)
     else:
         write(f"Parity with real Keras checked: {len(ran)} parity test(s) ran, none skipped.", green=True)
+
+
+# ------------------------------------------------- the working tree stays clean
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_NOT_WATCHED = {".git", "__pycache__", ".pytest_cache"}
+
+
+def _tree_files():
+    found = set()
+    for folder, subfolders, files in os.walk(_ROOT):
+        subfolders[:] = [d for d in subfolders if d not in _NOT_WATCHED and not d.startswith(".venv")]
+        found.update(os.path.relpath(os.path.join(folder, f), _ROOT) for f in files)
+    return found
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the main process (also under pytest-xdist)
+        session.config._files_before_tests = _tree_files()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_files_before_tests", None)
+    if before is None:
+        return
+    written = sorted(_tree_files() - before)
+    if written:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"!! The tests wrote into the working tree (use tmp_path): {written[:10]}", red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
