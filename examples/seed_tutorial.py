@@ -7,9 +7,12 @@ only adds what a notebook would show inline: the plots are written as PNG files 
 """
 
 import argparse
+import logging
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")  # no screen needed: plots go to files
+# On a fresh machine matplotlib builds its font cache once and says so; nothing is wrong.
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 _default_out = os.environ.get("NANOKERAS_OUTPUT_DIR") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "out")
 _arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 _arguments.add_argument("--out", default=_default_out, help="folder for the plots (default: out/)")

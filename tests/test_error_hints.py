@@ -1042,10 +1042,11 @@ class _:
     def trigger(tmp):
         saved = {k: v for k, v in sys.modules.items() if k == "h5py" or k.startswith("h5py.")}
         try:
-            for name in saved:
-                sys.modules[name] = None
+            for name in set(saved) | {"h5py"}:
+                sys.modules[name] = None  # `import h5py` now fails, as where it is not installed
             _model().save(tmp / "model.keras")
         finally:
+            sys.modules.pop("h5py", None)
             sys.modules.update(saved)
 
     def follow(tmp):
