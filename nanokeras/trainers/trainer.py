@@ -534,7 +534,7 @@ class Trainer:
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
         if batch_sources.is_batch_source(x):
-            batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps)
+            batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps, steps_argument="steps")
             first = batches.first_batch()[0]
             if not self.built and isinstance(first, np.ndarray):
                 self.build((None,) + first.shape[1:])

@@ -14,6 +14,11 @@ import pytest
 _INSTALL_HINT = "Install with pip install '.[dev]' on Python>=3.10"
 _cache = {}
 
+# Set before any parity test runs: importing tf-keras imports TensorFlow, which may import Keras 3
+# (`tf.keras`) itself; without this it comes up on TensorFlow, and every later parity test of the
+# process gets real Keras on TensorFlow instead of JAX.
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
 
 def _in_ci():
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
