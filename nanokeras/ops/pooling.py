@@ -1,0 +1,244 @@
+"""`keras.ops` pooling: `max_pool` and `average_pool`, N-D, "valid" or "same", either data format.
+
+The windows are a strided view of the input (as in `convolution_kernels.py`),
+so a pool is one numpy reduction over the window axes. The gradient of a max
+pool goes to the first largest element of each window (as JAX and TensorFlow
+choose on ties); an average pool spreads it evenly. When windows do not
+overlap, the gradient is written straight through the same view; when they
+do, contributions to one input element are summed with `numpy.bincount`.
+
+Example:
+    >>> import numpy as np
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0], "float32").reshape(1, 5, 1)
+    >>> max_pool(x, 2)[0, :, 0].tolist()
+    [3.0, 5.0]
+    >>> average_pool(x, 2, padding="same")[0, :, 0].tolist()
+    [2.0, 3.5, 4.0]
+"""
+
+import functools
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from nanokeras.ops.convolution_geometry import ConvGeometry, data_format_of, int_tuple, padding_of
+from nanokeras.ops.convolution_kernels import from_channels_last, interior, to_channels_last
+from nanokeras.ops.gradient_utils import _recording_tapes, record, to_array, value_of
+from nanokeras.ops.tape import needs_gradient
+
+__all__ = ["max_pool", "average_pool"]
+
+
+@functools.lru_cache(maxsize=256)
+def _geometry(spatial_shape, pool_size, strides, padding):
+    return ConvGeometry(spatial_shape, pool_size, strides, padding)
+
+
+def _windows(xp, geo, writeable=False):
+    """(batch, *output, *pool, channels) view of the padded input `xp`."""
+    strides = xp.strides
+    spatial = strides[1:-1]
+    shape = (xp.shape[0],) + geo.output_shape + geo.kernel_shape + (xp.shape[-1],)
+    view_strides = ((strides[0],) + tuple(s * t for s, t in zip(spatial, geo.strides)) + spatial
+                    + (strides[-1],))
+    return as_strided(xp, shape, view_strides, writeable=writeable)
+
+
+def _window_counts(geo, dtype):
+    """How many real (not padding) elements each "same" window holds, shaped (1, *output, 1)."""
+    counts = np.ones((), dtype=np.float64)
+    for axis, (size, k, s, (lo, _), out) in enumerate(zip(
+            geo.input_shape, geo.kernel_shape, geo.strides, geo.pads, geo.output_shape)):
+        starts = np.arange(out) * s - lo
+        per_axis = np.minimum(starts + k, size) - np.maximum(starts, 0)
+        shape = [1] * geo.rank
+        shape[axis] = out
+        counts = counts * per_axis.reshape(shape)
+    return counts.reshape((1,) + geo.output_shape + (1,)).astype(dtype)
+
+
+class _Pool:
+    """One pooling call's arrays: the padded input buffer and the output, reused by replays."""
+
+    def __init__(self, geo, mode, data_format):
+        self.geo, self.mode, self.data_format = geo, mode, data_format
+        self.window_axes = tuple(range(1 + geo.rank, 1 + 2 * geo.rank))
+        self.padded = None
+        self.slices = None
+        self.out = None
+        self.counts = None
+
+    def padded_input(self, x):
+        geo = self.geo
+        if all(p == (0, 0) for p in geo.pads):
+            return x
+        if self.padded is None:
+            fill = -np.inf if self.mode == "max" else 0
+            shape = (x.shape[0],) + geo.padded_shape() + (x.shape[-1],)
+            self.padded = np.full(shape, fill, dtype=x.dtype)
+            pieces = [interior(size, 1, lo, p) for size, (lo, _), p in zip(
+                geo.input_shape, geo.pads, geo.padded_shape())]
+            self.slices = ((slice(None),) + tuple(p[1] for p in pieces) + (slice(None),),
+                           (slice(None),) + tuple(p[0] for p in pieces) + (slice(None),))
+        np.copyto(self.padded[self.slices[0]], x[self.slices[1]])
+        return self.padded
+
+    def forward(self, x):
+        xl = to_channels_last(_floats(x), self.data_format)
+        windows = _windows(self.padded_input(xl), self.geo)
+        if self.out is None:
+            self.out = np.empty((xl.shape[0],) + self.geo.output_shape + (xl.shape[-1],), dtype=xl.dtype)
+        if self.mode == "max":
+            np.max(windows, axis=self.window_axes, out=self.out)
+        else:
+            np.sum(windows, axis=self.window_axes, out=self.out)
+            if self.counts is None:
+                same = any(p != (0, 0) for p in self.geo.pads)
+                self.counts = (_window_counts(self.geo, xl.dtype) if same
+                               else np.asarray(np.prod(self.geo.kernel_shape), dtype=xl.dtype))
+            np.divide(self.out, self.counts, out=self.out)
+        return from_channels_last(self.out, self.data_format)
+
+    def _expand(self):
+        """Index that broadcasts an output-shaped array over the window axes."""
+        return (slice(None),) * (1 + self.geo.rank) + (None,) * self.geo.rank + (slice(None),)
+
+    def _weights(self, x):
+        """Each window element's share of its window's output: 1 on the (first) maximum, or 1/count."""
+        geo = self.geo
+        if self.mode == "max":
+            windows = _windows(self.padded_input(to_channels_last(_floats(x), self.data_format)), geo)
+            return _first_maxima(windows, self.out[self._expand()], self.window_axes)
+        return (1 / self.counts)[self._expand()] if np.ndim(self.counts) else 1 / self.counts
+
+    def spread(self, x, g):
+        """The input gradient for output gradient `g`: each output's gradient back to its window (a new array)."""
+        geo = self.geo
+        gl = to_channels_last(g, self.data_format)
+        batch, channels = gl.shape[0], gl.shape[-1]
+        window_shape = (batch,) + geo.output_shape + geo.kernel_shape + (channels,)
+        contributions = np.broadcast_to(self._weights(x) * gl[self._expand()], window_shape)
+        padded_shape = (batch,) + geo.padded_shape() + (channels,)
+        if all(s >= k for s, k in zip(geo.strides, geo.kernel_shape)):
+            # Windows do not overlap: each input element receives from at most one window.
+            grad = np.zeros(padded_shape, dtype=gl.dtype)
+            np.copyto(_windows(grad, geo, writeable=True), contributions)
+        else:
+            size = int(np.prod(padded_shape))
+            index = _windows(np.arange(size, dtype=np.intp).reshape(padded_shape), geo)
+            sums = np.bincount(index.ravel(), weights=contributions.ravel(), minlength=size)
+            grad = sums.astype(gl.dtype).reshape(padded_shape)
+        if self.padded is not None:
+            grad = np.ascontiguousarray(grad[self.slices[0]])
+        return from_channels_last(grad, self.data_format)
+
+    def gather(self, x, h):
+        """The transpose of `spread`: each window's input-shaped `h`, weighted as the pool weighs it, summed."""
+        geo = self.geo
+        hl = to_channels_last(h, self.data_format)
+        padded = np.zeros((hl.shape[0],) + geo.padded_shape() + (hl.shape[-1],), dtype=hl.dtype)
+        if self.padded is not None:
+            padded[self.slices[0]] = hl[self.slices[1]]
+        else:
+            padded[...] = hl
+        result = np.sum(_windows(padded, geo) * self._weights(x), axis=self.window_axes)
+        return from_channels_last(result, self.data_format)
+
+
+def _floats(x):
+    """Integer images pool as `floatx()` (recomputed on every call, so a replay sees new values)."""
+    if x.dtype.kind == "f":
+        return x
+    from nanokeras.backend import config
+
+    return x.astype(config.floatx())
+
+
+def _first_maxima(windows, maxima, axes):
+    """1 where a window element is its window's first maximum (in row-major window order), else 0."""
+    hits = windows == maxima
+    if np.count_nonzero(hits) == maxima.size:  # no ties: every window has exactly one maximum
+        return hits.astype(windows.dtype)
+    pool = windows.shape[axes[0]:axes[-1] + 1]
+    order = np.arange(int(np.prod(pool))).reshape((1,) * axes[0] + pool + (1,))
+    first = np.min(np.where(hits, order, order.size), axis=axes, keepdims=True)
+    return (order == first).astype(windows.dtype)
+
+
+def _spread_op(pool, x, g):
+    """`pool.spread` recorded (for derivatives of gradients): linear in `g`, its transpose is `gather`."""
+    gv = value_of(g)
+    out = pool.spread(x, gv)
+    if not _recording_tapes:
+        return out
+    return record(out, (g,), lambda h: (_gather_op(pool, x, h),),
+                  lambda: np.copyto(out, pool.spread(x, gv)))
+
+
+def _gather_op(pool, x, h):
+    hv = value_of(h)
+    out = np.asarray(pool.gather(x, hv))
+    if not _recording_tapes:
+        return out
+    return record(out, (h,), lambda g: (_spread_op(pool, x, g),),
+                  lambda: np.copyto(out, pool.gather(x, hv)))
+
+
+def _pool(op, mode, inputs, pool_size, strides, padding, data_format):
+    data_format = data_format_of(data_format, op)
+    x = to_array(inputs)
+    if x.ndim < 3:
+        raise ValueError(
+            f"`{op}` expects inputs of rank >= 3 (batch, *spatial, channels), got shape {x.shape}."
+        )
+    rank = x.ndim - 2
+    pool_size = int_tuple(pool_size, rank, "pool_size", op)
+    strides = pool_size if strides is None else int_tuple(strides, rank, "strides", op)
+    padding = padding_of(padding, op)
+    spatial = x.shape[1:-1] if data_format == "channels_last" else x.shape[2:]
+    geo = _geometry(tuple(spatial), pool_size, strides, padding)
+    if any(o <= 0 for o in geo.output_shape):
+        raise ValueError(
+            f"`{op}`: pool_size={pool_size} is larger than the input's spatial shape {tuple(spatial)} "
+            f"with padding='valid': the output would be empty. Use padding='same' or a smaller pool."
+        )
+    pool = _Pool(geo, mode, data_format)
+    out = pool.forward(x)
+    if not _recording_tapes:
+        return out
+
+    def vjp(g):
+        if _recording_tapes:
+            return (_spread_op(pool, x, g),)
+        return (pool.spread(x, value_of(g)) if needs_gradient(inputs) else None,)
+
+    return record(out, (inputs,), vjp, lambda: pool.forward(x))
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """The largest value of each window.
+
+    Args:
+        inputs: (batch, *spatial, channels) (or channels first).
+        pool_size: an int or one per spatial axis.
+        strides: the step between windows (default: `pool_size`).
+        padding: "valid" or "same" ("same" pads with -inf).
+        data_format: "channels_last" or "channels_first" (default: `keras.config.image_data_format()`).
+
+    Example:
+        >>> x = np.arange(16, dtype="float32").reshape(1, 4, 4, 1)
+        >>> max_pool(x, 2)[0, :, :, 0].tolist()
+        [[5.0, 7.0], [13.0, 15.0]]
+    """
+    return _pool("max_pool", "max", inputs, pool_size, strides, padding, data_format)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """The mean of each window; with "same" padding, of its real (not padded) elements.
+
+    Example:
+        >>> x = np.arange(16, dtype="float32").reshape(1, 4, 4, 1)
+        >>> average_pool(x, 2)[0, :, :, 0].tolist()
+        [[2.5, 4.5], [10.5, 12.5]]
+    """
+    return _pool("average_pool", "average", inputs, pool_size, strides, padding, data_format)
