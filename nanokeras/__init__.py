@@ -9,6 +9,7 @@
 
 from nanokeras.version import __version__
 from nanokeras import backend
+from nanokeras import config
 from nanokeras import ops
 from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.variable import Variable
@@ -39,7 +40,7 @@ def __getattr__(name):
     raise AttributeError(f"module 'nanokeras' has no attribute {name!r}")
 
 __all__ = [
-    "__version__", "backend", "ops", "GradientTape", "Variable", "KerasTensor", "activations",
+    "__version__", "backend", "config", "ops", "GradientTape", "Variable", "KerasTensor", "activations",
     "initializers", "losses", "metrics", "optimizers", "callbacks", "constraints", "datasets",
     "regularizers", "saving", "layers", "models", "utils",
     "Input", "Layer", "Model", "Sequential",

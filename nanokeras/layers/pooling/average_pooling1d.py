@@ -1,0 +1,17 @@
+"""`AveragePooling1D`: 1-D average pooling."""
+
+from nanokeras.layers.pooling.base_pooling import BasePooling
+
+
+class AveragePooling1D(BasePooling):
+    """The mean of each window along the steps (see `BasePooling` for the arguments).
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> keras.layers.AveragePooling1D(2)(np.ones((2, 8, 3), dtype="float32")).shape
+        (2, 4, 3)
+    """
+
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        super().__init__(pool_size, strides, pool_dimensions=1, pool_mode="average", padding=padding,
+                         data_format=data_format, name=name, **kwargs)

@@ -1,0 +1,17 @@
+"""`AveragePooling3D`: 3-D average pooling."""
+
+from nanokeras.layers.pooling.base_pooling import BasePooling
+
+
+class AveragePooling3D(BasePooling):
+    """The mean of each window over depth, height and width (see `BasePooling` for the arguments).
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> keras.layers.AveragePooling3D(2)(np.ones((2, 4, 4, 4, 3), dtype="float32")).shape
+        (2, 2, 2, 2, 3)
+    """
+
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        super().__init__(pool_size, strides, pool_dimensions=3, pool_mode="average", padding=padding,
+                         data_format=data_format, name=name, **kwargs)
