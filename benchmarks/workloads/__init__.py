@@ -7,4 +7,5 @@
 """
 
 # --only name -> module name
-WORKLOADS = {"tutorial": "tutorial", "mlp": "mlp", "import": "imports", "latency": "latency"}
+WORKLOADS = {"tutorial": "tutorial", "mlp": "mlp", "import": "imports", "latency": "latency",
+             "cnn_small": "small_cnn", "cnn_mnist": "mnist_cnn"}

@@ -95,6 +95,99 @@ def convolve(x, w, geo, data_format):
     return record(out, (x, w), vjp, forward)
 
 
+def _sigmoid_values(z):
+    from nanokeras.ops.nn import sigmoid_values
+
+    return sigmoid_values(z)
+
+
+def _relu_in_place(z):
+    np.maximum(z, 0, out=z)
+    return z
+
+
+# activation name -> (forward on the pre-activation, written in place when it can be;
+#                     gradient of the pre-activation from the output gradient and the output)
+_FUSED = {
+    "linear": (lambda z: z, lambda g, out: g),
+    "relu": (_relu_in_place, lambda g, out: g * (out > 0)),  # relu'(0) = 0, as JAX
+    "sigmoid": (lambda z: _sigmoid_values(z), lambda g, out: g * out * (1 - out)),
+    "tanh": (lambda z: np.tanh(z, out=z), lambda g, out: g * (1 - out * out)),
+}
+
+
+def convolve_bias_activation(x, w, b, geo, data_format, activation_name, activation):
+    """`activation(conv(x, w) + b)` as one recorded op: one output buffer, bias and activation in place.
+
+    The engine kernel behind the convolution layers (the same numbers as the three
+    ops apart, with one tape node and no intermediate arrays). `activation_name` is
+    one of "linear", "relu", "sigmoid", "tanh"; `activation` is the function itself
+    (for derivatives of the gradient, taken through the unfused ops).
+    """
+    xv, wv = _float_operands(x, w)
+    bv = None if b is None else value_of(b)
+    in_channels = _channels(xv.shape, data_format)
+    kernel = ConvKernel(geo, data_format)
+    apply, derivative = _FUSED[activation_name]
+    bias_shape = None
+    if bv is not None and data_format == "channels_first":
+        bias_shape = (-1,) + (1,) * geo.rank
+
+    def compute():
+        z = kernel.forward(xv, _kernel_layout(wv, geo, in_channels))
+        if bv is not None:
+            np.add(z, bv if bias_shape is None else bv.reshape(bias_shape), out=z)
+        return apply(z)
+
+    out = compute()
+    if not _recording_tapes:
+        return out
+    node = None
+    dual = []
+
+    def forward():
+        result = compute()
+        if result is not out:
+            np.copyto(out, result)
+
+    def vjp(g):
+        if _recording_tapes:
+            return _composite_vjp(node, geo, data_format, activation, g)
+        gz = derivative(value_of(g), out)
+        dx = dw = db = None
+        if needs_gradient(x):
+            if not dual:
+                dual.append(ConvKernel(dual_geometry(geo), data_format))
+            dx = dual[0].forward(gz, _kernel_layout(wv, dual[0].geometry, _channels(gz.shape, data_format)),
+                                 fresh=True)
+        if needs_gradient(w):
+            dw = kernel.kernel_gradient(gz, wv.shape)
+        if bv is not None and needs_gradient(b):
+            axes = tuple(i for i in range(gz.ndim) if i != (gz.ndim - 1 if data_format == "channels_last" else 1))
+            db = np.add.reduce(gz, axis=axes)
+        return dx, dw, db
+
+    node = record(out, (x, w, b), vjp, forward)
+    return node
+
+
+def _composite_vjp(node, geo, data_format, activation, g):
+    """The gradient through the unfused ops, recorded on the outer tapes (for higher derivatives)."""
+    from nanokeras.ops import numpy as np_ops
+    from nanokeras.ops.tape import GradientTape
+
+    x, w, b = node.inputs
+    with GradientTape() as tape:
+        z = convolve(x, w, geo, data_format)
+        if b is not None:
+            bias = b if data_format == "channels_last" else np_ops.reshape(b, (-1,) + (1,) * geo.rank)
+            z = np_ops.add(z, bias)
+        out = activation(z)
+    sources = [s for s in (x, w, b) if s is not None and is_tracked(s)]
+    grads = iter(tape.gradient(out, sources, output_gradients=g))
+    return tuple(next(grads) if s is not None and is_tracked(s) else None for s in (x, w, b))
+
+
 def kernel_gradient(x, g, geo, data_format, kernel_shape):
     """d(sum(conv(x, w) * g)) / dw for a kernel of `kernel_shape`, recorded (it is linear in `x` and in `g`)."""
     xv, gv = to_array(x), value_of(g)

@@ -58,11 +58,21 @@ def _window_counts(geo, dtype):
 
 
 class _Pool:
-    """One pooling call's arrays: the padded input buffer and the output, reused by replays."""
+    """One pooling call's arrays (the padded input buffer, the output), reused by replays.
+
+    Windows that tile the input (strides == pool size, the common case) are read
+    through a reshape that splits each spatial axis into (windows, pool): the
+    reductions then run over long contiguous runs. Other windows are a strided view.
+    """
 
     def __init__(self, geo, mode, data_format):
         self.geo, self.mode, self.data_format = geo, mode, data_format
-        self.window_axes = tuple(range(1 + geo.rank, 1 + 2 * geo.rank))
+        self.tiled = all(s == k for s, k in zip(geo.strides, geo.kernel_shape))
+        rank = geo.rank
+        if self.tiled:  # (batch, o0, p0, o1, p1, ..., channels)
+            self.window_axes = tuple(2 + 2 * i for i in range(rank))
+        else:  # (batch, *outputs, *pools, channels)
+            self.window_axes = tuple(range(1 + rank, 1 + 2 * rank))
         self.padded = None
         self.slices = None
         self.out = None
@@ -83,15 +93,39 @@ class _Pool:
         np.copyto(self.padded[self.slices[0]], x[self.slices[1]])
         return self.padded
 
+    def view(self, xp):
+        """The windows of the (padded) channels-last input `xp`, in this pool's layout."""
+        geo = self.geo
+        if not self.tiled:
+            return _windows(xp, geo)
+        used = xp[(slice(None),) + tuple(slice(0, o * k) for o, k in zip(geo.output_shape, geo.kernel_shape))]
+        split = (xp.shape[0],) + sum(((o, k) for o, k in zip(geo.output_shape, geo.kernel_shape)), ()) + (
+            xp.shape[-1],)
+        return used.reshape(split)
+
+    def expand(self, out):
+        """`out` (batch, *outputs, channels) shaped to broadcast against `view`."""
+        if self.tiled:
+            split = (out.shape[0],) + sum(((o, 1) for o in self.geo.output_shape), ()) + (out.shape[-1],)
+            return out.reshape(split)
+        return out[(slice(None),) * (1 + self.geo.rank) + (None,) * self.geo.rank + (slice(None),)]
+
+    def reduce(self, windows, out):
+        """The max or sum over the window axes, written into `out` (one axis at a time when tiled)."""
+        ufunc = np.maximum if self.mode == "max" else np.add
+        if not self.tiled:
+            return ufunc.reduce(windows, axis=self.window_axes, out=out)
+        for done, axis in enumerate(self.window_axes[:-1]):
+            windows = ufunc.reduce(windows, axis=axis - done)
+        return ufunc.reduce(windows, axis=self.window_axes[-1] - len(self.window_axes) + 1, out=out)
+
     def forward(self, x):
         xl = to_channels_last(_floats(x), self.data_format)
-        windows = _windows(self.padded_input(xl), self.geo)
+        windows = self.view(self.padded_input(xl))
         if self.out is None:
             self.out = np.empty((xl.shape[0],) + self.geo.output_shape + (xl.shape[-1],), dtype=xl.dtype)
-        if self.mode == "max":
-            np.max(windows, axis=self.window_axes, out=self.out)
-        else:
-            np.sum(windows, axis=self.window_axes, out=self.out)
+        self.reduce(windows, self.out)
+        if self.mode == "average":
             if self.counts is None:
                 same = any(p != (0, 0) for p in self.geo.pads)
                 self.counts = (_window_counts(self.geo, xl.dtype) if same
@@ -99,31 +133,29 @@ class _Pool:
             np.divide(self.out, self.counts, out=self.out)
         return from_channels_last(self.out, self.data_format)
 
-    def _expand(self):
-        """Index that broadcasts an output-shaped array over the window axes."""
-        return (slice(None),) * (1 + self.geo.rank) + (None,) * self.geo.rank + (slice(None),)
-
     def _weights(self, x):
         """Each window element's share of its window's output: 1 on the (first) maximum, or 1/count."""
-        geo = self.geo
         if self.mode == "max":
-            windows = _windows(self.padded_input(to_channels_last(_floats(x), self.data_format)), geo)
-            return _first_maxima(windows, self.out[self._expand()], self.window_axes)
-        return (1 / self.counts)[self._expand()] if np.ndim(self.counts) else 1 / self.counts
+            windows = self.view(self.padded_input(to_channels_last(_floats(x), self.data_format)))
+            return _first_maxima(windows, self.expand(self.out), self.window_axes)
+        if np.ndim(self.counts):
+            return 1 / self.expand(self.counts)
+        return 1 / self.counts
 
     def spread(self, x, g):
         """The input gradient for output gradient `g`: each output's gradient back to its window (a new array)."""
         geo = self.geo
         gl = to_channels_last(g, self.data_format)
         batch, channels = gl.shape[0], gl.shape[-1]
-        window_shape = (batch,) + geo.output_shape + geo.kernel_shape + (channels,)
-        contributions = np.broadcast_to(self._weights(x) * gl[self._expand()], window_shape)
         padded_shape = (batch,) + geo.padded_shape() + (channels,)
-        if all(s >= k for s, k in zip(geo.strides, geo.kernel_shape)):
+        if self.tiled or all(s >= k for s, k in zip(geo.strides, geo.kernel_shape)):
             # Windows do not overlap: each input element receives from at most one window.
             grad = np.zeros(padded_shape, dtype=gl.dtype)
-            np.copyto(_windows(grad, geo, writeable=True), contributions)
+            target = self.view(grad) if self.tiled else _windows(grad, geo, writeable=True)
+            np.multiply(self._weights(x), self.expand(gl), out=target)
         else:
+            window_shape = (batch,) + geo.output_shape + geo.kernel_shape + (channels,)
+            contributions = np.broadcast_to(self._weights(x) * self.expand(gl), window_shape)
             size = int(np.prod(padded_shape))
             index = _windows(np.arange(size, dtype=np.intp).reshape(padded_shape), geo)
             sums = np.bincount(index.ravel(), weights=contributions.ravel(), minlength=size)
@@ -141,7 +173,13 @@ class _Pool:
             padded[self.slices[0]] = hl[self.slices[1]]
         else:
             padded[...] = hl
-        result = np.sum(_windows(padded, geo) * self._weights(x), axis=self.window_axes)
+        result = np.empty((hl.shape[0],) + geo.output_shape + (hl.shape[-1],), dtype=hl.dtype)
+        weighted = self.view(padded) * self._weights(x)
+        ufunc_mode, self.mode = self.mode, "average"  # a sum over each window
+        try:
+            self.reduce(weighted, result)
+        finally:
+            self.mode = ufunc_mode
         return from_channels_last(result, self.data_format)
 
 
@@ -155,14 +193,22 @@ def _floats(x):
 
 
 def _first_maxima(windows, maxima, axes):
-    """1 where a window element is its window's first maximum (in row-major window order), else 0."""
+    """True where a window element is its window's first maximum (in row-major window order)."""
     hits = windows == maxima
     if np.count_nonzero(hits) == maxima.size:  # no ties: every window has exactly one maximum
-        return hits.astype(windows.dtype)
-    pool = windows.shape[axes[0]:axes[-1] + 1]
-    order = np.arange(int(np.prod(pool))).reshape((1,) * axes[0] + pool + (1,))
-    first = np.min(np.where(hits, order, order.size), axis=axes, keepdims=True)
-    return (order == first).astype(windows.dtype)
+        return hits
+    # Ties: score each maximum higher the earlier it comes in its window, keep the best score.
+    pool = tuple(windows.shape[a] for a in axes)
+    size = int(np.prod(pool))
+    key_shape = [1] * windows.ndim
+    for a, p in zip(axes, pool):
+        key_shape[a] = p
+    keys = (size - np.arange(size, dtype=np.uint8 if size < 255 else np.int64)).reshape(key_shape)
+    scored = hits * keys
+    best = scored
+    for axis in axes:
+        best = np.maximum.reduce(best, axis=axis, keepdims=True)
+    return np.equal(scored, best) & hits
 
 
 def _spread_op(pool, x, g):

@@ -1,6 +1,7 @@
 """What every convolution layer shares: checking its arguments, its weights' options, its bias and activation."""
 
 from nanokeras import activations, constraints, initializers, regularizers
+from nanokeras.ops import convolution
 from nanokeras.ops import numpy as np_ops
 from nanokeras.ops.convolution_geometry import data_format_of, int_tuple, padding_of
 
@@ -76,6 +77,24 @@ def channels_of(layer, input_shape):
     if channels is None:
         raise ValueError(f"{name} {layer.name!r}: the channels axis of the input must be known, got {input_shape}.")
     return int(channels)
+
+
+_FUSABLE = {
+    activations.linear: "linear",
+    activations.relu: "relu",
+    activations.sigmoid: "sigmoid",
+    activations.tanh: "tanh",
+}
+
+
+def convolve(layer, inputs, kernel, geo):
+    """`activation(conv(inputs, kernel) + bias)`: one fused engine op for the common activations
+    (decided at every call from the layer's current `activation`), else the three ops."""
+    name = _FUSABLE.get(layer.activation)
+    if name is not None:
+        return convolution.convolve_bias_activation(inputs, kernel, layer.bias, geo, layer.data_format, name,
+                                                    layer.activation)
+    return bias_and_activation(layer, convolution.convolve(inputs, kernel, geo, layer.data_format))
 
 
 def bias_and_activation(layer, outputs):

@@ -81,8 +81,7 @@ class BaseConv(Layer):
                                    self.dilation_rate, self.groups, False)
         if any(o <= 0 for o in geo.output_shape):
             self.compute_output_shape(shape)  # raises the clear error
-        outputs = convolution.convolve(inputs, self.kernel, geo, self.data_format)
-        return _options.bias_and_activation(self, outputs)
+        return _options.convolve(self, inputs, self.kernel, geo)
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)

@@ -67,8 +67,7 @@ class BaseConvTranspose(Layer):
         spatial = shape[1:-1] if self.data_format == "channels_last" else shape[2:]
         geo = convolution.geometry(spatial, self.kernel_size, None, self._pads(), self.strides, self.dilation_rate,
                                    1, True)
-        outputs = convolution.convolve(inputs, self.kernel, geo, self.data_format)
-        return _options.bias_and_activation(self, outputs)
+        return _options.convolve(self, inputs, self.kernel, geo)
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)

@@ -55,8 +55,7 @@ class BaseDepthwiseConv(Layer):
                                    channels, False)
         if any(o <= 0 for o in geo.output_shape):
             self.compute_output_shape(shape)
-        outputs = convolution.convolve(inputs, self.kernel, geo, self.data_format)
-        return _options.bias_and_activation(self, outputs)
+        return _options.convolve(self, inputs, self.kernel, geo)
 
     def compute_output_shape(self, input_shape):
         return _conv_output_shape(self, input_shape, _options.channels_of(self, input_shape) * self.depth_multiplier)

@@ -56,9 +56,13 @@ class BaseSeparableConv(Layer):
                 f"{self.depthwise_kernel.shape[-2]} channels, got input shape {shape}."
             )
         self.compute_output_shape(shape)  # a clear error when the kernel does not fit
-        outputs = convolution.separable_conv(inputs, self.depthwise_kernel, self.pointwise_kernel, self.strides,
-                                             self.padding, self.data_format, self.dilation_rate)
-        return _options.bias_and_activation(self, outputs)
+        mixed = convolution.depthwise_conv(inputs, self.depthwise_kernel, self.strides, self.padding,
+                                           self.data_format, self.dilation_rate)
+        mixed_shape = tuple(mixed.shape)
+        spatial = mixed_shape[1:-1] if self.data_format == "channels_last" else mixed_shape[2:]
+        ones = (1,) * self.rank
+        geo = convolution.geometry(spatial, ones, ones, "valid", None, ones, 1, False)
+        return _options.convolve(self, mixed, self.pointwise_kernel, geo)
 
     def compute_output_shape(self, input_shape):
         _options.channels_of(self, input_shape)
