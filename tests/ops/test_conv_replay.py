@@ -9,12 +9,18 @@ import pytest
 
 import nanokeras as keras
 from nanokeras import ops
-from nanokeras.ops import spatial
+from nanokeras import activations
+from nanokeras.ops import convolution, spatial
 from tests.ops.test_replay_contract import _check_replay
 
 
 def _normal(shape, seed):
     return np.random.default_rng(seed).standard_normal(shape)
+
+
+def _fused(x, k, b, name):
+    geo = convolution.geometry((5, 5), (3, 3), (2, 2), "same", None, (1, 1), 1, False)
+    return convolution.convolve_bias_activation(x, k, b, geo, "channels_last", name, activations.get(name))
 
 
 CASES = [
@@ -30,6 +36,8 @@ CASES = [
     ("depthwise_conv", lambda x, k: ops.depthwise_conv(x, k, 1, "same"), [(2, 5, 5, 3), (3, 3, 3, 2)]),
     ("separable_conv", lambda x, d, p: ops.separable_conv(x, d, p, 1, "valid"),
      [(2, 5, 5, 2), (3, 3, 2, 2), (1, 1, 4, 3)]),
+    ("conv_bias_relu", lambda x, k, b: _fused(x, k, b, "relu"), [(2, 5, 5, 3), (3, 3, 3, 4), (4,)]),
+    ("conv_bias_sigmoid", lambda x, k, b: _fused(x, k, b, "sigmoid"), [(2, 5, 5, 3), (3, 3, 3, 4), (4,)]),
     ("max_pool", lambda x: ops.max_pool(x, 2), [(2, 6, 6, 3)]),
     ("max_pool_overlapping_same", lambda x: ops.max_pool(x, 3, 1, "same"), [(2, 5, 4, 2)]),
     ("average_pool_same", lambda x: ops.average_pool(x, 2, padding="same"), [(2, 5, 5, 2)]),
