@@ -14,9 +14,12 @@ from nanokeras.ops import image, image_resize
 class RandomCrop(BaseImagePreprocessingLayer):
     """Crops a random window (the same for the whole batch) while training.
 
-    When an image is smaller than the target on some side, and at inference,
-    the largest centred window of the target's aspect ratio is taken and resized
-    to `(height, width)`, so the output always has the target size.
+    When an image is smaller than the target on some side, the window starting
+    at the centred box of the target's aspect ratio is taken and resized to
+    `(height, width)`, as Keras does. At inference the largest centred window of
+    the target's aspect ratio is resized to `(height, width)` (Keras 3.15 returns
+    the images uncropped there, which breaks the layers after it), so the output
+    always has the target size.
 
     Args:
         height, width: the output size.
@@ -51,17 +54,12 @@ class RandomCrop(BaseImagePreprocessingLayer):
 
     def _augment(self, images, transformation):
         h_axis, w_axis = self._spatial_axes(images.ndim)
-        top, left = transformation
-        height, width = images.shape[h_axis], images.shape[w_axis]
-        crop_height = min(self.height, height - top)
-        crop_width = min(self.width, width - left)
-        if crop_height != self.height or crop_width != self.width:
-            _, _, crop_height, crop_width = image_resize.aspect_ratio_frame(height, width, self.height, self.width,
-                                                                             "crop")
+        top, left = (int(v) for v in transformation)
         key = [slice(None)] * images.ndim
-        key[h_axis], key[w_axis] = slice(top, top + crop_height), slice(left, left + crop_width)
+        key[h_axis], key[w_axis] = slice(top, top + self.height), slice(left, left + self.width)
         key = tuple(key)
-        cropped = images[key]
+        cropped = images[key]  # smaller than the target when the image is: then resized, as Keras does
+        crop_height, crop_width = cropped.shape[h_axis], cropped.shape[w_axis]
         resampler = None
         if crop_height != self.height or crop_width != self.width:
             resampler = image_resize.Resampler((h_axis, w_axis), (crop_height, crop_width), (self.height, self.width),
