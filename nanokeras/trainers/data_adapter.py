@@ -4,6 +4,7 @@ Everything is checked once, when `fit`/`evaluate`/`predict` starts: a training
 step then slices ready arrays (views, no copies) and checks nothing.
 """
 
+import itertools
 import math
 
 import numpy as np
@@ -30,7 +31,7 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True):
     if isinstance(value, (dict,)) or callable(getattr(value, "__next__", None)):
         raise TypeError(
             f"`{argument}` must be a numpy array (or a list of numbers); got {type(value).__name__}. "
-            "Generators, datasets and dicts of inputs are not supported by this version of nanokeras."
+            "A dataset or a generator of batches goes in `x` alone (its batches carry the labels)."
         )
     try:
         array = np.asarray(value)
@@ -182,6 +183,75 @@ class ArrayBatches:
                 step += 1
             if self.steps_per_epoch <= self.num_batches:
                 return
+
+
+def is_dataset(x):
+    """True for a dataset or a generator of batches (`image_dataset_from_directory`'s result, a Python
+    generator, a `tf.data.Dataset`...), False for arrays, lists, tuples, dicts and tables."""
+    if x is None or isinstance(x, (np.ndarray, list, tuple, dict, str, bytes)):
+        return False
+    if hasattr(x, "__array__") or hasattr(x, "to_numpy"):
+        return False
+    return bool(getattr(type(x), "_is_batch_dataset", False) or callable(getattr(x, "__next__", None))
+                or callable(getattr(x, "__iter__", None)))
+
+
+class DatasetBatches:
+    """Batches read from a dataset or a generator, offered as `ArrayBatches` offers them.
+
+    A dataset is iterated afresh every epoch (so it may reshuffle); a generator
+    (good for one pass only) continues where the previous epoch stopped. The
+    first batch is read up front, so the model can be built and the labels
+    checked before training starts.
+
+    Args:
+        data: the dataset or generator; each batch `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`.
+        steps_per_epoch: batches per epoch (default: the dataset's length, or until exhausted).
+        argument: the argument's name, for errors.
+        allow_int: keep integer features as integers (for models that take ids).
+    """
+
+    def __init__(self, data, steps_per_epoch=None, argument="x", allow_int=True):
+        self.data = data
+        self.argument = argument
+        self.allow_int = allow_int
+        self.one_pass = callable(getattr(data, "__next__", None))
+        self._iterator = iter(data)
+        try:
+            first = next(self._iterator)
+        except StopIteration:
+            raise ValueError(f"`{argument}` yielded no batches: the dataset or generator is empty.") from None
+        self._pending = [first]
+        self.first = self.standardize(first)
+        try:
+            self.num_batches = len(data)
+        except TypeError:
+            self.num_batches = None
+        self.steps_per_epoch = steps_per_epoch or self.num_batches
+        self.num_samples = None
+
+    def standardize(self, batch):
+        """`(x, y, sample_weight)` of one batch, checked and converted like arrays given to `fit`."""
+        x, y, weights = unpack_x_y_sample_weight(batch if isinstance(batch, (tuple, list)) else (batch,))
+        name = f"a batch of `{self.argument}`"
+        x = map_structure(lambda value, leaf: to_numeric_array(value, leaf, allow_int=self.allow_int), x, name)
+        if y is not None:
+            y = map_structure(to_numeric_array, y, f"the labels of {name}")
+        if weights is not None:
+            weights = standardize_sample_weight(weights, first_leaf(x).shape[0], f"the sample weights of {name}")
+        return x, y, weights
+
+    def batches(self):
+        """Yields `(x,)`, `(x, y)` or `(x, y, sample_weight)` tuples for one epoch."""
+        if not self._pending and not self.one_pass:
+            self._iterator = iter(self.data)
+        source = itertools.chain(self._pending, self._iterator)
+        self._pending = []
+        if self.steps_per_epoch is not None:
+            source = itertools.islice(source, self.steps_per_epoch)
+        for batch in source:
+            x, y, weights = self.standardize(batch)
+            yield (x,) if y is None else ((x, y) if weights is None else (x, y, weights))
 
 
 def map_structure(fn, structure, name=""):

@@ -323,24 +323,33 @@ class Trainer:
         self._assert_compiled("fit")
         batch_size = check_fit_arguments(
             batch_size=batch_size, epochs=epochs, validation_split=validation_split,
-            validation_data=validation_data, initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+            validation_data=None if data_adapter.is_dataset(validation_data) else validation_data,
+            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
             validation_freq=validation_freq, shuffle=shuffle, validation_batch_size=validation_batch_size,
         )
         verbose = check_verbose(verbose)
-        x, y, sample_weight = self._prepare(x, y, sample_weight)
-        sample_weight = self._with_class_weight(class_weight, y, sample_weight)
+        dataset = self._dataset_batches(x, y, sample_weight, steps_per_epoch, "x", validation_split, class_weight)
+        if dataset is not None:
+            x, y, sample_weight = dataset.first  # the rest is read batch by batch
+        else:
+            x, y, sample_weight = self._prepare(x, y, sample_weight)
+            sample_weight = self._with_class_weight(class_weight, y, sample_weight)
         validation = None
         if validation_data is not None:
-            val_x, val_y, val_w = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
-            validation = self._prepare(val_x, val_y, val_w, prefix="validation_data ")
+            validation = self._dataset_batches(validation_data, None, None, validation_steps, "validation_data")
+            if validation is None:
+                val_x, val_y, val_w = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
+                validation = self._prepare(val_x, val_y, val_w, prefix="validation_data ")
         elif validation_split:
             (x, y, sample_weight), validation = data_adapter.train_validation_split((x, y, sample_weight), validation_split)
         y = self._prepare_for_training(x, y)
-        if validation is not None:
+        if isinstance(validation, data_adapter.DatasetBatches):
+            self._prepare_for_training(validation.first[0], validation.first[1], prefix="validation_data ")
+        elif validation is not None:
             val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
             validation = (validation[0], val_y, validation[2])
 
-        batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch)
+        batches = dataset or data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
         self._step_variables = self.trainable_weights
@@ -384,6 +393,23 @@ class Trainer:
         callback_list.on_train_end(logs=training_logs)
         return callback_list.history
 
+    def _dataset_batches(self, x, y, sample_weight, steps, argument, validation_split=0.0, class_weight=None):
+        """`DatasetBatches` when `x` is a dataset or a generator of batches, else None (arrays)."""
+        if not data_adapter.is_dataset(x):
+            return None
+        for name, value in (("y", y), ("sample_weight", sample_weight), ("class_weight", class_weight)):
+            if value is not None:
+                raise ValueError(
+                    f"`{name}` cannot be given with a dataset or generator in `{argument}`: its batches must "
+                    f"carry it, as `(x, y)` or `(x, y, sample_weight)`. Got {name}={type(value).__name__}."
+                )
+        if validation_split:
+            raise ValueError(
+                "`validation_split` needs arrays (it holds out their last samples); with a dataset, pass "
+                "`validation_data=` (e.g. the `subset='validation'` half of `image_dataset_from_directory`)."
+            )
+        return data_adapter.DatasetBatches(x, steps, argument, allow_int=self._accepts_integer_inputs())
+
     def _logs_to_floats(self, logs):
         if logs is None or isinstance(logs, _LazyLogs):
             return self.get_metrics_result()
@@ -403,9 +429,14 @@ class Trainer:
             raise TypeError(f"evaluate() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        arrays = self._prepare(x, y, sample_weight)
-        arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
-        steps_total = int(np.ceil(_batch_size(arrays[0]) / batch_size)) if steps is None else steps
+        arrays = self._dataset_batches(x, y, sample_weight, steps, "x")
+        if arrays is not None:
+            self._prepare_for_training(arrays.first[0], arrays.first[1])
+            steps_total = arrays.steps_per_epoch
+        else:
+            arrays = self._prepare(x, y, sample_weight)
+            arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
+            steps_total = int(np.ceil(_batch_size(arrays[0]) / batch_size)) if steps is None else steps
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=steps_total)
         logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)
@@ -436,7 +467,8 @@ class Trainer:
 
     def _evaluate_arrays(self, arrays, batch_size, steps, callback_list):
         self.reset_metrics()
-        batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
+        batches = arrays if isinstance(arrays, data_adapter.DatasetBatches) else data_adapter.ArrayBatches(
+            arrays, batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list.on_test_begin()
         logs = None
         for step, batch in enumerate(batches.batches()):
@@ -460,26 +492,32 @@ class Trainer:
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
         allow_int = self._accepts_integer_inputs()
-        x = data_adapter.map_structure(
-            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int), x, "x")
-        if isinstance(x, np.ndarray):
+        dataset = self._dataset_batches(x, None, None, steps, "x")
+        if dataset is not None:  # its labels, if any, are ignored
             if not self.built:
-                self.build((None,) + x.shape[1:])
-            check_features(self, x, "x")
+                self.build((None,) + data_adapter.first_leaf(dataset.first[0]).shape[1:])
+            batches = dataset
+            x = None
+        else:
+            x = data_adapter.map_structure(
+                lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int), x, "x")
+            if isinstance(x, np.ndarray):
+                if not self.built:
+                    self.build((None,) + x.shape[1:])
+                check_features(self, x, "x")
+            batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
         if not callbacks and verbose == 0:
             # Nobody to notify: the single-sample latency is what a caller measures here.
             if isinstance(x, np.ndarray) and x.shape[0] <= batch_size and steps is None:
                 return self.predict_step((x,))
-            batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
-            return data_adapter.concatenate_batches([self.predict_step(batch) for batch in batches.batches()])
-        batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
+            return data_adapter.concatenate_batches([self.predict_step(batch[:1]) for batch in batches.batches()])
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.steps_per_epoch)
         callback_list.on_predict_begin()
         outputs = []
         for step, batch in enumerate(batches.batches()):
             callback_list.on_predict_batch_begin(step)
-            outputs.append(self.predict_step(batch))
+            outputs.append(self.predict_step(batch[:1]))
             callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
         return data_adapter.concatenate_batches(outputs)
