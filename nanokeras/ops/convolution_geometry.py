@@ -17,6 +17,7 @@ Example:
     (((1, 1),), (3,))
 """
 
+import math
 import numbers
 
 from nanokeras.backend import config
@@ -109,7 +110,7 @@ class ConvGeometry:
     """
 
     __slots__ = ("input_shape", "kernel_shape", "strides", "pads", "lhs_dilation", "rhs_dilation",
-                 "groups", "transpose_kernel", "output_shape")
+                 "groups", "transpose_kernel", "output_shape", "taps", "positions")
 
     def __init__(self, input_shape, kernel_shape, strides=None, padding="valid", lhs_dilation=None,
                  rhs_dilation=None, groups=1, transpose_kernel=False):
@@ -133,6 +134,8 @@ class ConvGeometry:
             output_size(size, k, s, p, l, d) for size, k, s, p, l, d in zip(
                 self.input_shape, self.kernel_shape, self.strides, self.pads, self.lhs_dilation,
                 self.rhs_dilation))
+        self.taps = math.prod(self.kernel_shape)  # kernel positions
+        self.positions = math.prod(self.output_shape)  # output positions per sample
 
     @property
     def rank(self):

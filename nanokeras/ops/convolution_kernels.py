@@ -14,6 +14,8 @@ gradient is the same matrix transposed times the output gradient.
 it without allocating.
 """
 
+import functools
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -57,6 +59,17 @@ def interior(size, lhs_dilation, pad_lo, padded_size):
     return slice(first, last + 1), slice(start, start + (last - first) * lhs_dilation + 1, lhs_dilation)
 
 
+@functools.lru_cache(maxsize=256)
+def interior_slices(geo):
+    """`(source, destination)` indexes putting a (batch, *spatial, channels) input into its padded buffer."""
+    slices = [interior(size, l, lo, p) for size, l, (lo, _), p in zip(
+        geo.input_shape, geo.lhs_dilation, geo.pads, geo.padded_shape())]
+    if any(s is None for s in slices):
+        return None
+    return ((slice(None),) + tuple(s[0] for s in slices) + (slice(None),),
+            (slice(None),) + tuple(s[1] for s in slices) + (slice(None),))
+
+
 class ConvKernel:
     """Computes `conv(x, w)` for one geometry, reusing its buffers from call to call.
 
@@ -85,12 +98,7 @@ class ConvKernel:
         if self.padded is None:
             shape = (x.shape[0],) + geo.padded_shape() + (x.shape[-1],)
             self.padded = np.zeros(shape, dtype=x.dtype)
-            slices = [interior(size, l, lo, p) for size, l, (lo, _), p in zip(
-                geo.input_shape, geo.lhs_dilation, geo.pads, geo.padded_shape())]
-            self._slices = None if any(s is None for s in slices) else (
-                (slice(None),) + tuple(s[0] for s in slices) + (slice(None),),
-                (slice(None),) + tuple(s[1] for s in slices) + (slice(None),),
-            )
+            self._slices = interior_slices(geo)
         if self._slices is not None:
             source, destination = self._slices
             np.copyto(self.padded[destination], x[source])
@@ -118,13 +126,13 @@ class ConvKernel:
         geo = self.geometry
         xp = self._padded_input(x)
         batch, channels = x.shape[0], x.shape[-1]
-        windows = int(np.prod(geo.output_shape, dtype=np.int64)) * batch
+        windows = geo.positions * batch
         if (geo.groups == 1 and all(k == 1 for k in geo.kernel_shape) and all(s == 1 for s in geo.strides)
                 and xp.dtype == dtype and xp.flags.c_contiguous):
             self.matrix = xp.reshape(windows, channels)  # a 1x1 convolution reads the input as it is
             return self.matrix
         view = self._window_view(xp)
-        taps = int(np.prod(geo.kernel_shape, dtype=np.int64))
+        taps = geo.taps
         if geo.groups == 1:
             shape = (windows, taps * channels)
         else:
@@ -141,7 +149,7 @@ class ConvKernel:
         geo = self.geometry
         if geo.transpose_kernel:
             w = transposed_kernel(w, geo.groups)
-        taps = int(np.prod(geo.kernel_shape, dtype=np.int64))
+        taps = geo.taps
         per_group_in, filters = w.shape[-2], w.shape[-1]
         if geo.groups == 1:
             return w.reshape(taps * per_group_in, filters)
@@ -186,12 +194,12 @@ class ConvKernel:
         if geo.groups == 1:
             grad = np.matmul(matrix.T, rows)
             taps_in = grad.shape[0]
-            grad = grad.reshape(geo.kernel_shape + (taps_in // int(np.prod(geo.kernel_shape)), filters))
+            grad = grad.reshape(geo.kernel_shape + (taps_in // geo.taps, filters))
         else:
             per_group_out = filters // geo.groups
             grouped = rows.reshape(rows.shape[0], geo.groups, per_group_out).transpose(1, 0, 2)
             grad = np.matmul(matrix.transpose(0, 2, 1), grouped)  # (groups, taps * in/g, out/g)
-            per_group_in = grad.shape[1] // int(np.prod(geo.kernel_shape))
+            per_group_in = grad.shape[1] // geo.taps
             grad = grad.reshape((geo.groups,) + geo.kernel_shape + (per_group_in, per_group_out))
             order = tuple(range(1, geo.rank + 2)) + (0, geo.rank + 2)
             grad = grad.transpose(order).reshape(geo.kernel_shape + (per_group_in, filters))

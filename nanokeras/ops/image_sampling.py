@@ -12,6 +12,8 @@ the gradient scatters the output gradient back to those neighbours with
 `numpy.bincount`. The coordinates (and the transform) get no gradient.
 """
 
+import math
+
 import numpy as np
 
 from nanokeras.ops.gradient_utils import _recording_tapes, record, value_of
@@ -91,7 +93,7 @@ class Sampler:
             flat = flat + batch * strides[0]
         trailing = self.shape[max(axes) + 1:] if axes else ()
         self.trailing = trailing
-        self.trailing_offsets = np.arange(int(np.prod(trailing, dtype=np.intp)), dtype=np.intp).reshape(trailing)
+        self.trailing_offsets = np.arange(math.prod(trailing), dtype=np.intp).reshape(trailing)
         self.flat, self.valid, self.weight = flat, valid, weight
         self.corner_axes = tuple(range(count))
         self.fill_mode = fill_mode
@@ -117,7 +119,7 @@ class Sampler:
         if self.fill_mode == "constant":
             contributions = contributions * self._expand(self.valid)
         index = self._expand(self.flat) + self.trailing_offsets
-        size = int(np.prod(self.shape))
+        size = math.prod(self.shape)
         sums = np.bincount(np.broadcast_to(index, contributions.shape).ravel(), weights=contributions.ravel(),
                            minlength=size)
         return sums.astype(g.dtype).reshape(self.shape)

@@ -17,12 +17,13 @@ Example:
 """
 
 import functools
+import math
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from nanokeras.ops.convolution_geometry import ConvGeometry, data_format_of, int_tuple, padding_of
-from nanokeras.ops.convolution_kernels import from_channels_last, interior, to_channels_last
+from nanokeras.ops.convolution_kernels import from_channels_last, interior_slices, to_channels_last
 from nanokeras.ops.gradient_utils import _recording_tapes, record, to_array, value_of
 from nanokeras.ops.tape import needs_gradient
 
@@ -86,10 +87,8 @@ class _Pool:
             fill = -np.inf if self.mode == "max" else 0
             shape = (x.shape[0],) + geo.padded_shape() + (x.shape[-1],)
             self.padded = np.full(shape, fill, dtype=x.dtype)
-            pieces = [interior(size, 1, lo, p) for size, (lo, _), p in zip(
-                geo.input_shape, geo.pads, geo.padded_shape())]
-            self.slices = ((slice(None),) + tuple(p[1] for p in pieces) + (slice(None),),
-                           (slice(None),) + tuple(p[0] for p in pieces) + (slice(None),))
+            source, destination = interior_slices(geo)
+            self.slices = (destination, source)
         np.copyto(self.padded[self.slices[0]], x[self.slices[1]])
         return self.padded
 
@@ -129,7 +128,7 @@ class _Pool:
             if self.counts is None:
                 same = any(p != (0, 0) for p in self.geo.pads)
                 self.counts = (_window_counts(self.geo, xl.dtype) if same
-                               else np.asarray(np.prod(self.geo.kernel_shape), dtype=xl.dtype))
+                               else np.asarray(self.geo.taps, dtype=xl.dtype))
             np.divide(self.out, self.counts, out=self.out)
         return from_channels_last(self.out, self.data_format)
 
@@ -156,7 +155,7 @@ class _Pool:
         else:
             window_shape = (batch,) + geo.output_shape + geo.kernel_shape + (channels,)
             contributions = np.broadcast_to(self._weights(x) * self.expand(gl), window_shape)
-            size = int(np.prod(padded_shape))
+            size = math.prod(padded_shape)
             index = _windows(np.arange(size, dtype=np.intp).reshape(padded_shape), geo)
             sums = np.bincount(index.ravel(), weights=contributions.ravel(), minlength=size)
             grad = sums.astype(gl.dtype).reshape(padded_shape)
@@ -199,7 +198,7 @@ def _first_maxima(windows, maxima, axes):
         return hits
     # Ties: score each maximum higher the earlier it comes in its window, keep the best score.
     pool = tuple(windows.shape[a] for a in axes)
-    size = int(np.prod(pool))
+    size = math.prod(pool)
     key_shape = [1] * windows.ndim
     for a, p in zip(axes, pool):
         key_shape[a] = p
