@@ -28,8 +28,8 @@ from nanokeras import utils
 from nanokeras.layers import Input, Layer
 from nanokeras.models import Model, Sequential
 
-# Loaded on first use, so `import nanokeras` stays fast (they pull in zipfile, urllib, h5py...).
-_LAZY_SUBMODULES = ("datasets", "saving")
+# Loaded on first use, so `import nanokeras` stays fast (they pull in zipfile, urllib, h5py, http.server...).
+_LAZY_SUBMODULES = ("datasets", "saving", "preprocessing", "playground")
 
 
 def __getattr__(name):
@@ -42,6 +42,6 @@ def __getattr__(name):
 __all__ = [
     "__version__", "backend", "config", "ops", "GradientTape", "Variable", "KerasTensor", "activations",
     "initializers", "losses", "metrics", "optimizers", "callbacks", "constraints", "datasets",
-    "regularizers", "saving", "layers", "models", "utils",
+    "regularizers", "saving", "preprocessing", "playground", "layers", "models", "utils",
     "Input", "Layer", "Model", "Sequential",
 ]

@@ -58,9 +58,23 @@ class CallbackList(Callback):
         """The bound batch hook `hook` when some callback implements it, else None."""
         return getattr(self, hook) if self._hooked[hook] else None
 
-    def needs_batch_logs(self, hook):
-        """True when a callback other than the progress bar reads logs at `hook`."""
-        return any(not isinstance(c, ProgbarLogger) for c in self._hooked[hook])
+    def batch_end(self, hook, batch, logs):
+        """Calls `hook` (an `on_*_batch_end`) with `logs`, a dict or a function returning one.
+
+        Given a function, the logs are built only if a callback will read them: always
+        for a callback of the user's, for the progress bar only when it redraws.
+        """
+        if not callable(logs):
+            self._call_batch(hook, batch, logs)
+            return
+        built = None
+        for c in self._hooked[hook]:
+            if type(c) is ProgbarLogger and not c.wants_logs(batch):
+                getattr(c, hook)(batch, None)
+                continue
+            if built is None:
+                built = logs()
+            getattr(c, hook)(batch, built)
 
     def set_params(self, params):
         super().set_params(params)
@@ -73,10 +87,13 @@ class CallbackList(Callback):
             c.set_model(model)
 
     def _call(self, hook, *args):
+        # Keras hands callbacks a dict, `{}` when there is nothing to report yet.
+        args = args[:-1] + ({} if args[-1] is None else args[-1],)
         for c in self.callbacks:
             getattr(c, hook)(*args)
 
     def _call_batch(self, hook, batch, logs):
+        logs = {} if logs is None else logs
         for c in self._hooked[hook]:
             getattr(c, hook)(batch, logs)
 

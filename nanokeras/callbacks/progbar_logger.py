@@ -69,12 +69,16 @@ class ProgbarLogger(Callback):
     def on_epoch_end(self, epoch, logs=None):
         self._finalize(logs)
 
+    def wants_logs(self, batch):
+        """True when the bar will draw the values at the end of `batch` (logs cost a step's
+        metrics to build: `fit` builds them only for a redraw)."""
+        return self.verbose == 1 and self.progbar is not None and self.progbar.wants_update(batch + 1)
+
     def _update(self, batch, logs):
         self.seen = batch + 1
         if self.verbose == 1:
             bar = self.progbar
-            # Reading `logs` computes the metrics: only do it when the bar redraws.
-            values = logs if (logs is not None and bar.wants_update(self.seen)) else None
+            values = logs if (logs and bar.wants_update(self.seen)) else None
             bar.update(self.seen, values, finalize=False)
 
     def _finalize(self, logs):

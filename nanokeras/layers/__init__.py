@@ -64,6 +64,7 @@ from nanokeras.layers.merging.dot import Dot, dot
 from nanokeras.layers.merging.elementwise import (
     Add, Average, Maximum, Minimum, Multiply, Subtract, add, average, maximum, minimum, multiply, subtract,
 )
+from nanokeras.layers import experimental  # Keras 2's experimental.preprocessing names
 
 # Keras's other names for the same classes.
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D

@@ -23,6 +23,9 @@ class Sequential(Model):
         ['dense']
     """
 
+    # Its call runs its layers and nothing else: compiled when they all are.
+    _replayable = True
+
     def __init__(self, layers=None, trainable=True, name=None):
         super().__init__(trainable=trainable, name=name)
         self._layers = []
@@ -125,6 +128,16 @@ class Sequential(Model):
             inputs = self._convert_inputs(inputs)
             self.build((None,) + tuple(np.shape(inputs))[1:])
         return Layer.__call__(self, inputs, training=training)
+
+    def _convert_inputs(self, inputs):
+        # Strings go unchanged to a first layer that looks them up (e.g. StringLookup).
+        if self._layers and getattr(self._layers[0], "_takes_string_inputs", False):
+            array = inputs if isinstance(inputs, np.ndarray) else None
+            if array is None and isinstance(inputs, (list, tuple)):
+                array = np.asarray(inputs)
+            if array is not None and array.dtype.kind in "USO":
+                return array
+        return super()._convert_inputs(inputs)
 
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)

@@ -31,6 +31,8 @@ class Adadelta(Optimizer):
         1e-07
     """
 
+    _packable_update = True  # elementwise: runs on all weights packed in one array
+
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,

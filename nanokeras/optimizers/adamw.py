@@ -24,6 +24,8 @@ class AdamW(Adam):
         >>> opt.exclude_from_weight_decay(var_names=["bias"])
     """
 
+    _packable_update = True  # elementwise: runs on all weights packed in one array
+
     def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
                  epsilon=1e-7, amsgrad=False, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,

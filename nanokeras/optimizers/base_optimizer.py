@@ -27,9 +27,24 @@ from nanokeras.backend import config
 from nanokeras.backend.naming import auto_name
 from nanokeras.ops.tensor import value_of
 from nanokeras.ops.variable import Variable
-from nanokeras.optimizers import arguments
+from nanokeras.optimizers import arguments, flat_buffer
+from nanokeras.optimizers.atomic_update import atomic_update
 from nanokeras.optimizers.clipping import clip_by_global_norm, clip_by_norm, clip_by_value
 from nanokeras.optimizers.variable_store import OptimizerVariables
+
+
+_BUILTIN_UPDATE = {}
+
+
+def _builtin_update(cls):
+    """True when `cls`'s update is a built-in elementwise kernel: the class that set
+    `_packable_update` also wrote (or inherited unchanged) the `update_step` in use."""
+    known = _BUILTIN_UPDATE.get(cls)
+    if known is None:
+        owner = next(k for k in cls.__mro__ if "_packable_update" in k.__dict__)
+        step_owner = next(k for k in cls.__mro__ if "update_step" in k.__dict__)
+        known = _BUILTIN_UPDATE[cls] = bool(cls._packable_update) and issubclass(owner, step_owner)
+    return known
 
 
 class Optimizer(OptimizerVariables):
@@ -170,7 +185,64 @@ class Optimizer(OptimizerVariables):
         self._any_overwrite_with_gradient = any(
             getattr(v, "overwrite_with_gradient", False) for v in variables
         )
+        self._flat = None  # set by `_pack_variables` once the subclass has made its slots
+        self._last_covered = None
+        self._pack_pending = True
         self.built = True
+
+    # Built-in optimizers update every element alike, so their kernels also run on all
+    # weights packed into one array. A subclass that writes its own `update_step` below
+    # the class that set this runs per variable.
+    _packable_update = False
+
+    def _pack_variables(self):
+        """Lays the model variables, and each kind of slot, out in one array each (once).
+
+        Afterwards `self._flat` stands for all model variables: its index in the slot
+        lists and `_buffers` holds the packed slots and scratch arrays, so a subclass's
+        per-variable kernel runs unchanged over everything at once.
+        """
+        self._pack_pending = False
+        variables = self._trainable_variables
+        if not _builtin_update(type(self)) or self._any_overwrite_with_gradient or not flat_buffer.can_pack(variables):
+            return
+        groups = [slots for group_variables, slots in self._slot_groups
+                  if len(group_variables) == len(variables)
+                  and all(a is b for a, b in zip(group_variables, variables))]
+        if not all(flat_buffer.can_pack(slots) for slots in groups):
+            return
+        index = len(variables)
+        flat = flat_buffer.pack(variables)
+        for slots in groups:
+            slots.append(flat_buffer.pack(slots))
+        self._trainable_variables_indices[id(flat)] = index
+        self._buffers.append((np.empty_like(flat.value), np.empty_like(flat.value)))
+        self._flat_gradient = np.empty_like(flat.value)
+        self._flat = flat
+
+    def _unpack_variables(self):
+        """Undoes `_pack_variables`'s bookkeeping (the arrays stay as they are): the kernels run
+        per variable again, and the next `apply` packs again unless told otherwise."""
+        flat = self._flat
+        if flat is None:
+            return
+        for _, slots in self._slot_groups:
+            if slots and isinstance(slots[-1], flat_buffer.FlatVariable):
+                slots.pop()
+        self._buffers.pop()
+        del self._trainable_variables_indices[id(flat)]
+        self._flat = None
+        self._pack_pending = True
+
+    def _covers_all(self, variables):
+        """True when `variables` are exactly the packed model variables, in order."""
+        if variables is self._last_covered:  # a training loop passes the same list every step
+            return True
+        packed = self._flat.variables
+        covers = len(variables) == len(packed) and all(a is b for a, b in zip(variables, packed))
+        if covers:
+            self._last_covered = variables
+        return covers
 
     def _hyperparameters(self, f):
         """Subclass constants converted to float type `f`, cached until an attribute changes."""
@@ -218,9 +290,8 @@ class Optimizer(OptimizerVariables):
             variables = self._trainable_variables
         else:
             variables = trainable_variables if type(trainable_variables) is list else list(trainable_variables)
-            if self.built:
-                self._check_variables_are_known(variables)
-            else:
+            has_new_variables = self.built and self._check_variables_are_known(variables)
+            if not self.built:
                 arguments.check_variables(variables)
         if len(grads) != len(variables):
             raise ValueError(
@@ -230,30 +301,48 @@ class Optimizer(OptimizerVariables):
         grads, used = arguments.prepare_gradients(grads, variables)
         if not self.built:
             self.build(variables)
+        elif trainable_variables is not None and has_new_variables:
+            # Keras 2 let one optimizer train several models' variables (Keras 3 refuses).
+            from nanokeras.optimizers.shared_optimizer import add_variables
 
-        if self._any_overwrite_with_gradient:
-            grads, used = self._overwrite_variables_directly_with_gradients(grads, used)
-        if grads:
-            if self.loss_scale_factor is not None:
-                grads = [g / g.dtype.type(self.loss_scale_factor) for g in grads]
-            with np.errstate(all="ignore"):  # NaN/inf propagate silently, as in Keras
-                self._backend_apply_gradients(grads, used)
-            for variable in used:
-                if variable.constraint is not None:
-                    variable.assign(variable.constraint(variable))
-        it = self._iterations.value
-        it.fill(int(it) + 1)
+            self._unpack_variables()
+            self._pack_pending = False  # a shared optimizer keeps one array per variable
+            add_variables(self, variables)
+        if self._pack_pending:
+            self._pack_variables()
+        if self.loss_scale_factor is not None:
+            grads = [g / g.dtype.type(self.loss_scale_factor) for g in grads]
+        # From here on the step changes state: all of it, or (on an interrupt) none of it.
+        with atomic_update(self._arrays_to_restore(used)):
+            if self._any_overwrite_with_gradient:
+                grads, used = self._overwrite_variables_directly_with_gradients(grads, used)
+            if grads:
+                with np.errstate(all="ignore"):  # NaN/inf propagate silently, as in Keras
+                    self._backend_apply_gradients(grads, used)
+                for variable in used:
+                    if variable.constraint is not None:
+                        variable.assign(variable.constraint(variable))
+            it = self._iterations.value
+            it.fill(int(it) + 1)
+
+    def _arrays_to_restore(self, variables):
+        """What an exception in the update must restore: nothing for the built-in kernels
+        (in-place numpy calls on checked arrays, which do not raise), everything the step
+        touches when user code runs inside it (a custom `update_step`, a constraint)."""
+        custom_constraint = any(
+            v.constraint is not None and not type(v.constraint).__module__.startswith("nanokeras.constraints")
+            for v in variables)
+        if _builtin_update(type(self)) and not custom_constraint:
+            return ()
+        return [v.value for v in list(variables) + self._variables]
 
     def _check_variables_are_known(self, variables):
+        """True when some of `variables` are new to this built optimizer (checked to be Variables)."""
         indices = self._trainable_variables_indices
-        for v in variables:
-            if id(v) not in indices:
-                if not isinstance(v, Variable):
-                    arguments.check_variables([v])
-                raise ValueError(
-                    f"Unknown variable {v.path!r}: this optimizer was built for other variables. "
-                    "Create a new optimizer instance to train a new set of variables."
-                )
+        unknown = [v for v in variables if id(v) not in indices]
+        if unknown:
+            arguments.check_variables(unknown)
+        return bool(unknown)
 
     def _overwrite_variables_directly_with_gradients(self, grads, variables):
         if not any(getattr(v, "overwrite_with_gradient", False) for v in variables):
@@ -292,7 +381,12 @@ class Optimizer(OptimizerVariables):
         grads = self._clip_gradients(grads)
         lr = self._current_learning_rate()
         self._apply_weight_decay(variables, lr)
-        self._backend_update_step(grads, variables, lr)
+        flat = self._flat
+        if flat is not None and self._covers_all(variables):
+            # Every weight at once: the same kernel over the packed arrays.
+            self._backend_update_step([flat_buffer.gather(grads, self._flat_gradient)], [flat], lr)
+        else:
+            self._backend_update_step(grads, variables, lr)
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate):
         for g, v in zip(grads, trainable_variables):
@@ -356,7 +450,8 @@ class Optimizer(OptimizerVariables):
 
     def _update_model_variables_moving_average(self, trainable_variables):
         first_step = self._step() == 0
-        for var, average in zip(trainable_variables, self._model_variables_moving_average):
+        averages = self._model_variables_moving_average[:len(self._trainable_variables)]  # not the packed one
+        for var, average in zip(trainable_variables, averages):
             if average is None:
                 continue
             f = average.value.dtype.type
@@ -365,7 +460,7 @@ class Optimizer(OptimizerVariables):
             np.add(momentum * a, (f(1) - momentum) * var.value, out=a)
 
     def _overwrite_model_variables_with_average_value(self, trainable_variables):
-        averages = self._model_variables_moving_average
+        averages = self._model_variables_moving_average[:len(self._trainable_variables)]  # not the packed one
         if len(trainable_variables) != len(averages):
             raise ValueError(
                 f"Got {len(trainable_variables)} model variables, but the optimizer keeps "

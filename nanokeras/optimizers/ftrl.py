@@ -36,6 +36,8 @@ class Ftrl(Optimizer):
         0.0
     """
 
+    _packable_update = True  # elementwise: runs on all weights packed in one array
+
     def __init__(self, learning_rate=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1,
                  l1_regularization_strength=0.0, l2_regularization_strength=0.0,
                  l2_shrinkage_regularization_strength=0.0, beta=0.0,

@@ -27,6 +27,8 @@ class Lion(Optimizer):
         0.9
     """
 
+    _packable_update = True  # elementwise: runs on all weights packed in one array
+
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None,

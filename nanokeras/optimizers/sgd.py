@@ -32,6 +32,8 @@ class SGD(Optimizer):
         0.9
     """
 
+    _packable_update = True  # elementwise: runs on all weights packed in one array
+
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
                  clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
                  ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,

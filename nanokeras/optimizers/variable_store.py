@@ -34,6 +34,8 @@ class OptimizerVariables:
         self._exclude_from_weight_decay = set()
         self._exclude_from_weight_decay_pattern = None
         self._exclude_from_weight_decay_cache = {}
+        # [(model variables, slot list)] from `add_optimizer_variables`: what can be packed.
+        self._slot_groups = []
 
     def __setattr__(self, name, value):
         if "_variables" not in self.__dict__:
@@ -132,6 +134,8 @@ class OptimizerVariables:
                     None if overwrite
                     else self.add_variable_from_reference(variable, name=slot_name, initializer=init)
                 )
+        for slots in result:
+            self._slot_groups.append((list(trainable_variables), slots))
         return result[0] if isinstance(name, str) else result
 
     # Keras lets subclasses route writes through the optimizer.

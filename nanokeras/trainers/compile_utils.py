@@ -138,6 +138,15 @@ class CompiledLoss:
         self.outputs = None  # [(name, Loss or None, weight)] for several outputs
         self.trackers = []
         self.names = None
+        # [(tracker, loss value, batch size)] of the last call, for several outputs (a
+        # compiled step repeats these tracker updates when it replays the loss).
+        self.last_output_losses = []
+
+    def loss_objects(self):
+        """The `Loss` objects in use (after `build`)."""
+        if self.single is not None:
+            return [self.single[0]] if self.single[0] is not None else []
+        return [loss for _, loss, _ in self.outputs or () if loss is not None]
 
     def build(self, y_pred, names):
         if self.names is not None:
@@ -176,14 +185,18 @@ class CompiledLoss:
         weights = align(sample_weight, self.names, "sample_weight") if isinstance(sample_weight, (list, dict)) \
             else [sample_weight] * len(self.names)
         total, trackers = None, iter(self.trackers)
+        output_losses = []
         for (name, loss, weight), y_i, pred_i, w_i in zip(self.outputs, ys, preds, weights):
             if loss is None:
                 continue
             value = loss(y_i, pred_i, w_i)
-            next(trackers).update_state(value_of(value), sample_weight=_batch_size(pred_i))
+            tracker, size = next(trackers), _batch_size(pred_i)
+            tracker.update_state(value_of(value), sample_weight=size)  # inside the loss, as Keras
+            output_losses.append((tracker, value, size))
             if weight is not None:
                 value = value * np.asarray(weight, dtype=np.asarray(value_of(value)).dtype)
             total = value if total is None else total + value
+        self.last_output_losses = output_losses
         return total
 
 

@@ -4,7 +4,6 @@ Everything is checked once, when `fit`/`evaluate`/`predict` starts: a training
 step then slices ready arrays (views, no copies) and checks nothing.
 """
 
-import itertools
 import math
 
 import numpy as np
@@ -12,17 +11,36 @@ import numpy as np
 from nanokeras.backend import config
 from nanokeras.backend import random as backend_random
 from nanokeras.ops.tensor import value_of
+from nanokeras.utils import keras2_notes
 
 
 def _describe(value):
     return f"{type(value).__name__} with shape {np.shape(value)}" if hasattr(value, "shape") else type(value).__name__
 
 
-def to_numeric_array(value, argument, cast_float=True, allow_int=True):
+def takes_string_inputs(model):
+    """True when the model's first layer maps strings to numbers (e.g. `StringLookup`)."""
+    layers = getattr(model, "layers", None)
+    return bool(layers) and getattr(layers[0], "_takes_string_inputs", False)
+
+
+def _string_array(array, argument):
+    """A numpy array of strings (Keras 2 fed them to `fit`), noted as Keras 2 only; else None."""
+    if array.dtype.kind == "O" and not all(isinstance(v, (str, bytes)) for v in array.flat):
+        return None
+    if array.dtype.kind not in "USO" or array.ndim == 0 or array.shape[0] == 0:
+        return None
+    keras2_notes.note("string_arrays", used=f"`{argument}` as a numpy array of strings (dtype {array.dtype})")
+    return array
+
+
+def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_str=False):
     """`value` as a numpy array, or a clear error naming `argument`.
 
     Floats become `floatx()` (no silent float64); integers stay integers when
-    `allow_int`, else become floats.
+    `allow_int`, else become floats. With `allow_str` (a bool, or a function asked only
+    when the array holds strings), arrays of strings pass unchanged (for models whose
+    first layer looks strings up).
     """
     if value is None:
         raise ValueError(f"`{argument}` is required, got None.")
@@ -31,7 +49,7 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True):
     if isinstance(value, (dict,)) or callable(getattr(value, "__next__", None)):
         raise TypeError(
             f"`{argument}` must be a numpy array (or a list of numbers); got {type(value).__name__}. "
-            "A dataset or a generator of batches goes in `x` alone (its batches carry the labels)."
+            "Generators, datasets and dicts of inputs are not supported by this version of nanokeras."
         )
     try:
         array = np.asarray(value)
@@ -40,6 +58,10 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True):
             f"`{argument}` could not be converted to a numeric array ({error}). "
             "Check that every sample has the same shape."
         ) from None
+    if allow_str and array.dtype.kind in "USO" and (not callable(allow_str) or allow_str()):
+        strings = _string_array(array, argument)
+        if strings is not None:
+            return strings
     if array.dtype == object:
         raise TypeError(
             f"`{argument}` must contain numbers of one shape, but it converts to an array of Python objects "
@@ -134,11 +156,13 @@ def train_validation_split(arrays, validation_split):
 class ArrayBatches:
     """Iterates over aligned arrays in batches, shuffled per epoch if asked.
 
-    Shuffling gathers each array once per epoch into a new order; batches are
-    then contiguous slices of it (views), so a step copies nothing.
+    Unshuffled batches are slices of the arrays (views: nothing is copied).
+    Shuffled ones are gathered sample by sample in the epoch's order; with
+    `reuse_buffers` (the built-in steps, which keep no reference to a batch)
+    into the same arrays every step instead of new ones.
     """
 
-    def __init__(self, arrays, batch_size, shuffle=False, steps_per_epoch=None):
+    def __init__(self, arrays, batch_size, shuffle=False, steps_per_epoch=None, reuse_buffers=False):
         self.arrays = tuple(arrays)
         self.num_samples = first_leaf(next(a for a in self.arrays if a is not None)).shape[0]
         # Several inputs/outputs (lists or dicts of arrays) take the general path.
@@ -147,111 +171,61 @@ class ArrayBatches:
         self.shuffle = shuffle
         self.num_batches = int(math.ceil(self.num_samples / batch_size))
         self.steps_per_epoch = steps_per_epoch or self.num_batches
+        self.reuse_buffers = reuse_buffers
+        self._buffers = {}
 
-    def _ordered_arrays(self):
+    def _epoch_order(self):
+        """The sample order of one epoch, or None for the stored order."""
         if not self.shuffle:
-            return self.arrays
+            return None
         generator = backend_random.global_generator()
         if self.shuffle == "batch":
             full = self.num_samples // self.batch_size * self.batch_size
             chunks = np.arange(full).reshape(-1, self.batch_size)
             generator.shuffle(chunks)
-            order = np.concatenate([chunks.reshape(-1), np.arange(full, self.num_samples)])
-        else:
-            order = generator.permutation(self.num_samples)
-        return tuple(None if a is None else _slice(a, order) for a in self.arrays)
+            return np.concatenate([chunks.reshape(-1), np.arange(full, self.num_samples)])
+        return generator.permutation(self.num_samples)
+
+    def _gather(self, array, indices, slot):
+        if not self.reuse_buffers:
+            return array[indices]
+        key = (slot, len(indices))
+        buffer = self._buffers.get(key)
+        if buffer is None:
+            buffer = self._buffers[key] = np.empty((len(indices),) + array.shape[1:], dtype=array.dtype)
+        return np.take(array, indices, axis=0, out=buffer)
+
+    def _batch(self, arrays, order, start, end):
+        while arrays and arrays[-1] is None:  # (x, y, None) -> (x, y); a None y keeps its place
+            arrays = arrays[:-1]
+        if order is None:
+            index = slice(start, end)
+            return tuple(None if a is None else _slice(a, index) for a in arrays)
+        indices = order[start:end]
+        out = []
+        for i, a in enumerate(arrays):
+            if a is None:
+                out.append(None)
+            elif isinstance(a, dict):
+                out.append({key: self._gather(v, indices, (i, key)) for key, v in a.items()})
+            elif isinstance(a, (list, tuple)):
+                out.append(type(a)(self._gather(v, indices, (i, j)) for j, v in enumerate(a)))
+            else:
+                out.append(self._gather(a, indices, i))
+        return tuple(out)
 
     def batches(self):
         """Yields `(x, y)` or `(x, y, sample_weight)` tuples, `steps_per_epoch` of them."""
         step = 0
         while True:
-            arrays = self._ordered_arrays()
-            x, y, weights = arrays if len(arrays) == 3 else (arrays + (None, None))[:3]
+            order = self._epoch_order()
             for start in range(0, self.num_samples, self.batch_size):
                 if step >= self.steps_per_epoch:
                     return
-                end = start + self.batch_size
-                if self.structured:
-                    batch = slice(start, end)
-                    yield tuple(_slice(a, batch) for a in arrays if a is not None)
-                elif weights is not None:
-                    yield x[start:end], y[start:end], weights[start:end]
-                elif y is not None:
-                    yield x[start:end], y[start:end]
-                else:
-                    yield (x[start:end],)
+                yield self._batch(self.arrays, order, start, start + self.batch_size)
                 step += 1
             if self.steps_per_epoch <= self.num_batches:
                 return
-
-
-def is_dataset(x):
-    """True for a dataset or a generator of batches (`image_dataset_from_directory`'s result, a Python
-    generator, a `tf.data.Dataset`...), False for arrays, lists, tuples, dicts and tables."""
-    if x is None or isinstance(x, (np.ndarray, list, tuple, dict, str, bytes)):
-        return False
-    if hasattr(x, "__array__") or hasattr(x, "to_numpy"):
-        return False
-    return bool(getattr(type(x), "_is_batch_dataset", False) or callable(getattr(x, "__next__", None))
-                or callable(getattr(x, "__iter__", None)))
-
-
-class DatasetBatches:
-    """Batches read from a dataset or a generator, offered as `ArrayBatches` offers them.
-
-    A dataset is iterated afresh every epoch (so it may reshuffle); a generator
-    (good for one pass only) continues where the previous epoch stopped. The
-    first batch is read up front, so the model can be built and the labels
-    checked before training starts.
-
-    Args:
-        data: the dataset or generator; each batch `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`.
-        steps_per_epoch: batches per epoch (default: the dataset's length, or until exhausted).
-        argument: the argument's name, for errors.
-        allow_int: keep integer features as integers (for models that take ids).
-    """
-
-    def __init__(self, data, steps_per_epoch=None, argument="x", allow_int=True):
-        self.data = data
-        self.argument = argument
-        self.allow_int = allow_int
-        self.one_pass = callable(getattr(data, "__next__", None))
-        self._iterator = iter(data)
-        try:
-            first = next(self._iterator)
-        except StopIteration:
-            raise ValueError(f"`{argument}` yielded no batches: the dataset or generator is empty.") from None
-        self._pending = [first]
-        self.first = self.standardize(first)
-        try:
-            self.num_batches = len(data)
-        except TypeError:
-            self.num_batches = None
-        self.steps_per_epoch = steps_per_epoch or self.num_batches
-        self.num_samples = None
-
-    def standardize(self, batch):
-        """`(x, y, sample_weight)` of one batch, checked and converted like arrays given to `fit`."""
-        x, y, weights = unpack_x_y_sample_weight(batch if isinstance(batch, (tuple, list)) else (batch,))
-        name = f"a batch of `{self.argument}`"
-        x = map_structure(lambda value, leaf: to_numeric_array(value, leaf, allow_int=self.allow_int), x, name)
-        if y is not None:
-            y = map_structure(to_numeric_array, y, f"the labels of {name}")
-        if weights is not None:
-            weights = standardize_sample_weight(weights, first_leaf(x).shape[0], f"the sample weights of {name}")
-        return x, y, weights
-
-    def batches(self):
-        """Yields `(x,)`, `(x, y)` or `(x, y, sample_weight)` tuples for one epoch."""
-        if not self._pending and not self.one_pass:
-            self._iterator = iter(self.data)
-        source = itertools.chain(self._pending, self._iterator)
-        self._pending = []
-        if self.steps_per_epoch is not None:
-            source = itertools.islice(source, self.steps_per_epoch)
-        for batch in source:
-            x, y, weights = self.standardize(batch)
-            yield (x,) if y is None else ((x, y) if weights is None else (x, y, weights))
 
 
 def map_structure(fn, structure, name=""):

@@ -12,7 +12,7 @@ A training step is built from the same public pieces a custom loop uses:
 Everything that can be checked is checked once per call of `fit`, never per step.
 """
 
-from collections.abc import Mapping
+import warnings
 
 import numpy as np
 
@@ -20,41 +20,14 @@ from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.callback_list import CallbackList
 from nanokeras.layers import layer as layer_module
+from nanokeras.optimizers import atomic_update
+from nanokeras.trainers import batch_sources
 from nanokeras.trainers import compile_utils
+from nanokeras.trainers.blas_threads import blas_threads
 from nanokeras.trainers import data_adapter
+from nanokeras.trainers.step_program import CompiledSteps
+from nanokeras.utils import keras2_notes
 from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
-
-
-class _LazyLogs(Mapping):
-    """The current metric values, computed only if someone reads them.
-
-    A step's logs are read by few callbacks; building them every step would cost
-    more than the step itself on a tiny model.
-    """
-
-    __slots__ = ("_model", "_values")
-
-    def __init__(self, model):
-        self._model = model
-        self._values = None
-
-    def _logs(self):
-        if self._values is None:
-            self._values = self._model.get_metrics_result()
-        return self._values
-
-    def __getitem__(self, key):
-        return self._logs()[key]
-
-    def __iter__(self):
-        return iter(self._logs())
-
-    def __len__(self):
-        return len(self._logs())
-
-    def __bool__(self):
-        # `logs or {}` is a common idiom in callbacks: answer without computing the metrics.
-        return True
 
 
 class Trainer:
@@ -73,6 +46,10 @@ class Trainer:
         self.stop_training = False
         self.history = None
         self._step_variables = None
+        self._compiled_steps = None
+        self.run_eagerly = False
+        self.jit_compile = "auto"
+        self.steps_per_execution = 1
 
     # ---------------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -100,21 +77,39 @@ class Trainer:
             raise TypeError(f"compile() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         if metrics is None and compile_utils.looks_like_metrics(loss_weights):
             # Keras-2 positional order: compile(optimizer, loss, metrics).
+            keras2_notes.note("compile_positional_metrics")
             metrics, loss_weights = loss_weights, None
+        steps_per_execution = _check_steps_per_execution(steps_per_execution)
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(f"`jit_compile` must be True, False or 'auto', got {jit_compile!r}.")
         # Resolve everything before changing anything, so a bad argument leaves the model as it was.
         resolved_optimizer = compile_utils.resolve_optimizer(optimizer)
-        compiled_loss = compile_utils.CompiledLoss(loss, loss_weights)
-        compiled_metrics = compile_utils.CompiledMetrics(metrics, weighted_metrics)
+        compiled_loss = compile_utils.CompiledLoss(loss, loss_weights) if loss is not None else None
+        compiled_metrics = None
+        if metrics is not None or weighted_metrics is not None:
+            compiled_metrics = compile_utils.CompiledMetrics(metrics, weighted_metrics)
         from nanokeras.metrics import Mean
 
         self.optimizer = resolved_optimizer
-        self.loss = loss
-        self._compile_loss = compiled_loss
-        self._compile_metrics = compiled_metrics
-        self._loss_weights_spec = loss_weights
-        self._metrics_spec = metrics
-        self._weighted_metrics_spec = weighted_metrics
+        # As Keras: compiling again without a loss (or metrics) keeps the ones compiled before.
+        if compiled_loss is not None or self._compile_loss is None:
+            self.loss = loss
+            self._compile_loss = compiled_loss or compile_utils.CompiledLoss(None, None)
+            self._loss_weights_spec = loss_weights
+        if compiled_metrics is not None or self._compile_metrics is None:
+            self._compile_metrics = compiled_metrics or compile_utils.CompiledMetrics(None, None)
+            self._metrics_spec = metrics
+            self._weighted_metrics_spec = weighted_metrics
         self._loss_tracker = Mean(name="loss")
+        if jit_compile is True and run_eagerly:
+            warnings.warn("If `run_eagerly` is True, then `jit_compile` cannot also be True. "
+                          "Disabling `jit_compile`.", stacklevel=2)
+        # The compiled step replays the tape's ops (same numbers): `jit_compile` chooses it
+        # ("auto"/True) or the tape, the reference path (False, or `run_eagerly=True`).
+        self.run_eagerly = bool(run_eagerly)
+        self.jit_compile = False if run_eagerly else jit_compile
+        self.steps_per_execution = steps_per_execution
+        self._compiled_steps = None
         self.compiled = True
 
     def _assert_compiled(self, method):
@@ -168,6 +163,8 @@ class Trainer:
         return self.get_metrics_result()
 
     def _update_compiled_metrics(self, y, y_pred, sample_weight):
+        if y is None and not self._compile_metrics.entries:
+            return  # nothing to compare with: a model trained on its `add_loss` losses alone
         if self._compile_metrics.entries is None:
             self._build_compiled(y, y_pred)
         self._compile_metrics.update_state(y, y_pred, sample_weight)
@@ -192,6 +189,22 @@ class Trainer:
     # ------------------------------------------------------------------ steps
     def train_step(self, data):
         """One optimization step on a batch `(x, y)` or `(x, y, sample_weight)`; returns the logs."""
+        self._train_batch(data)
+        return self.get_metrics_result()
+
+    def test_step(self, data):
+        """Computes loss and metrics on a batch without training; returns the logs."""
+        self._test_batch(data)
+        return self.get_metrics_result()
+
+    def predict_step(self, data):
+        x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
+        return data_adapter.to_numpy_structure(self(x, training=False))
+
+    def _train_batch(self, data):
+        """`train_step` without building the logs: compiled when possible, else on the tape."""
+        if self._compiled_steps is not None and self._compiled_steps.run("train", data) is not NotImplemented:
+            return
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         variables = self._step_variables or self.trainable_weights
         if layer_module.extra_losses_in_use():
@@ -200,33 +213,65 @@ class Trainer:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
         gradients = tape.gradient(loss, variables)
-        self.optimizer.apply(gradients, variables)
-        self._loss_tracker.update_state(value_of(loss), sample_weight=_batch_size(x))
-        self._update_compiled_metrics(y, y_pred, sample_weight)
-        return _LazyLogs(self)
+        self._apply_and_track(gradients, variables, loss, y, y_pred, sample_weight, self._batch_size_of(x))
 
-    def test_step(self, data):
-        """Computes loss and metrics on a batch without training; returns the logs."""
+    def _test_batch(self, data):
+        if self._compiled_steps is not None and self._compiled_steps.run("test", data) is not NotImplemented:
+            return
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         if layer_module.extra_losses_in_use():
             self._clear_losses()
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._loss_tracker.update_state(value_of(loss), sample_weight=_batch_size(x))
-        self._update_compiled_metrics(y, y_pred, sample_weight)
-        return _LazyLogs(self)
+        self._track(loss, y, y_pred, sample_weight, self._batch_size_of(x))
 
-    def predict_step(self, data):
-        x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
-        return data_adapter.to_numpy_structure(self(x, training=False))
+    def _predict_batch(self, data):
+        if self._compiled_steps is not None:
+            outputs = self._compiled_steps.run("predict", data)
+            if outputs is not NotImplemented:
+                return outputs
+        return self.predict_step(data)
+
+    def _apply_and_track(self, gradients, variables, loss, y, y_pred, sample_weight, batch_size):
+        """The end of a training step, shared by the tape and the compiled step."""
+        self.optimizer.apply(gradients, variables)
+        self._track(loss, y, y_pred, sample_weight, batch_size)
+
+    def _track(self, loss, y, y_pred, sample_weight, batch_size):
+        """Updates the loss tracker and the compiled metrics with a batch's results."""
+        self._loss_tracker.update_state(value_of(loss), sample_weight=batch_size)
+        self._update_compiled_metrics(y, y_pred, sample_weight)
+
+    @staticmethod
+    def _batch_size_of(x):
+        return x.shape[0] if type(x) is np.ndarray else data_adapter.first_leaf(x).shape[0]
+
+    def _start_compiled_steps(self):
+        """The compiled steps for this call of fit/evaluate/predict: programs recorded by earlier
+        calls are kept (each checks it still applies), the reasons to use the tape re-read."""
+        if self._compiled_steps is None:
+            self._compiled_steps = CompiledSteps(self)
+        else:
+            self._compiled_steps.refresh()
+
+    @property
+    def compiled_step_reason(self):
+        """Why the last `fit`/`evaluate`/`predict` ran (partly) on the tape: `{mode: reason}`;
+        empty when every step ran compiled (see nanokeras/trainers/step_program.py)."""
+        steps = self._compiled_steps
+        if steps is None:
+            return {}
+        return {mode: reason for mode, reason in steps.reason.items() if reason is not None}
 
     # --------------------------------------------------------------- the data
     def _prepare(self, x, y=None, sample_weight=None, prefix=""):
         """Validated arrays (or lists/dicts of them, for several inputs or outputs):
         x as floats matching the model's input, y numeric, weights 1-D."""
         allow_int = self._accepts_integer_inputs()
+        allow_str = self._takes_string_inputs
         x = data_adapter.map_structure(
-            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int), x, prefix + "x")
+            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int, allow_str=allow_str),
+            x, prefix + "x")
         if isinstance(x, np.ndarray):
             check_features(self, x, prefix + "x")
         named = data_adapter.named_leaves(x, prefix + "x")
@@ -248,6 +293,9 @@ class Trainer:
             )
         return data_adapter.class_weights_to_sample_weights(class_weight, y)
 
+    def _takes_string_inputs(self):
+        return data_adapter.takes_string_inputs(self)
+
     def _accepts_integer_inputs(self):
         """True when integer features should stay integers (ids for lookups/embeddings)."""
         inputs = getattr(self, "inputs", None) or []
@@ -262,7 +310,15 @@ class Trainer:
         if not self.built and isinstance(x, np.ndarray):
             self.build((None,) + x.shape[1:])
         if y is None:
-            raise ValueError(f"`{prefix}y` is required: the compiled loss compares predictions with labels.")
+            if self._compile_loss.is_empty and not (self._metrics_spec or self._weighted_metrics_spec):
+                # Only `add_loss` losses (e.g. a variational autoencoder's): no labels needed, as in Keras.
+                y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
+                self._build_compiled(None, y_pred)
+                return None
+            raise ValueError(
+                f"`{prefix}y` is required: the compiled loss and metrics compare predictions with labels. "
+                "(A model that computes its own loss with `add_loss` compiles without `loss=` and trains on x alone.)"
+            )
         y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
         names = compile_utils.output_names_of(self, y_pred)
         ys = compile_utils.align(y, names, prefix + "y")
@@ -323,36 +379,40 @@ class Trainer:
         self._assert_compiled("fit")
         batch_size = check_fit_arguments(
             batch_size=batch_size, epochs=epochs, validation_split=validation_split,
-            validation_data=None if data_adapter.is_dataset(validation_data) else validation_data,
-            initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+            validation_data=validation_data, initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
             validation_freq=validation_freq, shuffle=shuffle, validation_batch_size=validation_batch_size,
         )
         verbose = check_verbose(verbose)
-        dataset = self._dataset_batches(x, y, sample_weight, steps_per_epoch, "x", validation_split, class_weight)
-        if dataset is not None:
-            x, y, sample_weight = dataset.first  # the rest is read batch by batch
+        if batch_sources.is_batch_source(x):
+            # A Sequence (e.g. ImageDataGenerator.flow) or a generator makes its own batches.
+            batches, validation = batch_sources.prepare_fit(
+                self, x, y, sample_weight, class_weight, validation_data, validation_split, shuffle,
+                steps_per_epoch, validation_steps)
         else:
             x, y, sample_weight = self._prepare(x, y, sample_weight)
             sample_weight = self._with_class_weight(class_weight, y, sample_weight)
-        validation = None
-        if validation_data is not None:
-            validation = self._dataset_batches(validation_data, None, None, validation_steps, "validation_data")
-            if validation is None:
+            validation = None
+            if validation_data is not None and batch_sources.is_batch_source(validation_data):
+                validation = batch_sources.prepare_validation(self, validation_data, validation_steps)
+            elif validation_data is not None:
                 val_x, val_y, val_w = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
                 validation = self._prepare(val_x, val_y, val_w, prefix="validation_data ")
-        elif validation_split:
-            (x, y, sample_weight), validation = data_adapter.train_validation_split((x, y, sample_weight), validation_split)
-        y = self._prepare_for_training(x, y)
-        if isinstance(validation, data_adapter.DatasetBatches):
-            self._prepare_for_training(validation.first[0], validation.first[1], prefix="validation_data ")
-        elif validation is not None:
-            val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
-            validation = (validation[0], val_y, validation[2])
-
-        batches = dataset or data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch)
+            elif validation_split:
+                (x, y, sample_weight), validation = data_adapter.train_validation_split(
+                    (x, y, sample_weight), validation_split)
+            y = self._prepare_for_training(x, y)
+            if isinstance(validation, tuple):
+                val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
+                validation = (validation[0], val_y, validation[2])
+            # The built-in step keeps no reference to a batch: shuffled batches reuse their arrays.
+            reuse = type(self).train_step is Trainer.train_step
+            batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch,
+                                                reuse_buffers=reuse)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
         self._step_variables = self.trainable_weights
+        self._start_compiled_steps()
+        atomic_update.reinstall()  # Ctrl-C waits for a step to end (see optimizers/atomic_update.py)
         self.stop_training = False
         training_logs = None
         # A callback (BackupAndRestore) may set `_initial_epoch` to resume an interrupted run.
@@ -360,58 +420,59 @@ class Trainer:
         callback_list.on_train_begin()
         initial_epoch = self._initial_epoch or initial_epoch
         self._initial_epoch = None
+        validation_batch_size = validation_batch_size or batch_size  # as Keras
         try:
-            for epoch in range(initial_epoch, epochs):
-                self.reset_metrics()
-                callback_list.on_epoch_begin(epoch)
-                logs = None
-                # Batch hooks are called only when some callback has them (per step, it adds up).
-                begin_hook = callback_list.hook_if_used("on_train_batch_begin")
-                end_hook = callback_list.hook_if_used("on_train_batch_end")
-                for step, batch in enumerate(batches.batches()):
-                    if begin_hook is not None:
-                        begin_hook(step)
-                    logs = self.train_step(batch)
-                    if end_hook is not None:
-                        end_hook(step, logs)
+            with blas_threads():
+                for epoch in range(initial_epoch, epochs):
+                    self.reset_metrics()
+                    callback_list.on_epoch_begin(epoch)
+                    logs = self._run_batches("train", batches, callback_list)
+                    epoch_logs = self._logs_to_floats(logs)
+                    if validation is not None and _should_validate(epoch, validation_freq):
+                        val_logs = self._evaluate_arrays(validation, validation_batch_size, validation_steps,
+                                                         callback_list)
+                        epoch_logs.update({"val_" + name: value for name, value in val_logs.items()})
+                    callback_list.on_epoch_end(epoch, epoch_logs)
+                    training_logs = epoch_logs
                     if self.stop_training:
                         break
-                epoch_logs = self._logs_to_floats(logs)
-                if validation is not None and _should_validate(epoch, validation_freq):
-                    val_logs = self._evaluate_arrays(
-                        validation, self._validation_batch_size(validation_batch_size, batch_size,
-                                                                validation_steps, callback_list),
-                        validation_steps, callback_list,
-                    )
-                    epoch_logs.update({"val_" + name: value for name, value in val_logs.items()})
-                callback_list.on_epoch_end(epoch, epoch_logs)
-                training_logs = epoch_logs
-                if self.stop_training:
-                    break
         finally:
             self._step_variables = None
         callback_list.on_train_end(logs=training_logs)
         return callback_list.history
 
-    def _dataset_batches(self, x, y, sample_weight, steps, argument, validation_split=0.0, class_weight=None):
-        """`DatasetBatches` when `x` is a dataset or a generator of batches, else None (arrays)."""
-        if not data_adapter.is_dataset(x):
-            return None
-        for name, value in (("y", y), ("sample_weight", sample_weight), ("class_weight", class_weight)):
-            if value is not None:
-                raise ValueError(
-                    f"`{name}` cannot be given with a dataset or generator in `{argument}`: its batches must "
-                    f"carry it, as `(x, y)` or `(x, y, sample_weight)`. Got {name}={type(value).__name__}."
-                )
-        if validation_split:
-            raise ValueError(
-                "`validation_split` needs arrays (it holds out their last samples); with a dataset, pass "
-                "`validation_data=` (e.g. the `subset='validation'` half of `image_dataset_from_directory`)."
-            )
-        return data_adapter.DatasetBatches(x, steps, argument, allow_int=self._accepts_integer_inputs())
+    def _run_batches(self, mode, batches, callback_list):
+        """Runs `mode`'s step ("train" or "test") on every batch, calling the batch hooks.
+
+        With the built-in `train_step`/`test_step`, a step builds no logs unless a callback
+        reads them (the progress bar only when it redraws); their values are the same.
+        Returns the last step's logs, or None when they were never built.
+        """
+        custom = getattr(type(self), mode + "_step") is not getattr(Trainer, mode + "_step")
+        run = getattr(self, mode + "_step") if custom else getattr(self, "_" + mode + "_batch")
+        begin_hook = callback_list.hook_if_used(f"on_{mode}_batch_begin")
+        end_hook = callback_list.hook_if_used(f"on_{mode}_batch_end")
+        # With `steps_per_execution=N` the batch hooks see groups of N steps, as in Keras:
+        # begin with the group's first step index, end with first + N - 1.
+        group = getattr(self, "steps_per_execution", 1) or 1
+        logs = None
+        for step, batch in enumerate(batches.batches()):
+            first = step - step % group
+            if begin_hook is not None and step == first:
+                begin_hook(step)
+            result = run(batch)
+            if custom:
+                logs = result
+            last_of_group = step == first + group - 1 or step == batches.steps_per_epoch - 1
+            if end_hook is not None and last_of_group:
+                callback_list.batch_end(f"on_{mode}_batch_end", first + group - 1,
+                                        logs if custom else self.get_metrics_result)
+            if mode == "train" and self.stop_training and last_of_group:
+                break
+        return logs
 
     def _logs_to_floats(self, logs):
-        if logs is None or isinstance(logs, _LazyLogs):
+        if logs is None:
             return self.get_metrics_result()
         return {k: float(np.asarray(value_of(v))) if np.ndim(value_of(v)) == 0 else value_of(v) for k, v in logs.items()}
 
@@ -429,53 +490,31 @@ class Trainer:
             raise TypeError(f"evaluate() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        arrays = self._dataset_batches(x, y, sample_weight, steps, "x")
-        if arrays is not None:
-            self._prepare_for_training(arrays.first[0], arrays.first[1])
+        if batch_sources.is_batch_source(x):
+            arrays = batch_sources.prepare_validation(self, x, steps, argument="x")
             steps_total = arrays.steps_per_epoch
         else:
             arrays = self._prepare(x, y, sample_weight)
             arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
-            steps_total = int(np.ceil(_batch_size(arrays[0]) / batch_size)) if steps is None else steps
+            steps_total = int(np.ceil(self._batch_size_of(arrays[0]) / batch_size)) if steps is None else steps
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=steps_total)
-        logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)
+        self._start_compiled_steps()
+        with blas_threads():
+            logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)
         if return_dict:
             return logs
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
         return ordered[0] if len(ordered) == 1 else ordered
 
-    # Validation inside `fit` runs in batches of up to this many samples when nothing can tell.
-    _FAST_VALIDATION_BATCH = 1024
-
-    def _validation_batch_size(self, validation_batch_size, batch_size, validation_steps, callback_list):
-        """The batch size for validation during `fit`.
-
-        Keras validates with `batch_size` unless told otherwise. Loss and metric values
-        are sums over samples, so they don't depend on how samples are batched (up to
-        float rounding): when no callback watches test batches, `test_step` is the
-        built-in one and no `validation_steps` were given, larger batches give the same
-        numbers far faster (the tutorial trains with batch_size=1).
-        """
-        if validation_batch_size is not None:
-            return validation_batch_size
-        if (validation_steps is not None or type(self).test_step is not Trainer.test_step
-                or callback_list.needs_batch_logs("on_test_batch_begin")
-                or callback_list.needs_batch_logs("on_test_batch_end")):
-            return batch_size
-        return max(batch_size, self._FAST_VALIDATION_BATCH)
-
     def _evaluate_arrays(self, arrays, batch_size, steps, callback_list):
         self.reset_metrics()
-        batches = arrays if isinstance(arrays, data_adapter.DatasetBatches) else data_adapter.ArrayBatches(
-            arrays, batch_size, shuffle=False, steps_per_epoch=steps)
+        if isinstance(arrays, batch_sources.SourceBatches):
+            batches = arrays
+        else:
+            batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list.on_test_begin()
-        logs = None
-        for step, batch in enumerate(batches.batches()):
-            callback_list.on_test_batch_begin(step)
-            logs = self.test_step(batch)
-            callback_list.on_test_batch_end(step, logs)
-        logs = self._logs_to_floats(logs)
+        logs = self._logs_to_floats(self._run_batches("test", batches, callback_list))
         callback_list.on_test_end(logs)
         return logs
 
@@ -491,34 +530,38 @@ class Trainer:
         """
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        allow_int = self._accepts_integer_inputs()
-        dataset = self._dataset_batches(x, None, None, steps, "x")
-        if dataset is not None:  # its labels, if any, are ignored
-            if not self.built:
-                self.build((None,) + data_adapter.first_leaf(dataset.first[0]).shape[1:])
-            batches = dataset
-            x = None
+        if batch_sources.is_batch_source(x):
+            batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps)
+            first = batches.first_batch()[0]
+            if not self.built and isinstance(first, np.ndarray):
+                self.build((None,) + first.shape[1:])
         else:
+            allow_int = self._accepts_integer_inputs()
+            allow_str = self._takes_string_inputs
             x = data_adapter.map_structure(
-                lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int), x, "x")
+                lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int,
+                                                                  allow_str=allow_str),
+                x, "x")
             if isinstance(x, np.ndarray):
                 if not self.built:
                     self.build((None,) + x.shape[1:])
                 check_features(self, x, "x")
             batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
-        if not callbacks and verbose == 0:
-            # Nobody to notify: the single-sample latency is what a caller measures here.
-            if isinstance(x, np.ndarray) and x.shape[0] <= batch_size and steps is None:
-                return self.predict_step((x,))
-            return data_adapter.concatenate_batches([self.predict_step(batch[:1]) for batch in batches.batches()])
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.steps_per_epoch)
+        self._start_compiled_steps()
+        run = self.predict_step if type(self).predict_step is not Trainer.predict_step else self._predict_batch
+        begin_hook = callback_list.hook_if_used("on_predict_batch_begin")
+        end_hook = callback_list.hook_if_used("on_predict_batch_end")
         callback_list.on_predict_begin()
         outputs = []
-        for step, batch in enumerate(batches.batches()):
-            callback_list.on_predict_batch_begin(step)
-            outputs.append(self.predict_step(batch[:1]))
-            callback_list.on_predict_batch_end(step, {"outputs": outputs[-1]})
+        with blas_threads():
+            for step, batch in enumerate(batches.batches()):
+                if begin_hook is not None:
+                    begin_hook(step)
+                outputs.append(run(batch))
+                if end_hook is not None:
+                    end_hook(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
         return data_adapter.concatenate_batches(outputs)
 
@@ -552,15 +595,15 @@ class Trainer:
 
 
 def _casts_labels_to_floats(loss):
-    """True for nanokeras's own non-sparse losses, which turn labels into floats anyway
-    (a user's loss gets the labels as given)."""
-    fn = getattr(loss, "fn", None)
-    return (fn is not None and getattr(fn, "__module__", "").startswith("nanokeras.losses")
-            and "sparse" not in fn.__name__)
+    """True for a loss that declares it turns integer labels into floats anyway, so they can
+    be converted once per `fit` (a user's loss gets the labels as given)."""
+    return bool(getattr(loss, "casts_labels_to_float", False))
 
 
-def _batch_size(x):
-    return x.shape[0] if type(x) is np.ndarray else data_adapter.first_leaf(x).shape[0]
+def _check_steps_per_execution(value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"`steps_per_execution` must be a positive integer, got {value!r}.")
+    return int(value)
 
 
 def _should_validate(epoch, validation_freq):

@@ -4,6 +4,8 @@ import numbers
 
 import numpy as np
 
+from nanokeras.trainers.batch_sources import is_batch_source
+
 
 def _is_int(value):
     return isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool)
@@ -43,7 +45,7 @@ def check_fit_arguments(batch_size=None, epochs=1, validation_split=0.0, validat
         )
     if validation_split and validation_data is not None:
         validation_split = 0  # Keras: validation_data wins
-    if validation_data is not None:
+    if validation_data is not None and not is_batch_source(validation_data):
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
             count = len(validation_data) if isinstance(validation_data, (tuple, list)) else "not a tuple"
             raise ValueError(

@@ -139,25 +139,27 @@ def _encode_labels(labels, label_mode, num_classes):
 def _dataset(paths, labels, label_mode, class_names, batch_size, shuffle, seed, load):
     num_classes = len(class_names) if class_names else 0
     size = len(paths)
-    batch = size if batch_size is None else batch_size
-    num_batches = -(-size // batch) if batch_size is not None else size
+    batch = 1 if batch_size is None else batch_size
+    orders = {}
 
-    def make(epoch):
-        order = np.arange(size)
-        if shuffle:  # a new order every pass, reproducible from the seed
-            order = np.random.default_rng((seed, epoch)).permutation(size)
+    def order(epoch):
+        """The files' order in pass `epoch`: a new one every pass, reproducible from the seed."""
+        if not shuffle:
+            return np.arange(size)
+        if epoch not in orders:
+            orders.clear()
+            orders[epoch] = np.random.default_rng((seed, epoch)).permutation(size)
+        return orders[epoch]
+
+    def get_batch(index, epoch):
+        chosen = order(epoch)[index * batch:(index + 1) * batch]
         if batch_size is None:  # single samples, as an unbatched tf.data dataset
-            for i in order:
-                image = load(paths[i])
-                yield image if labels is None else (image, _encode_labels(labels[i:i + 1], label_mode,
-                                                                          num_classes)[0])
-            return
-        for start in range(0, size, batch):
-            chosen = order[start:start + batch]
-            images = np.stack([load(paths[i]) for i in chosen])
-            yield images if labels is None else (images, _encode_labels(labels[chosen], label_mode, num_classes))
+            image = load(paths[chosen[0]])
+            return image if labels is None else (image, _encode_labels(labels[chosen], label_mode, num_classes)[0])
+        images = np.stack([load(paths[i]) for i in chosen])
+        return images if labels is None else (images, _encode_labels(labels[chosen], label_mode, num_classes))
 
-    return BatchDataset(make, num_batches, class_names=class_names, file_paths=list(paths))
+    return BatchDataset(get_batch, -(-size // batch), class_names=class_names, file_paths=list(paths))
 
 
 def image_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None, color_mode="rgb",

@@ -188,3 +188,27 @@ def test_shared_layer_training(keras):
     ours.compile(nk.optimizers.SGD(0.05), "mse")
     kw = dict(epochs=3, batch_size=6, shuffle=False, verbose=0)
     _assert_same_training(real, ours, real.fit([x1, x2], y, **kw), ours.fit([x1, x2], y, **kw))
+
+
+def test_validation_batches_as_keras_with_a_sum_reduction(keras):
+    # With reduction="sum" a batch's loss depends on how the samples are batched: validation
+    # must use `batch_size` (as Keras does) unless `validation_batch_size` is given.
+    x, y = _data(40, 3, regression_outputs=1)
+    val_x, val_y = _data(30, 3, regression_outputs=1, seed=2)
+    real, ours = _build_pair(keras, [(1, None)], 3)
+    for batch_kw in ({}, {"validation_batch_size": 7}):
+        kw = dict(validation_data=(val_x, val_y), epochs=2, batch_size=1, shuffle=False, verbose=0, **batch_kw)
+        real.compile(keras.optimizers.SGD(0.01), keras.losses.MeanSquaredError(reduction="sum"))
+        ours.compile(nk.optimizers.SGD(0.01), nk.losses.MeanSquaredError(reduction="sum"))
+        _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))
+
+
+def test_compiling_again_keeps_the_loss_and_metrics_it_is_not_given(keras):
+    x, y = _data(20, 3, classes=2)
+    real, ours = _build_pair(keras, [(1, "sigmoid")], 3)
+    for model, lib in ((real, keras), (ours, nk)):
+        model.compile("sgd", "binary_crossentropy", metrics=["accuracy"])
+        model.compile(optimizer=lib.optimizers.Adam(0.01))
+    np.testing.assert_allclose(ours.evaluate(x, y, verbose=0), real.evaluate(x, y, verbose=0), rtol=RTOL)
+    kw = dict(epochs=2, batch_size=5, shuffle=False, verbose=0)
+    _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))

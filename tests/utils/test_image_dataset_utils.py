@@ -97,7 +97,7 @@ def test_fit_evaluate_predict_take_the_dataset(tmp_path):
     assert accuracy == pytest.approx(history.history["val_accuracy"][-1])
     assert model.predict(val, verbose=0).shape == (4, 2)
     assert model.predict(train.map(lambda x, y: x), verbose=0).shape == (12, 2)
-    with pytest.raises(ValueError, match="`y` cannot be given"):
+    with pytest.raises(ValueError, match="`y` cannot be passed"):
         model.fit(train, np.zeros(12), verbose=0)
     with pytest.raises(ValueError, match="validation_split"):
         model.fit(train, validation_split=0.2, verbose=0)

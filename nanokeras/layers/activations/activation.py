@@ -1,7 +1,7 @@
 """`Activation`: applies an activation function to its input."""
 
 from nanokeras import activations
-from nanokeras.layers.layer import Layer
+from nanokeras.layers.layer import Layer, _is_builtin_function
 
 
 class Activation(Layer):
@@ -17,6 +17,8 @@ class Activation(Layer):
         array([[0., 2.]], dtype=float32)
     """
 
+    _replayable = True
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -27,6 +29,11 @@ class Activation(Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+    def _replay_blocker(self):
+        if not _is_builtin_function(self.activation):
+            return f"its activation {getattr(self.activation, '__name__', self.activation)!r} is a function of the user's"
+        return None
 
     def get_config(self):
         config = super().get_config()

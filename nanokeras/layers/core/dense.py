@@ -1,7 +1,7 @@
 """`Dense`: the fully connected layer, `activation(inputs @ kernel + bias)`."""
 
 from nanokeras import activations, initializers
-from nanokeras.layers.layer import Layer
+from nanokeras.layers.layer import Layer, _is_builtin_function
 from nanokeras.ops import fused
 from nanokeras.ops import numpy as ops
 
@@ -27,6 +27,8 @@ class Dense(Layer):
         [(2, 3), (3,)]
     """
 
+    _replayable = True
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
@@ -36,9 +38,6 @@ class Dense(Layer):
             raise ValueError(f"Dense: `units` must be a positive integer, got {units!r}.")
         self.units = units
         self.activation = activations.get(activation)
-        # Common activations run fused with the matmul (one tape node; see ops/fused.py).
-        name = _FUSABLE_ACTIVATIONS.get(self.activation)
-        self._fused_activation = name if name is not None and fused.is_fusable(name) else None
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
@@ -70,8 +69,11 @@ class Dense(Layer):
                 f"Dense {self.name!r} expects inputs with last dimension {self.kernel.shape[0]}, "
                 f"but received input of shape {tuple(inputs.shape)}."
             )
-        if self._fused_activation is not None:
-            return fused.dense(inputs, self.kernel, self.bias, self._fused_activation, self.activation)
+        # Common activations run fused with the matmul (one tape node; see ops/fused.py),
+        # decided from the activation the layer has now.
+        fused_name = _FUSABLE_ACTIVATIONS.get(self.activation)
+        if fused_name is not None:
+            return fused.dense(inputs, self.kernel, self.bias, fused_name, self.activation)
         outputs = ops.matmul(inputs, self.kernel)
         if self.bias is not None:
             outputs = ops.add(outputs, self.bias)
@@ -79,6 +81,11 @@ class Dense(Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
+
+    def _replay_blocker(self):
+        if not _is_builtin_function(self.activation):
+            return f"its activation {getattr(self.activation, '__name__', self.activation)!r} is a function of the user's"
+        return None
 
     def get_config(self):
         from nanokeras.saving.serialization_lib import serialize_keras_object
@@ -119,11 +126,3 @@ _FUSABLE_ACTIVATIONS = {
     activations.relu: "relu",
     activations.softmax: "softmax",
 }
-
-
-def _serialize_optional(obj):
-    if obj is None:
-        return None
-    if hasattr(obj, "get_config"):
-        return {"class_name": type(obj).__name__, "config": obj.get_config()}
-    return obj

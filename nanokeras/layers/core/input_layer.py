@@ -16,6 +16,8 @@ class InputLayer(Layer):
         name: the layer's name (`input_layer`, `input_layer_1`, ... by default).
     """
 
+    _replayable = True
+
     def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
                  input_tensor=None, optional=False, name=None, **kwargs):
         if "input_shape" in kwargs:
