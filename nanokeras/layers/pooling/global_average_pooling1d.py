@@ -14,6 +14,7 @@ class GlobalAveragePooling1D(BaseGlobalPooling):
     """
 
     _reduce = staticmethod(np_ops.mean)
+    _replayable = True  # its own `call` (masking with recorded ops)
 
     def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(pool_dimensions=1, data_format=data_format, keepdims=keepdims, **kwargs)

@@ -74,6 +74,7 @@ class UpSampling2D(_UpSampling):
     """
 
     _rank = 2
+    _replayable = True  # its own `call` (the interpolating resize is a recorded op too)
 
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         self._setup(size, data_format)
