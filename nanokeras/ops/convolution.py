@@ -23,7 +23,7 @@ from nanokeras.ops.convolution_geometry import (
     ConvGeometry, conv_transpose_pads, data_format_of, effective_size, int_tuple, padding_of,
 )
 from nanokeras.ops.convolution_kernels import ConvKernel
-from nanokeras.ops.gradient_utils import _recording_tapes, record, to_array, value_of
+from nanokeras.ops.gradient_utils import Workspace, _recording_tapes, record, to_array, value_of
 from nanokeras.ops.tape import is_tracked, needs_gradient
 
 __all__ = ["conv", "conv_transpose", "depthwise_conv", "separable_conv"]
@@ -72,9 +72,12 @@ def convolve(x, w, geo, data_format):
     if not _recording_tapes:
         return out
     dual = []  # the input gradient's kernel, made on first use and kept (its buffers too)
+    replayed = []  # set once a compiled step replays the node: gradients then go into kept arrays
 
     def forward():
         kernel.forward(xv, _kernel_layout(wv, geo, in_channels))
+        if not replayed:
+            replayed.append(True)
 
     def vjp(g):
         if _recording_tapes:  # an outer tape records the backward pass: use recorded ops
@@ -87,7 +90,7 @@ def convolve(x, w, geo, data_format):
             if not dual:
                 dual.append(ConvKernel(dual_geometry(geo), data_format))
             dx = dual[0].forward(gv, _kernel_layout(wv, dual[0].geometry, _channels(gv.shape, data_format)),
-                                 fresh=True)
+                                 fresh=not replayed)
         if needs_gradient(w):
             dw = kernel.kernel_gradient(gv, wv.shape)
         return dx, dw
@@ -107,12 +110,18 @@ def _relu_in_place(z):
 
 
 # activation name -> (forward on the pre-activation, written in place when it can be;
-#                     gradient of the pre-activation from the output gradient and the output)
+#                     gradient of the pre-activation from the output gradient and the output,
+#                     computed through a `Workspace` `gs` so that a replayed step reuses its arrays)
 _FUSED = {
-    "linear": (lambda z: z, lambda g, out: g),
-    "relu": (_relu_in_place, lambda g, out: g * (out > 0)),  # relu'(0) = 0, as JAX
-    "sigmoid": (lambda z: _sigmoid_values(z), lambda g, out: g * out * (1 - out)),
-    "tanh": (lambda z: np.tanh(z, out=z), lambda g, out: g * (1 - out * out)),
+    "linear": (lambda z: z, lambda gs, g, out: g),
+    "relu": (_relu_in_place,  # relu'(0) = 0, as JAX
+             lambda gs, g, out: gs("dz", np.multiply, g, gs("positive", np.greater, out, 0))),
+    "sigmoid": (lambda z: _sigmoid_values(z),
+                lambda gs, g, out: gs("dz", np.multiply, gs("g_out", np.multiply, g, out),
+                                      gs("one_minus_out", np.subtract, 1, out))),
+    "tanh": (lambda z: np.tanh(z, out=z),
+             lambda gs, g, out: gs("dz", np.multiply, g,
+                                   gs("one_minus_square", np.subtract, 1, gs("square", np.multiply, out, out)))),
 }
 
 
@@ -144,27 +153,31 @@ def convolve_bias_activation(x, w, b, geo, data_format, activation_name, activat
         return out
     node = None
     dual = []
+    kept = []  # once a compiled step replays the node, the gradients' arrays, reused every step
 
     def forward():
         result = compute()
         if result is not out:
             np.copyto(out, result)
+        if not kept:
+            kept.append(Workspace())
 
     def vjp(g):
         if _recording_tapes:
             return _composite_vjp(node, geo, data_format, activation, g)
-        gz = derivative(value_of(g), out)
+        gs = kept[0] if kept else Workspace()
+        gz = derivative(gs, value_of(g), out)
         dx = dw = db = None
         if needs_gradient(x):
             if not dual:
                 dual.append(ConvKernel(dual_geometry(geo), data_format))
             dx = dual[0].forward(gz, _kernel_layout(wv, dual[0].geometry, _channels(gz.shape, data_format)),
-                                 fresh=True)
+                                 fresh=not kept)
         if needs_gradient(w):
             dw = kernel.kernel_gradient(gz, wv.shape)
         if bv is not None and needs_gradient(b):
             axes = tuple(i for i in range(gz.ndim) if i != (gz.ndim - 1 if data_format == "channels_last" else 1))
-            db = np.add.reduce(gz, axis=axes)
+            db = gs("grad_bias", np.add.reduce, gz, axis=axes)
         return dx, dw, db
 
     node = record(out, (x, w, b), vjp, forward)

@@ -78,6 +78,7 @@ class _Pool:
         self.slices = None
         self.out = None
         self.counts = None
+        self.grad = None  # the input gradient's array, kept once a compiled step replays the pool
 
     def padded_input(self, x):
         geo = self.geo
@@ -141,17 +142,26 @@ class _Pool:
             return 1 / self.expand(self.counts)
         return 1 / self.counts
 
-    def spread(self, x, g):
-        """The input gradient for output gradient `g`: each output's gradient back to its window (a new array)."""
+    def spread(self, x, g, keep=False):
+        """The input gradient for output gradient `g`: each output's gradient back to its window.
+
+        A new array, or with `keep` (a replayed step) the same array every call.
+        """
         geo = self.geo
         gl = to_channels_last(g, self.data_format)
         batch, channels = gl.shape[0], gl.shape[-1]
         padded_shape = (batch,) + geo.padded_shape() + (channels,)
         if self.tiled or all(s >= k for s, k in zip(geo.strides, geo.kernel_shape)):
-            # Windows do not overlap: each input element receives from at most one window.
-            grad = np.zeros(padded_shape, dtype=gl.dtype)
+            # Windows do not overlap: each input element receives from at most one window (and the
+            # elements no window covers stay zero, so a kept array needs no clearing).
+            grad = self.grad if keep and self.grad is not None else np.zeros(padded_shape, dtype=gl.dtype)
+            if keep:
+                self.grad = grad
             target = self.view(grad) if self.tiled else _windows(grad, geo, writeable=True)
             np.multiply(self._weights(x), self.expand(gl), out=target)
+            if self.padded is not None:
+                return from_channels_last(grad[self.slices[0]], self.data_format)
+            return from_channels_last(grad, self.data_format)
         else:
             window_shape = (batch,) + geo.output_shape + geo.kernel_shape + (channels,)
             contributions = np.broadcast_to(self._weights(x) * self.expand(gl), window_shape)
@@ -252,12 +262,19 @@ def _pool(op, mode, inputs, pool_size, strides, padding, data_format):
     if not _recording_tapes:
         return out
 
+    replayed = []
+
+    def forward():
+        pool.forward(x)
+        if not replayed:
+            replayed.append(True)
+
     def vjp(g):
         if _recording_tapes:
             return (_spread_op(pool, x, g),)
-        return (pool.spread(x, value_of(g)) if needs_gradient(inputs) else None,)
+        return (pool.spread(x, value_of(g), keep=bool(replayed)) if needs_gradient(inputs) else None,)
 
-    return record(out, (inputs,), vjp, lambda: pool.forward(x))
+    return record(out, (inputs,), vjp, forward)
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
