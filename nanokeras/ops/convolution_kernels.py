@@ -88,6 +88,7 @@ class ConvKernel:
         self.matrix = None  # the window matrix of the last forward (the buffer, or a view of x)
         self.out = None
         self._slices = None
+        self._view = self._view_source = None
 
     # ------------------------------------------------------------------ input
     def _padded_input(self, x):
@@ -131,7 +132,9 @@ class ConvKernel:
                 and xp.dtype == dtype and xp.flags.c_contiguous):
             self.matrix = xp.reshape(windows, channels)  # a 1x1 convolution reads the input as it is
             return self.matrix
-        view = self._window_view(xp)
+        if self._view_source is not xp:  # a replay reads the same array again: the view is kept
+            self._view, self._view_source = self._window_view(xp), xp
+        view = self._view
         taps = geo.taps
         if geo.groups == 1:
             shape = (windows, taps * channels)
