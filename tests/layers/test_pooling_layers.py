@@ -76,3 +76,22 @@ def test_bad_inputs_name_the_layer():
         layers.GlobalAveragePooling2D()(np.ones((1, 2, 2), "float32"))
     with pytest.raises(ValueError, match="rank 4"):
         keras.Sequential([keras.Input((4, 4)), layers.MaxPooling2D()])
+
+
+def test_average_pooling_without_pool_size_is_keras2_with_a_note(monkeypatch):
+    from nanokeras.utils import keras2_notes
+
+    monkeypatch.delenv("NANOKERAS_KERAS2_NOTES", raising=False)
+    monkeypatch.delenv("NANOKERAS_STRICT_KERAS3", raising=False)
+    keras2_notes.forget_notes()
+    try:
+        with pytest.warns(keras2_notes.Keras2Note, match="AveragePooling2D\\(pool_size=\\(2, 2\\)\\)"):
+            layer = layers.AveragePooling2D()
+        assert layer.pool_size == (2, 2) and layers.AveragePooling1D().pool_size == (2,)
+        assert layers.AveragePooling3D().pool_size == (2, 2, 2)
+        keras2_notes.set_strict(True)
+        with pytest.raises(ValueError, match="strict Keras 3"):
+            layers.AveragePooling2D()
+    finally:
+        keras2_notes.set_strict(None)
+        keras2_notes.forget_notes()
