@@ -9,12 +9,12 @@ Internal: not part of `keras.ops`.
 Example:
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
-    >>> def draw():
-    ...     return rng.integers(0, 2, size=3)
-    >>> def apply(x, flips):
-    ...     return np.where(flips == 1, -x, x), lambda g: np.where(flips == 1, -g, g)
-    >>> random_transform(np.ones(3, "float32"), draw, apply).tolist()
-    [-1.0, 1.0, 1.0]
+    >>> def draw():                      # which elements to negate
+    ...     return rng.random(4) < 0.5
+    >>> def apply(x, flips):             # the result, and the gradient for an output gradient g
+    ...     return np.where(flips, -x, x), lambda g: np.where(flips, -g, g)
+    >>> random_transform(np.ones(4, "float32"), draw, apply).tolist()
+    [1.0, -1.0, -1.0, -1.0]
 """
 
 import numpy as np
