@@ -5,11 +5,12 @@ rotations, shifts and zooms while training, and ReduceLROnPlateau. Prints the
 test accuracy and writes three pictures: the first layer's filters, one
 digit's feature maps after each convolution, and the training curves.
 
-Run: MPLBACKEND=Agg python examples/digits_cnn.py [output folder]   (needs scikit-learn and matplotlib)
+Run: python examples/digits_cnn.py [--out DIR]   (needs scikit-learn and matplotlib; the pictures go to
+`out/digits_cnn/`, to DIR, or to $NANOKERAS_OUTPUT_DIR/digits_cnn)
 """
 
+import argparse
 import os
-import sys
 
 import numpy as np
 
@@ -139,4 +140,8 @@ def main(out_dir):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else os.path.join("out", "digits_cnn"))
+    default = os.path.join(os.environ.get("NANOKERAS_OUTPUT_DIR")
+                           or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "out"), "digits_cnn")
+    arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    arguments.add_argument("--out", default=default, help="folder for the pictures (default: out/digits_cnn)")
+    main(os.path.abspath(arguments.parse_args().out))

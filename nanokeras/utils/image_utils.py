@@ -134,13 +134,13 @@ def array_to_img(x, data_format=None, scale=True, dtype=None):
         x *= 255
     channels = x.shape[2]
     if channels == 4:
-        return image_module.fromarray(x.astype("uint8"), "RGBA")
+        return image_module.fromarray(x.astype("uint8"))  # RGBA, from the shape (Pillow 11 deprecates `mode=`)
     if channels == 3:
-        return image_module.fromarray(x.astype("uint8"), "RGB")
+        return image_module.fromarray(x.astype("uint8"))  # RGB
     if channels == 1:
         if np.max(x) > 255:
-            return image_module.fromarray(x[:, :, 0].astype("int32"), "I")
-        return image_module.fromarray(x[:, :, 0].astype("uint8"), "L")
+            return image_module.fromarray(x[:, :, 0].astype("int32"))  # I
+        return image_module.fromarray(x[:, :, 0].astype("uint8"))  # L
     raise ValueError(f"`array_to_img` supports 1, 3 or 4 channels, got {channels} (shape {x.shape}).")
 
 

@@ -14,7 +14,7 @@ def test_digits_cnn_reaches_97_percent_and_draws(tmp_path):
     pytest.importorskip("sklearn", reason="examples need scikit-learn (pip install '.[examples]')")
     pytest.importorskip("matplotlib", reason="examples need matplotlib (pip install '.[examples]')")
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=ROOT)
-    result = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "digits_cnn.py"), str(tmp_path)],
+    result = subprocess.run([sys.executable, os.path.join(ROOT, "examples", "digits_cnn.py"), "--out", str(tmp_path)],
                             capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     accuracy = float(re.search(r"digits CNN test accuracy: ([0-9.]+)", result.stdout).group(1))
