@@ -92,7 +92,7 @@ def convolve(x, w, geo, data_format):
             dx = dual[0].forward(gv, _kernel_layout(wv, dual[0].geometry, _channels(gv.shape, data_format)),
                                  fresh=not replayed)
         if needs_gradient(w):
-            dw = kernel.kernel_gradient(gv, wv.shape)
+            dw = kernel.kernel_gradient(xv, gv, wv.shape)
         return dx, dw
 
     return record(out, (x, w), vjp, forward)
@@ -174,7 +174,7 @@ def convolve_bias_activation(x, w, b, geo, data_format, activation_name, activat
             dx = dual[0].forward(gz, _kernel_layout(wv, dual[0].geometry, _channels(gz.shape, data_format)),
                                  fresh=not kept)
         if needs_gradient(w):
-            dw = kernel.kernel_gradient(gz, wv.shape)
+            dw = kernel.kernel_gradient(xv, gz, wv.shape)
         if bv is not None and needs_gradient(b):
             axes = tuple(i for i in range(gz.ndim) if i != (gz.ndim - 1 if data_format == "channels_last" else 1))
             db = gs("grad_bias", np.add.reduce, gz, axis=axes)
@@ -205,14 +205,12 @@ def kernel_gradient(x, g, geo, data_format, kernel_shape):
     """d(sum(conv(x, w) * g)) / dw for a kernel of `kernel_shape`, recorded (it is linear in `x` and in `g`)."""
     xv, gv = to_array(x), value_of(g)
     kernel = ConvKernel(geo, data_format)
-    kernel.window_matrix(_channels_last(xv, data_format), gv.dtype)
-    out = kernel.kernel_gradient(gv, kernel_shape)
+    out = kernel.kernel_gradient(xv, gv, kernel_shape)
     if not _recording_tapes:
         return out
 
     def forward():
-        kernel.window_matrix(_channels_last(xv, data_format), gv.dtype)
-        np.copyto(out, kernel.kernel_gradient(gv, kernel_shape))
+        np.copyto(out, kernel.kernel_gradient(xv, gv, kernel_shape))
 
     def vjp(h):
         dx = convolve(g, h, dual_geometry(geo), data_format) if is_tracked(x) else None
@@ -220,10 +218,6 @@ def kernel_gradient(x, g, geo, data_format, kernel_shape):
         return dx, dg
 
     return record(out, (x, g), vjp, forward)
-
-
-def _channels_last(array, data_format):
-    return array if data_format == "channels_last" else np.moveaxis(array, 1, -1)
 
 
 # ------------------------------------------------------------------ checks

@@ -10,11 +10,16 @@ call; a batched one when channels are split into groups). The kernel's
 gradient is the same matrix transposed times the output gradient.
 
 `ConvKernel` keeps the arrays one recorded convolution reuses between calls
-(the padded input, the window matrix, the output), so a compiled step replays
-it without allocating.
+(the padded input, the output), so a compiled step replays it without
+allocating. The window matrix is the largest array of a convolution and is
+used only for a moment (by one matmul): it lives in one scratch array per
+thread, shared by every convolution, and the kernel's gradient rebuilds it
+from the input. Memory then grows with the largest layer, not with the
+number of layers and compiled steps.
 """
 
 import functools
+import threading
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -59,6 +64,27 @@ def interior(size, lhs_dilation, pad_lo, padded_size):
     return slice(first, last + 1), slice(start, start + (last - first) * lhs_dilation + 1, lhs_dilation)
 
 
+_scratch = threading.local()
+
+
+def scratch(shape, dtype):
+    """A transient array of `shape`: a view of this thread's one scratch buffer (grown when too small).
+
+    Valid until the next call: every window matrix is consumed by one matmul right away.
+    """
+    dtype = np.dtype(dtype)
+    size = 1
+    for n in shape:
+        size *= n
+    buffers = getattr(_scratch, "buffers", None)
+    if buffers is None:
+        buffers = _scratch.buffers = {}
+    buffer = buffers.get(dtype.char)
+    if buffer is None or buffer.size < size:
+        buffer = buffers[dtype.char] = np.empty(size, dtype=dtype)
+    return buffer[:size].reshape(shape)
+
+
 @functools.lru_cache(maxsize=256)
 def interior_slices(geo):
     """`(source, destination)` indexes putting a (batch, *spatial, channels) input into its padded buffer."""
@@ -73,8 +99,6 @@ def interior_slices(geo):
 class ConvKernel:
     """Computes `conv(x, w)` for one geometry, reusing its buffers from call to call.
 
-    `forward` keeps the window matrix it multiplied (`kernel_gradient` reads it).
-
     Args:
         geometry: a `ConvGeometry`.
         data_format: how `x` and the result are laid out.
@@ -84,8 +108,6 @@ class ConvKernel:
         self.geometry = geometry
         self.data_format = data_format
         self.padded = None  # the dilated/padded input (its borders stay zero)
-        self.windows = None  # the im2col buffer
-        self.matrix = None  # the window matrix of the last forward (the buffer, or a view of x)
         self.out = None
         self._slices = None
         self._view = self._view_source = None
@@ -123,15 +145,16 @@ class ConvKernel:
         return grouped.transpose(order)
 
     def window_matrix(self, x, dtype):
-        """The im2col matrix: (windows, kernel * channels), or (groups, windows, kernel * channels/groups)."""
+        """The im2col matrix of channels-last `x`: (windows, kernel * channels), or (groups, windows,
+        kernel * channels/groups). A view of the scratch buffer (or of `x` itself for a 1x1 convolution):
+        use it before the next call."""
         geo = self.geometry
         xp = self._padded_input(x)
         batch, channels = x.shape[0], x.shape[-1]
         windows = geo.positions * batch
         if (geo.groups == 1 and all(k == 1 for k in geo.kernel_shape) and all(s == 1 for s in geo.strides)
                 and xp.dtype == dtype and xp.flags.c_contiguous):
-            self.matrix = xp.reshape(windows, channels)  # a 1x1 convolution reads the input as it is
-            return self.matrix
+            return xp.reshape(windows, channels)  # a 1x1 convolution reads the input as it is
         if self._view_source is not xp:  # a replay reads the same array again: the view is kept
             self._view, self._view_source = self._window_view(xp), xp
         view = self._view
@@ -140,11 +163,9 @@ class ConvKernel:
             shape = (windows, taps * channels)
         else:
             shape = (geo.groups, windows, taps * (channels // geo.groups))
-        if self.windows is None:
-            self.windows = np.empty(shape, dtype=dtype)
-        np.copyto(self.windows.reshape(view.shape), view)
-        self.matrix = self.windows
-        return self.windows
+        matrix = scratch(shape, dtype)
+        np.copyto(matrix.reshape(view.shape), view)
+        return matrix
 
     # -------------------------------------------------------------- kernels
     def kernel_matrix(self, w):
@@ -187,11 +208,11 @@ class ConvKernel:
             np.matmul(matrix, kernel, out=grouped)
         return from_channels_last(out, self.data_format)
 
-    def kernel_gradient(self, g, kernel_shape):
-        """d(sum(conv(x, w) * g)) / dw from the window matrix of the last `forward` (a new array)."""
+    def kernel_gradient(self, x, g, kernel_shape):
+        """d(sum(conv(x, w) * g)) / dw (a new array), from the windows of `x` rebuilt."""
         geo = self.geometry
-        matrix = self.matrix
         g = to_channels_last(g, self.data_format)
+        matrix = self.window_matrix(to_channels_last(x, self.data_format), g.dtype)
         filters = g.shape[-1]
         rows = g.reshape(-1, filters)
         if geo.groups == 1:
