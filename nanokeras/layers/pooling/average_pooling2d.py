@@ -13,10 +13,11 @@ class AveragePooling2D(BasePooling):
         (2, 4, 4, 3)
     """
 
+    _rank, _mode = 2, "average"
+
     def __init__(self, pool_size=None, strides=None, padding="valid", data_format=None, name=None, **kwargs):
         if pool_size is None:  # Keras 2's default; Keras 3 requires the argument
             keras2_notes.note("pooling_default_size", used="`AveragePooling2D()` without `pool_size`",
                               instead="`AveragePooling2D(pool_size=(2, 2))`")
             pool_size = (2, 2)
-        super().__init__(pool_size, strides, pool_dimensions=2, pool_mode="average", padding=padding,
-                         data_format=data_format, name=name, **kwargs)
+        super().__init__(pool_size, strides, padding=padding, data_format=data_format, name=name, **kwargs)

@@ -13,10 +13,11 @@ class AveragePooling3D(BasePooling):
         (2, 2, 2, 2, 3)
     """
 
+    _rank, _mode = 3, "average"
+
     def __init__(self, pool_size=None, strides=None, padding="valid", data_format=None, name=None, **kwargs):
         if pool_size is None:  # Keras 2's default; Keras 3 requires the argument
             keras2_notes.note("pooling_default_size", used="`AveragePooling3D()` without `pool_size`",
                               instead="`AveragePooling3D(pool_size=(2, 2, 2))`")
             pool_size = (2, 2, 2)
-        super().__init__(pool_size, strides, pool_dimensions=3, pool_mode="average", padding=padding,
-                         data_format=data_format, name=name, **kwargs)
+        super().__init__(pool_size, strides, padding=padding, data_format=data_format, name=name, **kwargs)

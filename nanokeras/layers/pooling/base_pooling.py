@@ -16,16 +16,17 @@ class BasePooling(Layer):
     """
 
     _replayable = True
+    _rank = None  # set by subclasses: the number of spatial axes
+    _mode = None  # set by subclasses: "max" or "average"
 
-    def __init__(self, pool_size, strides, pool_dimensions, pool_mode="max", padding="valid", data_format=None,
-                 name=None, **kwargs):
+    def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
         cls = type(self).__name__
-        self.pool_size = int_tuple(pool_size, pool_dimensions, "pool_size", cls)
-        self.strides = self.pool_size if strides is None else int_tuple(strides, pool_dimensions, "strides", cls)
-        self.pool_mode = pool_mode
+        self.pool_size = int_tuple(pool_size, self._rank, "pool_size", cls)
+        self.strides = self.pool_size if strides is None else int_tuple(strides, self._rank, "strides", cls)
+        self.pool_mode = self._mode
         self.padding = padding_of(padding, cls)
         self.data_format = data_format_of(data_format, cls)
-        self.rank = pool_dimensions
+        self.rank = self._rank
         super().__init__(name=name, **kwargs)
         self.built = True
 

@@ -12,6 +12,7 @@ class MaxPooling1D(BasePooling):
         (2, 4, 3)
     """
 
+    _rank, _mode = 1, "max"
+
     def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, name=None, **kwargs):
-        super().__init__(pool_size, strides, pool_dimensions=1, pool_mode="max", padding=padding,
-                         data_format=data_format, name=name, **kwargs)
+        super().__init__(pool_size, strides, padding=padding, data_format=data_format, name=name, **kwargs)

@@ -12,6 +12,7 @@ class MaxPooling2D(BasePooling):
         (2, 4, 4, 3)
     """
 
+    _rank, _mode = 2, "max"
+
     def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, name=None, **kwargs):
-        super().__init__(pool_size, strides, pool_dimensions=2, pool_mode="max", padding=padding,
-                         data_format=data_format, name=name, **kwargs)
+        super().__init__(pool_size, strides, padding=padding, data_format=data_format, name=name, **kwargs)

@@ -12,6 +12,7 @@ class MaxPooling3D(BasePooling):
         (2, 2, 2, 2, 3)
     """
 
+    _rank, _mode = 3, "max"
+
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, name=None, **kwargs):
-        super().__init__(pool_size, strides, pool_dimensions=3, pool_mode="max", padding=padding,
-                         data_format=data_format, name=name, **kwargs)
+        super().__init__(pool_size, strides, padding=padding, data_format=data_format, name=name, **kwargs)

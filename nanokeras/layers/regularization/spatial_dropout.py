@@ -90,6 +90,9 @@ class SpatialDropout2D(_SpatialDropout):
 
     _rank = 2
 
+    def __init__(self, rate, data_format=None, seed=None, name=None, dtype=None):
+        super().__init__(rate, data_format, seed=seed, name=name, dtype=dtype)
+
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format}
 
@@ -98,6 +101,9 @@ class SpatialDropout3D(_SpatialDropout):
     """Drops whole feature volumes of (batch, depth, rows, cols, channels) inputs (see `SpatialDropout2D`)."""
 
     _rank = 3
+
+    def __init__(self, rate, data_format=None, seed=None, name=None, dtype=None):
+        super().__init__(rate, data_format, seed=seed, name=name, dtype=dtype)
 
     def get_config(self):
         return {**super().get_config(), "data_format": self.data_format}

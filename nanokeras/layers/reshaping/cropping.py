@@ -10,12 +10,11 @@ class _Cropping(Layer):
     _replayable = True
     _rank = None
 
-    def __init__(self, cropping, data_format="channels_last", **kwargs):
+    def _setup(self, cropping, data_format):
         cls = type(self).__name__
         self._margins = margins(cropping, self._rank, "cropping", cls)
         self.cropping = as_config(self._margins)
         self.data_format = data_format_of(data_format, cls)
-        super().__init__(**kwargs)
         self.built = True
 
     def call(self, inputs):
@@ -63,7 +62,8 @@ class Cropping1D(_Cropping):
     _rank = 1
 
     def __init__(self, cropping=(1, 1), **kwargs):
-        super().__init__(cropping, "channels_last", **kwargs)
+        self._setup(cropping, "channels_last")
+        super().__init__(**kwargs)
 
 
 class Cropping2D(_Cropping):
@@ -82,7 +82,8 @@ class Cropping2D(_Cropping):
     _rank = 2
 
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
-        super().__init__(cropping, data_format, **kwargs)
+        self._setup(cropping, data_format)
+        super().__init__(**kwargs)
 
 
 class Cropping3D(_Cropping):
@@ -97,4 +98,5 @@ class Cropping3D(_Cropping):
     _rank = 3
 
     def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
-        super().__init__(cropping, data_format, **kwargs)
+        self._setup(cropping, data_format)
+        super().__init__(**kwargs)
