@@ -13,7 +13,9 @@ Example:
     >>> keras.config.set_keras2_notes(None)    # back to the default (NANOKERAS_KERAS2_NOTES)
 """
 
-from nanokeras.backend.config import backend, epsilon, floatx, image_data_format, set_epsilon, set_floatx
+from nanokeras.backend.config import (
+    backend, epsilon, floatx, image_data_format, set_epsilon, set_floatx, set_image_data_format,
+)
 from nanokeras.utils import keras2_notes
 
 
@@ -44,6 +46,6 @@ def strict_keras3_enabled():
 
 
 __all__ = [
-    "backend", "epsilon", "floatx", "image_data_format", "set_epsilon", "set_floatx",
+    "backend", "epsilon", "floatx", "image_data_format", "set_epsilon", "set_floatx", "set_image_data_format",
     "set_keras2_notes", "keras2_notes_enabled", "set_strict_keras3", "strict_keras3_enabled",
 ]

@@ -409,3 +409,7 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     if offset is not None:
         res = _ops.add(res, _ops.reshape(offset, shape))
     return _ops.add(_ops.multiply(x, inv), res)
+
+# `keras.ops.nn` also holds the convolutions and pools (their code lives in their own modules).
+from nanokeras.ops.convolution import conv, conv_transpose, depthwise_conv, separable_conv  # noqa: E402,F401
+from nanokeras.ops.pooling import average_pool, max_pool  # noqa: E402,F401

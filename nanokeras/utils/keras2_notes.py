@@ -82,6 +82,9 @@ IDIOMS = {
         "`model.add_loss(loss_tensor)` with a loss computed from a functional model's symbolic tensors",
         "a layer that computes the loss in `call` and calls `self.add_loss(...)`, placed in the model",
         "3.0"),
+    "pooling_default_size": Idiom(
+        "`AveragePooling2D()` without `pool_size` (Keras 2 pooled 2 by 2; also 1D and 3D)",
+        "`AveragePooling2D(pool_size=2)`", "3.0"),
     "experimental_preprocessing": Idiom(
         "`keras.layers.experimental.preprocessing.Normalization` (and the other preprocessing layers)",
         "`keras.layers.Normalization`", "3.0"),

@@ -88,11 +88,11 @@ def test_lambda_is_refused_even_without_safe_mode(saved, tmp_path):
 
 def test_unsupported_keras_class_is_named(saved, tmp_path):
     def edit(config):
-        config["config"]["layers"][1]["class_name"] = "Conv2D"
+        config["config"]["layers"][1]["class_name"] = "JaxLayer"
 
     bad = tmp_path / "bad.keras"
     _rewrite_config(saved, bad, edit)
-    with pytest.raises(ValueError, match="keras.layers.Conv2D.*not supported by nanokeras"):
+    with pytest.raises(ValueError, match="keras.layers.JaxLayer.*not supported by nanokeras"):
         saving.load_model(bad)
 
 

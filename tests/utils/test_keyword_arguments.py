@@ -24,6 +24,8 @@ REQUIRED = {
     "backup_dir": "unused_backup_dir", "filename": "unused.csv", "schedule": lambda epoch: 0.1,
     "filepath": "unused.keras", "learning_rate": 0.1, "initial_learning_rate": 0.1, "decay_steps": 10,
     "first_decay_steps": 10, "decay_rate": 0.9, "boundaries": [5], "values": [0.1, 0.01],
+    "filters": 2, "kernel_size": 2, "height": 2, "width": 2, "factor": 0.1, "height_factor": 0.1,
+    "width_factor": 0.1,
 }
 
 
