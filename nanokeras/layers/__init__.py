@@ -2,6 +2,8 @@
 
 from nanokeras.layers.activations.activation import Activation
 from nanokeras.layers.core.dense import Dense
+from nanokeras.layers.core.embedding import Embedding
+from nanokeras.layers.core.masking import Masking
 from nanokeras.layers.core.input_layer import Input, InputLayer
 from nanokeras.layers.layer import Layer
 from nanokeras.layers.normalization.batch_normalization import BatchNormalization
@@ -22,6 +24,13 @@ from nanokeras.layers.reshaping.flatten import Flatten
 from nanokeras.layers.reshaping.permute import Permute
 from nanokeras.layers.reshaping.repeat_vector import RepeatVector
 from nanokeras.layers.reshaping.reshape import Reshape
+from nanokeras.layers.rnn.bidirectional import Bidirectional
+from nanokeras.layers.rnn.gru import GRU, GRUCell
+from nanokeras.layers.rnn.lstm import LSTM, LSTMCell
+from nanokeras.layers.rnn.rnn import RNN
+from nanokeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
+from nanokeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
+from nanokeras.layers.rnn.time_distributed import TimeDistributed
 from nanokeras.layers.core.lambda_layer import Lambda
 from nanokeras.layers.merging.base_merge import Merge
 from nanokeras.layers.merging.concatenate import Concatenate, concatenate
