@@ -1,6 +1,9 @@
 """`keras.layers`: the layers models are built from."""
 
 from nanokeras.layers.activations.activation import Activation
+from nanokeras.layers.attention.additive_attention import AdditiveAttention
+from nanokeras.layers.attention.attention import Attention
+from nanokeras.layers.attention.multi_head_attention import MultiHeadAttention
 from nanokeras.layers.core.dense import Dense
 from nanokeras.layers.core.embedding import Embedding
 from nanokeras.layers.core.masking import Masking

@@ -18,6 +18,7 @@ from nanokeras.ops import crossentropy as _crossentropy
 from nanokeras.ops import math as _math
 from nanokeras.ops import nn as _nn
 from nanokeras.ops import numpy as _numpy
+from nanokeras.ops import attention as _attention  # after numpy: it needs the ops above
 from nanokeras.tree import flatten as _flatten
 
 _ndarray = _np.ndarray
@@ -60,7 +61,7 @@ def _accepting_symbolic_tensors(function):
 
 
 __all__ = []
-for _module in (_numpy, _math, _nn, _core, _crossentropy):
+for _module in (_numpy, _math, _nn, _core, _crossentropy, _attention):
     for _name in _module.__all__:
         globals()[_name] = _accepting_symbolic_tensors(getattr(_module, _name))
         __all__.append(_name)

@@ -101,3 +101,25 @@ def zero_masked_steps(x, mask_value):
     recorded = record(out, (x,), vjp, forward)
     # `mask` is a view of `keep`, which `forward` refreshes in place.
     return recorded, derived_mask(lambda values: np.any(np.not_equal(values, mask_value), axis=-1), x)
+
+
+def zero_where_masked(x, mask):
+    """`x` with the steps where `mask` (shape `x.shape[:-1]`) is False set to 0."""
+    a = value_of(x)
+    keep = np.asarray(value_of(mask))[..., None]
+    out = np.where(keep, a, np.zeros((), dtype=a.dtype))
+    if not _recording_tapes:
+        return out
+
+    def forward():
+        np.copyto(out, np.where(np.asarray(value_of(mask))[..., None], value_of(x), np.zeros((), dtype=out.dtype)))
+
+    def vjp(g):
+        now = np.asarray(value_of(mask))[..., None]
+        if _recording_tapes:
+            from nanokeras.ops import numpy as np_ops
+
+            return np_ops.where(now, g, 0.0), None
+        return np.where(now, value_of(g), np.zeros((), dtype=out.dtype)), None
+
+    return record(out, (x, mask), vjp, forward)

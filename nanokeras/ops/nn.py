@@ -343,3 +343,6 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     if offset is not None:
         res = _ops.add(res, _ops.reshape(offset, shape))
     return _ops.add(_ops.multiply(x, inv), res)
+
+
+from nanokeras.ops.attention import dot_product_attention  # noqa: E402,F401  (keras.ops.nn.dot_product_attention)
