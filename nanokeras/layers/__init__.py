@@ -18,6 +18,7 @@ from nanokeras.layers.preprocessing.integer_lookup import IntegerLookup
 from nanokeras.layers.preprocessing.normalization import Normalization
 from nanokeras.layers.preprocessing.rescaling import Rescaling
 from nanokeras.layers.preprocessing.string_lookup import StringLookup
+from nanokeras.layers.preprocessing.text_vectorization import TextVectorization
 from nanokeras.layers.regularization.activity_regularization import ActivityRegularization
 from nanokeras.layers.regularization.alpha_dropout import AlphaDropout
 from nanokeras.layers.regularization.dropout import Dropout

@@ -82,7 +82,9 @@ class Layer(Operation):
         object.__setattr__(self, "_tracked_layers", [])
         object.__setattr__(self, "_own_weights", [])
         Operation.__init__(self, name or naming.auto_name(type(self).__name__))
-        self.dtype = standardize_dtype(getattr(dtype, "name", dtype)).name
+        dtype = getattr(dtype, "name", dtype)
+        # Keras's "string" dtype (text inputs): numpy keeps text in unicode or object arrays.
+        self.dtype = "string" if dtype in ("string", "str", str) else standardize_dtype(dtype).name
         self._trainable = bool(trainable)
         self.built = False
         if activity_regularizer is not None:
@@ -438,7 +440,7 @@ class Layer(Operation):
     def dtype(self, value):
         self._dtype_name = value
         # Kept as a numpy dtype too: comparing an array's dtype with a string parses the string.
-        self._numpy_dtype = np.dtype(value)
+        self._numpy_dtype = np.dtype(object if value == "string" else value)
 
     def _convert_inputs(self, inputs):
         """Casts inputs to the layer's dtype, as Keras autocasts (off the fast path)."""

@@ -327,7 +327,8 @@ def _execution_plan(nodes_by_depth):
 
 def _step(node):
     layer = node.operation
-    takes_training = getattr(layer, "_call_takes_training", False) and "training" not in node.kwargs
+    # As in Keras, the training flag of the call overrides one recorded in the graph.
+    takes_training = getattr(layer, "_call_takes_training", False)
     kwargs = node.kwargs
     out_ids = [id(t) for t in node.outputs]
     out_id = out_ids[0]

@@ -9,6 +9,7 @@ input already exists.
 """
 
 from nanokeras.graph.keras_tensor import KerasTensor
+from nanokeras.saving import op_nodes
 from nanokeras.tree import map_structure
 
 
@@ -73,7 +74,10 @@ def functional_from_config(cls, config, custom_objects=None):
         name = layer_data.get("name") or (layer_data.get("config") or {}).get("name")
         layer_config = {k: v for k, v in layer_data.items() if k not in ("name", "inbound_nodes")}
         layer_config.pop("build_config", None)  # calling the layer below builds it for its inputs
-        created[name] = deserialize_keras_object(layer_config, custom_objects=custom_objects)
+        if op_nodes.is_keras_op(layer_config):
+            created[name] = op_nodes.op_from_config(layer_config)
+        else:
+            created[name] = deserialize_keras_object(layer_config, custom_objects=custom_objects)
         pending[name] = list(layer_data.get("inbound_nodes") or [])
         order.append(name)
 
