@@ -129,6 +129,11 @@ class Sequential(Model):
             self.build((None,) + tuple(np.shape(inputs))[1:])
         return Layer.__call__(self, inputs, training=training)
 
+    def _convert_inputs(self, inputs):
+        if self._layers and getattr(self._layers[0], "_accepts_strings", False):
+            return self._layers[0]._convert_inputs(inputs)  # text for a first layer that reads it
+        return Layer._convert_inputs(self, inputs)
+
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)
         for layer in self._layers:

@@ -17,11 +17,12 @@ def _describe(value):
     return f"{type(value).__name__} with shape {np.shape(value)}" if hasattr(value, "shape") else type(value).__name__
 
 
-def to_numeric_array(value, argument, cast_float=True, allow_int=True):
+def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_strings=False):
     """`value` as a numpy array, or a clear error naming `argument`.
 
     Floats become `floatx()` (no silent float64); integers stay integers when
-    `allow_int`, else become floats.
+    `allow_int`, else become floats. Text stays text when `allow_strings` (a model
+    whose first layer reads strings, e.g. `TextVectorization`).
     """
     if value is None:
         raise ValueError(f"`{argument}` is required, got None.")
@@ -39,6 +40,11 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True):
             f"`{argument}` could not be converted to a numeric array ({error}). "
             "Check that every sample has the same shape."
         ) from None
+    if allow_strings and (array.dtype.kind in "US" or (array.dtype == object and array.size
+                                                        and isinstance(array.flat[0], (str, bytes)))):
+        if array.ndim == 0:
+            raise ValueError(f"`{argument}` must have a batch axis (one text per sample), got a single string.")
+        return array
     if array.dtype == object:
         raise TypeError(
             f"`{argument}` must contain numbers of one shape, but it converts to an array of Python objects "
@@ -276,3 +282,61 @@ def unpack_x_y_sample_weight(data):
         if len(data) == 3:
             return data[0], data[1], data[2]
     return data, None, None
+
+
+# ------------------------------------------------------------------ datasets
+def is_dataset(x):
+    """True for the datasets of `keras.utils.*_dataset_from_*` (they carry a class mark)."""
+    return getattr(type(x), "_is_nanokeras_dataset", False)
+
+
+def check_dataset_arguments(y, sample_weight, validation_split):
+    """Arguments that a dataset makes meaningless are refused (as Keras does)."""
+    if y is not None:
+        raise ValueError("When `x` is a dataset, `y` should not be passed: the dataset yields `(x, y)` batches.")
+    if sample_weight is not None:
+        raise ValueError("When `x` is a dataset, `sample_weight` should not be passed: the dataset yields "
+                         "`(x, y, sample_weight)` batches.")
+    if validation_split:
+        raise ValueError("`validation_split` is only supported for arrays, not datasets: pass `validation_data`.")
+
+
+class DatasetBatches:
+    """The batches of a dataset, each converted and checked by `prepare` as arrays are.
+
+    It has `ArrayBatches`' interface (`batches()`, `steps_per_epoch`). Without
+    `steps_per_epoch` an epoch is one pass over the dataset; with it, epochs take
+    that many batches from one running pass (restarted when it ends), as Keras does.
+    """
+
+    def __init__(self, dataset, prepare, steps_per_epoch=None):
+        self.dataset = dataset
+        self.prepare = prepare
+        cardinality = dataset.cardinality()
+        if steps_per_epoch is None and cardinality == -1:
+            raise ValueError("The dataset repeats forever: pass `steps_per_epoch` (or `steps`) to say how many "
+                             "batches make an epoch.")
+        self.fixed_steps = steps_per_epoch
+        self.steps_per_epoch = steps_per_epoch or (cardinality if cardinality >= 0 else None)
+        self._running = None
+
+    def first(self):
+        """The first batch, prepared (to build the model and check the labels before training)."""
+        for batch in self.dataset:
+            return self.prepare(batch)
+        raise ValueError("The dataset is empty: there is nothing to train or predict on.")
+
+    def batches(self):
+        if self.fixed_steps is None:
+            for batch in self.dataset:
+                yield self.prepare(batch)
+            return
+        for _ in range(self.fixed_steps):
+            if self._running is None:
+                self._running = iter(self.dataset)
+            try:
+                batch = next(self._running)
+            except StopIteration:
+                self._running = None
+                return
+            yield self.prepare(batch)

@@ -245,10 +245,11 @@ class Trainer:
     def _prepare(self, x, y=None, sample_weight=None, prefix=""):
         """Validated arrays (or lists/dicts of them, for several inputs or outputs):
         x as floats matching the model's input, y numeric, weights 1-D."""
-        allow_int = self._accepts_integer_inputs()
+        allow_int, allow_strings = self._accepts_integer_inputs(), self._accepts_string_inputs()
         x = data_adapter.map_structure(
-            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int), x, prefix + "x")
-        if isinstance(x, np.ndarray):
+            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int,
+                                                              allow_strings=allow_strings), x, prefix + "x")
+        if isinstance(x, np.ndarray) and x.dtype.kind not in "USO":  # text: the model's first layer checks it
             check_features(self, x, prefix + "x")
         named = data_adapter.named_leaves(x, prefix + "x")
         if y is not None:
@@ -269,10 +270,25 @@ class Trainer:
             )
         return data_adapter.class_weights_to_sample_weights(class_weight, y)
 
+    def _prepare_batch(self, batch, class_weight=None):
+        """One batch of a dataset, converted and checked as `_prepare` does arrays."""
+        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(batch)
+        x, y, sample_weight = self._prepare(x, y, sample_weight)
+        sample_weight = self._with_class_weight(class_weight, y, sample_weight)
+        return (x, y) if sample_weight is None else (x, y, sample_weight)
+
+    def _accepts_string_inputs(self):
+        """True when the model reads text (a "string" Input, or a first layer such as TextVectorization)."""
+        inputs = getattr(self, "inputs", None) or []
+        if any(t.dtype == "string" for t in inputs):
+            return True
+        layers = getattr(self, "layers", [])
+        return bool(layers) and getattr(layers[0], "_accepts_strings", False)
+
     def _accepts_integer_inputs(self):
         """True when integer features should stay integers (ids for lookups/embeddings)."""
         inputs = getattr(self, "inputs", None) or []
-        if any(np.dtype(t.dtype).kind in "iub" for t in inputs):
+        if any(t.dtype != "string" and np.dtype(t.dtype).kind in "iub" for t in inputs):
             return True
         layers = getattr(self, "layers", [])
         return bool(layers) and getattr(layers[0], "_keeps_integer_inputs", False)
@@ -348,23 +364,37 @@ class Trainer:
             validation_freq=validation_freq, shuffle=shuffle, validation_batch_size=validation_batch_size,
         )
         verbose = check_verbose(verbose)
-        x, y, sample_weight = self._prepare(x, y, sample_weight)
-        sample_weight = self._with_class_weight(class_weight, y, sample_weight)
+        dataset = data_adapter.is_dataset(x)
+        if dataset:  # batches come from the dataset, each converted as it arrives
+            data_adapter.check_dataset_arguments(y, sample_weight, validation_split)
+            batches = data_adapter.DatasetBatches(x, lambda batch: self._prepare_batch(batch, class_weight),
+                                                  steps_per_epoch)
+            first = batches.first()
+            self._prepare_for_training(first[0], first[1])
+        else:
+            x, y, sample_weight = self._prepare(x, y, sample_weight)
+            sample_weight = self._with_class_weight(class_weight, y, sample_weight)
         validation = None
-        if validation_data is not None:
+        if data_adapter.is_dataset(validation_data):
+            validation = data_adapter.DatasetBatches(validation_data, self._prepare_batch, validation_steps)
+            first = validation.first()
+            self._prepare_for_training(first[0], first[1], prefix="validation_data ")
+        elif validation_data is not None:
             val_x, val_y, val_w = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
             validation = self._prepare(val_x, val_y, val_w, prefix="validation_data ")
         elif validation_split:
             (x, y, sample_weight), validation = data_adapter.train_validation_split((x, y, sample_weight), validation_split)
-        y = self._prepare_for_training(x, y)
-        if validation is not None:
+        if not dataset:
+            y = self._prepare_for_training(x, y)
+        if isinstance(validation, tuple):
             val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
             validation = (validation[0], val_y, validation[2])
 
-        # The built-in step keeps no reference to a batch: shuffled batches reuse their arrays.
-        reuse = type(self).train_step is Trainer.train_step
-        batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch,
-                                            reuse_buffers=reuse)
+        if not dataset:
+            # The built-in step keeps no reference to a batch: shuffled batches reuse their arrays.
+            reuse = type(self).train_step is Trainer.train_step
+            batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch,
+                                                reuse_buffers=reuse)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
         self._step_variables = self.trainable_weights
@@ -438,9 +468,16 @@ class Trainer:
             raise TypeError(f"evaluate() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        arrays = self._prepare(x, y, sample_weight)
-        arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
-        steps_total = int(np.ceil(self._batch_size_of(arrays[0]) / batch_size)) if steps is None else steps
+        if data_adapter.is_dataset(x):
+            data_adapter.check_dataset_arguments(y, sample_weight, None)
+            arrays = data_adapter.DatasetBatches(x, self._prepare_batch, steps)
+            first = arrays.first()
+            self._prepare_for_training(first[0], first[1])
+            steps_total = arrays.steps_per_epoch
+        else:
+            arrays = self._prepare(x, y, sample_weight)
+            arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
+            steps_total = int(np.ceil(self._batch_size_of(arrays[0]) / batch_size)) if steps is None else steps
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=steps_total)
         self._start_compiled_steps()
@@ -452,7 +489,10 @@ class Trainer:
 
     def _evaluate_arrays(self, arrays, batch_size, steps, callback_list):
         self.reset_metrics()
-        batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
+        if isinstance(arrays, data_adapter.DatasetBatches):
+            batches = arrays
+        else:
+            batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list.on_test_begin()
         logs = self._logs_to_floats(self._run_batches("test", batches, callback_list))
         callback_list.on_test_end(logs)
@@ -470,14 +510,22 @@ class Trainer:
         """
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        allow_int = self._accepts_integer_inputs()
+        if data_adapter.is_dataset(x):
+            batches = data_adapter.DatasetBatches(x, lambda batch: (self._prepare_batch(batch)[0],), steps)
+            return self._predict_batches(batches, callbacks, verbose)
+        allow_int, allow_strings = self._accepts_integer_inputs(), self._accepts_string_inputs()
         x = data_adapter.map_structure(
-            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int), x, "x")
+            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int,
+                                                              allow_strings=allow_strings), x, "x")
         if isinstance(x, np.ndarray):
             if not self.built:
                 self.build((None,) + x.shape[1:])
-            check_features(self, x, "x")
+            if x.dtype.kind not in "USO":  # text: the model's first layer checks it
+                check_features(self, x, "x")
         batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
+        return self._predict_batches(batches, callbacks, verbose)
+
+    def _predict_batches(self, batches, callbacks, verbose):
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.steps_per_epoch)
         self._start_compiled_steps()

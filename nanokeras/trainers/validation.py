@@ -43,7 +43,7 @@ def check_fit_arguments(batch_size=None, epochs=1, validation_split=0.0, validat
         )
     if validation_split and validation_data is not None:
         validation_split = 0  # Keras: validation_data wins
-    if validation_data is not None:
+    if validation_data is not None and not getattr(type(validation_data), "_is_nanokeras_dataset", False):
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
             count = len(validation_data) if isinstance(validation_data, (tuple, list)) else "not a tuple"
             raise ValueError(
