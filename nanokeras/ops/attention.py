@@ -153,15 +153,9 @@ def masked_softmax(logits, mask=None, bias=None, is_causal=False, fill="replace"
 
     def vjp(g):
         if _recording_tapes:
-            from nanokeras.ops import nn as nn_ops
-            from nanokeras.ops import numpy as np_ops
-
             now = _allowed(mask, is_causal, out.shape)
-            gz = nn_ops.softmax(logits if bias is None else np_ops.add(logits, bias), axis=-1)
-            gz = np_ops.multiply(gz, np_ops.subtract(g, np_ops.sum(np_ops.multiply(g, gz), axis=-1, keepdims=True)))
-            if now is not None and fill == "replace":
-                gz = np_ops.where(now, gz, 0.0)
-            return gz, None, (unbroadcast(gz, np.shape(value_of(bias))) if bias is not None else None)
+            grads = _recorded_gradients(lambda z, b: _softmax_reference(z, b, now, fill), (logits, bias), g)
+            return grads[0], None, grads[1]
         g = value_of(g)
         dz = out * (g - np.sum(g * out, axis=-1, keepdims=True))
         if fill == "replace":
@@ -173,6 +167,19 @@ def masked_softmax(logits, mask=None, bias=None, is_causal=False, fill="replace"
         return d_logits, None, d_bias
 
     return record(out, (logits, mask, bias), vjp, forward)
+
+
+def _softmax_reference(logits, bias, allowed, fill):
+    from nanokeras.ops import nn as nn_ops
+    from nanokeras.ops import numpy as np_ops
+
+    z = logits if bias is None else np_ops.add(logits, bias)
+    if allowed is not None:
+        if fill == "replace":
+            z = np_ops.where(allowed, z, MASKED_LOGIT)
+        else:
+            z = np_ops.subtract(z, np.where(allowed, 0.0, -MASKED_LOGIT).astype(np.asarray(value_of(z)).dtype))
+    return nn_ops.softmax(z, axis=-1)
 
 
 def _fill(z, allowed, fill):
@@ -334,7 +341,7 @@ def project(inputs, kernel, bias=None, contract=1):
     w2 = w.reshape(size_in, -1)
     flat = np.matmul(x.reshape(-1, size_in), w2)
     if bias is not None:
-        flat += value_of(bias).reshape(-1)
+        np.add(flat, value_of(bias).reshape(-1), out=flat)
     out = flat.reshape(lead + outer)
     if not _recording_tapes:
         return out
@@ -343,7 +350,7 @@ def project(inputs, kernel, bias=None, contract=1):
         xx = value_of(inputs)
         np.matmul(xx.reshape(-1, size_in), value_of(kernel).reshape(size_in, -1), out=flat)
         if bias is not None:
-            flat += value_of(bias).reshape(-1)
+            np.add(flat, value_of(bias).reshape(-1), out=flat)
 
     def vjp(g):
         if _recording_tapes:

@@ -150,8 +150,10 @@ def lstm_backward(run, d_out, d_states):
         dz[:, :u] = dc_new * g
         dz[:, u:2 * u] = dc_new * c[s]
         dz[:, 3 * u:] = dh_new * act_c[s]
+        d_candidate = dc_new * i
+        dz[:, 2 * u:3 * u] = d_candidate  # overwritten below: keeps the sigmoid pass on finite numbers
         dz[...] = d_rec(dz, a)
-        dz[:, 2 * u:3 * u] = d_act(dc_new * i, g)
+        dz[:, 2 * u:3 * u] = d_act(d_candidate, g)
         dc = dc_new * f
         dh = run.recurrent_backprop(dz)
         if mask is not None:

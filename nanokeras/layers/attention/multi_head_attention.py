@@ -266,9 +266,10 @@ class MultiHeadAttention(Layer):
         logits = attention_ops.attention_logits(qh, kh, self._inverse_sqrt_key_dim, layout="BTH")
         mask = None
         if attention_mask is not None:
-            mask = np.asarray(value_of(attention_mask), dtype=bool).reshape(
-                tuple(lead) + (1, t, s) if np.size(value_of(attention_mask)) == np.prod(lead) * t * s
-                else (np.shape(value_of(attention_mask))[0],) + (1,) * (len(lead) - 1) + (1, t, s))
+            batch = np.shape(value_of(attention_mask))[0]
+            # (batch, T..., S...) -> (batch, 1..., heads 1, T, S): the same mask for the other axes and heads.
+            target = (batch,) + (1,) * (len(lead) - 1) + (1, t, s)
+            mask = masking_ops.derived_mask(lambda m: np.asarray(m, dtype=bool).reshape(target), attention_mask)
         scores = attention_ops.masked_softmax(logits, mask=mask, is_causal=causal)
         weights = scores
         if training and self._dropout > 0:

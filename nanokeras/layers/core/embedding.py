@@ -47,6 +47,8 @@ class Embedding(Layer):
         [[True, True, False, False]]
     """
 
+    _replayable = True  # its call computes with recorded ops only
+
     _keeps_integer_inputs = True
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,

@@ -28,6 +28,8 @@ class Masking(Layer):
         [[True, False, True]]
     """
 
+    _replayable = True  # its call computes with recorded ops only
+
     def __init__(self, mask_value=0.0, **kwargs):
         if isinstance(mask_value, dict) and mask_value.get("config") is not None:
             from nanokeras.saving.serialization_lib import deserialize_keras_object

@@ -45,6 +45,8 @@ class Bidirectional(Layer):
         (2, 5, 8)
     """
 
+    _replayable = True  # its call computes with recorded ops only
+
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         if not isinstance(layer, Layer):
             raise ValueError(f"Please initialize `Bidirectional` layer with a `keras.layers.Layer` instance. "
@@ -89,11 +91,6 @@ class Bidirectional(Layer):
                     f'"{attribute}", got "{getattr(forward, attribute)}" for forward layer and '
                     f'"{getattr(backward, attribute)}" for backward layer'
                 )
-
-    @property
-    def _replayable(self):
-        return bool(getattr(self.forward_layer, "_replayable", False)
-                    and getattr(self.backward_layer, "_replayable", False))
 
     def build(self, sequences_shape, initial_state_shape=None):
         for inner in (self.forward_layer, self.backward_layer):

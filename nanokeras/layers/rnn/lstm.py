@@ -31,6 +31,7 @@ class LSTMCell(BuiltinCell):
     """
 
     _fused_kind = "lstm"
+    _replayable = True  # recorded ops only; dropout masks drawn inside them
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",

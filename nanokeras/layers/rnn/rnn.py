@@ -13,6 +13,7 @@ from nanokeras import activations, regularizers
 from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.layer import Layer
 from nanokeras.ops import numpy as np_ops
+from nanokeras.ops.masking import derived_mask
 from nanokeras.ops.recurrent import fusable_activation, recurrent_sequence
 from nanokeras.ops.tensor import value_of
 from nanokeras.ops.variable import Variable
@@ -261,10 +262,13 @@ class RNN(Layer):
         spec["activation"] = activation
         return spec
 
-    @property
-    def _replayable(self):
-        """A compiled training step can replay this layer when it runs as the fused op."""
-        return self._fused_spec() is not None
+    # The fused op and the step-by-step loop are recorded ops only (see `_replay_blocker`).
+    _replayable = True
+
+    def _replay_blocker(self):
+        if self.stateful and self._fused_spec() is None:
+            return "a stateful RNN whose cell runs step by step keeps its states in Python"
+        return None
 
     def _masked_output_mode(self):
         if self.unroll:
@@ -294,7 +298,6 @@ class RNN(Layer):
         nested = any(isinstance(s, list) for s in structure)
         states = list(initial_state)
         order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
-        mask_value = None if mask is None else np.asarray(value_of(mask), dtype=bool)
         mode = self._masked_output_mode()
         outputs, previous_output = [], None
         try:
@@ -302,8 +305,8 @@ class RNN(Layer):
                 cell_states = pack_sequence_as(structure, states) if nested else states
                 output, new_states = step(sequences[:, t], cell_states, **kwargs)
                 new_states = flatten(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
-                if mask_value is not None:
-                    m = mask_value[:, t:t + 1]
+                if mask is not None:
+                    m = derived_mask(lambda values, t=t: np.asarray(values, dtype=bool)[:, t:t + 1], mask)
                     if mode == "state":
                         other = states[-len(flatten(structure[-1])) if nested else 0]
                     elif mode == "zeros" or previous_output is None:

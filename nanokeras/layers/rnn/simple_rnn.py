@@ -26,6 +26,7 @@ class SimpleRNNCell(BuiltinCell):
     """
 
     _fused_kind = "simple_rnn"
+    _replayable = True  # recorded ops only; dropout masks drawn inside them
     _has_recurrent_activation = False
 
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",

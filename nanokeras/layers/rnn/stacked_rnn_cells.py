@@ -16,6 +16,8 @@ class StackedRNNCells(Layer):
         (2, 3)
     """
 
+    _replayable = True  # its call computes with recorded ops only
+
     def __init__(self, cells, **kwargs):
         super().__init__(**kwargs)
         cells = list(cells) if isinstance(cells, (list, tuple)) else [cells]

@@ -29,6 +29,8 @@ class TimeDistributed(Layer):
         (4, 5, 2)
     """
 
+    _replayable = True  # its call computes with recorded ops only
+
     def __init__(self, layer, **kwargs):
         if not isinstance(layer, Layer):
             raise ValueError(
@@ -37,10 +39,6 @@ class TimeDistributed(Layer):
         super().__init__(**kwargs)
         self.layer = layer
         self.supports_masking = True
-
-    @property
-    def _replayable(self):
-        return bool(getattr(self.layer, "_replayable", False)) and not self._step_by_step()
 
     def _step_by_step(self):
         return any(_is_batch_norm(inner) for inner in [self.layer] + self.layer._flat_layers())
