@@ -421,7 +421,7 @@ class Layer(Operation):
             mask_specs = previous_mask
         else:
             try:
-                mask_specs = infer_output_spec(lambda x, m: self.compute_mask(x, m), (inputs, previous_mask), {})
+                mask_specs = _infer_masks(self, inputs, previous_mask)
             except Exception:  # a mask that cannot be computed on placeholders: no symbolic mask
                 return
         if mask_specs is None or all(m is None for m in flatten(mask_specs)):
@@ -592,6 +592,35 @@ def _call_parameters(cls):
 
 _CALL_PARAMETERS = {}
 _CALL_SIGNATURES = {}
+
+
+def _infer_masks(layer, inputs, previous_mask):
+    """`compute_mask` on placeholders: KerasTensors (bool) of the masks' shapes, None where no mask.
+
+    Unknown dimensions are tried as 1 and as 2; those that change are unknown.
+    """
+    runs = []
+    for fill in (1, 2):
+        def concrete(x):
+            if isinstance(x, KerasTensor):
+                shape = tuple(fill if d is None else d for d in x.shape)
+                return np.zeros(shape, dtype=bool if x.dtype == "bool" else np.dtype(object if x.dtype == "string"
+                                                                                      else x.dtype))
+            return x
+
+        masks = layer.compute_mask(map_structure(concrete, inputs), map_structure(concrete, previous_mask))
+        runs.append(masks)
+    first, second = runs
+
+    def spec(a, b):
+        if a is None:
+            return None
+        a, b = np.shape(getattr(a, "value", a)), np.shape(getattr(b, "value", b))
+        return KerasTensor(tuple(d if (len(a) == len(b) and d == e) else None for d, e in zip(a, b)), dtype="bool")
+
+    if isinstance(first, (list, tuple)):
+        return [spec(a, b) for a, b in zip(first, second)]
+    return spec(first, second)
 
 
 def _is_tensor(x):

@@ -22,6 +22,8 @@ class Projection(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
+        # Its input's mask (the query's, the value's) stays the attention layer's business: passed on quietly.
+        self.supports_masking = True
         self.projected_shape = tuple(int(d) for d in output_shape)
         self.contract = int(contract)
         self.use_bias = bool(use_bias)

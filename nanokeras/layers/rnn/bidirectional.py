@@ -182,8 +182,11 @@ class Bidirectional(Layer):
         from nanokeras.saving.serialization_lib import deserialize_keras_object
 
         config = dict(config)
-        config["layer"] = deserialize_keras_object(config["layer"], custom_objects=custom_objects)
+        if isinstance(config["layer"], dict):
+            config["layer"] = deserialize_keras_object(config["layer"], custom_objects=custom_objects)
         backward = config.pop("backward_layer", None)
+        if isinstance(backward, dict):
+            backward = deserialize_keras_object(backward, custom_objects=custom_objects)
         if backward is not None:
-            config["backward_layer"] = deserialize_keras_object(backward, custom_objects=custom_objects)
+            config["backward_layer"] = backward
         return super().from_config(config)

@@ -365,7 +365,7 @@ class RNN(Layer):
         from nanokeras.saving.serialization_lib import deserialize_keras_object
 
         config = dict(config)
-        if cls is RNN or "cell" in config:
+        if isinstance(config.get("cell"), (dict, list)):
             config["cell"] = deserialize_keras_object(config.pop("cell"), custom_objects=custom_objects)
         return super().from_config(config)
 

@@ -98,5 +98,6 @@ class StackedRNNCells(Layer):
         from nanokeras.saving.serialization_lib import deserialize_keras_object
 
         config = dict(config)
-        config["cells"] = [deserialize_keras_object(c, custom_objects=custom_objects) for c in config.pop("cells")]
+        config["cells"] = [deserialize_keras_object(c, custom_objects=custom_objects) if isinstance(c, dict) else c
+                           for c in config.pop("cells")]
         return super().from_config(config)

@@ -107,5 +107,6 @@ class TimeDistributed(Layer):
         from nanokeras.saving.serialization_lib import deserialize_keras_object
 
         config = dict(config)
-        config["layer"] = deserialize_keras_object(config.pop("layer"), custom_objects=custom_objects)
+        if isinstance(config["layer"], dict):
+            config["layer"] = deserialize_keras_object(config["layer"], custom_objects=custom_objects)
         return super().from_config(config)
