@@ -31,6 +31,12 @@ from nanokeras.ops.tape import needs_gradient
 __all__ = ["dot_product_attention"]
 
 
+def _wanted(*inputs):
+    """The ids of the inputs that want a gradient, read when the op is recorded (a watched array
+    stops being watched when its tape closes, before the gradient is asked for)."""
+    return {id(x) for x in inputs if x is not None and needs_gradient(x)}
+
+
 def _heads_first(a, layout, groups=1):
     """(B, T, N, H) -> (B, N, T, H), each key head repeated for its `groups` query heads."""
     if layout != "BTNH":
@@ -73,6 +79,8 @@ def attention_logits(query, key, scale=1.0, layout="BTNH"):
         np.matmul(qq, np.swapaxes(kk, -1, -2), out=raw)
         np.multiply(raw, np.asarray(value_of(scale), dtype=raw.dtype), out=out)
 
+    wanted = _wanted(query, key, scale)
+
     def vjp(g):
         if _recording_tapes:
             return _recorded_gradients(lambda a, b, c: _logits_reference(a, b, c, layout), (query, key, scale), g)
@@ -81,10 +89,10 @@ def attention_logits(query, key, scale=1.0, layout="BTNH"):
         qq = _heads_first(value_of(query), layout)
         kk = _heads_first(value_of(key), layout, groups)
         gs = g * s_now
-        dq = _heads_back(np.matmul(gs, kk), layout) if needs_gradient(query) else None
-        dk = _heads_back(np.matmul(np.swapaxes(gs, -1, -2), qq), layout, groups) if needs_gradient(key) else None
+        dq = _heads_back(np.matmul(gs, kk), layout) if id(query) in wanted else None
+        dk = _heads_back(np.matmul(np.swapaxes(gs, -1, -2), qq), layout, groups) if id(key) in wanted else None
         ds = None
-        if needs_gradient(scale):
+        if id(scale) in wanted:
             ds = np.asarray(np.sum(g * raw), dtype=raw.dtype).reshape(np.shape(value_of(scale)))
         return dq, dk, ds
 
@@ -151,6 +159,8 @@ def masked_softmax(logits, mask=None, bias=None, is_causal=False, fill="replace"
             zz = _fill(zz, now, fill)
         np.copyto(out, softmax_values(zz, axis=-1))
 
+    wanted = _wanted(logits, bias)
+
     def vjp(g):
         if _recording_tapes:
             now = _allowed(mask, is_causal, out.shape)
@@ -162,8 +172,8 @@ def masked_softmax(logits, mask=None, bias=None, is_causal=False, fill="replace"
             now = _allowed(mask, is_causal, out.shape)
             if now is not None:
                 dz = np.where(now, dz, np.zeros((), dz.dtype))
-        d_logits = dz if needs_gradient(logits) else None
-        d_bias = unbroadcast(dz, np.shape(value_of(bias))) if bias is not None and needs_gradient(bias) else None
+        d_logits = dz if id(logits) in wanted else None
+        d_bias = unbroadcast(dz, np.shape(value_of(bias))) if bias is not None and id(bias) in wanted else None
         return d_logits, None, d_bias
 
     return record(out, (logits, mask, bias), vjp, forward)
@@ -233,15 +243,17 @@ def attention_combine(probabilities, value, layout="BTNH"):
         if layout == "BTNH":
             np.copyto(out, heads_out.transpose(0, 2, 1, 3))
 
+    wanted = _wanted(probabilities, value)
+
     def vjp(g):
         if _recording_tapes:
             return _recorded_gradients(lambda a, b: _combine_reference(a, b, layout), (probabilities, value), g)
         g = value_of(g)
         gh = g.transpose(0, 2, 1, 3) if layout == "BTNH" else g
         vv = _heads_first(value_of(value), layout, groups)
-        dp = np.matmul(gh, np.swapaxes(vv, -1, -2)) if needs_gradient(probabilities) else None
+        dp = np.matmul(gh, np.swapaxes(vv, -1, -2)) if id(probabilities) in wanted else None
         dv = None
-        if needs_gradient(value):
+        if id(value) in wanted:
             dv = _heads_back(np.matmul(np.swapaxes(value_of(probabilities), -1, -2), gh), layout, groups)
         return dp, dv
 
@@ -290,6 +302,8 @@ def additive_scores(query, key, weight=None, inner_scale=None, outer_scale=None)
         state["activated"], state["summed"] = a, s
         np.copyto(out, s if outer_scale is None else s * np.asarray(value_of(outer_scale), dtype=s.dtype))
 
+    wanted = _wanted(query, key, weight, inner_scale, outer_scale)
+
     def vjp(g):
         if _recording_tapes:
             return _recorded_gradients(_additive_reference, (query, key, weight, inner_scale, outer_scale), g)
@@ -301,17 +315,17 @@ def additive_scores(query, key, weight=None, inner_scale=None, outer_scale=None)
         d_activated = d_weighted if weight is None else d_weighted * value_of(weight)
         d_pre = d_activated * (1 - a * a)
         d_sum = d_pre if inner_scale is None else d_pre * np.asarray(value_of(inner_scale), dtype=dtype)
-        dq = np.sum(d_sum, axis=-2) if needs_gradient(query) else None
-        dk = np.sum(d_sum, axis=-3) if needs_gradient(key) else None
+        dq = np.sum(d_sum, axis=-2) if id(query) in wanted else None
+        dk = np.sum(d_sum, axis=-3) if id(key) in wanted else None
         dw = None
-        if weight is not None and needs_gradient(weight):
+        if weight is not None and id(weight) in wanted:
             dw = unbroadcast(d_weighted * a, np.shape(value_of(weight)))
         d_inner = None
-        if inner_scale is not None and needs_gradient(inner_scale):
+        if inner_scale is not None and id(inner_scale) in wanted:
             raw = value_of(query)[..., :, None, :] + value_of(key)[..., None, :, :]
             d_inner = np.asarray(np.sum(d_pre * raw), dtype=dtype).reshape(np.shape(value_of(inner_scale)))
         d_outer = None
-        if outer_scale is not None and needs_gradient(outer_scale):
+        if outer_scale is not None and id(outer_scale) in wanted:
             d_outer = np.asarray(np.sum(g * s), dtype=dtype).reshape(np.shape(value_of(outer_scale)))
         return dq, dk, dw, d_inner, d_outer
 
@@ -352,15 +366,17 @@ def project(inputs, kernel, bias=None, contract=1):
         if bias is not None:
             np.add(flat, value_of(bias).reshape(-1), out=flat)
 
+    wanted = _wanted(inputs, kernel, bias)
+
     def vjp(g):
         if _recording_tapes:
             return _recorded_gradients(lambda a, b, c: _project_reference(a, b, c, contract), (inputs, kernel, bias), g)
         g2 = np.reshape(value_of(g), (-1, w2.shape[1]))
         xx = value_of(inputs).reshape(-1, size_in)
         ww = value_of(kernel).reshape(size_in, -1)
-        dx = np.matmul(g2, ww.T).reshape(value_of(inputs).shape) if needs_gradient(inputs) else None
-        dw = np.matmul(xx.T, g2).reshape(value_of(kernel).shape) if needs_gradient(kernel) else None
-        db = g2.sum(axis=0).reshape(value_of(bias).shape) if bias is not None and needs_gradient(bias) else None
+        dx = np.matmul(g2, ww.T).reshape(value_of(inputs).shape) if id(inputs) in wanted else None
+        dw = np.matmul(xx.T, g2).reshape(value_of(kernel).shape) if id(kernel) in wanted else None
+        db = g2.sum(axis=0).reshape(value_of(bias).shape) if bias is not None and id(bias) in wanted else None
         return dx, dw, db
 
     return record(out, (inputs, kernel, bias), vjp, forward)

@@ -55,6 +55,8 @@ def merge_directions(forward, backward, mode, flip_backward=False):
         else:
             _merge(mode, value_of(forward), _flipped(value_of(backward), flip_backward), out=out)
 
+    wanted = {id(x) for x in (forward, backward) if needs_gradient(x)}  # read now (see `attention._wanted`)
+
     def vjp(g):
         if _recording_tapes:
             return _recorded_vjp(forward, backward, mode, flip_backward, g)
@@ -71,8 +73,8 @@ def merge_directions(forward, backward, mode, flip_backward=False):
         else:
             ga = g * _flipped(value_of(backward), flip_backward)
             gb = g * value_of(forward)
-        ga = np.ascontiguousarray(ga) if needs_gradient(forward) else None
-        gb = np.ascontiguousarray(_flipped(gb, flip_backward)) if needs_gradient(backward) else None
+        ga = np.ascontiguousarray(ga) if id(forward) in wanted else None
+        gb = np.ascontiguousarray(_flipped(gb, flip_backward)) if id(backward) in wanted else None
         return ga, gb
 
     return record(out, (forward, backward), vjp, forward_again)

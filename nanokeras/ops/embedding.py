@@ -56,6 +56,8 @@ def embedding_lookup(table, ids, owner="embedding_lookup"):
     if not _recording_tapes:
         return out
 
+    table_wanted = needs_gradient(table)  # read now: a watched array is unwatched when its tape closes
+
     def forward():
         current = _checked_ids(np.asarray(value_of(ids)), weights.shape[0], owner)
         np.take(weights, current, axis=0, out=out)
@@ -68,7 +70,7 @@ def embedding_lookup(table, ids, owner="embedding_lookup"):
             one_hot = (current.reshape(-1)[:, None] == np.arange(weights.shape[0])).astype(weights.dtype)
             g2 = np_ops.reshape(g, (-1, weights.shape[1]))
             return np_ops.matmul(np_ops.transpose(one_hot), g2), None
-        if not needs_gradient(table):
+        if not table_wanted:
             return None, None
         grad = np.zeros_like(weights)
         flat = current.reshape(-1)

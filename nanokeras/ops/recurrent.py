@@ -64,6 +64,8 @@ def recurrent_sequence(kind, inputs, kernel, recurrent_kernel, bias, initial_sta
     if not _recording_tapes:
         outputs = packed[:, :n_out] if return_sequences else packed[:, 0]
         return outputs, [packed[:, n_out + k] for k in range(run.num_states)]
+    # Which inputs want a gradient is read now: a watched array stops being watched when its tape closes.
+    run.wanted = {id(x) for x in run.record_inputs if needs_gradient(x)}
     node = record(packed, run.record_inputs, run.vjp, run.compute)
     outputs = _part(node, (slice(None), slice(0, n_out)) if return_sequences else (slice(None), 0))
     states = [_part(node, (slice(None), n_out + k)) for k in range(run.num_states)]
@@ -323,14 +325,15 @@ class _Run:
             d_out = [None] * (self.steps - 1) + [g[:, 0]]
         d_states = [np.array(g[:, n_out + k]) for k in range(self.num_states)]
         d_input, d_recurrent, d_initial = self._backward(self, d_out, d_states)
-        grads = [self._inputs_gradient(d_input) if needs_gradient(self.inputs) else None,
-                 self._kernel_gradient(d_input) if needs_gradient(self.kernel) else None,
-                 self._recurrent_kernel_gradient(d_input, d_recurrent) if needs_gradient(self.recurrent_kernel)
+        wanted = self.wanted
+        grads = [self._inputs_gradient(d_input) if id(self.inputs) in wanted else None,
+                 self._kernel_gradient(d_input) if id(self.kernel) in wanted else None,
+                 self._recurrent_kernel_gradient(d_input, d_recurrent) if id(self.recurrent_kernel) in wanted
                  else None,
-                 self._bias_gradient(d_input, d_recurrent) if self.bias is not None and needs_gradient(self.bias)
+                 self._bias_gradient(d_input, d_recurrent) if self.bias is not None and id(self.bias) in wanted
                  else None,
                  None]
-        grads += [d if needs_gradient(state) else None for d, state in zip(d_initial, self.initial_states)]
+        grads += [d if id(state) in wanted else None for d, state in zip(d_initial, self.initial_states)]
         return tuple(grads)
 
     def _time_major_inputs(self):

@@ -168,7 +168,7 @@ def test_custom_cell_and_its_gradients():
 @pytest.mark.parametrize("masked", [False, True])
 def test_stacked_cells_equal_layers_one_after_another(masked):
     stacked = layers.RNN([layers.LSTMCell(3), layers.GRUCell(2)], return_sequences=True, return_state=True)
-    outputs, lstm_states, gru_state = stacked(X, mask=MASK if masked else None)
+    outputs, lstm_states, (gru_state,) = stacked(X, mask=MASK if masked else None)
     first, second = layers.LSTM(3, return_sequences=True, return_state=True), layers.GRU(2, return_sequences=True,
                                                                                          return_state=True)
     first(X[:1]), second(np.zeros((1, 5, 3), "float32"))

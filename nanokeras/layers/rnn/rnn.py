@@ -203,8 +203,10 @@ class RNN(Layer):
                     variable.assign(np.asarray(value_of(state)))
         if not self.return_state:
             return outputs
-        if not self.single_state and len(states) != len(self.state_size):
-            states = pack_sequence_as(list(self.state_size), states)
+        if any(isinstance(s, (list, tuple)) for s in self.state_size):
+            # Stacked cells: one entry per cell, each as the cell's own initial state is (a list or not).
+            layout = self.get_initial_state(batch)
+            states = pack_sequence_as([list(s) if isinstance(s, (list, tuple)) else s for s in layout], states)
         return (outputs, *states)
 
     def _checked_mask(self, mask, batch, steps, name):
@@ -303,7 +305,7 @@ class RNN(Layer):
         try:
             for t in order:
                 cell_states = pack_sequence_as(structure, states) if nested else states
-                output, new_states = step(sequences[:, t], cell_states, **kwargs)
+                output, new_states = step(np_ops.getitem(sequences, (slice(None), t)), cell_states, **kwargs)
                 new_states = flatten(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
                 if mask is not None:
                     m = derived_mask(lambda values, t=t: np.asarray(values, dtype=bool)[:, t:t + 1], mask)

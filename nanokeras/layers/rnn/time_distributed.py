@@ -84,8 +84,8 @@ class TimeDistributed(Layer):
             outputs = []
             for t in range(shape[1]):
                 if takes_mask:
-                    kwargs["mask"] = mask[:, t]
-                outputs.append(self.layer.call(inputs[:, t], **kwargs))
+                    kwargs["mask"] = np_ops.getitem(mask, (slice(None), t))
+                outputs.append(self.layer.call(np_ops.getitem(inputs, (slice(None), t)), **kwargs))
             return np_ops.stack(outputs, axis=1)
         batch, steps = shape[0], shape[1]
         flat = np_ops.reshape(inputs, (batch * steps,) + shape[2:])
