@@ -134,11 +134,13 @@ def _allowed(mask, is_causal, shape):
 MASKED_LOGIT = -1e9
 
 
-def masked_softmax(logits, mask=None, bias=None, is_causal=False, fill="replace"):
+def masked_softmax(logits, mask=None, bias=None, is_causal=False, fill="replace", zero_masked=False):
     """`softmax(logits + bias)` over the last axis, where `mask` (True = allowed) and causality allow.
 
     `fill="replace"` sets disallowed logits to -1e9 (Keras's `Softmax` with a mask and
     `dot_product_attention`); `"subtract"` subtracts 1e9 from them (Keras's `Attention`).
+    `zero_masked` then sets disallowed weights to 0, as Keras's `Softmax` layer does (a row
+    with nothing allowed gets all zeros instead of uniform weights).
     """
     z = value_of(logits)
     if bias is not None:
@@ -146,7 +148,8 @@ def masked_softmax(logits, mask=None, bias=None, is_causal=False, fill="replace"
     allowed = _allowed(mask, is_causal, z.shape)
     if allowed is not None:
         z = _fill(z, allowed, fill)
-    out = softmax_values(z, axis=-1)
+    probabilities = softmax_values(z, axis=-1)
+    out = _zeroed(probabilities, allowed) if zero_masked else probabilities
     if not _recording_tapes:
         return out
 
@@ -157,21 +160,24 @@ def masked_softmax(logits, mask=None, bias=None, is_causal=False, fill="replace"
         now = _allowed(mask, is_causal, zz.shape)
         if now is not None:
             zz = _fill(zz, now, fill)
-        np.copyto(out, softmax_values(zz, axis=-1))
+        np.copyto(probabilities, softmax_values(zz, axis=-1))
+        if zero_masked:
+            np.copyto(out, _zeroed(probabilities, now))
 
     wanted = _wanted(logits, bias)
 
     def vjp(g):
+        now = _allowed(mask, is_causal, out.shape)
         if _recording_tapes:
-            now = _allowed(mask, is_causal, out.shape)
-            grads = _recorded_gradients(lambda z, b: _softmax_reference(z, b, now, fill), (logits, bias), g)
+            grads = _recorded_gradients(lambda z, b: _softmax_reference(z, b, now, fill, zero_masked),
+                                        (logits, bias), g)
             return grads[0], None, grads[1]
         g = value_of(g)
-        dz = out * (g - np.sum(g * out, axis=-1, keepdims=True))
-        if fill == "replace":
-            now = _allowed(mask, is_causal, out.shape)
-            if now is not None:
-                dz = np.where(now, dz, np.zeros((), dz.dtype))
+        if zero_masked and now is not None:
+            g = np.where(now, g, np.zeros((), g.dtype))
+        dz = probabilities * (g - np.sum(g * probabilities, axis=-1, keepdims=True))
+        if fill == "replace" and now is not None:
+            dz = np.where(now, dz, np.zeros((), dz.dtype))
         d_logits = dz if id(logits) in wanted else None
         d_bias = unbroadcast(dz, np.shape(value_of(bias))) if bias is not None and id(bias) in wanted else None
         return d_logits, None, d_bias
@@ -179,7 +185,13 @@ def masked_softmax(logits, mask=None, bias=None, is_causal=False, fill="replace"
     return record(out, (logits, mask, bias), vjp, forward)
 
 
-def _softmax_reference(logits, bias, allowed, fill):
+def _zeroed(probabilities, allowed):
+    if allowed is None:
+        return probabilities
+    return np.where(allowed, probabilities, np.zeros((), probabilities.dtype))
+
+
+def _softmax_reference(logits, bias, allowed, fill, zero_masked=False):
     from nanokeras.ops import nn as nn_ops
     from nanokeras.ops import numpy as np_ops
 
@@ -189,7 +201,8 @@ def _softmax_reference(logits, bias, allowed, fill):
             z = np_ops.where(allowed, z, MASKED_LOGIT)
         else:
             z = np_ops.subtract(z, np.where(allowed, 0.0, -MASKED_LOGIT).astype(np.asarray(value_of(z)).dtype))
-    return nn_ops.softmax(z, axis=-1)
+    out = nn_ops.softmax(z, axis=-1)
+    return np_ops.where(allowed, out, 0.0) if zero_masked and allowed is not None else out
 
 
 def _fill(z, allowed, fill):

@@ -90,6 +90,8 @@ def _mha_reference(layer, query, value, mask=None):
     if mask is not None:
         logits = np.where(mask[:, None], logits, -1e9)
     weights = _softmax(logits)
+    if mask is not None:  # asked for the weights, Keras zeroes masked ones (a fully masked row is all zeros)
+        weights = np.where(mask[:, None], weights, 0.0)
     heads = np.einsum("bnts,bsnh->btnh", weights, v)
     out = np.einsum("btnh,nhd->btd", heads, layer.output_dense.kernel.numpy()) + layer.output_dense.bias.numpy()
     return out, weights

@@ -84,6 +84,8 @@ SOFTMAX_CASES = [
     ("subtract_mask_causal", {"mask": np.array([[[True, False, True, True]], [[True, True, False, True]]]),
                               "fill": "subtract", "is_causal": True}),
     ("bias", {"bias": RNG.normal(size=(1, 3, 4))}),
+    ("zero_masked_with_an_empty_row", {"mask": np.array([[[True, False, True, True]] * 2 + [[False] * 4]] * 2),
+                                       "zero_masked": True}),
 ]
 
 

@@ -224,7 +224,10 @@ class MultiHeadAttention(Layer):
         if len(query_shape) == 3 and self._attention_axes == (1,):
             mask = _combined_mask(query_shape, value_shape, query_mask, value_mask, key_mask, attention_mask,
                                   use_causal_mask, self._sliding_window)
-            output, scores = self._attend(q, k, v, mask, training)
+            # Keras's own kernel (no dropout, no weights asked for) gives a query with nothing to attend to
+            # uniform weights; its `Softmax` layer (the other cases) gives it zeros.
+            zero_masked = self._dropout > 0 or return_attention_scores
+            output, scores = self._attend(q, k, v, mask, training, zero_masked)
         else:
             output, scores = self._attend_over_axes(q, k, v, attention_mask, use_causal_mask, training)
         if gate is not None:
@@ -234,12 +237,12 @@ class MultiHeadAttention(Layer):
             return output, scores
         return output
 
-    def _attend(self, q, k, v, mask, training):
+    def _attend(self, q, k, v, mask, training, zero_masked):
         """Attention of (B, T, N, H) queries over (B, S, N, H) keys; returns (B, T, N, Hv) and the weights."""
         if mask is not None:
             mask = masking_ops.derived_mask(lambda m: np.asarray(m)[:, None], mask)  # one mask for every head
         logits = attention_ops.attention_logits(q, k, self._inverse_sqrt_key_dim, layout="BTNH")
-        scores = attention_ops.masked_softmax(logits, mask=mask)
+        scores = attention_ops.masked_softmax(logits, mask=mask, zero_masked=zero_masked)
         weights = scores
         if training and self._dropout > 0:
             noise = self._noise
@@ -270,7 +273,7 @@ class MultiHeadAttention(Layer):
             # (batch, T..., S...) -> (batch, 1..., heads 1, T, S): the same mask for the other axes and heads.
             target = (batch,) + (1,) * (len(lead) - 1) + (1, t, s)
             mask = masking_ops.derived_mask(lambda m: np.asarray(m, dtype=bool).reshape(target), attention_mask)
-        scores = attention_ops.masked_softmax(logits, mask=mask, is_causal=causal)
+        scores = attention_ops.masked_softmax(logits, mask=mask, is_causal=causal, zero_masked=True)
         weights = scores
         if training and self._dropout > 0:
             noise = self._noise
