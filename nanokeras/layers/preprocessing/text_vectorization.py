@@ -298,11 +298,7 @@ class TextVectorization(Layer):
     # ------------------------------------------------------------ shapes
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
-        if self._output_mode == "int":
-            if self._split is None:
-                if self._output_sequence_length is None:
-                    return input_shape
-                return input_shape[:-1] + (self._output_sequence_length,)
+        if self._output_mode == "int":  # as Keras declares it, whatever the split
             return (input_shape[0] if input_shape else None, self._output_sequence_length)
         lookup = self._lookup_layer
         depth = lookup.max_tokens if lookup.pad_to_max_tokens else lookup._frozen_vocab_size
