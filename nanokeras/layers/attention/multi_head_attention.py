@@ -171,6 +171,9 @@ class MultiHeadAttention(Layer):
 
     def build(self, query_shape, value_shape, key_shape=None):
         query_shape, value_shape = tuple(query_shape), tuple(value_shape)
+        self._build_shapes = {"query_shape": list(query_shape), "value_shape": list(value_shape)}
+        if key_shape is not None:
+            self._build_shapes["key_shape"] = list(key_shape)
         key_shape = value_shape if key_shape is None else tuple(key_shape)
         if value_shape[1:-1] != key_shape[1:-1]:
             raise ValueError(
@@ -197,6 +200,19 @@ class MultiHeadAttention(Layer):
         self.output_dense = self._projection(output_shape, 2, "attention_output")
         self.output_dense.build(tuple(query_shape[:-1]) + (self._num_heads, self._value_dim))
         self.built = True
+
+    def get_build_config(self):
+        """The shapes of the build, as Keras writes them (`shapes_dict`: query, value, key)."""
+        return {"shapes_dict": dict(self._build_shapes)} if self.built else None
+
+    def build_from_config(self, config):
+        if not isinstance(config, dict):
+            return
+        if "shapes_dict" in config:
+            shapes = {k: tuple(v) for k, v in config["shapes_dict"].items()}
+            self.build(**shapes)
+        elif "input_shape" in config:
+            self.build(tuple(config["input_shape"]), tuple(config["input_shape"]))
 
     def _ensure_built(self, query, value, key):
         if self.built:
