@@ -72,11 +72,12 @@ def embedding_lookup(table, ids, owner="embedding_lookup"):
             return np_ops.matmul(np_ops.transpose(one_hot), g2), None
         if not table_wanted:
             return None, None
-        grad = np.zeros_like(weights)
-        flat = current.reshape(-1)
-        if flat.dtype.kind not in "iu":
-            flat = flat.astype(np.int64)
-        np.add.at(grad, flat, np.reshape(value_of(g), (-1, weights.shape[1])))
-        return grad, None
+        rows, width = weights.shape
+        flat = current.reshape(-1).astype(np.int64)
+        # One flat index per element: numpy's fast path for `add.at` (several times faster than rows).
+        positions = (flat[:, None] * width + np.arange(width)).reshape(-1)
+        grad = np.zeros(rows * width, dtype=weights.dtype)
+        np.add.at(grad, positions, np.reshape(value_of(g), -1).astype(weights.dtype, copy=False))
+        return grad.reshape(rows, width), None
 
     return record(out, (table, ids), vjp, forward)

@@ -260,6 +260,28 @@ class _Run:
             out += value_of(self.bias)[1, first * u:last * u]
         return out
 
+    def step_matmul(self, gates_slice=None):
+        """A function `h -> h @ U` (the gates of `gates_slice`), prepared once for the time loop: with
+        no dropout and no recurrent bias it is one matmul into a reused array."""
+        u = self.units
+        first, last = (0, self.gates) if gates_slice is None else (gates_slice.start, gates_slice.stop)
+        if self.state_masks is not None or (self.reset_after and self.bias is not None):
+            return lambda h: self.recurrent_matmul(h, gates_slice)
+        weights = value_of(self.recurrent_kernel)[:, first * u:last * u]
+        out = self._array(f"scratch{first}{last}", (self.batch, (last - first) * u))
+        matmul = np.matmul
+        return lambda h: matmul(h, weights, out=out)
+
+    def step_backprop(self, gates_slice=None):
+        """A function `dz -> dz @ Uᵀ` (the gates of `gates_slice`), prepared once for the time loop."""
+        if self.state_masks is not None:
+            return lambda dz: self.recurrent_backprop(dz, gates_slice)
+        u = self.units
+        first, last = (0, self.gates) if gates_slice is None else (gates_slice.start, gates_slice.stop)
+        transposed = value_of(self.recurrent_kernel)[:, first * u:last * u].T
+        matmul = np.matmul
+        return lambda dz: matmul(dz, transposed)
+
     def dropped_state(self, h, gate):
         return h if self.state_masks is None else h * self.state_masks[gate if self.per_gate else 0]
 
@@ -358,31 +380,40 @@ class _Run:
 
     def _kernel_gradient(self, d_input):
         x, u = self._time_major_inputs(), self.units
+        features = x.shape[-1]
+        d2 = d_input.reshape(-1, d_input.shape[-1])
         masks = self.input_masks
         if masks is None:
-            return np.tensordot(x, d_input, axes=((0, 1), (0, 1)))
+            return _summed_products(x.reshape(-1, features), d2)
         if len(masks) == 1:
-            return np.tensordot(x * masks[0], d_input, axes=((0, 1), (0, 1)))
-        return np.concatenate([np.tensordot(x * masks[g], d_input[..., g * u:(g + 1) * u], axes=((0, 1), (0, 1)))
+            return _summed_products((x * masks[0]).reshape(-1, features), d2)
+        return np.concatenate([_summed_products((x * masks[g]).reshape(-1, features), d2[:, g * u:(g + 1) * u])
                                for g in range(self.gates)], axis=1)
 
     def _recurrent_kernel_gradient(self, d_input, d_recurrent):
         states, u = self.H[:-1], self.units
+        flat_states = states.reshape(-1, u)
         if self.kind == "gru" and not self.reset_after:
             gate_inputs = [self.dropped_state(states, 0), self.dropped_state(states, 1), self.HR]
-            grads = [d_input[..., :u], d_input[..., u:2 * u], d_input[..., 2 * u:]]
-            return np.concatenate([np.tensordot(a, d, axes=((0, 1), (0, 1))) for a, d in zip(gate_inputs, grads)],
-                                  axis=1)
+            d2 = d_input.reshape(-1, 3 * u)
+            return np.concatenate([_summed_products(a.reshape(-1, u), d2[:, g * u:(g + 1) * u])
+                                   for g, a in enumerate(gate_inputs)], axis=1)
+        d2 = d_recurrent.reshape(-1, d_recurrent.shape[-1])
         if self.state_masks is None:
-            return np.tensordot(states, d_recurrent, axes=((0, 1), (0, 1)))
-        return np.concatenate([np.tensordot(self.dropped_state(states, g), d_recurrent[..., g * u:(g + 1) * u],
-                                            axes=((0, 1), (0, 1))) for g in range(self.gates)], axis=1)
+            return _summed_products(flat_states, d2)
+        return np.concatenate([_summed_products(self.dropped_state(states, g).reshape(-1, u), d2[:, g * u:(g + 1) * u])
+                               for g in range(self.gates)], axis=1)
 
     def _bias_gradient(self, d_input, d_recurrent):
         d_in = d_input.sum(axis=(0, 1))
         if self.reset_after:
             return np.stack([d_in, d_recurrent.sum(axis=(0, 1))])
         return d_in
+
+
+def _summed_products(inputs, gradients):
+    """`sum_t inputs_tᵀ gradients_t` over every (step, sample) row: one matmul."""
+    return np.matmul(inputs.T, gradients)
 
 
 def dropout_masks(like, rate, count, generator):
