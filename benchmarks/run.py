@@ -32,7 +32,8 @@ from workloads import WORKLOADS  # noqa: E402
 
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
 MARKER = "BENCH_RESULT "
-ALIASES = {"memory": "mlp", "a": "tutorial", "b": "mlp", "c": "import", "d": "mlp", "e": "latency"}
+ALIASES = {"memory": "mlp", "a": "tutorial", "b": "mlp", "c": "import", "d": "mlp", "e": "latency", "f": "lstm",
+           "g": "text_vectorization"}
 
 
 def parse_args(argv):

@@ -7,4 +7,5 @@
 """
 
 # --only name -> module name
-WORKLOADS = {"tutorial": "tutorial", "mlp": "mlp", "import": "imports", "latency": "latency"}
+WORKLOADS = {"tutorial": "tutorial", "mlp": "mlp", "import": "imports", "latency": "latency", "lstm": "lstm_text",
+             "text_vectorization": "text_vectorization"}

@@ -8,6 +8,7 @@ and is saved in `.keras` files where Keras puts it (`assets/.../vocabulary.txt`)
 """
 
 import collections
+import itertools
 import numbers
 
 import numpy as np
@@ -157,11 +158,13 @@ class TextVectorization(Layer):
                     "TextVectorization.adapt: the data yields tuples (e.g. `(text, label)` batches); adapt on the "
                     "texts only, e.g. `layer.adapt(dataset.map(lambda x, y: x))`."
                 )
-            for tokens in self._token_lists(value_of(batch)):
-                counts.update(tokens)
-                if tf_idf:
-                    doc_counts.update(set(tokens))
-                    documents += 1
+            tokens, lengths = self._tokens(value_of(batch))
+            counts.update(_as_text(collections.Counter(tokens)))
+            if tf_idf:
+                ends = np.cumsum(lengths)
+                doc_counts.update(_as_text(collections.Counter(itertools.chain.from_iterable(
+                    set(tokens[end - length:end]) for end, length in zip(ends.tolist(), lengths.tolist())))))
+                documents += len(lengths)
         self._lookup_layer._set_counted_vocabulary(counts, doc_counts, documents)
         self._ids = None
 
@@ -186,47 +189,57 @@ class TextVectorization(Layer):
             )
         return array
 
-    def _token_lists(self, inputs):
-        """One list of tokens per string (rows of a (batch,) or (batch, 1) input)."""
+    def _texts(self, inputs):
+        """The strings of a (batch,) or (batch, 1) input, as a flat numpy array of Python strings."""
         array = self._strings(inputs)
-        if self._split is not None:
-            if array.ndim > 1:
-                if array.shape[-1] != 1:
-                    raise ValueError(
-                        "When using `TextVectorization` to tokenize strings, the input rank must be 1 or the last "
-                        f"shape dimension must be 1. Received: inputs.shape={array.shape} with rank={array.ndim}"
-                    )
-                array = array[..., 0]
-            texts = array.reshape(-1)
-        else:
-            texts = array.reshape(-1)
+        if self._split is not None and array.ndim > 1:
+            if array.shape[-1] != 1:
+                raise ValueError(
+                    "When using `TextVectorization` to tokenize strings, the input rank must be 1 or the last "
+                    f"shape dimension must be 1. Received: inputs.shape={array.shape} with rank={array.ndim}"
+                )
+            array = array[..., 0]
+        return array.reshape(-1)
+
+    def _tokens(self, inputs):
+        """`(tokens, lengths)`: the tokens of all strings in one flat list, and how many each string has."""
+        texts = self._texts(inputs)
+        if self._split == "whitespace" and self._ngrams is None and not callable(self._standardize):
+            fast = text_processing.words_of_texts(texts.tolist(), self._standardize)
+            if fast is not None:
+                return fast
+        token_lists = self._token_lists(texts)
+        lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+        return list(itertools.chain.from_iterable(token_lists)), lengths
+
+    def _token_lists(self, texts):
+        """One list of tokens per string."""
         if callable(self._standardize):
-            texts = np.asarray(self._standardize(texts), dtype=str).reshape(-1)
-            standardized = texts.tolist()
+            standardized = np.asarray(self._standardize(texts), dtype=str).reshape(-1).tolist()
         else:
-            mode = self._standardize
-            standardized = [text_processing.standardize_text(t, mode) for t in texts.tolist()]
+            standardized = text_processing.standardize_texts(texts.tolist(), self._standardize)
         if self._split is None:
             token_lists = [[t] for t in standardized]
         elif callable(self._split):
             token_lists = [list(map(str, tokens)) for tokens in self._split(np.asarray(standardized, dtype=str))]
         else:
-            mode = self._split
-            token_lists = [text_processing.split_text(t, mode) for t in standardized]
+            token_lists = text_processing.split_texts(standardized, self._split)
         if self._ngrams is not None:
             token_lists = [text_processing.make_ngrams(tokens, self._ngrams) for tokens in token_lists]
         return token_lists
 
     # -------------------------------------------------------------- call
-    def _id_table(self):
+    def _id_table(self, bytes_keys=False):
+        """`{token: id}` of the vocabulary (tokens as str, or as UTF-8 bytes for the fast path)."""
         lookup = self._lookup_layer
         if self._ids is None or self._ids[0] is not lookup._tokens:
             start = lookup._token_start_index()
             table = {token: start + i for i, token in enumerate(lookup._tokens.tolist())}
             if lookup.mask_token is not None and self._output_mode == "int":
                 table[lookup.mask_token] = 0
-            self._ids = (lookup._tokens, table)
-        return self._ids[1]
+            encoded = {token.encode("utf-8", "surrogatepass"): i for token, i in table.items()}
+            self._ids = (lookup._tokens, table, encoded)
+        return self._ids[2] if bytes_keys else self._ids[1]
 
     def call(self, inputs):
         lookup = self._lookup_layer
@@ -238,12 +251,10 @@ class TextVectorization(Layer):
         lookup._called = True
         inputs = value_of(inputs)
         shape = np.shape(inputs)
-        token_lists = self._token_lists(inputs)
-        table = self._id_table()
+        flat, lengths = self._tokens(inputs)
+        table = self._id_table(bytes_keys=bool(flat) and isinstance(flat[0], bytes))
         oov = lookup._oov_start_index()
-        lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
-        flat = [token for tokens in token_lists for token in tokens]
-        ids = np.fromiter((table.get(token, oov) for token in flat), dtype=np.int64, count=len(flat))
+        ids = np.fromiter(map(table.get, flat, itertools.repeat(oov)), dtype=np.int64, count=len(flat))
         if self._output_mode == "int":
             return self._padded(ids, lengths, shape)
         return self._encoded(ids, lengths, shape)
@@ -352,6 +363,13 @@ class TextVectorization(Layer):
     def load_assets(self, dir_path):
         self._lookup_layer.load_assets(dir_path)
         self._ids = None
+
+
+def _as_text(counts):
+    """A Counter's keys as str (the fast path counts UTF-8 bytes: only distinct tokens get decoded)."""
+    if counts and isinstance(next(iter(counts)), bytes):
+        return {token.decode("utf-8", "surrogatepass"): count for token, count in counts.items()}
+    return counts
 
 
 def _listify(x):
