@@ -9,6 +9,7 @@ Example:
 
 import numpy as np
 
+from nanokeras.backend import masking
 from nanokeras.ops.tensor import value_of
 from nanokeras.ops import crossentropy as ops
 from nanokeras.losses import hinge_losses as _hinge
@@ -80,7 +81,8 @@ class LossFunctionWrapper(Loss):
         self._fused_mean = fused_mean_op(fn, kwargs, self.reduction)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        if self._fused_mean is not None and sample_weight is None:
+        if self._fused_mean is not None and sample_weight is None and not (
+                masking.masks_in_use() and masking.get_keras_mask(y_pred) is not None):
             # The training hot path: per-sample loss and the batch mean in one tape node.
             return self._fused_mean(y_true, y_pred, self._fn_kwargs.get("from_logits", False), self._dtype)
         return super().__call__(y_true, y_pred, sample_weight)

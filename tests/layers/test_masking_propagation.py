@@ -143,3 +143,21 @@ def test_side_table_forgets_collected_tensors():
         warnings.simplefilter("error")
         set_keras_mask(3.0, np.ones(1))  # a number takes no mask, silently
     assert get_keras_mask(3.0) is None
+
+
+def test_losses_and_metrics_skip_masked_steps():
+    keras.utils.set_random_seed(0)
+    ids = np.array([[1, 2, 0, 0], [3, 4, 5, 0]])
+    labels = np.array([[0, 1, 1, 1], [1, 0, 1, 1]])
+    model = keras.Sequential([keras.Input((4,), dtype="int32"), layers.Embedding(9, 4, mask_zero=True),
+                              layers.LSTM(3, return_sequences=True), layers.Dense(2, activation="softmax")])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    probabilities = np.asarray(model(ids))
+    picked = np.take_along_axis(probabilities, labels[..., None], axis=-1)[..., 0]
+    real = ids != 0
+    expected_loss = -np.log(picked)[real].mean()
+    expected_accuracy = (probabilities.argmax(-1) == labels)[real].mean()
+    for jit_compile in ("auto", False):
+        model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"], jit_compile=jit_compile)
+        loss, accuracy = model.evaluate(ids, labels, verbose=0)
+        np.testing.assert_allclose([loss, accuracy], [expected_loss, expected_accuracy], rtol=1e-5)

@@ -136,3 +136,22 @@ def test_masked_models_train_to_the_same_weights(keras):
         model.fit(ids, labels, batch_size=8, epochs=3, shuffle=False, verbose=0)
     for a, b in zip(models[1].get_weights(), models[0].get_weights()):
         np.testing.assert_allclose(a, np.asarray(b), rtol=1e-4, atol=1e-5)
+
+
+def test_masked_outputs_weigh_losses_and_metrics_as_keras(keras):
+    ids = RNG.integers(1, 10, size=(6, 5)).astype("int32")
+    ids[0, 3:] = 0
+    ids[2, :2] = 0
+    labels = RNG.integers(0, 3, size=(6, 5)).astype("int32")
+    models = []
+    for lib in (keras, nk):
+        model = lib.Sequential([lib.Input((5,), dtype="int32"), lib.layers.Embedding(10, 4, mask_zero=True),
+                                lib.layers.GRU(4, return_sequences=True),
+                                lib.layers.TimeDistributed(lib.layers.Dense(3, activation="softmax"))])
+        model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy"])
+        models.append(model)
+    models[1].set_weights([np.asarray(w) for w in models[0].get_weights()])
+    theirs, ours = (m.evaluate(ids, labels, verbose=0) for m in models)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-5)
+    histories = [m.fit(ids, labels, epochs=2, batch_size=3, shuffle=False, verbose=0).history for m in models]
+    np.testing.assert_allclose(histories[1]["loss"], histories[0]["loss"], rtol=1e-5)
