@@ -382,6 +382,9 @@ class Layer(Operation):
         """
         if isinstance(inputs, KerasTensor) or (type(inputs) in (list, tuple, dict) and any_symbolic(inputs)):
             return self._unmasked_call(inputs, args, kwargs)
+        if (kwargs.get("mask") is None and type(self).compute_mask is Layer.compute_mask
+                and not _carries_a_mask((inputs, args, kwargs))):
+            return self._unmasked_call(inputs, args, kwargs)  # no mask to pass on, none to make
         kwargs = dict(kwargs)
         previous_mask = _populate_mask_arguments(self, inputs, args, kwargs)
         outputs = self._unmasked_call(inputs, args, kwargs)
@@ -621,6 +624,11 @@ def _infer_masks(layer, inputs, previous_mask):
     if isinstance(first, (list, tuple)):
         return [spec(a, b) for a, b in zip(first, second)]
     return spec(first, second)
+
+
+def _carries_a_mask(structure):
+    get = masking.get_keras_mask
+    return any(get(x) is not None for x in flatten(structure))
 
 
 def _is_tensor(x):
