@@ -13,7 +13,7 @@ Example:
     >>> import numpy as np
     >>> x = np.zeros((2, 3))
     >>> set_keras_mask(x, np.array([[True, True, False], [True, False, False]]))
-    >>> get_keras_mask(x).sum()
+    >>> int(get_keras_mask(x).sum())
     3
 """
 
