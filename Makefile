@@ -9,7 +9,7 @@ TEST_PYTHONS ?= 3.9 3.13
 # Set to 1 to treat pytest's "no tests collected" (exit 5) as success, with a note.
 ALLOW_NO_TESTS ?= 0
 
-.PHONY: venv demo test test-pythons bench bench-peers clean
+.PHONY: venv demo playground test test-pythons bench bench-peers clean
 
 venv: $(STAMP)
 
@@ -18,10 +18,21 @@ $(STAMP): pyproject.toml
 	@test -x $(VENV_PY) || { echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version 2>&1))"; $(PYTHON) -m venv $(VENV); }
 	$(VENV_PY) -m pip install --disable-pip-version-check --progress-bar off -q --upgrade pip
 	$(VENV_PY) -m pip install --disable-pip-version-check --progress-bar off -e '.[dev,examples]'
+	@# tf-keras (Keras 2) for the Keras-2 and legacy .h5 parity tests, matched to the installed TensorFlow; --no-deps
+	@# because its metadata asks for the full `tensorflow` next to tensorflow-cpu.
+	@tfv=$$($(VENV_PY) -c "import importlib.metadata as m; print(m.version('tensorflow-cpu'))" 2>/dev/null); \
+	if [ -n "$$tfv" ]; then \
+	  $(VENV_PY) -m pip install --disable-pip-version-check --progress-bar off -q --no-deps "tf-keras==$${tfv%.*}.*" \
+	    || echo "!! tf-keras $${tfv%.*}.* not installable: the Keras 2 parity tests will skip (and fail under CI=true)"; \
+	fi
 	@touch $@
 
 demo: venv
 	$(VENV_PY) examples/seed_tutorial.py
+
+# The playground in the browser (http://127.0.0.1:8765/); PLAYGROUND_ARGS="--no-browser --port 9000" to change.
+playground: venv
+	$(VENV_PY) -m nanokeras.playground $(PLAYGROUND_ARGS)
 
 test: venv
 	@echo "Running: $(VENV_PY) -m pytest $(PYTEST_ARGS)  (tests/ and the docstring examples in nanokeras/)"

@@ -29,26 +29,30 @@ def _line(title, ratio, ok, detail):
     return "%s: **%s** (%s)" % (title, "met" if ok else "NOT met", detail)
 
 
+def _at_least(lines, title, ratio, target):
+    lines.append(_line(title, ratio, ratio is not None and ratio >= target, ratio is not None and "%.2f×" % ratio))
+
+
 def evaluate_goals(med):
+    """The engine issue's targets (issue 9)."""
     lines = []
-    for peer, target in (("keras-jax", 6), ("torch", 4), ("keras-tensorflow", 50)):
-        r = _speedup(med, "step_us", peer)
-        lines.append(_line("(a) tutorial step ≥ %d× faster than %s" % (target, NAMES[peer]), r,
-                           r is not None and r >= target, r is not None and "%.2f×" % r))
-    for key, what, target in (("train_sps", "training", 0.9), ("predict_sps", "predict", 0.8)):
-        r = _share(med, key, "torch")
-        lines.append(_line("(b) MLP %s ≥ %.1f× PyTorch's samples/s" % (what, target), r,
-                           r is not None and r >= target, r is not None and "%.2f×" % r))
-        ratios = [(peer, _share(med, key, peer)) for peer in KERAS_PEERS]
-        ratios = [(peer, r) for peer, r in ratios if r is not None]
-        detail = ", ".join("%.2f× %s" % (r, NAMES[peer]) for peer, r in ratios)
-        missing = [NAMES[p] for p in KERAS_PEERS if p not in dict(ratios)]
-        if ratios and missing:
-            detail += "; %s not measured" % ", ".join(missing)
-        lines.append(_line("(b) MLP %s ahead of Keras on every backend" % what, ratios or None,
-                           all(r > 1 for _, r in ratios), detail))
+    step = med.get(("step_us", "nanokeras"))
+    lines.append(_line("(a) tutorial fit step ≤ 5 µs", step, step is not None and step <= 5,
+                       step is not None and "%.1f µs" % step))
+    for peer, target in (("keras-jax", 20), ("torch", 15)):
+        _at_least(lines, "(a) tutorial step ≥ %d× faster than %s" % (target, NAMES[peer]),
+                  _speedup(med, "step_us", peer), target)
+    for peer, target in (("keras-jax", 1.3), ("torch", 2.0)):
+        _at_least(lines, "(b) MLP training, one thread, ≥ %.1f× %s" % (target, NAMES[peer]),
+                  _share(med, "train_sps_one_thread", peer), target)
+    for peer, target in (("keras-jax", 1.0), ("torch", 1.3)):
+        _at_least(lines, "(b) MLP predict ≥ %.1f× %s" % (target, NAMES[peer]), _share(med, "predict_sps", peer), target)
+    loaded, alone = med.get(("train_sps_loaded", "nanokeras")), med.get(("train_sps_loaded_one_thread", "nanokeras"))
+    ratio = loaded / alone if loaded and alone else None
+    lines.append(_line("(b) default-thread MLP training on a busy CPU never slower than one thread there", ratio,
+                       ratio is not None and ratio >= 0.9, ratio is not None and "%.2f× the one-thread figure" % ratio))
     seconds = med.get(("import_s", "nanokeras"))
-    lines.append(_line("(c) `import nanokeras` ≤ 0.2 s", seconds, seconds is not None and seconds <= 0.2,
+    lines.append(_line("(c) `import nanokeras` ≤ 0.15 s", seconds, seconds is not None and seconds <= 0.15,
                        seconds is not None and "%.3f s" % seconds))
     r = _share(med, "lstm_train_sps", "torch")
     lines.append(_line("(f) LSTM text training ≥ 1× PyTorch's samples/s", r, r is not None and r >= 1,
@@ -60,6 +64,6 @@ def evaluate_goals(med):
     lines.append(_line("(g) TextVectorization adapt + call ≥ 1× Keras/TF's sentences/s", r, r is not None and r >= 1,
                        r is not None and "%.2f×" % r))
     r = _share(med, "peak_rss_mib", "torch")
-    lines.append(_line("(d) peak memory running (b) ≤ 1.5× PyTorch's", r, r is not None and r <= 1.5,
+    lines.append(_line("(d) peak memory running (b) ≤ 1× PyTorch's", r, r is not None and r <= 1.0,
                        r is not None and "%.2f× PyTorch's" % r))
     return lines

@@ -15,6 +15,7 @@ interpreter cannot import are left out (and said so).
 """
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -28,7 +29,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from common import LIBRARIES, REPO, UNSET_ENV, subprocess_env  # noqa: E402
 from goals import evaluate_goals  # noqa: E402
-from workloads import WORKLOADS  # noqa: E402
+from workloads import WORKLOADS, load as load_workload  # noqa: E402
 
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
 MARKER = "BENCH_RESULT "
@@ -90,11 +91,29 @@ def call_worker(python, args, library, timeout, threads=None):
     return None, tail[:300]
 
 
+@contextlib.contextmanager
+def competing_load(active):
+    """While active, one busy process per core: other work sharing the CPU, as on a laptop."""
+    if not active:
+        yield
+        return
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 1)]
+    try:
+        time.sleep(0.5)  # let them get going
+        yield
+    finally:
+        for p in burners:
+            p.kill()
+        for p in burners:
+            p.wait()
+
+
 def measure(args, available):
     """{workload: {library: {metric: [values...]}}}, plus errors, running libraries in turns."""
     results, errors, skipped, loads = {}, {}, {}, []
     for workload in args.workloads:
-        module = importlib.import_module("workloads." + WORKLOADS[workload])
+        module = load_workload(workload)
+        threads = getattr(module, "THREADS", args.threads)
         libs = [lib for lib in module.LIBRARIES if lib in args.libraries]
         missing = [lib for lib in libs if lib not in available]
         if missing:
@@ -107,8 +126,9 @@ def measure(args, available):
                     continue  # it failed once; more tries would fail the same way
                 start = time.perf_counter()
                 for _ in range(2):  # one retry: a file being edited mid-run can fail an import once
-                    metrics, error = call_worker(args.python, ["run", workload, lib], lib, args.timeout,
-                                                 args.threads)
+                    with competing_load(getattr(module, "COMPETING_LOAD", False)):
+                        metrics, error = call_worker(args.python, ["run", workload, lib], lib, args.timeout,
+                                                     threads)
                     if not error:
                         break
                 took = time.perf_counter() - start
@@ -203,7 +223,7 @@ def report(args, info, results, errors, skipped, loads):
     lines.append("| measurement | " + " | ".join(LIBRARIES[lib][2] for lib in libs) + " |")
     lines.append("| --- |" + " ---: |" * len(libs))
     for workload in args.workloads:
-        module = importlib.import_module("workloads." + WORKLOADS[workload])
+        module = load_workload(workload)
         for key, label, unit, better in module.METRICS:
             if not any((key, lib) in med for lib in libs):
                 continue

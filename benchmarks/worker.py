@@ -13,7 +13,7 @@ import os
 import sys
 
 from common import LIBRARIES
-from workloads import WORKLOADS
+from workloads import WORKLOADS, load as load_workload
 
 MARKER = "BENCH_RESULT "
 
@@ -52,8 +52,7 @@ def main(argv):
     if argv[:1] == ["info"]:
         result = info()
     elif len(argv) == 3 and argv[0] == "run" and argv[1] in WORKLOADS:
-        module = importlib.import_module("workloads." + WORKLOADS[argv[1]])
-        result = module.run(argv[2])
+        result = load_workload(argv[1]).run(argv[2])
     else:
         sys.exit("usage: worker.py info | worker.py run {%s} LIBRARY" % ",".join(WORKLOADS))
     sys.stdout.write(MARKER + json.dumps(result) + "\n")

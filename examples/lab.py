@@ -81,26 +81,15 @@ OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 
 
 
 def plot(history, best_epoch, path=os.path.join(OUT, "overfitting.png")):
-    try:
-        import matplotlib
+    """The loss and accuracy curves, drawn by the playground's renderer, the restored epoch marked."""
+    from nanokeras.playground import save_png
 
-        matplotlib.use(os.environ.get("MPLBACKEND", "Agg"))
-        import matplotlib.pyplot as plt
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        save_png(path, history=history, mark_epoch=best_epoch + 1, title="Digits: training vs validation")
     except ImportError:
         print("matplotlib not installed: no plot")
         return
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    epochs = np.arange(1, len(history["loss"]) + 1)
-    fig, ax = plt.subplots(figsize=(6, 4))
-    ax.plot(epochs, history["loss"], label="training loss")
-    ax.plot(epochs, history["val_loss"], label="validation loss")
-    ax.axvline(best_epoch + 1, color="gray", linestyle="--", label="restored (best) epoch")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
     print(f"wrote {path}")
 
 

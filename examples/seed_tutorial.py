@@ -59,6 +59,10 @@ ax.plot(cx, cy, "k-", label="W·x + b = 0.5")
 ax.set_xlim(-0.1, 1.1); ax.set_ylim(-0.1, 1.1); ax.legend(); ax.set_title("Data and the separating line")
 fig.savefig(os.path.join(OUT, "separating_line.png")); plt.close(fig)
 perceptron_val_acc = hist.history['val_acc'][-1]
+# The same model as the playground draws it (python -m nanokeras.playground shows it live)
+from nanokeras.playground import save_png
+save_png(os.path.join(OUT, "perceptron_boundary.png"), model, train_x_norm, train_labels, history=hist,
+         x_test=test_x_norm, y_test=test_labels, title="The perceptron: boundary and curves")
 
 # ------------------------------------------------------ the tutorial, continued
 # next cells: multi-class, one-hot and sparse labels, Keras-2 positional compile
@@ -75,4 +79,5 @@ plt.plot(hist.history['acc']); plt.plot(hist.history['val_acc'])
 plt.title("Two-layer network accuracy (one-hot labels)"); plt.legend(["train", "validation"])
 plt.savefig(os.path.join(OUT, "multiclass_accuracy.png")); plt.close()
 print(f"\nPerceptron: final val_acc = {perceptron_val_acc:.4f}")
-print(f"Plots written to {os.path.normpath(OUT)}: accuracy.png, separating_line.png, multiclass_accuracy.png")
+print(f"Plots written to {os.path.normpath(OUT)}: accuracy.png, separating_line.png, perceptron_boundary.png, "
+      "multiclass_accuracy.png")

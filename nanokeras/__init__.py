@@ -9,6 +9,7 @@
 
 from nanokeras.version import __version__
 from nanokeras import backend
+from nanokeras import config
 from nanokeras import ops
 from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.variable import Variable
@@ -27,8 +28,8 @@ from nanokeras import utils
 from nanokeras.layers import Input, Layer
 from nanokeras.models import Model, Sequential
 
-# Loaded on first use, so `import nanokeras` stays fast (they pull in zipfile, urllib, h5py...).
-_LAZY_SUBMODULES = ("datasets", "saving")
+# Loaded on first use, so `import nanokeras` stays fast (they pull in zipfile, urllib, h5py, http.server...).
+_LAZY_SUBMODULES = ("datasets", "saving", "preprocessing", "playground")
 
 
 def __getattr__(name):
@@ -39,8 +40,8 @@ def __getattr__(name):
     raise AttributeError(f"module 'nanokeras' has no attribute {name!r}")
 
 __all__ = [
-    "__version__", "backend", "ops", "GradientTape", "Variable", "KerasTensor", "activations",
+    "__version__", "backend", "config", "ops", "GradientTape", "Variable", "KerasTensor", "activations",
     "initializers", "losses", "metrics", "optimizers", "callbacks", "constraints", "datasets",
-    "regularizers", "saving", "layers", "models", "utils",
+    "regularizers", "saving", "preprocessing", "playground", "layers", "models", "utils",
     "Input", "Layer", "Model", "Sequential",
 ]

@@ -7,5 +7,16 @@
 """
 
 # --only name -> module name
-WORKLOADS = {"tutorial": "tutorial", "mlp": "mlp", "import": "imports", "latency": "latency", "lstm": "lstm_text",
-             "text_vectorization": "text_vectorization"}
+WORKLOADS = {"tutorial": "tutorial", "mlp": "mlp", "mlp_one_thread": "mlp_threads:OneThread",
+             "mlp_loaded": "mlp_threads:UnderLoad",
+             "mlp_loaded_one_thread": "mlp_threads:OneThreadUnderLoad", "import": "imports", "latency": "latency",
+             "lstm": "lstm_text", "text_vectorization": "text_vectorization"}
+
+
+def load(name):
+    """The workload `name`: a module, or a class in one (`module:Class`, a variant of a workload)."""
+    import importlib
+
+    module_name, _, attribute = WORKLOADS[name].partition(":")
+    module = importlib.import_module("workloads." + module_name)
+    return getattr(module, attribute) if attribute else module

@@ -4,7 +4,8 @@ This is the bottom floor of nanokeras: it imports nothing else of ours.
 """
 
 from nanokeras.backend.config import (
-    backend, epsilon, floatx, image_data_format, set_epsilon, set_floatx, set_image_data_format,
+    backend, blas_threads, epsilon, floatx, image_data_format, set_blas_threads, set_epsilon, set_floatx,
+    set_image_data_format,
 )
 from nanokeras.backend.dtypes import standardize_dtype
 from nanokeras.backend.naming import get_uid

@@ -60,6 +60,31 @@ def set_image_data_format(data_format):
     _IMAGE_DATA_FORMAT = str(data_format)
 
 
+# BLAS threads while nanokeras trains, evaluates or predicts (None: leave BLAS as it is).
+_BLAS_THREADS = 1
+
+
+def blas_threads():
+    """The number of BLAS threads `fit`/`evaluate`/`predict` run with (1 unless changed; None
+    means whatever BLAS is set to)."""
+    return _BLAS_THREADS
+
+
+def set_blas_threads(threads):
+    """Sets the BLAS threads for `fit`/`evaluate`/`predict`: a positive int, or None to leave BLAS alone.
+
+    One thread (the default) gives the same numbers whatever the machine's load or core count
+    (a matrix product split over more threads may round differently) and never slows down when
+    other programs share the CPU, where BLAS threads waiting for each other can make training
+    ten times slower. Needs `threadpoolctl` (the `fast` and `examples` extras); without it BLAS
+    keeps its own setting.
+    """
+    global _BLAS_THREADS
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1):
+        raise ValueError(f"`threads` must be a positive integer or None, got {threads!r}.")
+    _BLAS_THREADS = threads
+
+
 def backend():
     """Returns the name of the compute backend: `'numpy'`."""
     return "numpy"

@@ -42,6 +42,7 @@ from nanokeras.layers.merging.dot import Dot, dot
 from nanokeras.layers.merging.elementwise import (
     Add, Average, Maximum, Minimum, Multiply, Subtract, add, average, maximum, minimum, multiply, subtract,
 )
+from nanokeras.layers import experimental  # Keras 2's experimental.preprocessing names
 
 
 def serialize(layer):

@@ -50,10 +50,19 @@ def _note_extra_losses():
 # `layer.trainable = False`, a new weight...): a compiled step recorded before such a
 # change no longer computes what the layers would, and is recorded again.
 _configuration_version = 0
+# How many layer calls are in progress (an outermost call has none around it).
+_call_depth = 0
 
 
 def configuration_version():
     return _configuration_version
+
+
+def configuration_changed():
+    """Tells compiled steps that a layer's state changed in a way they cannot see
+    (e.g. `adapt` computed new statistics): they are recorded again."""
+    global _configuration_version
+    _configuration_version += 1
 
 
 # Keyword arguments a first layer accepts to declare its input (Keras 2 style).
@@ -71,6 +80,13 @@ class Layer(Operation):
         input_shape / input_dim / batch_input_shape: on a first layer of a
             `Sequential`, declare the input (without the batch axis), as in Keras 2.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Keras 2's `def call(self, inputs, training)`: a missing `training` becomes None.
+        from nanokeras.layers.required_training import with_training_default
+
+        with_training_default(cls)
 
     def __init__(self, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None, **kwargs):
         input_shape = _pop_input_shape(kwargs, type(self).__name__)
@@ -332,12 +348,27 @@ class Layer(Operation):
                 return self._masked_call(inputs, args, kwargs)
             if not self._call_takes_mask:
                 del kwargs["mask"]
-        outputs = self.call(inputs, *args, **kwargs)
+        if not _extra_losses_in_use:
+            outputs = self.call(inputs, *args, **kwargs)
+        else:
+            outputs = self._call_collecting_losses(inputs, args, kwargs)
         if self.activity_regularizer is not None:
             self.add_loss(
                 self.activity_regularizer(outputs) / np.asarray(np.shape(outputs)[0], dtype=self.dtype)
             )
         return outputs
+
+    def _call_collecting_losses(self, inputs, args, kwargs):
+        """`call`, after forgetting the losses of the previous outermost call (as Keras):
+        `layer.losses` holds those of the latest call only."""
+        global _call_depth
+        if _call_depth == 0:
+            self._clear_losses()
+        _call_depth += 1
+        try:
+            return self.call(inputs, *args, **kwargs)
+        finally:
+            _call_depth -= 1
 
     # Layers that consume integer ids (embeddings, lookups) set this to True.
     _keeps_integer_inputs = False
@@ -452,7 +483,9 @@ class Layer(Operation):
         if isinstance(inputs, dict):
             return {k: self._convert_inputs(v) for k, v in inputs.items()}
         if isinstance(inputs, TensorOperators):
-            if inputs.dtype.kind == "f" and np.dtype(self.dtype).kind == "f":
+            # The same rule as for arrays below, so a recorded input converts as a plain one does.
+            kind = inputs.dtype.kind
+            if np.dtype(self.dtype).kind == "f" and (kind == "f" or (kind in "iub" and not self._keeps_integer_inputs)):
                 from nanokeras.ops.core import cast
 
                 return cast(inputs, self.dtype)
@@ -684,6 +717,12 @@ def _pop_input_shape(kwargs, class_name):
     """Reads Keras-2 style `input_shape=`/`input_dim=`/`batch_input_shape=` into a batch shape."""
     if not any(k in kwargs for k in _INPUT_SHAPE_KWARGS):
         return None
+    if "batch_input_shape" in kwargs or "batch_size" in kwargs:
+        # Keras 3 rejects both on layers other than `Input`.
+        from nanokeras.utils import keras2_notes
+
+        used = "batch_input_shape" if "batch_input_shape" in kwargs else "batch_size"
+        keras2_notes.note("batch_input_shape", used=f"`{class_name}({used}=...)`")
     batch_size = kwargs.pop("batch_size", None)
     if "batch_input_shape" in kwargs or "batch_shape" in kwargs:
         shape = kwargs.pop("batch_input_shape", None) or kwargs.pop("batch_shape", None)

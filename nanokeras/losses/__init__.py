@@ -48,10 +48,24 @@ from nanokeras.losses.regression import (
 from nanokeras.losses.registry import deserialize, get, serialize
 from nanokeras.losses.target_checks import check_targets
 
-# Keras 2 style short names.
-mse = MSE = mean_squared_error
-mae = MAE = mean_absolute_error
-mape = MAPE = mean_absolute_percentage_error
-msle = MSLE = mean_squared_logarithmic_error
-kld = KLD = kullback_leibler_divergence = kl_divergence
-logcosh = log_cosh
+from nanokeras.losses.reduction import Reduction as _Reduction
+from nanokeras.utils import keras2_notes as _keras2_notes
+
+# Keras 2 names that Keras 3 removed: they work, with a note on the Keras 3 name.
+_KERAS2_NAMES = {
+    "mse": "mean_squared_error", "MSE": "mean_squared_error",
+    "mae": "mean_absolute_error", "MAE": "mean_absolute_error",
+    "mape": "mean_absolute_percentage_error", "MAPE": "mean_absolute_percentage_error",
+    "msle": "mean_squared_logarithmic_error", "MSLE": "mean_squared_logarithmic_error",
+    "kld": "kl_divergence", "KLD": "kl_divergence", "kullback_leibler_divergence": "kl_divergence",
+    "logcosh": "log_cosh",
+}
+_alias = _keras2_notes.module_getattr(globals(), "keras.losses", _KERAS2_NAMES, "loss_alias")
+
+
+def __getattr__(name):
+    if name == "Reduction":
+        _keras2_notes.note("loss_reduction_enum", used="`keras.losses.Reduction`",
+                           error=_keras2_notes.Keras3StrictAttributeError)
+        return _Reduction
+    return _alias(name)

@@ -7,10 +7,7 @@ Example:
     0.6931
 """
 
-import numpy as np
-
 from nanokeras.backend import masking
-from nanokeras.ops.tensor import value_of
 from nanokeras.ops import crossentropy as ops
 from nanokeras.losses import hinge_losses as _hinge
 from nanokeras.losses import probabilistic as _prob
@@ -24,37 +21,54 @@ def _binary_mean(y_true, y_pred, from_logits, dtype):
     y_true, y_pred = convert(y_true, dtype), convert(y_pred, dtype)
     if y_true.ndim != y_pred.ndim:  # fit shapes labels once per call, so usually skipped
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    return ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits, _mean=True)
+    return ops.mean_binary_crossentropy(y_true, y_pred, from_logits=from_logits)
 
 
 def _categorical_mean(y_true, y_pred, from_logits, dtype):
     y_true, y_pred = convert(y_true, dtype), convert(y_pred, dtype)
     if y_true.ndim != y_pred.ndim:
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, _mean=True)
+    return ops.mean_categorical_crossentropy(y_true, y_pred, from_logits=from_logits)
 
 
 def _sparse_categorical_mean(y_true, y_pred, from_logits, dtype):
-    y_pred = convert(y_pred, dtype)
-    labels = np.asarray(value_of(y_true))
-    if labels.ndim == len(y_pred.shape) and labels.shape[-1] == 1:
-        labels = labels.reshape(labels.shape[:-1])
-    return ops.sparse_categorical_crossentropy(labels, y_pred, from_logits=from_logits, _mean=True)
+    # The labels go in as given: the op reads (and converts) them itself, also on replays.
+    return ops.mean_sparse_categorical_crossentropy(y_true, convert(y_pred, dtype), from_logits=from_logits)
 
 
-def fused_mean_op(fn, kwargs, reduction):
-    """For the common cross-entropies with default options, a function computing
-    `loss(y_true, y_pred)` with Keras's default reduction as ONE tape node; else None."""
-    fused = {
-        _prob.binary_crossentropy: _binary_mean,
-        _prob.categorical_crossentropy: _categorical_mean,
-        _prob.sparse_categorical_crossentropy: _sparse_categorical_mean,
-    }.get(fn)
-    defaults = {"from_logits": None, "label_smoothing": 0.0, "axis": -1, "ignore_class": None}
-    plain = all(k in defaults and (k == "from_logits" or v == defaults[k]) for k, v in kwargs.items())
-    if fused is None or not plain or reduction != "sum_over_batch_size":
+# Cross-entropies whose default reduction ("sum_over_batch_size") can be taken
+# inside the loss op itself: per-sample loss and batch mean as ONE tape node.
+_MEAN_FORMS = {
+    _prob.binary_crossentropy: _binary_mean,
+    _prob.categorical_crossentropy: _categorical_mean,
+    _prob.sparse_categorical_crossentropy: _sparse_categorical_mean,
+}
+# The options those mean forms implement (from_logits: any value).
+_PLAIN_OPTIONS = {"label_smoothing": 0.0, "axis": -1, "ignore_class": None}
+_NOT_AN_OPTION = object()
+
+# The built-in loss functions that turn the labels into floats of the loss dtype
+# (everything but the sparse cross-entropy, which reads class indices).
+_FUNCTIONS_CASTING_LABELS = frozenset({
+    _prob.binary_crossentropy, _prob.binary_focal_crossentropy, _prob.categorical_crossentropy,
+    _prob.kl_divergence, _prob.poisson, _reg.mean_squared_error, _reg.mean_absolute_error,
+    _reg.mean_absolute_percentage_error, _reg.mean_squared_logarithmic_error, _reg.cosine_similarity,
+    _reg.huber, _reg.log_cosh, _hinge.hinge, _hinge.squared_hinge, _hinge.categorical_hinge,
+})
+
+
+def mean_form(fn, options, reduction):
+    """For a cross-entropy with plain options and the default reduction, a function computing
+    `loss(y_true, y_pred)` reduced as ONE tape node (`(y_true, y_pred, from_logits, dtype)`); else None."""
+    if reduction != "sum_over_batch_size":
         return None
-    return fused
+    form = _MEAN_FORMS.get(fn)
+    if form is None:
+        return None
+    for key, value in options.items():
+        if key != "from_logits" and _PLAIN_OPTIONS.get(key, _NOT_AN_OPTION) != value:
+            return None
+    return form
 
 
 class LossFunctionWrapper(Loss):
@@ -78,18 +92,29 @@ class LossFunctionWrapper(Loss):
         super().__init__(name=name, reduction=reduction, dtype=dtype)
         self.fn = fn
         self._fn_kwargs = kwargs
-        self._fused_mean = fused_mean_op(fn, kwargs, self.reduction)
+
+    @property
+    def casts_labels_to_float(self):
+        """True when `fn` is a built-in loss that turns labels into floats anyway (see `Loss`)."""
+        return self.fn in _FUNCTIONS_CASTING_LABELS
+
+    def _options(self):
+        """The keyword arguments `fn` gets, as they are now."""
+        return self._fn_kwargs
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        if self._fused_mean is not None and sample_weight is None and not (
-                masking.masks_in_use() and masking.get_keras_mask(y_pred) is not None):
-            # The training hot path: per-sample loss and the batch mean in one tape node.
-            return self._fused_mean(y_true, y_pred, self._fn_kwargs.get("from_logits", False), self._dtype)
+        if sample_weight is None and not (masking.masks_in_use() and masking.get_keras_mask(y_pred) is not None):
+            # Decided on every call, from the loss's current settings.
+            options = self._options()
+            form = mean_form(self.fn, options, self.reduction)
+            if form is not None:
+                # The training hot path: per-sample loss and the batch mean in one tape node.
+                return form(y_true, y_pred, options.get("from_logits", False), self._dtype)
         return super().__call__(y_true, y_pred, sample_weight)
 
     def call(self, y_true, y_pred):
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-        return self.fn(y_true, y_pred, **self._fn_kwargs)
+        return self.fn(y_true, y_pred, **self._options())
 
     def get_config(self):
         from nanokeras.losses.registry import serialize
@@ -109,19 +134,27 @@ class LossFunctionWrapper(Loss):
         return cls(**config)
 
     def __repr__(self):
-        return f"<LossFunctionWrapper({getattr(self.fn, '__name__', self.fn)}, kwargs={self._fn_kwargs})>"
+        return f"<LossFunctionWrapper({getattr(self.fn, '__name__', self.fn)}, kwargs={self._options()})>"
 
 
 class _Wrapped(LossFunctionWrapper):
-    """A named Keras loss class: the config holds its own arguments, not the function."""
+    """A named Keras loss class: the config holds its own arguments, not the function.
+
+    Its arguments are attributes (`loss.from_logits`), read on every call: changing
+    one after construction takes effect.
+    """
 
     _fn = None
     _arg_names = ()
+    casts_labels_to_float = True
 
     def __init__(self, reduction=_REDUCTION, name=None, dtype=None, **kwargs):
         super().__init__(type(self)._fn, reduction=reduction, name=name, dtype=dtype, **kwargs)
         for key in self._arg_names:
             setattr(self, key, kwargs[key])
+
+    def _options(self):
+        return {key: getattr(self, key) for key in self._arg_names}
 
     def get_config(self):
         config = Loss.get_config(self)
@@ -355,6 +388,7 @@ class SparseCategoricalCrossentropy(_Wrapped):
 
     _fn = staticmethod(_prob.sparse_categorical_crossentropy)
     _arg_names = ("from_logits", "ignore_class", "axis")
+    casts_labels_to_float = False  # its labels are class indices
 
     def __init__(
         self,

@@ -21,6 +21,7 @@ import numpy as np
 from nanokeras.backend import config, masking
 from nanokeras.backend.naming import auto_name
 from nanokeras.ops import masking as masking_ops
+from nanokeras.ops.gradient_utils import as_recordable, record_no_gradient
 from nanokeras.ops.tape import _recording_tapes, record
 from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.ops.variable import standardize_dtype
@@ -92,11 +93,12 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
 
 
 def _divide_no_nan(total, divisor):
+    """`total / divisor`, or `total * 0` where the divisor is 0, by ops whatever the values
+    (a replayed step computes the same ops on the next batch's weights)."""
     ops = _ops()
-    divisor_value = value_of(divisor)
-    if np.all(divisor_value == 0):
-        return ops.multiply(total, 0)
-    return ops.divide(total, divisor)
+    is_zero = ops.equal(divisor, 0)
+    quotient = ops.divide(total, ops.where(is_zero, 1, divisor))
+    return ops.where(is_zero, ops.multiply(total, 0), quotient)
 
 
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
@@ -122,22 +124,32 @@ def _mean_of_all(values, shape):
     out = np.divide(v.sum(), divisor)
     if not _recording_tapes:
         return out
+    out = as_recordable(out)
 
     def vjp(g):
         ops = _ops()
         return (ops.broadcast_to(ops.divide(g, divisor), shape),)
 
-    return record(out, (values,), vjp)
+    return record(out, (values,), vjp, lambda: np.divide(v.sum(), divisor, out=out))
 
 
 def _weight_from_mask(mask, dtype, reduction):
     """A float weight from a boolean mask; averaging reductions rescale by total/valid."""
-    mask = np.asarray(value_of(mask), dtype=bool)
-    if reduction in ("mean", "sum_over_batch_size"):
-        valid = np.count_nonzero(mask)
-        scale = mask.size / valid if valid else 0.0
-        return np.where(mask, np.asarray(scale, dtype=dtype), np.asarray(0, dtype=dtype))
-    return mask.astype(dtype)
+    values = value_of(mask)
+
+    def weights():
+        kept = np.asarray(values, dtype=bool)
+        if reduction in ("mean", "sum_over_batch_size"):
+            valid = np.count_nonzero(kept)
+            scale = kept.size / valid if valid else 0.0
+            return np.where(kept, np.asarray(scale, dtype=dtype), np.asarray(0, dtype=dtype))
+        return kept.astype(dtype)
+
+    out = weights()
+    if not _recording_tapes:
+        return out
+    # One op, so that a replayed step counts the next batch's mask again.
+    return record_no_gradient(out, (mask,), weights)
 
 
 def _multiply_weights(values, sample_weight):
@@ -157,8 +169,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
     dtype = standardize_dtype(dtype)
     values = convert(values, dtype)
     if mask is not None:
-        # Recorded (no gradient) so that a compiled step recomputes it from each batch's mask.
-        mask_weight = masking_ops.derived_mask(lambda m: _weight_from_mask(m, dtype, reduction), mask)
+        mask_weight = _weight_from_mask(mask, dtype, reduction)
         if sample_weight is None:
             sample_weight = mask_weight
         else:
@@ -188,6 +199,12 @@ class Loss:
         >>> Absolute(reduction="sum")(np.array([1.0, 2.0]), np.array([0.0, 4.0])).item()
         3.0
     """
+
+    # Whether the loss turns integer labels into floats of its dtype anyway, so that
+    # `fit` may convert them once up front. True for the built-in losses that compare
+    # labels with probabilities; False for the sparse ones (labels are class indices)
+    # and for user losses, which get the labels as given.
+    casts_labels_to_float = False
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
         if name is not None and not isinstance(name, str):

@@ -15,8 +15,9 @@ import numpy as np
 
 from nanokeras import ops
 from nanokeras.backend import config
-from nanokeras.ops.tensor import value_of
+from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.losses.regression import _cast, _float_dtype, prepare
+from nanokeras.losses.symbolic import accepting_symbolic_tensors
 
 
 def _check_axis(axis):
@@ -29,6 +30,7 @@ def _smooth(y_true, scale, shift, dtype):
     return ops.add(ops.multiply(y_true, dtype.type(scale)), dtype.type(shift))
 
 
+@accepting_symbolic_tensors
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Binary cross-entropy, averaged over `axis` (the last one by default).
 
@@ -62,6 +64,7 @@ def _warn_one_class(name, y_pred):
         )
 
 
+@accepting_symbolic_tensors
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Cross-entropy between one-hot labels and predicted class probabilities (or logits).
 
@@ -87,6 +90,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
 
 
+@accepting_symbolic_tensors
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """Cross-entropy between integer class labels and predicted class probabilities (or logits).
 
@@ -111,24 +115,29 @@ def sparse_categorical_crossentropy_with_mask(y_true, y_pred, from_logits=False,
     """The sparse cross-entropy and, with `ignore_class`, the mask of entries that count."""
     dtype = _float_dtype(y_pred)
     y_pred = _cast(y_pred, dtype)
-    labels = value_of(y_true)
+    # Labels stay what they are (a tracked batch stays tracked): ops, not numpy, so that
+    # a replayed step reads the next batch's labels.
+    labels = y_true
     pred_shape = np.shape(value_of(y_pred))
-    labels_shape = np.shape(labels)
+    labels_shape = np.shape(value_of(labels))
     if len(labels_shape) == len(pred_shape) and labels_shape and labels_shape[axis] == 1:
-        labels = np.squeeze(labels, axis=axis)
+        labels = ops.squeeze(labels, axis=axis)
     if ignore_class is None:
         return ops.sparse_categorical_crossentropy(labels, y_pred, from_logits=from_logits, axis=axis), None
-    labels = np.asarray(labels)
-    valid = labels != dtype.type(ignore_class) if labels.dtype.kind == "f" else labels != ignore_class
-    labels = np.where(valid, labels, 0)
+    if not isinstance(labels, (np.ndarray, TensorOperators)):
+        labels = np.asarray(labels)
+    kind = np.asarray(value_of(labels)).dtype.kind
+    valid = ops.not_equal(labels, dtype.type(ignore_class) if kind == "f" else ignore_class)
+    labels = ops.where(valid, labels, 0)
     # Ignored entries get a harmless stand-in prediction (Keras uses 0, which makes
     # NaNs for probabilities); their loss is replaced by 0 below either way.
-    y_pred = ops.where(np.expand_dims(valid, axis), y_pred, dtype.type(1))
+    y_pred = ops.where(ops.expand_dims(valid, axis), y_pred, dtype.type(1))
     losses = ops.sparse_categorical_crossentropy(labels, y_pred, from_logits=from_logits, axis=axis)
     losses = ops.where(valid, losses, dtype.type(0))
     return losses, valid
 
 
+@accepting_symbolic_tensors
 def binary_focal_crossentropy(
     y_true,
     y_pred,
@@ -164,6 +173,7 @@ def binary_focal_crossentropy(
     return ops.mean(focal, axis=axis)
 
 
+@accepting_symbolic_tensors
 def kl_divergence(y_true, y_pred):
     """Kullback-Leibler divergence `sum(y_true * log(y_true / y_pred), axis=-1)`, both clipped to [eps, 1].
 
@@ -179,6 +189,7 @@ def kl_divergence(y_true, y_pred):
     return ops.sum(ops.multiply(y_true, ops.log(ops.divide(y_true, y_pred))), axis=-1)
 
 
+@accepting_symbolic_tensors
 def poisson(y_true, y_pred):
     """Poisson loss `mean(y_pred - y_true * log(y_pred + eps), axis=-1)`.
 

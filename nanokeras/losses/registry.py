@@ -15,6 +15,7 @@ from nanokeras.losses import hinge_losses as _hinge
 from nanokeras.losses import probabilistic as _prob
 from nanokeras.losses import regression as _reg
 from nanokeras.losses.loss import Loss
+from nanokeras.utils import keras2_notes
 from nanokeras.utils.lookup import lookup
 
 _FUNCTIONS = (
@@ -70,6 +71,8 @@ _ALIASES = {
     "logcosh": _reg.log_cosh,
 }
 ALL_OBJECTS.update(_ALIASES)
+# Aliases that only Keras 2 accepts (Keras 3's `losses.get` rejects them), with their Keras 3 names.
+_KERAS2_ONLY_NAMES = {"kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh"}
 # Suggestions for misspelled names come from the lowercase spellings only.
 _SUGGESTABLE = dict(ALL_OBJECTS)
 ALL_OBJECTS.update({name.upper(): fn for name, fn in _ALIASES.items() if len(name) <= 4})
@@ -174,6 +177,9 @@ def get(identifier):
         obj = deserialize(identifier)
     elif isinstance(identifier, str):
         obj = _lookup(identifier, ALL_OBJECTS, argument="loss")
+        if identifier in _KERAS2_ONLY_NAMES:
+            keras2_notes.note("loss_string_alias", used=f"`loss={identifier!r}`",
+                              instead=f"`loss={_KERAS2_ONLY_NAMES[identifier]!r}`")
     else:
         obj = identifier
     if inspect.isclass(obj):

@@ -17,6 +17,7 @@ from nanokeras import ops
 from nanokeras.backend import config
 from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.losses.loss import squeeze_or_expand_to_same_rank
+from nanokeras.losses.symbolic import accepting_symbolic_tensors
 
 
 def _float_dtype(x):
@@ -42,6 +43,7 @@ def _cast(x, dtype):
     return np.asarray(x, dtype=dtype)
 
 
+@accepting_symbolic_tensors
 def mean_squared_error(y_true, y_pred):
     """`mean(square(y_true - y_pred), axis=-1)`.
 
@@ -54,6 +56,7 @@ def mean_squared_error(y_true, y_pred):
     return ops.mean(ops.square(ops.subtract(y_true, y_pred)), axis=-1)
 
 
+@accepting_symbolic_tensors
 def mean_absolute_error(y_true, y_pred):
     """`mean(abs(y_true - y_pred), axis=-1)`.
 
@@ -66,6 +69,7 @@ def mean_absolute_error(y_true, y_pred):
     return ops.mean(ops.abs(ops.subtract(y_true, y_pred)), axis=-1)
 
 
+@accepting_symbolic_tensors
 def mean_absolute_percentage_error(y_true, y_pred):
     """`100 * mean(abs((y_true - y_pred) / max(abs(y_true), epsilon)), axis=-1)`.
 
@@ -80,6 +84,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     return ops.multiply(100.0, ops.mean(diff, axis=-1))
 
 
+@accepting_symbolic_tensors
 def mean_squared_logarithmic_error(y_true, y_pred):
     """`mean(square(log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1)), axis=-1)`.
 
@@ -105,6 +110,7 @@ def l2_normalize(x, axis=-1):
     return ops.multiply(x, inv_norm)
 
 
+@accepting_symbolic_tensors
 def cosine_similarity(y_true, y_pred, axis=-1):
     """`-sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)`: -1 when aligned, 0 when orthogonal.
 
@@ -119,6 +125,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     return ops.negative(ops.sum(ops.multiply(y_true, y_pred), axis=axis))
 
 
+@accepting_symbolic_tensors
 def huber(y_true, y_pred, delta=1.0):
     """Quadratic `0.5 * e^2` for `|e| <= delta`, linear `delta * |e| - 0.5 * delta^2` beyond; mean over the last axis.
 
@@ -135,9 +142,10 @@ def huber(y_true, y_pred, delta=1.0):
     abs_error = ops.abs(error)
     quadratic = ops.multiply(half, ops.square(error))
     linear = ops.subtract(ops.multiply(delta, abs_error), half * delta * delta)
-    return ops.mean(ops.where(value_of(abs_error) <= delta, quadratic, linear), axis=-1)
+    return ops.mean(ops.where(ops.less_equal(abs_error, delta), quadratic, linear), axis=-1)
 
 
+@accepting_symbolic_tensors
 def log_cosh(y_true, y_pred):
     """`mean(log(cosh(y_pred - y_true)), axis=-1)`, computed stably as `x + softplus(-2x) - log(2)`.
 

@@ -35,7 +35,7 @@ def _loss_kind(loss):
             loss = loss()
     if isinstance(loss, _classes.LossFunctionWrapper):
         kind = _KINDS.get(loss.fn)
-        return kind, loss._fn_kwargs.get("ignore_class") if kind == "sparse" else None
+        return kind, loss._options().get("ignore_class") if kind == "sparse" else None
     try:
         return _KINDS.get(loss), None
     except TypeError:  # an unhashable custom callable

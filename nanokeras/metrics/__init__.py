@@ -60,4 +60,14 @@ from nanokeras.metrics.regression_metrics import (
     mean_squared_logarithmic_error,
 )
 from nanokeras.metrics.serialization import ALL_OBJECTS, ALL_OBJECTS_DICT, deserialize, get, serialize
+from nanokeras.utils import keras2_notes as _keras2_notes
 
+# Keras 2 names that Keras 3 removed: they work, with a note on the Keras 3 name.
+__getattr__ = _keras2_notes.module_getattr(globals(), "keras.metrics", {
+    "mse": "mean_squared_error", "MSE": "mean_squared_error",
+    "mae": "mean_absolute_error", "MAE": "mean_absolute_error",
+    "mape": "mean_absolute_percentage_error", "MAPE": "mean_absolute_percentage_error",
+    "msle": "mean_squared_logarithmic_error", "MSLE": "mean_squared_logarithmic_error",
+    "kld": "kl_divergence", "KLD": "kl_divergence", "kullback_leibler_divergence": "kl_divergence",
+    "logcosh": "log_cosh",
+}, "metric_alias")

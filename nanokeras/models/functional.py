@@ -65,6 +65,9 @@ class Functional(Model):
         self._output_ids = [id(t) for t in self.outputs]
         self._input_dtypes = [t.dtype for t in self.inputs]
         self._build_input_shape = _shape_struct(inputs)
+        self._symbolic_losses = []
+        self._symbolic_loss_ids = []
+        self._symbolic_loss_values = []
         self.built = True
 
     # ------------------------------------------------------------- structure
@@ -179,10 +182,37 @@ class Functional(Model):
             values[key] = value
         for step in self._plan:
             step(values, training)
+        if self._symbolic_loss_ids:
+            self._symbolic_loss_values = [values[key] for key in self._symbolic_loss_ids]
         outputs = [values[key] for key in self._output_ids]
         if len(outputs) == 1 and isinstance(self._outputs_struct, KerasTensor):
             return outputs[0]
         return pack_sequence_as(self._outputs_struct, outputs)
+
+    # ---------------------------------------------------------------- losses
+    def add_loss(self, loss):
+        """Adds a loss; a loss computed from the model's symbolic tensors (Keras 2's
+        `model.add_loss(keras.ops.mean(...))`) is recomputed in every forward pass."""
+        if not any(isinstance(t, KerasTensor) for t in flatten(loss)):
+            return Layer.add_loss(self, loss)
+        from nanokeras.layers import layer as layer_module
+        from nanokeras.utils import keras2_notes
+
+        _check_tensors(loss, "add_loss")
+        keras2_notes.note("symbolic_add_loss")
+        losses = self._symbolic_losses + flatten(loss)
+        # The plan now also computes the loss tensors, in the same pass as the outputs.
+        nodes_by_depth, _ = _map_graph(self.inputs, self.outputs + losses)
+        self._plan = _execution_plan(nodes_by_depth)
+        self._symbolic_losses = losses
+        self._symbolic_loss_ids = [id(t) for t in losses]
+        layer_module._note_extra_losses()
+        return None
+
+    @property
+    def losses(self):
+        """Losses of the layers, `add_loss` losses, and those of the last forward pass's symbolic losses."""
+        return Layer.losses.fget(self) + list(self._symbolic_loss_values)
 
     # --------------------------------------------------------------- summary
     def _summary_rows(self):

@@ -19,11 +19,12 @@ import numpy as np
 
 from nanokeras.layers.layer import Layer
 from nanokeras.trainers.data_adapter import to_numpy_structure
+from nanokeras.trainers.keras2_methods import Keras2TrainingMethods
 from nanokeras.trainers.trainer import Trainer
 from nanokeras.utils import summary_utils
 
 
-class Model(Trainer, Layer):
+class Model(Trainer, Keras2TrainingMethods, Layer):
     """A trainable stack of layers; base of `Sequential` and of subclassed models."""
 
     def __new__(cls, *args, **kwargs):
@@ -113,9 +114,22 @@ class Model(Trainer, Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        """Creates the model from `get_config()`: keys the constructor does not take are dropped."""
+        """Creates the model from `get_config()`: keys the constructor does not take are dropped.
+
+        A functional model's config (`layers`, `input_layers`, `output_layers`) rebuilds the
+        graph, as Keras does for `keras.Model` and for subclasses taking `(inputs, outputs)`.
+        """
         import inspect
 
+        if isinstance(config, dict) and all(k in config for k in ("name", "layers", "input_layers", "output_layers")):
+            try:
+                arguments = list(inspect.signature(cls.__init__).parameters)[1:3]
+            except (TypeError, ValueError):
+                arguments = []
+            if cls is Model or arguments == ["inputs", "outputs"]:
+                from nanokeras.saving.functional_config import functional_from_config
+
+                return functional_from_config(cls, config, custom_objects=custom_objects)
         config = dict(config)
         dtype = config.get("dtype")
         if isinstance(dtype, dict):
@@ -192,9 +206,10 @@ class Model(Trainer, Layer):
             "loss_weights": self._loss_weights_spec,
             "metrics": serialize_keras_object(self._metrics_spec) or None,
             "weighted_metrics": serialize_keras_object(self._weighted_metrics_spec) or None,
-            "run_eagerly": False,
-            "steps_per_execution": 1,
-            "jit_compile": True,
+            "run_eagerly": bool(self.run_eagerly),
+            "steps_per_execution": self.steps_per_execution,
+            # Keras writes "auto" resolved (True where XLA compiles): the compiled step here.
+            "jit_compile": self.jit_compile is not False,
         }
 
     def compile_from_config(self, config):

@@ -56,15 +56,7 @@ def cast(x, dtype):
         >>> cast(np.array([1.7, -1.7]), "int32").tolist()
         [1, -1]
     """
-    target = standardize_dtype(dtype)
-    a = to_array(x)
-    if a.dtype == target:
-        return x if isinstance(x, TensorOperators) and _recording_tapes else a
-    out = a.astype(target)
-    if not _recording_tapes or target.kind not in "fc" or a.dtype.kind not in "fc":
-        return out
-    source = a.dtype
-    return record(out, (x,), lambda g: (cast(g, source),))
+    return _ops._astype(x, standardize_dtype(dtype))
 
 
 def stop_gradient(variable):
@@ -120,13 +112,19 @@ def slice_update(inputs, start_indices, updates):
     upd_shape = np.shape(value_of(updates))
     key = tuple(builtins.slice(s, s + n) for s, n in zip(start, upd_shape))
     base = to_array(inputs)
+    new = value_of(updates)
     out = base.copy()
-    out[key] = value_of(updates)
+    out[key] = new
     if not _recording_tapes:
         return out
     mask = np.ones(base.shape, dtype=base.dtype if base.dtype.kind == "f" else np.float32)
-    mask[key] = 0
-    return record(out, (inputs, updates), lambda g: (_ops.multiply(g, mask), _ops.getitem(g, key)))
+    mask[key] = 0  # depends on the shapes only: a constant of the trace
+
+    def forward():
+        np.copyto(out, base)
+        out[key] = new
+
+    return record(out, (inputs, updates), lambda g: (_ops.multiply(g, mask), _ops.getitem(g, key)), forward)
 
 
 def cond(pred, true_fn, false_fn):

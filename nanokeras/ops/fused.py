@@ -11,47 +11,63 @@ arithmetic. `dense` records ONE node whose gradient is computed directly:
 The forward values are computed by the same ops as the unfused path, so results
 are identical. When an outer tape records the backward pass (second derivatives),
 the gradient is re-derived from the unfused composition instead.
+
+The caller passes the activation on every call (`Dense` reads its current
+`activation`). A compiled step replays the node into the arrays of its first run
+(`z`, `out`); once replayed, the node also writes its gradients into arrays it
+keeps (the tape path gets fresh arrays: it never sees them reused).
 """
 
 import numpy as np
 
-from nanokeras.ops.tensor import TensorOperators
 from nanokeras.ops import nn
 from nanokeras.ops import numpy as np_ops
-from nanokeras.ops.tape import is_tracked
-from nanokeras.ops.gradient_utils import _recording_tapes, record, value_of
+from nanokeras.ops.gradient_utils import Workspace, _recording_tapes, record, value_of
+from nanokeras.ops.tape import needs_gradient
+from nanokeras.ops.tensor import TensorOperators
 
 __all__ = []  # internal: used by layers, not part of `keras.ops`
 
 
-def _derivative_sigmoid(g, out):
-    return g * out * (1 - out)
+# The gradient of z from g and the output, through the workspace `gs` (as `g * act'(z)`).
+def _derivative_sigmoid(gs, g, out):
+    return gs("dz", np.multiply, gs("g_times_out", np.multiply, g, out), gs("one_minus_out", np.subtract, 1, out))
 
 
-def _derivative_tanh(g, out):
-    return g * (1 - out * out)
+def _derivative_tanh(gs, g, out):
+    return gs("dz", np.multiply, g, gs("one_minus_square", np.subtract, 1, gs("square", np.multiply, out, out)))
 
 
-def _derivative_relu(g, out):
-    return g * (out > 0)  # relu'(0) = 0, as JAX
+def _derivative_relu(gs, g, out):
+    return gs("dz", np.multiply, g, gs("positive", np.greater, out, 0))  # relu'(0) = 0, as JAX
 
 
-def _derivative_softmax(g, out):
-    return out * (g - np.sum(g * out, axis=-1, keepdims=True))
+def _derivative_softmax(gs, g, out):
+    g_out = gs("g_times_out", np.multiply, g, out)
+    centered = gs("centered", np.subtract, g, gs("sum", np.add.reduce, g_out, axis=-1, keepdims=True))
+    return gs("dz", np.multiply, out, centered)
 
 
-def _relu_values(z):
-    return np.maximum(z, 0)
+def _softmax_values(z, out=None):
+    return nn.softmax_values(z, -1, out)
 
 
-# activation name -> (forward on a numpy array, gradient of z from g and the output).
+def _relu_values(z, out=None):
+    return np.maximum(z, 0, out=out)
+
+
+def _tanh_values(z, out=None):
+    return np.tanh(z, out=out)
+
+
+# activation name -> (forward on a numpy array (`out=` optional), gradient of z).
 # The forwards are the numpy halves of the ops (same numbers, nothing recorded).
 _FUSABLE = {
     "linear": (None, None),
     "sigmoid": (nn.sigmoid_values, _derivative_sigmoid),
-    "tanh": (np.tanh, _derivative_tanh),
+    "tanh": (_tanh_values, _derivative_tanh),
     "relu": (_relu_values, _derivative_relu),
-    "softmax": (nn.softmax_values, _derivative_softmax),
+    "softmax": (_softmax_values, _derivative_softmax),
 }
 
 
@@ -64,35 +80,50 @@ def dense(inputs, kernel, bias, activation_name, activation):
 
     Args:
         inputs, kernel, bias: arrays, Variables or Tensors (`bias` may be None).
-        activation_name: one of `linear`, `sigmoid`, `tanh`, `relu`, `softmax`.
+        activation_name: one of `linear`, `sigmoid`, `tanh`, `relu`, `softmax`:
+            the activation as it is at this call.
         activation: the activation function itself (for the unfused fallback).
     """
     x = value_of(inputs)
     w = value_of(kernel)
     z = np.matmul(x, w)
     if bias is not None:
-        z += value_of(bias)
-    forward, derivative = _FUSABLE[activation_name]
-    out = z if forward is None else forward(z)
+        b = value_of(bias)
+        z += b
+    activate, derivative = _FUSABLE[activation_name]
+    out = z if activate is None else activate(z)
     if not _recording_tapes:
         return out
     node = None
+    kept = None  # the gradient's arrays, kept once the node is replayed
+
+    def forward():
+        nonlocal kept
+        np.matmul(x, w, out=z)
+        if bias is not None:
+            np.add(z, b, out=z)
+        if activate is not None:
+            activate(z, out)
+        if kept is None:
+            kept = Workspace()
 
     def vjp(g):
         if _recording_tapes:
             return _composite_vjp(node, activation, g)
+        gs = kept if kept is not None else Workspace()
         g = value_of(g)
-        gz = g if derivative is None else derivative(g, out)
+        gz = g if derivative is None else derivative(gs, g, out)
         if gz.ndim == 2:
             gz2, x2 = gz, x
         else:  # inputs with more axes: every leading position is one more "sample"
             gz2, x2 = gz.reshape(-1, gz.shape[-1]), x.reshape(-1, x.shape[-1])
-        grad_kernel = np.matmul(x2.T, gz2)
-        grad_bias = np.add.reduce(gz2, axis=0) if bias is not None else None
-        grad_inputs = np.matmul(gz, w.T) if is_tracked(inputs) else None
+        grad_kernel = gs("grad_kernel", np.matmul, x2.T, gz2)
+        grad_bias = gs("grad_bias", np.add.reduce, gz2, axis=0) if bias is not None else None
+        # The data's own gradient (a `Constant` batch) is never asked for: skipped.
+        grad_inputs = gs("grad_inputs", np.matmul, gz, w.T) if needs_gradient(inputs) else None
         return grad_inputs, grad_kernel, grad_bias
 
-    node = record(out, (inputs, kernel, bias), vjp)
+    node = record(out, (inputs, kernel, bias), vjp, forward)
     return node
 
 

@@ -1,9 +1,9 @@
-"""Helpers every op uses: reading values, converting inputs, undoing broadcasting."""
+"""Helpers every op uses: reading values, converting inputs, undoing broadcasting, replays."""
 
 import numpy as np
 
 from nanokeras.backend import config
-from nanokeras.ops.tape import _recording_tapes, record  # noqa: F401  (re-exported for ops)
+from nanokeras.ops.tape import _recording_tapes, is_tracked, record  # noqa: F401  (re-exported for ops)
 from nanokeras.ops.tensor import TensorOperators, value_of  # noqa: F401
 
 _ndarray = np.ndarray
@@ -118,3 +118,89 @@ def kept_shape(shape, axis):
     """`shape` with the reduced `axis` set to 1 (the keepdims shape)."""
     axes = normalize_axes(axis, len(shape))
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+# ------------------------------------------------------------------ replays
+# A recorded node's `forward` recomputes its value in place (see `record`); these
+# build the common kinds.
+
+
+def as_recordable(out):
+    """`out` as an ndarray a replay can write into (numpy returns scalars for 0-d results)."""
+    return out if type(out) is _ndarray else np.asarray(out)
+
+
+def nothing_to_replay():
+    """The replay of an op whose value is a view of its input: it already shows the new values."""
+
+
+def copy_forward(out, compute):
+    """A replay that calls `compute()` (the op's own numpy calls) and copies the result into `out`."""
+    return lambda: np.copyto(out, compute())
+
+
+def view_forward(out, source, compute):
+    """The replay of an op that may return a view of `source` (reshape, transpose, slicing).
+
+    A view already shows the new values of `source`: nothing to do. A copy is
+    computed again.
+    """
+    if np.may_share_memory(out, source):
+        return nothing_to_replay
+    return copy_forward(out, compute)
+
+
+def record_no_gradient(out, inputs, compute):
+    """Records `out = compute()`, a result no gradient flows through (a comparison, indices, a cast to int).
+
+    Nothing is recorded unless an input is tracked; then the result is recorded
+    so that a compiled step computes it again from the new values.
+
+    Example:
+        >>> import nanokeras as keras
+        >>> w = keras.Variable([1.0, -1.0])
+        >>> with keras.GradientTape():
+        ...     positive = record_no_gradient(w.value > 0, (w,), lambda: w.value > 0)
+        >>> positive.value.tolist()
+        [True, False]
+    """
+    if not any(is_tracked(x) for x in inputs):
+        return out
+    out = as_recordable(out)
+    nothing = (None,) * len(inputs)
+    return record(out, inputs, lambda g: nothing, copy_forward(out, compute))
+
+
+def converted(values, dtype, out=None):
+    """`values` as `dtype` (`astype`'s conversion), written into `out` when given (for a `Workspace`)."""
+    if out is None:
+        return np.asarray(values, dtype=dtype)
+    np.copyto(out, values, casting="unsafe")
+    return out
+
+
+class Workspace:
+    """The arrays a fused op computes into, so that a replay reuses them.
+
+    `ws(name, fn, *args)` calls `fn(*args)` on the first run (numpy allocates, as
+    the plain op would) and keeps the result under `name`; later runs call
+    `fn(*args, out=<that array>)`. Each name is one call of the op, so a replay
+    makes exactly the same numpy calls, on the same kinds of operands, as the
+    first run. (0-d results are kept as 0-d arrays, to be written into.)
+    """
+
+    __slots__ = ("arrays",)
+
+    def __init__(self):
+        self.arrays = {}
+
+    def __call__(self, name, fn, *args, **kwargs):
+        out = self.arrays.get(name)
+        if out is None:
+            result = fn(*args, **kwargs)
+            if type(result) is not _ndarray:
+                result = np.asarray(result)
+            self.arrays[name] = result
+            return result
+        fn(*args, out=out, **kwargs)
+        return out

@@ -13,7 +13,16 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.ops import numpy as _np_ops
-from nanokeras.ops.gradient_utils import _recording_tapes, kept_shape, record, to_array, value_of
+from nanokeras.ops.gradient_utils import (
+    _recording_tapes,
+    as_recordable,
+    copy_forward,
+    kept_shape,
+    record,
+    record_no_gradient,
+    to_array,
+    value_of,
+)
 
 __all__ = ["logsumexp", "top_k", "in_top_k", "norm", "erf", "erfc", "rsqrt", "segment_sum"]
 
@@ -27,6 +36,14 @@ def _float(x):
     return a.astype(config.floatx()) if a.dtype.kind in "iub" else a
 
 
+def _float_input(x):
+    """`x` as a float: itself (still tracked), or converted (recorded, so replays convert again)."""
+    a = to_array(x)
+    if a.dtype.kind not in "iub":
+        return x
+    return _np_ops._astype(x, config.floatx())
+
+
 def logsumexp(x, axis=None, keepdims=False):
     """`log(sum(exp(x), axis))`, computed without overflow.
 
@@ -34,14 +51,12 @@ def logsumexp(x, axis=None, keepdims=False):
         >>> float(logsumexp(np.array([1000.0, 1000.0])))
         1000.6931471805599
     """
-    a = _float(x)
+    x = _float_input(x)
+    a = to_array(x)
     if a.size == 0:
         out = np.log(np.sum(np.exp(a), axis=axis, keepdims=keepdims))
         return out
-    shift = np.max(a, axis=axis, keepdims=True)
-    shift = np.where(np.isfinite(shift), shift, 0).astype(a.dtype)
-    with np.errstate(divide="ignore"):  # an all -inf row gives log(0) = -inf, as intended
-        out = np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
+    out = _logsumexp_keepdims(a, axis)
     result = out if keepdims else np.reshape(out, np.sum(a, axis=axis).shape)
     if not _recording_tapes:
         return result
@@ -53,7 +68,15 @@ def logsumexp(x, axis=None, keepdims=False):
         total = out if not _recording_tapes else logsumexp(x, axis, True)
         return (_np_ops.multiply(g, _np_ops.exp(_np_ops.subtract(x, total))),)
 
-    return record(result, (x,), vjp)
+    # `result` is `out` or a view of it: the replay writes into `out`.
+    return record(result, (x,), vjp, copy_forward(out, lambda: _logsumexp_keepdims(a, axis)))
+
+
+def _logsumexp_keepdims(a, axis):
+    shift = np.max(a, axis=axis, keepdims=True)
+    shift = np.where(np.isfinite(shift), shift, 0).astype(a.dtype)
+    with np.errstate(divide="ignore"):  # an all -inf row gives log(0) = -inf, as intended
+        return np.log(np.sum(np.exp(a - shift), axis=axis, keepdims=True)) + shift
 
 
 def top_k(x, k, sorted=True):
@@ -69,20 +92,32 @@ def top_k(x, k, sorted=True):
     a = to_array(x)
     if not isinstance(k, (int, np.integer)) or not 0 <= k <= a.shape[-1]:
         raise ValueError(f"`top_k` needs 0 <= k <= {a.shape[-1]} (the last axis size), got k={k!r}.")
-    # A stable sort of the negated values keeps the lower index first among ties.
-    order = -a if a.dtype.kind != "b" else ~a
-    indices = np.argsort(order, axis=-1, kind="stable")[..., :k].astype(np.int32)
+
+    def largest_first():
+        # A stable sort of the negated values keeps the lower index first among ties.
+        order = -a if a.dtype.kind != "b" else ~a
+        return np.argsort(order, axis=-1, kind="stable")[..., :k].astype(np.int32)
+
+    indices = largest_first()
+    if _recording_tapes:  # recorded, so that a replay ranks the new values
+        indices = record_no_gradient(indices, (x,), largest_first)
     return _np_ops.take_along_axis(x, indices, -1), indices
 
 
 def in_top_k(targets, predictions, k):
     """True where the prediction for `targets` ranks among the `k` largest of its row."""
-    p = to_array(predictions)
-    t = to_array(targets).astype(np.int64)
-    at_label = np.take_along_axis(p, t[..., None], axis=-1)
-    at_label = np.where(np.isnan(at_label), -np.inf, at_label)  # NaN never ranks high
-    rank = 1 + np.sum(p > at_label, axis=-1)
-    return rank <= k
+    p, t = to_array(predictions), to_array(targets)
+
+    def ranks_within_k():
+        at_label = np.take_along_axis(p, t.astype(np.int64)[..., None], axis=-1)
+        at_label = np.where(np.isnan(at_label), -np.inf, at_label)  # NaN never ranks high
+        rank = 1 + np.sum(p > at_label, axis=-1)
+        return rank <= k
+
+    out = ranks_within_k()
+    if not _recording_tapes:
+        return out
+    return record_no_gradient(out, (targets, predictions), ranks_within_k)
 
 
 def _vector_norm(x, ord, axis, keepdims):
@@ -94,7 +129,8 @@ def _vector_norm(x, ord, axis, keepdims):
     if ord == -np.inf:
         return ops.min(ops.abs(x), axis=axis, keepdims=keepdims)
     if ord == 0:
-        return ops.sum(ops.not_equal(x, 0).astype(value_of(x).dtype), axis=axis, keepdims=keepdims)
+        nonzero = ops._astype(ops.not_equal(x, 0), to_array(x).dtype)
+        return ops.sum(nonzero, axis=axis, keepdims=keepdims)
     if ord == 1:
         return ops.sum(ops.abs(x), axis=axis, keepdims=keepdims)
     if isinstance(ord, str):
@@ -106,23 +142,35 @@ def _vector_norm(x, ord, axis, keepdims):
 def _singular_norm(x, ord, axis, keepdims):
     """Matrix norms from singular values: 2, -2 and 'nuc'."""
     a = to_array(x)
-    moved = np.moveaxis(a, axis, (-2, -1))
-    u, s, vt = np.linalg.svd(moved, full_matrices=False)
-    if ord == "nuc":
-        out, weights = s.sum(-1), np.ones_like(s)
-    else:
-        pick = np.argmax(s, -1) if ord == 2 else np.argmin(s, -1)
-        out = np.take_along_axis(s, pick[..., None], -1)[..., 0]
-        weights = (np.arange(s.shape[-1]) == pick[..., None]).astype(s.dtype)
-    # d sigma_i / dA = u_i v_i^T
-    jac = np.moveaxis(np.matmul(u * weights[..., None, :], vt), (-2, -1), axis)
-    if keepdims:
-        out = np.reshape(out, kept_shape(a.shape, axis))
+
+    def norm_and_jacobian():
+        moved = np.moveaxis(a, axis, (-2, -1))
+        u, s, vt = np.linalg.svd(moved, full_matrices=False)
+        if ord == "nuc":
+            out, weights = s.sum(-1), np.ones_like(s)
+        else:
+            pick = np.argmax(s, -1) if ord == 2 else np.argmin(s, -1)
+            out = np.take_along_axis(s, pick[..., None], -1)[..., 0]
+            weights = (np.arange(s.shape[-1]) == pick[..., None]).astype(s.dtype)
+        # d sigma_i / dA = u_i v_i^T
+        jac = np.moveaxis(np.matmul(u * weights[..., None, :], vt), (-2, -1), axis)
+        if keepdims:
+            out = np.reshape(out, kept_shape(a.shape, axis))
+        return out, jac
+
+    out, jac = norm_and_jacobian()
     if not _recording_tapes:
         return out
+    out = as_recordable(out)
     shape = a.shape
+
+    def forward():
+        nonlocal jac  # read by the vjp: replaced, not written into
+        value, jac = norm_and_jacobian()
+        np.copyto(out, value)
+
     return record(
-        out, (x,), lambda g: (_np_ops.multiply(_np_ops.reshape(g, kept_shape(shape, axis)), jac),)
+        out, (x,), lambda g: (_np_ops.multiply(_np_ops.reshape(g, kept_shape(shape, axis)), jac),), forward
     )
 
 
@@ -174,23 +222,35 @@ def erf(x):
         >>> round(float(erf(np.array(1.0))), 6)
         0.842701
     """
-    a = _float(x)
-    out = _erf(a).astype(a.dtype) if a.ndim else np.asarray(_math.erf(a), a.dtype)
+    x = _float_input(x)
+    a = to_array(x)
+    out = _erf_values(a)
     if not _recording_tapes:
         return out
     return record(
-        out, (x,), lambda g: (_np_ops.multiply(g, _np_ops.multiply(_np_ops.exp(_np_ops.negative(_np_ops.square(x))), _TWO_OVER_SQRT_PI)),)
+        out, (x,), lambda g: (_np_ops.multiply(g, _np_ops.multiply(_np_ops.exp(_np_ops.negative(_np_ops.square(x))), _TWO_OVER_SQRT_PI)),),
+        copy_forward(out, lambda: _erf_values(a)),
     )
+
+
+def _erf_values(a):
+    return _erf(a).astype(a.dtype) if a.ndim else np.asarray(_math.erf(a), a.dtype)
+
+
+def _erfc_values(a):
+    return _erfc(a).astype(a.dtype) if a.ndim else np.asarray(_math.erfc(a), a.dtype)
 
 
 def erfc(x):
     """The complementary error function `1 - erf(x)`, accurate for large `x`."""
-    a = _float(x)
-    out = _erfc(a).astype(a.dtype) if a.ndim else np.asarray(_math.erfc(a), a.dtype)
+    x = _float_input(x)
+    a = to_array(x)
+    out = _erfc_values(a)
     if not _recording_tapes:
         return out
     return record(
-        out, (x,), lambda g: (_np_ops.multiply(g, _np_ops.multiply(_np_ops.exp(_np_ops.negative(_np_ops.square(x))), -_TWO_OVER_SQRT_PI)),)
+        out, (x,), lambda g: (_np_ops.multiply(g, _np_ops.multiply(_np_ops.exp(_np_ops.negative(_np_ops.square(x))), -_TWO_OVER_SQRT_PI)),),
+        copy_forward(out, lambda: _erfc_values(a)),
     )
 
 
@@ -207,19 +267,31 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
         [3.0, 3.0]
     """
     a = to_array(data)
-    ids = np.asarray(value_of(segment_ids)).astype(np.int64)
-    if ids.ndim != 1 or ids.shape[0] != a.shape[0]:
+    id_values = np.asarray(value_of(segment_ids))
+    if id_values.ndim != 1 or id_values.shape[0] != a.shape[0]:
         raise ValueError(
             f"`segment_sum` needs 1-D `segment_ids` with one id per row of `data`; got ids "
-            f"of shape {ids.shape} for data of shape {a.shape}."
+            f"of shape {id_values.shape} for data of shape {a.shape}."
         )
-    if num_segments is None:
-        num_segments = int(ids.max()) + 1 if ids.size else 0
-    keep = (ids >= 0) & (ids < num_segments)
-    out = np.zeros((num_segments,) + a.shape[1:], dtype=a.dtype)
-    np.add.at(out, ids[keep], a[keep])
+    if num_segments is None:  # a shape: a constant of a replayed step
+        num_segments = int(id_values.max()) + 1 if id_values.size else 0
+
+    def sums():
+        ids = id_values.astype(np.int64)
+        keep = (ids >= 0) & (ids < num_segments)
+        out = np.zeros((num_segments,) + a.shape[1:], dtype=a.dtype)
+        np.add.at(out, ids[keep], a[keep])
+        return out, ids, keep
+
+    out, ids, keep = sums()
     if not _recording_tapes:
         return out
-    safe = np.where(keep, ids, 0)
-    mask = keep.reshape((-1,) + (1,) * (a.ndim - 1)).astype(a.dtype)
-    return record(out, (data,), lambda g: (_np_ops.multiply(_np_ops.take(g, safe, axis=0), mask),))
+
+    def vjp(g):
+        ids = id_values.astype(np.int64)
+        keep = (ids >= 0) & (ids < num_segments)
+        safe = np.where(keep, ids, 0)
+        mask = keep.reshape((-1,) + (1,) * (a.ndim - 1)).astype(a.dtype)
+        return _np_ops.multiply(_np_ops.take(g, safe, axis=0), mask), None
+
+    return record(out, (data, segment_ids), vjp, copy_forward(out, lambda: sums()[0]))

@@ -18,7 +18,16 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.ops import numpy as _ops
-from nanokeras.ops.gradient_utils import _recording_tapes, record, to_array, value_of
+from nanokeras.ops.gradient_utils import (
+    TensorOperators,
+    _recording_tapes,
+    as_recordable,
+    copy_forward,
+    record,
+    record_no_gradient,
+    to_array,
+    value_of,
+)
 from nanokeras.ops.math import erfc
 from nanokeras.ops.numpy import tanh  # noqa: F401  (keras.ops.nn exposes tanh too)
 
@@ -43,23 +52,42 @@ def _float(x):
 
 
 def _float_input(x):
-    """`x` itself when already floating (keeps it tracked), else a `floatx()` array."""
-    a = _float(x)
-    return x if a is value_of(x) else a
+    """`x` itself when already floating (keeps it tracked), else converted to `floatx()`
+    (recorded for a tracked `x`, so a replay converts the new values)."""
+    a = x if type(x) is _ndarray else to_array(x)
+    if a.dtype.kind not in "iub":
+        return x if isinstance(x, TensorOperators) else a
+    return _ops._astype(x if isinstance(x, TensorOperators) else a, config.floatx())
 
 
-def sigmoid_values(a):
-    """The sigmoid of a float array, in numpy only (no recording): shared by `sigmoid` and fused ops."""
+def _float_forward(x, compute, out):
+    """The replay of `compute(_float(x))` (a new value of `x`, converted again if it holds ints)."""
+    a = x if type(x) is _ndarray else to_array(x)
+    if a.dtype.kind in "iub":
+        dtype = config.floatx()
+        return copy_forward(out, lambda: compute(a.astype(dtype)))
+    return copy_forward(out, lambda: compute(a))
+
+
+def sigmoid_values(a, out=None):
+    """The sigmoid of a float array, in numpy only (no recording): shared by `sigmoid` and fused ops.
+
+    With `out` (an array of the result's shape), computed into it by the same numpy calls.
+    """
     # exp(-x) overflows to inf for very negative x, and 1 / (1 + inf) = 0 is
     # the right answer, so the overflow is expected and silenced.
     with np.errstate(over="ignore"):
-        out = np.exp(np.negative(a))
-    if type(out) is _ndarray:  # in place: two fewer allocations
-        out += 1.0
-        np.reciprocal(out, out=out)
-    else:  # numpy returns a scalar for 0-d input
-        out = np.reciprocal(out + 1)
-    return out
+        e = np.exp(np.negative(a), out=out)
+    if type(e) is _ndarray and (out is None or out.ndim):  # in place: two fewer allocations
+        e += 1.0
+        np.reciprocal(e, out=e)
+        return e
+    # numpy returns a scalar for 0-d input
+    result = np.reciprocal(e[()] + 1)
+    if out is not None:
+        out[()] = result
+        return out
+    return result
 
 
 def sigmoid(x):
@@ -73,12 +101,15 @@ def sigmoid(x):
     out = sigmoid_values(a)
     if not _recording_tapes:
         return out
+    out = as_recordable(out)
 
     def vjp(g):
         y = out if not _recording_tapes else sigmoid(x)
         return (_ops.multiply(g, _ops.multiply(y, _ops.subtract(1.0, y))),)
 
-    return record(out, (x,), vjp)
+    if a is value_of(x):
+        return record(out, (x,), vjp, lambda: sigmoid_values(a, out))
+    return record(out, (x,), vjp, _float_forward(x, sigmoid_values, out))
 
 
 def relu(x):
@@ -92,8 +123,9 @@ def relu(x):
     out = np.maximum(a, 0)
     if not _recording_tapes:
         return out
-    mask = (a > 0).astype(out.dtype)
-    return record(out, (x,), lambda g: (_ops.multiply(g, mask),))
+    out = as_recordable(out)
+    return record(out, (x,), lambda g: (_ops.multiply(g, (a > 0).astype(out.dtype)),),
+                  lambda: np.maximum(a, 0, out=out))
 
 
 def relu6(x):
@@ -102,8 +134,9 @@ def relu6(x):
     out = np.minimum(np.maximum(a, 0), 6)
     if not _recording_tapes:
         return out
-    mask = ((a > 0) & (a < 6)).astype(out.dtype)
-    return record(out, (x,), lambda g: (_ops.multiply(g, mask),))
+    out = as_recordable(out)
+    return record(out, (x,), lambda g: (_ops.multiply(g, ((a > 0) & (a < 6)).astype(out.dtype)),),
+                  copy_forward(out, lambda: np.minimum(np.maximum(a, 0), 6)))
 
 
 def leaky_relu(x, negative_slope=0.2):
@@ -114,27 +147,39 @@ def leaky_relu(x, negative_slope=0.2):
         [-0.2, 2.0]
     """
     a = _float(x)
-    positive = a >= 0
-    out = np.where(positive, a, a * negative_slope)
+    out = _leaky_relu_values(a, negative_slope)
     if not _recording_tapes:
         return out
-    slope = np.where(positive, 1.0, negative_slope).astype(out.dtype)
-    return record(out, (x,), lambda g: (_ops.multiply(g, slope),))
+    out = as_recordable(out)
+
+    def vjp(g):
+        a = _float(x)
+        return (_ops.multiply(g, np.where(a >= 0, 1.0, negative_slope).astype(out.dtype)),)
+
+    return record(out, (x,), vjp, _float_forward(x, lambda v: _leaky_relu_values(v, negative_slope), out))
+
+
+def _leaky_relu_values(a, negative_slope):
+    return np.where(a >= 0, a, a * negative_slope)
 
 
 def elu(x, alpha=1.0):
     """`x` for `x > 0`, else `alpha * (exp(x) - 1)`."""
     a = _float(x)
-    positive = a > 0
-    out = np.where(positive, a, alpha * np.expm1(np.minimum(a, 0)))
+    out = _elu_values(a, alpha)
     if not _recording_tapes:
         return out
+    out = as_recordable(out)
 
     def vjp(g):
         negative_part = _ops.multiply(_ops.exp(_ops.minimum(x, 0.0)), alpha)
-        return (_ops.multiply(g, _ops.where(positive, 1.0, negative_part)),)
+        return (_ops.multiply(g, _ops.where(_float(x) > 0, 1.0, negative_part)),)
 
-    return record(out, (x,), vjp)
+    return record(out, (x,), vjp, _float_forward(x, lambda v: _elu_values(v, alpha), out))
+
+
+def _elu_values(a, alpha):
+    return np.where(a > 0, a, alpha * np.expm1(np.minimum(a, 0)))
 
 
 def selu(x):
@@ -146,7 +191,7 @@ def selu(x):
 def celu(x, alpha=1.0):
     """`x` for `x > 0`, else `alpha * (exp(x / alpha) - 1)`."""
     x = _float_input(x)
-    positive = value_of(x) > 0
+    positive = _ops.greater(x, 0)  # recorded: a replay compares the new values
     # The masked input keeps exp() finite on the branch `where` discards.
     safe = _ops.where(positive, 0.0, x)
     return _ops.where(positive, x, _ops.multiply(_ops.expm1(_ops.divide(safe, alpha)), alpha))
@@ -158,7 +203,8 @@ def softplus(x):
     out = np.logaddexp(a, 0)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (_ops.multiply(g, sigmoid(x)),))
+    out = as_recordable(out)
+    return record(out, (x,), lambda g: (_ops.multiply(g, sigmoid(x)),), _float_forward(x, lambda v: np.logaddexp(v, 0), out))
 
 
 def softsign(x):
@@ -199,8 +245,8 @@ hard_swish = hard_silu
 def hard_tanh(x):
     """`x` clipped to `[-1, 1]`; the gradient is 1 on the bounds (as JAX)."""
     x = _float_input(x)
-    a = value_of(x)
-    return _ops.where(a > 1, 1.0, _ops.where(a < -1, -1.0, x))
+    # Comparisons as ops: recorded, so a replay compares the new values.
+    return _ops.where(_ops.greater(x, 1), 1.0, _ops.where(_ops.less(x, -1), -1.0, x))
 
 
 def gelu(x, approximate=True):
@@ -242,15 +288,18 @@ def _check_axis(axis, ndim, name):
     return axis if isinstance(axis, (int, np.integer)) else axes
 
 
-def softmax_values(a, axis=-1):
-    """The softmax of a float array, in numpy only (no recording): shared by `softmax` and fused ops."""
+def softmax_values(a, axis=-1, out=None):
+    """The softmax of a float array, in numpy only (no recording): shared by `softmax` and fused ops.
+
+    With `out` (an array of the result's shape), the result is written into it.
+    """
     try:
         shifted = a - np.max(a, axis=axis, keepdims=True)
     except (np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError, TypeError):
         _check_axis(axis, a.ndim, "softmax")
         raise
     e = np.exp(shifted)
-    return e / np.sum(e, axis=axis, keepdims=True)
+    return np.divide(e, np.sum(e, axis=axis, keepdims=True), out=out)
 
 
 def softmax(x, axis=-1):
@@ -264,32 +313,40 @@ def softmax(x, axis=-1):
     out = softmax_values(a, axis)
     if not _recording_tapes:
         return out
+    out = as_recordable(out)
 
     def vjp(g):
         y = out if not _recording_tapes else softmax(x, axis)
         gy = _ops.multiply(g, y)
         return (_ops.subtract(gy, _ops.multiply(y, _ops.sum(gy, axis=axis, keepdims=True))),)
 
-    return record(out, (x,), vjp)
+    if a is value_of(x):
+        return record(out, (x,), vjp, lambda: softmax_values(a, axis, out))
+    return record(out, (x,), vjp, _float_forward(x, lambda v: softmax_values(v, axis), out))
 
 
 def log_softmax(x, axis=-1):
     """`x - logsumexp(x, axis)`, computed stably."""
     a = _float(x)
-    try:
-        shifted = a - np.max(a, axis=axis, keepdims=True)
-    except (np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError, TypeError):
-        _check_axis(axis, a.ndim, "log_softmax")
-        raise
-    out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    out = _log_softmax_values(a, axis)
     if not _recording_tapes:
         return out
+    out = as_recordable(out)
 
     def vjp(g):
         y = out if not _recording_tapes else log_softmax(x, axis)
         return (_ops.subtract(g, _ops.multiply(_ops.exp(y), _ops.sum(g, axis=axis, keepdims=True))),)
 
-    return record(out, (x,), vjp)
+    return record(out, (x,), vjp, _float_forward(x, lambda v: _log_softmax_values(v, axis), out))
+
+
+def _log_softmax_values(a, axis):
+    try:
+        shifted = a - np.max(a, axis=axis, keepdims=True)
+    except (np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError, TypeError):
+        _check_axis(axis, a.ndim, "log_softmax")
+        raise
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
@@ -305,14 +362,23 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
         raise ValueError("`one_hot(sparse=True)` is not supported: nanokeras has dense arrays only.")
     labels = np.asarray(value_of(x))
     if labels.dtype.kind not in "iub":
-        if labels.dtype.kind == "f" and np.all(labels == np.floor(labels)):
-            labels = labels.astype(np.int64)
-        else:
+        if not (labels.dtype.kind == "f" and np.all(labels == np.floor(labels))):
             raise TypeError(f"`one_hot` expects integer labels, got dtype {labels.dtype}.")
-    out = (labels[..., None] == np.arange(int(num_classes))).astype(standardize_dtype(dtype))
-    if axis != -1 and axis != out.ndim - 1:
-        out = np.moveaxis(out, -1, axis)
-    return out
+    dtype = standardize_dtype(dtype)
+    classes = np.arange(int(num_classes))
+
+    def encode():
+        as_ints = labels if labels.dtype.kind in "iub" else labels.astype(np.int64)
+        out = (as_ints[..., None] == classes).astype(dtype)
+        if axis != -1 and axis != out.ndim - 1:
+            out = np.moveaxis(out, -1, axis)
+        return out
+
+    out = encode()
+    if not _recording_tapes:
+        return out
+    # Labels in the data of a traced step: recorded, so a replay encodes the next batch.
+    return record_no_gradient(out, (x,), encode)
 
 
 def moments(x, axes, keepdims=False, synchronized=False):

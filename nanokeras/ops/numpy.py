@@ -7,6 +7,12 @@ inside an outer tape is itself recorded (that is how second derivatives work).
 Where a vjp needs the op's own output and no outer tape records, it reuses the
 numpy result instead of recomputing it.
 
+Each recorded op also gets a `forward`: the same numpy calls again, writing into
+the recorded array, so a compiled training step can replay it on the next batch
+(see `nanokeras/ops/trace.py`). Ops without a gradient (comparisons, indices,
+casts to int) are recorded too when an input is tracked, so that replays
+recompute them.
+
 Gradients at kinks follow JAX (the backend real Keras uses): ties in
 `maximum`/`minimum`/`max`/`clip` share the gradient equally, `abs'(0) = 1`,
 `sign`/`round`/`floor`/`ceil` have zero gradient.
@@ -19,15 +25,22 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.ops.gradient_utils import (
+    TensorOperators,
     _recording_tapes,
+    as_recordable,
     broadcast_error,
+    copy_forward,
+    is_tracked,
     kept_shape,
     normalize_axes,
+    nothing_to_replay,
     operand,
     record,
+    record_no_gradient,
     to_array,
     unbroadcast,
     value_of,
+    view_forward,
 )
 
 __all__ = [
@@ -64,10 +77,7 @@ def _shape(x):
     return np.shape(value_of(x))
 
 
-def _recordable(out):
-    """`out` as an ndarray: a recorded value must be an array a replay can write into
-    (numpy returns a scalar, not a 0-d array, for ops on 0-d inputs)."""
-    return out if type(out) is _ndarray else np.asarray(out)
+_recordable = as_recordable
 
 
 def _binary_forward(np_fn, x1, x2, out):
@@ -84,6 +94,28 @@ def _binary(np_fn, name, x1, x2):
         return a, b, np_fn(a, b)
     except ValueError:
         raise broadcast_error(name, a, b) from None
+
+
+def _astype(x, dtype):
+    """`x` converted to `dtype` (as `ndarray.astype`); recorded when `x` is tracked.
+
+    The gradient flows back (converted to the source dtype) only between float
+    types. Behind `ops.cast`.
+    """
+    a = x if type(x) is _ndarray else to_array(x)
+    dtype = np.dtype(dtype)
+    if a.dtype == dtype:
+        return x if _recording_tapes and isinstance(x, TensorOperators) else a
+    out = a.astype(dtype)
+    if not _recording_tapes:
+        return out
+    out = _recordable(out)
+    source = a.dtype
+    if dtype.kind in "fc" and source.kind in "fc":
+        vjp = lambda g: (_astype(g, source),)  # noqa: E731
+    else:
+        vjp = lambda g: (None,)  # noqa: E731  (no gradient through ints or bools)
+    return record(out, (x,), vjp, lambda: np.copyto(out, a, casting="unsafe"))
 
 
 # ---------------------------------------------------------------- arithmetic
@@ -156,6 +188,7 @@ def divide(x1, x2):
         raise broadcast_error("divide", a, b) from None
     if not _recording_tapes:
         return out
+    out = _recordable(out)
     s1, s2 = np.shape(a), np.shape(b)
 
     def vjp(g):
@@ -164,7 +197,7 @@ def divide(x1, x2):
         # d(x1/x2)/dx2 = -x1/x2^2 = -(x1/x2)/x2
         return unbroadcast(g_over_x2, s1), unbroadcast(negative(multiply(g_over_x2, quotient)), s2)
 
-    return record(out, (x1, x2), vjp)
+    return record(out, (x1, x2), vjp, _binary_forward(_np_divide, x1, x2, out))
 
 
 true_divide = divide
@@ -172,10 +205,12 @@ true_divide = divide
 
 def negative(x):
     """Elementwise `-x`."""
-    out = np.negative(x if type(x) is _ndarray else to_array(x))
+    a = x if type(x) is _ndarray else to_array(x)
+    out = np.negative(a)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (negative(g),))
+    out = _recordable(out)
+    return record(out, (x,), lambda g: (negative(g),), lambda: np.negative(a, out=out))
 
 
 def power(x1, x2):
@@ -183,6 +218,7 @@ def power(x1, x2):
     a, b, out = _binary(np.power, "power", x1, x2)
     if not _recording_tapes:
         return out
+    out = _recordable(out)
     s1, s2 = np.shape(a), np.shape(b)
 
     def vjp(g):
@@ -198,7 +234,7 @@ def power(x1, x2):
             g2 = unbroadcast(multiply(g, g2), s2)
         return g1, g2
 
-    return record(out, (x1, x2), vjp)
+    return record(out, (x1, x2), vjp, _binary_forward(np.power, x1, x2, out))
 
 
 def mod(x1, x2):
@@ -206,13 +242,14 @@ def mod(x1, x2):
     a, b, out = _binary(np.mod, "mod", x1, x2)
     if not _recording_tapes:
         return out
+    out = _recordable(out)
     s1, s2 = np.shape(a), np.shape(b)
-    quotient = np.floor_divide(a, b)
-    return record(
-        out,
-        (x1, x2),
-        lambda g: (unbroadcast(g, s1), unbroadcast(negative(multiply(g, quotient)), s2)),
-    )
+
+    def vjp(g):
+        quotient = np.floor_divide(a, b)
+        return unbroadcast(g, s1), unbroadcast(negative(multiply(g, quotient)), s2)
+
+    return record(out, (x1, x2), vjp, _binary_forward(np.mod, x1, x2, out))
 
 
 def floor_divide(x1, x2):
@@ -220,7 +257,9 @@ def floor_divide(x1, x2):
     a, b, out = _binary(np.floor_divide, "floor_divide", x1, x2)
     if not _recording_tapes:
         return out
-    return record(out, (x1, x2), lambda g: (zeros_like(a), zeros_like(b)))
+    out = _recordable(out)
+    return record(out, (x1, x2), lambda g: (zeros_like(a), zeros_like(b)),
+                  _binary_forward(np.floor_divide, x1, x2, out))
 
 
 def _tie_weights(a, b, dtype):
@@ -236,11 +275,14 @@ def maximum(x1, x2):
     a, b, out = _binary(np.maximum, "maximum", x1, x2)
     if not _recording_tapes:
         return out
+    out = _recordable(out)
     s1, s2 = np.shape(a), np.shape(b)
-    wa, wb = _tie_weights(np.asarray(a), np.asarray(b), out.dtype)
-    return record(
-        out, (x1, x2), lambda g: (unbroadcast(multiply(g, wa), s1), unbroadcast(multiply(g, wb), s2))
-    )
+
+    def vjp(g):
+        wa, wb = _tie_weights(np.asarray(a), np.asarray(b), out.dtype)
+        return unbroadcast(multiply(g, wa), s1), unbroadcast(multiply(g, wb), s2)
+
+    return record(out, (x1, x2), vjp, _binary_forward(np.maximum, x1, x2, out))
 
 
 def minimum(x1, x2):
@@ -248,11 +290,14 @@ def minimum(x1, x2):
     a, b, out = _binary(np.minimum, "minimum", x1, x2)
     if not _recording_tapes:
         return out
+    out = _recordable(out)
     s1, s2 = np.shape(a), np.shape(b)
-    wa, wb = _tie_weights(np.asarray(b), np.asarray(a), out.dtype)  # a gets the weight b would get in max
-    return record(
-        out, (x1, x2), lambda g: (unbroadcast(multiply(g, wa), s1), unbroadcast(multiply(g, wb), s2))
-    )
+
+    def vjp(g):
+        wa, wb = _tie_weights(np.asarray(b), np.asarray(a), out.dtype)  # a gets the weight b would get in max
+        return unbroadcast(multiply(g, wa), s1), unbroadcast(multiply(g, wb), s2)
+
+    return record(out, (x1, x2), vjp, _binary_forward(np.minimum, x1, x2, out))
 
 
 def clip(x, x_min, x_max):
@@ -267,10 +312,12 @@ def clip(x, x_min, x_max):
     """
     a = to_array(x)
     if a.dtype == np.bool_:
-        a = a.astype(np.int32)
-    if not _recording_tapes:
+        if not _recording_tapes:
+            return np.clip(a.astype(np.int32), value_of(x_min), value_of(x_max))
+        x = _astype(x, np.int32)
+    elif not _recording_tapes:
         return np.clip(a, value_of(x_min), value_of(x_max))
-    return minimum(maximum(x if a is value_of(x) else a, x_min), x_max)
+    return minimum(maximum(x, x_min), x_max)
 
 
 def where(condition, x1=None, x2=None):
@@ -294,13 +341,16 @@ def where(condition, x1=None, x2=None):
         out = out.astype(config.floatx())  # Python floats must not upcast the result
     if not _recording_tapes:
         return out
+    out = _recordable(out)
     s1, s2 = np.shape(a), np.shape(b)
-    c = c.astype(bool)
-    return record(
-        out,
-        (x1, x2),
-        lambda g: (unbroadcast(where(c, g, 0.0), s1), unbroadcast(where(c, 0.0, g), s2)),
-    )
+
+    def vjp(g):
+        chosen = c.astype(bool)  # read now: a replay may have written a new condition into `c`
+        return unbroadcast(where(chosen, g, 0.0), s1), unbroadcast(where(chosen, 0.0, g), s2), None
+
+    # The condition is an input too: a tracked condition (a comparison of recorded values,
+    # a mask in the data) makes the result change on replay even when x1 and x2 do not.
+    return record(out, (x1, x2, condition), vjp, copy_forward(out, lambda: np.where(c, a, b)))
 
 
 def matmul(x1, x2):
@@ -334,7 +384,8 @@ def matmul(x1, x2):
         gb = matmul(swapaxes(x1, -1, -2), g)
         return unbroadcast(ga, sa), unbroadcast(gb, sb)
 
-    return record(out, (x1, x2), vjp)
+    out = _recordable(out)
+    return record(out, (x1, x2), vjp, lambda: np.matmul(a, b, out=out))
 
 
 def tensordot(x1, x2, axes=2):
@@ -347,8 +398,9 @@ def tensordot(x1, x2, axes=2):
         axes_a, axes_b = axes
         axes_a = [axes_a] if isinstance(axes_a, (int, np.integer)) else list(axes_a)
         axes_b = [axes_b] if isinstance(axes_b, (int, np.integer)) else list(axes_b)
+    contracted = (axes_a, axes_b)
     try:
-        out = np.tensordot(a, b, axes=(axes_a, axes_b))
+        out = np.tensordot(a, b, axes=contracted)
     except (ValueError, IndexError):
         raise ValueError(
             f"`tensordot` cannot contract axes {axes_a} of shape {a.shape} with axes "
@@ -373,7 +425,8 @@ def tensordot(x1, x2, axes=2):
         gb = transpose(gb, tuple(np.argsort(order)))
         return ga, gb
 
-    return record(out, (x1, x2), vjp)
+    out = _recordable(out)
+    return record(out, (x1, x2), vjp, copy_forward(out, lambda: np.tensordot(a, b, axes=contracted)))
 
 
 def dot(x1, x2):
@@ -461,7 +514,8 @@ def einsum(subscripts, *operands):
             grads.append(unbroadcast(gi, arrays[i].shape))
         return tuple(grads)
 
-    return record(out, tuple(operands), vjp)
+    out = _recordable(out)
+    return record(out, tuple(operands), vjp, copy_forward(out, lambda: np.einsum(subscripts, *arrays)))
 
 
 # ---------------------------------------------------------------- elementwise
@@ -474,12 +528,27 @@ def _unary(x, np_fn):
     return np_fn(a)
 
 
+def _unary_forward(np_fn, x, out):
+    """The replay of `_unary(x, np_fn)`, written into `out`."""
+    a = x if type(x) is _ndarray else to_array(x)
+    if a.dtype.kind in "iub":
+        dtype = config.floatx()
+        return lambda: np_fn(a.astype(dtype), out=out)
+    return lambda: np_fn(a, out=out)
+
+
+def _record_unary(np_fn, x, out, vjp):
+    """Records the elementwise `np_fn(x)` (`out`, already an ndarray) with its replay."""
+    return record(out, (x,), vjp, _unary_forward(np_fn, x, out))
+
+
 def exp(x):
     """Elementwise `e ** x`."""
     out = _unary(x, np.exp)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (multiply(g, out if not _recording_tapes else exp(x)),))
+    out = _recordable(out)
+    return _record_unary(np.exp, x, out, lambda g: (multiply(g, out if not _recording_tapes else exp(x)),))
 
 
 def exp2(x):
@@ -487,7 +556,8 @@ def exp2(x):
     out = _unary(x, np.exp2)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (multiply(g, multiply(exp2(x), _LN2)),))
+    out = _recordable(out)
+    return _record_unary(np.exp2, x, out, lambda g: (multiply(g, multiply(exp2(x), _LN2)),))
 
 
 def log(x):
@@ -495,7 +565,8 @@ def log(x):
     out = _unary(x, np.log)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (divide(g, x),))
+    out = _recordable(out)
+    return _record_unary(np.log, x, out, lambda g: (divide(g, x),))
 
 
 def log2(x):
@@ -503,7 +574,8 @@ def log2(x):
     out = _unary(x, np.log2)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (divide(g, multiply(x, _LN2)),))
+    out = _recordable(out)
+    return _record_unary(np.log2, x, out, lambda g: (divide(g, multiply(x, _LN2)),))
 
 
 def log10(x):
@@ -511,7 +583,8 @@ def log10(x):
     out = _unary(x, np.log10)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (divide(g, multiply(x, _LN10)),))
+    out = _recordable(out)
+    return _record_unary(np.log10, x, out, lambda g: (divide(g, multiply(x, _LN10)),))
 
 
 def log1p(x):
@@ -519,7 +592,8 @@ def log1p(x):
     out = _unary(x, np.log1p)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (divide(g, add(x, 1.0)),))
+    out = _recordable(out)
+    return _record_unary(np.log1p, x, out, lambda g: (divide(g, add(x, 1.0)),))
 
 
 def expm1(x):
@@ -527,7 +601,8 @@ def expm1(x):
     out = _unary(x, np.expm1)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (multiply(g, out + 1.0 if not _recording_tapes else exp(x)),))
+    out = _recordable(out)
+    return _record_unary(np.expm1, x, out, lambda g: (multiply(g, out + 1.0 if not _recording_tapes else exp(x)),))
 
 
 def sqrt(x):
@@ -535,13 +610,14 @@ def sqrt(x):
     out = _unary(x, np.sqrt)
     if not _recording_tapes:
         return out
+    out = _recordable(out)
 
     def vjp(g):
         root = out if not _recording_tapes else sqrt(x)
         with np.errstate(divide="ignore"):  # sqrt'(0) is inf, as in JAX
             return (divide(g, multiply(root, 2.0)),)
 
-    return record(out, (x,), vjp)
+    return _record_unary(np.sqrt, x, out, vjp)
 
 
 def square(x):
@@ -550,7 +626,8 @@ def square(x):
     out = np.square(a)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (multiply(g, multiply(x, 2.0)),))
+    out = _recordable(out)
+    return record(out, (x,), lambda g: (multiply(g, multiply(x, 2.0)),), lambda: np.square(a, out=out))
 
 
 def abs(x):
@@ -559,8 +636,13 @@ def abs(x):
     out = np.abs(a)
     if not _recording_tapes:
         return out
-    slope = np.where(a >= 0, 1.0, -1.0).astype(a.dtype if a.dtype.kind == "f" else config.floatx())
-    return record(out, (x,), lambda g: (multiply(g, slope),))
+    out = _recordable(out)
+
+    def vjp(g):
+        slope = np.where(a >= 0, 1.0, -1.0).astype(a.dtype if a.dtype.kind == "f" else config.floatx())
+        return (multiply(g, slope),)
+
+    return record(out, (x,), vjp, lambda: np.abs(a, out=out))
 
 
 absolute = abs
@@ -571,7 +653,8 @@ def _piecewise_constant(np_fn, x, *args):
     out = np_fn(a, *args)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (zeros_like(g),))
+    out = _recordable(out)
+    return record(out, (x,), lambda g: (zeros_like(g),), copy_forward(out, lambda: np_fn(a, *args)))
 
 
 def sign(x):
@@ -604,7 +687,8 @@ def reciprocal(x):
     out = _unary(x, np.reciprocal)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (negative(divide(g, square(x))),))
+    out = _recordable(out)
+    return _record_unary(np.reciprocal, x, out, lambda g: (negative(divide(g, square(x))),))
 
 
 def tanh(x):
@@ -612,12 +696,13 @@ def tanh(x):
     out = _unary(x, np.tanh)
     if not _recording_tapes:
         return out
+    out = _recordable(out)
 
     def vjp(g):
         y = out if not _recording_tapes else tanh(x)
         return (multiply(g, subtract(1.0, square(y))),)
 
-    return record(out, (x,), vjp)
+    return _record_unary(np.tanh, x, out, vjp)
 
 
 def sin(x):
@@ -625,7 +710,8 @@ def sin(x):
     out = _unary(x, np.sin)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (multiply(g, cos(x)),))
+    out = _recordable(out)
+    return _record_unary(np.sin, x, out, lambda g: (multiply(g, cos(x)),))
 
 
 def cos(x):
@@ -633,7 +719,8 @@ def cos(x):
     out = _unary(x, np.cos)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (negative(multiply(g, sin(x))),))
+    out = _recordable(out)
+    return _record_unary(np.cos, x, out, lambda g: (negative(multiply(g, sin(x))),))
 
 
 def tan(x):
@@ -641,7 +728,8 @@ def tan(x):
     out = _unary(x, np.tan)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (multiply(g, add(1.0, square(tan(x)))),))
+    out = _recordable(out)
+    return _record_unary(np.tan, x, out, lambda g: (multiply(g, add(1.0, square(tan(x)))),))
 
 
 def arctan(x):
@@ -649,7 +737,8 @@ def arctan(x):
     out = _unary(x, np.arctan)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (divide(g, add(1.0, square(x))),))
+    out = _recordable(out)
+    return _record_unary(np.arctan, x, out, lambda g: (divide(g, add(1.0, square(x))),))
 
 
 def sinh(x):
@@ -657,7 +746,8 @@ def sinh(x):
     out = _unary(x, np.sinh)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (multiply(g, cosh(x)),))
+    out = _recordable(out)
+    return _record_unary(np.sinh, x, out, lambda g: (multiply(g, cosh(x)),))
 
 
 def cosh(x):
@@ -665,7 +755,8 @@ def cosh(x):
     out = _unary(x, np.cosh)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (multiply(g, sinh(x)),))
+    out = _recordable(out)
+    return _record_unary(np.cosh, x, out, lambda g: (multiply(g, sinh(x)),))
 
 
 # ---------------------------------------------------------------- reductions
@@ -695,19 +786,28 @@ def sum(x, axis=None, keepdims=False):
                   lambda: np.sum(a, axis=axis, keepdims=keepdims, out=out))
 
 
+def _mean_values(a, axis, keepdims):
+    if a.dtype.kind in "iub":
+        return np.mean(a, axis=axis, keepdims=keepdims, dtype=config.floatx())
+    return np.mean(a, axis=axis, keepdims=keepdims)
+
+
 def mean(x, axis=None, keepdims=False):
     """Mean over `axis` (all axes when None); integer inputs give `floatx()`."""
     a = x if type(x) is _ndarray else to_array(x)
     axis = _axis_arg(axis)
-    if a.dtype.kind in "iub":
-        out = np.mean(a, axis=axis, keepdims=keepdims, dtype=config.floatx())
-    else:
-        out = np.mean(a, axis=axis, keepdims=keepdims)
+    out = _mean_values(a, axis, keepdims)
     if not _recording_tapes:
         return out
+    out = _recordable(out)
     shape = a.shape
     count = a.size // builtins.max(np.size(out), 1) if a.size else 1
-    return record(out, (x,), lambda g: (_restore(divide(g, float(count)), shape, axis, keepdims),))
+    if out.ndim and a.dtype in (np.float32, np.float64):
+        # numpy's mean into an array divides in place, with or without `out`.
+        forward = lambda: np.mean(a, axis=axis, keepdims=keepdims, out=out)  # noqa: E731
+    else:  # a scalar mean divides numpy scalars, and float16/int means convert: recompute, copy
+        forward = copy_forward(out, lambda: _mean_values(a, axis, keepdims))
+    return record(out, (x,), lambda g: (_restore(divide(g, float(count)), shape, axis, keepdims),), forward)
 
 
 def _extreme(np_fn, x, axis, keepdims, initial):
@@ -733,7 +833,8 @@ def _extreme(np_fn, x, axis, keepdims, initial):
         weights = hits / np.sum(hits, axis=axis, keepdims=True).clip(1)
         return (multiply(_restore(g, shape, axis, keepdims), weights.astype(a.dtype)),)
 
-    return record(out, (x,), vjp)
+    out = _recordable(out)
+    return record(out, (x,), vjp, lambda: np_fn(a, axis=axis, keepdims=keepdims, out=out, **kwargs))
 
 
 def max(x, axis=None, keepdims=False, initial=None):
@@ -775,17 +876,20 @@ def prod(x, axis=None, keepdims=False, dtype=None):
         others = np.transpose((left * right).reshape(moved.shape), np.argsort(rest + list(axes)))
         return (multiply(g, others),)
 
-    return record(out, (x,), vjp)
+    out = _recordable(out)
+    return record(out, (x,), vjp, lambda: np.prod(a, axis=axis, keepdims=keepdims, dtype=dtype, out=out))
 
 
 def var(x, axis=None, keepdims=False):
     """Population variance (`ddof=0`) over `axis`."""
     a = x if type(x) is _ndarray else to_array(x)
-    if a.dtype.kind in "iub":
-        a = a.astype(config.floatx())
     if not _recording_tapes:
+        if a.dtype.kind in "iub":
+            a = a.astype(config.floatx())
         return np.var(a, axis=_axis_arg(axis), keepdims=keepdims)
-    centered = subtract(x if a is value_of(x) else a, mean(x if a is value_of(x) else a, axis, True))
+    x = _astype(x if isinstance(x, TensorOperators) else a, config.floatx()) if a.dtype.kind in "iub" else (
+        x if isinstance(x, TensorOperators) else a)
+    centered = subtract(x, mean(x, axis, True))
     return mean(square(centered), axis, keepdims)
 
 
@@ -807,39 +911,50 @@ def cumsum(x, axis=None, dtype=None):
             return (reshape(flip(cumsum(flip(g, 0), 0), 0), shape),)
         return (flip(cumsum(flip(g, axis), axis), axis),)
 
-    return record(out, (x,), vjp)
+    out = _recordable(out)
+    return record(out, (x,), vjp, lambda: np.cumsum(a, axis=axis, dtype=dtype, out=out))
+
+
+def _without_gradient(x, compute):
+    """`compute(value of x)`, a result without a gradient, recorded when `x` is tracked."""
+    a = to_array(x)
+    out = compute(a)
+    if not _recording_tapes:
+        return out
+    return record_no_gradient(out, (x,), lambda: compute(a))
 
 
 def all(x, axis=None, keepdims=False):
     """True where every element along `axis` is non-zero."""
-    return np.all(to_array(x), axis=_axis_arg(axis), keepdims=keepdims)
+    axis = _axis_arg(axis)
+    return _without_gradient(x, lambda a: np.all(a, axis=axis, keepdims=keepdims))
 
 
 def any(x, axis=None, keepdims=False):
     """True where some element along `axis` is non-zero."""
-    return np.any(to_array(x), axis=_axis_arg(axis), keepdims=keepdims)
+    axis = _axis_arg(axis)
+    return _without_gradient(x, lambda a: np.any(a, axis=axis, keepdims=keepdims))
 
 
 def count_nonzero(x, axis=None):
     """Number of non-zero elements along `axis`, as int32 (as Keras)."""
-    return np.asarray(np.count_nonzero(to_array(x), axis=_axis_arg(axis)), dtype=np.int32)
+    axis = _axis_arg(axis)
+    return _without_gradient(x, lambda a: np.asarray(np.count_nonzero(a, axis=axis), dtype=np.int32))
 
 
 def argmax(x, axis=None, keepdims=False):
     """Index of the largest value along `axis` (of the flattened input when None), as int32."""
-    a = to_array(x)
-    return np.argmax(a, axis=axis, keepdims=keepdims).astype(np.int32)
+    return _without_gradient(x, lambda a: np.argmax(a, axis=axis, keepdims=keepdims).astype(np.int32))
 
 
 def argmin(x, axis=None, keepdims=False):
     """Index of the smallest value along `axis`, as int32."""
-    a = to_array(x)
-    return np.argmin(a, axis=axis, keepdims=keepdims).astype(np.int32)
+    return _without_gradient(x, lambda a: np.argmin(a, axis=axis, keepdims=keepdims).astype(np.int32))
 
 
 def argsort(x, axis=-1):
     """Indices that sort `x` along `axis` (stable), as int32."""
-    return np.argsort(to_array(x), axis=axis, kind="stable").astype(np.int32)
+    return _without_gradient(x, lambda a: np.argsort(a, axis=axis, kind="stable").astype(np.int32))
 
 
 def sort(x, axis=-1):
@@ -847,9 +962,11 @@ def sort(x, axis=-1):
     a = to_array(x)
     if not _recording_tapes:
         return np.sort(a, axis=axis)
+    # The order is recorded too, so that a replay sorts the new values.
+    order = _without_gradient(x, lambda v: np.argsort(v, axis=axis, kind="stable"))
     if axis is None:
-        return take_along_axis(ravel(x), np.argsort(a, axis=None, kind="stable"), 0)
-    return take_along_axis(x, np.argsort(a, axis=axis, kind="stable"), axis)
+        return take_along_axis(ravel(x), order, 0)
+    return take_along_axis(x, order, axis)
 
 
 # ---------------------------------------------------------------- shapes and indexing
@@ -868,7 +985,12 @@ def reshape(x, newshape):
     if not _recording_tapes:
         return out
     s = a.shape
-    return record(out, (x,), lambda g: (reshape(g, s),))
+    if np.may_share_memory(out, a):
+        forward = nothing_to_replay  # a view: it shows the new values already
+    else:  # a copy (of a non-contiguous array): copy again, in the same (C) order
+        in_input_shape = out.reshape(s)
+        forward = lambda: np.copyto(in_input_shape, a)  # noqa: E731
+    return record(out, (x,), lambda g: (reshape(g, s),), forward)
 
 
 def transpose(x, axes=None):
@@ -878,7 +1000,7 @@ def transpose(x, axes=None):
     if not _recording_tapes:
         return out
     inverse = None if axes is None else tuple(int(i) for i in np.argsort([i % a.ndim for i in axes]))
-    return record(out, (x,), lambda g: (transpose(g, inverse),))
+    return record(out, (x,), lambda g: (transpose(g, inverse),), view_forward(out, a, lambda: np.transpose(a, axes)))
 
 
 def expand_dims(x, axis):
@@ -934,7 +1056,7 @@ def broadcast_to(x, shape):
     if not _recording_tapes:
         return out
     s = a.shape
-    return record(out, (x,), lambda g: (unbroadcast(g, s),))
+    return record(out, (x,), lambda g: (unbroadcast(g, s),), view_forward(out, a, lambda: np.broadcast_to(a, shape)))
 
 
 def flip(x, axis=None):
@@ -943,11 +1065,12 @@ def flip(x, axis=None):
     out = np.flip(a, axis=axis)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (flip(g, axis),))
+    return record(out, (x,), lambda g: (flip(g, axis),), view_forward(out, a, lambda: np.flip(a, axis=axis)))
 
 
 def concatenate(xs, axis=0):
     """Joins arrays along an existing `axis`."""
+    xs = list(xs)
     arrays = [to_array(x) for x in xs]
     try:
         out = np.concatenate(arrays, axis=axis)
@@ -965,11 +1088,12 @@ def concatenate(xs, axis=0):
         index = (slice(None),) * ax
         return tuple(getitem(g, index + (slice(int(lo), int(hi)),)) for lo, hi in zip(bounds[:-1], bounds[1:]))
 
-    return record(out, tuple(xs), vjp)
+    return record(out, tuple(xs), vjp, lambda: np.concatenate(arrays, axis=axis, out=out))
 
 
 def stack(x, axis=0):
     """Joins arrays of one shape along a new `axis`."""
+    x = list(x)
     arrays = [to_array(e) for e in x]
     try:
         out = np.stack(arrays, axis=axis)
@@ -980,7 +1104,8 @@ def stack(x, axis=0):
         return out
     ax = axis % out.ndim
     return record(
-        out, tuple(x), lambda g: tuple(getitem(g, (slice(None),) * ax + (i,)) for i in range(len(arrays)))
+        out, tuple(x), lambda g: tuple(getitem(g, (slice(None),) * ax + (i,)) for i in range(len(arrays))),
+        lambda: np.stack(arrays, axis=axis, out=out),
     )
 
 
@@ -1007,22 +1132,62 @@ def split(x, indices_or_sections, axis=0):
 
 def _scatter_add(g, key, shape, dtype):
     """zeros(shape) with `g` added at `key` (repeated indices accumulate)."""
+    gv = value_of(g)
     out = np.zeros(shape, dtype=dtype)
-    np.add.at(out, key, value_of(g))
+    np.add.at(out, key, gv)
     if not _recording_tapes:
         return out
-    return record(out, (g,), lambda gg: (getitem(gg, key),))
+
+    def forward():
+        out.fill(0)
+        np.add.at(out, key, gv)
+
+    return record(out, (g,), lambda gg: (getitem(gg, key),), forward)
 
 
 def getitem(x, key):
     """`x[key]` (basic and integer-array indexing); the gradient scatters back."""
     a = x if type(x) is _ndarray else to_array(x)
-    key = tuple(value_of(k) for k in key) if isinstance(key, tuple) else value_of(key)
+    if isinstance(key, tuple):
+        index_inputs = tuple(k for k in key if isinstance(k, TensorOperators))
+        key = tuple(value_of(k) for k in key)
+    else:
+        index_inputs = (key,) if isinstance(key, TensorOperators) else ()
+        key = value_of(key)
     out = a[key]
     if not _recording_tapes:
         return out
+    return _record_gather(x, a, key, out, index_inputs)
+
+
+def _record_gather(x, a, key, out, index_inputs=()):
+    """Records `out = a[key]` (`a` the value of `x`); `index_inputs`: tracked tensors whose
+    values the index arrays in `key` are (a replay reads their new values)."""
+    out = _recordable(out)
     shape, dtype = a.shape, a.dtype
-    return record(out, (x,), lambda g: (_scatter_add(g, key, shape, dtype),))
+    nothing = (None,) * len(index_inputs)
+    forward = view_forward(out, a, lambda: a[key])
+    if forward is not nothing_to_replay and builtins.any(
+        isinstance(k, _ndarray) and k.dtype == np.bool_ for k in (key if isinstance(key, tuple) else (key,))
+    ):
+        forward = _fixed_size_selection(out, a, key)
+    return record(out, (x,) + index_inputs, lambda g: (_scatter_add(g, key, shape, dtype),) + nothing, forward)
+
+
+def _fixed_size_selection(out, a, key):
+    """The replay of a boolean-mask selection: a mask from the data may select another count."""
+
+    def replay():
+        selected = a[key]
+        if selected.shape != out.shape:
+            raise ValueError(
+                f"A boolean mask selected {out.shape[0]} elements when the step was recorded and "
+                f"{selected.shape[0]} now: a replayed step needs the same shapes. Select with "
+                "`ops.where` (same shape whatever the mask) instead."
+            )
+        np.copyto(out, selected)
+
+    return replay
 
 
 def take(x, indices, axis=None):
@@ -1034,16 +1199,17 @@ def take(x, indices, axis=None):
         raise ValueError(f"`take`: {e} (input shape {a.shape}, axis {axis}).") from None
     if not _recording_tapes:
         return out
+    index = indices if is_tracked(indices) else idx  # a tracked index: replays read its new values
     if axis is None:
-        return getitem(ravel(x), idx)
-    return getitem(x, (slice(None),) * (axis % a.ndim) + (idx,))
+        return getitem(ravel(x), index)
+    return getitem(x, (slice(None),) * (axis % a.ndim) + (index,))
 
 
 def take_along_axis(x, indices, axis=None):
     """Picks `x` values at `indices` along `axis`, as `np.take_along_axis`."""
     a, idx = to_array(x), to_array(indices)
     if axis is None:
-        return take_along_axis(ravel(x), ravel(idx), 0)
+        return take_along_axis(ravel(x), ravel(indices if is_tracked(indices) else idx), 0)
     try:
         out = np.take_along_axis(a, idx, axis=axis)
     except (IndexError, ValueError) as e:
@@ -1063,7 +1229,9 @@ def take_along_axis(x, indices, axis=None):
     )
     if a.shape != shape[:ax] + (a.shape[ax],) + shape[ax + 1:]:
         x = broadcast_to(x, shape[:ax] + (a.shape[ax],) + shape[ax + 1:])
-    return getitem(x, key)
+    # `idx` is a view of the indices' array: a replay reads their new values through it.
+    index_inputs = (indices,) if is_tracked(indices) else ()
+    return _record_gather(x, to_array(x), key, to_array(x)[key], index_inputs)
 
 
 def tile(x, repeats):
@@ -1082,7 +1250,7 @@ def tile(x, repeats):
         g = sum(reshape(g, interleaved), axis=tuple(range(0, 2 * d, 2)))
         return (reshape(g, a.shape),)
 
-    return record(out, (x,), vjp)
+    return record(out, (x,), vjp, copy_forward(out, lambda: np.tile(a, repeats)))
 
 
 def repeat(x, repeats, axis=None):
@@ -1108,7 +1276,8 @@ def pad(x, pad_width, mode="constant", constant_values=None):
     if mode == "constant":
         widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (a.ndim, 2))
         key = tuple(slice(int(lo), int(lo) + n) for (lo, _), n in zip(widths, a.shape))
-        return record(out, (x,), lambda g: (getitem(g, key),))
+        interior = out[key]  # the padding itself never changes: a replay copies the input in
+        return record(out, (x,), lambda g: (getitem(g, key),), lambda: np.copyto(interior, a))
     # Other modes copy input elements: pad an index map and gather through it.
     source = np.pad(np.arange(a.size).reshape(a.shape), pad_width, mode=mode)
     return reshape(take(ravel(x), source.ravel()), out.shape)
@@ -1120,7 +1289,7 @@ def tril(x, k=0):
     out = np.tril(a, k)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (tril(g, k),))
+    return record(out, (x,), lambda g: (tril(g, k),), copy_forward(out, lambda: np.tril(a, k)))
 
 
 def triu(x, k=0):
@@ -1129,7 +1298,7 @@ def triu(x, k=0):
     out = np.triu(a, k)
     if not _recording_tapes:
         return out
-    return record(out, (x,), lambda g: (triu(g, k),))
+    return record(out, (x,), lambda g: (triu(g, k),), copy_forward(out, lambda: np.triu(a, k)))
 
 
 def size(x):
@@ -1148,10 +1317,15 @@ def ndim(x):
 def _compare(np_fn):
     def op(x1, x2):
         a, b, out = _binary(np_fn, np_fn.__name__, x1, x2)
-        return out
+        if not _recording_tapes:
+            return out
+        return record_no_gradient(out, (x1, x2), lambda: np_fn(a, b))
 
     op.__name__ = np_fn.__name__
-    op.__doc__ = f"Elementwise `{np_fn.__name__}` as a boolean array (no gradient)."
+    op.__doc__ = (
+        f"Elementwise `{np_fn.__name__}` as a boolean array (no gradient; recorded on a tape "
+        "when an input is tracked, so a replayed step compares the new values)."
+    )
     return op
 
 
@@ -1168,22 +1342,22 @@ logical_xor = _compare(np.logical_xor)
 
 def logical_not(x):
     """Elementwise boolean NOT."""
-    return np.logical_not(to_array(x))
+    return _without_gradient(x, np.logical_not)
 
 
 def isnan(x):
     """True where `x` is NaN."""
-    return np.isnan(to_array(x))
+    return _without_gradient(x, np.isnan)
 
 
 def isinf(x):
     """True where `x` is +inf or -inf."""
-    return np.isinf(to_array(x))
+    return _without_gradient(x, np.isinf)
 
 
 def isfinite(x):
     """True where `x` is neither NaN nor infinite."""
-    return np.isfinite(to_array(x))
+    return _without_gradient(x, np.isfinite)
 
 
 # ---------------------------------------------------------------- creation

@@ -83,8 +83,9 @@ class GradientTape:
 
     Args:
         persistent: allow several `gradient` calls on one tape.
-        watch_accessed_variables: accepted for compatibility; every `Variable`
-            used inside the tape is watched.
+        watch_accessed_variables: when True (the default) every `Variable` used inside
+            the tape is watched; when False only those passed to `watch`, and the
+            gradient for any other variable is None (as TensorFlow's tape gives).
 
     Example:
         >>> import nanokeras as keras
@@ -105,6 +106,8 @@ class GradientTape:
         # id(array) -> leaf, kept after the tape exits so `gradient` still finds them.
         self._leaves = {}
         self._used = False
+        # With `watch_accessed_variables=False`, the ids of the variables `watch` was given.
+        self._watched_variable_ids = set()
 
     def __enter__(self):
         self._nodes = []
@@ -125,6 +128,7 @@ class GradientTape:
                 self.watch(t)
             return
         if isinstance(tensor, TensorOperators):
+            self._watched_variable_ids.add(id(tensor))
             return  # already tracked
         if not isinstance(tensor, np.ndarray):
             raise TypeError(
@@ -154,6 +158,10 @@ class GradientTape:
             if was_recording:
                 _recording_tapes.append(self)
 
+    def _watches(self, source):
+        return self.watch_accessed_variables or not isinstance(source, Variable) \
+            or id(source) in self._watched_variable_ids
+
     def reset(self):
         """Forgets everything recorded so far."""
         self._nodes = []
@@ -165,7 +173,7 @@ class GradientTape:
         seen, result = set(), []
         for node in self._nodes:
             for x in node.inputs:
-                if isinstance(x, Variable) and id(x) not in seen:
+                if isinstance(x, Variable) and id(x) not in seen and self._watches(x):
                     seen.add(id(x))
                     result.append(x)
         return result
@@ -195,7 +203,7 @@ class GradientTape:
                 "gradients. Use `GradientTape(persistent=True)` to call `gradient` again."
             )
         self._used = True
-        if type(sources) is list and all(type(s) is Variable for s in sources):
+        if type(sources) is list and self.watch_accessed_variables and all(type(s) is Variable for s in sources):
             # The training step's case: a list of weights (no lookups, no rebuilding).
             grads = self._backward(target, output_gradients, ())
             result = [grads.get(id(s)) for s in sources]
@@ -209,7 +217,7 @@ class GradientTape:
         grads = self._backward(target, output_gradients, set(source_keys))
         result = []
         for s, key in zip(flat_sources, source_keys):
-            g = grads.get(key)
+            g = grads.get(key) if self._watches(s) else None
             if g is None and unconnected_gradients == "zero":
                 g = np.zeros_like(value_of(s))
             result.append(g)

@@ -125,18 +125,19 @@ class TensorOperators:
     def __abs__(self):
         return _ops.abs(self)
 
-    # Comparisons have no gradient: they return plain boolean arrays.
+    # Comparisons have no gradient; inside a tape they are recorded (so a compiled step
+    # computes them again for each batch), outside one they return boolean arrays.
     def __lt__(self, other):
-        return self.value < value_of(other)
+        return _ops.less(self, other)
 
     def __le__(self, other):
-        return self.value <= value_of(other)
+        return _ops.less_equal(self, other)
 
     def __gt__(self, other):
-        return self.value > value_of(other)
+        return _ops.greater(self, other)
 
     def __ge__(self, other):
-        return self.value >= value_of(other)
+        return _ops.greater_equal(self, other)
 
     @property
     def T(self):

@@ -18,6 +18,7 @@ import numpy as np
 
 from nanokeras.ops.tensor import value_of
 from nanokeras.ops.variable import Variable
+from nanokeras.utils import keras2_notes
 
 
 def _is_number(x):
@@ -25,12 +26,17 @@ def _is_number(x):
 
 
 def pop_legacy_kwargs(learning_rate, kwargs, class_name):
-    """Handles Keras 2 arguments: `lr` (an alias we accept) and `decay` (ignored)."""
-    if "lr" in kwargs:
-        # Keras 3 rejects `lr`; tutorials written for Keras 2 still use it.
+    """Handles Keras 2 arguments with their Keras 2 meaning, noting the Keras 3 spelling.
+
+    `lr` is `learning_rate`; a non-zero `decay` divides the rate by `1 + decay * iterations`,
+    which is `InverseTimeDecay(learning_rate, decay_steps=1, decay_rate=decay)`.
+    """
+    has_lr = "lr" in kwargs
+    if has_lr:
         learning_rate = kwargs.pop("lr")
-    if kwargs.pop("decay", None) is not None:
-        warnings.warn("Argument `decay` is no longer supported and will be ignored.", stacklevel=3)
+    decay = kwargs.pop("decay", None)
+    if decay is not None and not _is_number(decay):
+        raise ValueError(f"{class_name}: `decay` must be a number (Keras 2's learning-rate decay), got {decay!r}.")
     if kwargs:
         raise ValueError(
             f"{class_name}: argument(s) not recognized: {kwargs}. Check the spelling; "
@@ -38,6 +44,26 @@ def pop_legacy_kwargs(learning_rate, kwargs, class_name):
             "global_clipnorm, use_ema, ema_momentum, ema_overwrite_frequency, "
             "loss_scale_factor, gradient_accumulation_steps and name."
         )
+    if has_lr:
+        keras2_notes.note("optimizer_lr", used=f"`{class_name}(lr=...)`",
+                          instead=f"`{class_name}(learning_rate=...)`")
+    if decay:
+        if callable(learning_rate) or isinstance(learning_rate, Variable):
+            raise ValueError(
+                f"{class_name}: `decay={decay}` (Keras 2) needs a number as the learning rate, got "
+                f"{learning_rate!r}. Put the decay into the schedule instead, e.g. "
+                "keras.optimizers.schedules.InverseTimeDecay(rate, decay_steps=1, decay_rate=decay)."
+            )
+        if decay < 0:
+            raise ValueError(f"{class_name}: `decay` must be >= 0, got {decay}.")
+        learning_rate = check_learning_rate(learning_rate)
+        keras2_notes.note(
+            "optimizer_decay", used=f"`{class_name}(decay={decay})`",
+            instead=f"`{class_name}(learning_rate=keras.optimizers.schedules.InverseTimeDecay("
+                    f"{learning_rate}, decay_steps=1, decay_rate={decay}))`")
+        from nanokeras.optimizers.schedules import InverseTimeDecay
+
+        learning_rate = InverseTimeDecay(learning_rate, decay_steps=1, decay_rate=float(decay))
     return learning_rate
 
 

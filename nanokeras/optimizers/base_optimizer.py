@@ -33,6 +33,20 @@ from nanokeras.optimizers.clipping import clip_by_global_norm, clip_by_norm, cli
 from nanokeras.optimizers.variable_store import OptimizerVariables
 
 
+_BUILTIN_UPDATE = {}
+
+
+def _builtin_update(cls):
+    """True when `cls`'s update is a built-in elementwise kernel: the class that set
+    `_packable_update` also wrote (or inherited unchanged) the `update_step` in use."""
+    known = _BUILTIN_UPDATE.get(cls)
+    if known is None:
+        owner = next(k for k in cls.__mro__ if "_packable_update" in k.__dict__)
+        step_owner = next(k for k in cls.__mro__ if "update_step" in k.__dict__)
+        known = _BUILTIN_UPDATE[cls] = bool(cls._packable_update) and issubclass(owner, step_owner)
+    return known
+
+
 class Optimizer(OptimizerVariables):
     """Base class: clipping, weight decay, EMA, gradient accumulation, state.
 
@@ -172,6 +186,7 @@ class Optimizer(OptimizerVariables):
             getattr(v, "overwrite_with_gradient", False) for v in variables
         )
         self._flat = None  # set by `_pack_variables` once the subclass has made its slots
+        self._last_covered = None
         self._pack_pending = True
         self.built = True
 
@@ -189,10 +204,7 @@ class Optimizer(OptimizerVariables):
         """
         self._pack_pending = False
         variables = self._trainable_variables
-        owner = next(k for k in type(self).__mro__ if "_packable_update" in k.__dict__)
-        step_owner = next(k for k in type(self).__mro__ if "update_step" in k.__dict__)
-        if (not type(self)._packable_update or not issubclass(owner, step_owner)
-                or self._any_overwrite_with_gradient or not flat_buffer.can_pack(variables)):
+        if not _builtin_update(type(self)) or self._any_overwrite_with_gradient or not flat_buffer.can_pack(variables):
             return
         groups = [slots for group_variables, slots in self._slot_groups
                   if len(group_variables) == len(variables)
@@ -208,10 +220,29 @@ class Optimizer(OptimizerVariables):
         self._flat_gradient = np.empty_like(flat.value)
         self._flat = flat
 
+    def _unpack_variables(self):
+        """Undoes `_pack_variables`'s bookkeeping (the arrays stay as they are): the kernels run
+        per variable again, and the next `apply` packs again unless told otherwise."""
+        flat = self._flat
+        if flat is None:
+            return
+        for _, slots in self._slot_groups:
+            if slots and isinstance(slots[-1], flat_buffer.FlatVariable):
+                slots.pop()
+        self._buffers.pop()
+        del self._trainable_variables_indices[id(flat)]
+        self._flat = None
+        self._pack_pending = True
+
     def _covers_all(self, variables):
         """True when `variables` are exactly the packed model variables, in order."""
+        if variables is self._last_covered:  # a training loop passes the same list every step
+            return True
         packed = self._flat.variables
-        return len(variables) == len(packed) and all(a is b for a, b in zip(variables, packed))
+        covers = len(variables) == len(packed) and all(a is b for a, b in zip(variables, packed))
+        if covers:
+            self._last_covered = variables
+        return covers
 
     def _hyperparameters(self, f):
         """Subclass constants converted to float type `f`, cached until an attribute changes."""
@@ -259,9 +290,8 @@ class Optimizer(OptimizerVariables):
             variables = self._trainable_variables
         else:
             variables = trainable_variables if type(trainable_variables) is list else list(trainable_variables)
-            if self.built:
-                self._check_variables_are_known(variables)
-            else:
+            has_new_variables = self.built and self._check_variables_are_known(variables)
+            if not self.built:
                 arguments.check_variables(variables)
         if len(grads) != len(variables):
             raise ValueError(
@@ -271,6 +301,13 @@ class Optimizer(OptimizerVariables):
         grads, used = arguments.prepare_gradients(grads, variables)
         if not self.built:
             self.build(variables)
+        elif trainable_variables is not None and has_new_variables:
+            # Keras 2 let one optimizer train several models' variables (Keras 3 refuses).
+            from nanokeras.optimizers.shared_optimizer import add_variables
+
+            self._unpack_variables()
+            self._pack_pending = False  # a shared optimizer keeps one array per variable
+            add_variables(self, variables)
         if self._pack_pending:
             self._pack_variables()
         if self.loss_scale_factor is not None:
@@ -295,22 +332,17 @@ class Optimizer(OptimizerVariables):
         custom_constraint = any(
             v.constraint is not None and not type(v.constraint).__module__.startswith("nanokeras.constraints")
             for v in variables)
-        owner = next(k for k in type(self).__mro__ if "_packable_update" in k.__dict__)
-        step_owner = next(k for k in type(self).__mro__ if "update_step" in k.__dict__)
-        if type(self)._packable_update and issubclass(owner, step_owner) and not custom_constraint:
+        if _builtin_update(type(self)) and not custom_constraint:
             return ()
         return [v.value for v in list(variables) + self._variables]
 
     def _check_variables_are_known(self, variables):
+        """True when some of `variables` are new to this built optimizer (checked to be Variables)."""
         indices = self._trainable_variables_indices
-        for v in variables:
-            if id(v) not in indices:
-                if not isinstance(v, Variable):
-                    arguments.check_variables([v])
-                raise ValueError(
-                    f"Unknown variable {v.path!r}: this optimizer was built for other variables. "
-                    "Create a new optimizer instance to train a new set of variables."
-                )
+        unknown = [v for v in variables if id(v) not in indices]
+        if unknown:
+            arguments.check_variables(unknown)
+        return bool(unknown)
 
     def _overwrite_variables_directly_with_gradients(self, grads, variables):
         if not any(getattr(v, "overwrite_with_gradient", False) for v in variables):

@@ -11,18 +11,49 @@ import numpy as np
 from nanokeras.backend import config
 from nanokeras.backend import random as backend_random
 from nanokeras.ops.tensor import value_of
+from nanokeras.utils import keras2_notes
 
 
 def _describe(value):
     return f"{type(value).__name__} with shape {np.shape(value)}" if hasattr(value, "shape") else type(value).__name__
 
 
-def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_strings=False):
+KERAS3_TEXT = "keras3"
+
+
+def takes_string_inputs(model):
+    """Whether the model reads arrays of strings: False; True when its first layer maps strings
+    to numbers (e.g. `StringLookup`; noted as Keras 2); `KERAS3_TEXT` when Keras 3 reads them
+    too (a `"string"` `Input`, or a first layer such as `TextVectorization`, TensorFlow backend)."""
+    if any(getattr(t, "dtype", None) == "string" for t in getattr(model, "inputs", None) or []):
+        return KERAS3_TEXT
+    layers = getattr(model, "layers", None)
+    if not layers:
+        return False
+    if getattr(layers[0], "_strings_in_keras3", False):
+        return KERAS3_TEXT
+    return bool(getattr(layers[0], "_takes_string_inputs", False))
+
+
+def _string_array(array, argument, note=True):
+    """A numpy array of strings (Keras 2 fed them to `fit`), noted as Keras 2 only if `note`; else None."""
+    if array.dtype.kind == "O" and not all(isinstance(v, (str, bytes)) for v in array.flat):
+        return None
+    if array.dtype.kind not in "USO" or array.ndim == 0 or array.shape[0] == 0:
+        return None
+    if note:
+        keras2_notes.note("string_arrays", used=f"`{argument}` as a numpy array of strings (dtype {array.dtype})")
+    return array
+
+
+def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_str=False):
     """`value` as a numpy array, or a clear error naming `argument`.
 
     Floats become `floatx()` (no silent float64); integers stay integers when
-    `allow_int`, else become floats. Text stays text when `allow_strings` (a model
-    whose first layer reads strings, e.g. `TextVectorization`).
+    `allow_int`, else become floats. With `allow_str` (a bool or `KERAS3_TEXT`, or a
+    function returning one, asked only when the array holds strings), arrays of strings
+    pass unchanged (for models whose first layer looks strings up; noted as Keras 2
+    unless `KERAS3_TEXT`).
     """
     if value is None:
         raise ValueError(f"`{argument}` is required, got None.")
@@ -40,11 +71,12 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_str
             f"`{argument}` could not be converted to a numeric array ({error}). "
             "Check that every sample has the same shape."
         ) from None
-    if allow_strings and (array.dtype.kind in "US" or (array.dtype == object and array.size
-                                                        and isinstance(array.flat[0], (str, bytes)))):
-        if array.ndim == 0:
-            raise ValueError(f"`{argument}` must have a batch axis (one text per sample), got a single string.")
-        return array
+    if allow_str and array.dtype.kind in "USO":
+        reads = allow_str() if callable(allow_str) else allow_str
+        if reads:
+            strings = _string_array(array, argument, note=reads != KERAS3_TEXT)
+            if strings is not None:
+                return strings
     if array.dtype == object:
         raise TypeError(
             f"`{argument}` must contain numbers of one shape, but it converts to an array of Python objects "
@@ -283,60 +315,3 @@ def unpack_x_y_sample_weight(data):
             return data[0], data[1], data[2]
     return data, None, None
 
-
-# ------------------------------------------------------------------ datasets
-def is_dataset(x):
-    """True for the datasets of `keras.utils.*_dataset_from_*` (they carry a class mark)."""
-    return getattr(type(x), "_is_nanokeras_dataset", False)
-
-
-def check_dataset_arguments(y, sample_weight, validation_split):
-    """Arguments that a dataset makes meaningless are refused (as Keras does)."""
-    if y is not None:
-        raise ValueError("When `x` is a dataset, `y` should not be passed: the dataset yields `(x, y)` batches.")
-    if sample_weight is not None:
-        raise ValueError("When `x` is a dataset, `sample_weight` should not be passed: the dataset yields "
-                         "`(x, y, sample_weight)` batches.")
-    if validation_split:
-        raise ValueError("`validation_split` is only supported for arrays, not datasets: pass `validation_data`.")
-
-
-class DatasetBatches:
-    """The batches of a dataset, each converted and checked by `prepare` as arrays are.
-
-    It has `ArrayBatches`' interface (`batches()`, `steps_per_epoch`). Without
-    `steps_per_epoch` an epoch is one pass over the dataset; with it, epochs take
-    that many batches from one running pass (restarted when it ends), as Keras does.
-    """
-
-    def __init__(self, dataset, prepare, steps_per_epoch=None):
-        self.dataset = dataset
-        self.prepare = prepare
-        cardinality = dataset.cardinality()
-        if steps_per_epoch is None and cardinality == -1:
-            raise ValueError("The dataset repeats forever: pass `steps_per_epoch` (or `steps`) to say how many "
-                             "batches make an epoch.")
-        self.fixed_steps = steps_per_epoch
-        self.steps_per_epoch = steps_per_epoch or (cardinality if cardinality >= 0 else None)
-        self._running = None
-
-    def first(self):
-        """The first batch, prepared (to build the model and check the labels before training)."""
-        for batch in self.dataset:
-            return self.prepare(batch)
-        raise ValueError("The dataset is empty: there is nothing to train or predict on.")
-
-    def batches(self):
-        if self.fixed_steps is None:
-            for batch in self.dataset:
-                yield self.prepare(batch)
-            return
-        for _ in range(self.fixed_steps):
-            if self._running is None:
-                self._running = iter(self.dataset)
-            try:
-                batch = next(self._running)
-            except StopIteration:
-                self._running = None
-                return
-            yield self.prepare(batch)

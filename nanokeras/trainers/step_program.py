@@ -30,23 +30,20 @@ from nanokeras.trainers.data_adapter import unpack_x_y_sample_weight
 from nanokeras.tree import flatten, map_structure
 
 MODES = ("train", "test", "predict")
-# `keras.ops` functions whose results have no gradient and are not recorded on a tape:
-# replaying a graph that uses one would reuse the first batch's result.
-UNRECORDED_OPS = frozenset({
-    "equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
-    "logical_or", "logical_not", "logical_xor", "isnan", "isinf", "isfinite", "argmax", "argmin",
-    "argsort", "all", "any", "count_nonzero", "nonzero", "size", "ndim", "shape",
-})
+# `keras.ops` functions whose results are not recorded on a tape (shapes and sizes, fixed
+# for a batch shape, or indices of a data-dependent count): a graph that feeds one into
+# the computation could not be replayed.
+UNRECORDED_OPS = frozenset({"nonzero", "size", "ndim", "shape"})
 
 
 def blocker(model, mode):
     """Why `model`'s `mode` step cannot be compiled (a sentence), or None when it can."""
     from nanokeras.trainers.trainer import Trainer
 
-    if getattr(model, "_run_eagerly", False):
-        return "compile(run_eagerly=True) asks for the tape path"
-    if getattr(model, "_jit_compile", "auto") is False:
-        return "compile(jit_compile=False) asks for the tape path"
+    if getattr(model, "run_eagerly", False):
+        return "run_eagerly=True asks for the tape path"
+    if getattr(model, "jit_compile", "auto") is False:
+        return "jit_compile=False asks for the tape path"
     overridden = {"train": ("train_step", "compute_loss"), "test": ("test_step", "compute_loss"),
                   "predict": ("predict_step",)}[mode]
     for method in overridden:
@@ -72,7 +69,8 @@ def blocker(model, mode):
         regularizers = [v.regularizer for v in model.weights] + [
             layer.activity_regularizer for layer in model._flat_layers()]
         for regularizer in regularizers:
-            if regularizer is not None and not _is_builtin(regularizer, "nanokeras.regularizers"):
+            if regularizer is not None and not (_is_builtin(regularizer, "nanokeras.regularizers")
+                                                or _is_builtin(regularizer, "nanokeras.layers")):
                 return f"the regularizer {regularizer!r} is code of the user's"
     return None
 
@@ -92,15 +90,19 @@ def _owner(cls, attribute):
 
 def is_replayable(layer):
     """True when `layer`'s class vouches for its `call` (`_replayable = True`), and no subclass
-    below that class has written a `call` of its own since."""
+    below that class has written a `call` (or another method it computes with, listed in
+    `_replay_covers`) of its own since."""
     cls = type(layer)
     if not getattr(cls, "_replayable", False):
         return False
-    return issubclass(_owner(cls, "_replayable"), _owner(cls, "call"))
+    vouching = _owner(cls, "_replayable")
+    return all(issubclass(vouching, _owner(cls, method)) for method in getattr(cls, "_replay_covers", ("call",)))
 
 
 def _batch_key(mode, batch):
     """What a program is specific to: the mode, which of x/y/sample_weight are given, the shapes."""
+    if all(part is None or type(part) is np.ndarray for part in batch):  # the common case, cheaply
+        return (mode,) + tuple(None if part is None else (part.shape, part.dtype.char) for part in batch)
     present = tuple(part is not None for part in batch)
     leaves = [leaf for leaf in flatten(batch) if leaf is not None]
     return (mode, present, repr(map_structure(lambda _: 0, batch))) + tuple(
@@ -113,6 +115,11 @@ def _own_copy(batch):
 
 
 def _copy_into(buffers, batch):
+    if all(type(part) is not dict and type(part) is not list and type(part) is not tuple for part in batch):
+        for buffer, value in zip(buffers, batch):  # the common case: arrays (or None)
+            if buffer is not None:
+                np.copyto(buffer, value)
+        return
     for buffer, value in zip(flatten(buffers), flatten(batch)):
         if buffer is not None:
             np.copyto(buffer, value)

@@ -12,15 +12,21 @@ A training step is built from the same public pieces a custom loop uses:
 Everything that can be checked is checked once per call of `fit`, never per step.
 """
 
+import warnings
+
 import numpy as np
 
 from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.callback_list import CallbackList
 from nanokeras.layers import layer as layer_module
+from nanokeras.optimizers import atomic_update
+from nanokeras.trainers import batch_sources
 from nanokeras.trainers import compile_utils
+from nanokeras.trainers.blas_threads import blas_threads
 from nanokeras.trainers import data_adapter
 from nanokeras.trainers.step_program import CompiledSteps
+from nanokeras.utils import keras2_notes
 from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
 
 
@@ -41,8 +47,9 @@ class Trainer:
         self.history = None
         self._step_variables = None
         self._compiled_steps = None
-        self._run_eagerly = False
-        self._jit_compile = "auto"
+        self.run_eagerly = False
+        self.jit_compile = "auto"
+        self.steps_per_execution = 1
 
     # ---------------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -70,25 +77,38 @@ class Trainer:
             raise TypeError(f"compile() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         if metrics is None and compile_utils.looks_like_metrics(loss_weights):
             # Keras-2 positional order: compile(optimizer, loss, metrics).
+            keras2_notes.note("compile_positional_metrics")
             metrics, loss_weights = loss_weights, None
+        steps_per_execution = _check_steps_per_execution(steps_per_execution)
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(f"`jit_compile` must be True, False or 'auto', got {jit_compile!r}.")
         # Resolve everything before changing anything, so a bad argument leaves the model as it was.
         resolved_optimizer = compile_utils.resolve_optimizer(optimizer)
-        compiled_loss = compile_utils.CompiledLoss(loss, loss_weights)
-        compiled_metrics = compile_utils.CompiledMetrics(metrics, weighted_metrics)
+        compiled_loss = compile_utils.CompiledLoss(loss, loss_weights) if loss is not None else None
+        compiled_metrics = None
+        if metrics is not None or weighted_metrics is not None:
+            compiled_metrics = compile_utils.CompiledMetrics(metrics, weighted_metrics)
         from nanokeras.metrics import Mean
 
         self.optimizer = resolved_optimizer
-        self.loss = loss
-        self._compile_loss = compiled_loss
-        self._compile_metrics = compiled_metrics
-        self._loss_weights_spec = loss_weights
-        self._metrics_spec = metrics
-        self._weighted_metrics_spec = weighted_metrics
+        # As Keras: compiling again without a loss (or metrics) keeps the ones compiled before.
+        if compiled_loss is not None or self._compile_loss is None:
+            self.loss = loss
+            self._compile_loss = compiled_loss or compile_utils.CompiledLoss(None, None)
+            self._loss_weights_spec = loss_weights
+        if compiled_metrics is not None or self._compile_metrics is None:
+            self._compile_metrics = compiled_metrics or compile_utils.CompiledMetrics(None, None)
+            self._metrics_spec = metrics
+            self._weighted_metrics_spec = weighted_metrics
         self._loss_tracker = Mean(name="loss")
-        # The compiled step replays the tape's ops (same numbers); `jit_compile=False` or
-        # `run_eagerly=True` keep every step on the tape, the reference path.
-        self._run_eagerly = bool(run_eagerly)
-        self._jit_compile = jit_compile
+        if jit_compile is True and run_eagerly:
+            warnings.warn("If `run_eagerly` is True, then `jit_compile` cannot also be True. "
+                          "Disabling `jit_compile`.", stacklevel=2)
+        # The compiled step replays the tape's ops (same numbers): `jit_compile` chooses it
+        # ("auto"/True) or the tape, the reference path (False, or `run_eagerly=True`).
+        self.run_eagerly = bool(run_eagerly)
+        self.jit_compile = False if run_eagerly else jit_compile
+        self.steps_per_execution = steps_per_execution
         self._compiled_steps = None
         self.compiled = True
 
@@ -143,6 +163,8 @@ class Trainer:
         return self.get_metrics_result()
 
     def _update_compiled_metrics(self, y, y_pred, sample_weight):
+        if y is None and not self._compile_metrics.entries:
+            return  # nothing to compare with: a model trained on its `add_loss` losses alone
         if self._compile_metrics.entries is None:
             self._build_compiled(y, y_pred)
         self._compile_metrics.update_state(y, y_pred, sample_weight)
@@ -245,11 +267,12 @@ class Trainer:
     def _prepare(self, x, y=None, sample_weight=None, prefix=""):
         """Validated arrays (or lists/dicts of them, for several inputs or outputs):
         x as floats matching the model's input, y numeric, weights 1-D."""
-        allow_int, allow_strings = self._accepts_integer_inputs(), self._accepts_string_inputs()
+        allow_int = self._accepts_integer_inputs()
+        allow_str = self._takes_string_inputs
         x = data_adapter.map_structure(
-            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int,
-                                                              allow_strings=allow_strings), x, prefix + "x")
-        if isinstance(x, np.ndarray) and x.dtype.kind not in "USO":  # text: the model's first layer checks it
+            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int, allow_str=allow_str),
+            x, prefix + "x")
+        if isinstance(x, np.ndarray):
             check_features(self, x, prefix + "x")
         named = data_adapter.named_leaves(x, prefix + "x")
         if y is not None:
@@ -270,20 +293,8 @@ class Trainer:
             )
         return data_adapter.class_weights_to_sample_weights(class_weight, y)
 
-    def _prepare_batch(self, batch, class_weight=None):
-        """One batch of a dataset, converted and checked as `_prepare` does arrays."""
-        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(batch)
-        x, y, sample_weight = self._prepare(x, y, sample_weight)
-        sample_weight = self._with_class_weight(class_weight, y, sample_weight)
-        return (x, y) if sample_weight is None else (x, y, sample_weight)
-
-    def _accepts_string_inputs(self):
-        """True when the model reads text (a "string" Input, or a first layer such as TextVectorization)."""
-        inputs = getattr(self, "inputs", None) or []
-        if any(t.dtype == "string" for t in inputs):
-            return True
-        layers = getattr(self, "layers", [])
-        return bool(layers) and getattr(layers[0], "_accepts_strings", False)
+    def _takes_string_inputs(self):
+        return data_adapter.takes_string_inputs(self)
 
     def _accepts_integer_inputs(self):
         """True when integer features should stay integers (ids for lookups/embeddings)."""
@@ -299,7 +310,15 @@ class Trainer:
         if not self.built and isinstance(x, np.ndarray):
             self.build((None,) + x.shape[1:])
         if y is None:
-            raise ValueError(f"`{prefix}y` is required: the compiled loss compares predictions with labels.")
+            if self._compile_loss.is_empty and not (self._metrics_spec or self._weighted_metrics_spec):
+                # Only `add_loss` losses (e.g. a variational autoencoder's): no labels needed, as in Keras.
+                y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
+                self._build_compiled(None, y_pred)
+                return None
+            raise ValueError(
+                f"`{prefix}y` is required: the compiled loss and metrics compare predictions with labels. "
+                "(A model that computes its own loss with `add_loss` compiles without `loss=` and trains on x alone.)"
+            )
         y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
         names = compile_utils.output_names_of(self, y_pred)
         ys = compile_utils.align(y, names, prefix + "y")
@@ -364,33 +383,27 @@ class Trainer:
             validation_freq=validation_freq, shuffle=shuffle, validation_batch_size=validation_batch_size,
         )
         verbose = check_verbose(verbose)
-        dataset = data_adapter.is_dataset(x)
-        if dataset:  # batches come from the dataset, each converted as it arrives
-            data_adapter.check_dataset_arguments(y, sample_weight, validation_split)
-            batches = data_adapter.DatasetBatches(x, lambda batch: self._prepare_batch(batch, class_weight),
-                                                  steps_per_epoch)
-            first = batches.first()
-            self._prepare_for_training(first[0], first[1])
+        if batch_sources.is_batch_source(x):
+            # A Sequence (e.g. ImageDataGenerator.flow) or a generator makes its own batches.
+            batches, validation = batch_sources.prepare_fit(
+                self, x, y, sample_weight, class_weight, validation_data, validation_split, shuffle,
+                steps_per_epoch, validation_steps)
         else:
             x, y, sample_weight = self._prepare(x, y, sample_weight)
             sample_weight = self._with_class_weight(class_weight, y, sample_weight)
-        validation = None
-        if data_adapter.is_dataset(validation_data):
-            validation = data_adapter.DatasetBatches(validation_data, self._prepare_batch, validation_steps)
-            first = validation.first()
-            self._prepare_for_training(first[0], first[1], prefix="validation_data ")
-        elif validation_data is not None:
-            val_x, val_y, val_w = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
-            validation = self._prepare(val_x, val_y, val_w, prefix="validation_data ")
-        elif validation_split:
-            (x, y, sample_weight), validation = data_adapter.train_validation_split((x, y, sample_weight), validation_split)
-        if not dataset:
+            validation = None
+            if validation_data is not None and batch_sources.is_batch_source(validation_data):
+                validation = batch_sources.prepare_validation(self, validation_data, validation_steps)
+            elif validation_data is not None:
+                val_x, val_y, val_w = data_adapter.unpack_x_y_sample_weight(tuple(validation_data))
+                validation = self._prepare(val_x, val_y, val_w, prefix="validation_data ")
+            elif validation_split:
+                (x, y, sample_weight), validation = data_adapter.train_validation_split(
+                    (x, y, sample_weight), validation_split)
             y = self._prepare_for_training(x, y)
-        if isinstance(validation, tuple):
-            val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
-            validation = (validation[0], val_y, validation[2])
-
-        if not dataset:
+            if isinstance(validation, tuple):
+                val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
+                validation = (validation[0], val_y, validation[2])
             # The built-in step keeps no reference to a batch: shuffled batches reuse their arrays.
             reuse = type(self).train_step is Trainer.train_step
             batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch,
@@ -399,6 +412,7 @@ class Trainer:
                                      verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
         self._step_variables = self.trainable_weights
         self._start_compiled_steps()
+        atomic_update.reinstall()  # Ctrl-C waits for a step to end (see optimizers/atomic_update.py)
         self.stop_training = False
         training_logs = None
         # A callback (BackupAndRestore) may set `_initial_epoch` to resume an interrupted run.
@@ -408,18 +422,20 @@ class Trainer:
         self._initial_epoch = None
         validation_batch_size = validation_batch_size or batch_size  # as Keras
         try:
-            for epoch in range(initial_epoch, epochs):
-                self.reset_metrics()
-                callback_list.on_epoch_begin(epoch)
-                logs = self._run_batches("train", batches, callback_list)
-                epoch_logs = self._logs_to_floats(logs)
-                if validation is not None and _should_validate(epoch, validation_freq):
-                    val_logs = self._evaluate_arrays(validation, validation_batch_size, validation_steps, callback_list)
-                    epoch_logs.update({"val_" + name: value for name, value in val_logs.items()})
-                callback_list.on_epoch_end(epoch, epoch_logs)
-                training_logs = epoch_logs
-                if self.stop_training:
-                    break
+            with blas_threads():
+                for epoch in range(initial_epoch, epochs):
+                    self.reset_metrics()
+                    callback_list.on_epoch_begin(epoch)
+                    logs = self._run_batches("train", batches, callback_list)
+                    epoch_logs = self._logs_to_floats(logs)
+                    if validation is not None and _should_validate(epoch, validation_freq):
+                        val_logs = self._evaluate_arrays(validation, validation_batch_size, validation_steps,
+                                                         callback_list)
+                        epoch_logs.update({"val_" + name: value for name, value in val_logs.items()})
+                    callback_list.on_epoch_end(epoch, epoch_logs)
+                    training_logs = epoch_logs
+                    if self.stop_training:
+                        break
         finally:
             self._step_variables = None
         callback_list.on_train_end(logs=training_logs)
@@ -436,16 +452,22 @@ class Trainer:
         run = getattr(self, mode + "_step") if custom else getattr(self, "_" + mode + "_batch")
         begin_hook = callback_list.hook_if_used(f"on_{mode}_batch_begin")
         end_hook = callback_list.hook_if_used(f"on_{mode}_batch_end")
+        # With `steps_per_execution=N` the batch hooks see groups of N steps, as in Keras:
+        # begin with the group's first step index, end with first + N - 1.
+        group = getattr(self, "steps_per_execution", 1) or 1
         logs = None
         for step, batch in enumerate(batches.batches()):
-            if begin_hook is not None:
+            first = step - step % group
+            if begin_hook is not None and step == first:
                 begin_hook(step)
             result = run(batch)
             if custom:
                 logs = result
-            if end_hook is not None:
-                callback_list.batch_end(f"on_{mode}_batch_end", step, logs if custom else self.get_metrics_result)
-            if mode == "train" and self.stop_training:
+            last_of_group = step == first + group - 1 or step == batches.steps_per_epoch - 1
+            if end_hook is not None and last_of_group:
+                callback_list.batch_end(f"on_{mode}_batch_end", first + group - 1,
+                                        logs if custom else self.get_metrics_result)
+            if mode == "train" and self.stop_training and last_of_group:
                 break
         return logs
 
@@ -468,11 +490,8 @@ class Trainer:
             raise TypeError(f"evaluate() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        if data_adapter.is_dataset(x):
-            data_adapter.check_dataset_arguments(y, sample_weight, None)
-            arrays = data_adapter.DatasetBatches(x, self._prepare_batch, steps)
-            first = arrays.first()
-            self._prepare_for_training(first[0], first[1])
+        if batch_sources.is_batch_source(x):
+            arrays = batch_sources.prepare_validation(self, x, steps, argument="x")
             steps_total = arrays.steps_per_epoch
         else:
             arrays = self._prepare(x, y, sample_weight)
@@ -481,7 +500,8 @@ class Trainer:
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=steps_total)
         self._start_compiled_steps()
-        logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)
+        with blas_threads():
+            logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)
         if return_dict:
             return logs
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
@@ -489,7 +509,7 @@ class Trainer:
 
     def _evaluate_arrays(self, arrays, batch_size, steps, callback_list):
         self.reset_metrics()
-        if isinstance(arrays, data_adapter.DatasetBatches):
+        if isinstance(arrays, batch_sources.SourceBatches):
             batches = arrays
         else:
             batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
@@ -510,22 +530,23 @@ class Trainer:
         """
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        if data_adapter.is_dataset(x):
-            batches = data_adapter.DatasetBatches(x, lambda batch: (self._prepare_batch(batch)[0],), steps)
-            return self._predict_batches(batches, callbacks, verbose)
-        allow_int, allow_strings = self._accepts_integer_inputs(), self._accepts_string_inputs()
-        x = data_adapter.map_structure(
-            lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int,
-                                                              allow_strings=allow_strings), x, "x")
-        if isinstance(x, np.ndarray):
-            if not self.built:
-                self.build((None,) + x.shape[1:])
-            if x.dtype.kind not in "USO":  # text: the model's first layer checks it
+        if batch_sources.is_batch_source(x):
+            batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps)
+            first = batches.first_batch()[0]
+            if not self.built and isinstance(first, np.ndarray):
+                self.build((None,) + first.shape[1:])
+        else:
+            allow_int = self._accepts_integer_inputs()
+            allow_str = self._takes_string_inputs
+            x = data_adapter.map_structure(
+                lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int,
+                                                                  allow_str=allow_str),
+                x, "x")
+            if isinstance(x, np.ndarray):
+                if not self.built:
+                    self.build((None,) + x.shape[1:])
                 check_features(self, x, "x")
-        batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
-        return self._predict_batches(batches, callbacks, verbose)
-
-    def _predict_batches(self, batches, callbacks, verbose):
+            batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.steps_per_epoch)
         self._start_compiled_steps()
@@ -534,12 +555,13 @@ class Trainer:
         end_hook = callback_list.hook_if_used("on_predict_batch_end")
         callback_list.on_predict_begin()
         outputs = []
-        for step, batch in enumerate(batches.batches()):
-            if begin_hook is not None:
-                begin_hook(step)
-            outputs.append(run(batch))
-            if end_hook is not None:
-                end_hook(step, {"outputs": outputs[-1]})
+        with blas_threads():
+            for step, batch in enumerate(batches.batches()):
+                if begin_hook is not None:
+                    begin_hook(step)
+                outputs.append(run(batch))
+                if end_hook is not None:
+                    end_hook(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
         return data_adapter.concatenate_batches(outputs)
 
@@ -576,6 +598,12 @@ def _casts_labels_to_floats(loss):
     """True for a loss that declares it turns integer labels into floats anyway, so they can
     be converted once per `fit` (a user's loss gets the labels as given)."""
     return bool(getattr(loss, "casts_labels_to_float", False))
+
+
+def _check_steps_per_execution(value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"`steps_per_execution` must be a positive integer, got {value!r}.")
+    return int(value)
 
 
 def _should_validate(epoch, validation_freq):

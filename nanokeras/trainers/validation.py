@@ -4,6 +4,8 @@ import numbers
 
 import numpy as np
 
+from nanokeras.trainers.batch_sources import is_batch_source
+
 
 def _is_int(value):
     return isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool)
@@ -43,7 +45,7 @@ def check_fit_arguments(batch_size=None, epochs=1, validation_split=0.0, validat
         )
     if validation_split and validation_data is not None:
         validation_split = 0  # Keras: validation_data wins
-    if validation_data is not None and not getattr(type(validation_data), "_is_nanokeras_dataset", False):
+    if validation_data is not None and not is_batch_source(validation_data):
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
             count = len(validation_data) if isinstance(validation_data, (tuple, list)) else "not a tuple"
             raise ValueError(
@@ -64,6 +66,8 @@ def check_fit_arguments(batch_size=None, epochs=1, validation_split=0.0, validat
 
 def check_features(model, x, argument="x"):
     """Checks that `x`'s per-sample shape matches what the model was built for."""
+    if x.dtype.kind in "USO":
+        return  # texts: a "string" Input takes (batch,) for (batch, 1); the layer reading them checks them
     expected = _expected_input_shape(model)
     if expected is None:
         return

@@ -5,7 +5,7 @@ import pytest
 
 import nanokeras as keras
 from nanokeras import ops
-from nanokeras.backend.tensor import Tensor
+from nanokeras.ops.tensor import Tensor
 
 
 def test_simple_gradient_and_structures():
@@ -148,3 +148,18 @@ def test_reset_forgets_recorded_ops():
         y = w * w
         tape.reset()
     assert tape.gradient(y, w) is None
+
+
+def test_watch_accessed_variables_false_gives_gradients_only_for_watched_variables():
+    import nanokeras as keras
+
+    a, b = keras.Variable(2.0), keras.Variable(3.0)
+    with keras.GradientTape(watch_accessed_variables=False) as tape:
+        tape.watch(a)
+        y = a * b
+    assert tape.watched_variables() == [a]
+    grad_a, grad_b = tape.gradient(y, [a, b])
+    assert float(grad_a) == 3.0 and grad_b is None
+    with keras.GradientTape(watch_accessed_variables=False) as tape:
+        y = a * b
+    assert tape.gradient(y, [a, b], unconnected_gradients="zero")[1] == 0.0

@@ -22,5 +22,5 @@ def test_seed_tutorial_runs_and_learns(tmp_path):
     assert out.count("Epoch 10/10") == 3
     accuracy = float(re.search(r"Perceptron: final val_acc = ([0-9.]+)", out).group(1))
     assert accuracy >= 0.85
-    for name in ("accuracy.png", "separating_line.png", "multiclass_accuracy.png"):
+    for name in ("accuracy.png", "separating_line.png", "perceptron_boundary.png", "multiclass_accuracy.png"):
         assert os.path.getsize(os.path.join(ROOT, "out", name)) > 1000

@@ -113,3 +113,83 @@ def test_dropout_in_fit_is_active_and_predict_is_deterministic():
     x = np.random.default_rng(0).normal(size=(16, 4)).astype("float32")
     model.fit(x, np.zeros((16, 1), "float32"), epochs=1, verbose=0)
     np.testing.assert_array_equal(model.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+# ---------------------------------------------------------------- replayed steps
+
+NOISE_LAYERS = {
+    "dropout": lambda seed: keras.layers.Dropout(0.4, seed=seed),
+    "dropout_noise_shape": lambda seed: keras.layers.Dropout(0.5, noise_shape=(None, 1, 3), seed=seed),
+    "gaussian_noise": lambda seed: keras.layers.GaussianNoise(0.3, seed=seed),
+    "gaussian_dropout": lambda seed: keras.layers.GaussianDropout(0.3, seed=seed),
+    "alpha_dropout": lambda seed: keras.layers.AlphaDropout(0.2, seed=seed),
+    "alpha_dropout_noise_shape": lambda seed: keras.layers.AlphaDropout(0.3, noise_shape=(2, 1, 3), seed=seed),
+}
+BATCHES = [np.random.default_rng(i).normal(size=(2, 4, 3)).astype("float32") for i in range(4)]
+
+
+def _step(layer, x, w):
+    with keras.GradientTape() as tape:
+        y = layer(keras.ops.multiply(x, w), training=True)
+        loss = keras.ops.sum(keras.ops.multiply(y, np.linspace(-1, 1, y.value.size, dtype="float32").reshape(y.shape)))
+    return tape, y, loss
+
+
+def _compiled_steps(layer, w):
+    from nanokeras.ops.tensor import Constant
+    from nanokeras.ops.trace import Trace
+
+    x = Constant(BATCHES[0].copy())
+    tape, y, loss = _step(layer, x, w)
+    trace = Trace(tape)
+    assert trace.replayable, trace.unreplayable_ops()
+    results = [(np.array(y.value), np.array(tape.gradient(loss, [w])[0]))]
+    for batch in BATCHES[1:]:
+        x.value[...] = batch
+        trace.forward()
+        results.append((np.array(y.value), np.array(trace.gradients(loss, [w])[0])))
+    return results
+
+
+def _tape_steps(layer, w):
+    results = []
+    for batch in BATCHES:
+        tape, y, loss = _step(layer, batch, w)
+        results.append((np.array(y.value), np.array(tape.gradient(loss, [w])[0])))
+    return results
+
+
+@pytest.mark.parametrize("seed", [5, None])
+@pytest.mark.parametrize("name", sorted(NOISE_LAYERS))
+def test_noise_layers_replay_new_noise_bit_for_bit(name, seed):
+    make = NOISE_LAYERS[name]
+    assert make(seed)._replayable is True
+    w = keras.Variable(np.linspace(0.5, 1.5, 3, dtype="float32"))
+    set_random_seed(11)
+    compiled = _compiled_steps(make(seed), w)
+    set_random_seed(11)
+    reference = _tape_steps(make(seed), w)
+    for step, ((y, g), (y_ref, g_ref)) in enumerate(zip(compiled, reference)):
+        assert y.tobytes() == y_ref.tobytes(), f"step {step}: outputs differ"
+        assert g.tobytes() == g_ref.tobytes(), f"step {step}: gradients differ"
+    # every step drew new noise
+    masks = [np.asarray(y) / np.asarray(BATCHES[i] * w.value) for i, (y, _) in enumerate(compiled)]
+    assert not np.allclose(masks[1], masks[2])
+
+
+def test_noise_layers_draw_what_they_drew_before_they_were_replayable():
+    # The same generator calls, in the same order and dtype: seeded results are unchanged.
+    x = np.random.default_rng(0).normal(size=(3, 5)).astype("float32")
+    rng = np.random.default_rng(4)
+    mask = (rng.random((3, 5), dtype=np.float32) < 0.75).astype("float32")
+    expected = x * mask / np.float32(0.75)
+    layer = keras.layers.Dropout(0.25, seed=4)
+    np.testing.assert_array_equal(layer(x, training=True), expected)
+    second = (rng.random((3, 5), dtype=np.float32) < 0.75).astype("float32")
+    np.testing.assert_array_equal(layer(x, training=True), x * second / np.float32(0.75))
+    rng = np.random.default_rng(4)
+    noise = rng.standard_normal((3, 5), dtype=np.float32) * np.float32(0.2)
+    np.testing.assert_array_equal(keras.layers.GaussianNoise(0.2, seed=4)(x, training=True), x + noise)
+    rng = np.random.default_rng(4)
+    noise = rng.standard_normal((3, 5), dtype=np.float32) * np.float32(np.sqrt(0.2 / 0.8)) + 1
+    np.testing.assert_array_equal(keras.layers.GaussianDropout(0.2, seed=4)(x, training=True), x * noise)

@@ -118,3 +118,17 @@ def test_saved_functional_model_loads_in_the_other_library(keras, tmp_path, dire
     assert [l.name for l in loaded.layers] == [l.name for l in model.layers]
     for mine, ref in zip(loaded(data), model(data)):
         np.testing.assert_allclose(np.asarray(mine), np.asarray(ref), rtol=1e-5, atol=1e-6)
+
+
+def test_model_from_config_rebuilds_a_functional_model_from_keras(keras):
+    a = keras.Input((3,), name="a")
+    b = keras.Input((2,), name="b")
+    h = keras.layers.Concatenate()([keras.layers.Dense(4, activation="relu")(a), b])
+    real = keras.Model([a, b], keras.layers.Dense(1, name="out")(h))
+    ours = nk.Model.from_config(real.get_config())
+    assert isinstance(ours, nk.Model) and [l.name for l in ours.layers] == [l.name for l in real.layers]
+    ours.set_weights(real.get_weights())
+    xa, xb = np.ones((2, 3), "float32"), np.full((2, 2), 0.5, "float32")
+    np.testing.assert_allclose(ours.predict([xa, xb], verbose=0), real.predict([xa, xb], verbose=0), rtol=1e-6)
+    again = nk.Model.from_config(ours.get_config())
+    assert [l.name for l in again.layers] == [l.name for l in ours.layers]

@@ -201,3 +201,14 @@ def test_validation_batches_as_keras_with_a_sum_reduction(keras):
         real.compile(keras.optimizers.SGD(0.01), keras.losses.MeanSquaredError(reduction="sum"))
         ours.compile(nk.optimizers.SGD(0.01), nk.losses.MeanSquaredError(reduction="sum"))
         _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))
+
+
+def test_compiling_again_keeps_the_loss_and_metrics_it_is_not_given(keras):
+    x, y = _data(20, 3, classes=2)
+    real, ours = _build_pair(keras, [(1, "sigmoid")], 3)
+    for model, lib in ((real, keras), (ours, nk)):
+        model.compile("sgd", "binary_crossentropy", metrics=["accuracy"])
+        model.compile(optimizer=lib.optimizers.Adam(0.01))
+    np.testing.assert_allclose(ours.evaluate(x, y, verbose=0), real.evaluate(x, y, verbose=0), rtol=RTOL)
+    kw = dict(epochs=2, batch_size=5, shuffle=False, verbose=0)
+    _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))

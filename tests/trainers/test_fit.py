@@ -67,8 +67,11 @@ def test_evaluate_return_forms_and_predict():
     logs = model.evaluate(x, y, verbose=0, return_dict=True)
     assert logs == {"accuracy": accuracy, "loss": loss}
     np.testing.assert_allclose(accuracy, np.mean((model.predict(x, verbose=0)[:, 0] > 0.5) == y), rtol=1e-6)
-    model.compile("sgd", "binary_crossentropy")
-    assert isinstance(model.evaluate(x, y, verbose=0), float)
+    model.compile("sgd", "binary_crossentropy")  # as Keras: compiling without metrics keeps them
+    assert model.evaluate(x, y, verbose=0, return_dict=True).keys() == {"accuracy", "loss"}
+    fresh = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+    fresh.compile("sgd", "binary_crossentropy")
+    assert isinstance(fresh.evaluate(x, y, verbose=0), float)
 
 
 def test_validation_split_holds_out_last_samples():

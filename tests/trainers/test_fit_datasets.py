@@ -52,7 +52,7 @@ def test_validation_data_class_weight_and_steps_per_epoch():
 def test_dataset_arguments_keras_refuses():
     model = _model()
     dataset = BatchedDataset.from_arrays((X, Y), batch_size=8)
-    with pytest.raises(ValueError, match="`y` should not be passed"):
+    with pytest.raises(ValueError, match="`y` cannot be passed when `x` is a Sequence, generator or dataset"):
         model.fit(dataset, Y, verbose=0)
     with pytest.raises(ValueError, match="sample_weight"):
         model.fit(dataset, sample_weight=np.ones(40), verbose=0)
@@ -60,7 +60,7 @@ def test_dataset_arguments_keras_refuses():
         model.fit(dataset, validation_split=0.2, verbose=0)
     with pytest.raises(ValueError, match="repeats forever"):
         model.fit(dataset.repeat(), verbose=0)
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="produced no batches"):
         model.fit(dataset.take(0), verbose=0)
 
 

@@ -12,6 +12,10 @@ from nanokeras.ops import numpy as ops
 class Merge(Layer):
     """Base class for elementwise merge layers; subclasses define `_merge_function(inputs)`."""
 
+    _replayable = True
+    # A subclass's own `_merge_function` is Python the compiled step cannot vouch for.
+    _replay_covers = ("call", "_merge_function")
+
     # The fewest inputs the layer accepts (Keras accepts a single input for most merges).
     _min_inputs = 1
     _exact_inputs = None

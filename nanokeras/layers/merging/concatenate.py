@@ -16,6 +16,8 @@ from nanokeras.ops import numpy as ops
 class Concatenate(Merge):
     """Concatenates inputs that match in every axis but `axis` (the last by default)."""
 
+    _replayable = True
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         if isinstance(axis, bool) or not isinstance(axis, int):

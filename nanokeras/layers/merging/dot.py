@@ -20,6 +20,8 @@ class Dot(Merge):
         normalize: L2-normalize both inputs along `axes` first (the result is the cosine similarity).
     """
 
+    _replayable = True
+
     _exact_inputs = 2
 
     def __init__(self, axes, normalize=False, **kwargs):

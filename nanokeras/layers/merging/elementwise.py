@@ -14,6 +14,8 @@ from nanokeras.ops import numpy as ops
 class Add(Merge):
     """Sums a list of tensors of the same shape (broadcasting allowed)."""
 
+    _replayable = True
+
     def _merge_function(self, inputs):
         out = inputs[0]
         for x in inputs[1:]:
@@ -23,6 +25,8 @@ class Add(Merge):
 
 class Subtract(Merge):
     """`inputs[0] - inputs[1]` for a list of exactly two tensors."""
+
+    _replayable = True
 
     _exact_inputs = 2
 
@@ -35,6 +39,8 @@ class Subtract(Merge):
 class Multiply(Merge):
     """The elementwise product of a list of tensors."""
 
+    _replayable = True
+
     def _merge_function(self, inputs):
         out = inputs[0]
         for x in inputs[1:]:
@@ -44,6 +50,8 @@ class Multiply(Merge):
 
 class Average(Merge):
     """The elementwise mean of a list of tensors."""
+
+    _replayable = True
 
     def _merge_function(self, inputs):
         out = inputs[0]
@@ -55,6 +63,8 @@ class Average(Merge):
 class Maximum(Merge):
     """The elementwise maximum of a list of tensors."""
 
+    _replayable = True
+
     def _merge_function(self, inputs):
         out = inputs[0]
         for x in inputs[1:]:
@@ -64,6 +74,8 @@ class Maximum(Merge):
 
 class Minimum(Merge):
     """The elementwise minimum of a list of tensors."""
+
+    _replayable = True
 
     def _merge_function(self, inputs):
         out = inputs[0]

@@ -1,9 +1,9 @@
 """`BatchNormalization`: normalizes with batch statistics while training, moving averages otherwise."""
 
 from nanokeras import initializers
-from nanokeras.ops.tensor import value_of
 from nanokeras.layers._argument_checks import check_axes_in_rank, serialize_optional
 from nanokeras.layers.layer import Layer
+from nanokeras.ops.state_ops import assign_moving_average
 from nanokeras.ops import nn as nn_ops
 
 
@@ -37,6 +37,8 @@ class BatchNormalization(Layer):
         >>> bn.moving_mean.numpy().tolist(), bn.moving_variance.numpy().tolist()
         ([1.0], [1.0])
     """
+
+    _replayable = True
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", moving_mean_initializer="zeros",
@@ -123,12 +125,9 @@ class BatchNormalization(Layer):
                                           scale=self.gamma, epsilon=self.epsilon)
 
     def _update_moving_statistics(self, mean, variance):
-        # A state update, not part of the computation: done on the numpy values,
-        # so no tape records it and the update is never differentiated.
-        m = self.momentum
-        for variable, batch_value in ((self.moving_mean, mean), (self.moving_variance, variance)):
-            current = variable.value
-            variable.value[...] = current * m + value_of(batch_value).astype(current.dtype) * (1.0 - m)
+        # A state update, never differentiated; an op, so a compiled step repeats it per batch.
+        assign_moving_average(self.moving_mean, mean, self.momentum)
+        assign_moving_average(self.moving_variance, variance, self.momentum)
 
     def compute_output_shape(self, input_shape):
         check_axes_in_rank(f"BatchNormalization {self.name!r}", self.axis, input_shape)

@@ -31,6 +31,8 @@ class LayerNormalization(Layer):
         [-0.9995, 0.9995]
     """
 
+    _replayable = True
+
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
                  beta_constraint=None, gamma_constraint=None, **kwargs):

@@ -20,6 +20,8 @@ class UnitNormalization(Layer):
         [[0.6000000238418579, 0.800000011920929]]
     """
 
+    _replayable = True
+
     def __init__(self, axis=-1, **kwargs):
         axis = check_axis_list("UnitNormalization", axis)
         super().__init__(**kwargs)

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from nanokeras.ops.gradient_utils import record_no_gradient
 from nanokeras.ops.tensor import value_of
 from nanokeras.layers._argument_checks import check_choice
 from nanokeras.layers.layer import Layer
@@ -29,6 +30,8 @@ class CategoryEncoding(Layer):
         [[1.0, 1.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]]
     """
 
+    _replayable = True
+
     _keeps_integer_inputs = True
 
     def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, **kwargs):
@@ -51,7 +54,13 @@ class CategoryEncoding(Layer):
         self.built = True
 
     def call(self, inputs, count_weights=None):
-        ids = np.asarray(value_of(inputs))
+        def encode():  # computed again by a compiled step for each batch
+            return self._encode(value_of(inputs), None if count_weights is None else value_of(count_weights))
+
+        return record_no_gradient(encode(), (inputs,) if count_weights is None else (inputs, count_weights), encode)
+
+    def _encode(self, ids, count_weights):
+        ids = np.asarray(ids)
         if ids.dtype.kind == "f":
             if not np.all(ids == np.floor(ids)):
                 raise ValueError(f"CategoryEncoding {self.name!r} expects integer ids, got non-integer floats.")
@@ -62,7 +71,7 @@ class CategoryEncoding(Layer):
                     f"CategoryEncoding {self.name!r}: `count_weights` is only used with output_mode='count', "
                     f"got output_mode={self.output_mode!r}."
                 )
-            count_weights = np.asarray(value_of(count_weights), dtype=self.dtype)
+            count_weights = np.asarray(count_weights, dtype=self.dtype)
             if count_weights.shape != ids.shape:
                 raise ValueError(
                     f"CategoryEncoding {self.name!r}: `count_weights` must have the inputs' shape "

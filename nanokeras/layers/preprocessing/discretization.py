@@ -4,8 +4,10 @@ import numbers
 
 import numpy as np
 
+from nanokeras.ops.gradient_utils import record_no_gradient
 from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.layers._argument_checks import check_choice
+from nanokeras.layers import layer as layer_module
 from nanokeras.layers.layer import Layer
 from nanokeras.layers.preprocessing._encoding import encode_categorical, encoded_shape
 
@@ -30,6 +32,8 @@ class Discretization(Layer):
         >>> layer(np.array([[-1.5, 1.0, 3.4, 0.5]])).tolist()
         [[0, 2, 3, 1]]
     """
+
+    _replayable = True
 
     def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int", sparse=False,
                  dtype=None, name=None):
@@ -66,6 +70,10 @@ class Discretization(Layer):
     def adapt(self, data, steps=None):
         """Sets `bin_boundaries` to approximate `num_bins` quantiles of `data`
         (an array, or an iterable of batches)."""
+        self._adapt(data, steps)
+        layer_module.configuration_changed()
+
+    def _adapt(self, data, steps=None):
         if self.num_bins is None:
             raise ValueError(
                 f"Discretization {self.name!r} was created with `bin_boundaries`; to adapt it, "
@@ -106,9 +114,14 @@ class Discretization(Layer):
                 f"Discretization {self.name!r} has no bin boundaries: pass `bin_boundaries` or call "
                 "`adapt(data)` before using it."
             )
-        values = value_of(inputs)
-        indices = np.digitize(values, np.asarray(self.bin_boundaries, dtype=values.dtype))
-        return encode_categorical(indices, self.output_mode, len(self.bin_boundaries) + 1, self.output_dtype)
+        boundaries, depth = self.bin_boundaries, len(self.bin_boundaries) + 1
+
+        def encode():  # computed again by a compiled step for each batch
+            values = value_of(inputs)
+            indices = np.digitize(values, np.asarray(boundaries, dtype=values.dtype))
+            return encode_categorical(indices, self.output_mode, depth, self.output_dtype)
+
+        return record_no_gradient(encode(), (inputs,), encode)
 
     def compute_output_shape(self, input_shape):
         depth = len(self.bin_boundaries) + 1 if self.bin_boundaries is not None else self.num_bins

@@ -9,6 +9,7 @@ import numpy as np
 
 from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.layers._argument_checks import check_choice
+from nanokeras.layers import layer as layer_module
 from nanokeras.layers.layer import Layer
 from nanokeras.layers.preprocessing._encoding import encode_categorical, encoded_shape
 
@@ -158,6 +159,10 @@ class IndexLookup(Layer):
     def adapt(self, data, steps=None):
         """Builds the vocabulary from `data`: tokens sorted by frequency (ties: larger token first),
         truncated to `max_tokens`; with output_mode='tf_idf' also the inverse document frequencies."""
+        self._adapt(data, steps)
+        layer_module.configuration_changed()
+
+    def _adapt(self, data, steps=None):
         if self._has_input_vocabulary:
             raise ValueError(
                 f"{type(self).__name__} {self.name!r}: cannot adapt a layer given a `vocabulary`."

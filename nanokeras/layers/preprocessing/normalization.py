@@ -4,6 +4,7 @@ import numpy as np
 
 from nanokeras.backend import config as backend_config
 from nanokeras.ops.tensor import TensorOperators, value_of
+from nanokeras.layers import layer as layer_module
 from nanokeras.layers.layer import Layer
 from nanokeras.ops import numpy as ops
 
@@ -35,6 +36,8 @@ class Normalization(Layer):
     with `scale = 1 / (max - min)` and `offset = -min / (max - min)` (see
     `docs/preprocessing.md`).
     """
+
+    _replayable = True
 
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
         if axis is None:
@@ -123,6 +126,10 @@ class Normalization(Layer):
         Args:
             data: a numpy array (or Tensor), or an iterable of batches (arrays).
         """
+        self._adapt_statistics(data)
+        layer_module.configuration_changed()
+
+    def _adapt_statistics(self, data):
         batches = None
         if isinstance(data, TensorOperators):
             data = value_of(data)

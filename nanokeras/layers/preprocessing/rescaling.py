@@ -25,6 +25,8 @@ class Rescaling(Layer):
         [[-1.0, 1.0]]
     """
 
+    _replayable = True
+
     def __init__(self, scale, offset=0.0, **kwargs):
         for argument, value in (("scale", scale), ("offset", offset)):
             if isinstance(value, bool) or not (

@@ -29,6 +29,9 @@ class StringLookup(IndexLookup):
         [[1, 3, 4], [4, 0, 2]]
     """
 
+    # A model starting with this layer takes arrays of strings in `fit`/`predict`.
+    _takes_string_inputs = True
+
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,
                  encoding="utf-8", name=None, **kwargs):

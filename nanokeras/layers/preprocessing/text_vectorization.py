@@ -122,7 +122,8 @@ class TextVectorization(Layer):
         self.built = True
 
     _keeps_integer_inputs = True
-    _accepts_strings = True
+    _takes_string_inputs = True  # a model whose first layer it is gets arrays of strings in fit/predict
+    _strings_in_keras3 = True  # as in Keras 3 (TensorFlow backend): not noted as a Keras 2 idiom
 
     # ---------------------------------------------------------- vocabulary
     def get_vocabulary(self, include_special_tokens=True):

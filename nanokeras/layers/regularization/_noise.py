@@ -19,6 +19,10 @@ class NoiseSource:
     def generator(self):
         return self._generator if self._generator is not None else backend_random.global_generator()
 
+    def __call__(self):
+        """The generator to draw from now (what the noise ops read at every draw, replays included)."""
+        return self._generator if self._generator is not None else backend_random.global_generator()
+
 
 def concrete_noise_shape(layer_name, noise_shape, input_shape):
     """`noise_shape` with None entries taken from the input; checked to broadcast."""

@@ -50,6 +50,9 @@ class ActivityRegularization(Layer):
         0.3
     """
 
+    # Identity, and a penalty computed with ops: nothing a compiled step could not replay.
+    _replayable = True
+
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
         kwargs.pop("activity_regularizer", None)
         _check_penalty("l1", l1)

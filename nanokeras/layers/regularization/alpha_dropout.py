@@ -1,15 +1,9 @@
 """`AlphaDropout`: dropout that keeps the mean and variance of SELU activations."""
 
-import numpy as np
-
 from nanokeras.layers._argument_checks import check_float_in_range, check_noise_shape, check_seed
 from nanokeras.layers.layer import Layer
 from nanokeras.layers.regularization._noise import NoiseSource, concrete_noise_shape
-from nanokeras.ops import numpy as ops
-
-# SELU's constants: dropped units are set to SELU's negative saturation value.
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
+from nanokeras.ops import noise
 
 
 class AlphaDropout(Layer):
@@ -32,6 +26,9 @@ class AlphaDropout(Layer):
         (True, 1.0)
     """
 
+    # The mask is drawn inside a recorded op: a compiled step replays it with new masks.
+    _replayable = True
+
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         rate = check_float_in_range("AlphaDropout", "rate", rate, 0, 1, high_inclusive=False)
         noise_shape = check_noise_shape("AlphaDropout", noise_shape)
@@ -47,16 +44,8 @@ class AlphaDropout(Layer):
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
-        dtype = inputs.dtype
         shape = concrete_noise_shape(self.name, self.noise_shape, inputs.shape)
-        kept = (self._noise.generator.random(shape, dtype=np.float32) >= self.rate).astype(dtype)
-        saturation = -_SELU_ALPHA * _SELU_SCALE
-        a = ((1 - self.rate) * (1 + self.rate * saturation**2)) ** -0.5
-        b = -a * saturation * self.rate
-        # x*kept + saturation*(1-kept), then a*x + b; only the first term depends on x.
-        dropped_value = (saturation * (1 - kept)).astype(dtype)
-        x = ops.add(ops.multiply(inputs, kept), dropped_value)
-        return ops.add(ops.multiply(x, np.asarray(a, dtype=dtype)), np.asarray(b, dtype=dtype))
+        return noise.alpha_dropout(inputs, self.rate, shape, generator=self._noise)
 
     def compute_output_shape(self, input_shape):
         return input_shape

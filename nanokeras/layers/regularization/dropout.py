@@ -1,11 +1,9 @@
 """`Dropout`: zeroes a random fraction of the inputs while training."""
 
-import numpy as np
-
 from nanokeras.layers._argument_checks import check_float_in_range, check_noise_shape, check_seed
 from nanokeras.layers.layer import Layer
 from nanokeras.layers.regularization._noise import NoiseSource, concrete_noise_shape
-from nanokeras.ops import numpy as ops
+from nanokeras.ops import noise
 
 
 class Dropout(Layer):
@@ -32,6 +30,9 @@ class Dropout(Layer):
         [[1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
     """
 
+    # The mask is drawn inside a recorded op: a compiled step replays it with new masks.
+    _replayable = True
+
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         rate = check_float_in_range("Dropout", "rate", rate, 0, 1, high_inclusive=False)
         noise_shape = check_noise_shape("Dropout", noise_shape)
@@ -47,10 +48,8 @@ class Dropout(Layer):
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
-        keep = 1.0 - self.rate
         shape = concrete_noise_shape(self.name, self.noise_shape, inputs.shape)
-        mask = (self._noise.generator.random(shape, dtype=np.float32) < keep).astype(inputs.dtype)
-        return ops.divide(ops.multiply(inputs, mask), np.asarray(keep, dtype=inputs.dtype))
+        return noise.dropout(inputs, self.rate, shape, generator=self._noise)
 
     def compute_output_shape(self, input_shape):
         return input_shape

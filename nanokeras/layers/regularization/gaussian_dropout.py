@@ -1,13 +1,9 @@
 """`GaussianDropout`: multiplies the inputs by 1-centred Gaussian noise while training."""
 
-import math
-
-import numpy as np
-
 from nanokeras.layers._argument_checks import check_float_in_range, check_seed
 from nanokeras.layers.layer import Layer
 from nanokeras.layers.regularization._noise import NoiseSource
-from nanokeras.ops import numpy as ops
+from nanokeras.ops import noise
 
 
 class GaussianDropout(Layer):
@@ -26,6 +22,9 @@ class GaussianDropout(Layer):
         1.0
     """
 
+    # The noise is drawn inside a recorded op: a compiled step replays it with new noise.
+    _replayable = True
+
     def __init__(self, rate, seed=None, **kwargs):
         rate = check_float_in_range("GaussianDropout", "rate", rate, 0, 1, high_inclusive=False)
         seed = check_seed("GaussianDropout", seed)
@@ -39,9 +38,7 @@ class GaussianDropout(Layer):
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
-        stddev = math.sqrt(self.rate / (1.0 - self.rate))
-        noise = self._noise.generator.standard_normal(inputs.shape, dtype=np.float32) * np.float32(stddev) + 1
-        return ops.multiply(inputs, noise.astype(inputs.dtype, copy=False))
+        return noise.gaussian_dropout(inputs, self.rate, generator=self._noise)
 
     def compute_output_shape(self, input_shape):
         return input_shape

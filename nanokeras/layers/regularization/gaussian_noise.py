@@ -1,11 +1,9 @@
 """`GaussianNoise`: adds zero-centred Gaussian noise while training."""
 
-import numpy as np
-
 from nanokeras.layers._argument_checks import check_float_in_range, check_seed
 from nanokeras.layers.layer import Layer
 from nanokeras.layers.regularization._noise import NoiseSource
-from nanokeras.ops import numpy as ops
+from nanokeras.ops import noise
 
 
 class GaussianNoise(Layer):
@@ -23,6 +21,9 @@ class GaussianNoise(Layer):
         0.1
     """
 
+    # The noise is drawn inside a recorded op: a compiled step replays it with new noise.
+    _replayable = True
+
     def __init__(self, stddev, seed=None, **kwargs):
         stddev = check_float_in_range("GaussianNoise", "stddev", stddev, 0, 1)
         seed = check_seed("GaussianNoise", seed)
@@ -36,8 +37,7 @@ class GaussianNoise(Layer):
     def call(self, inputs, training=False):
         if not training or self.stddev == 0:
             return inputs
-        noise = self._noise.generator.standard_normal(inputs.shape, dtype=np.float32) * np.float32(self.stddev)
-        return ops.add(inputs, noise.astype(inputs.dtype, copy=False))
+        return noise.gaussian_noise(inputs, self.stddev, generator=self._noise)
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -21,6 +21,8 @@ class Flatten(Layer):
         (2, 12)
     """
 
+    _replayable = True
+
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
         if data_format is None:

@@ -18,6 +18,8 @@ class RepeatVector(Layer):
         (2, 3, 5)
     """
 
+    _replayable = True
+
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)):

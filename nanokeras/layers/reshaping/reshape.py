@@ -21,6 +21,8 @@ class Reshape(Layer):
         (2, 3, 4)
     """
 
+    _replayable = True
+
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
         try:

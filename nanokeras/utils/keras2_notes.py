@@ -1,0 +1,218 @@
+"""Notes on Keras 2 idioms: accepted here, with how Keras 3 spells them.
+
+Courses and books teach with Keras 2 (tf.keras 2.x) code. nanokeras runs that code
+with Keras 2's meaning, and says once per process, as a `Keras2Note` (a
+`DeprecationWarning`), that the line works here and in Keras 2 but not in Keras 3,
+and what to write instead. Code that heeds the notes keeps working after a move to
+Keras 3.
+
+- `keras.config.set_keras2_notes(False)` (or the environment variable
+  `NANOKERAS_KERAS2_NOTES=0`) silences the notes.
+- `keras.config.set_strict_keras3(True)` (or `NANOKERAS_STRICT_KERAS3=1`) turns each
+  idiom into an error, for code that must run unchanged on Keras 3.
+
+Every idiom is listed once in `IDIOMS`; `docs/keras2.md` is its table.
+
+This module imports nothing from nanokeras, so any package may use it.
+
+Example:
+    >>> from nanokeras.utils import keras2_notes
+    >>> keras2_notes.IDIOMS["optimizer_lr"].keras3
+    '`Adam(learning_rate=0.001)`'
+"""
+
+import os
+import sys
+import warnings
+from collections import namedtuple
+
+Idiom = namedtuple("Idiom", ["keras2", "keras3", "since"])
+Idiom.__doc__ = "A Keras 2 spelling, its Keras 3 spelling, and the Keras version that stopped accepting it."
+
+IDIOMS = {
+    "compile_positional_metrics": Idiom(
+        "`model.compile(optimizer, loss, ['acc'])` (metrics third)",
+        "`model.compile(optimizer, loss, metrics=['acc'])`", "3.0"),
+    "optimizer_lr": Idiom("`Adam(lr=0.001)`", "`Adam(learning_rate=0.001)`",
+                          "2.11 (tf.keras's new optimizers ignore `lr`); an error since 3.0"),
+    "optimizer_decay": Idiom(
+        "`SGD(learning_rate=0.01, decay=1e-6)`",
+        "`SGD(learning_rate=keras.optimizers.schedules.InverseTimeDecay(0.01, decay_steps=1, decay_rate=1e-6))`",
+        "2.11 (an error in tf.keras's new optimizers); ignored since 3.0"),
+    "loss_alias": Idiom(
+        "`keras.losses.mse` (also `mae`, `mape`, `msle`, `kld`, `logcosh`, upper-case forms)",
+        "`keras.losses.mean_squared_error` (or the string `'mse'`)", "3.0"),
+    "loss_string_alias": Idiom(
+        "`loss='logcosh'` / `loss='kullback_leibler_divergence'`",
+        "`loss='log_cosh'` / `loss='kl_divergence'`", "3.0"),
+    "loss_reduction_enum": Idiom(
+        "`keras.losses.Reduction.NONE` (`SUM`, `SUM_OVER_BATCH_SIZE`, `AUTO`)",
+        "`reduction='none'` (`'sum'`, `'sum_over_batch_size'`)", "3.0"),
+    "metric_alias": Idiom(
+        "`keras.metrics.mse` (also `mae`, `mape`, `msle`, `kld`, `logcosh`, upper-case forms)",
+        "`keras.metrics.mean_squared_error` (or the string `'mse'`)", "3.0"),
+    "batch_input_shape": Idiom(
+        "`Dense(4, batch_input_shape=(32, 8))` / `batch_size=` on a layer",
+        "`keras.Input(batch_shape=(32, 8))` as the first layer", "3.0"),
+    "required_training_argument": Idiom(
+        "`def call(self, inputs, training):` (no default)",
+        "`def call(self, inputs, training=None):`", "3.0"),
+    "shared_optimizer": Idiom(
+        "one optimizer object compiled into two models (e.g. a GAN's discriminator and combined model)",
+        "one optimizer per model: `compile(optimizer=keras.optimizers.Adam(...))` for each",
+        "2.11 (tf.keras's new optimizers; the legacy ones still allowed it); an error since 3.0"),
+    "string_arrays": Idiom(
+        "`model.fit(x_strings, y)` with a numpy array of strings",
+        "map strings to ids before `fit` (`model.fit(lookup(x_strings), y)`), or a `tf.data.Dataset` "
+        "on the TensorFlow backend", "3.0"),
+    "tokenizer": Idiom(
+        "`keras.preprocessing.text.Tokenizer`",
+        "`keras.layers.TextVectorization` (`adapt` on the texts)", "3.0"),
+    "text_functions": Idiom(
+        "`keras.preprocessing.text.text_to_word_sequence` / `one_hot` / `hashing_trick` / `tokenizer_from_json`",
+        "`keras.layers.TextVectorization` (and `keras.layers.Hashing`)", "3.0"),
+    "image_data_generator": Idiom(
+        "`keras.preprocessing.image.ImageDataGenerator`",
+        "`keras.utils.image_dataset_from_directory` and augmentation layers "
+        "(`RandomFlip`, `RandomRotation`, `RandomZoom`, `Rescaling`, ...)", "3.0"),
+    "fit_generator": Idiom(
+        "`model.fit_generator(gen, ...)` / `evaluate_generator` / `predict_generator`",
+        "`model.fit(gen, ...)` / `evaluate` / `predict`", "3.0"),
+    "symbolic_add_loss": Idiom(
+        "`model.add_loss(loss_tensor)` with a loss computed from a functional model's symbolic tensors",
+        "a layer that computes the loss in `call` and calls `self.add_loss(...)`, placed in the model",
+        "3.0"),
+    "experimental_preprocessing": Idiom(
+        "`keras.layers.experimental.preprocessing.Normalization` (and the other preprocessing layers)",
+        "`keras.layers.Normalization`", "3.0"),
+}
+
+_ENV_NOTES = "NANOKERAS_KERAS2_NOTES"
+_ENV_STRICT = "NANOKERAS_STRICT_KERAS3"
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+_notes_setting = None    # None: follow the environment variable
+_strict_setting = None
+_already_noted = set()
+
+
+class Keras2Note(DeprecationWarning):
+    """A Keras 2 idiom was accepted; the message gives its Keras 3 spelling."""
+
+
+class Keras3StrictError(ValueError):
+    """A Keras 2 idiom was used while strict Keras 3 mode is on."""
+
+
+class Keras3StrictAttributeError(Keras3StrictError, AttributeError):
+    """A Keras 2 name was looked up while strict Keras 3 mode is on."""
+
+
+def _env_flag(name, default):
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
+
+def notes_enabled():
+    """Whether Keras 2 idioms print a note (on unless switched off)."""
+    if _notes_setting is not None:
+        return _notes_setting
+    return _env_flag(_ENV_NOTES, True)
+
+
+def strict_keras3():
+    """Whether Keras 2 idioms raise instead of working (off unless switched on)."""
+    if _strict_setting is not None:
+        return _strict_setting
+    return _env_flag(_ENV_STRICT, False)
+
+
+def set_notes(enabled):
+    """`True`/`False` switches the notes on/off; `None` follows `NANOKERAS_KERAS2_NOTES` again."""
+    global _notes_setting
+    if enabled is not None and not isinstance(enabled, bool):
+        raise TypeError(f"`enabled` must be True, False or None, got {enabled!r}.")
+    _notes_setting = enabled
+
+
+def set_strict(enabled):
+    """`True`/`False` switches strict Keras 3 mode on/off; `None` follows `NANOKERAS_STRICT_KERAS3` again."""
+    global _strict_setting
+    if enabled is not None and not isinstance(enabled, bool):
+        raise TypeError(f"`enabled` must be True, False or None, got {enabled!r}.")
+    _strict_setting = enabled
+
+
+def forget_notes():
+    """Lets every note be shown again (each is shown once per process)."""
+    _already_noted.clear()
+
+
+def message(key, used=None, instead=None):
+    """The note for idiom `key`. `used` and `instead` name what the code wrote and its Keras 3
+    spelling, when more precise than the table's entry."""
+    idiom = IDIOMS[key]
+    return (f"Keras 2 idiom {used or idiom.keras2}: works in nanokeras and Keras 2, not in Keras 3 "
+            f"(stopped working in Keras {idiom.since}). Keras 3 spelling: {instead or idiom.keras3}.")
+
+
+def _user_stacklevel():
+    """The `stacklevel` that points at the first caller outside nanokeras (the user's line)."""
+    frame = sys._getframe(2)  # the caller of `note`, which is `stacklevel=2` for `note`'s warn
+    level = 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+_reading_files = [0]
+
+
+class reading_a_file:
+    """While a saved model is read, its own Keras 2 spellings (`batch_input_shape` in an old
+    `.h5` config, say) are not the user's code: no note, and no strict-mode error."""
+
+    def __enter__(self):
+        _reading_files[0] += 1
+
+    def __exit__(self, *exc_info):
+        _reading_files[0] -= 1
+        return False
+
+
+def note(key, used=None, instead=None, error=Keras3StrictError):
+    """Reports that Keras 2 idiom `key` was used: a `Keras2Note` once per process, or in strict
+    Keras 3 mode an `error` (`Keras3StrictError` unless told otherwise), raised every time."""
+    if key not in IDIOMS:
+        raise KeyError(f"Unknown Keras 2 idiom {key!r}; known: {sorted(IDIOMS)}.")
+    if _reading_files[0]:
+        return
+    if strict_keras3():
+        idiom = IDIOMS[key]
+        raise error(
+            f"{used or idiom.keras2} is Keras 2 only, and strict Keras 3 mode is on "
+            f"({_ENV_STRICT}=1 or keras.config.set_strict_keras3(True)). "
+            f"Keras 3 spelling: {instead or idiom.keras3}."
+        )
+    if key in _already_noted or not notes_enabled():
+        return
+    _already_noted.add(key)
+    warnings.warn(message(key, used, instead), Keras2Note, stacklevel=_user_stacklevel())
+
+
+def module_getattr(namespace, public_name, aliases, key):
+    """A module `__getattr__` that resolves Keras 2 names: `aliases` maps each to the name
+    of its Keras 3 equivalent in `namespace` (the module's `globals()`), noting idiom `key`."""
+
+    def __getattr__(name):
+        target = aliases.get(name)
+        if target is None:
+            raise AttributeError(f"module {public_name!r} has no attribute {name!r}")
+        note(key, used=f"`{public_name}.{name}`", instead=f"`{public_name}.{target}`",
+             error=Keras3StrictAttributeError)
+        return namespace[target]
+
+    return __getattr__

@@ -1,0 +1,124 @@
+"""`fit`/`evaluate`/`predict` on a `keras.utils.Sequence` (PyDataset) or a generator."""
+
+import numpy as np
+import pytest
+
+import nanokeras as keras
+
+rng = np.random.default_rng(0)
+X = rng.normal(size=(12, 3)).astype("float32")
+Y = (X.sum(axis=1) > 0).astype("float32")
+W = np.linspace(0.5, 2.0, 12).astype("float32")
+
+
+class Batches(keras.utils.PyDataset):
+    def __init__(self, x, y=None, w=None, size=4, **kwargs):
+        super().__init__(**kwargs)
+        self.x, self.y, self.w, self.size = x, y, w, size
+        self.epochs_ended = 0
+
+    def __len__(self):
+        return int(np.ceil(len(self.x) / self.size))
+
+    def __getitem__(self, index):
+        rows = slice(index * self.size, (index + 1) * self.size)
+        batch = (self.x[rows],) if self.y is None else (self.x[rows], self.y[rows])
+        return batch if self.w is None else batch + (self.w[rows],)
+
+    def on_epoch_end(self):
+        self.epochs_ended += 1
+
+
+def twin_models():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+    twin = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+    twin.set_weights(model.get_weights())
+    for m in (model, twin):
+        m.compile(keras.optimizers.SGD(0.1), "binary_crossentropy", metrics=["accuracy"])
+    return model, twin
+
+
+def test_sequence_trains_exactly_like_the_same_arrays():
+    model, twin = twin_models()
+    source = Batches(X, Y, W)
+    ours = model.fit(source, epochs=3, shuffle=False, verbose=0, validation_data=Batches(X, Y))
+    theirs = twin.fit(X, Y, sample_weight=W, batch_size=4, epochs=3, shuffle=False, verbose=0,
+                      validation_data=(X, Y), validation_batch_size=4)
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        np.testing.assert_allclose(ours.history[key], theirs.history[key], rtol=1e-6)
+    assert source.epochs_ended == 3
+    np.testing.assert_allclose(model.evaluate(Batches(X, Y), verbose=0), twin.evaluate(X, Y, batch_size=4, verbose=0),
+                               rtol=1e-6)
+    np.testing.assert_allclose(model.predict(Batches(X), verbose=0), twin.predict(X, verbose=0), rtol=1e-6)
+
+
+def test_shuffled_sequence_visits_every_batch_once_per_epoch():
+    seen = []
+
+    class Recording(Batches):
+        def __getitem__(self, index):
+            seen.append(index)
+            return super().__getitem__(index)
+
+    model, _ = twin_models()
+    model.fit(Recording(X, Y), epochs=2, verbose=0)
+    # Batch 0 is read once before training (to build the model) and used in the first epoch.
+    assert seen[0] == 0 and sorted(seen[1:3]) == [1, 2] and sorted(seen[3:]) == [0, 1, 2]
+
+
+def test_generator_with_steps_per_epoch_and_class_weight():
+    model, twin = twin_models()
+
+    def endless():
+        while True:
+            for start in range(0, 12, 4):
+                yield X[start:start + 4], Y[start:start + 4]
+
+    weights = {0: 1.0, 1: 3.0}
+    ours = model.fit(endless(), steps_per_epoch=3, epochs=2, class_weight=weights, verbose=0)
+    theirs = twin.fit(X, Y, batch_size=4, epochs=2, class_weight=weights, shuffle=False, verbose=0)
+    np.testing.assert_allclose(ours.history["loss"], theirs.history["loss"], rtol=1e-6)
+
+
+def test_finite_generator_runs_out_with_a_clear_error():
+    model, _ = twin_models()
+    batches = ((X[i:i + 4], Y[i:i + 4]) for i in range(0, 12, 4))
+    with pytest.raises(ValueError, match="ran out of batches at epoch 2"):
+        model.fit(batches, epochs=2, verbose=0)
+
+
+def test_endless_py_dataset_needs_steps():
+    class Endless(keras.utils.PyDataset):
+        num_batches = None
+
+        def __getitem__(self, index):
+            return X[:4], Y[:4]
+
+    model, _ = twin_models()
+    with pytest.raises(ValueError, match="steps_per_epoch"):
+        model.fit(Endless(), verbose=0)
+    assert len(model.fit(Endless(), steps_per_epoch=2, epochs=2, verbose=0).history["loss"]) == 2
+
+
+def test_bad_combinations_are_refused():
+    model, _ = twin_models()
+    with pytest.raises(ValueError, match="`y` cannot be passed"):
+        model.fit(Batches(X, Y), Y, verbose=0)
+    with pytest.raises(ValueError, match="validation_split"):
+        model.fit(Batches(X, Y), validation_split=0.2, verbose=0)
+    with pytest.raises(ValueError, match="must hold labels"):
+        model.fit(Batches(X), verbose=0)
+
+    class Broken(Batches):
+        def __getitem__(self, index):
+            return X[:4], Y[:4], W[:4], W[:4]
+
+    with pytest.raises(ValueError, match="tuple of 4 items"):
+        model.fit(Broken(X, Y), verbose=0)
+
+    class Ragged(Batches):
+        def __getitem__(self, index):
+            return X[:4], Y[:3]
+
+    with pytest.raises(ValueError, match="same number of samples"):
+        model.fit(Ragged(X, Y), verbose=0)

@@ -1,0 +1,269 @@
+"""Each Keras 2 idiom: works with Keras 2's meaning, notes its Keras 3 spelling once, fails in strict
+mode (changing nothing), and the Keras 3 spelling gives no note."""
+
+import numpy as np
+import pytest
+
+import nanokeras as keras
+from nanokeras.utils import keras2_notes
+from tests.utils.keras2_helpers import fresh_notes, recorded_notes, strict_keras3  # noqa: F401
+
+
+def tiny_model(units=1, activation="sigmoid"):
+    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(units, activation=activation)])
+
+
+def data(n=12):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 3)).astype("float32")
+    return x, (x.sum(axis=1) > 0).astype("float32")
+
+
+def assert_noted_once(use, key):
+    with recorded_notes() as notes:
+        use()
+        use()
+    assert len(notes) == 1, notes
+    assert keras2_notes.IDIOMS[key].since in notes[0]
+
+
+def assert_no_note(use):
+    with recorded_notes() as notes:
+        use()
+    assert notes == []
+
+
+# ------------------------------------------------------------------ compile
+def test_compile_positional_metrics(fresh_notes):
+    x, y = data()
+    model = tiny_model()
+    assert_noted_once(lambda: model.compile(keras.optimizers.SGD(0.1), "binary_crossentropy", ["acc"]),
+                      "compile_positional_metrics")
+    history = model.fit(x, y, epochs=1, verbose=0)
+    assert set(history.history) == {"loss", "acc"}
+    fresh = tiny_model()
+    with strict_keras3(), pytest.raises(ValueError, match="metrics="):
+        fresh.compile("sgd", "binary_crossentropy", ["acc"])
+    assert not fresh.compiled
+    assert_no_note(lambda: fresh.compile("sgd", "binary_crossentropy", metrics=["acc"]))
+    assert_no_note(lambda: fresh.compile("sgd", "binary_crossentropy", [1.0]))  # real loss weights
+
+
+# --------------------------------------------------------------- optimizers
+def test_optimizer_lr(fresh_notes):
+    assert_noted_once(lambda: keras.optimizers.Adam(lr=0.25), "optimizer_lr")
+    assert float(keras.optimizers.Adam(lr=0.25).learning_rate) == 0.25
+    with strict_keras3(), pytest.raises(ValueError, match="learning_rate="):
+        keras.optimizers.RMSprop(lr=0.1)
+    assert_no_note(lambda: keras.optimizers.Adam(learning_rate=0.25))
+
+
+def test_optimizer_decay_divides_the_rate_by_one_plus_decay_times_iterations(fresh_notes):
+    w = keras.Variable(np.array([1.0]), name="w")
+    with recorded_notes() as notes:
+        optimizer = keras.optimizers.SGD(0.1, decay=0.5)
+    assert len(notes) == 1
+    expected = 1.0
+    for step in range(4):
+        optimizer.apply_gradients([(np.array([1.0], "float32"), w)])
+        expected -= 0.1 / (1 + 0.5 * step)
+        np.testing.assert_allclose(w.numpy(), [expected], rtol=1e-6)
+    schedule = keras.optimizers.schedules.InverseTimeDecay(0.1, decay_steps=1, decay_rate=0.5)
+    assert_no_note(lambda: keras.optimizers.SGD(schedule))
+    with pytest.raises(ValueError, match="needs a number"):
+        keras.optimizers.SGD(schedule, decay=0.5)
+    with strict_keras3(), pytest.raises(ValueError, match="InverseTimeDecay"):
+        keras.optimizers.SGD(0.1, decay=0.5)
+
+
+def test_one_optimizer_shared_by_two_models_gives_each_its_own_slots(fresh_notes):
+    x, y = data()
+    optimizer = keras.optimizers.Adam(0.01)
+    discriminator, combined = tiny_model(), tiny_model()
+    discriminator.compile(optimizer, "binary_crossentropy")
+    combined.compile(optimizer, "binary_crossentropy")
+    discriminator.train_on_batch(x, y)
+    with recorded_notes() as notes:
+        combined.train_on_batch(x, y)
+        discriminator.train_on_batch(x, y)
+        combined.train_on_batch(x, y)
+    assert len(notes) == 1 and "one optimizer per model" in notes[0]
+    assert int(optimizer.iterations.numpy()) == 4  # one step counter for both, as in Keras 2
+    slots = [v.path for v in optimizer.variables if v.path.endswith(("_momentum", "_velocity"))]
+    assert len(slots) == 2 * len(discriminator.trainable_weights + combined.trainable_weights)
+
+
+def test_shared_optimizer_updates_match_separate_slots_by_hand(fresh_notes):
+    # Adam on two variable sets with one step counter: the second set's first update is a step-2 update.
+    a, b = keras.Variable(np.array([1.0]), name="a"), keras.Variable(np.array([2.0]), name="b")
+    optimizer = keras.optimizers.Adam(0.1)
+    optimizer.apply_gradients([(np.array([0.5], "float32"), a)])
+    with recorded_notes():
+        optimizer.apply_gradients([(np.array([0.5], "float32"), b)])
+    m = 0.1 * 0.5
+    v = 0.001 * 0.25
+    alpha = 0.1 * np.sqrt(1 - 0.999 ** 2) / (1 - 0.9 ** 2)
+    np.testing.assert_allclose(b.numpy(), [2.0 - alpha * m / (np.sqrt(v) + 1e-7)], rtol=1e-5)
+
+
+def test_shared_optimizer_rejected_call_changes_nothing(fresh_notes):
+    a, b = keras.Variable(np.ones(2), name="a"), keras.Variable(np.ones(3), name="b")
+    optimizer = keras.optimizers.Adam(0.1)
+    optimizer.apply_gradients([(np.ones(2, "float32"), a)])
+    before = [v.path for v in optimizer.variables]
+    with pytest.raises(ValueError, match="shape"):
+        optimizer.apply_gradients([(np.ones(2, "float32"), b)])
+    assert [v.path for v in optimizer.variables] == before
+
+
+# ------------------------------------------------------------- losses, metrics
+@pytest.mark.parametrize("name, target", [
+    ("mse", "mean_squared_error"), ("MAE", "mean_absolute_error"), ("mape", "mean_absolute_percentage_error"),
+    ("msle", "mean_squared_logarithmic_error"), ("kld", "kl_divergence"),
+    ("kullback_leibler_divergence", "kl_divergence"), ("logcosh", "log_cosh"),
+])
+def test_loss_and_metric_function_aliases(fresh_notes, name, target):
+    with recorded_notes() as notes:
+        assert getattr(keras.losses, name) is getattr(keras.losses, target)
+        assert getattr(keras.metrics, name) is getattr(keras.metrics, target)
+    assert len(notes) == 2 and f"keras.losses.{target}" in notes[0]
+    with strict_keras3():
+        assert not hasattr(keras.losses, name)
+        with pytest.raises(ImportError):
+            exec(f"from nanokeras.losses import {name}")
+    assert_no_note(lambda: getattr(keras.losses, target))
+
+
+def test_keras3_short_names_as_strings_give_no_note(fresh_notes):
+    assert_no_note(lambda: [keras.losses.get(n) for n in ("mse", "mae", "mape", "msle", "kld", "MSE", "bce")])
+    assert_no_note(lambda: [keras.metrics.get(n) for n in ("mse", "mae", "accuracy")])
+
+
+def test_loss_string_aliases_only_keras2_knows(fresh_notes):
+    assert_noted_once(lambda: keras.losses.get("logcosh"), "loss_string_alias")
+    assert keras.losses.get("kullback_leibler_divergence") is keras.losses.kl_divergence
+    with strict_keras3(), pytest.raises(ValueError, match="'log_cosh'"):
+        tiny_model().compile("sgd", loss="logcosh")
+
+
+def test_loss_reduction_enum(fresh_notes):
+    with recorded_notes() as notes:
+        reduction = keras.losses.Reduction
+    assert len(notes) == 1
+    loss = keras.losses.MeanSquaredError(reduction=reduction.NONE)
+    np.testing.assert_allclose(loss(np.zeros((2, 1)), np.array([[1.0], [2.0]])), [1.0, 4.0])
+    assert keras.losses.MeanSquaredError(reduction=reduction.AUTO).reduction == "sum_over_batch_size"
+    with pytest.raises(ValueError, match="Invalid Reduction"):
+        reduction.validate("mean-ish")
+
+
+# -------------------------------------------------------------------- layers
+def test_batch_input_shape_and_batch_size_on_a_layer(fresh_notes):
+    with recorded_notes() as notes:
+        model = keras.Sequential([keras.layers.Dense(2, batch_input_shape=(None, 3))])
+        sized = keras.Sequential([keras.layers.Dense(2, input_shape=(3,), batch_size=8)])
+    assert len(notes) == 1
+    assert model.input_shape == (None, 3) and sized.input_shape == (8, 3)
+    with strict_keras3(), pytest.raises(ValueError, match="batch_shape"):
+        keras.layers.Dense(2, batch_input_shape=(None, 3))
+    # `input_shape=` / `input_dim=` are accepted by Keras 3 (with its own warning): no note.
+    assert_no_note(lambda: keras.Sequential([keras.layers.Dense(2, input_shape=(3,))]))
+    assert_no_note(lambda: keras.Sequential([keras.layers.Dense(2, input_dim=3)]))
+    assert_no_note(lambda: keras.Sequential([keras.Input(batch_shape=(8, 3)), keras.layers.Dense(2)]))
+
+
+def test_call_with_a_required_training_argument(fresh_notes):
+    seen = []
+    with recorded_notes() as notes:
+        class Noise(keras.layers.Layer):
+            def call(self, inputs, training):
+                seen.append(training)
+                return inputs + 1.0 if training else inputs
+    assert len(notes) == 1 and "training=None" in notes[0]
+    x, y = data()
+    model = keras.Sequential([keras.Input((3,)), Noise(), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    model.fit(x, y, epochs=1, batch_size=12, verbose=0)
+    assert True in seen
+    seen.clear()
+    out = model.predict(x[:2], verbose=0)
+    assert seen == [False]
+    np.testing.assert_allclose(out, model.layers[1](x[:2]), rtol=1e-6)
+    assert Noise()(np.zeros((1, 3), "float32"), True).tolist() == [[1.0, 1.0, 1.0]]  # positional still works
+    inputs = keras.Input((3,))
+    functional = keras.Model(inputs, keras.layers.Dense(1)(Noise()(inputs)))
+    seen.clear()
+    functional.predict(x[:2], verbose=0)
+    assert seen == [False]
+    with strict_keras3(), pytest.raises(ValueError, match="training=None"):
+        class Strict(keras.layers.Layer):
+            def call(self, inputs, training):
+                return inputs
+    with recorded_notes() as notes:
+        class Modern(keras.layers.Layer):
+            def call(self, inputs, training=None):
+                return inputs
+    assert notes == []
+
+
+# ---------------------------------------------------------------------- data
+def test_string_arrays_to_fit_and_predict_for_a_string_lookup_model(fresh_notes):
+    words = np.array([["a"], ["b"], ["c"], ["a"], ["b"], ["z"]])
+    y = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0], "float32")
+    model = keras.Sequential([keras.layers.StringLookup(vocabulary=["a", "b", "c"]), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    model.build((None, 1))
+    twin = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    twin.compile(keras.optimizers.SGD(0.1), "mse")
+    twin.set_weights(model.get_weights())
+    ids = model.layers[0](words).astype("float32")
+    with recorded_notes() as notes:
+        model.fit(words, y, epochs=3, batch_size=2, shuffle=False, verbose=0)
+        predicted = model.predict(words, verbose=0)
+    assert len(notes) == 1 and "string" in notes[0]
+    twin.fit(ids, y, epochs=3, batch_size=2, shuffle=False, verbose=0)
+    np.testing.assert_allclose(predicted, twin.predict(ids, verbose=0), rtol=1e-6)
+    before = model.get_weights()
+    with strict_keras3(), pytest.raises(ValueError, match="numpy array of strings"):
+        model.fit(words, y, verbose=0)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    numeric = tiny_model()
+    numeric.compile("sgd", "mse")
+    with pytest.raises(TypeError, match="numeric"):  # only a model that looks strings up takes them
+        numeric.fit(np.array([["a", "b", "c"]]), np.zeros(1), verbose=0)
+
+
+def test_fit_generator_and_friends(fresh_notes):
+    x, y = data()
+
+    class Batches(keras.utils.Sequence):
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, index):
+            return x[index * 4:(index + 1) * 4], y[index * 4:(index + 1) * 4]
+
+    model, twin = tiny_model(), tiny_model()
+    twin.set_weights(model.get_weights())
+    for m in (model, twin):
+        m.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")
+    with recorded_notes() as notes:
+        history = model.fit_generator(Batches(), epochs=2, verbose=0, shuffle=False)
+        evaluated = model.evaluate_generator(Batches())
+        predicted = model.predict_generator(Batches())
+    assert len(notes) == 1
+    expected = twin.fit(x, y, batch_size=4, epochs=2, verbose=0, shuffle=False)
+    np.testing.assert_allclose(history.history["loss"], expected.history["loss"], rtol=1e-6)
+    np.testing.assert_allclose(evaluated, twin.evaluate(x, y, batch_size=4, verbose=0), rtol=1e-6)
+    np.testing.assert_allclose(predicted, twin.predict(x, verbose=0), rtol=1e-6)
+    with strict_keras3(), pytest.raises(ValueError, match=r"model.fit\(...\)"):
+        model.fit_generator(Batches(), verbose=0)
+
+
+def test_experimental_preprocessing_names(fresh_notes):
+    assert_noted_once(lambda: keras.layers.experimental.preprocessing.Normalization, "experimental_preprocessing")
+    assert keras.layers.experimental.preprocessing.StringLookup is keras.layers.StringLookup
+    with pytest.raises(AttributeError, match="no attribute 'Dense'"):
+        keras.layers.experimental.preprocessing.Dense
+    with strict_keras3():
+        assert not hasattr(keras.layers.experimental.preprocessing, "Rescaling")
