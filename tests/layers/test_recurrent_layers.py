@@ -75,6 +75,30 @@ def test_stateful_needs_a_fixed_batch_size():
     assert model(X).shape == (3, 2)
 
 
+def test_fit_and_evaluate_on_a_stateful_model_start_from_its_states():
+    # fit/evaluate look at the model's outputs on one sample first; that look must neither fail on
+    # the fixed batch size nor touch the states (fit = train_on_batch over the same batches).
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(6, 5, 4)).astype("float32"), rng.normal(size=(6, 1)).astype("float32")
+    models = []
+    for _ in range(2):
+        keras.utils.set_random_seed(4)
+        model = keras.Sequential([keras.Input((5, 4), batch_size=3), layers.LSTM(2, stateful=True), layers.Dense(1)])
+        model.compile(keras.optimizers.SGD(0.1), "mse")
+        models.append(model)
+    models[0].fit(x, y, batch_size=3, epochs=1, shuffle=False, verbose=0)
+    models[1].train_on_batch(x[:3], y[:3])
+    models[1].train_on_batch(x[3:], y[3:])
+    for a, b in zip(models[0].weights + models[0].layers[0].states, models[1].weights + models[1].layers[0].states):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-7)
+    states = [s.numpy().copy() for s in models[0].layers[0].states]
+    models[0].evaluate(x[:3], y[:3], batch_size=3, verbose=0)
+    models[1].test_on_batch(x[:3], y[:3])
+    for a, b in zip(models[0].layers[0].states, models[1].layers[0].states):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-7)
+    assert not np.allclose(states[0], models[0].layers[0].states[0].numpy())
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_dropout_only_when_training_and_seeded(kind):
     layer = _make(kind, dropout=0.5, recurrent_dropout=0.3, seed=1)

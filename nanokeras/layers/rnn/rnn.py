@@ -10,6 +10,7 @@ step through its `call`, with the same masking, dropout and state semantics.
 import numpy as np
 
 from nanokeras import activations, regularizers
+from nanokeras.backend import probing
 from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.layer import Layer
 from nanokeras.ops import numpy as np_ops
@@ -181,8 +182,9 @@ class RNN(Layer):
             raise ValueError(f"{name} expects inputs of rank 3 (batch, steps, features), got shape {shape}.")
         batch, steps = shape[0], shape[1]
         mask = self._checked_mask(mask, batch, steps, name)
+        stateful = self.stateful and not probing.active()  # the trainer's look at the outputs keeps the states
         if initial_state is None:
-            if self.stateful:
+            if stateful:
                 if self.states is not None and self.states[0].shape[0] != batch:
                     raise ValueError(
                         f"{name}: a stateful RNN must be called on the batch size its states were made for. "
@@ -195,10 +197,10 @@ class RNN(Layer):
             initial_state = self._checked_initial_state(initial_state, batch, name)
         fused = self._fused_spec()
         if fused is not None and len(shape) == 3:
-            outputs, states = self._call_fused(fused, sequences, initial_state, mask, training)
+            outputs, states = self._call_fused(fused, sequences, initial_state, mask, training, stateful)
         else:
             outputs, states = self._call_step_by_step(sequences, initial_state, mask, training, steps)
-            if self.stateful:
+            if stateful:
                 for variable, state in zip(self.states, states):
                     variable.assign(np.asarray(value_of(state)))
         if not self.return_state:
@@ -277,7 +279,7 @@ class RNN(Layer):
             return "previous_output"
         return "zeros" if self.zero_output_for_mask else "state"
 
-    def _call_fused(self, spec, sequences, initial_state, mask, training):
+    def _call_fused(self, spec, sequences, initial_state, mask, training, stateful):
         cell = self.cell
         spec = dict(spec)
         noise = cell._noise
@@ -288,7 +290,7 @@ class RNN(Layer):
             masked_output=self._masked_output_mode(), reset_after=spec["reset_after"],
             dropout=cell.dropout if training else 0.0, recurrent_dropout=cell.recurrent_dropout if training else 0.0,
             per_gate_dropout=spec["per_gate_dropout"], generator=lambda: noise.generator,
-            state_variables=self.states if self.stateful else None)
+            state_variables=self.states if stateful else None)
         return outputs, states
 
     # ----------------------------------------------------- step by step
