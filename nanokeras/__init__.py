@@ -5,43 +5,46 @@
     model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=10)
+
+Every part is imported when first used (`keras.layers` on first access, for instance),
+so `import nanokeras` costs only what a program goes on to use.
 """
 
-from nanokeras.version import __version__
-from nanokeras import backend
-from nanokeras import config
-from nanokeras import ops
-from nanokeras.ops.tape import GradientTape
-from nanokeras.ops.variable import Variable
-from nanokeras.graph.keras_tensor import KerasTensor
-from nanokeras import activations
-from nanokeras import initializers
-from nanokeras import losses
-from nanokeras import metrics
-from nanokeras import optimizers
-from nanokeras import callbacks
-from nanokeras import constraints
-from nanokeras import regularizers
-from nanokeras import layers
-from nanokeras import models
-from nanokeras import utils
-from nanokeras.layers import Input, Layer
-from nanokeras.models import Model, Sequential
+import importlib as _importlib
 
-# Loaded on first use, so `import nanokeras` stays fast (they pull in zipfile, urllib, h5py, http.server...).
-_LAZY_SUBMODULES = ("datasets", "saving", "preprocessing", "playground")
+from nanokeras.version import __version__
+
+# The public packages, loaded on first access.
+_SUBMODULES = frozenset({
+    "activations", "backend", "callbacks", "config", "constraints", "datasets", "initializers",
+    "layers", "losses", "metrics", "models", "ops", "optimizers", "playground", "preprocessing",
+    "regularizers", "saving", "tree", "utils",
+})
+# Top-level names, by the module that defines them.
+_ATTRIBUTES = {
+    "GradientTape": "nanokeras.ops.tape",
+    "Variable": "nanokeras.ops.variable",
+    "KerasTensor": "nanokeras.graph.keras_tensor",
+    "Input": "nanokeras.layers",
+    "Layer": "nanokeras.layers",
+    "Model": "nanokeras.models",
+    "Sequential": "nanokeras.models",
+}
 
 
 def __getattr__(name):
-    if name in _LAZY_SUBMODULES:
-        import importlib
+    if name in _SUBMODULES:
+        value = _importlib.import_module(f"nanokeras.{name}")
+    elif name in _ATTRIBUTES:
+        value = getattr(_importlib.import_module(_ATTRIBUTES[name]), name)
+    else:
+        raise AttributeError(f"module 'nanokeras' has no attribute {name!r}")
+    globals()[name] = value  # once loaded, an ordinary attribute
+    return value
 
-        return importlib.import_module(f"nanokeras.{name}")
-    raise AttributeError(f"module 'nanokeras' has no attribute {name!r}")
 
-__all__ = [
-    "__version__", "backend", "config", "ops", "GradientTape", "Variable", "KerasTensor", "activations",
-    "initializers", "losses", "metrics", "optimizers", "callbacks", "constraints", "datasets",
-    "regularizers", "saving", "preprocessing", "playground", "layers", "models", "utils",
-    "Input", "Layer", "Model", "Sequential",
-]
+def __dir__():
+    return sorted(set(globals()) | _SUBMODULES | set(_ATTRIBUTES))
+
+
+__all__ = ["__version__"] + sorted(_SUBMODULES) + sorted(_ATTRIBUTES)
