@@ -169,7 +169,8 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
         >>> root = tempfile.mkdtemp()
         >>> for label, text in (("neg", "awful"), ("pos", "great")):
         ...     os.makedirs(os.path.join(root, label))
-        ...     _ = open(os.path.join(root, label, "1.txt"), "w").write(text)
+        ...     with open(os.path.join(root, label, "1.txt"), "w") as f:
+        ...         _ = f.write(text)
         >>> ds = text_dataset_from_directory(root, shuffle=False, verbose=False)
         >>> texts, labels = next(iter(ds))
         >>> ds.class_names, texts.tolist(), labels.tolist()

@@ -24,6 +24,8 @@ REQUIRED = {
     "backup_dir": "unused_backup_dir", "filename": "unused.csv", "schedule": lambda epoch: 0.1,
     "filepath": "unused.keras", "learning_rate": 0.1, "initial_learning_rate": 0.1, "decay_steps": 10,
     "first_decay_steps": 10, "decay_rate": 0.9, "boundaries": [5], "values": [0.1, 0.01],
+    "layer": keras.layers.SimpleRNN(2), "cell": keras.layers.SimpleRNNCell(2),
+    "cells": [keras.layers.SimpleRNNCell(2)], "input_dim": 5, "output_dim": 2, "num_heads": 2, "key_dim": 2,
 }
 
 

@@ -51,6 +51,8 @@ class Embedding(Layer):
 
     _keeps_integer_inputs = True
 
+    _extra_keywords = ("input_length", "quantization_config")  # read from **kwargs, as Keras does
+
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, lora_alpha=None,
                  **kwargs):

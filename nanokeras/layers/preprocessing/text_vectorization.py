@@ -65,6 +65,8 @@ class TextVectorization(Layer):
         [[2, 3, 5, 1]]
     """
 
+    _extra_keywords = ("has_input_vocabulary", "vocabulary_size")  # in Keras's configs, read from **kwargs
+
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace", ngrams=None,
                  output_mode="int", output_sequence_length=None, pad_to_max_tokens=False, vocabulary=None,
                  idf_weights=None, sparse=False, ragged=False, encoding="utf-8", name=None, **kwargs):

@@ -71,6 +71,7 @@ class BuiltinCell(Layer, DropoutRNNCell):
     """The arguments of `SimpleRNNCell`, `LSTMCell` and `GRUCell`, and their weights' options."""
 
     _has_recurrent_activation = True
+    _extra_keywords = ("implementation",)  # read from **kwargs (Keras's gate-dropout layout switch)
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",

@@ -99,6 +99,8 @@ class LSTM(RNN):
         ((2, 4), (2, 4))
     """
 
+    _extra_keywords = ("implementation",)  # handed on to the cell
+
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
                  unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,

@@ -85,6 +85,8 @@ class SimpleRNN(RNN):
         (2, 4)
     """
 
+    _extra_keywords = ("implementation",)  # handed on to the cell
+
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
                  recurrent_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
