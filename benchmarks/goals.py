@@ -54,6 +54,15 @@ def evaluate_goals(med):
     seconds = med.get(("import_s", "nanokeras"))
     lines.append(_line("(c) `import nanokeras` ≤ 0.15 s", seconds, seconds is not None and seconds <= 0.15,
                        seconds is not None and "%.3f s" % seconds))
+    r = _share(med, "lstm_train_sps", "torch")
+    lines.append(_line("(h) LSTM text training ≥ 1× PyTorch's samples/s", r, r is not None and r >= 1,
+                       r is not None and "%.2f×" % r))
+    r = _share(med, "lstm_train_sps", "keras-jax")
+    lines.append(_line("(h) LSTM text training ≥ 0.5× Keras/JAX's samples/s", r, r is not None and r >= 0.5,
+                       r is not None and "%.2f×" % r))
+    r = _share(med, "tv_sentences_per_s", "keras-tensorflow")
+    lines.append(_line("(i) TextVectorization adapt + call ≥ 1× Keras/TF's sentences/s", r, r is not None and r >= 1,
+                       r is not None and "%.2f×" % r))
     r = _share(med, "peak_rss_mib", "torch")
     lines.append(_line("(d) peak memory running (b) ≤ 1× PyTorch's", r, r is not None and r <= 1.0,
                        r is not None and "%.2f× PyTorch's" % r))

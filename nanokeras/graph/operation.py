@@ -43,7 +43,10 @@ def infer_output_spec(fn, args, kwargs):
     for fill in (1, 2):
         def concrete(x):
             if isinstance(x, KerasTensor):
-                return np.zeros(tuple(fill if d is None else d for d in x.shape), dtype=x.dtype)
+                shape = tuple(fill if d is None else d for d in x.shape)
+                if x.dtype == "string":  # text inputs (Keras's "string" dtype): empty strings
+                    return np.full(shape, "", dtype=str)
+                return np.zeros(shape, dtype=x.dtype)
             return x
 
         c_args, c_kwargs = map_structure(concrete, (tuple(args), dict(kwargs)))

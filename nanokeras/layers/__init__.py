@@ -1,6 +1,9 @@
 """`keras.layers`: the layers models are built from."""
 
 from nanokeras.layers.activations.activation import Activation
+from nanokeras.layers.attention.additive_attention import AdditiveAttention
+from nanokeras.layers.attention.attention import Attention
+from nanokeras.layers.attention.multi_head_attention import MultiHeadAttention
 from nanokeras.layers.convolutional.conv1d import Conv1D
 from nanokeras.layers.convolutional.conv1d_transpose import Conv1DTranspose
 from nanokeras.layers.convolutional.conv2d import Conv2D
@@ -37,6 +40,8 @@ from nanokeras.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping
 from nanokeras.layers.reshaping.up_sampling import UpSampling1D, UpSampling2D, UpSampling3D
 from nanokeras.layers.reshaping.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 from nanokeras.layers.core.dense import Dense
+from nanokeras.layers.core.embedding import Embedding
+from nanokeras.layers.core.masking import Masking
 from nanokeras.layers.core.input_layer import Input, InputLayer
 from nanokeras.layers.layer import Layer
 from nanokeras.layers.normalization.batch_normalization import BatchNormalization
@@ -48,6 +53,7 @@ from nanokeras.layers.preprocessing.integer_lookup import IntegerLookup
 from nanokeras.layers.preprocessing.normalization import Normalization
 from nanokeras.layers.preprocessing.rescaling import Rescaling
 from nanokeras.layers.preprocessing.string_lookup import StringLookup
+from nanokeras.layers.preprocessing.text_vectorization import TextVectorization
 from nanokeras.layers.regularization.activity_regularization import ActivityRegularization
 from nanokeras.layers.regularization.alpha_dropout import AlphaDropout
 from nanokeras.layers.regularization.dropout import Dropout
@@ -57,6 +63,13 @@ from nanokeras.layers.reshaping.flatten import Flatten
 from nanokeras.layers.reshaping.permute import Permute
 from nanokeras.layers.reshaping.repeat_vector import RepeatVector
 from nanokeras.layers.reshaping.reshape import Reshape
+from nanokeras.layers.rnn.bidirectional import Bidirectional
+from nanokeras.layers.rnn.gru import GRU, GRUCell
+from nanokeras.layers.rnn.lstm import LSTM, LSTMCell
+from nanokeras.layers.rnn.rnn import RNN
+from nanokeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
+from nanokeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
+from nanokeras.layers.rnn.time_distributed import TimeDistributed
 from nanokeras.layers.core.lambda_layer import Lambda
 from nanokeras.layers.merging.base_merge import Merge
 from nanokeras.layers.merging.concatenate import Concatenate, concatenate

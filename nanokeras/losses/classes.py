@@ -7,6 +7,7 @@ Example:
     0.6931
 """
 
+from nanokeras.backend import masking
 from nanokeras.ops import crossentropy as ops
 from nanokeras.losses import hinge_losses as _hinge
 from nanokeras.losses import probabilistic as _prob
@@ -104,7 +105,7 @@ class LossFunctionWrapper(Loss):
         return self._fn_kwargs
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        if sample_weight is None:
+        if sample_weight is None and not (masking.masks_in_use() and masking.get_keras_mask(y_pred) is not None):
             # Decided on every call, from the loss's current settings.
             options = self._options()
             form = mean_form(self.fn, options, self.reduction)

@@ -122,6 +122,8 @@ class Functional(Model):
         for value, dtype, tensor in zip(flat, self._input_dtypes, self.inputs):
             if not isinstance(value, np.ndarray) and not hasattr(value, "value"):
                 value = np.asarray(value)
+            if dtype == "string" and np.ndim(value) == len(tensor.shape) - 1 and tensor.shape[-1] == 1:
+                value = np.expand_dims(value, -1)  # texts (batch,) for an input (batch, 1), as Keras adjusts
             if hasattr(value, "dtype") and value.dtype != dtype and np.dtype(value.dtype).kind in "fiub":
                 if not hasattr(value, "value"):
                     value = value.astype(dtype, copy=False)
@@ -358,7 +360,8 @@ def _execution_plan(nodes_by_depth):
 
 def _step(node):
     layer = node.operation
-    takes_training = getattr(layer, "_call_takes_training", False) and "training" not in node.kwargs
+    # As in Keras, the training flag of the call overrides one recorded in the graph.
+    takes_training = getattr(layer, "_call_takes_training", False)
     kwargs = node.kwargs
     out_ids = [id(t) for t in node.outputs]
     out_id = out_ids[0]

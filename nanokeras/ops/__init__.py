@@ -16,12 +16,13 @@ from nanokeras.ops import nn as _nn
 from nanokeras.ops import numpy as _numpy
 from nanokeras.ops import convolution as _convolution  # noqa: I001  (after the ops it builds on)
 from nanokeras.ops import pooling as _pooling
+from nanokeras.ops import attention as _attention
 from nanokeras.ops.symbolic_dispatch import accepting_symbolic_tensors as _accepting_symbolic_tensors
 from nanokeras.ops.symbolic_dispatch import symbolic_leaf as _symbolic_leaf  # noqa: F401
 
 
 __all__ = []
-for _module in (_numpy, _math, _nn, _core, _crossentropy, _convolution, _pooling):
+for _module in (_numpy, _math, _nn, _core, _crossentropy, _convolution, _pooling, _attention):
     for _name in _module.__all__:
         globals()[_name] = _accepting_symbolic_tensors(getattr(_module, _name))
         __all__.append(_name)

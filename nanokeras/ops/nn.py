@@ -413,3 +413,5 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 # `keras.ops.nn` also holds the convolutions and pools (their code lives in their own modules).
 from nanokeras.ops.convolution import conv, conv_transpose, depthwise_conv, separable_conv  # noqa: E402,F401
 from nanokeras.ops.pooling import average_pool, max_pool  # noqa: E402,F401
+
+from nanokeras.ops.attention import dot_product_attention  # noqa: E402,F401  (keras.ops.nn.dot_product_attention)

@@ -10,6 +10,7 @@ input already exists.
 
 import collections
 
+from nanokeras.saving import op_nodes
 from nanokeras.tree import map_structure
 
 
@@ -138,7 +139,10 @@ def functional_from_config(cls, config, custom_objects=None):
             raise ValueError(f"The 'inbound_nodes' of layer {name!r} must be a list, got {str(nodes)[:200]}.")
         layer_config = {k: v for k, v in layer_data.items() if k not in ("name", "inbound_nodes")}
         layer_config.pop("build_config", None)  # calling the layer below builds it for its inputs
-        created[name] = deserialize_keras_object(layer_config, custom_objects=custom_objects)
+        if op_nodes.is_keras_op(layer_config):
+            created[name] = op_nodes.op_from_config(layer_config)
+        else:
+            created[name] = deserialize_keras_object(layer_config, custom_objects=custom_objects)
         legacy = any(isinstance(node, list) for node in nodes)
         any_legacy = any_legacy or legacy
         offsets[name] = _own_first_nodes(created[name], layer_config, legacy)

@@ -1,7 +1,9 @@
 """The `.keras` zip archive and the `.weights.h5` file, in Keras 3's exact layout.
 
 Archive members: `metadata.json` (`keras_version`, `date_saved`), `config.json`
-(the model serialized by `serialize_keras_object`) and `model.weights.h5`.
+(the model serialized by `serialize_keras_object`), `model.weights.h5`, and
+`assets/<object path>/...` for objects that save files (`save_assets(dir)` /
+`load_assets(dir)`, e.g. a `TextVectorization`'s `vocabulary.txt`).
 
 Weights are stored per object as `<path>/vars/<i>`. A layer's path is found as
 Keras finds it: a `Sequential` keeps its layers under `layers/<snake class name>`
@@ -17,6 +19,8 @@ Files are written atomically (a temporary file in the same directory, then
 import datetime
 import io
 import json
+import os
+import tempfile
 import warnings
 import zipfile
 
@@ -253,12 +257,15 @@ def save_model(model, filepath):
         )
     config_json, metadata_json = serialize_model_json(model)
     weights = weights_bytes(model)
+    assets = _collect_assets(model)
 
     def write(fileobj):
         with zipfile.ZipFile(fileobj, "w") as archive:
             archive.writestr(METADATA_FILENAME, metadata_json)
             archive.writestr(CONFIG_FILENAME, config_json)
             archive.writestr(WEIGHTS_FILENAME, weights)
+            for name, data in assets:
+                archive.writestr(name, data)
 
     atomic_write(filepath, write)
 
@@ -307,6 +314,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             raise ValueError(f"{filepath!r}: {CONFIG_FILENAME} does not describe a model (no 'class_name').")
         if not compile:
             config["compile_config"] = None
+        assets = _read_assets(archive, filepath)
         weights = None
         if WEIGHTS_FILENAME in archive.namelist():
             weights = _read_member(archive, WEIGHTS_FILENAME, filepath)
@@ -321,6 +329,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             read_weights(model, h5file, source)
     elif own_weight_count(model):
         raise ValueError(f"{filepath!r} has no {WEIGHTS_FILENAME}, but the model it describes has weights.")
+    _load_assets(model, assets)
     return model
 
 
@@ -335,6 +344,56 @@ def parse_config(data, source):
         raise ValueError(f"{source} is not valid JSON ({error}).") from None
     limits.check_config(config, source)
     return config
+
+
+# -------------------------------------------------------------------- assets
+ASSETS_DIRNAME = "assets"
+
+
+def _collect_assets(model):
+    """`[(archive name, bytes)]` of the files objects write with `save_assets(dir)` (e.g. a vocabulary)."""
+    files = []
+    for path, obj in collect_saveables(model):
+        save = getattr(obj, "save_assets", None)
+        if save is None:
+            continue
+        with tempfile.TemporaryDirectory() as directory:
+            save(directory)
+            for name in sorted(os.listdir(directory)):
+                full = os.path.join(directory, name)
+                if os.path.isfile(full):
+                    with open(full, "rb") as f:
+                        files.append((_join(_join(ASSETS_DIRNAME, path), name), f.read()))
+    return files
+
+
+def _read_assets(archive, filepath):
+    """`{object path: {file name: bytes}}` of the archive's `assets/` members (plain files only)."""
+    found = {}
+    for name in archive.namelist():
+        if not name.startswith(ASSETS_DIRNAME + "/") or name.endswith("/"):
+            continue
+        directory, _, filename = name[len(ASSETS_DIRNAME) + 1:].rpartition("/")
+        if filename in ("", ".", "..") or ".." in directory.split("/"):
+            continue
+        found.setdefault(directory, {})[filename] = _read_member(archive, name, filepath)
+    return found
+
+
+def _load_assets(model, assets):
+    """Hands each object the files saved under its path, in a temporary directory (`load_assets(dir)`)."""
+    if not assets:
+        return
+    for path, obj in collect_saveables(model):
+        load = getattr(obj, "load_assets", None)
+        files = assets.get(path)
+        if load is None or not files:
+            continue
+        with tempfile.TemporaryDirectory() as directory:
+            for filename, data in files.items():
+                with open(os.path.join(directory, filename), "wb") as f:
+                    f.write(data)
+            load(directory)
 
 
 def own_weight_count(model):

@@ -3,8 +3,10 @@
 Keras 2 code feeds `fit`, `evaluate` and `predict` with objects that make their own
 batches: `ImageDataGenerator().flow(x, y)` (a `Sequence`: `len()` batches, `seq[i]`
 is batch i, `on_epoch_end()` after each epoch) or a generator yielding `(x, y)`
-tuples. Keras 3 takes both too (a `PyDataset`, a generator). Each batch is checked
-and converted as arrays are (`to_numeric_array`), one batch at a time.
+tuples. Keras 3 takes both too (a `PyDataset`, a generator), and datasets (here the
+`BatchedDataset`s of `keras.utils.text_dataset_from_directory` and
+`timeseries_dataset_from_array`: iterated afresh each epoch, in their own order). Each
+batch is checked and converted as arrays are (`to_numeric_array`), one batch at a time.
 """
 
 import inspect
@@ -15,8 +17,15 @@ from nanokeras.backend import random as backend_random
 from nanokeras.trainers import data_adapter
 
 
+def is_dataset(x):
+    """True for the datasets of `keras.utils.*_dataset_from_*` (they carry a class mark)."""
+    return bool(getattr(type(x), "_is_nanokeras_dataset", False))
+
+
 def is_batch_source(x):
-    """True for a `Sequence`-like object (`__len__` and `__getitem__`) or an iterator/generator."""
+    """True for a `Sequence`-like object (`__len__` and `__getitem__`), an iterator/generator or a dataset."""
+    if is_dataset(x):
+        return True
     if x is None or isinstance(x, (np.ndarray, list, tuple, dict, str, bytes)) or hasattr(x, "to_numpy"):
         return False
     if hasattr(x, "shape") or hasattr(x, "__array__"):
@@ -55,7 +64,8 @@ class SourceBatches:
     def __init__(self, source, model, steps_per_epoch=None, shuffle=False, class_weight=None, argument="x",
                  steps_argument="steps_per_epoch"):
         self.source = source
-        self.is_sequence = _is_sequence(source)
+        self.is_dataset = is_dataset(source)
+        self.is_sequence = _is_sequence(source) and not self.is_dataset
         self.argument = argument
         self.steps_argument = steps_argument
         self.class_weight = class_weight
@@ -68,6 +78,15 @@ class SourceBatches:
                 raise ValueError(f"`{argument}` has no batches (its len() is 0).")
             if self.num_batches is None and not steps_per_epoch:
                 raise ValueError(f"`{argument}` is endless (num_batches is None): pass `{steps_argument}`.")
+        elif self.is_dataset:
+            # One pass per epoch; with `steps_per_epoch`, epochs take that many batches from one
+            # running pass, restarted when it ends (as Keras does with a tf.data dataset).
+            cardinality = source.cardinality()
+            if cardinality == -1 and not steps_per_epoch:
+                raise ValueError(f"`{argument}` repeats forever: pass `{steps_argument}` to say how many "
+                                 "batches make an epoch.")
+            self.num_batches = cardinality if cardinality >= 0 else None
+            self._iterator = None
         else:
             self.num_batches = None
             self._iterator = iter(source)
@@ -79,6 +98,8 @@ class SourceBatches:
     def _raw(self, index):
         if self.is_sequence:
             return self.source[index]
+        if self.is_dataset:
+            return next(iter(self.source))  # a pass of its own: the first epoch starts afresh
         return next(self._iterator)
 
     def standardize(self, batch):
@@ -116,6 +137,11 @@ class SourceBatches:
 
     def first_batch(self):
         """The first batch (kept, and yielded first), to build the model before training."""
+        if self.is_dataset:
+            try:
+                return self.standardize(self._raw(0))
+            except StopIteration:
+                raise ValueError(f"`{self.argument}` produced no batches.") from None
         if self._peeked is None:
             try:
                 self._peeked = self.standardize(self._raw(0))
@@ -142,6 +168,21 @@ class SourceBatches:
                 yield batch
             if callable(getattr(self.source, "on_epoch_end", None)):
                 self.source.on_epoch_end()
+        elif self.is_dataset:
+            fixed = self.steps_per_epoch if self.steps_per_epoch != self.num_batches else None
+            if fixed is None:
+                for batch in self.source:
+                    yield self.standardize(batch)
+            else:
+                for _ in range(fixed):
+                    if self._iterator is None:
+                        self._iterator = iter(self.source)
+                    try:
+                        batch = next(self._iterator)
+                    except StopIteration:
+                        self._iterator = None
+                        break
+                    yield self.standardize(batch)
         else:
             produced = 0
             while self.steps_per_epoch is None or produced < self.steps_per_epoch:
@@ -167,7 +208,7 @@ def _check_no_arrays_beside(source_argument, **others):
     for name, value in others.items():
         if value is not None:
             raise ValueError(
-                f"`{name}` cannot be passed when `{source_argument}` is a Sequence or generator: "
+                f"`{name}` cannot be passed when `{source_argument}` is a Sequence, generator or dataset: "
                 "its batches already hold the labels (and weights)."
             )
 
@@ -189,7 +230,7 @@ def prepare_fit(model, x, y, sample_weight, class_weight, validation_data, valid
     _check_no_arrays_beside("x", y=y, sample_weight=sample_weight)
     if validation_split:
         raise ValueError(
-            "`validation_split` needs arrays: it cannot split a Sequence or generator. "
+            "`validation_split` needs arrays: it cannot split a Sequence, generator or dataset. "
             "Pass `validation_data` instead."
         )
     batches = SourceBatches(x, model, steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)

@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 
+from nanokeras.backend import probing
 from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.callback_list import CallbackList
@@ -300,7 +301,7 @@ class Trainer:
     def _accepts_integer_inputs(self):
         """True when integer features should stay integers (ids for lookups/embeddings)."""
         inputs = getattr(self, "inputs", None) or []
-        if any(np.dtype(t.dtype).kind in "iub" for t in inputs):
+        if any(t.dtype != "string" and np.dtype(t.dtype).kind in "iub" for t in inputs):
             return True
         layers = getattr(self, "layers", [])
         return bool(layers) and getattr(layers[0], "_keeps_integer_inputs", False)
@@ -313,14 +314,16 @@ class Trainer:
         if y is None:
             if self._compile_loss.is_empty and not (self._metrics_spec or self._weighted_metrics_spec):
                 # Only `add_loss` losses (e.g. a variational autoencoder's): no labels needed, as in Keras.
-                y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
+                with probing.outputs_only():  # a look that leaves stateful layers' states as they are
+                    y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
                 self._build_compiled(None, y_pred)
                 return None
             raise ValueError(
                 f"`{prefix}y` is required: the compiled loss and metrics compare predictions with labels. "
                 "(A model that computes its own loss with `add_loss` compiles without `loss=` and trains on x alone.)"
             )
-        y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
+        with probing.outputs_only():  # a look that leaves stateful layers' states as they are
+            y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
         names = compile_utils.output_names_of(self, y_pred)
         ys = compile_utils.align(y, names, prefix + "y")
         preds = compile_utils.align(y_pred, names, "the model's outputs")

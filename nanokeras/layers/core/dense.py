@@ -52,6 +52,7 @@ class Dense(Layer):
         self.kernel_constraint = kernel_constraint
         self.bias_constraint = bias_constraint
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.supports_masking = True
 
     def build(self, input_shape):
         input_dim = input_shape[-1]

@@ -48,6 +48,12 @@ class Lambda(Layer):
         self._fn_takes_mask = "mask" in parameters
         self.built = True
 
+    def compute_mask(self, inputs, mask=None):
+        """`mask(inputs, mask)` when `mask` is a function, else the `mask` given (None drops it), as Keras."""
+        if callable(self.mask):
+            return self.mask(inputs, mask)
+        return self.mask
+
     def call(self, inputs, mask=None, training=None):
         kwargs = dict(self.arguments)
         if self._fn_takes_mask:

@@ -47,6 +47,7 @@ class LayerNormalization(Layer):
         if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or epsilon < 0:
             raise ValueError(f"LayerNormalization: `epsilon` must be a non-negative float, got {epsilon!r}.")
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.axis = axis
         self.epsilon = epsilon
         self.center = center

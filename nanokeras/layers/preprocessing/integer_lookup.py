@@ -76,6 +76,9 @@ class IntegerLookup(IndexLookup):
     def _oov_ids(self, tokens):
         return np.mod(tokens, self.num_oov_indices) if self.num_oov_indices > 1 else np.zeros(tokens.shape, np.int64)
 
+    def _from_text_lines(self, lines):
+        return [int(line) for line in lines]
+
     def _to_python(self, token):
         return None if token is None else int(token)
 
