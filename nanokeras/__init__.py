@@ -10,7 +10,10 @@
 from nanokeras.version import __version__
 from nanokeras import backend
 from nanokeras import config
+from nanokeras import dtype_policies
+from nanokeras.backend.dtype_policy import DTypePolicy, FloatDTypePolicy
 from nanokeras import ops
+from nanokeras import tree
 from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.variable import Variable
 from nanokeras.graph.keras_tensor import KerasTensor
@@ -40,7 +43,7 @@ def __getattr__(name):
     raise AttributeError(f"module 'nanokeras' has no attribute {name!r}")
 
 __all__ = [
-    "__version__", "backend", "config", "ops", "GradientTape", "Variable", "KerasTensor", "activations",
+    "__version__", "backend", "config", "dtype_policies", "DTypePolicy", "FloatDTypePolicy", "ops", "tree", "GradientTape", "Variable", "KerasTensor", "activations",
     "initializers", "losses", "metrics", "optimizers", "callbacks", "constraints", "datasets",
     "regularizers", "saving", "preprocessing", "playground", "layers", "models", "utils",
     "Input", "Layer", "Model", "Sequential",
