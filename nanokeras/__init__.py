@@ -14,6 +14,7 @@ from nanokeras import dtype_policies
 from nanokeras.backend.dtype_policy import DTypePolicy, FloatDTypePolicy
 from nanokeras import ops
 from nanokeras import tree
+from nanokeras import random
 from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.variable import Variable
 from nanokeras.graph.keras_tensor import KerasTensor
@@ -43,7 +44,7 @@ def __getattr__(name):
     raise AttributeError(f"module 'nanokeras' has no attribute {name!r}")
 
 __all__ = [
-    "__version__", "backend", "config", "dtype_policies", "DTypePolicy", "FloatDTypePolicy", "ops", "tree", "GradientTape", "Variable", "KerasTensor", "activations",
+    "__version__", "backend", "config", "dtype_policies", "DTypePolicy", "FloatDTypePolicy", "ops", "tree", "random", "GradientTape", "Variable", "KerasTensor", "activations",
     "initializers", "losses", "metrics", "optimizers", "callbacks", "constraints", "datasets",
     "regularizers", "saving", "preprocessing", "playground", "layers", "models", "utils",
     "Input", "Layer", "Model", "Sequential",

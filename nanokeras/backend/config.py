@@ -137,6 +137,15 @@ def set_max_steps_per_epoch(max_steps_per_epoch):
 # nanokeras's tracebacks are short already (errors are raised where the argument is checked).
 _FLASH_ATTENTION = [None]  # None: "use it when possible", Keras's default
 _TRACEBACK_FILTERING = [True]
+# Whether messages go to stdout (True) or to `logging` (see `nanokeras/utils/io_utils.py`).
+INTERACTIVE_LOGGING = [True]
+
+
+def reset_session_switches():
+    """The switches `keras.backend.clear_session()` puts back, as Keras does (floatx and limits stay)."""
+    _FLASH_ATTENTION[0] = None
+    _TRACEBACK_FILTERING[0] = True
+    INTERACTIVE_LOGGING[0] = True
 
 
 def enable_flash_attention():

@@ -115,3 +115,9 @@ def set_dtype_policy(policy):
             f"Invalid `policy` argument: expected a policy name such as 'float32' or 'mixed_float16', "
             f"or a `keras.DTypePolicy`, got {policy!r}."
         )
+
+
+def reset_global_policy():
+    """Back to the default: a policy named `floatx()` (`keras.backend.clear_session()` does this)."""
+    global _global_policy
+    _global_policy = None

@@ -15,7 +15,8 @@ Example:
 import logging
 import sys
 
-_interactive = [True]
+from nanokeras.backend.config import INTERACTIVE_LOGGING as _interactive
+
 _logger = logging.getLogger("nanokeras")
 
 

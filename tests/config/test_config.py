@@ -127,3 +127,18 @@ def test_image_data_format_is_set_and_checked():
     assert keras.backend.image_data_format() == "channels_first"
     with pytest.raises(ValueError, match="channels_last"):
         keras.config.set_image_data_format("nhwc")
+
+
+def test_clear_session_resets_what_keras_resets():
+    keras.config.set_dtype_policy("float64")
+    keras.config.disable_interactive_logging()
+    keras.config.disable_traceback_filtering()
+    keras.config.enable_flash_attention()
+    keras.config.set_max_epochs(3)
+    keras.config.set_floatx("float16")
+    generator = keras.random.normal((1,))  # makes the global seed generator
+    keras.backend.clear_session()
+    assert keras.config.dtype_policy().name == "float16"  # back to floatx, which stays
+    assert keras.config.is_interactive_logging_enabled() and keras.config.is_traceback_filtering_enabled()
+    assert keras.config.is_flash_attention_enabled() is None and keras.config.max_epochs() == 3
+    assert generator.shape == (1,)

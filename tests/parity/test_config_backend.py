@@ -49,3 +49,23 @@ def test_dtype_policies_match_keras(keras, name):
     ours_config = nanokeras.layers.Dense(2, dtype=name).get_config()["dtype"]
     assert ours_config == keras.layers.Dense(2, dtype=name).get_config()["dtype"]
     assert keras.layers.Dense.from_config(nanokeras.layers.Dense(2, dtype=name).get_config()).dtype_policy.name == name
+
+
+def test_clear_session_resets_what_keras_resets(keras):
+    def settings(m):
+        return (m.config.dtype_policy().name, m.config.is_interactive_logging_enabled(),
+                m.config.is_traceback_filtering_enabled(), m.config.is_flash_attention_enabled(),
+                m.config.max_epochs(), m.config.floatx())
+
+    results = []
+    for m in (nanokeras, keras):
+        m.config.set_dtype_policy("float64")
+        m.config.disable_interactive_logging()
+        m.config.disable_traceback_filtering()
+        m.config.enable_flash_attention()
+        m.config.set_max_epochs(3)
+        m.backend.clear_session()
+        results.append(settings(m))
+        m.config.set_max_epochs(None)
+        m.backend.clear_session()
+    assert results[0] == results[1]
