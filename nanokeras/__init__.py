@@ -43,6 +43,10 @@ def __getattr__(name):
         return importlib.import_module(f"nanokeras.{name}")
     raise AttributeError(f"module 'nanokeras' has no attribute {name!r}")
 
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))
+
 __all__ = [
     "__version__", "backend", "config", "dtype_policies", "DTypePolicy", "FloatDTypePolicy", "ops", "tree", "random", "GradientTape", "Variable", "KerasTensor", "activations",
     "initializers", "losses", "metrics", "optimizers", "callbacks", "constraints", "datasets",
