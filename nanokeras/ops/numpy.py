@@ -1436,3 +1436,14 @@ def eye(N, M=None, k=0, dtype=None):
 def identity(n, dtype=None):
     """The `n` x `n` identity matrix."""
     return np.identity(n, dtype=_dtype(dtype))
+
+
+# `keras.ops.numpy` holds more functions than this file: they live in files of their own, named for
+# what they hold, and are gathered here (after this module is complete: they build on its ops).
+from nanokeras.ops import elementwise_math as _elementwise_math  # noqa: E402
+
+for _module in (_elementwise_math,):
+    for _name in _module.__all__:
+        globals()[_name] = getattr(_module, _name)
+    __all__ += _module.__all__
+del _module, _name
