@@ -409,3 +409,10 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     if offset is not None:
         res = _ops.add(res, _ops.reshape(offset, shape))
     return _ops.add(_ops.multiply(x, inv), res)
+
+
+# `keras.ops.nn` holds more functions than this file: they live in files of their own, gathered here.
+from nanokeras.ops import complex_numbers  # noqa: E402
+from nanokeras.ops.op_builders import gather as _gather  # noqa: E402
+
+_gather(globals(), [complex_numbers], "NN_NAMES")

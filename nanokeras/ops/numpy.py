@@ -1440,10 +1440,7 @@ def identity(n, dtype=None):
 
 # `keras.ops.numpy` holds more functions than this file: they live in files of their own, named for
 # what they hold, and are gathered here (after this module is complete: they build on its ops).
-from nanokeras.ops import elementwise_math as _elementwise_math  # noqa: E402
+from nanokeras.ops import bitwise, complex_numbers, elementwise_math, predicates  # noqa: E402
+from nanokeras.ops.op_builders import gather as _gather  # noqa: E402
 
-for _module in (_elementwise_math,):
-    for _name in _module.__all__:
-        globals()[_name] = getattr(_module, _name)
-    __all__ += _module.__all__
-del _module, _name
+_gather(globals(), [elementwise_math, bitwise, predicates, complex_numbers])

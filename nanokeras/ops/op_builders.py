@@ -96,7 +96,7 @@ def unary_float_op(np_fn, derivative):
     def op(x):
         return elementwise(np_fn, as_float(x), derivative)
 
-    op.__name__ = np_fn.__name__
+    op.__name__ = op.__qualname__ = np_fn.__name__
     return op
 
 
@@ -152,3 +152,13 @@ def normalize_axis(axis, ndim, argument="axis"):
     if not -max(ndim, 1) <= axis < max(ndim, 1):
         raise ValueError(f"`{argument}` {axis} is out of range for an input of rank {ndim}.")
     return int(axis) % max(ndim, 1)
+
+
+def gather(namespace, modules, names_attribute="__all__"):
+    """Adds the functions `modules` list in `names_attribute` to a `keras.ops` namespace module's globals
+    and `__all__` (each namespace, e.g. `keras.ops.numpy`, spans several files)."""
+    for module in modules:
+        names = getattr(module, names_attribute, ())
+        for name in names:
+            namespace[name] = getattr(module, name)
+        namespace["__all__"] += [n for n in names if n not in namespace["__all__"]]
