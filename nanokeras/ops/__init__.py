@@ -18,6 +18,10 @@ from nanokeras.ops import crossentropy as _crossentropy
 from nanokeras.ops import math as _math
 from nanokeras.ops import nn as _nn
 from nanokeras.ops import numpy as _numpy
+# The engine's `nanokeras/ops/trace.py` (compiled steps) shares its name with `keras.ops.trace` (the
+# sum of a diagonal). Imported first, it stays in `sys.modules` and later imports of it no longer set
+# the package attribute, which is the function, as in Keras.
+from nanokeras.ops import trace as _trace_module  # noqa: F401
 from nanokeras.tree import flatten as _flatten
 
 _ndarray = _np.ndarray
