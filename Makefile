@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@test -x $(VENV_PY) || { echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version 2>&1))"; $(PYTHON) -m venv $(VENV); }
 	$(VENV_PY) -m pip install --disable-pip-version-check --progress-bar off -q --upgrade pip
 	$(VENV_PY) -m pip install --disable-pip-version-check --progress-bar off -e '.[dev,examples]'
-	@# tf-keras (Keras 2) for the Keras-2 parity tests, matched to the installed TensorFlow; --no-deps
+	@# tf-keras (Keras 2) for the Keras-2 and legacy .h5 parity tests, matched to the installed TensorFlow; --no-deps
 	@# because its metadata asks for the full `tensorflow` next to tensorflow-cpu.
 	@tfv=$$($(VENV_PY) -c "import importlib.metadata as m; print(m.version('tensorflow-cpu'))" 2>/dev/null); \
 	if [ -n "$$tfv" ]; then \

@@ -14,7 +14,8 @@ class ModelCheckpoint(MonitorCallback):
     Args:
         filepath: where to save; may contain `str.format` fields filled from the epoch
             (1-based) and the logs, e.g. `"ckpt-{epoch:02d}-{val_loss:.2f}.keras"`.
-            Must end in `.keras`, or in `.weights.h5` with `save_weights_only=True`.
+            Must end in `.keras` (or `.h5`, the legacy format), or in `.weights.h5` with
+            `save_weights_only=True`.
         monitor: the logged quantity that decides what "best" is (`"val_loss"` by default).
         verbose: 1 prints a line per save.
         save_best_only: save only when `monitor` improves on the best value so far.
@@ -48,9 +49,9 @@ class ModelCheckpoint(MonitorCallback):
                 "ModelCheckpoint: when using `save_weights_only=True`, the filepath must end in "
                 f"`.weights.h5`. Received: filepath={filepath!r}"
             )
-        if not save_weights_only and not filepath.endswith(".keras"):
+        if not save_weights_only and not filepath.endswith((".keras", ".h5")):
             raise ValueError(
-                "ModelCheckpoint: the filepath must end in `.keras` (or use `save_weights_only=True` "
+                "ModelCheckpoint: the filepath must end in `.keras` or `.h5` (or use `save_weights_only=True` "
                 f"with `.weights.h5`). Received: filepath={filepath!r}"
             )
         if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int) or save_freq <= 0):
@@ -125,7 +126,6 @@ class ModelCheckpoint(MonitorCallback):
                 previous = "inf" if self.best is None else f"{self.best:.5f}"
                 print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {previous} to {current:.5f}, "
                       f"saving model to {filepath}")
-            self.best = current
         elif self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: saving model to {filepath}")
         directory = os.path.dirname(os.path.abspath(filepath))
@@ -134,3 +134,5 @@ class ModelCheckpoint(MonitorCallback):
             self.model.save_weights(filepath, overwrite=True)
         else:
             self.model.save(filepath, overwrite=True)
+        if self.save_best_only:
+            self.best = current  # only once the file holds it: a failed save changes nothing

@@ -56,7 +56,10 @@ class Sequential(Model):
                 )
             object.__setattr__(self, "_input_layer", layer)
             return
-        if any(existing.name == layer.name for existing in self._layers):
+        # A set of the names makes adding N layers linear (a scan per add was quadratic);
+        # it is confirmed by a scan in case a layer was renamed after it was added.
+        names = self.__dict__.setdefault("_layer_names", set())
+        if layer.name in names and any(existing.name == layer.name for existing in self._layers):
             raise ValueError(
                 f"All layers added to a Sequential model should have unique names. Name {layer.name!r} "
                 f"is already the name of a layer in model {self.name!r}."
@@ -64,6 +67,7 @@ class Sequential(Model):
         if not self._layers and self._input_layer is None and layer._input_shape_arg is not None:
             object.__setattr__(self, "_input_layer", InputLayer(batch_shape=layer._input_shape_arg))
         self._layers.append(layer)
+        names.add(layer.name)
         self._tracked_layers.append(layer)
         self.built = False
         if rebuild:
@@ -74,6 +78,7 @@ class Sequential(Model):
         if not self._layers:
             raise IndexError(f"There are no layers in model {self.name!r} to pop.")
         layer = self._layers.pop()
+        self.__dict__["_layer_names"] = {existing.name for existing in self._layers}
         self._tracked_layers.remove(layer)
         self.built = False
         if rebuild:
@@ -127,6 +132,8 @@ class Sequential(Model):
         if not self.built and not isinstance(inputs, KerasTensor):
             inputs = self._convert_inputs(inputs)
             self.build((None,) + tuple(np.shape(inputs))[1:])
+        if training is None:  # recorded in a functional graph, an explicit None would hide the caller's flag
+            return Layer.__call__(self, inputs)
         return Layer.__call__(self, inputs, training=training)
 
     def _convert_inputs(self, inputs):

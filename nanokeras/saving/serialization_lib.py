@@ -23,7 +23,7 @@ import types
 
 import numpy as np
 
-from nanokeras.saving import builtin_registry
+from nanokeras.saving import builtin_registry, limits
 from nanokeras.saving import object_registration
 
 PLAIN_TYPES = (str, int, float, bool)
@@ -135,11 +135,10 @@ def get_build_config(obj):
     """`{"input_shape": ...}` for a built layer that creates weights in `build`, else None."""
     if hasattr(obj, "get_build_config"):
         return obj.get_build_config()
-    from nanokeras.layers.layer import Layer
-
-    if not isinstance(obj, Layer) or not obj.built or obj._build_input_shape is None:
+    if not getattr(obj, "built", False) or getattr(obj, "_build_input_shape", None) is None:
         return None
-    if type(obj).build is Layer.build:  # nothing to rebuild (as Keras: no build_config)
+    # Only the base layer defines `build`: nothing to rebuild (as Keras: no build_config).
+    if sum(1 for cls in type(obj).__mro__ if "build" in vars(cls)) < 2:
         return None
     return {"input_shape": shape_to_json(obj._build_input_shape)}
 
@@ -249,6 +248,7 @@ def _deserialize(config, custom, safe_mode):
             raise ValueError(
                 f"Could not rebuild {class_name!r} from its config: {error}. Config: {_short(inner)}"
             ) from None
+        limits.watch_layer(instance)
         build_config = config.get("build_config")
         if build_config and not getattr(instance, "built", True):
             build_from_config(instance, build_config)

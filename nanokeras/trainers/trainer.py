@@ -21,6 +21,7 @@ from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.callback_list import CallbackList
 from nanokeras.layers import layer as layer_module
+from nanokeras.optimizers import atomic_update
 from nanokeras.trainers import batch_sources
 from nanokeras.trainers import compile_utils
 from nanokeras.trainers.blas_threads import blas_threads
@@ -415,6 +416,7 @@ class Trainer:
                                      verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
         self._step_variables = self.trainable_weights
         self._start_compiled_steps()
+        atomic_update.reinstall()  # Ctrl-C waits for a step to end (see optimizers/atomic_update.py)
         self.stop_training = False
         training_logs = None
         # A callback (BackupAndRestore) may set `_initial_epoch` to resume an interrupted run.
