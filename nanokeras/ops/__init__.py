@@ -63,8 +63,10 @@ def _accepting_symbolic_tensors(function):
     return op
 
 
+from nanokeras.ops import linalg  # noqa: E402  (`keras.ops.linalg`; its functions are in `keras.ops` too)
+
 __all__ = []
-for _module in (_numpy, _math, _nn, _core, _crossentropy):
+for _module in (_numpy, _math, _nn, _core, _crossentropy, linalg):
     for _name in _module.__all__:
         globals()[_name] = _accepting_symbolic_tensors(getattr(_module, _name))
         __all__.append(_name)

@@ -1448,3 +1448,6 @@ from nanokeras.ops.op_builders import gather as _gather  # noqa: E402
 _gather(globals(), [elementwise_math, bitwise, predicates, complex_numbers, array_manipulation,
                     diagonals_and_products, array_creation, statistics, quantiles, nan_reductions,
                     counting_and_searching])
+from nanokeras.ops import linalg_solvers  # noqa: E402
+
+_gather(globals(), [linalg_solvers], "NUMPY_NAMES")
