@@ -298,7 +298,7 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
 
 
 # `keras.ops.math` holds more functions than this file: they live in files of their own, gathered here.
-from nanokeras.ops import complex_numbers, linalg_solvers  # noqa: E402
+from nanokeras.ops import complex_numbers, fourier, linalg_solvers, segments  # noqa: E402
 from nanokeras.ops.op_builders import gather as _gather  # noqa: E402
 
-_gather(globals(), [complex_numbers, linalg_solvers], "MATH_NAMES")
+_gather(globals(), [complex_numbers, linalg_solvers, fourier, segments], "MATH_NAMES")
