@@ -1451,3 +1451,6 @@ _gather(globals(), [elementwise_math, bitwise, predicates, complex_numbers, arra
 from nanokeras.ops import linalg_solvers  # noqa: E402
 
 _gather(globals(), [linalg_solvers], "NUMPY_NAMES")
+from nanokeras.ops import control_flow  # noqa: E402
+
+_gather(globals(), [control_flow])
