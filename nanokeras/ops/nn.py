@@ -419,11 +419,11 @@ _gather(globals(), [complex_numbers], "NN_NAMES")
 
 
 # `keras.ops.nn` holds more functions than this file: they live in files of their own, gathered here.
-from nanokeras.ops import multi_hot, nn_activations, normalization, patches  # noqa: E402
+from nanokeras.ops import ctc, multi_hot, nn_activations, normalization, patches  # noqa: E402
 from nanokeras.ops.crossentropy import (  # noqa: E402,F401  (keras.ops.nn has them too)
     binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
 )
 
-_gather(globals(), [nn_activations, normalization, patches, multi_hot], "NN_NAMES")
+_gather(globals(), [nn_activations, normalization, patches, multi_hot, ctc], "NN_NAMES")
 __all__ += [n for n in ("binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy")
             if n not in __all__]

@@ -8,13 +8,14 @@ import numpy as np
 import pytest
 
 import nanokeras as keras
-from tests.ops import (test_array_ops, test_control_flow_and_scatter, test_elementwise_math, test_image_ops, test_fourier_and_segments, test_linalg, test_nn_extras,
+from tests.ops import (test_array_ops, test_control_flow_and_scatter, test_ctc, test_elementwise_math, test_image_ops, test_fourier_and_segments, test_linalg, test_nn_extras,
                        test_statistics)
 from tests.ops.test_replay_contract import _check_replay
 
 CASES = (test_elementwise_math.CASES + test_array_ops.CASES + test_statistics.CASES + test_linalg.CASES
          + test_fourier_and_segments.CASES + test_nn_extras.CASES
-         + test_control_flow_and_scatter.CASES + test_image_ops.CASES)
+         + test_control_flow_and_scatter.CASES + test_image_ops.CASES
+         + test_ctc.CASES)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
