@@ -8,6 +8,7 @@
 """
 
 from nanokeras.version import __version__
+from nanokeras.backend.devices_and_remat import RematScope, device, remat
 from nanokeras import backend
 from nanokeras import config
 from nanokeras import dtype_policies
@@ -18,6 +19,7 @@ from nanokeras import random
 from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.variable import Variable
 from nanokeras.graph.keras_tensor import KerasTensor
+from nanokeras.graph.operation import Operation
 from nanokeras import activations
 from nanokeras import initializers
 from nanokeras import losses
@@ -44,11 +46,16 @@ def __getattr__(name):
     raise AttributeError(f"module 'nanokeras' has no attribute {name!r}")
 
 
+def version():
+    """The nanokeras version, e.g. `'0.1.0'` (as `keras.version()` gives Keras's)."""
+    return __version__
+
+
 def __dir__():
     return sorted(set(globals()) | set(_LAZY_SUBMODULES))
 
 __all__ = [
-    "__version__", "backend", "config", "dtype_policies", "DTypePolicy", "FloatDTypePolicy", "ops", "tree", "random", "GradientTape", "Variable", "KerasTensor", "activations",
+    "__version__", "backend", "config", "dtype_policies", "DTypePolicy", "FloatDTypePolicy", "ops", "tree", "random", "GradientTape", "Variable", "KerasTensor", "Operation", "RematScope", "device", "remat", "version", "activations",
     "initializers", "losses", "metrics", "optimizers", "callbacks", "constraints", "datasets",
     "regularizers", "saving", "preprocessing", "playground", "layers", "models", "utils",
     "Input", "Layer", "Model", "Sequential",

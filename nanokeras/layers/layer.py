@@ -80,6 +80,8 @@ class Layer(Operation):
             `Sequential`, declare the input (without the batch axis), as in Keras 2.
     """
 
+    _is_symbolic_op = False  # a layer, with weights (an `Operation` alone is a weightless step)
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # Keras 2's `def call(self, inputs, training)`: a missing `training` becomes None.
