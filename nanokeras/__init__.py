@@ -8,7 +8,7 @@
 """
 
 from nanokeras.version import __version__
-from nanokeras.backend.devices_and_remat import RematScope, device, remat
+from nanokeras.backend.scopes import RematScope, device, remat
 from nanokeras import backend
 from nanokeras import config
 from nanokeras import dtype_policies
