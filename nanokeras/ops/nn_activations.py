@@ -70,12 +70,17 @@ def squareplus(x, b=4):
 
 
 def sparsemax(x, axis=-1):
-    """The Euclidean projection of `x` onto the probability simplex along `axis`: like softmax, but
-    small values become exactly 0 (Martins and Astudillo, 2016).
+    """Keras's sparsemax along `axis`: `maximum(x - tau, 0)`, many outputs exactly 0.
+
+    With `s` the values sorted in decreasing order and `c` their running sums, the
+    support is where `s - (c - 1) / rank > 0` and `tau = (sum of c over the support - 1) / size`,
+    as Keras 3 computes it. (Martins and Astudillo's sparsemax takes `c` at the last rank
+    of the support, which makes the outputs sum to 1; the two agree when the support holds
+    one value. nanokeras gives Keras's numbers.)
 
     Example:
-        >>> sparsemax(np.array([1.0, 0.8, -1.0])).round(6).tolist()
-        [0.6, 0.4, 0.0]
+        >>> sparsemax(np.array([2.0, 1.0, -1.0])).tolist()
+        [1.0, 0.0, 0.0]
     """
     x = as_float(x)
     a = to_array(x)
@@ -87,7 +92,6 @@ def sparsemax(x, axis=-1):
     rank = np.arange(1, a.shape[axis] + 1, dtype=a.dtype).reshape(shape)
     support = ops.greater(ops.subtract(ordered, ops.divide(ops.subtract(running, 1.0), rank)), 0.0)
     size = ops.sum(ops._astype(support, a.dtype), axis=axis, keepdims=True)
-    # The support is the `size` largest values: tau = (their sum - 1) / size. (Keras 3.15 sums the running
-    # sums instead, which gives all zeros whenever more than one value is in the support.)
-    tau = ops.divide(ops.subtract(ops.sum(ops.where(support, ordered, 0.0), axis=axis, keepdims=True), 1.0), size)
+    # As Keras 3 computes it: the running sums over the support, summed (see the docstring).
+    tau = ops.divide(ops.subtract(ops.sum(ops.where(support, running, 0.0), axis=axis, keepdims=True), 1.0), size)
     return ops.maximum(ops.subtract(x, tau), 0.0)

@@ -62,12 +62,8 @@ def test_multi_hot_and_crossentropies_in_nn_match_keras(keras):
     check_forward(keras, lambda m: m.nn.sparse_categorical_crossentropy(np.array([1], "int32"), p), [], rtol=1e-6)
 
 
-def test_sparsemax_where_keras_is_right_and_where_it_is_not(keras):
-    # With one value in the support, Keras's formula is right: both agree.
-    single = np.array([[2.0, 1.0, -1.0], [0.0, 3.0, 1.5]], "float32")
-    check_forward(keras, lambda m: m.sparsemax(single), [])
-    # With more, Keras 3.15 sums running sums for the threshold: its result is no distribution.
-    # nanokeras gives the projection onto the simplex.
-    several = np.array([[1.0, 0.8, -1.0]], "float32")
-    np.testing.assert_allclose(ops.sparsemax(several), [[0.6, 0.4, 0.0]], rtol=1e-6)
-    assert abs(float(np.sum(keras.ops.sparsemax(several))) - 1.0) > 0.5
+def test_sparsemax_matches_keras(keras):
+    several = np.array([[1.0, 0.8, -1.0], [0.0, 3.0, 1.5], [0.3, 0.2, 0.25]], "float32")
+    check_forward(keras, lambda m, x: m.sparsemax(x), [several])
+    check_forward(keras, lambda m, x: m.sparsemax(x, axis=0), [several])
+    check_gradients(keras, lambda m, x: m.sparsemax(x), [several + 0.01])
