@@ -9,7 +9,7 @@ ties in `fmax`/`fmin` send the gradient to the second input, `sinc'(0) = 0`,
 Example:
     >>> import numpy as np
     >>> from nanokeras import ops
-    >>> ops.arcsin(np.array([0.0, 1.0], "float32")).round(4).tolist()
+    >>> ops.arcsin(np.array([0.0, 1.0])).round(4).tolist()
     [0.0, 1.5708]
     >>> ops.hypot(3, 4).item()
     5.0
