@@ -28,6 +28,7 @@ from nanokeras.graph.operation import Operation, infer_output_spec
 from nanokeras.ops.tensor import TensorOperators
 from nanokeras.ops.variable import Variable
 from nanokeras.tree import flatten, map_structure
+from nanokeras.utils.keyword_arguments import all_keywords, check_keyword_arguments, unknown_keywords_error
 
 # Set once any layer adds a loss or a weight regularizer: until then a training
 # step skips collecting `model.losses` (a walk over every layer).
@@ -89,11 +90,15 @@ class Layer(Operation):
 
         with_training_default(cls)
 
+    def __new__(cls, *args, **kwargs):
+        # Before any `__init__` runs: `Dense(unit=3)` gets "did you mean 'units'?".
+        check_keyword_arguments(cls, kwargs, extra=_INPUT_SHAPE_KWARGS)
+        return super().__new__(cls)
+
     def __init__(self, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None, **kwargs):
         input_shape = _pop_input_shape(kwargs, type(self).__name__)
-        if kwargs:
-            unknown = ", ".join(sorted(kwargs))
-            raise TypeError(f"{type(self).__name__}.__init__() got unexpected keyword argument(s): {unknown}.")
+        if kwargs:  # forwarded by a subclass whose own `**kwargs` `__new__` could not check
+            raise unknown_keywords_error(type(self), kwargs, all_keywords(type(self)) + list(_INPUT_SHAPE_KWARGS))
         if name is not None and (not isinstance(name, str) or not name or "/" in name):
             raise ValueError(f"Layer `name` must be a non-empty string without '/', got {name!r}.")
         object.__setattr__(self, "_tracked_layers", [])
@@ -162,7 +167,7 @@ class Layer(Operation):
             regularizer / constraint: optional, as in Keras.
             name: the weight's name (`kernel`, `bias`, ...).
         """
-        from nanokeras import initializers
+        from nanokeras import constraints, initializers, regularizers
 
         shape = () if shape is None else tuple(shape)
         for dim in shape:
@@ -178,9 +183,9 @@ class Layer(Operation):
         variable.path = f"{self.name}/{variable.name}"
         if regularizer is not None:
             _note_extra_losses()
-            variable.regularizer = _optional_module("regularizers").get(regularizer)
+            variable.regularizer = regularizers.get(regularizer)
         if constraint is not None:
-            variable.constraint = _optional_module("constraints").get(constraint)
+            variable.constraint = constraints.get(constraint)
         self._own_weights.append(variable)
         return variable
 
@@ -537,17 +542,6 @@ def _is_builtin_function(fn):
     """True for nanokeras's own activations and ops (replayable), not for a user's function."""
     module = getattr(fn, "__module__", "") or ""
     return module.startswith(("nanokeras.activations", "nanokeras.ops"))
-
-
-def _optional_module(name):
-    import importlib
-
-    try:
-        return importlib.import_module(f"nanokeras.{name}")
-    except ImportError:
-        raise ValueError(
-            f"`keras.{name}` is not available in this version of nanokeras; remove the {name[:-1]} argument."
-        ) from None
 
 
 def _call_parameters(cls):

@@ -85,6 +85,8 @@ class LossFunctionWrapper(Loss):
         0.875
     """
 
+    _accepts_extra_keywords = True  # **kwargs go to `fn`
+
     def __init__(self, fn, reduction=_REDUCTION, name=None, dtype=None, **kwargs):
         if not callable(fn):
             raise TypeError(f"LossFunctionWrapper: `fn` must be a callable loss function, got {fn!r}.")

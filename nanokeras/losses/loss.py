@@ -23,7 +23,8 @@ from nanokeras.backend.naming import auto_name
 from nanokeras.ops.gradient_utils import as_recordable, record_no_gradient
 from nanokeras.ops.tape import _recording_tapes, record
 from nanokeras.ops.tensor import TensorOperators, value_of
-from nanokeras.ops.variable import standardize_dtype
+from nanokeras.backend.dtypes import standardize_dtype
+from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -204,6 +205,10 @@ class Loss:
     # labels with probabilities; False for the sparse ones (labels are class indices)
     # and for user losses, which get the labels as given.
     casts_labels_to_float = False
+    def __new__(cls, *args, **kwargs):
+        # Before `__init__`: a misspelt argument gets "did you mean ...?", not Python's TypeError.
+        check_keyword_arguments(cls, kwargs)
+        return super().__new__(cls)
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
         if name is not None and not isinstance(name, str):

@@ -132,6 +132,8 @@ class MeanMetricWrapper(Mean):
         0.25
     """
 
+    _accepts_extra_keywords = True  # **kwargs go to `fn`
+
     def __init__(self, fn, name=None, dtype=None, **kwargs):
         if not callable(fn):
             raise TypeError(

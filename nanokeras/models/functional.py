@@ -26,6 +26,7 @@ from nanokeras.layers.core.input_layer import InputLayer
 from nanokeras.layers.layer import Layer
 from nanokeras.models.model import Model
 from nanokeras.trainers.trainer import Trainer
+from nanokeras.utils.keyword_arguments import unknown_keywords_error
 
 
 class Functional(Model):
@@ -43,7 +44,7 @@ class Functional(Model):
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         dtype = kwargs.pop("dtype", None)
         if kwargs:
-            raise TypeError(f"keras.Model(inputs, outputs) got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
+            raise unknown_keywords_error("keras.Model(inputs, outputs)", kwargs, ["inputs", "outputs", "name", "trainable", "dtype"])
         _check_tensors(inputs, "inputs")
         _check_tensors(outputs, "outputs")
         if isinstance(inputs, (list, tuple)) and len(inputs) == 1 and isinstance(inputs[0], KerasTensor):

@@ -6,6 +6,7 @@ from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.core.input_layer import InputLayer
 from nanokeras.layers.layer import Layer
 from nanokeras.models.model import Model
+from nanokeras.utils.keyword_arguments import unknown_keywords_error
 
 
 class Sequential(Model):
@@ -26,7 +27,9 @@ class Sequential(Model):
     # Its call runs its layers and nothing else: compiled when they all are.
     _replayable = True
 
-    def __init__(self, layers=None, trainable=True, name=None):
+    def __init__(self, layers=None, trainable=True, name=None, **kwargs):
+        if kwargs:
+            raise unknown_keywords_error(type(self), kwargs, ["layers", "trainable", "name"])
         super().__init__(trainable=trainable, name=name)
         self._layers = []
         # Not a tracked sub-layer: it has no weights and is not in `layers`.

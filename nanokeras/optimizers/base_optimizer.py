@@ -86,7 +86,7 @@ class Optimizer(OptimizerVariables):
         name=None,
         **kwargs,
     ):
-        learning_rate = arguments.pop_legacy_kwargs(learning_rate, kwargs, type(self).__name__)
+        learning_rate = arguments.pop_legacy_kwargs(learning_rate, kwargs, type(self))
         arguments.check_options(
             weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
             ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name,

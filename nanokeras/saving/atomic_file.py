@@ -12,7 +12,8 @@ Example:
     >>> from nanokeras.saving.atomic_file import atomic_write
     >>> path = os.path.join(tempfile.mkdtemp(), "notes.txt")
     >>> atomic_write(path, lambda f: f.write(b"hello"))
-    >>> open(path, "rb").read()
+    >>> with open(path, "rb") as f:
+    ...     f.read()
     b'hello'
 """
 

@@ -48,12 +48,16 @@ class SourceBatches:
         shuffle: visit a `Sequence`'s batches in a new random order each epoch (as Keras does).
         class_weight: `{class: weight}`, turned into per-batch sample weights.
         argument: the argument's name, for error messages (`x`, `validation_data`).
+        steps_argument: the name of the argument that sets `steps_per_epoch` in the user's
+            call (`steps_per_epoch` for `fit`, `validation_steps`, `steps` for `evaluate`/`predict`).
     """
 
-    def __init__(self, source, model, steps_per_epoch=None, shuffle=False, class_weight=None, argument="x"):
+    def __init__(self, source, model, steps_per_epoch=None, shuffle=False, class_weight=None, argument="x",
+                 steps_argument="steps_per_epoch"):
         self.source = source
         self.is_sequence = _is_sequence(source)
         self.argument = argument
+        self.steps_argument = steps_argument
         self.class_weight = class_weight
         self.shuffle = bool(shuffle) and self.is_sequence
         self._allow_int = model._accepts_integer_inputs()
@@ -63,7 +67,7 @@ class SourceBatches:
             if self.num_batches == 0:
                 raise ValueError(f"`{argument}` has no batches (its len() is 0).")
             if self.num_batches is None and not steps_per_epoch:
-                raise ValueError(f"`{argument}` is endless (num_batches is None): pass `steps_per_epoch`.")
+                raise ValueError(f"`{argument}` is endless (num_batches is None): pass `{steps_argument}`.")
         else:
             self.num_batches = None
             self._iterator = iter(source)
@@ -149,8 +153,9 @@ class SourceBatches:
                     except StopIteration:
                         if produced == 0:
                             raise ValueError(
-                                f"`{self.argument}` ran out of batches at epoch {self._epoch + 1}. Pass "
-                                "`steps_per_epoch` to `fit`, or make the generator loop forever."
+                                f"`{self.argument}` ran out of batches at epoch {self._epoch + 1}: a generator "
+                                "is read once, not restarted for each epoch. Make it loop forever (`while True:` "
+                                f"around its loop) and pass `{self.steps_argument}` (its batches per epoch)."
                             ) from None
                         break
                 produced += 1
@@ -169,7 +174,8 @@ def _check_no_arrays_beside(source_argument, **others):
 
 def prepare_validation(model, source, steps, argument="validation_data"):
     """Validation (or evaluation) batches from a source; the model is built on its first batch."""
-    batches = SourceBatches(source, model, steps_per_epoch=steps, argument=argument)
+    steps_argument = "validation_steps" if argument == "validation_data" else "steps"
+    batches = SourceBatches(source, model, steps_per_epoch=steps, argument=argument, steps_argument=steps_argument)
     first = batches.first_batch()
     if len(first) < 2:
         raise ValueError(f"The batches of `{argument}` must hold labels: `(x, y)` or `(x, y, sample_weight)`.")

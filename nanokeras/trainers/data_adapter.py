@@ -14,10 +14,6 @@ from nanokeras.ops.tensor import value_of
 from nanokeras.utils import keras2_notes
 
 
-def _describe(value):
-    return f"{type(value).__name__} with shape {np.shape(value)}" if hasattr(value, "shape") else type(value).__name__
-
-
 def takes_string_inputs(model):
     """True when the model's first layer maps strings to numbers (e.g. `StringLookup`)."""
     layers = getattr(model, "layers", None)

@@ -26,6 +26,7 @@ from nanokeras.trainers import batch_sources
 from nanokeras.trainers import compile_utils
 from nanokeras.trainers.blas_threads import blas_threads
 from nanokeras.trainers import data_adapter
+from nanokeras.trainers.floating_point import quiet_floating_point_errors
 from nanokeras.trainers.step_program import CompiledSteps
 from nanokeras.utils import keras2_notes
 from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
@@ -353,6 +354,7 @@ class Trainer:
         return shaped[0]
 
     # -------------------------------------------------------------------- fit
+    @quiet_floating_point_errors
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -481,6 +483,7 @@ class Trainer:
         return {k: float(np.asarray(value_of(v))) if np.ndim(value_of(v)) == 0 else value_of(v) for k, v in logs.items()}
 
     # --------------------------------------------------------------- evaluate
+    @quiet_floating_point_errors
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
         """Returns the loss and metric values on `x`, `y`.
@@ -537,7 +540,7 @@ class Trainer:
         verbose = check_verbose(verbose)
         steps = _limited(steps, config.max_steps_per_epoch(), "steps")
         if batch_sources.is_batch_source(x):
-            batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps)
+            batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps, steps_argument="steps")
             first = batches.first_batch()[0]
             if not self.built and isinstance(first, np.ndarray):
                 self.build((None,) + first.shape[1:])

@@ -68,13 +68,13 @@ def array_to_img(x, data_format=None, scale=True, dtype=None):
     image = _pil_image()
     channels = x.shape[2]
     if channels == 4:
-        return image.fromarray(x.astype("uint8"), "RGBA")
+        return image.fromarray(x.astype("uint8"))  # RGBA, from the shape (Pillow 11 deprecates `mode=`)
     if channels == 3:
-        return image.fromarray(x.astype("uint8"), "RGB")
+        return image.fromarray(x.astype("uint8"))  # RGB
     if channels == 1:
         if np.max(x) > 255:
-            return image.fromarray(x[:, :, 0].astype("int32"), "I")
-        return image.fromarray(x[:, :, 0].astype("uint8"), "L")
+            return image.fromarray(x[:, :, 0].astype("int32"))  # I
+        return image.fromarray(x[:, :, 0].astype("uint8"))  # L
     raise ValueError(f"Unsupported number of channels: {channels} (expected 1, 3 or 4).")
 
 

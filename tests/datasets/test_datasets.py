@@ -157,7 +157,8 @@ def test_get_file_checks_hash_and_downloads_atomically(tmp_path, monkeypatch):
     good = file_utils.hash_file(source)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "home"))
     path = file_utils.get_file("a.bin", origin=source.as_uri(), file_hash=good)
-    assert open(path, "rb").read() == b"hello"
+    with open(path, "rb") as file:
+        assert file.read() == b"hello"
     assert file_utils.get_file("a.bin", origin="http://invalid.invalid/x", file_hash=good) == path  # cached
     with pytest.raises(ValueError, match="does not match the expected sha256"):
         file_utils.get_file("b.bin", origin=source.as_uri(), file_hash="0" * 64)

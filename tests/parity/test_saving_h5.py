@@ -276,3 +276,26 @@ def test_nanokeras_h5_model_loads_in_both(writer, kind, tmp_path):
         _fit(theirs, x, y, epochs=3)
         after = theirs.evaluate(_inputs(x), y, verbose=0)
         assert (after[0] if isinstance(after, list) else after) < before
+
+
+def _add_one_layer(k):
+    """A custom layer, registered in `k` (nanokeras, Keras 3 or tf-keras) as 'parity>AddOne'."""
+
+    @k.saving.register_keras_serializable(package="parity")
+    class AddOne(k.layers.Layer):
+        def call(self, x):
+            return x + 1.0
+
+    return AddOne
+
+
+def test_a_registered_custom_layer_in_a_nanokeras_h5_loads_in_both(writer, tmp_path):
+    inputs = nanokeras.Input((4,))
+    model = nanokeras.Model(inputs, _add_one_layer(nanokeras)()(nanokeras.layers.Dense(2, name="dense")(inputs)))
+    path = str(tmp_path / "model.h5")
+    with pytest.warns(UserWarning, match="legacy"):
+        model.save(path)
+    _add_one_layer(writer)
+    x, _ = _data()
+    for loaded in (_quiet_load(writer, path, compile=False), _quiet_load(nanokeras, path, compile=False)):
+        np.testing.assert_allclose(_predict(loaded, [x]), _predict(model, [x]), atol=1e-6)

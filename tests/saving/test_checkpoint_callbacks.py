@@ -1,6 +1,5 @@
 """ModelCheckpoint and BackupAndRestore."""
 
-import inspect
 import json
 import os
 
@@ -132,14 +131,6 @@ def test_backup_is_written_and_removed(tmp_path):
     assert not (tmp_path / "other").exists()
 
 
-def _fit_honours_resumed_epoch():
-    from nanokeras.trainers.trainer import Trainer
-
-    return "_initial_epoch" in inspect.getsource(Trainer.fit)
-
-
-@pytest.mark.skipif(not _fit_honours_resumed_epoch(),
-                    reason="RESUME NOT WIRED: Trainer.fit must start from model._initial_epoch set in on_train_begin")
 def test_interrupted_training_resumes_exactly(tmp_path):
     x, y = _data()
     reference = _model()

@@ -300,3 +300,23 @@ def test_links_outside_the_file_and_limits(tmp_path):
     with saving.load_limits(max_layers=2):
         with pytest.raises(ValueError, match="max_layers=2"):
             saving.load_model(tmp_path / "linked.h5")
+
+
+@keras.saving.register_keras_serializable(package="legacy_h5_test")
+class _AddOne(keras.layers.Layer):
+    def call(self, x):
+        return x + 1.0
+
+
+def test_a_registered_custom_layer_is_written_by_its_registered_name(tmp_path):
+    inputs = keras.Input((2,))
+    model = keras.Model(inputs, _AddOne()(keras.layers.Dense(2, name="dense")(inputs)))
+    path = tmp_path / "model.h5"
+    with pytest.warns(UserWarning, match="legacy"):
+        model.save(path)
+    with h5py.File(path, "r") as f:
+        layers = json.loads(f.attrs["model_config"])["config"]["layers"]
+    assert layers[-1]["class_name"] == "legacy_h5_test>_AddOne"  # what Keras 3 and tf-keras write and look up
+    x = np.ones((1, 2), "float32")
+    restored = saving.load_model(path, compile=False)
+    np.testing.assert_allclose(restored.predict(x, verbose=0), model.predict(x, verbose=0))

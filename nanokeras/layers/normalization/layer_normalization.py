@@ -32,6 +32,7 @@ class LayerNormalization(Layer):
     """
 
     _replayable = True
+    _extra_keywords = ("rms_scaling",)  # read from **kwargs (Keras config keys)
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,

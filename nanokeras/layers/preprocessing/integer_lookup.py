@@ -28,6 +28,8 @@ class IntegerLookup(IndexLookup):
         [[1, 3, 4], [4, 0, 2]]
     """
 
+    _extra_keywords = ("oov_method", "salt")  # read from **kwargs (Keras config keys)
+
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1, vocabulary=None,
                  vocabulary_dtype="int64", idf_weights=None, invert=False, output_mode="int", sparse=False,
                  pad_to_max_tokens=False, name=None, **kwargs):

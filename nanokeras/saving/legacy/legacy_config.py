@@ -199,8 +199,10 @@ def to_keras2(value):
             inner["batch_input_shape"] = inner.pop("batch_shape")
     result["config"] = inner
     if is_layer_entry:
-        for key in ("module", "registered_name"):
-            result.pop(key, None)
+        result.pop("module", None)
+        registered = result.pop("registered_name", None)
+        if isinstance(registered, str) and registered:
+            result["class_name"] = registered  # Keras 2 names a registered class `package>Name`, as Keras 3 here
     if "inbound_nodes" in value:
         result["inbound_nodes"] = _nodes_to_keras2(value["inbound_nodes"], value.get("name"))
     if isinstance(inner, dict) and "input_layers" in inner and isinstance(inner.get("layers"), list):
