@@ -16,9 +16,9 @@ from nanokeras.version import __version__
 
 # The public packages, loaded on first access.
 _SUBMODULES = frozenset({
-    "activations", "backend", "callbacks", "config", "constraints", "datasets", "initializers",
-    "layers", "losses", "metrics", "models", "ops", "optimizers", "playground", "preprocessing",
-    "regularizers", "saving", "tree", "utils",
+    "activations", "backend", "callbacks", "config", "constraints", "datasets", "dtype_policies",
+    "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "playground",
+    "preprocessing", "random", "regularizers", "saving", "tree", "utils",
 })
 # Top-level names, by the module that defines them.
 _ATTRIBUTES = {
@@ -29,6 +29,12 @@ _ATTRIBUTES = {
     "Layer": "nanokeras.layers",
     "Model": "nanokeras.models",
     "Sequential": "nanokeras.models",
+    "DTypePolicy": "nanokeras.backend.dtype_policy",
+    "FloatDTypePolicy": "nanokeras.backend.dtype_policy",
+    "Operation": "nanokeras.graph.operation",
+    "RematScope": "nanokeras.backend.scopes",
+    "device": "nanokeras.backend.scopes",
+    "remat": "nanokeras.backend.scopes",
 }
 
 
@@ -43,8 +49,13 @@ def __getattr__(name):
     return value
 
 
+def version():
+    """The nanokeras version, e.g. `'0.1.0'` (as `keras.version()` gives Keras's)."""
+    return __version__
+
+
 def __dir__():
     return sorted(set(globals()) | _SUBMODULES | set(_ATTRIBUTES))
 
 
-__all__ = ["__version__"] + sorted(_SUBMODULES) + sorted(_ATTRIBUTES)
+__all__ = ["__version__", "version"] + sorted(_SUBMODULES) + sorted(_ATTRIBUTES)

@@ -22,6 +22,7 @@ import warnings
 import numpy as np
 
 from nanokeras.backend import masking, naming
+from nanokeras.backend.dtype_policy import DTypePolicy
 from nanokeras.backend.dtypes import standardize_dtype
 from nanokeras.graph.keras_tensor import KerasTensor, any_symbolic
 from nanokeras.graph.operation import Operation, infer_output_spec
@@ -77,10 +78,14 @@ class Layer(Operation):
         trainable: whether the layer's weights are updated by training.
         name: a unique name; by default the snake-cased class name, made unique
             (`dense`, `dense_1`, ...).
-        dtype: the dtype of the weights and computations (`floatx()` by default).
+        dtype: the dtype of the weights and computations, or a dtype policy (by default the
+            global `keras.config.dtype_policy()`, named `floatx()` unless set). Under a mixed
+            policy (`"mixed_float16"`) nanokeras computes in the variable dtype, float32.
         input_shape / input_dim / batch_input_shape: on a first layer of a
             `Sequential`, declare the input (without the batch axis), as in Keras 2.
     """
+
+    _is_symbolic_op = False  # a layer, with weights (an `Operation` alone is a weightless step)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -103,9 +108,16 @@ class Layer(Operation):
         object.__setattr__(self, "_tracked_layers", [])
         object.__setattr__(self, "_own_weights", [])
         Operation.__init__(self, name or naming.auto_name(type(self).__name__))
-        dtype = getattr(dtype, "name", dtype)
+        # A dtype name, a `DTypePolicy` (its name), or None: the global policy (`keras.config.dtype_policy()`).
         # Keras's "string" dtype (text inputs): numpy keeps text in unicode or object arrays.
-        self.dtype = "string" if dtype in ("string", "str", str) else standardize_dtype(dtype).name
+        if dtype in ("string", "str", str):
+            self._dtype_policy = DTypePolicy()
+            self.dtype = "string"
+        else:
+            if not isinstance(dtype, (DTypePolicy, str, type(None))):
+                dtype = standardize_dtype(getattr(dtype, "name", dtype)).name
+            self._dtype_policy = dtype if isinstance(dtype, DTypePolicy) else DTypePolicy(dtype)
+            self.dtype = standardize_dtype(self._dtype_policy.variable_dtype).name
         self._trainable = bool(trainable)
         self.built = False
         if activity_regularizer is not None:
@@ -475,6 +487,33 @@ class Layer(Operation):
         """The layer's dtype name, e.g. `'float32'`."""
         return self._dtype_name
 
+    @property
+    def dtype_policy(self):
+        """The layer's `DTypePolicy` (`<DTypePolicy "float32">`)."""
+        return self._dtype_policy_object()
+
+    @property
+    def compute_dtype(self):
+        """The dtype the layer computes in (its variable dtype, also under a mixed policy)."""
+        return self.dtype
+
+    @property
+    def variable_dtype(self):
+        """The dtype of the layer's weights."""
+        return self.dtype
+
+    def _dtype_policy_object(self):
+        policy = self.__dict__.get("_dtype_policy")
+        if self.dtype == "string":  # text inputs: no numeric policy applies
+            return policy if policy is not None else DTypePolicy()
+        # The policy stays the layer's unless its dtype was changed directly since.
+        if policy is None or policy.variable_dtype != self.dtype:
+            policy = DTypePolicy(self.dtype)
+        return policy
+
+    def _dtype_policy_name(self):
+        return self._dtype_policy_object().name
+
     @dtype.setter
     def dtype(self, value):
         self._dtype_name = value
@@ -573,7 +612,7 @@ class Layer(Operation):
         config_ = {
             "name": self.name,
             "trainable": self.trainable,
-            "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self.dtype},
+            "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self._dtype_policy_name()},
                       "registered_name": None},
         }
         if self.activity_regularizer is not None:

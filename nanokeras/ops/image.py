@@ -292,3 +292,16 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
     batch = images if batched else np_ops.expand_dims(images, 0)
     patches = conv(batch, kernel, strides or size, padding, data_format, dilation_rate)
     return patches if batched else np_ops.squeeze(patches, 0)
+
+
+# Color conversions, filters and 3-D patches live in files of their own, gathered here.
+from nanokeras.ops import image_color as _image_color  # noqa: E402
+from nanokeras.ops import image_filters as _image_filters  # noqa: E402
+from nanokeras.ops import volume_patches as _volume_patches  # noqa: E402
+from nanokeras.ops.op_builders import gather as _gather  # noqa: E402
+
+_GATHERED = [name for module in (_image_color, _image_filters, _volume_patches) for name in module.IMAGE_NAMES]
+_gather(globals(), [_image_color, _image_filters, _volume_patches], "IMAGE_NAMES")
+for _name in _GATHERED:
+    globals()[_name] = accepting_symbolic_tensors(globals()[_name])
+del _name

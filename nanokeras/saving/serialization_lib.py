@@ -360,10 +360,26 @@ def _slice(inner, safe_mode):
     return slice(*parts)
 
 
+def enable_unsafe_deserialization():
+    """Accepted for Keras programs; nanokeras still never runs code from a file.
+
+    Keras then rebuilds Python lambdas saved as bytecode in `.keras` files.
+    nanokeras refuses them whatever `safe_mode` says: a file you load cannot run
+    code. Save named functions registered with
+    `keras.saving.register_keras_serializable()` instead.
+    """
+    _UNSAFE_DESERIALIZATION_REQUESTED[0] = True
+
+
+_UNSAFE_DESERIALIZATION_REQUESTED = [False]
+
+
 def _refuse_lambda(inner, safe_mode):
+    requested = " (also after `keras.config.enable_unsafe_deserialization()`)" \
+        if _UNSAFE_DESERIALIZATION_REQUESTED[0] else ""
     raise ValueError(
         "The config contains a Python lambda (`__lambda__`, stored as bytecode). Loading it would "
-        "run code from the file, so nanokeras never does, whatever `safe_mode` is. Rewrite the "
+        f"run code from the file, so nanokeras never does, whatever `safe_mode` is{requested}. Rewrite the "
         "lambda as a named function, register it with `@keras.saving.register_keras_serializable()`, "
         "and save again."
     )

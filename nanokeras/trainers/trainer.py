@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from nanokeras.backend import probing
+from nanokeras.backend import config
 from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.callback_list import CallbackList
@@ -388,6 +389,9 @@ class Trainer:
             validation_freq=validation_freq, shuffle=shuffle, validation_batch_size=validation_batch_size,
         )
         verbose = check_verbose(verbose)
+        epochs = _limited(epochs, config.max_epochs(), "epochs")
+        steps_per_epoch = _limited(steps_per_epoch, config.max_steps_per_epoch(), "steps_per_epoch")
+        validation_steps = _limited(validation_steps, config.max_steps_per_epoch())
         if batch_sources.is_batch_source(x):
             # A Sequence (e.g. ImageDataGenerator.flow) or a generator makes its own batches.
             batches, validation = batch_sources.prepare_fit(
@@ -496,6 +500,7 @@ class Trainer:
             raise TypeError(f"evaluate() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
+        steps = _limited(steps, config.max_steps_per_epoch(), "steps")
         if batch_sources.is_batch_source(x):
             arrays = batch_sources.prepare_validation(self, x, steps, argument="x")
             steps_total = arrays.steps_per_epoch
@@ -536,6 +541,7 @@ class Trainer:
         """
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
+        steps = _limited(steps, config.max_steps_per_epoch(), "steps")
         if batch_sources.is_batch_source(x):
             batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps, steps_argument="steps")
             first = batches.first_batch()[0]
@@ -610,6 +616,15 @@ def _check_steps_per_execution(value):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"`steps_per_execution` must be a positive integer, got {value!r}.")
     return int(value)
+
+
+def _limited(count, limit, name=None):
+    """`count` capped by a debugging limit of `keras.config` (None: no count, or no limit)."""
+    if limit and (count is None or limit < count):
+        if name is not None:
+            warnings.warn(f"Limiting {name} to {limit}", stacklevel=3)  # Keras's words
+        return limit
+    return count
 
 
 def _should_validate(epoch, validation_freq):

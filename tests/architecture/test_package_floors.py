@@ -13,8 +13,9 @@ import pytest
 # Bottom first. Packages on the same floor may not import each other either.
 FLOORS = [
     ["backend"],                      # floatx, epsilon, dtypes, names, seeds: imports nothing of ours
-    ["tree"],                         # nested structures
+    ["tree", "dtype_policies"],       # nested structures; the dtype policies namespace
     ["ops"],                          # Tensor, Variable, GradientTape and the differentiable ops
+    ["random"],                       # SeedGenerator and the random ops (drawn inside recorded ops)
     ["utils"],                        # progress bars, identifier lookup, summaries, files
     ["graph"],                        # KerasTensor, Node, Operation: the functional API's graph
     ["saving"],                       # configs <-> objects, model files
