@@ -99,7 +99,11 @@ class SourceBatches:
         if self.is_sequence:
             return self.source[index]
         if self.is_dataset:
-            return next(iter(self.source))  # a pass of its own: the first epoch starts afresh
+            # The pass the first epoch goes on with: a dataset is read once per epoch, the look
+            # that builds the model included (a shuffled dataset's order is its first epoch's).
+            if self._iterator is None:
+                self._iterator = iter(self.source)
+            return next(self._iterator)
         return next(self._iterator)
 
     def standardize(self, batch):
@@ -137,11 +141,6 @@ class SourceBatches:
 
     def first_batch(self):
         """The first batch (kept, and yielded first), to build the model before training."""
-        if self.is_dataset:
-            try:
-                return self.standardize(self._raw(0))
-            except StopIteration:
-                raise ValueError(f"`{self.argument}` produced no batches.") from None
         if self._peeked is None:
             try:
                 self._peeked = self.standardize(self._raw(0))
@@ -170,11 +169,19 @@ class SourceBatches:
                 self.source.on_epoch_end()
         elif self.is_dataset:
             fixed = self.steps_per_epoch if self.steps_per_epoch != self.num_batches else None
+            if self._peeked is not None:
+                batch, self._peeked = self._peeked, None
+                yield batch
+                produced = 1
+            else:
+                produced = 0
             if fixed is None:
-                for batch in self.source:
+                passing = self._iterator if self._iterator is not None else iter(self.source)
+                self._iterator = None
+                for batch in passing:
                     yield self.standardize(batch)
             else:
-                for _ in range(fixed):
+                for _ in range(fixed - produced):
                     if self._iterator is None:
                         self._iterator = iter(self.source)
                     try:
