@@ -164,6 +164,83 @@ class _:
         assert keras.Variable([1.0], dtype="float32").dtype == "float32"
 
 
+@hint("config.py", "use real Keras 3 (`pip install keras`) with `KERAS_BACKEND=", ValueError)
+class _:
+    def trigger(tmp):
+        keras.config.set_backend("jax")
+
+    def follow(tmp):
+        import importlib.util
+        import subprocess
+
+        if importlib.util.find_spec("keras") is None or importlib.util.find_spec("jax") is None:
+            pytest.skip("real Keras 3 on JAX is not installed")
+        environment = dict(os.environ, KERAS_BACKEND="jax")
+        shown = subprocess.run([sys.executable, "-c", "import keras; print(keras.backend.backend())"],
+                               env=environment, capture_output=True, text=True, check=True, cwd=tmp)
+        assert shown.stdout.split()[-1] == "jax"
+        keras.config.set_backend("numpy")  # accepted, and changes nothing
+
+
+@hint("dtype_policies/__init__.py", "pass a name such as 'float32', a `keras.DTypePolicy` or the dict "
+      "`keras.dtype_policies.serialize(policy)` returns", ValueError)
+class _:
+    def trigger(tmp):
+        keras.dtype_policies.get(16)
+
+    def follow(tmp):
+        policy = keras.DTypePolicy("mixed_float16")
+        assert keras.dtype_policies.get("float32").name == "float32"
+        assert keras.dtype_policies.get(policy) is policy
+        assert keras.dtype_policies.get(keras.dtype_policies.serialize(policy)).compute_dtype == "float16"
+
+
+class _Double(keras.Operation):
+    def call(self, x):
+        return x * 2.0
+
+
+@keras.saving.register_keras_serializable(package="hints")
+class Double(keras.layers.Layer):
+    def call(self, x):
+        return x * 2.0
+
+
+@hint("graph/operation.py", "wrap it in a registered custom layer to save the model", NotImplementedError)
+class _:
+    def trigger(tmp):
+        inputs = keras.Input((2,))
+        keras.Model(inputs, _Double()(inputs)).save(tmp / "operation.keras")
+
+    def follow(tmp):
+        inputs = keras.Input((2,))
+        keras.Model(inputs, Double()(inputs)).save(tmp / "operation.keras")
+        restored = keras.models.load_model(tmp / "operation.keras")
+        np.testing.assert_allclose(restored.predict(np.ones((1, 2)), verbose=0), [[2.0, 2.0]])
+
+
+@hint("tree/tree_api.py", "must be a sequence of leaves (e.g. a list)", TypeError)
+class _:
+    def trigger(tmp):
+        keras.tree.pack_sequence_as((0, 0), 5)
+
+    def follow(tmp):
+        assert keras.tree.pack_sequence_as((0, 0), [5, 6]) == (5, 6)
+
+
+@hint("tree/tree_api.py", "for a looser check use `keras.tree.assert_same_paths()`", DeprecationWarning)
+class _:
+    def trigger(tmp):
+        keras.tree.assert_same_structure([(0, 1)], [(2, 3)], check_types=False)
+
+    def follow(tmp):
+        with pytest.raises(ValueError):
+            keras.tree.assert_same_structure([(0, 1)], [[2, 3]])  # a tuple is not a list
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            keras.tree.assert_same_paths([(0, 1)], [[2, 3]])  # the same paths: [0][0] and [0][1]
+
+
 # ---------------------------------------------------------------- callbacks
 class _Subclassed(keras.Model):
     def __init__(self):
@@ -573,6 +650,207 @@ class _:
 
     def follow(tmp):
         assert keras.layers.Reshape((1, 3))(np.ones((2, 3))).shape == (2, 1, 3)
+
+
+@hint("layers/attention/multi_head_attention.py", "needs `query` and `value`, e.g. `layer(query, value)`", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)(np.ones((1, 3, 8), "float32"))
+
+    def follow(tmp):
+        query, value = np.ones((1, 3, 8), "float32"), np.ones((1, 5, 8), "float32")
+        assert keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)(query, value).shape == (1, 3, 8)
+
+
+@hint("layers/convolutional/_options.py", "use one or the other", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Conv2D(2, 3, strides=2, dilation_rate=2)
+
+    def follow(tmp):
+        images = np.ones((1, 9, 9, 1), "float32")
+        assert keras.layers.Conv2D(2, 3, strides=2)(images).shape == (1, 4, 4, 2)
+        assert keras.layers.Conv2D(2, 3, dilation_rate=2)(images).shape == (1, 5, 5, 2)
+
+
+@hint("layers/convolutional/base_conv.py", "`lora_rank` (LoRA) is not supported by nanokeras; remove it", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Conv1D(2, 3, lora_rank=4)
+
+    def follow(tmp):
+        assert keras.layers.Conv1D(2, 3)(np.ones((1, 5, 1), "float32")).shape == (1, 3, 2)
+
+
+def _kernel_larger_than_input(layer_class, **kwargs):
+    """Follows "Use padding='same', a smaller kernel or a larger input." for a 3x3 kernel on 2x2 images."""
+    small, large = np.ones((1, 2, 2, 1), "float32"), np.ones((1, 4, 4, 1), "float32")
+    assert layer_class(kernel_size=3, padding="same", **kwargs)(small).shape[1:3] == (2, 2)
+    assert layer_class(kernel_size=2, **kwargs)(small).shape[1:3] == (1, 1)
+    assert layer_class(kernel_size=3, **kwargs)(large).shape[1:3] == (2, 2)
+
+
+@hint("layers/convolutional/base_conv.py", "Use padding='same', a smaller kernel or a larger input", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Conv2D(2, 3)(np.ones((1, 2, 2, 1), "float32"))
+
+    def follow(tmp):
+        _kernel_larger_than_input(functools.partial(keras.layers.Conv2D, 2))
+
+
+@hint("layers/convolutional/base_depthwise_conv.py", "Use padding='same', a smaller kernel or a larger input",
+      ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.DepthwiseConv2D(3)(np.ones((1, 2, 2, 1), "float32"))
+
+    def follow(tmp):
+        _kernel_larger_than_input(keras.layers.DepthwiseConv2D)
+        _kernel_larger_than_input(functools.partial(keras.layers.SeparableConv2D, 2))
+
+
+@hint("layers/core/embedding.py", "Argument `input_length` is deprecated. Just remove it.", UserWarning)
+class _:
+    def trigger(tmp):
+        keras.layers.Embedding(10, 4, input_length=3)
+
+    def follow(tmp):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model = keras.Sequential([keras.Input((3,)), keras.layers.Embedding(10, 4)])
+        assert model.output_shape == (None, 3, 4)
+
+
+@hint("layers/pooling/base_pooling.py", "Use padding='same' or a smaller pool", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.MaxPooling2D(3)(np.ones((1, 2, 2, 1), "float32"))
+
+    def follow(tmp):
+        images = np.ones((1, 2, 2, 1), "float32")
+        assert keras.layers.MaxPooling2D(3, padding="same")(images).shape == (1, 1, 1, 1)
+        assert keras.layers.MaxPooling2D(2)(images).shape == (1, 1, 1, 1)
+
+
+@hint("layers/preprocessing/text_vectorization.py", "nanokeras pads the sequences instead (the default)", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization(ragged=True)
+
+    def follow(tmp):
+        layer = keras.layers.TextVectorization()
+        layer.adapt(["the cat sat", "the dog"])
+        ids = np.asarray(layer(["the cat sat", "dog"]))
+        assert ids.shape == (2, 3) and ids[1].tolist()[1:] == [0, 0]  # the shorter text, padded with 0
+
+
+@hint("layers/preprocessing/text_vectorization.py", "`output_sequence_length` must not be set if `output_mode` "
+      "is not 'int'", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization(output_mode="multi_hot", output_sequence_length=4)
+
+    def follow(tmp):
+        layer = keras.layers.TextVectorization(output_mode="multi_hot")
+        layer.adapt(["the cat sat"])
+        assert np.asarray(layer(["the cat"])).shape == (1, 4)  # one slot per token, and the OOV slot
+
+
+@hint("layers/preprocessing/text_vectorization.py", "set the vocabulary first: pass `vocabulary=` or call "
+      "`adapt(data)`", RuntimeError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization(output_mode="count")(["the cat"])
+
+    def follow(tmp):
+        given = keras.layers.TextVectorization(output_mode="count", vocabulary=["the", "cat"])
+        adapted = keras.layers.TextVectorization(output_mode="count")
+        adapted.adapt(["the cat", "the"])
+        assert np.asarray(given(["the cat the"])).tolist() == np.asarray(adapted(["the cat the"])).tolist() \
+            == [[0, 2, 1]]
+
+
+def _reviews(tmp):
+    """A text dataset of `(texts, labels)` batches, as `text_dataset_from_directory` gives."""
+    for label, text in (("neg", "an awful film"), ("pos", "a great film")):
+        (tmp / "reviews" / label).mkdir(parents=True, exist_ok=True)
+        (tmp / "reviews" / label / "1.txt").write_text(text)
+    return keras.utils.text_dataset_from_directory(tmp / "reviews", batch_size=2, shuffle=False, verbose=False)
+
+
+@hint("layers/preprocessing/text_vectorization.py", "adapt on the texts only, e.g. "
+      "`layer.adapt(dataset.map(lambda x, y: x))`", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization().adapt(_reviews(tmp))
+
+    def follow(tmp):
+        layer = keras.layers.TextVectorization()
+        layer.adapt(_reviews(tmp).map(lambda x, y: x))
+        assert sorted(layer.get_vocabulary()[2:]) == ["a", "an", "awful", "film", "great"]
+
+
+@hint("layers/preprocessing/text_vectorization.py", "Convert the data to text first", TypeError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization(vocabulary=["room", "7"])(np.array(["room", 7], dtype=object))
+
+    def follow(tmp):
+        data = np.array(["room", 7], dtype=object)
+        layer = keras.layers.TextVectorization(vocabulary=["room", "7"])
+        assert np.asarray(layer([str(item) for item in data])).tolist() == [[2], [3]]
+
+
+@hint("layers/preprocessing/text_vectorization.py", "Integer token ids need no vectorizing: pass them to an "
+      "`Embedding` directly", TypeError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization(vocabulary=["the", "cat"])(np.array([[2, 3]]))
+
+    def follow(tmp):
+        assert keras.layers.Embedding(4, 2)(np.array([[2, 3]])).shape == (1, 2, 2)
+
+
+@hint("layers/reshaping/cropping.py", "; crop less", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Cropping1D((2, 2))(np.ones((1, 4, 1), "float32"))
+
+    def follow(tmp):
+        assert keras.layers.Cropping1D((1, 2))(np.ones((1, 4, 1), "float32")).shape == (1, 1, 1)
+
+
+@hint("layers/rnn/bidirectional.py", "initialize `Bidirectional` layer with a `keras.layers.Layer` instance",
+      ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Bidirectional(keras.layers.LSTM)
+
+    def follow(tmp):
+        assert keras.layers.Bidirectional(keras.layers.LSTM(3))(np.ones((2, 4, 5), "float32")).shape == (2, 6)
+
+
+@hint("layers/rnn/time_distributed.py", "initialize `TimeDistributed` layer with a `keras.layers.Layer` instance",
+      ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.TimeDistributed(keras.layers.Dense)
+
+    def follow(tmp):
+        assert keras.layers.TimeDistributed(keras.layers.Dense(3))(np.ones((2, 4, 5), "float32")).shape == (2, 4, 3)
+
+
+@hint("layers/rnn/rnn.py", "Give the input a batch size, e.g. `keras.Input(shape, batch_size=32)`", ValueError)
+class _:
+    def trigger(tmp):
+        keras.Sequential([keras.Input((4, 2)), keras.layers.LSTM(3, stateful=True)])
+
+    def follow(tmp):
+        model = keras.Sequential([keras.Input((4, 2), batch_size=32), keras.layers.LSTM(3, stateful=True)])
+        first = model.predict(np.ones((32, 4, 2), "float32"), batch_size=32, verbose=0)
+        second = model.predict(np.ones((32, 4, 2), "float32"), batch_size=32, verbose=0)
+        assert first.shape == (32, 3) and not np.allclose(first, second)  # the state carried over
 
 
 # -------------------------------------------------------------------- losses
