@@ -1166,6 +1166,155 @@ class _:
         assert _replayed(lambda x: ops.where(x > 0, x, 0.0)) == (12.0, 6.0)
 
 
+@hint("ops/array_manipulation.py", "use `array_split` for unequal parts", ValueError)
+class _:
+    def trigger(tmp):
+        ops.hsplit(np.arange(10).reshape(2, 5), 2)
+
+    def follow(tmp):
+        parts = ops.array_split(np.arange(10).reshape(2, 5), 2, axis=1)
+        assert [np.shape(part) for part in parts] == [(2, 3), (2, 2)]
+
+
+def _attention_inputs():
+    rng = np.random.default_rng(0)
+    return [rng.normal(size=(1, 3, 2, 4)).astype("float32") for _ in range(3)]
+
+
+@hint("ops/attention.py", "Use flash_attention=None or False", ValueError)
+class _:
+    def trigger(tmp):
+        ops.dot_product_attention(*_attention_inputs(), flash_attention=True)
+
+    def follow(tmp):
+        default = ops.dot_product_attention(*_attention_inputs(), flash_attention=None)
+        np.testing.assert_array_equal(ops.dot_product_attention(*_attention_inputs(), flash_attention=False), default)
+        assert default.shape == (1, 3, 2, 4)
+
+
+@hint("ops/attention.py", "Remove the argument", ValueError)
+class _:
+    def trigger(tmp):
+        ops.dot_product_attention(*_attention_inputs(), attn_logits_soft_cap=30.0)
+
+    def follow(tmp):
+        assert ops.dot_product_attention(*_attention_inputs()).shape == (1, 3, 2, 4)
+
+
+@hint("ops/control_flow.py", "expected e.g. '(n),(n)->()'", ValueError)
+class _:
+    def trigger(tmp):
+        ops.vectorize(lambda a, b: ops.sum(a * b), signature="(n),(n)")
+
+    def follow(tmp):
+        dot = ops.vectorize(lambda a, b: ops.sum(a * b), signature="(n),(n)->()")
+        np.testing.assert_allclose(dot(np.ones((3, 2)), np.full((3, 2), 2.0)), [4.0, 4.0, 4.0])
+
+
+@hint("ops/convolution.py", "Add a batch axis (e.g. `x[None]`) or a channels axis (e.g. `x[..., None]`)", ValueError)
+class _:
+    def trigger(tmp):
+        ops.conv(np.ones((5, 3), "float32"), np.ones((2, 3, 4), "float32"))
+
+    def follow(tmp):
+        one_sequence, kernel = np.ones((5, 3), "float32"), np.ones((2, 3, 4), "float32")  # 5 steps, 3 channels
+        assert ops.conv(one_sequence[None], kernel).shape == (1, 4, 4)
+        sequences = np.ones((2, 5), "float32")  # 2 sequences of 5 steps, no channel axis
+        assert ops.conv(sequences[..., None], np.ones((2, 1, 4), "float32")).shape == (2, 4, 4)
+
+
+@hint("ops/convolution.py", "Add a batch axis and a channels axis (e.g. `x[None, ..., None]`)", ValueError)
+class _:
+    def trigger(tmp):
+        ops.conv(np.ones((5, 5), "float32"), np.ones((3, 3, 1, 4), "float32"))
+
+    def follow(tmp):
+        image = np.ones((5, 5), "float32")
+        assert ops.conv(image[None, ..., None], np.ones((3, 3, 1, 4), "float32")).shape == (1, 3, 3, 4)
+
+
+@hint("ops/convolution.py", "Use padding='same', a smaller kernel or a larger input", ValueError)
+class _:
+    def trigger(tmp):
+        ops.conv(np.ones((1, 2, 2, 1), "float32"), np.ones((3, 3, 1, 1), "float32"))
+
+    def follow(tmp):
+        small, large = np.ones((1, 2, 2, 1), "float32"), np.ones((1, 4, 4, 1), "float32")
+        assert ops.conv(small, np.ones((3, 3, 1, 1), "float32"), padding="same").shape == (1, 2, 2, 1)
+        assert ops.conv(small, np.ones((2, 2, 1, 1), "float32")).shape == (1, 1, 1, 1)
+        assert ops.conv(large, np.ones((3, 3, 1, 1), "float32")).shape == (1, 2, 2, 1)
+
+
+@hint("ops/counting_and_searching.py", "use `keras.ops.vectorized_map` for more dimensions", ValueError)
+class _:
+    def trigger(tmp):
+        ops.searchsorted(np.array([[1, 2, 3], [2, 4, 6]]), np.array([[2], [5]]))
+
+    def follow(tmp):
+        rows, values = np.array([[1, 2, 3], [2, 4, 6]]), np.array([[2], [5]])
+        found = ops.vectorized_map(lambda pair: ops.searchsorted(pair[0], pair[1]), (rows, values))
+        assert np.asarray(found).tolist() == [[1], [2]]
+
+
+@hint("ops/ctc.py", "use 'greedy' or 'beam_search'", ValueError)
+class _:
+    def trigger(tmp):
+        ops.ctc_decode(np.zeros((1, 4, 3), "float32"), np.array([4]), strategy="beam")
+
+    def follow(tmp):
+        logits = np.log(np.array([[[0.1, 0.8, 0.1], [0.1, 0.8, 0.1], [0.8, 0.1, 0.1], [0.1, 0.1, 0.8]]], "float32"))
+        for strategy in ("greedy", "beam_search"):
+            decoded, _ = ops.ctc_decode(logits, np.array([4]), strategy=strategy, beam_width=4)
+            assert np.asarray(decoded)[0, 0, :2].tolist() == [1, 2]
+
+
+@hint("ops/einops.py", "use axis names, and parentheses to group them", ValueError)
+class _:
+    def trigger(tmp):
+        ops.rearrange(np.zeros((2, 3, 4)), "b h w -> b h*w")
+
+    def follow(tmp):
+        assert ops.rearrange(np.zeros((2, 3, 4)), "b h w -> b (h w)").shape == (2, 12)
+
+
+@hint("ops/linalg_solvers.py", "Check the input is not singular (or, for `cholesky`, that it is symmetric positive "
+      "definite)", ValueError)
+class _:
+    def trigger(tmp):
+        ops.inv(np.array([[1.0, 2.0], [2.0, 4.0]]))
+
+    def follow(tmp):
+        matrix = np.array([[2.0, 1.0], [1.0, 2.0]])  # not singular, and symmetric positive definite
+        np.testing.assert_allclose(ops.matmul(ops.inv(matrix), matrix), np.eye(2), atol=1e-6)
+        lower = ops.cholesky(matrix)
+        np.testing.assert_allclose(ops.matmul(lower, ops.transpose(lower)), matrix, atol=1e-6)
+        with pytest.raises(ValueError, match="symmetric positive definite"):
+            ops.cholesky(np.array([[1.0, 2.0], [2.0, 1.0]]))  # symmetric, not positive definite
+
+
+@hint("ops/normalization.py", "Use `keras.ops.rms_normalization` instead", UserWarning)
+class _:
+    def trigger(tmp):
+        ops.layer_normalization(np.array([[1.0, 3.0]]), rms_scaling=True)
+
+    def follow(tmp):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            normalized = ops.rms_normalization(np.array([[1.0, 7.0]], "float32"))
+        np.testing.assert_allclose(normalized, [[0.2, 1.4]], rtol=1e-5)  # divided by sqrt((1 + 49) / 2) = 5
+
+
+@hint("ops/pooling.py", "Use padding='same' or a smaller pool", ValueError)
+class _:
+    def trigger(tmp):
+        ops.max_pool(np.ones((1, 2, 2, 1), "float32"), 3)
+
+    def follow(tmp):
+        images = np.ones((1, 2, 2, 1), "float32")
+        assert ops.max_pool(images, 3, padding="same").shape == (1, 1, 1, 1)
+        assert ops.average_pool(images, 2).shape == (1, 1, 1, 1)
+
+
 # ---------------------------------------------------------------- optimizers
 @hint("optimizers/adamw.py", "(use `Adam` for no weight decay)", ValueError)
 class _:
