@@ -345,24 +345,6 @@ for _module, _base, _where, _advice in [
                       functools.partial(_serialize_subclass, _module, _base), (TypeError, ValueError)))
 
 
-# ------------------------------------------------------------------ datasets
-@hint("datasets/_loading.py", "Convert it once to a pickle-free .npz", ValueError)
-class _:
-    def trigger(tmp):
-        sequences = np.empty(2, dtype=object)
-        sequences[:] = [[1, 5, 7], [1, 9]]
-        np.savez(tmp / "imdb_pickled.npz", x_train=sequences, y_train=np.array([0, 1]),
-                 x_test=sequences, y_test=np.array([1, 0]))
-        keras.datasets.imdb.load_data(path=str(tmp / "imdb_pickled.npz"))
-
-    def follow(tmp):
-        padded = np.array([[1, 5, 7], [1, 9, -1]])  # one rectangular integer array, -1 padding at the end
-        np.savez(tmp / "imdb_plain.npz", x_train=padded, y_train=np.array([0, 1]), x_test=padded, y_test=np.array([1, 0]))
-        (x_train, y_train), _ = keras.datasets.imdb.load_data(path=str(tmp / "imdb_plain.npz"))
-        # the padding is gone; each sequence gained the start character
-        assert sorted(len(s) for s in x_train) == [3, 4] and sorted(y_train.tolist()) == [0, 1]
-
-
 # -------------------------------------------------------------- initializers
 @hint("initializers/constant_initializers.py", "Pass a scalar, or an array that broadcasts", ValueError)
 class _:
@@ -2062,7 +2044,35 @@ class _:
         assert len(_compiled().fit(_EndlessBatches(), steps_per_epoch=2, epochs=2, verbose=0).history["loss"]) == 2
 
 
-@hint("trainers/batch_sources.py", "it cannot split a Sequence or generator. Pass `validation_data` instead", ValueError)
+def _error_of(call):
+    with pytest.raises(ValueError) as caught:
+        call()
+    return str(caught.value)
+
+
+def _endless_dataset():
+    """`(x, y)` batches of 4 samples, 3 features, repeated forever (as `dataset.repeat()` makes in tf.data)."""
+    x, y = _data(n=12)
+    windows = keras.utils.timeseries_dataset_from_array(x, y, sequence_length=1, batch_size=4)
+    return windows.map(lambda window, label: (window[:, 0], label)).repeat()
+
+
+@hint("trainers/batch_sources.py", "to say how many batches make an epoch", ValueError)
+class _:
+    def trigger(tmp):
+        _compiled().fit(_endless_dataset(), epochs=2, verbose=0)
+
+    def follow(tmp):
+        assert "`steps_per_epoch`" in _error_of(lambda: _compiled().fit(_endless_dataset(), verbose=0))
+        assert "`validation_steps`" in _error_of(lambda: _compiled().fit(
+            _data(), validation_data=_endless_dataset(), verbose=0))
+        history = _compiled().fit(_endless_dataset(), epochs=2, steps_per_epoch=3, verbose=0,
+                                  validation_data=_endless_dataset(), validation_steps=2)
+        assert len(history.history["val_loss"]) == 2
+
+
+@hint("trainers/batch_sources.py", "it cannot split a Sequence, generator or dataset. Pass `validation_data` "
+      "instead", ValueError)
 class _:
     def trigger(tmp):
         _compiled().fit(_batches_forever(), steps_per_epoch=3, validation_split=0.25, verbose=0)
@@ -2229,7 +2239,42 @@ class _:
                                                  cache_dir=str(tmp))) == target
 
 
-@hint("utils/image_utils.py", "Reading and writing images needs Pillow: pip install pillow", ImportError)
+def _photos(folder, count=2):
+    """`count` small PNG images directly in `folder` (no class folders)."""
+    pytest.importorskip("PIL")
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        keras.utils.save_img(folder / f"{i}.png", np.full((4, 4, 3), 60.0 * i))
+
+
+@hint("utils/image_dataset_utils.py", "each class needs its own folder", ValueError)
+class _:
+    def trigger(tmp):
+        _photos(tmp / "photos")
+        keras.utils.image_dataset_from_directory(tmp / "photos", image_size=(4, 4), verbose=False)
+
+    def follow(tmp):
+        for label in ("cats", "dogs"):
+            _photos(tmp / "sorted" / label)
+        dataset = keras.utils.image_dataset_from_directory(tmp / "sorted", image_size=(4, 4), verbose=False)
+        images, labels = next(iter(dataset))
+        assert dataset.class_names == ["cats", "dogs"] and images.shape == (4, 4, 4, 3) and len(labels) == 4
+
+
+@hint("utils/image_dataset_utils.py", "For images without labels, pass labels=None", ValueError)
+class _:
+    def trigger(tmp):
+        _photos(tmp / "photos")
+        keras.utils.image_dataset_from_directory(tmp / "photos", image_size=(4, 4), verbose=False)
+
+    def follow(tmp):
+        _photos(tmp / "photos")
+        dataset = keras.utils.image_dataset_from_directory(tmp / "photos", labels=None, image_size=(4, 4),
+                                                           verbose=False)
+        assert next(iter(dataset)).shape == (2, 4, 4, 3)
+
+
+@hint("utils/image_utils.py", "Install it with `pip install pillow`", ImportError)
 class _:
     def trigger(tmp):
         with _not_installed("PIL"):
@@ -2321,6 +2366,62 @@ class _:
     def follow(tmp):
         padded = keras.utils.pad_sequences([["the", "cat"], ["sat"]], value="<pad>", dtype=object)
         assert padded.tolist() == [["the", "cat"], ["<pad>", "sat"]]
+
+
+@hint("utils/text_dataset_utils.py", 'to infer the labels from the subdirectory names in the target directory, '
+      'pass `labels="inferred"`', ValueError)
+class _:
+    def trigger(tmp):
+        _reviews(tmp)
+        keras.utils.text_dataset_from_directory(tmp / "reviews", labels="infered")
+
+    def follow(tmp):
+        _reviews(tmp)
+        dataset = keras.utils.text_dataset_from_directory(tmp / "reviews", labels="inferred", shuffle=False,
+                                                          verbose=False)
+        assert next(iter(dataset))[1].tolist() == [0, 1]
+
+
+@hint("utils/text_dataset_utils.py", "a dataset that only contains text samples (no labels), pass `labels=None`",
+      ValueError)
+class _:
+    def trigger(tmp):
+        _reviews(tmp)
+        keras.utils.text_dataset_from_directory(tmp / "reviews", labels="none")
+
+    def follow(tmp):
+        _reviews(tmp)
+        dataset = keras.utils.text_dataset_from_directory(tmp / "reviews", labels=None, shuffle=False, verbose=False)
+        assert next(iter(dataset)).tolist() == ["an awful film", "a great film"]
+
+
+@hint("utils/text_dataset_utils.py", "should be a list/tuple of integer labels, of the same size as the number of "
+      "text files", ValueError)
+class _:
+    def trigger(tmp):
+        _reviews(tmp)
+        keras.utils.text_dataset_from_directory(tmp / "reviews", labels=1)
+
+    def follow(tmp):
+        _reviews(tmp)
+        dataset = keras.utils.text_dataset_from_directory(tmp / "reviews", labels=[1, 0], shuffle=False,
+                                                          verbose=False)
+        assert next(iter(dataset))[1].tolist() == [1, 0]
+
+
+@hint("utils/text_dataset_utils.py", 'You can only pass `class_names` if `labels="inferred"`', ValueError)
+class _:
+    def trigger(tmp):
+        _reviews(tmp)
+        keras.utils.text_dataset_from_directory(tmp / "reviews", labels=[1, 0], class_names=["pos", "neg"])
+
+    def follow(tmp):
+        _reviews(tmp)
+        dataset = keras.utils.text_dataset_from_directory(tmp / "reviews", labels="inferred",
+                                                          class_names=["pos", "neg"], shuffle=False, verbose=False)
+        texts, labels = next(iter(dataset))
+        assert dataset.class_names == ["pos", "neg"] and dict(zip(texts.tolist(), labels.tolist())) == {
+            "a great film": 0, "an awful film": 1}
 
 
 # ----------------------------------------------------------- the audit itself
