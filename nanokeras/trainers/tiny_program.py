@@ -1,0 +1,434 @@
+"""The tiny-model path: a training or test epoch as generated Python code on scalars.
+
+For a model as small as the tutorial's perceptron (`Dense(1, sigmoid)` on 2 features), a
+numpy call costs far more than the arithmetic it does: a step is ten multiply-adds. So
+when every array of a step is tiny, `fit` writes the step out as Python code on floats
+and runs that instead of numpy calls:
+
+1. the step is recorded once on a `GradientTape` (as the compiled step records it, with
+   the batch as `Constant`s), without changing any state;
+2. every recorded op is written out element by element by its scalar emitter
+   (`scalar_ops.EMITTERS`), then the gradients walking the nodes backwards, then the
+   optimizer's update and the metrics' updates (`scalar_updates`);
+3. the lines become one function per mode, looping over the epoch's batches: weights,
+   slots and metric totals are locals, loaded from their arrays when the function is
+   called and written back when it returns.
+
+With no callback watching batches, one call runs a whole epoch (or a whole validation
+pass); otherwise one call runs one step. Every value numpy rounds to float32 is rounded
+to float32 here too (`scalar_code.Code.let`), so the results equal the tape path's
+within 1e-6 (`tests/trainers/test_tiny_program.py` trains every covered combination
+both ways). The source is `model._compiled_source` (or `tiny_source(model)`).
+
+What is covered (anything else runs on the compiled step, with the reason in
+`model.tiny_program_reason`): Sequential/functional stacks of `Dense` layers (linear,
+sigmoid, tanh, relu, softmax); the losses built from the ops in `scalar_ops.EMITTERS`
+(mean squared/absolute error, binary, categorical and sparse categorical cross-entropy,
+from probabilities or logits, any reduction but "mean_with_sample_weight"); the metrics
+in `scalar_updates.METRICS`; SGD (momentum, Nesterov), Adam (AMSGrad), RMSprop (momentum,
+centered) and Adagrad with a fixed learning rate (a `Variable`, so `ReduceLROnPlateau`
+works) and no clipping, decay or EMA; sample and class weights. A step qualifies when its
+arrays (batch, labels, weights, every recorded value) hold at most `TINY_LIMIT` scalars
+together: beyond that the Python loop costs more than numpy's calls.
+"""
+
+import math
+from array import array
+
+import numpy as np
+
+from nanokeras.layers import layer as layer_module
+from nanokeras.ops.tape import GradientTape, needs_gradient
+from nanokeras.ops.tensor import Constant, TensorOperators, value_of
+from nanokeras.ops.trace import Trace
+from nanokeras.ops.variable import Variable
+from nanokeras.trainers import data_adapter
+from nanokeras.trainers import scalar_updates
+from nanokeras.trainers.scalar_code import Code, grid, literal, suffix
+from nanokeras.trainers.scalar_ops import Unsupported, emitter_for
+
+# The most scalars a step's arrays may hold together (batch, labels, sample weights,
+# weights, every recorded value) for the generated code to beat numpy's calls.
+TINY_LIMIT = 256
+# Round every intermediate value to float32 as numpy does (True), or only the values that
+# persist or decide something: weights, slots, metric totals, layer outputs, losses (False,
+# the default: ~30% faster on the tutorial's step, and as close to the tape, see
+# tests/trainers/test_tiny_program.py, which runs both).
+ROUND_EVERY_VALUE = False
+# Layer classes whose call records only ops with emitters and changes no state.
+_LAYERS = ("Dense", "InputLayer")
+_SLOT_PREFIXES = {"momentums": "m", "_momentums": "m", "_velocities": "v", "_velocity_hats": "vhat",
+                  "_average_gradients": "avg", "_accumulators": "acc"}
+
+
+def blocker(model, mode):
+    """Why `model`'s `mode` ("train"/"test") epoch cannot be generated (a sentence), or None.
+    Shapes are checked later, when a program is built."""
+    if mode not in ("train", "test"):
+        return "the tiny path covers training and evaluation"
+    for layer in model._flat_layers():
+        if type(layer).__name__ not in _LAYERS or not type(layer).__module__.startswith("nanokeras.layers"):
+            return f"layer {layer.name!r} ({type(layer).__name__}) is not one the tiny path covers (Dense)"
+        if getattr(layer, "activity_regularizer", None) is not None:
+            return f"layer {layer.name!r} has an activity regularizer"
+    for variable in model.weights:
+        if getattr(variable, "regularizer", None) is not None:
+            return f"the weight {variable.name!r} has a regularizer"
+    if layer_module.extra_losses_in_use():
+        return "the model adds losses of its own (`add_loss`)"
+    compiled_loss = model._compile_loss
+    if compiled_loss is None or compiled_loss.single is None or compiled_loss.single[0] is None:
+        return "the tiny path covers one compiled loss on one output"
+    if getattr(compiled_loss.single[0], "reduction", None) == "mean_with_sample_weight":
+        return "the loss reduction 'mean_with_sample_weight' has no scalar code"
+    if type(model._loss_tracker).__name__ != "Mean":
+        return "the loss tracker is not a plain Mean"
+    for metric in model._compile_metrics.metrics if model._compile_metrics is not None else ():
+        reason = scalar_updates.metric_blocker(metric)
+        if reason is not None:
+            return reason
+    if mode == "train":
+        return scalar_updates.optimizer_blocker(model.optimizer, model.trainable_weights)
+    return None
+
+
+class TinyPrograms:
+    """A model's generated epochs, one per mode and batch layout, built on first use.
+
+    `run_epoch(mode, batches)` runs a whole epoch of `data_adapter.ArrayBatches`;
+    `run_step(mode, batch)` one step. Both return NotImplemented when the model (or this
+    batch layout) is not covered; the reason is in `reason[mode]`.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.programs = {}
+        self.reason = {}
+        self.source = None
+        self.refresh()
+
+    def refresh(self, compiled_reasons=None):
+        compiled_reasons = compiled_reasons or {}
+        self.reason = {}
+        for mode in ("train", "test", "predict"):
+            self.reason[mode] = compiled_reasons.get(mode) or blocker(self.model, mode)
+        self._rows = {}
+
+    # ----------------------------------------------------------------- running
+    def run_epoch(self, mode, batches):
+        if self.reason.get(mode) is not None or not _plain_batches(batches):
+            return NotImplemented
+        x, y, sample_weight = (tuple(batches.arrays) + (None, None))[:3]
+        n, size = batches.num_samples, batches.batch_size
+        program = self._program(mode, (x, y, sample_weight), size, n % size)
+        if program is None:
+            return NotImplemented
+        order = batches._epoch_order()  # the same draw of the generator as the batch loop's
+        indices = range(n) if order is None else order.tolist()
+        rows = [self._rows_of(a) for a in (x, y, sample_weight)]
+        if program.run(rows, indices, n - n % size):
+            return None
+        # The scalar code met a value Python refuses (a division by zero, a log of a
+        # negative): nothing was written back; the epoch runs again on the other path.
+        run = self.model._train_batch if mode == "train" else self.model._test_batch
+        arrays = tuple(a for a in (x, y, sample_weight) if a is not None)
+        for start in range(0, n, size):
+            run(batches._batch(arrays, order, start, start + size))
+        return None
+
+    def run_step(self, mode, batch):
+        if self.reason.get(mode) is not None:
+            return NotImplemented
+        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(batch)
+        if type(x) is not np.ndarray or type(y) is not np.ndarray or (
+                sample_weight is not None and type(sample_weight) is not np.ndarray):
+            return NotImplemented
+        size = x.shape[0]
+        program = self._program(mode, (x, y, sample_weight), size, 0)
+        if program is None:
+            return NotImplemented
+        rows = [None if a is None else _rows(a) for a in (x, y, sample_weight)]
+        return None if program.run(rows, range(size), size) else NotImplemented
+
+    def _rows_of(self, array):
+        """`array`'s samples as Python lists, converted once per `fit` (the data does not change)."""
+        if array is None:
+            return None
+        found = self._rows.get(id(array))
+        if found is None or found[0] is not array:
+            found = self._rows[id(array)] = (array, _rows(array))
+        return found[1]
+
+    def _program(self, mode, arrays, size, remainder):
+        x, y, sample_weight = arrays
+        if type(x) is not np.ndarray or x.dtype != np.float32 or type(y) is not np.ndarray:
+            self.reason[mode] = "the tiny path takes one float32 input array and one label array"
+            return None
+        key = (mode, size, remainder, x.shape[1:], y.shape[1:], y.dtype.char, sample_weight is not None)
+        program = self.programs.get(key)
+        if program is not None and program.is_current():
+            return program
+        try:
+            program = _Program(self.model, mode, arrays, size, remainder)
+        except Unsupported as reason:
+            self.reason[mode] = str(reason)
+            return None
+        self.programs[key] = program
+        self.source = program.source
+        return program
+
+
+def _plain_batches(batches):
+    return (type(batches) is data_adapter.ArrayBatches and not batches.structured
+            and batches.steps_per_epoch == batches.num_batches and len(batches.arrays) >= 2
+            and batches.num_samples > 0)
+
+
+def _rows(array):
+    """Per-sample rows of Python numbers (floats of float32 values are exact)."""
+    if array.ndim == 1:
+        return [[v] for v in array.tolist()]
+    return array.reshape(array.shape[0], -1).tolist()
+
+
+def _recorded_step(model, mode, arrays):
+    """The step recorded on a tape with `arrays` as the batch: (trace, inputs, outputs, loss).
+    Nothing else happens (no update, no metric): the covered layers and losses change no state."""
+    inputs = tuple(None if a is None else Constant(np.array(a, copy=True, order="C")) for a in arrays)
+    x, y, sample_weight = inputs
+    with GradientTape() as tape:
+        y_pred = model(x, training=mode == "train")
+        loss = model.compute_loss(x, y, y_pred, sample_weight, training=mode == "train")
+    return Trace(tape), inputs, y_pred, loss
+
+
+class _Program:
+    """One generated function: a mode's epoch for batches of `size` (then one of `remainder`)."""
+
+    def __init__(self, model, mode, arrays, size, remainder):
+        self.model, self.mode = model, mode
+        trainable = model.trainable_weights
+        optimizer = model.optimizer if mode == "train" else None
+        if optimizer is not None and not optimizer.built:
+            optimizer.build(trainable)
+        if optimizer is not None and optimizer._pack_pending:
+            optimizer._pack_variables()  # as the first step would: weights move into one array
+        self.version = layer_module.configuration_version()
+        self.weights = list(model.weights)
+        self.arrays_of_weights = [v.value for v in self.weights]
+        self.state = _State()
+        # A test pass reads the weights and writes only the metrics back.
+        weight_names = [self.state.add(variable, f"w{index}_", written=mode == "train")
+                        for index, variable in enumerate(self.weights)]
+        slots = {}
+        if optimizer is not None:
+            for kind, variables in scalar_updates.optimizer_slots(optimizer, len(trainable)).items():
+                prefix = _SLOT_PREFIXES.get(kind, "slot")
+                slots[kind] = [self.state.add(v, f"{prefix}{i}_") for i, v in enumerate(variables)]
+        metrics = [model._loss_tracker] + list(model._compile_metrics.metrics if model._compile_metrics else [])
+        counters = []
+        for index, metric in enumerate(metrics):
+            counters.append((self.state.add(metric.total, f"total{index}"), self.state.add(metric.count, f"count{index}")))
+        code = Code(ROUND_EVERY_VALUE)
+        batches = [(size, "full")] + ([(remainder, "remainder")] if remainder else [])
+        bodies = []
+        for batch_size, _ in batches:
+            sample = tuple(None if a is None else np.ascontiguousarray(a[:batch_size]) for a in arrays)
+            if sample[0].shape[0] != batch_size:
+                raise Unsupported("a batch larger than the data")
+            trace, inputs, y_pred, loss = _recorded_step(model, mode, sample)
+            _check_size(trace, inputs, self.weights)
+            body = Code(code.rounding)
+            body.counter = code.counter
+            _emit_step(body, mode, trace, inputs, y_pred, loss, dict(zip(map(id, self.weights), weight_names)),
+                       trainable, optimizer, slots, model, counters, batch_size)
+            code.counter = body.counter
+            bodies.append(body)
+        self.source = _module_source(mode, self.state, bodies, size, remainder, arrays)
+        namespace = {"_f": array("f", [0.0]), "exp": math.exp, "log": math.log, "log1p": math.log1p,
+                     "tanh": math.tanh, "sqrt": math.sqrt, "inf": math.inf, "nan": math.nan}
+        exec(compile(self.source, f"<tiny {mode} program>", "exec"), namespace)
+        self.function = namespace[mode]
+        self.optimizer = optimizer
+        self.size, self.remainder = size, remainder
+
+    def is_current(self):
+        if layer_module.configuration_version() != self.version:
+            return False
+        return all(v.value is a for v, a in zip(self.weights, self.arrays_of_weights))
+
+    def run(self, rows, order, full):
+        """Runs the function on `rows` (x, y, sample weights as per-sample lists) in `order`;
+        False (nothing changed) when Python refused an operation numpy would have done."""
+        optimizer = self.optimizer
+        state = self.state.load()
+        if optimizer is not None:
+            iterations = optimizer._iterations.value
+            learning_rate = float(optimizer._learning_rate.value)
+            try:
+                state = self.function(rows[0], rows[1], rows[2], order, full, state, learning_rate, int(iterations))
+            except (ArithmeticError, ValueError):
+                return False
+            self.state.store(state)
+            steps = full // self.size + (1 if len(order) > full else 0)
+            iterations.fill(int(iterations) + steps)
+            return True
+        try:
+            state = self.function(rows[0], rows[1], rows[2], order, full, state)
+        except (ArithmeticError, ValueError):
+            return False
+        self.state.store(state)
+        return True
+
+
+class _State:
+    """The arrays a program keeps in locals: their element names, loaded and stored in order."""
+
+    def __init__(self):
+        self.arrays, self.names = [], []
+        self.written, self.written_names = [], []
+
+    def add(self, variable, prefix, written=True):
+        array = variable.value
+        names = grid(array.shape, lambda i: prefix + suffix(i) if i else prefix.rstrip("_"))
+        self.arrays.append(array)
+        self.names.extend(names.reshape(-1).tolist())
+        if written:
+            self.written.append(array)
+            self.written_names.extend(names.reshape(-1).tolist())
+        return names
+
+    def load(self):
+        values = []
+        for array in self.arrays:
+            values.extend(array.reshape(-1).tolist())
+        return values
+
+    def store(self, values):
+        """Writes back what the function returned: the `written` arrays' new values."""
+        position = 0
+        for array in self.written:
+            size = array.size
+            if array.ndim == 0:
+                array[()] = values[position]
+            else:
+                array[...] = np.reshape(values[position:position + size], array.shape)
+            position += size
+
+
+def _check_size(trace, inputs, weights):
+    total = sum(value_of(node).size for node in trace.nodes)
+    total += sum(value_of(i).size for i in inputs if i is not None)
+    total += sum(v.value.size for v in weights)
+    if total > TINY_LIMIT:
+        raise Unsupported(f"the step's arrays hold {total} scalars, more than the tiny path's "
+                          f"limit of {TINY_LIMIT}")
+
+
+def _input_names(inputs, size):
+    x, y, sample_weight = inputs
+    names = {}
+    for constant, prefix in ((x, "x"), (y, "y"), (sample_weight, "sw")):
+        if constant is not None:
+            names[id(constant)] = grid(constant.value.shape, lambda i, p=prefix: f"{p}{i[0]}_{suffix(i[1:])}".rstrip("_"))
+    return names
+
+
+def _argument(value, names):
+    """The object array standing for a node input: a traced value's names, or literals."""
+    if value is None:
+        return None
+    found = names.get(id(value))
+    if found is not None:
+        return found
+    if isinstance(value, TensorOperators):
+        raise Unsupported(f"a {type(value).__name__} the step reads but the tiny path does not know")
+    array = np.asarray(value)
+    if array.dtype.kind not in "fiub":
+        raise Unsupported(f"a constant of dtype {array.dtype}")
+    return grid(array.shape, lambda i: literal(array[i]))
+
+
+def _emit_step(code, mode, trace, inputs, y_pred, loss, weight_names, trainable, optimizer, slots, model,
+               counters, batch_size):
+    """The lines of one step: forward, gradients and update (training), loss and metrics."""
+    names = _input_names(inputs, batch_size)
+    names.update(weight_names)
+    code.comment("forward pass")
+    for node in trace.nodes:
+        forward, _ = emitter_for(node)
+        args = [_argument(value, names) for value in node.inputs]
+        names[id(node)] = forward(code, node, args)
+    if id(loss) not in names or id(y_pred) not in names:
+        raise Unsupported("the loss or the output is not computed by recorded ops")
+    if mode == "train":
+        code.comment("gradients, walking the recorded ops backwards")
+        grads = {id(loss): np.array("1.0", dtype=object)}
+        for node in reversed(trace.nodes):
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            _, backward = emitter_for(node)
+            args = [_argument(value, names) for value in node.inputs]
+            wanted = [isinstance(v, TensorOperators) and needs_gradient(v) for v in node.inputs]
+            for value, gradient in zip(node.inputs, backward(code, node, args, names[id(node)], g, wanted)):
+                if gradient is None or not isinstance(value, TensorOperators) or not needs_gradient(value):
+                    continue
+                previous = grads.get(id(value))
+                if previous is not None:
+                    gradient = grid(gradient.shape, lambda i: code.let(f"{previous[i]} + {gradient[i]}", "g"))
+                grads[id(value)] = gradient
+        gradients = []
+        for variable in trainable:
+            if id(variable) not in grads:
+                raise Unsupported(f"the weight {variable.name!r} gets no gradient")
+            gradients.append(grads[id(variable)])
+        code.comment(f"{type(optimizer).__name__} update")
+        scalar_updates.emit_optimizer_step(
+            code, optimizer, [names[id(v)] for v in trainable], gradients,
+            lambda kind, index: slots[kind][index])
+        code.line("it += 1")
+    code.comment("loss and metrics")
+    scalar_updates.emit_loss_tracker(code, names[id(loss)][()], batch_size, *counters[0])
+    x, y, sample_weight = inputs
+    y_names = names[id(y)]
+    weight_names = names[id(sample_weight)] if sample_weight is not None else None
+    entries = model._compile_metrics.entries or [] if model._compile_metrics is not None else []
+    for (metric, weighted, _), (total, count) in zip(entries, counters[1:]):
+        used = weight_names if weighted else None
+        if not scalar_updates.emit_metric_update(code, metric, y_names, names[id(y_pred)], used, total, count):
+            raise Unsupported(f"the metric {metric.name!r} on labels of shape {y_names.shape}")
+
+
+def _module_source(mode, state, bodies, size, remainder, arrays):
+    x, y, sample_weight = arrays
+    train = mode == "train"
+    header = f"def {mode}(X, Y, W, order, full, state{', lr, it' if train else ''}):"
+    doc = (f'    """One {"training" if train else "evaluation"} pass: batches of {size} samples of `X`, '
+           f'`Y`{", `W`" if sample_weight is not None else ""}, taken in `order`."""')
+    lines = [header, doc, f"    {', '.join(state.names)}, = state"]
+    for (batch_size, body), label in zip(((size, bodies[0]),) + (((remainder, bodies[1]),) if remainder else ()),
+                                         ("full", "remainder")):
+        if label == "full":
+            lines.append(f"    for start in range(0, full, {batch_size}):")
+            indent = 2
+        else:
+            lines.append("    if len(order) > full:")
+            lines.append("        start = full")
+            indent = 2
+        pad = "    " * indent
+        for b in range(batch_size):
+            lines.append(f"{pad}r = order[start + {b}]")
+            lines.append(f"{pad}{_unpack('x', b, x)} = X[r]")
+            lines.append(f"{pad}{_unpack('y', b, y)} = Y[r]")
+            if sample_weight is not None:
+                lines.append(f"{pad}{_unpack('sw', b, sample_weight)} = W[r]")
+        lines.append(body.text(indent))
+    lines.append(f"    return [{', '.join(state.written_names)}]")
+    return "\n".join(lines) + "\n"
+
+
+def _unpack(prefix, b, array):
+    tail = array.shape[1:]
+    names = [f"{prefix}{b}_{suffix(i)}".rstrip("_") for i in np.ndindex(*tail)] if tail else [f"{prefix}{b}"]
+    return ", ".join(names) + ","
