@@ -472,7 +472,22 @@ def _reshape_backward(code, node, args, out, g, wanted):
     return [g.reshape(args[0].shape)]
 
 
+def _astype_forward(code, node, args):
+    (a,) = args
+    source = np.asarray(value_of(node.inputs[0])).dtype
+    if source.kind not in "iubf":
+        raise Unsupported(f"a cast from {source}")
+    # an integer label becomes a float; a float64 value is rounded to float32
+    return grid(a.shape, lambda i: code.let(f"float({a[i]})", "c", exact=True))
+
+
+def _astype_backward(code, node, args, out, g, wanted):
+    source = np.asarray(value_of(node.inputs[0])).dtype
+    return [g if source.kind == "f" else None]
+
+
 EMITTERS = {
+    ("nanokeras.ops.numpy", "_astype"): (_astype_forward, _astype_backward),
     ("nanokeras.ops.fused", "dense"): (dense_forward, dense_backward),
     ("nanokeras.ops.crossentropy", "_fused"): (crossentropy_forward, crossentropy_backward),
     ("nanokeras.ops.numpy", "add"): (_binary("+"), _add_backward),

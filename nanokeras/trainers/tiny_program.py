@@ -74,8 +74,6 @@ def blocker(model, mode):
     for variable in model.weights:
         if getattr(variable, "regularizer", None) is not None:
             return f"the weight {variable.name!r} has a regularizer"
-    if layer_module.extra_losses_in_use():
-        return "the model adds losses of its own (`add_loss`)"
     compiled_loss = model._compile_loss
     if compiled_loss is None or compiled_loss.single is None or compiled_loss.single[0] is None:
         return "the tiny path covers one compiled loss on one output"
@@ -104,8 +102,14 @@ class TinyPrograms:
         self.model = model
         self.programs = {}
         self.reason = {}
-        self.source = None
+        self.sources = {}  # mode -> the source of the program built last for it
         self.refresh()
+
+    @property
+    def source(self):
+        """The generated source of the latest programs (training, then evaluation), or None."""
+        parts = [self.sources[mode] for mode in ("train", "test") if mode in self.sources]
+        return "\n\n".join(parts) if parts else None
 
     def refresh(self, compiled_reasons=None):
         compiled_reasons = compiled_reasons or {}
@@ -119,7 +123,8 @@ class TinyPrograms:
         if self.reason.get(mode) is not None or not _plain_batches(batches):
             return NotImplemented
         x, y, sample_weight = (tuple(batches.arrays) + (None, None))[:3]
-        n, size = batches.num_samples, batches.batch_size
+        n = batches.num_samples
+        size = min(batches.batch_size, n)  # one batch of all the data when it is smaller
         program = self._program(mode, (x, y, sample_weight), size, n % size)
         if program is None:
             return NotImplemented
@@ -130,6 +135,7 @@ class TinyPrograms:
             return None
         # The scalar code met a value Python refuses (a division by zero, a log of a
         # negative): nothing was written back; the epoch runs again on the other path.
+        self._refused(mode)
         run = self.model._train_batch if mode == "train" else self.model._test_batch
         arrays = tuple(a for a in (x, y, sample_weight) if a is not None)
         for start in range(0, n, size):
@@ -148,7 +154,15 @@ class TinyPrograms:
         if program is None:
             return NotImplemented
         rows = [None if a is None else _rows(a) for a in (x, y, sample_weight)]
-        return None if program.run(rows, range(size), size) else NotImplemented
+        if program.run(rows, range(size), size):
+            return None
+        self._refused(mode)
+        return NotImplemented
+
+    def _refused(self, mode):
+        self.reason[mode] = ("the scalar code met a value Python refuses where numpy gives inf or NaN "
+                             "(a division by zero, the log of a negative number): this call of fit "
+                             "continues on the compiled step")
 
     def _rows_of(self, array):
         """`array`'s samples as Python lists, converted once per `fit` (the data does not change)."""
@@ -174,8 +188,23 @@ class TinyPrograms:
             self.reason[mode] = str(reason)
             return None
         self.programs[key] = program
-        self.source = program.source
+        self.sources[mode] = program.source
         return program
+
+
+def tiny_source(model):
+    """The generated source `model`'s last `fit`/`evaluate` ran (None when it ran none).
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+        >>> model.compile(keras.optimizers.SGD(0.2), "binary_crossentropy")
+        >>> _ = model.fit(np.zeros((4, 2), "float32"), np.zeros(4), batch_size=1, verbose=0)
+        >>> print(tiny_source(model).splitlines()[0])
+        def train(X, Y, W, order, full, state, lr, it):
+    """
+    steps = getattr(model, "_compiled_steps", None)
+    return None if steps is None or steps.tiny is None else steps.tiny.source
 
 
 def _plain_batches(batches):
@@ -196,8 +225,13 @@ def _recorded_step(model, mode, arrays):
     Nothing else happens (no update, no metric): the covered layers and losses change no state."""
     inputs = tuple(None if a is None else Constant(np.array(a, copy=True, order="C")) for a in arrays)
     x, y, sample_weight = inputs
+    extra_losses = layer_module.extra_losses_in_use()
+    if extra_losses:
+        model._clear_losses()
     with GradientTape() as tape:
         y_pred = model(x, training=mode == "train")
+        if extra_losses and model.losses:
+            raise Unsupported("the model adds losses of its own (`add_loss`)")
         loss = model.compute_loss(x, y, y_pred, sample_weight, training=mode == "train")
     return Trace(tape), inputs, y_pred, loss
 
