@@ -21,7 +21,29 @@ Example:
     p0 = _f[0]
 """
 
+import re
+
 import numpy as np
+
+
+_NUMBER = r"-?(?:\d+\.?\d*(?:e[-+]?\d+)?)"
+_IDENTITY = re.compile(r"^(\w+|" + _NUMBER + r") [*/] 1\.0$|^1\.0 \* (\w+|" + _NUMBER + r")$")
+_LITERALS = re.compile(r"^(" + _NUMBER + r") ([-+*/]) (" + _NUMBER + r")$")
+
+
+def _folded(expr):
+    """The value of `expr` when it needs no code: `x * 1.0`, `x / 1.0`, `1.0 * x` (exact in
+    floating point), or two literals (computed now, in float64 as the line would)."""
+    match = _IDENTITY.match(expr)
+    if match:
+        return match.group(1) or match.group(2)
+    match = _LITERALS.match(expr)
+    if match:
+        a, op, b = float(match.group(1)), match.group(2), float(match.group(3))
+        if op == "/" and b == 0:
+            return None
+        return literal({"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else 0.0}[op])
+    return None
 
 
 def grid(shape, make):
@@ -59,6 +81,8 @@ class Code:
         self.counter = 0
         self.rounding = rounding
         self.memo = {}  # what an op's forward leaves for its gradient, by id(node)
+        self.counters = set()  # names of totals of whole numbers (see `count`)
+        self.rounded = set()  # names holding float32 values
 
     def fresh(self, hint="t"):
         name = f"{hint}{self.counter}"
@@ -73,14 +97,30 @@ class Code:
 
     def let(self, expr, hint="t", rounded=True, exact=False, name=None):
         """Assigns `expr` to a new local (or `name`) and returns the local's name;
-        rounds it to float32 when numpy would (`rounded`) and the policy asks for it."""
+        rounds it to float32 when numpy would (`rounded`) and the policy asks for it.
+        `x * 1.0`, `x / 1.0` and arithmetic on two literals cost nothing: no line."""
+        rounding = rounded and (self.rounding or exact)
+        if name is None:
+            folded = _folded(expr)
+            if folded is not None:
+                if not rounding or folded in self.rounded or not folded[0].isalpha():
+                    return folded
+                expr = folded  # only the rounding is left to do
         name = name or self.fresh(hint)
-        if rounded and (self.rounding or exact):
+        if rounding:
             self.lines.append(f"_f[0] = {expr}")
             self.lines.append(f"{name} = _f[0]")
+            self.rounded.add(name)
         else:
             self.lines.append(f"{name} = {expr}")
+            self.rounded.discard(name)
         return name
+
+    def count(self, name, amount):
+        """`name += amount` for a float32 total of whole numbers (sample counts, hits): exact
+        without rounding while below 2**24, which the caller checks (`counters`)."""
+        self.counters.add(name)
+        self.lines.append(f"{name} += {amount}")
 
     def sum(self, terms, hint="s", exact=False):
         """numpy's float32 sum of `terms`, left to right (each partial sum rounded)."""

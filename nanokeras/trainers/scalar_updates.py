@@ -236,6 +236,10 @@ METRICS = {
 }
 
 
+_ROWWISE_HITS = (accuracy_metrics.BinaryAccuracy, accuracy_metrics.Accuracy)
+_ARGMAX_HITS = (accuracy_metrics.CategoricalAccuracy, accuracy_metrics.SparseCategoricalAccuracy)
+
+
 def metric_blocker(metric):
     found = METRICS.get(type(metric))
     if found is None or getattr(metric, "_fn", None) is not found[0]:
@@ -254,28 +258,34 @@ def emit_metric_update(code, metric, y, y_pred, sample_weight, total, count):
     values = METRICS[type(metric)][1](code, metric, y, y_pred)
     if values is None:
         return False
-    emit_mean_update(code, values, sample_weight, total, count)
+    # hits are 0 or 1 per sample (a rowwise metric: when a sample has one value)
+    whole = type(metric) in _ARGMAX_HITS or (type(metric) in _ROWWISE_HITS and y_pred.size == y_pred.shape[0])
+    emit_mean_update(code, values, sample_weight, total, count, whole=whole)
     return True
 
 
-def emit_mean_update(code, values, sample_weight, total, count):
-    """`Mean.update_state(values, sample_weight)`: weighted values summed in float32."""
+def emit_mean_update(code, values, sample_weight, total, count, whole=False):
+    """`Mean.update_state(values, sample_weight)`: weighted values summed in float32.
+    `whole`: the values are 0 or 1 (hits), so without weights their total is a count."""
     if sample_weight is None:
-        amount = code.sum(values, "ms")
-        weight = literal(len(values))
-    else:
-        weights = list(sample_weight.reshape(-1))
-        amount = code.sum([code.let(f"{v} * {w}", "mv") for v, w in zip(values, weights)], "ms")
-        weight = code.sum(weights, "ms")
+        amount = " + ".join(values) if whole else code.sum(values, "ms")
+        if whole:
+            code.count(total, amount)
+        else:
+            code.let(f"{total} + {amount}", name=total, exact=True)
+        code.count(count, literal(len(values)))
+        return
+    weights = list(sample_weight.reshape(-1))
+    amount = code.sum([code.let(f"{v} * {w}", "mv") for v, w in zip(values, weights)], "ms")
     code.let(f"{total} + {amount}", name=total, exact=True)
-    code.let(f"{count} + {weight}", name=count, exact=True)
+    code.let(f"{count} + {code.sum(weights, 'ms')}", name=count, exact=True)
 
 
 def emit_loss_tracker(code, loss, batch_size, total, count):
     """`loss_tracker.update_state(loss, sample_weight=batch_size)`."""
     amount = loss if batch_size == 1 else code.let(f"{loss} * {literal(batch_size)}", "ms", exact=True)
     code.let(f"{total} + {amount}", name=total, exact=True)
-    code.let(f"{count} + {literal(batch_size)}", name=count, exact=True)
+    code.count(count, literal(batch_size))
 
 
 def is_plain_mean(metric):

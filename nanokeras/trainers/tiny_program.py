@@ -131,11 +131,12 @@ class TinyPrograms:
         order = batches._epoch_order()  # the same draw of the generator as the batch loop's
         indices = range(n) if order is None else order.tolist()
         rows = [self._rows_of(a) for a in (x, y, sample_weight)]
-        if program.run(rows, indices, n - n % size):
+        refused = program.run(rows, indices, n - n % size)
+        if refused is None:
             return None
         # The scalar code met a value Python refuses (a division by zero, a log of a
         # negative): nothing was written back; the epoch runs again on the other path.
-        self._refused(mode)
+        self.reason[mode] = refused
         run = self.model._train_batch if mode == "train" else self.model._test_batch
         arrays = tuple(a for a in (x, y, sample_weight) if a is not None)
         for start in range(0, n, size):
@@ -154,15 +155,11 @@ class TinyPrograms:
         if program is None:
             return NotImplemented
         rows = [None if a is None else _rows(a) for a in (x, y, sample_weight)]
-        if program.run(rows, range(size), size):
+        refused = program.run(rows, range(size), size)
+        if refused is None:
             return None
-        self._refused(mode)
+        self.reason[mode] = refused
         return NotImplemented
-
-    def _refused(self, mode):
-        self.reason[mode] = ("the scalar code met a value Python refuses where numpy gives inf or NaN "
-                             "(a division by zero, the log of a negative number): this call of fit "
-                             "continues on the compiled step")
 
     def _rows_of(self, array):
         """`array`'s samples as Python lists, converted once per `fit` (the data does not change)."""
@@ -262,7 +259,8 @@ class _Program:
         metrics = [model._loss_tracker] + list(model._compile_metrics.metrics if model._compile_metrics else [])
         counters = []
         for index, metric in enumerate(metrics):
-            counters.append((self.state.add(metric.total, f"total{index}"), self.state.add(metric.count, f"count{index}")))
+            counters.append((self.state.add(metric.total, f"total{index}")[()],
+                             self.state.add(metric.count, f"count{index}")[()]))
         code = Code(ROUND_EVERY_VALUE)
         batches = [(size, "full")] + ([(remainder, "remainder")] if remainder else [])
         bodies = []
@@ -277,6 +275,7 @@ class _Program:
             _emit_step(body, mode, trace, inputs, y_pred, loss, dict(zip(map(id, self.weights), weight_names)),
                        trainable, optimizer, slots, model, counters, batch_size)
             code.counter = body.counter
+            code.counters |= body.counters
             bodies.append(body)
         self.source = _module_source(mode, self.state, bodies, size, remainder, arrays)
         namespace = {"_f": array("f", [0.0]), "exp": math.exp, "log": math.log, "log1p": math.log1p,
@@ -285,69 +284,80 @@ class _Program:
         self.function = namespace[mode]
         self.optimizer = optimizer
         self.size, self.remainder = size, remainder
+        self.counter_positions = [self.state.names.index(name) for name in sorted(code.counters)]
 
     def is_current(self):
         if layer_module.configuration_version() != self.version:
             return False
-        return all(v.value is a for v, a in zip(self.weights, self.arrays_of_weights))
+        return all(v.value is a for v, a in zip(self.weights, self.arrays_of_weights)) and self.state.is_current()
 
     def run(self, rows, order, full):
-        """Runs the function on `rows` (x, y, sample weights as per-sample lists) in `order`;
-        False (nothing changed) when Python refused an operation numpy would have done."""
+        """Runs the function on `rows` (x, y, sample weights as per-sample lists) in `order`.
+        Returns None, or why it did not run (then nothing changed)."""
         optimizer = self.optimizer
         state = self.state.load()
-        if optimizer is not None:
-            iterations = optimizer._iterations.value
-            learning_rate = float(optimizer._learning_rate.value)
-            try:
-                state = self.function(rows[0], rows[1], rows[2], order, full, state, learning_rate, int(iterations))
-            except (ArithmeticError, ValueError):
-                return False
-            self.state.store(state)
-            steps = full // self.size + (1 if len(order) > full else 0)
-            iterations.fill(int(iterations) + steps)
-            return True
+        # Counts are added without rounding: exact while they stay below 2**24.
+        samples = len(order)
+        for position in self.counter_positions:
+            if state[position] + samples > _EXACT_COUNT:
+                return "counts beyond 2**24 samples are no longer whole float32 numbers"
         try:
-            state = self.function(rows[0], rows[1], rows[2], order, full, state)
+            if optimizer is None:
+                state = self.function(rows[0], rows[1], rows[2], order, full, state)
+            else:
+                iterations = optimizer._iterations.value
+                state = self.function(rows[0], rows[1], rows[2], order, full, state,
+                                      float(optimizer._learning_rate.value), int(iterations))
         except (ArithmeticError, ValueError):
-            return False
+            return _REFUSED
         self.state.store(state)
-        return True
+        if optimizer is not None:
+            iterations.fill(int(iterations) + full // self.size + (1 if samples > full else 0))
+        return None
+
+
+_EXACT_COUNT = 2.0 ** 24
+_REFUSED = ("the scalar code met a value Python refuses where numpy gives inf or NaN (a division by "
+            "zero, the log of a negative number): this call of fit continues on the compiled step")
 
 
 class _State:
     """The arrays a program keeps in locals: their element names, loaded and stored in order."""
 
     def __init__(self):
-        self.arrays, self.names = [], []
-        self.written, self.written_names = [], []
+        self.sources, self.names = [], []
+        self.loaded, self.written, self.written_names = [], [], []
 
     def add(self, variable, prefix, written=True):
         array = variable.value
+        if not array.flags.c_contiguous:
+            raise Unsupported(f"the state {variable.name!r} is not a contiguous array")
         names = grid(array.shape, lambda i: prefix + suffix(i) if i else prefix.rstrip("_"))
-        self.arrays.append(array)
+        flat = array.reshape(-1)  # a view: writing it writes the variable
+        self.sources.append((variable, array))
+        self.loaded.append(flat)
         self.names.extend(names.reshape(-1).tolist())
         if written:
-            self.written.append(array)
+            self.written.append(flat)
             self.written_names.extend(names.reshape(-1).tolist())
         return names
 
+    def is_current(self):
+        return all(variable.value is array for variable, array in self.sources)
+
     def load(self):
         values = []
-        for array in self.arrays:
-            values.extend(array.reshape(-1).tolist())
+        for flat in self.loaded:
+            values += flat.tolist()
         return values
 
     def store(self, values):
         """Writes back what the function returned: the `written` arrays' new values."""
         position = 0
-        for array in self.written:
-            size = array.size
-            if array.ndim == 0:
-                array[()] = values[position]
-            else:
-                array[...] = np.reshape(values[position:position + size], array.shape)
-            position += size
+        for flat in self.written:
+            for index in range(flat.shape[0]):  # element by element: cheaper than a conversion for a few
+                flat[index] = values[position]
+                position += 1
 
 
 def _check_size(trace, inputs, weights):
@@ -388,6 +398,8 @@ def _emit_step(code, mode, trace, inputs, y_pred, loss, weight_names, trainable,
     """The lines of one step: forward, gradients and update (training), loss and metrics."""
     names = _input_names(inputs, batch_size)
     names.update(weight_names)
+    for known in names.values():  # the batch and the weights hold float32 values already
+        code.rounded.update(known.reshape(-1).tolist())
     code.comment("forward pass")
     for node in trace.nodes:
         forward, _ = emitter_for(node)
@@ -421,7 +433,8 @@ def _emit_step(code, mode, trace, inputs, y_pred, loss, weight_names, trainable,
         scalar_updates.emit_optimizer_step(
             code, optimizer, [names[id(v)] for v in trainable], gradients,
             lambda kind, index: slots[kind][index])
-        code.line("it += 1")
+        if any("it + 1" in line for line in code.lines):
+            code.line("it += 1")
     code.comment("loss and metrics")
     scalar_updates.emit_loss_tracker(code, names[id(loss)][()], batch_size, *counters[0])
     x, y, sample_weight = inputs
@@ -443,7 +456,10 @@ def _module_source(mode, state, bodies, size, remainder, arrays):
     lines = [header, doc, f"    {', '.join(state.names)}, = state"]
     for (batch_size, body), label in zip(((size, bodies[0]),) + (((remainder, bodies[1]),) if remainder else ()),
                                          ("full", "remainder")):
-        if label == "full":
+        if label == "full" and batch_size == 1:
+            lines.append("    for r in order:")  # (batches of one: no remainder)
+            indent = 2
+        elif label == "full":
             lines.append(f"    for start in range(0, full, {batch_size}):")
             indent = 2
         else:
@@ -452,7 +468,8 @@ def _module_source(mode, state, bodies, size, remainder, arrays):
             indent = 2
         pad = "    " * indent
         for b in range(batch_size):
-            lines.append(f"{pad}r = order[start + {b}]")
+            if batch_size > 1 or label != "full":
+                lines.append(f"{pad}r = order[start + {b}]")
             lines.append(f"{pad}{_unpack('x', b, x)} = X[r]")
             lines.append(f"{pad}{_unpack('y', b, y)} = Y[r]")
             if sample_weight is not None:
