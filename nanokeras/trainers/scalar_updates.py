@@ -31,15 +31,15 @@ def f32(value):
 
 
 def _sgd(code, optimizer, index, w, g, slot):
-    a = code.let(f"{g} * lr", "a", exact=True)
+    a = code.let(f"{g} * lr", "a")
     if not optimizer.momentums:
         code.let(f"{w} - {a}", name=w, exact=True)
         return
     m, momentum = slot("momentums"), f32(optimizer.momentum)
-    code.let(f"{m} * {momentum}", name=m, exact=True)
+    code.let(f"{m} * {momentum}", name=m)  # (an intermediate value: rounded by the policy)
     code.let(f"{m} - {a}", name=m, exact=True)
     if optimizer.nesterov:
-        b = code.let(f"{code.let(f'{m} * {momentum}', 'b', exact=True)} - {a}", "b", exact=True)
+        b = code.let(f"{code.let(f'{m} * {momentum}', 'b')} - {a}", "b")
         code.let(f"{w} + {b}", name=w, exact=True)
     else:
         code.let(f"{w} + {m}", name=w, exact=True)
@@ -48,49 +48,49 @@ def _sgd(code, optimizer, index, w, g, slot):
 def _adam_step(code, optimizer):
     """`alpha = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)`, once per step, in float32."""
     t = code.let("it + 1", "t", rounded=False)
-    b1t = code.let(f"{f32(optimizer.beta_1)} ** {t}", "t", exact=True)
-    b2t = code.let(f"{f32(optimizer.beta_2)} ** {t}", "t", exact=True)
-    root = code.let(f"sqrt({code.let(f'1.0 - {b2t}', 't', exact=True)})", "t", exact=True)
-    numerator = code.let(f"lr * {root}", "t", exact=True)
-    return code.let(f"{numerator} / {code.let(f'1.0 - {b1t}', 't', exact=True)}", "alpha", exact=True)
+    b1t = code.let(f"{f32(optimizer.beta_1)} ** {t}", "t")
+    b2t = code.let(f"{f32(optimizer.beta_2)} ** {t}", "t")
+    root = code.let(f"sqrt({code.let(f'1.0 - {b2t}', 't')})", "t")
+    numerator = code.let(f"lr * {root}", "t")
+    return code.let(f"{numerator} / {code.let(f'1.0 - {b1t}', 't')}", "alpha", exact=True)
 
 
 def _adam(code, optimizer, index, w, g, slot, alpha):
     m, v = slot("_momentums"), slot("_velocities")
     one_minus_b1, one_minus_b2 = f32(1 - optimizer.beta_1), f32(1 - optimizer.beta_2)
-    a = code.let(f"{code.let(f'{g} - {m}', 'a', exact=True)} * {one_minus_b1}", "a", exact=True)
+    a = code.let(f"{code.let(f'{g} - {m}', 'a')} * {one_minus_b1}", "a")
     code.let(f"{m} + {a}", name=m, exact=True)
-    a = code.let(f"{code.let(f'{g} * {g}', 'a', exact=True)} - {v}", "a", exact=True)
-    a = code.let(f"{a} * {one_minus_b2}", "a", exact=True)
+    a = code.let(f"{code.let(f'{g} * {g}', 'a')} - {v}", "a")
+    a = code.let(f"{a} * {one_minus_b2}", "a")
     code.let(f"{v} + {a}", name=v, exact=True)
     if optimizer.amsgrad:
         v_hat = slot("_velocity_hats")
         code.let(f"{v} if {v} > {v_hat} else {v_hat}", name=v_hat, rounded=False)
         v = v_hat
-    a = code.let(f"{m} * {alpha}", "a", exact=True)
-    b = code.let(f"{code.let(f'sqrt({v})', 'b', exact=True)} + {f32(optimizer.epsilon)}", "b", exact=True)
-    code.let(f"{w} - {code.let(f'{a} / {b}', 'a', exact=True)}", name=w, exact=True)
+    a = code.let(f"{m} * {alpha}", "a")
+    b = code.let(f"{code.let(f'sqrt({v})', 'b')} + {f32(optimizer.epsilon)}", "b")
+    code.let(f"{w} - {code.let(f'{a} / {b}', 'a')}", name=w, exact=True)
 
 
 def _rmsprop(code, optimizer, index, w, g, slot):
     rho, one_minus_rho = f32(optimizer.rho), f32(1 - optimizer.rho)
     v = slot("_velocities")
-    code.let(f"{v} * {rho}", name=v, exact=True)
-    a = code.let(f"{code.let(f'{g} * {g}', 'a', exact=True)} * {one_minus_rho}", "a", exact=True)
+    code.let(f"{v} * {rho}", name=v)  # (an intermediate value: rounded by the policy)
+    a = code.let(f"{code.let(f'{g} * {g}', 'a')} * {one_minus_rho}", "a")
     code.let(f"{v} + {a}", name=v, exact=True)
     if optimizer.centered:
         average = slot("_average_gradients")
-        code.let(f"{average} * {rho}", name=average, exact=True)
-        code.let(f"{average} + {code.let(f'{g} * {one_minus_rho}', 'a', exact=True)}", name=average, exact=True)
-        b = code.let(f"{v} - {code.let(f'{average} * {average}', 'b', exact=True)}", "b", exact=True)
-        b = code.let(f"{b} + {f32(optimizer.epsilon)}", "b", exact=True)
+        code.let(f"{average} * {rho}", name=average)  # (an intermediate value: rounded by the policy)
+        code.let(f"{average} + {code.let(f'{g} * {one_minus_rho}', 'a')}", name=average, exact=True)
+        b = code.let(f"{v} - {code.let(f'{average} * {average}', 'b')}", "b")
+        b = code.let(f"{b} + {f32(optimizer.epsilon)}", "b")
     else:
-        b = code.let(f"{v} + {f32(optimizer.epsilon)}", "b", exact=True)
-    b = code.let(f"sqrt({b})", "b", exact=True)
-    a = code.let(f"{code.let(f'{g} * lr', 'a', exact=True)} / {b}", "a", exact=True)
+        b = code.let(f"{v} + {f32(optimizer.epsilon)}", "b")
+    b = code.let(f"sqrt({b})", "b")
+    a = code.let(f"{code.let(f'{g} * lr', 'a')} / {b}", "a")
     if optimizer.momentum > 0:
         momentum = slot("_momentums")
-        code.let(f"{momentum} * {f32(optimizer.momentum)}", name=momentum, exact=True)
+        code.let(f"{momentum} * {f32(optimizer.momentum)}", name=momentum)  # (an intermediate value: rounded by the policy)
         code.let(f"{momentum} + {a}", name=momentum, exact=True)
         code.let(f"{w} - {momentum}", name=w, exact=True)
     else:
@@ -99,9 +99,9 @@ def _rmsprop(code, optimizer, index, w, g, slot):
 
 def _adagrad(code, optimizer, index, w, g, slot):
     accumulator = slot("_accumulators")
-    code.let(f"{accumulator} + {code.let(f'{g} * {g}', 'a', exact=True)}", name=accumulator, exact=True)
-    b = code.let(f"sqrt({code.let(f'{accumulator} + {f32(optimizer.epsilon)}', 'b', exact=True)})", "b", exact=True)
-    a = code.let(f"{code.let(f'{g} * lr', 'a', exact=True)} / {b}", "a", exact=True)
+    code.let(f"{accumulator} + {code.let(f'{g} * {g}', 'a')}", name=accumulator, exact=True)
+    b = code.let(f"sqrt({code.let(f'{accumulator} + {f32(optimizer.epsilon)}', 'b')})", "b")
+    a = code.let(f"{code.let(f'{g} * lr', 'a')} / {b}", "a")
     code.let(f"{w} - {a}", name=w, exact=True)
 
 
