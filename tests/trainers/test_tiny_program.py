@@ -314,3 +314,39 @@ def test_a_value_python_refuses_falls_back_with_the_same_numbers():
                 epochs=2)
     assert np.isnan(tiny[1]["loss"]).all() and np.isnan(tape[1]["loss"]).all()
     assert "Python" in tiny[4]["train"]
+
+
+def test_a_functional_model_and_a_sequential_built_by_fit():
+    def functional():
+        inputs = keras.Input((FEATURES,))
+        hidden = layers.Dense(3, activation="tanh")(inputs)
+        return keras.Model(inputs, layers.Dense(1, activation="sigmoid")(hidden))
+
+    def unbuilt():
+        return keras.Sequential([layers.Dense(2, activation="relu"), layers.Dense(1, activation="sigmoid")])
+
+    for build in (functional, unbuilt):
+        _train_both(build, _compiled(lambda: keras.optimizers.Adam(0.03), "binary_crossentropy", ["acc"]), "binary")
+
+
+def test_progress_bar_output_is_the_same():
+    """verbose=1 draws a bar per batch: the program runs one step per call."""
+    printed = []
+    for tiny in (False, True):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            result = _run(_model((1, "sigmoid")),
+                          _compiled(lambda: keras.optimizers.SGD(0.2), "binary_crossentropy", ["acc"]),
+                          "binary", tiny, fit_kwargs={"verbose": 1})
+        printed.append(_without_times(out.getvalue()))
+    assert "train" not in result[4]
+    assert printed[0] == printed[1]
+
+
+def test_loss_weights_and_a_learning_rate_scheduler():
+    def callbacks():
+        return [keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.7)]
+
+    _train_both(_model((2, "tanh"), (2, "linear")),
+                _compiled(lambda: keras.optimizers.SGD(0.05, momentum=0.5), "mae", ["mse"], loss_weights=2.5),
+                "regression", fit_kwargs={"callbacks": callbacks()})
