@@ -135,3 +135,24 @@ class Code:
     def text(self, indent=1):
         pad = "    " * indent
         return "\n".join(pad + line for line in self.lines)
+
+
+class Unsupported(Exception):
+    """A recorded computation the scalar code does not cover (the message says what)."""
+
+
+def closure(function):
+    """`{free variable name: value}` of a nested function (the op's recorded arguments)."""
+    cells = function.__closure__ or ()
+    values = {}
+    for name, cell in zip(function.__code__.co_freevars, cells):
+        try:
+            values[name] = cell.cell_contents
+        except ValueError:  # an empty cell
+            pass
+    return values
+
+
+def exp_expression(expr):
+    # math.exp raises beyond 709.78 where numpy gives inf
+    return f"(exp({expr}) if {expr} < 709.0 else inf)"

@@ -13,7 +13,6 @@ per sample, then `total += sum(values)` and `count += samples`, rounded as
 import numpy as np
 
 from nanokeras.metrics import accuracy_metrics, regression_metrics
-from nanokeras.metrics.reduction_metrics import Mean
 from nanokeras.ops.variable import Variable
 from nanokeras.optimizers.adagrad import Adagrad
 from nanokeras.optimizers.adam import Adam
@@ -112,6 +111,18 @@ OPTIMIZERS = {
     RMSprop: (("_velocities", "_momentums", "_average_gradients"), _rmsprop),
     Adagrad: (("_accumulators",), _adagrad),
 }
+
+
+# The attributes an update emitter bakes into the code as constants.
+_HYPERPARAMETERS = {SGD: ("momentum", "nesterov"), Adam: ("beta_1", "beta_2", "epsilon", "amsgrad"),
+                    RMSprop: ("rho", "momentum", "epsilon", "centered"), Adagrad: ("epsilon",)}
+
+
+def settings(optimizer, metrics):
+    """The optimizer's and metrics' settings a program was written with: when they change
+    (`optimizer.momentum = 0.5` between two fits), the program is written again."""
+    values = tuple(getattr(optimizer, name) for name in _HYPERPARAMETERS.get(type(optimizer), ()))
+    return values + tuple(getattr(metric, "threshold", None) for metric in metrics)
 
 
 def optimizer_blocker(optimizer, variables):
@@ -286,7 +297,3 @@ def emit_loss_tracker(code, loss, batch_size, total, count):
     amount = loss if batch_size == 1 else code.let(f"{loss} * {literal(batch_size)}", "ms", exact=True)
     code.let(f"{total} + {amount}", name=total, exact=True)
     code.count(count, literal(batch_size))
-
-
-def is_plain_mean(metric):
-    return type(metric) is Mean

@@ -32,20 +32,12 @@ arrays (batch, labels, weights, every recorded value) hold at most `TINY_LIMIT` 
 together: beyond that the Python loop costs more than numpy's calls.
 """
 
-import math
-from array import array
-
 import numpy as np
 
-from nanokeras.layers import layer as layer_module
-from nanokeras.ops.tape import GradientTape, needs_gradient
-from nanokeras.ops.tensor import Constant, TensorOperators, value_of
-from nanokeras.ops.trace import Trace
-from nanokeras.ops.variable import Variable
 from nanokeras.trainers import data_adapter
 from nanokeras.trainers import scalar_updates
-from nanokeras.trainers.scalar_code import Code, grid, literal, suffix
-from nanokeras.trainers.scalar_ops import Unsupported, emitter_for
+from nanokeras.trainers.scalar_code import Unsupported
+from nanokeras.trainers.scalar_program import ScalarProgram
 
 # The most scalars a step's arrays may hold together (batch, labels, sample weights,
 # weights, every recorded value) for the generated code to beat numpy's calls.
@@ -57,8 +49,6 @@ TINY_LIMIT = 256
 ROUND_EVERY_VALUE = False
 # Layer classes whose call records only ops with emitters and changes no state.
 _LAYERS = ("Dense", "InputLayer")
-_SLOT_PREFIXES = {"momentums": "m", "_momentums": "m", "_velocities": "v", "_velocity_hats": "vhat",
-                  "_average_gradients": "avg", "_accumulators": "acc"}
 
 
 def blocker(model, mode):
@@ -180,7 +170,7 @@ class TinyPrograms:
         if program is not None and program.is_current():
             return program
         try:
-            program = _Program(self.model, mode, arrays, size, remainder)
+            program = ScalarProgram(self.model, mode, arrays, size, remainder, TINY_LIMIT, ROUND_EVERY_VALUE)
         except Unsupported as reason:
             self.reason[mode] = str(reason)
             return None
@@ -215,271 +205,3 @@ def _rows(array):
     if array.ndim == 1:
         return [[v] for v in array.tolist()]
     return array.reshape(array.shape[0], -1).tolist()
-
-
-def _recorded_step(model, mode, arrays):
-    """The step recorded on a tape with `arrays` as the batch: (trace, inputs, outputs, loss).
-    Nothing else happens (no update, no metric): the covered layers and losses change no state."""
-    inputs = tuple(None if a is None else Constant(np.array(a, copy=True, order="C")) for a in arrays)
-    x, y, sample_weight = inputs
-    extra_losses = layer_module.extra_losses_in_use()
-    if extra_losses:
-        model._clear_losses()
-    with GradientTape() as tape:
-        y_pred = model(x, training=mode == "train")
-        if extra_losses and model.losses:
-            raise Unsupported("the model adds losses of its own (`add_loss`)")
-        loss = model.compute_loss(x, y, y_pred, sample_weight, training=mode == "train")
-    return Trace(tape), inputs, y_pred, loss
-
-
-class _Program:
-    """One generated function: a mode's epoch for batches of `size` (then one of `remainder`)."""
-
-    def __init__(self, model, mode, arrays, size, remainder):
-        self.model, self.mode = model, mode
-        trainable = model.trainable_weights
-        optimizer = model.optimizer if mode == "train" else None
-        if optimizer is not None and not optimizer.built:
-            optimizer.build(trainable)
-        if optimizer is not None and optimizer._pack_pending:
-            optimizer._pack_variables()  # as the first step would: weights move into one array
-        self.version = layer_module.configuration_version()
-        self.weights = list(model.weights)
-        self.arrays_of_weights = [v.value for v in self.weights]
-        self.state = _State()
-        # A test pass reads the weights and writes only the metrics back.
-        weight_names = [self.state.add(variable, f"w{index}_", written=mode == "train")
-                        for index, variable in enumerate(self.weights)]
-        slots = {}
-        if optimizer is not None:
-            for kind, variables in scalar_updates.optimizer_slots(optimizer, len(trainable)).items():
-                prefix = _SLOT_PREFIXES.get(kind, "slot")
-                slots[kind] = [self.state.add(v, f"{prefix}{i}_") for i, v in enumerate(variables)]
-        metrics = [model._loss_tracker] + list(model._compile_metrics.metrics if model._compile_metrics else [])
-        counters = []
-        for index, metric in enumerate(metrics):
-            counters.append((self.state.add(metric.total, f"total{index}")[()],
-                             self.state.add(metric.count, f"count{index}")[()]))
-        code = Code(ROUND_EVERY_VALUE)
-        batches = [(size, "full")] + ([(remainder, "remainder")] if remainder else [])
-        bodies = []
-        for batch_size, _ in batches:
-            sample = tuple(None if a is None else np.ascontiguousarray(a[:batch_size]) for a in arrays)
-            if sample[0].shape[0] != batch_size:
-                raise Unsupported("a batch larger than the data")
-            trace, inputs, y_pred, loss = _recorded_step(model, mode, sample)
-            _check_size(trace, inputs, self.weights)
-            body = Code(code.rounding)
-            body.counter = code.counter
-            _emit_step(body, mode, trace, inputs, y_pred, loss, dict(zip(map(id, self.weights), weight_names)),
-                       trainable, optimizer, slots, model, counters, batch_size)
-            code.counter = body.counter
-            code.counters |= body.counters
-            bodies.append(body)
-        self.source = _module_source(mode, self.state, bodies, size, remainder, arrays)
-        namespace = {"_f": array("f", [0.0]), "exp": math.exp, "log": math.log, "log1p": math.log1p,
-                     "tanh": math.tanh, "sqrt": math.sqrt, "inf": math.inf, "nan": math.nan}
-        exec(compile(self.source, f"<tiny {mode} program>", "exec"), namespace)
-        self.function = namespace[mode]
-        self.optimizer = optimizer
-        self.size, self.remainder = size, remainder
-        self.counter_positions = [self.state.names.index(name) for name in sorted(code.counters)]
-
-    def is_current(self):
-        if layer_module.configuration_version() != self.version:
-            return False
-        return all(v.value is a for v, a in zip(self.weights, self.arrays_of_weights)) and self.state.is_current()
-
-    def run(self, rows, order, full):
-        """Runs the function on `rows` (x, y, sample weights as per-sample lists) in `order`.
-        Returns None, or why it did not run (then nothing changed)."""
-        optimizer = self.optimizer
-        state = self.state.load()
-        # Counts are added without rounding: exact while they stay below 2**24.
-        samples = len(order)
-        for position in self.counter_positions:
-            if state[position] + samples > _EXACT_COUNT:
-                return "counts beyond 2**24 samples are no longer whole float32 numbers"
-        try:
-            if optimizer is None:
-                state = self.function(rows[0], rows[1], rows[2], order, full, state)
-            else:
-                iterations = optimizer._iterations.value
-                state = self.function(rows[0], rows[1], rows[2], order, full, state,
-                                      float(optimizer._learning_rate.value), int(iterations))
-        except (ArithmeticError, ValueError):
-            return _REFUSED
-        self.state.store(state)
-        if optimizer is not None:
-            iterations.fill(int(iterations) + full // self.size + (1 if samples > full else 0))
-        return None
-
-
-_EXACT_COUNT = 2.0 ** 24
-_REFUSED = ("the scalar code met a value Python refuses where numpy gives inf or NaN (a division by "
-            "zero, the log of a negative number): this call of fit continues on the compiled step")
-
-
-class _State:
-    """The arrays a program keeps in locals: their element names, loaded and stored in order."""
-
-    def __init__(self):
-        self.sources, self.names = [], []
-        self.loaded, self.written, self.written_names = [], [], []
-
-    def add(self, variable, prefix, written=True):
-        array = variable.value
-        if not array.flags.c_contiguous:
-            raise Unsupported(f"the state {variable.name!r} is not a contiguous array")
-        names = grid(array.shape, lambda i: prefix + suffix(i) if i else prefix.rstrip("_"))
-        flat = array.reshape(-1)  # a view: writing it writes the variable
-        self.sources.append((variable, array))
-        self.loaded.append(flat)
-        self.names.extend(names.reshape(-1).tolist())
-        if written:
-            self.written.append(flat)
-            self.written_names.extend(names.reshape(-1).tolist())
-        return names
-
-    def is_current(self):
-        return all(variable.value is array for variable, array in self.sources)
-
-    def load(self):
-        values = []
-        for flat in self.loaded:
-            values += flat.tolist()
-        return values
-
-    def store(self, values):
-        """Writes back what the function returned: the `written` arrays' new values."""
-        position = 0
-        for flat in self.written:
-            for index in range(flat.shape[0]):  # element by element: cheaper than a conversion for a few
-                flat[index] = values[position]
-                position += 1
-
-
-def _check_size(trace, inputs, weights):
-    total = sum(value_of(node).size for node in trace.nodes)
-    total += sum(value_of(i).size for i in inputs if i is not None)
-    total += sum(v.value.size for v in weights)
-    if total > TINY_LIMIT:
-        raise Unsupported(f"the step's arrays hold {total} scalars, more than the tiny path's "
-                          f"limit of {TINY_LIMIT}")
-
-
-def _input_names(inputs, size):
-    x, y, sample_weight = inputs
-    names = {}
-    for constant, prefix in ((x, "x"), (y, "y"), (sample_weight, "sw")):
-        if constant is not None:
-            names[id(constant)] = grid(constant.value.shape, lambda i, p=prefix: f"{p}{i[0]}_{suffix(i[1:])}".rstrip("_"))
-    return names
-
-
-def _argument(value, names):
-    """The object array standing for a node input: a traced value's names, or literals."""
-    if value is None:
-        return None
-    found = names.get(id(value))
-    if found is not None:
-        return found
-    if isinstance(value, TensorOperators):
-        raise Unsupported(f"a {type(value).__name__} the step reads but the tiny path does not know")
-    array = np.asarray(value)
-    if array.dtype.kind not in "fiub":
-        raise Unsupported(f"a constant of dtype {array.dtype}")
-    return grid(array.shape, lambda i: literal(array[i]))
-
-
-def _emit_step(code, mode, trace, inputs, y_pred, loss, weight_names, trainable, optimizer, slots, model,
-               counters, batch_size):
-    """The lines of one step: forward, gradients and update (training), loss and metrics."""
-    names = _input_names(inputs, batch_size)
-    names.update(weight_names)
-    for known in names.values():  # the batch and the weights hold float32 values already
-        code.rounded.update(known.reshape(-1).tolist())
-    code.comment("forward pass")
-    for node in trace.nodes:
-        forward, _ = emitter_for(node)
-        args = [_argument(value, names) for value in node.inputs]
-        names[id(node)] = forward(code, node, args)
-    if id(loss) not in names or id(y_pred) not in names:
-        raise Unsupported("the loss or the output is not computed by recorded ops")
-    if mode == "train":
-        code.comment("gradients, walking the recorded ops backwards")
-        grads = {id(loss): np.array("1.0", dtype=object)}
-        for node in reversed(trace.nodes):
-            g = grads.pop(id(node), None)
-            if g is None:
-                continue
-            _, backward = emitter_for(node)
-            args = [_argument(value, names) for value in node.inputs]
-            wanted = [isinstance(v, TensorOperators) and needs_gradient(v) for v in node.inputs]
-            for value, gradient in zip(node.inputs, backward(code, node, args, names[id(node)], g, wanted)):
-                if gradient is None or not isinstance(value, TensorOperators) or not needs_gradient(value):
-                    continue
-                previous = grads.get(id(value))
-                if previous is not None:
-                    gradient = grid(gradient.shape, lambda i: code.let(f"{previous[i]} + {gradient[i]}", "g"))
-                grads[id(value)] = gradient
-        gradients = []
-        for variable in trainable:
-            if id(variable) not in grads:
-                raise Unsupported(f"the weight {variable.name!r} gets no gradient")
-            gradients.append(grads[id(variable)])
-        code.comment(f"{type(optimizer).__name__} update")
-        scalar_updates.emit_optimizer_step(
-            code, optimizer, [names[id(v)] for v in trainable], gradients,
-            lambda kind, index: slots[kind][index])
-        if any("it + 1" in line for line in code.lines):
-            code.line("it += 1")
-    code.comment("loss and metrics")
-    scalar_updates.emit_loss_tracker(code, names[id(loss)][()], batch_size, *counters[0])
-    x, y, sample_weight = inputs
-    y_names = names[id(y)]
-    weight_names = names[id(sample_weight)] if sample_weight is not None else None
-    entries = model._compile_metrics.entries or [] if model._compile_metrics is not None else []
-    for (metric, weighted, _), (total, count) in zip(entries, counters[1:]):
-        used = weight_names if weighted else None
-        if not scalar_updates.emit_metric_update(code, metric, y_names, names[id(y_pred)], used, total, count):
-            raise Unsupported(f"the metric {metric.name!r} on labels of shape {y_names.shape}")
-
-
-def _module_source(mode, state, bodies, size, remainder, arrays):
-    x, y, sample_weight = arrays
-    train = mode == "train"
-    header = f"def {mode}(X, Y, W, order, full, state{', lr, it' if train else ''}):"
-    doc = (f'    """One {"training" if train else "evaluation"} pass: batches of {size} samples of `X`, '
-           f'`Y`{", `W`" if sample_weight is not None else ""}, taken in `order`."""')
-    lines = [header, doc, f"    {', '.join(state.names)}, = state"]
-    for (batch_size, body), label in zip(((size, bodies[0]),) + (((remainder, bodies[1]),) if remainder else ()),
-                                         ("full", "remainder")):
-        if label == "full" and batch_size == 1:
-            lines.append("    for r in order:")  # (batches of one: no remainder)
-            indent = 2
-        elif label == "full":
-            lines.append(f"    for start in range(0, full, {batch_size}):")
-            indent = 2
-        else:
-            lines.append("    if len(order) > full:")
-            lines.append("        start = full")
-            indent = 2
-        pad = "    " * indent
-        for b in range(batch_size):
-            if batch_size > 1 or label != "full":
-                lines.append(f"{pad}r = order[start + {b}]")
-            lines.append(f"{pad}{_unpack('x', b, x)} = X[r]")
-            lines.append(f"{pad}{_unpack('y', b, y)} = Y[r]")
-            if sample_weight is not None:
-                lines.append(f"{pad}{_unpack('sw', b, sample_weight)} = W[r]")
-        lines.append(body.text(indent))
-    lines.append(f"    return [{', '.join(state.written_names)}]")
-    return "\n".join(lines) + "\n"
-
-
-def _unpack(prefix, b, array):
-    tail = array.shape[1:]
-    names = [f"{prefix}{b}_{suffix(i)}".rstrip("_") for i in np.ndindex(*tail)] if tail else [f"{prefix}{b}"]
-    return ", ".join(names) + ","

@@ -248,13 +248,13 @@ def test_printed_progress_is_the_same():
 
 def test_one_call_per_epoch_when_no_callback_watches_batches(monkeypatch):
     calls = []
-    run = tiny_program._Program.run
+    run = tiny_program.ScalarProgram.run
 
     def counting(self, rows, order, full):
         calls.append((self.mode, len(order)))
         return run(self, rows, order, full)
 
-    monkeypatch.setattr(tiny_program._Program, "run", counting)
+    monkeypatch.setattr(tiny_program.ScalarProgram, "run", counting)
     _run(_model((1, "sigmoid")), _compiled(lambda: keras.optimizers.SGD(0.2), "binary_crossentropy", ["acc"]),
          "binary", True, epochs=3)
     assert calls[:6] == [("train", SAMPLES), ("test", 11)] * 3
@@ -350,3 +350,19 @@ def test_loss_weights_and_a_learning_rate_scheduler():
     _train_both(_model((2, "tanh"), (2, "linear")),
                 _compiled(lambda: keras.optimizers.SGD(0.05, momentum=0.5), "mae", ["mse"], loss_weights=2.5),
                 "regression", fit_kwargs={"callbacks": callbacks()})
+
+
+def test_changing_a_hyper_parameter_between_fits_writes_the_program_again():
+    results = []
+    for tiny in (False, True):
+        x, y = _data("binary")
+        keras.utils.set_random_seed(3)
+        model = _model((1, "sigmoid"))()
+        optimizer = keras.optimizers.SGD(0.1, momentum=0.9)
+        model.compile(optimizer, "binary_crossentropy", jit_compile="auto" if tiny else False)
+        model.fit(x, y, batch_size=4, epochs=2, verbose=0)
+        optimizer.momentum = 0.2
+        model.fit(x, y, batch_size=4, epochs=2, verbose=0)
+        results.append(model.get_weights())
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, **TOLERANCE)
