@@ -96,90 +96,79 @@ class ScalarProgram:
             code.counter = body.counter
             code.counters |= body.counters
             bodies.append(body)
-        self.source = _module_source(mode, self.state, bodies, size, remainder, arrays)
+        self.source = _module_source(mode, self.state, bodies, size, remainder, arrays, sorted(code.counters))
         namespace = {"_f": array("f", [0.0]), "exp": math.exp, "log": math.log, "log1p": math.log1p,
                      "tanh": math.tanh, "sqrt": math.sqrt, "inf": math.inf, "nan": math.nan}
+        namespace.update(self.state.arrays())
         exec(compile(self.source, f"<tiny {mode} program>", "exec"), namespace)
         self.function = namespace[mode]
         self.optimizer = optimizer
-        self.metrics = metrics
         self.settings = scalar_updates.settings(optimizer, metrics)
+        self.setting_values = [getattr(owner, name) for owner, name in self.settings]
         self.size, self.remainder = size, remainder
-        self.counter_positions = [self.state.names.index(name) for name in sorted(code.counters)]
 
     def is_current(self):
         if layer_module.configuration_version() != self.version:
             return False
         return (all(v.value is a for v, a in zip(self.weights, self.arrays_of_weights)) and self.state.is_current()
-                and scalar_updates.settings(self.optimizer, self.metrics) == self.settings)
+                and [getattr(owner, name) for owner, name in self.settings] == self.setting_values)
 
     def run(self, rows, order, full):
         """Runs the function on `rows` (x, y, sample weights as per-sample lists) in `order`.
         Returns None, or why it did not run (then nothing changed)."""
         optimizer = self.optimizer
-        state = self.state.load()
-        # Counts are added without rounding: exact while they stay below 2**24.
-        samples = len(order)
-        for position in self.counter_positions:
-            if state[position] + samples > _EXACT_COUNT:
-                return "counts beyond 2**24 samples are no longer whole float32 numbers"
         try:
             if optimizer is None:
-                state = self.function(rows[0], rows[1], rows[2], order, full, state)
+                done = self.function(rows[0], rows[1], rows[2], order, full)
             else:
                 iterations = optimizer._iterations.value
-                state = self.function(rows[0], rows[1], rows[2], order, full, state,
-                                      float(optimizer._learning_rate.value), int(iterations))
+                done = self.function(rows[0], rows[1], rows[2], order, full,
+                                     float(optimizer._learning_rate.value), int(iterations))
         except (ArithmeticError, ValueError):
             return _REFUSED
-        self.state.store(state)
+        if not done:
+            return "counts beyond 2**24 samples are no longer whole float32 numbers"
         if optimizer is not None:
-            iterations.fill(int(iterations) + full // self.size + (1 if samples > full else 0))
+            iterations.fill(int(iterations) + full // self.size + (1 if len(order) > full else 0))
         return None
 
 
-_EXACT_COUNT = 2.0 ** 24
 _REFUSED = ("the scalar code met a value Python refuses where numpy gives inf or NaN (a division by "
             "zero, the log of a negative number): this call of fit continues on the compiled step")
 
 
 class _State:
-    """The arrays a program keeps in locals: their element names, loaded and stored in order."""
+    """The arrays a program keeps in locals (weights, slots, metric totals), each seen as a flat
+    view `S0`, `S1`, ... that the function reads when called and writes (when `written`) at the end."""
 
     def __init__(self):
-        self.sources, self.names = [], []
-        self.loaded, self.written, self.written_names = [], [], []
+        self.entries = []  # (variable, array, flat view, element names, written)
 
     def add(self, variable, prefix, written=True):
         array = variable.value
         if not array.flags.c_contiguous:
             raise Unsupported(f"the state {variable.name!r} is not a contiguous array")
         names = grid(array.shape, lambda i: prefix + suffix(i) if i else prefix.rstrip("_"))
-        flat = array.reshape(-1)  # a view: writing it writes the variable
-        self.sources.append((variable, array))
-        self.loaded.append(flat)
-        self.names.extend(names.reshape(-1).tolist())
-        if written:
-            self.written.append(flat)
-            self.written_names.extend(names.reshape(-1).tolist())
+        self.entries.append((variable, array, array.reshape(-1), names.reshape(-1).tolist(), written))
         return names
 
+    def arrays(self):
+        return {f"S{k}": flat for k, (_, _, flat, _, _) in enumerate(self.entries)}
+
     def is_current(self):
-        return all(variable.value is array for variable, array in self.sources)
+        return all(variable.value is array for variable, array, _, _, _ in self.entries)
 
-    def load(self):
-        values = []
-        for flat in self.loaded:
-            values += flat.tolist()
-        return values
+    def load_lines(self):
+        return [f"{', '.join(names)}, = S{k}.tolist()  # {_label(variable)}"
+                for k, (variable, _, _, names, _) in enumerate(self.entries)]
 
-    def store(self, values):
-        """Writes back what the function returned: the `written` arrays' new values."""
-        position = 0
-        for flat in self.written:
-            for index in range(flat.shape[0]):  # element by element: cheaper than a conversion for a few
-                flat[index] = values[position]
-                position += 1
+    def store_lines(self):
+        return [f"S{k}[{i}] = {name}" for k, (_, _, _, names, written) in enumerate(self.entries) if written
+                for i, name in enumerate(names)]
+
+
+def _label(variable):
+    return getattr(variable, "path", None) or variable.name
 
 
 def _check_size(trace, inputs, weights, limit):
@@ -268,35 +257,37 @@ def _emit_step(code, mode, trace, inputs, y_pred, loss, weight_names, trainable,
             raise Unsupported(f"the metric {metric.name!r} on labels of shape {y_names.shape}")
 
 
-def _module_source(mode, state, bodies, size, remainder, arrays):
+def _module_source(mode, state, bodies, size, remainder, arrays, counters):
     x, y, sample_weight = arrays
     train = mode == "train"
-    header = f"def {mode}(X, Y, W, order, full, state{', lr, it' if train else ''}):"
+    header = f"def {mode}(X, Y, W, order, full{', lr, it' if train else ''}):"
     doc = (f'    """One {"training" if train else "evaluation"} pass: batches of {size} samples of `X`, '
            f'`Y`{", `W`" if sample_weight is not None else ""}, taken in `order`."""')
-    lines = [header, doc, f"    {', '.join(state.names)}, = state"]
+    lines = [header, doc] + ["    " + line for line in state.load_lines()]
+    if counters:  # whole-number totals are added without rounding: exact below 2**24
+        largest = counters[0] if len(counters) == 1 else f"max({', '.join(counters)})"
+        lines.append(f"    if {largest} + len(order) > 16777216.0:")
+        lines.append("        return False")
     for (batch_size, body), label in zip(((size, bodies[0]),) + (((remainder, bodies[1]),) if remainder else ()),
                                          ("full", "remainder")):
         if label == "full" and batch_size == 1:
             lines.append("    for r in order:")  # (batches of one: no remainder)
-            indent = 2
         elif label == "full":
             lines.append(f"    for start in range(0, full, {batch_size}):")
-            indent = 2
         else:
             lines.append("    if len(order) > full:")
             lines.append("        start = full")
-            indent = 2
-        pad = "    " * indent
         for b in range(batch_size):
             if batch_size > 1 or label != "full":
-                lines.append(f"{pad}r = order[start + {b}]")
-            lines.append(f"{pad}{_unpack('x', b, x)} = X[r]")
-            lines.append(f"{pad}{_unpack('y', b, y)} = Y[r]")
+                lines.append(f"        r = order[start + {b}]")
+            lines.append(f"        {_unpack('x', b, x)} = X[r]")
+            lines.append(f"        {_unpack('y', b, y)} = Y[r]")
             if sample_weight is not None:
-                lines.append(f"{pad}{_unpack('sw', b, sample_weight)} = W[r]")
-        lines.append(body.text(indent))
-    lines.append(f"    return [{', '.join(state.written_names)}]")
+                lines.append(f"        {_unpack('sw', b, sample_weight)} = W[r]")
+        lines.append(body.text(2))
+    lines.append("    # back into the arrays")
+    lines += ["    " + line for line in state.store_lines()]
+    lines.append("    return True")
     return "\n".join(lines) + "\n"
 
 

@@ -119,10 +119,10 @@ _HYPERPARAMETERS = {SGD: ("momentum", "nesterov"), Adam: ("beta_1", "beta_2", "e
 
 
 def settings(optimizer, metrics):
-    """The optimizer's and metrics' settings a program was written with: when they change
+    """`(object, attribute)` pairs of the settings a program is written with: when one changes
     (`optimizer.momentum = 0.5` between two fits), the program is written again."""
-    values = tuple(getattr(optimizer, name) for name in _HYPERPARAMETERS.get(type(optimizer), ()))
-    return values + tuple(getattr(metric, "threshold", None) for metric in metrics)
+    pairs = [(optimizer, name) for name in _HYPERPARAMETERS.get(type(optimizer), ())]
+    return pairs + [(metric, "threshold") for metric in metrics if type(metric) is accuracy_metrics.BinaryAccuracy]
 
 
 def optimizer_blocker(optimizer, variables):

@@ -188,7 +188,7 @@ def tiny_source(model):
         >>> model.compile(keras.optimizers.SGD(0.2), "binary_crossentropy")
         >>> _ = model.fit(np.zeros((4, 2), "float32"), np.zeros(4), batch_size=1, verbose=0)
         >>> print(tiny_source(model).splitlines()[0])
-        def train(X, Y, W, order, full, state, lr, it):
+        def train(X, Y, W, order, full, lr, it):
     """
     steps = getattr(model, "_compiled_steps", None)
     return None if steps is None or steps.tiny is None else steps.tiny.source

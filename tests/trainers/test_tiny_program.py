@@ -267,7 +267,7 @@ def test_the_generated_source_is_inspectable():
     assert source == tiny_program.tiny_source(model)
     assert "# forward pass" in source and "# SGD update" in source and "def test(" in source
     train_source = model._compiled_steps.tiny.sources["train"]
-    assert train_source.startswith("def train(X, Y, W, order, full, state, lr, it):")
+    assert train_source.startswith("def train(X, Y, W, order, full, lr, it):")
     assert "# gradients, walking the recorded ops backwards" in train_source
     assert "np." not in train_source  # Python on floats only
     compile(train_source, "<tiny>", "exec")
@@ -366,3 +366,17 @@ def test_changing_a_hyper_parameter_between_fits_writes_the_program_again():
         results.append(model.get_weights())
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, **TOLERANCE)
+
+
+class _CountsNearTheLimit(keras.callbacks.Callback):
+    """Starts the loss tracker's count just below 2**24, where float32 stops counting by ones."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.model._loss_tracker.count.assign(2.0 ** 24 - 4)
+
+
+def test_counts_beyond_2_to_the_24_run_on_the_compiled_step():
+    results = [_run(_model((1, "sigmoid")), _compiled(lambda: keras.optimizers.SGD(0.2), "binary_crossentropy"),
+                    "binary", tiny, fit_kwargs={"callbacks": [_CountsNearTheLimit()]}) for tiny in (False, True)]
+    assert "2**24" in results[1][4]["train"]
+    _assert_close(results[1], results[0])
