@@ -47,6 +47,11 @@ TINY_LIMIT = 256
 # the default: ~30% faster on the tutorial's step, and as close to the tape, see
 # tests/trainers/test_tiny_program.py, which runs both).
 ROUND_EVERY_VALUE = False
+# Training data up to this many elements is converted to Python rows once per fit and an
+# epoch is one call; larger data is gathered per call, `CHUNK_SAMPLES` samples at a time
+# (the Python rows take ~15x the memory of the array).
+CACHED_ELEMENTS = 1 << 16
+CHUNK_SAMPLES = 4096
 # Layer classes whose call records only ops with emitters and changes no state.
 _LAYERS = ("Dense", "InputLayer")
 
@@ -119,18 +124,30 @@ class TinyPrograms:
         if program is None:
             return NotImplemented
         order = batches._epoch_order()  # the same draw of the generator as the batch loop's
-        indices = range(n) if order is None else order.tolist()
-        rows = [self._rows_of(a) for a in (x, y, sample_weight)]
-        refused = program.run(rows, indices, n - n % size)
+        arrays = (x, y, sample_weight)
+        if x.size <= CACHED_ELEMENTS:  # small data: its rows once per fit, one call per epoch
+            refused = program.run([self._rows_of(a) for a in arrays],
+                                  range(n) if order is None else order.tolist(), n - n % size)
+            done = 0 if refused is not None else n
+        else:  # large data: calls on chunks of whole batches, their rows gathered in order
+            chunk = max(CHUNK_SAMPLES // size, 1) * size
+            done, refused = 0, None
+            while done < n and refused is None:
+                indices = np.arange(done, min(done + chunk, n)) if order is None else order[done:done + chunk]
+                rows = [None if a is None else _rows(a[indices]) for a in arrays]
+                count = len(indices)
+                refused = program.run(rows, range(count), count - count % size)
+                done += count if refused is None else 0
         if refused is None:
             return None
         # The scalar code met a value Python refuses (a division by zero, a log of a
-        # negative): nothing was written back; the epoch runs again on the other path.
+        # negative): nothing of that call was written back; the rest of the epoch runs on
+        # the other path.
         self.reason[mode] = refused
         run = self.model._train_batch if mode == "train" else self.model._test_batch
-        arrays = tuple(a for a in (x, y, sample_weight) if a is not None)
-        for start in range(0, n, size):
-            run(batches._batch(arrays, order, start, start + size))
+        present = tuple(a for a in arrays if a is not None)
+        for start in range(done, n, size):
+            run(batches._batch(present, order, start, start + size))
         return None
 
     def run_step(self, mode, batch):

@@ -380,3 +380,21 @@ def test_counts_beyond_2_to_the_24_run_on_the_compiled_step():
                     "binary", tiny, fit_kwargs={"callbacks": [_CountsNearTheLimit()]}) for tiny in (False, True)]
     assert "2**24" in results[1][4]["train"]
     _assert_close(results[1], results[0])
+
+
+def test_large_data_runs_in_chunks_of_whole_batches(monkeypatch):
+    monkeypatch.setattr(tiny_program, "CACHED_ELEMENTS", 10)
+    monkeypatch.setattr(tiny_program, "CHUNK_SAMPLES", 7)  # chunks of 5 (batch size 5), the last one short
+    calls = []
+    run = tiny_program.ScalarProgram.run
+
+    def counting(self, rows, order, full):
+        calls.append(len(order))
+        return run(self, rows, order, full)
+
+    monkeypatch.setattr(tiny_program.ScalarProgram, "run", counting)
+    for shuffle in (True, False):
+        _train_both(_model((2, "tanh"), (1, "sigmoid")),
+                    _compiled(lambda: keras.optimizers.Adam(0.02), "binary_crossentropy", ["acc"]), "binary",
+                    fit_kwargs={"shuffle": shuffle})
+    assert calls[:5] == [5, 5, 5, 5, 3]
