@@ -134,7 +134,7 @@ class ScalarProgram:
 
 
 _REFUSED = ("the scalar code met a value Python refuses where numpy gives inf or NaN (a division by "
-            "zero, the log of a negative number): this call of fit continues on the compiled step")
+            "zero, the log of a negative number): the rest of this fit or evaluate runs on the compiled step")
 
 
 class _State:
