@@ -140,15 +140,28 @@ class CompiledSteps:
     def __init__(self, model):
         self.model = model
         self.programs = {}
+        self.tiny = None
         self.refresh()
 
     def refresh(self):
         """Re-reads why each mode would run on the tape (settings may have changed)."""
+        from nanokeras.trainers.tiny_program import TinyPrograms
+
         self.reason = {mode: blocker(self.model, mode) for mode in MODES}
+        if self.tiny is None:
+            self.tiny = TinyPrograms(self.model)
+        self.tiny.refresh(self.reason)
+
+    def run_epoch(self, mode, batches):
+        """A whole epoch of `batches` in one call of generated code (the tiny-model path, see
+        trainers/tiny_program.py), or NotImplemented: then the caller runs the steps."""
+        return self.tiny.run_epoch(mode, batches)
 
     def run(self, mode, batch):
         if self.reason[mode] is not None:
             return NotImplemented
+        if self.tiny.reason[mode] is None and self.tiny.run_step(mode, batch) is not NotImplemented:
+            return None
         batch = unpack_x_y_sample_weight(batch)
         key = _batch_key(mode, batch)
         program = self.programs.get(key)

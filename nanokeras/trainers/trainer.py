@@ -33,6 +33,9 @@ from nanokeras.utils import keras2_notes
 from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
 
 
+_LOOP_ATTRIBUTES = frozenset({"stop_training", "history"})
+
+
 class Trainer:
     """The `compile`/`fit`/`evaluate`/`predict` half of `keras.Model`."""
 
@@ -53,6 +56,14 @@ class Trainer:
         self.run_eagerly = False
         self.jit_compile = "auto"
         self.steps_per_execution = 1
+
+    def __setattr__(self, name, value):
+        # The loop's bookkeeping is not the model's configuration: setting it must not make
+        # the compiled steps record again (`Layer.__setattr__` counts public attributes).
+        if name in _LOOP_ATTRIBUTES:
+            object.__setattr__(self, name, value)
+        else:
+            super().__setattr__(name, value)
 
     # ---------------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -266,6 +277,21 @@ class Trainer:
             return {}
         return {mode: reason for mode, reason in steps.reason.items() if reason is not None}
 
+    @property
+    def tiny_program_reason(self):
+        """Why the last `fit`/`evaluate` did not run as generated scalar code (the tiny-model
+        path, nanokeras/trainers/tiny_program.py): `{mode: reason}`; empty when it did."""
+        steps = self._compiled_steps
+        if steps is None or steps.tiny is None:
+            return {}
+        return {mode: reason for mode, reason in steps.tiny.reason.items() if reason is not None}
+
+    @property
+    def _compiled_source(self):
+        """The source of the last generated tiny-model program (None when there is none)."""
+        steps = self._compiled_steps
+        return None if steps is None or steps.tiny is None else steps.tiny.source
+
     # --------------------------------------------------------------- the data
     def _prepare(self, x, y=None, sample_weight=None, prefix=""):
         """Validated arrays (or lists/dicts of them, for several inputs or outputs):
@@ -465,6 +491,9 @@ class Trainer:
         # begin with the group's first step index, end with first + N - 1.
         group = getattr(self, "steps_per_execution", 1) or 1
         logs = None
+        if (begin_hook is None and end_hook is None and not custom and self._compiled_steps is not None
+                and self._compiled_steps.run_epoch(mode, batches) is not NotImplemented):
+            return logs  # the whole epoch ran as one call of generated code (trainers/tiny_program.py)
         for step, batch in enumerate(batches.batches()):
             first = step - step % group
             if begin_hook is not None and step == first:

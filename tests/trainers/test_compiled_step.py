@@ -17,6 +17,16 @@ from nanokeras import layers
 FEATURES, CLASSES, SAMPLES = 6, 3, 45
 
 
+@pytest.fixture(autouse=True)
+def _no_tiny_path(monkeypatch):
+    # These models are small enough for the tiny-model path (generated scalar code, equal
+    # to the tape within 1e-6: tests/trainers/test_tiny_program.py); here the compiled
+    # step itself is under test, bit for bit.
+    from nanokeras.trainers import tiny_program
+
+    monkeypatch.setattr(tiny_program, "TINY_LIMIT", 0)
+
+
 def _data(kind, seed=0):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(SAMPLES, FEATURES)).astype("float32")
