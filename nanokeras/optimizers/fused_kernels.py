@@ -12,23 +12,44 @@ needs numba, which `import nanokeras` never loads.
 
 Example:
     >>> import numpy as np
-    >>> from nanokeras.optimizers.fused_kernels import sgd   # doctest: +SKIP
+    >>> from nanokeras.optimizers.fused_kernels import kernels
     >>> x, g = np.ones(3, "float32"), np.full(3, 2, "float32")
-    >>> sgd(x, g, np.float32(0.5)); x.tolist()   # doctest: +SKIP
-    [0.0, 0.0, 0.0]
+    >>> kernels.sgd(x, g, np.float32(0.25))   # x -= g * lr, compiled on first use
+    >>> x.tolist()
+    [0.5, 0.5, 0.5]
 """
 
 import numba
 import numpy as np
 
 
-def _compile(function):
-    """`function` compiled for each dtype it meets; cached on disk when a cache can be written."""
-    options = dict(nopython=True, nogil=True, fastmath=False, error_model="numpy", boundscheck=False)
-    try:
-        return numba.jit(cache=True, **options)(function)
-    except Exception:  # no writable cache directory (a read-only install): compile per process
-        return numba.jit(cache=False, **options)(function)
+_KERNELS = {}
+
+
+def _kernel(function):
+    """Registers `function` (plain Python, readable and testable) as a kernel of `kernels`."""
+    _KERNELS[function.__name__] = function
+    return function
+
+
+class _CompiledKernels:
+    """The kernels of this module, each compiled the first time it is used: compiling (or
+    loading from the disk cache) costs time per kernel, so only those in use pay it."""
+
+    def __getattr__(self, name):
+        function = _KERNELS.get(name)
+        if function is None:
+            raise AttributeError(f"no fused kernel named {name!r}; known: {', '.join(sorted(_KERNELS))}")
+        options = dict(nopython=True, nogil=True, fastmath=False, error_model="numpy", boundscheck=False)
+        try:
+            compiled = numba.jit(cache=True, **options)(function)
+        except Exception:  # no writable cache directory (a read-only install): compiled per process
+            compiled = numba.jit(cache=False, **options)(function)
+        setattr(self, name, compiled)
+        return compiled
+
+
+kernels = _CompiledKernels()
 
 
 def _maximum(a, b):
@@ -39,13 +60,13 @@ def _maximum(a, b):
 _maximum = numba.njit(inline="always")(_maximum)
 
 
-@_compile
+@_kernel
 def sgd(x, g, lr):
     for i in range(x.shape[0]):
         x[i] = x[i] - g[i] * lr
 
 
-@_compile
+@_kernel
 def sgd_momentum(x, g, m, lr, momentum):
     for i in range(x.shape[0]):
         step = g[i] * lr
@@ -54,7 +75,7 @@ def sgd_momentum(x, g, m, lr, momentum):
         x[i] = x[i] + mi
 
 
-@_compile
+@_kernel
 def sgd_nesterov(x, g, m, lr, momentum):
     for i in range(x.shape[0]):
         step = g[i] * lr
@@ -63,13 +84,13 @@ def sgd_nesterov(x, g, m, lr, momentum):
         x[i] = x[i] + (mi * momentum - step)
 
 
-@_compile
+@_kernel
 def weight_decay(x, decay, lr):
     for i in range(x.shape[0]):
         x[i] = x[i] - (x[i] * decay) * lr
 
 
-@_compile
+@_kernel
 def adam(x, g, m, v, one_minus_beta_1, one_minus_beta_2, alpha, epsilon):
     for i in range(x.shape[0]):
         gi = g[i]
@@ -80,7 +101,7 @@ def adam(x, g, m, v, one_minus_beta_1, one_minus_beta_2, alpha, epsilon):
         x[i] = x[i] - (mi * alpha) / (np.sqrt(vi) + epsilon)
 
 
-@_compile
+@_kernel
 def adam_amsgrad(x, g, m, v, v_hat, one_minus_beta_1, one_minus_beta_2, alpha, epsilon):
     for i in range(x.shape[0]):
         gi = g[i]
@@ -93,7 +114,7 @@ def adam_amsgrad(x, g, m, v, v_hat, one_minus_beta_1, one_minus_beta_2, alpha, e
         x[i] = x[i] - (mi * alpha) / (np.sqrt(vh) + epsilon)
 
 
-@_compile
+@_kernel
 def adamax(x, g, m, u, one_minus_beta_1, beta_2, lr, epsilon, one_minus_beta_1_power):
     for i in range(x.shape[0]):
         gi = g[i]
@@ -104,7 +125,7 @@ def adamax(x, g, m, u, one_minus_beta_1, beta_2, lr, epsilon, one_minus_beta_1_p
         x[i] = x[i] - (mi * lr) / ((ui + epsilon) * one_minus_beta_1_power)
 
 
-@_compile
+@_kernel
 def nadam(x, g, m, v, one_minus_beta_1, one_minus_beta_2, u_t_1, one_minus_u_product_t_1,
           one_minus_u_t, one_minus_u_product_t, lr, one_minus_beta_2_power, epsilon):
     for i in range(x.shape[0]):
@@ -117,7 +138,7 @@ def nadam(x, g, m, v, one_minus_beta_1, one_minus_beta_2, u_t_1, one_minus_u_pro
         x[i] = x[i] - (m_hat * lr) / (np.sqrt(vi / one_minus_beta_2_power) + epsilon)
 
 
-@_compile
+@_kernel
 def rmsprop(x, g, v, lr, rho, one_minus_rho, epsilon):
     for i in range(x.shape[0]):
         gi = g[i]
@@ -126,7 +147,7 @@ def rmsprop(x, g, v, lr, rho, one_minus_rho, epsilon):
         x[i] = x[i] - (gi * lr) / np.sqrt(vi + epsilon)
 
 
-@_compile
+@_kernel
 def rmsprop_momentum(x, g, v, mom, lr, rho, one_minus_rho, epsilon, momentum):
     for i in range(x.shape[0]):
         gi = g[i]
@@ -137,7 +158,7 @@ def rmsprop_momentum(x, g, v, mom, lr, rho, one_minus_rho, epsilon, momentum):
         x[i] = x[i] - mi
 
 
-@_compile
+@_kernel
 def rmsprop_centered(x, g, v, avg, lr, rho, one_minus_rho, epsilon):
     for i in range(x.shape[0]):
         gi = g[i]
@@ -148,7 +169,7 @@ def rmsprop_centered(x, g, v, avg, lr, rho, one_minus_rho, epsilon):
         x[i] = x[i] - (gi * lr) / np.sqrt((vi - ai * ai) + epsilon)
 
 
-@_compile
+@_kernel
 def rmsprop_centered_momentum(x, g, v, avg, mom, lr, rho, one_minus_rho, epsilon, momentum):
     for i in range(x.shape[0]):
         gi = g[i]
@@ -161,7 +182,7 @@ def rmsprop_centered_momentum(x, g, v, avg, mom, lr, rho, one_minus_rho, epsilon
         x[i] = x[i] - mi
 
 
-@_compile
+@_kernel
 def adagrad(x, g, acc, lr, epsilon):
     for i in range(x.shape[0]):
         gi = g[i]
@@ -170,7 +191,7 @@ def adagrad(x, g, acc, lr, epsilon):
         x[i] = x[i] - (gi * lr) / np.sqrt(ai + epsilon)
 
 
-@_compile
+@_kernel
 def adadelta(x, g, acc_g, acc_dx, lr, rho, one_minus_rho, epsilon):
     for i in range(x.shape[0]):
         gi = g[i]
@@ -181,7 +202,7 @@ def adadelta(x, g, acc_g, acc_dx, lr, rho, one_minus_rho, epsilon):
         x[i] = x[i] + delta * lr
 
 
-@_compile
+@_kernel
 def lion(x, g, m, lr, beta_1, one_minus_beta_1, beta_2, one_minus_beta_2, one, zero):
     for i in range(x.shape[0]):
         gi = g[i]

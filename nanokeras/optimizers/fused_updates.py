@@ -28,9 +28,11 @@ import os
 from nanokeras.utils.lookup import closest_names
 
 ENVIRONMENT_VARIABLE = "NANOKERAS_FAST"
-# Importing numba and loading cached kernels takes ~0.4 s; the numpy Adam update costs
-# ~2 ns per element on one core, so ~2e8 updated elements is where the kernels have paid.
-AUTO_AFTER_ELEMENTS = 200_000_000
+# Importing numba and loading one cached kernel costs ~0.5 s of CPU (measured on a 2-core
+# x86 machine); the numpy Adam update costs ~2 ns per element and its kernel ~0.3 ns. After
+# ~3e8 elements updated on numpy, the time already spent there equals the price of switching
+# (the "ski rental" rule: never more than twice the better choice made in hindsight).
+AUTO_AFTER_ELEMENTS = 300_000_000
 
 _MODES = {"auto": "auto", "on": "on", "1": "on", "true": "on", "off": "off", "0": "off", "false": "off"}
 _state = {"mode": None, "environment": None, "kernels": None, "why_not": None}
@@ -86,18 +88,18 @@ def kernels_for(elements_done):
 
 
 def load_kernels():
-    """`fused_kernels` (imports numba the first time), or None when it cannot be loaded."""
+    """`fused_kernels.kernels` (imports numba the first time), or None when it cannot be loaded."""
     kernels = _state["kernels"]
     if kernels is None and _state["why_not"] is None:
         if not kernels_available():
             _state["why_not"] = "numba is not installed (pip install nanokeras[fast])"
             return None
         try:
-            from nanokeras.optimizers import fused_kernels
+            from nanokeras.optimizers.fused_kernels import kernels
         except Exception as error:  # a broken numba install: numpy keeps working
             _state["why_not"] = f"importing numba failed: {type(error).__name__}: {error}"
             return None
-        kernels = _state["kernels"] = fused_kernels
+        _state["kernels"] = kernels
     return kernels
 
 
