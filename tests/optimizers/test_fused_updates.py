@@ -270,3 +270,30 @@ def test_kernels_compile_from_a_read_only_copy_without_a_cache(tmp_path):
         fused_updates.set_fused_updates(None)
     assert out.stdout.split() == ["None", "True", w.numpy().tobytes().hex()], out.stdout + out.stderr
     assert not list(site.rglob("*.nbi"))
+
+
+def test_auto_switching_mid_fit_changes_no_number(monkeypatch):
+    """A fit that crosses the "auto" threshold ends with the weights of a numpy-only fit."""
+    require_fused_kernels()
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(64, 5)).astype("float32"), rng.integers(0, 3, 64)
+
+    def train(mode):
+        keras.utils.set_random_seed(1)
+        model = keras.Sequential([keras.Input((5,)), keras.layers.Dense(7, activation="relu"),
+                                  keras.layers.Dense(3, activation="softmax")])
+        model.compile(optimizer=optimizers.Nadam(0.01), loss="sparse_categorical_crossentropy")
+        fused_updates.set_fused_updates(mode)
+        try:
+            model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+        finally:
+            fused_updates.set_fused_updates(None)
+        return model
+
+    size = 5 * 7 + 7 + 7 * 3 + 3
+    monkeypatch.setattr(fused_updates, "AUTO_AFTER_ELEMENTS", 10 * size)  # switches at step 11 of 24
+    numpy_model, auto_model = train("off"), train("auto")
+    assert auto_model.optimizer._numpy_elements == 10 * size
+    for a, b in zip(numpy_model.weights + numpy_model.optimizer.variables,
+                    auto_model.weights + auto_model.optimizer.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
