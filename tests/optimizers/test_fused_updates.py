@@ -297,3 +297,28 @@ def test_auto_switching_mid_fit_changes_no_number(monkeypatch):
     for a, b in zip(numpy_model.weights + numpy_model.optimizer.variables,
                     auto_model.weights + auto_model.optimizer.variables):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_no_kernel_contracts_a_multiply_and_an_add_into_an_fma(tmp_path):
+    """The machine code itself: no fused multiply-add anywhere (x86-64 and arm64 spellings)."""
+    require_fused_kernels()
+    code = (
+        "import inspect, re, numpy as np\n"
+        "from nanokeras.optimizers.fused_kernels import kernels, _KERNELS\n"
+        "slots = {'x', 'g', 'm', 'v', 'v_hat', 'u', 'mom', 'avg', 'acc', 'acc_g', 'acc_dx'}\n"
+        "for name, function in _KERNELS.items():\n"
+        "    params = list(inspect.signature(function).parameters)\n"
+        "    kernel = getattr(kernels, name)\n"
+        "    kernel(*[np.ones(64, 'float32') if p in slots else np.float32(0.5) for p in params])\n"
+        "    asm = kernel.inspect_asm(kernel.signatures[0])\n"
+        "    fma = re.findall(r'\\b(v?f(n)?m(add|sub)\\d\\w*|fml[as]|f(n)?m(add|sub))\\b', asm)\n"
+        "    print(name, len(fma), len(asm))\n")
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path))  # compiled afresh: cached code has no assembly
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr
+    lines = [line.split() for line in out.stdout.splitlines()]
+    assert len(lines) >= 15
+    for name, fma, size in lines:
+        assert int(size) > 1000, f"no assembly for {name}"
+        assert fma == "0", f"kernel {name} contains {fma} fused multiply-add instructions"
