@@ -7,9 +7,9 @@ same order on each element, so the weights are the numpy path's bit for bit.
 
 The switch, `NANOKERAS_FAST` in the environment or `set_fused_updates(...)`:
 
-- `"auto"` (the default): numba is imported only once an optimizer has spent, on the
-  numpy path, about as much time as importing and loading the kernels costs (counted as
-  elements updated: `AUTO_AFTER_ELEMENTS`). A small fit never pays for it; a long one
+- `"auto"` (the default): numba is imported only once the kernels would already have
+  saved an optimizer about what importing and loading them costs (counted as elements
+  updated on numpy: `AUTO_AFTER_ELEMENTS`). A small fit never pays for it; a long one
   switches over part-way, which changes no number.
 - `"on"` (`1`): use the kernels from the first step (when numba is installed);
 - `"off"` (`0`): never; everything runs on numpy.
@@ -29,9 +29,9 @@ from nanokeras.utils.lookup import closest_names
 
 ENVIRONMENT_VARIABLE = "NANOKERAS_FAST"
 # Importing numba and loading one cached kernel costs ~0.5 s of CPU (measured on a 2-core
-# x86 machine); the numpy Adam update costs ~2 ns per element and its kernel ~0.3 ns. After
-# ~3e8 elements updated on numpy, the time already spent there equals the price of switching
-# (the "ski rental" rule: never more than twice the better choice made in hindsight).
+# x86 machine); inside fit, the kernel saves ~1.5 ns per element and step over numpy. After
+# ~3e8 elements updated on numpy, what the kernels would have saved so far equals the price
+# of switching (the "ski rental" rule: never more than twice the better choice in hindsight).
 AUTO_AFTER_ELEMENTS = 300_000_000
 
 _MODES = {"auto": "auto", "on": "on", "1": "on", "true": "on", "off": "off", "0": "off", "false": "off"}
