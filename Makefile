@@ -106,7 +106,7 @@ bench-peers: $(PEERS_VENV)/.install.stamp
 $(PEERS_VENV)/.install.stamp: pyproject.toml
 	@test -x $(PEERS_PY) || { echo "Creating $(PEERS_VENV) with $(PYTHON)"; $(PYTHON) -m venv $(PEERS_VENV); }
 	$(PEERS_PIP) install --progress-bar off -q --upgrade pip
-	$(PEERS_PIP) install --progress-bar off -e . scikit-learn threadpoolctl
+	$(PEERS_PIP) install --progress-bar off -e '.[fast]' scikit-learn
 	@if $(PEERS_PIP) install --dry-run --no-deps -q --report - '$(TORCH_SPEC)' 2>/dev/null | grep -q '+cpu'; then \
 	  $(PEERS_PIP) install --progress-bar off '$(TORCH_SPEC)' || echo "!! torch install failed: PyTorch peers skipped"; \
 	else echo "!! no CPU build of $(TORCH_SPEC) found: PyTorch peers skipped (set TORCH_SPEC to a CPU wheel)"; fi

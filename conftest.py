@@ -12,3 +12,9 @@ def _fresh_session_for_doctests(request):
         nanokeras.backend.clear_session(free_memory=False)
         np.random.seed(0)
     yield
+
+
+# The `fast` extra's kernels import numba; without it that module is not collected for doctests.
+import importlib.util  # noqa: E402
+
+collect_ignore = [] if importlib.util.find_spec("numba") else ["nanokeras/optimizers/fused_kernels.py"]

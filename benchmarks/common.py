@@ -15,6 +15,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # name -> (modules that must be importable, KERAS_BACKEND or None, label in the table)
 LIBRARIES = {
     "nanokeras": (("numpy",), None, "nanokeras"),
+    # the same, with the `fast` extra's compiled optimizer kernels on from the first step
+    "nanokeras-fast": (("numpy", "numba"), None, "nanokeras [fast]"),
     "numpy": (("numpy",), None, "numpy alone"),
     "keras-jax": (("keras", "jax"), "jax", "Keras 3 / JAX"),
     "keras-tensorflow": (("keras", "tensorflow"), "tensorflow", "Keras 3 / TF"),
@@ -42,6 +44,9 @@ def subprocess_env(library, threads=None):
         env["KERAS_BACKEND"] = backend
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"  # TensorFlow's start-up chatter goes to stderr otherwise
     env["PYTHONWARNINGS"] = "ignore"
+    # nanokeras's column is the numpy path; the [fast] column forces the kernels on (in "auto"
+    # they would switch on only after ~3e8 updated elements, later than these runs last)
+    env["NANOKERAS_FAST"] = "1" if library == "nanokeras-fast" else "0"
     if threads:
         n = str(threads)
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS"):
@@ -55,7 +60,7 @@ def subprocess_env(library, threads=None):
 
 def import_keras(library):
     """`nanokeras`, or real Keras on the backend that `subprocess_env` selected."""
-    if library == "nanokeras":
+    if library in ("nanokeras", "nanokeras-fast"):
         if REPO not in sys.path:
             sys.path.insert(0, REPO)  # measure this working tree, installed or not
         import nanokeras as keras

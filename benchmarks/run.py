@@ -219,7 +219,8 @@ def report(args, info, results, errors, skipped, loads):
     lines = ["## nanokeras benchmarks", ""] + machine_lines(info, args, loads) + [
         "- %d repetition(s) per cell, each in a fresh process, libraries taking turns; medians shown." % args.reps,
         "- In a peer's cell, `(N×)` is nanokeras's advantage over that peer: > 1 means nanokeras is "
-        "faster / lighter, < 1 that the peer is.", ""]
+        "faster / lighter, < 1 that the peer is. The `nanokeras [fast]` column (the `fast` extra's "
+        "compiled optimizer kernels, `NANOKERAS_FAST=1`) shows its gain over nanokeras's numpy path.", ""]
     lines.append("| measurement | " + " | ".join(LIBRARIES[lib][2] for lib in libs) + " |")
     lines.append("| --- |" + " ---: |" * len(libs))
     for workload in args.workloads:
@@ -233,7 +234,10 @@ def report(args, info, results, errors, skipped, loads):
                     cells.append("—")
                     continue
                 cell = fmt(med[(key, lib)], unit)
-                if lib != "nanokeras" and (key, "nanokeras") in med and lib != "numpy":
+                if lib == "nanokeras-fast" and (key, "nanokeras") in med:
+                    # the extra's gain over nanokeras's numpy path
+                    cell += " (%.2f× numpy path)" % advantage(med[(key, lib)], med[(key, "nanokeras")], better)
+                elif lib != "nanokeras" and (key, "nanokeras") in med and lib != "numpy":
                     cell += " (%.2f×)" % advantage(med[(key, "nanokeras")], med[(key, lib)], better)
                 cells.append(cell)
             lines.append("| %s (%s better) | %s |" % (label, better, " | ".join(cells)))

@@ -8,6 +8,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 import nanokeras.backend as backend
 from nanokeras.utils.rng_utils import set_random_seed
+from tests.fused_paths import use_update_path
 
 TEST_SEED = 1337
 
@@ -22,6 +23,14 @@ def fresh_nanokeras_session():
     backend.clear_session(free_memory=False)
     set_random_seed(TEST_SEED)
     yield
+
+
+@pytest.fixture(params=["numpy", "fused"])
+def update_path(request):
+    """Runs a test once with numpy optimizer updates and once with the `fast` extra's kernels."""
+    finish = use_update_path(request.param)
+    yield request.param
+    finish()
 
 
 def _is_parity(report):

@@ -82,6 +82,11 @@ class Adadelta(Optimizer):
         np.multiply(a, learning_rate, out=a)
         np.add(x, a, out=x)
 
+    def _fused_update(self, kernels, i, gradient, x, learning_rate):
+        f = x.dtype.type
+        kernels.adadelta(x, gradient, self._accumulated_grads[i].value, self._accumulated_delta_vars[i].value,
+                         learning_rate[()], f(self.rho), f(1 - self.rho), f(self.epsilon))
+
     def get_config(self):
         config = super().get_config()
         config.update({"rho": self.rho, "epsilon": self.epsilon})

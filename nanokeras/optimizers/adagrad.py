@@ -69,6 +69,9 @@ class Adagrad(Optimizer):
         np.divide(a, b, out=a)
         np.subtract(x, a, out=x)
 
+    def _fused_update(self, kernels, i, gradient, x, learning_rate):
+        kernels.adagrad(x, gradient, self._accumulators[i].value, learning_rate[()], x.dtype.type(self.epsilon))
+
     def get_config(self):
         config = super().get_config()
         config.update({

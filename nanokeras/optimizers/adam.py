@@ -112,6 +112,17 @@ class Adam(Optimizer):
         np.divide(a, b, out=a)
         np.subtract(x, a, out=x)
 
+    def _fused_update(self, kernels, i, gradient, x, learning_rate):
+        f = x.dtype.type
+        _, _, one_minus_beta_1, one_minus_beta_2, epsilon = self._hyperparameters(f)
+        alpha = self._alpha(learning_rate, f)
+        m, v = self._momentums[i].value, self._velocities[i].value
+        if self.amsgrad:
+            kernels.adam_amsgrad(x, gradient, m, v, self._velocity_hats[i].value, one_minus_beta_1,
+                                 one_minus_beta_2, alpha, epsilon)
+        else:
+            kernels.adam(x, gradient, m, v, one_minus_beta_1, one_minus_beta_2, alpha, epsilon)
+
     def get_config(self):
         config = super().get_config()
         config.update({

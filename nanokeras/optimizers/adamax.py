@@ -72,6 +72,12 @@ class Adamax(Optimizer):
         np.divide(a, b, out=a)
         np.subtract(x, a, out=x)
 
+    def _fused_update(self, kernels, i, gradient, x, learning_rate):
+        f = x.dtype.type
+        beta_1_power = f(self.beta_1) ** f(self._step() + 1)
+        kernels.adamax(x, gradient, self._m[i].value, self._u[i].value, f(1 - self.beta_1), f(self.beta_2),
+                       learning_rate[()], f(self.epsilon), f(1) - beta_1_power)
+
     def get_config(self):
         config = super().get_config()
         config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})

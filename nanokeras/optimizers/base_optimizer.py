@@ -27,7 +27,7 @@ from nanokeras.backend import config
 from nanokeras.backend.naming import auto_name
 from nanokeras.ops.tensor import value_of
 from nanokeras.ops.variable import Variable
-from nanokeras.optimizers import arguments, flat_buffer
+from nanokeras.optimizers import arguments, flat_buffer, fused_updates
 from nanokeras.optimizers.atomic_update import atomic_update
 from nanokeras.optimizers.clipping import clip_by_global_norm, clip_by_norm, clip_by_value
 from nanokeras.optimizers.variable_store import OptimizerVariables
@@ -44,6 +44,23 @@ def _builtin_update(cls):
         owner = next(k for k in cls.__mro__ if "_packable_update" in k.__dict__)
         step_owner = next(k for k in cls.__mro__ if "update_step" in k.__dict__)
         known = _BUILTIN_UPDATE[cls] = bool(cls._packable_update) and issubclass(owner, step_owner)
+    return known
+
+
+_FUSABLE = {}
+# What a fused kernel stands in for: a subclass that overrides one of these outside
+# nanokeras computes something else, so it keeps the numpy path.
+_FUSED_STANDS_FOR = ("update_step", "_backend_update_step", "_update_variable", "_compute_hyperparameters",
+                     "_alpha", "_next_u_product", "_scalars", "_fused_update")
+
+
+def _fusable_update(cls):
+    """True when `cls` has a compiled kernel (`_fused_update`) for the update it actually runs."""
+    known = _FUSABLE.get(cls)
+    if known is None:
+        owners = [next((k for k in cls.__mro__ if name in k.__dict__), None) for name in _FUSED_STANDS_FOR]
+        known = _FUSABLE[cls] = cls._fused_update is not None and all(
+            owner is None or owner.__module__.startswith("nanokeras.optimizers.") for owner in owners)
     return known
 
 
@@ -186,6 +203,8 @@ class Optimizer(OptimizerVariables):
             getattr(v, "overwrite_with_gradient", False) for v in variables
         )
         self._flat = None  # set by `_pack_variables` once the subclass has made its slots
+        self._fusable = False  # the packed update has a compiled kernel (see `fused_updates.py`)
+        self._numpy_elements = 0  # elements updated on numpy so far ("auto" loads kernels once it pays)
         self._last_covered = None
         self._pack_pending = True
         self.built = True
@@ -219,6 +238,7 @@ class Optimizer(OptimizerVariables):
         self._buffers.append((np.empty_like(flat.value), np.empty_like(flat.value)))
         self._flat_gradient = np.empty_like(flat.value)
         self._flat = flat
+        self._fusable = _fusable_update(type(self)) and flat.value.dtype in (np.float32, np.float64)
 
     def _unpack_variables(self):
         """Undoes `_pack_variables`'s bookkeeping (the arrays stay as they are): the kernels run
@@ -232,6 +252,7 @@ class Optimizer(OptimizerVariables):
         self._buffers.pop()
         del self._trainable_variables_indices[id(flat)]
         self._flat = None
+        self._fusable = False
         self._pack_pending = True
 
     def _covers_all(self, variables):
@@ -380,13 +401,41 @@ class Optimizer(OptimizerVariables):
     def _update(self, grads, variables):
         grads = self._clip_gradients(grads)
         lr = self._current_learning_rate()
-        self._apply_weight_decay(variables, lr)
         flat = self._flat
-        if flat is not None and self._covers_all(variables):
-            # Every weight at once: the same kernel over the packed arrays.
-            self._backend_update_step([flat_buffer.gather(grads, self._flat_gradient)], [flat], lr)
-        else:
+        packed = flat is not None and self._covers_all(variables)
+        kernels = self._kernels_for_step(flat, lr) if packed else None
+        self._apply_weight_decay(variables, lr, kernels)
+        if not packed:
             self._backend_update_step(grads, variables, lr)
+            return
+        # Every weight at once: the same update over the packed arrays, as one compiled
+        # loop when the `fast` extra is in use, else a dozen numpy calls.
+        gradient = flat_buffer.gather(grads, self._flat_gradient)
+        if kernels is None or not self._run_fused(kernels, gradient, flat, lr):
+            self._backend_update_step([gradient], [flat], lr)
+
+    # A built-in optimizer sets this to a method `(kernels, index, gradient, x, learning_rate)`
+    # that does its update over the packed arrays with one kernel of `fused_kernels.py`.
+    _fused_update = None
+
+    def _kernels_for_step(self, flat, learning_rate):
+        """The compiled kernels when this step's packed update should use them, else None."""
+        if not self._fusable or learning_rate.dtype != flat.value.dtype:
+            return None  # a rate of another float type makes numpy compute in that type
+        kernels = fused_updates.kernels_for(self._numpy_elements)
+        if kernels is None:
+            self._numpy_elements += flat.value.size
+        return kernels
+
+    def _run_fused(self, kernels, gradient, flat, learning_rate):
+        """Runs the fused update; False (nothing changed) when the kernel could not be compiled."""
+        try:
+            self._fused_update(kernels, self._trainable_variables_indices[id(flat)], gradient, flat.value,
+                               learning_rate)
+        except Exception as error:  # compiling failed (a kernel itself cannot raise): numpy does it
+            fused_updates.give_up(error)
+            return False
+        return True
 
     def _backend_update_step(self, grads, trainable_variables, learning_rate):
         for g, v in zip(grads, trainable_variables):
@@ -435,12 +484,19 @@ class Optimizer(OptimizerVariables):
             )
         return cache[key]
 
-    def _apply_weight_decay(self, variables, learning_rate):
+    def _apply_weight_decay(self, variables, learning_rate, kernels=None):
         if self.weight_decay is None:
             return
         for v in variables:
             if self._use_weight_decay(v):
                 x = v.value
+                if kernels is not None and x.flags.c_contiguous:
+                    try:
+                        kernels.weight_decay(x.reshape(-1), x.dtype.type(self.weight_decay), learning_rate[()])
+                        continue
+                    except Exception as error:  # compiling failed; nothing changed
+                        fused_updates.give_up(error)
+                        kernels = None
                 buf = self._buffers[self._get_variable_index(v)][0]
                 np.multiply(x, x.dtype.type(self.weight_decay), out=buf)
                 np.multiply(buf, learning_rate, out=buf)

@@ -67,6 +67,12 @@ class Lion(Optimizer):
         np.multiply(gradient, one - beta_2, out=b)
         np.add(m, b, out=m)
 
+    def _fused_update(self, kernels, i, gradient, x, learning_rate):
+        f = x.dtype.type
+        one, beta_1, beta_2 = f(1), f(self.beta_1), f(self.beta_2)
+        kernels.lion(x, gradient, self._momentums[i].value, learning_rate[()], beta_1, one - beta_1, beta_2,
+                     one - beta_2, one, f(0))
+
     def get_config(self):
         config = super().get_config()
         config.update({"beta_1": self.beta_1, "beta_2": self.beta_2})

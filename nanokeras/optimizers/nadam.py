@@ -65,25 +65,35 @@ class Nadam(Optimizer):
         u_product.path = f"{self.name}/variable"  # Keras gives it no better name
         self._u_product = u_product
 
-    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+    def _next_u_product(self):
+        """`u_product * u_t` for this step, in `u_product`'s float type (not stored yet)."""
         u = self._u_product.value
         f = u.dtype.type
         decay_power = f(0.96) ** f(self._step() + 1)
-        u[...] = u * f(self.beta_1) * (f(1) - f(0.5) * decay_power)
+        return f(u * f(self.beta_1) * (f(1) - f(0.5) * decay_power))
+
+    def _backend_update_step(self, grads, trainable_variables, learning_rate):
+        self._u_product.value[...] = self._next_u_product()
         super()._backend_update_step(grads, trainable_variables, learning_rate)
+
+    def _scalars(self, f, u_product_t):
+        """`(u_t, u_t_1, u_product_t_1, beta_2_power)` in float type `f`, `u_product` already updated."""
+        one = f(1)
+        step = self._step()
+        beta_1, decay = f(self.beta_1), f(0.96)
+        u_t = beta_1 * (one - f(0.5) * decay ** f(step + 1))
+        u_t_1 = beta_1 * (one - f(0.5) * decay ** f(step + 2))
+        u_product_t_1 = u_product_t * u_t_1
+        beta_2_power = f(self.beta_2) ** f(step + 1)
+        return u_t, u_t_1, u_product_t_1, beta_2_power
 
     def update_step(self, gradient, variable, learning_rate):
         i = self._trainable_variables_indices[id(variable)]
         x = variable.value
         f = x.dtype.type
-        one = f(1)
-        step = self._step()
-        beta_1, beta_2, decay = f(self.beta_1), f(self.beta_2), f(0.96)
-        u_t = beta_1 * (one - f(0.5) * decay ** f(step + 1))
-        u_t_1 = beta_1 * (one - f(0.5) * decay ** f(step + 2))
+        one, beta_1, beta_2 = f(1), f(self.beta_1), f(self.beta_2)
         u_product_t = f(self._u_product.value)
-        u_product_t_1 = u_product_t * u_t_1
-        beta_2_power = beta_2 ** f(step + 1)
+        u_t, u_t_1, u_product_t_1, beta_2_power = self._scalars(f, u_product_t)
         a, b = self._buffers[i]
         m = self._momentums[i].value
         v = self._velocities[i].value
@@ -107,6 +117,17 @@ class Nadam(Optimizer):
         np.add(b, f(self.epsilon), out=b)
         np.divide(a, b, out=a)
         np.subtract(x, a, out=x)
+
+    def _fused_update(self, kernels, i, gradient, x, learning_rate):
+        u_product = self._next_u_product()  # stored only once the kernel ran (a failed compile changes nothing)
+        f = x.dtype.type
+        one, beta_1, beta_2 = f(1), f(self.beta_1), f(self.beta_2)
+        u_product_t = f(u_product)
+        u_t, u_t_1, u_product_t_1, beta_2_power = self._scalars(f, u_product_t)
+        kernels.nadam(x, gradient, self._momentums[i].value, self._velocities[i].value, one - beta_1,
+                      one - beta_2, u_t_1, one - u_product_t_1, one - u_t, one - u_product_t, learning_rate[()],
+                      one - beta_2_power, f(self.epsilon))
+        self._u_product.value[...] = u_product
 
     def get_config(self):
         config = super().get_config()

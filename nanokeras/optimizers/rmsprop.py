@@ -97,6 +97,23 @@ class RMSprop(Optimizer):
         else:
             np.subtract(x, a, out=x)
 
+    def _fused_update(self, kernels, i, gradient, x, learning_rate):
+        f = x.dtype.type
+        lr, rho, one_minus_rho, epsilon = learning_rate[()], f(self.rho), f(1 - self.rho), f(self.epsilon)
+        v = self._velocities[i].value
+        if self.centered:
+            avg = self._average_gradients[i].value
+            if self.momentum > 0:
+                kernels.rmsprop_centered_momentum(x, gradient, v, avg, self._momentums[i].value, lr, rho,
+                                                  one_minus_rho, epsilon, f(self.momentum))
+            else:
+                kernels.rmsprop_centered(x, gradient, v, avg, lr, rho, one_minus_rho, epsilon)
+        elif self.momentum > 0:
+            kernels.rmsprop_momentum(x, gradient, v, self._momentums[i].value, lr, rho, one_minus_rho,
+                                     epsilon, f(self.momentum))
+        else:
+            kernels.rmsprop(x, gradient, v, lr, rho, one_minus_rho, epsilon)
+
     def get_config(self):
         config = super().get_config()
         config.update({

@@ -87,6 +87,14 @@ class SGD(Optimizer):
         else:
             np.add(x, m, out=x)
 
+    def _fused_update(self, kernels, i, gradient, x, learning_rate):
+        lr = learning_rate[()]
+        if not self.momentums:
+            kernels.sgd(x, gradient, lr)
+            return
+        kernel = kernels.sgd_nesterov if self.nesterov else kernels.sgd_momentum
+        kernel(x, gradient, self.momentums[i].value, lr, self._hyperparameters(x.dtype.type))
+
     def get_config(self):
         config = super().get_config()
         config.update({"momentum": self.momentum, "nesterov": self.nesterov})

@@ -8,6 +8,9 @@ import pytest
 import nanokeras as nk
 from nanokeras import optimizers
 
+# Every test runs twice: numpy optimizer updates, and the `fast` extra's compiled kernels.
+pytestmark = pytest.mark.usefixtures("update_path")
+
 
 def make_vars():
     return [nk.Variable(np.ones((2, 2)), name="kernel"), nk.Variable(np.zeros(2), name="bias")]

@@ -11,6 +11,9 @@ import pytest
 import nanokeras as keras
 from nanokeras import optimizers
 
+# Every test runs twice: numpy optimizer updates, and the `fast` extra's compiled kernels.
+pytestmark = pytest.mark.usefixtures("update_path")
+
 CONFIGS = [
     ("sgd", lambda: optimizers.SGD(0.1)),
     ("sgd_momentum_nesterov", lambda: optimizers.SGD(0.1, momentum=0.9, nesterov=True)),

@@ -8,6 +8,9 @@ import pytest
 import nanokeras as nk
 from nanokeras import optimizers
 
+# Every test runs twice: numpy optimizer updates, and the `fast` extra's compiled kernels.
+pytestmark = pytest.mark.usefixtures("update_path")
+
 G = [np.array([0.5, -1.0], "float32"), np.array([-0.25, 2.0], "float32"), np.array([1.0, 0.1], "float32")]
 W0 = np.array([1.0, -2.0])
 

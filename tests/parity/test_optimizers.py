@@ -13,6 +13,9 @@ import pytest
 import nanokeras as nk
 from nanokeras import optimizers
 
+# Every test runs twice: numpy optimizer updates, and the `fast` extra's compiled kernels.
+pytestmark = pytest.mark.usefixtures("update_path")
+
 STEPS = 6
 SHAPES = {"kernel": (3, 2), "bias": (2,)}
 

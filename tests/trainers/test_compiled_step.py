@@ -14,6 +14,9 @@ import pytest
 import nanokeras as keras
 from nanokeras import layers
 
+# Every test runs twice: numpy optimizer updates, and the `fast` extra's compiled kernels.
+pytestmark = pytest.mark.usefixtures("update_path")
+
 FEATURES, CLASSES, SAMPLES = 6, 3, 45
 
 
