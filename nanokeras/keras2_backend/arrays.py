@@ -326,7 +326,7 @@ def switch(condition, then_expression, else_expression):
     if cond_ndim > expr_ndim:
         raise ValueError(f"Rank of `condition` should be less than or equal to rank of `then_expression` and "
                          f"`else_expression`. ndim(condition)={cond_ndim}, ndim(then_expression)={expr_ndim}")
-    if cond_ndim < expr_ndim:  # Keras 2 lined the condition up with the first axes
+    if 1 < cond_ndim < expr_ndim:  # Keras 2 lined a matrix condition up with the first axes (a vector, the last)
         condition = ops.reshape(condition, np.shape(value_of(condition)) + (1,) * (expr_ndim - cond_ndim))
     return ops.where(condition, then_expression, else_expression)
 

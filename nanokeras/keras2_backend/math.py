@@ -186,7 +186,8 @@ def clip(x, min_value, max_value):
     low = -np.inf if min_value is None else min_value
     high = np.inf if max_value is None else max_value
     if dtype.kind in "iu":
-        return ops.clip(x, np.maximum(low, np.iinfo(dtype).min), np.minimum(high, np.iinfo(dtype).max))
+        info = np.iinfo(dtype)
+        return ops.clip(x, np.asarray(np.maximum(low, info.min), dtype), np.asarray(np.minimum(high, info.max), dtype))
     return ops.clip(x, np.asarray(low, dtype), np.asarray(high, dtype))
 
 

@@ -246,7 +246,7 @@ def bias_add(x, bias, data_format=None):
     if data_format == "channels_first" and x_ndim > 2:
         if len(bias_shape) == 1:
             return ops.add(x, ops.reshape(bias, (1, -1) + (1,) * (x_ndim - 2)))
-        return ops.add(x, ops.reshape(ops.moveaxis(bias, -1, 0), (1,) + bias_shape[-1:] + bias_shape[:-1]))
+        return ops.add(x, ops.reshape(bias, (1,) + bias_shape[-1:] + bias_shape[:-1]))  # Keras 2's reshape
     return ops.add(x, bias)
 
 

@@ -17,7 +17,7 @@ import contextlib
 import numpy as np
 
 from nanokeras import ops
-from nanokeras.backend import config
+from nanokeras.backend import config, naming
 from nanokeras.keras2_backend.registry import keras2_function
 from nanokeras.ops.gradient_utils import to_array
 from nanokeras.ops.tensor import TensorOperators, value_of
@@ -165,3 +165,9 @@ def name_scope(name):
     if not isinstance(name, str):
         raise TypeError(f"`name_scope` takes a string name, got {name!r}.")
     yield name
+
+
+@keras2_function("`keras.backend.clear_session()` (which also resets the names)", symbolic=False)
+def reset_uids():
+    """Restarts the counters of `keras.backend.get_uid` (and of automatic layer names)."""
+    naming.reset_uids()
