@@ -90,6 +90,21 @@ def test_int_seed_gives_a_new_reproducible_draw_each_call():
     assert K.random_uniform(np.array([2, 3], "int32")).shape == (2, 3)  # a shape given as a tensor
 
 
+def test_transposed_and_local_convolutions_in_both_layouts():
+    x, kernel = RNG.normal(size=(1, 3, 4, 2)).astype("float32"), RNG.normal(size=(3, 3, 5, 2)).astype("float32")
+    last = K.conv2d_transpose(x, kernel, (1, 6, 8, 5), strides=(2, 2), padding="same", data_format="channels_last")
+    first = K.conv2d_transpose(np.moveaxis(x, -1, 1), kernel, (1, 5, 6, 8), strides=(2, 2), padding="same",
+                               data_format="channels_first")
+    np.testing.assert_allclose(np.moveaxis(first, 1, -1), last, rtol=1e-5, atol=1e-6)
+    # A 1x1 transposed convolution with stride 1 is a matrix product per pixel.
+    one = K.conv2d_transpose(x, kernel[:1, :1], (1, 3, 4, 5), data_format="channels_last")
+    np.testing.assert_allclose(one, np.einsum("bhwc,oc->bhwo", x, kernel[0, 0]), rtol=1e-5, atol=1e-6)
+    steps, weights = RNG.normal(size=(2, 6, 3)), RNG.normal(size=(3, 2 * 3, 4))
+    local = K.local_conv1d(steps, weights, (2,), (2,), data_format="channels_last")
+    expected = [steps[:, 2 * i:2 * i + 2].reshape(2, -1) @ weights[i] for i in range(3)]
+    np.testing.assert_allclose(local, np.stack(expected, axis=1), rtol=1e-6)
+
+
 # ------------------------------------------------------------------ gradients
 @pytest.mark.parametrize("fn", [
     lambda x: K.mean(K.square(x), axis=1),

@@ -146,3 +146,67 @@ def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
                                      top_paths=1 if greedy else top_paths, mask_index=blank)
     decoded = value_of(decoded)
     return [ops.cast(path, "int64") for path in decoded], scores
+
+
+def _per_axis(value, rank):
+    return (int(value),) * rank if isinstance(value, (int, np.integer)) else tuple(int(v) for v in value)
+
+
+@keras2_function("`keras.ops.conv_transpose(x, kernel, strides, padding, output_padding, data_format, "
+                 "dilation_rate)`")
+def conv2d_transpose(x, kernel, output_shape, strides=(1, 1), padding="valid", data_format=None,
+                     dilation_rate=(1, 1)):
+    """The transposed 2-D convolution giving `output_shape` (batch, rows, cols, filters, or channels first);
+    `kernel` is (rows, cols, filters, in_channels)."""
+    from nanokeras.ops.convolution import convolve, geometry
+
+    data_format, padding = _data_format(data_format), _padding(padding)
+    strides, dilation = _per_axis(strides, 2), _per_axis(dilation_rate, 2)
+    x_shape, kernel_shape = np.shape(value_of(x)), np.shape(value_of(kernel))
+    first = 1 if data_format == "channels_last" else 2
+    in_sizes = x_shape[first:first + 2]
+    out_sizes = tuple(int(d) for d in tuple(_per_axis(value_of(output_shape), 4))[first:first + 2])
+    pads = []
+    for size, target, k, s, d in zip(in_sizes, out_sizes, kernel_shape[:2], strides, dilation):
+        span = d * (k - 1) + 1
+        # The padding of the convolution this one transposes (from `target` down to `size`), as TensorFlow's.
+        forward_low = 0 if padding == "valid" else max((size - 1) * s + span - target, 0) // 2
+        low = span - 1 - forward_low
+        pads.append((low, target + span - 1 - ((size - 1) * s + 1) - low))
+    geo = geometry(in_sizes, tuple(kernel_shape[:2]), None, tuple(pads), strides, dilation, 1, True)
+    return convolve(x, kernel, geo, data_format)
+
+
+def _local_conv(inputs, kernel, kernel_size, strides, output_shape, data_format):
+    data_format = _data_format(data_format)
+    kernel_shape = np.shape(value_of(kernel))
+    features, filters = kernel_shape[1], kernel_shape[-1]
+    rank = len(output_shape)
+    patches = []
+    for position in np.ndindex(*output_shape):
+        window = [slice(p * s, p * s + k) for p, s, k in zip(position, strides, kernel_size)]
+        index = ([slice(None), slice(None)] + window if data_format == "channels_first"
+                 else [slice(None)] + window + [slice(None)])
+        patches.append(ops.reshape(ops.getitem(inputs, tuple(index)), (1, -1, features)))
+    # One weight matrix per output position: (positions, batch, features) x (positions, features, filters).
+    out = ops.einsum("pbf,pfo->pbo", ops.concatenate(patches, axis=0), kernel)
+    out = ops.reshape(out, tuple(output_shape) + (-1, filters))
+    spatial = list(range(rank))
+    order = [rank, rank + 1] + spatial if data_format == "channels_first" else [rank] + spatial + [rank + 1]
+    return ops.transpose(out, order)
+
+
+@keras2_function("`keras.ops.extract_sequences`/`keras.ops.einsum` (Keras 3 has no `LocallyConnected1D`)")
+def local_conv1d(inputs, kernel, kernel_size, strides, data_format=None):
+    """A 1-D convolution with its own weights at each output step: `kernel` is (output_length,
+    kernel_size * input_dim, filters)."""
+    length = np.shape(value_of(kernel))[0]
+    return _local_conv(inputs, kernel, _per_axis(kernel_size, 1), _per_axis(strides, 1), (length,), data_format)
+
+
+@keras2_function("`keras.ops.image.extract_patches` and `keras.ops.einsum` (Keras 3 has no `LocallyConnected2D`)")
+def local_conv2d(inputs, kernel, kernel_size, strides, output_shape, data_format=None):
+    """A 2-D convolution with its own weights at each output position: `kernel` is (rows * cols,
+    kernel_rows * kernel_cols * input_dim, filters), `output_shape` is (rows, cols)."""
+    return _local_conv(inputs, kernel, _per_axis(kernel_size, 2), _per_axis(strides, 2),
+                       tuple(int(d) for d in output_shape), data_format)
