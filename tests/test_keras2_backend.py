@@ -207,3 +207,21 @@ def test_keras2_names_lists_every_function_once():
     assert set(K.KERAS2_NAMES) == set(K.KERAS3_SPELLINGS)
     assert not set(K.KERAS2_NAMES) & set(dir(keras.backend))
     assert {"mean", "square", "exp", "random_normal", "int_shape", "shape", "binary_crossentropy"} <= set(K.__all__)
+
+
+def test_a_loss_of_k_functions_reads_each_batch_in_compiled_steps(fresh_notes):
+    """Labels and data pass through recorded ops, so a replayed (compiled) step sees each new batch."""
+    features = keras.Input((3,))
+    labels = keras.Input((1,), dtype="int32")
+    probabilities = keras.layers.Dense(4, activation="softmax")(features)
+    model = keras.Model([features, labels], probabilities)
+    with recorded_notes():
+        per_sample = K.sparse_categorical_crossentropy(labels, probabilities)
+        model.add_loss(K.mean(per_sample) + K.mean(K.cast(K.greater(labels, 1), "float32")))
+    model.compile(optimizer="sgd")
+    x = RNG.normal(size=(32, 3)).astype("float32")
+    y = RNG.integers(0, 4, size=(32, 1)).astype("int32")
+    p = model.predict([x, y], verbose=0).astype("float64")
+    batches = [np.mean(-np.log(np.clip(p[i:i + 8][np.arange(8), y[i:i + 8, 0]], 1e-7, 1 - 1e-7)))
+               + np.mean(y[i:i + 8] > 1) for i in range(0, 32, 8)]
+    np.testing.assert_allclose(model.evaluate([x, y], batch_size=8, verbose=0), np.mean(batches), rtol=1e-5)

@@ -40,11 +40,13 @@ def sum(x, axis=None, keepdims=False):
 @keras2_function("`keras.ops.mean`")
 def mean(x, axis=None, keepdims=False):
     """Mean over `axis`; booleans count as 0 and 1, integers keep their type (the mean rounded to zero)."""
-    if _kind(x) in "iu":  # Keras 2 divided integers as integers
-        values = to_array(x)
-        total = np.sum(values, axis=axis, keepdims=keepdims)
-        count = values.size // builtins.max(np.size(total), 1)
-        return np.asarray(np.trunc(total / count) if count else total, dtype=values.dtype)
+    if _kind(x) in "iu":  # Keras 2 divided integers as integers (rounding towards zero)
+        dtype = to_array(x).dtype
+        total = ops.sum(x, axis=axis, keepdims=keepdims)
+        count = to_array(x).size // builtins.max(np.size(to_array(total)), 1)
+        if not count:
+            return total
+        return ops.cast(ops.trunc(ops.divide(ops.cast(total, "float64"), np.float64(count))), dtype)
     return ops.mean(_bool_as_float(x), axis=axis, keepdims=keepdims)
 
 

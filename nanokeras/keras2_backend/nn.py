@@ -149,19 +149,24 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1, 
     if axis != rank - 1:
         logits = ops.moveaxis(logits, axis, -1)
     out_shape = np.shape(value_of(logits))
-    labels = np.asarray(value_of(target)).astype("int64")
-    if labels.ndim == rank:  # e.g. (batch, 1) labels for (batch, classes) outputs
-        labels = labels.reshape(labels.shape[:-1] if labels.shape[-1:] == (1,) else (-1,))
-    labels = labels.reshape(out_shape[:-1])
-    valid = np.ones(labels.shape, bool) if ignore_class is None else labels != ignore_class
-    classes = out_shape[-1]
-    if ((labels[valid] < 0) | (labels[valid] >= classes)).any():
+    # Labels go through ops too: a replayed (compiled) step reads each batch's labels.
+    labels = ops.cast(target, "int64")
+    label_shape = np.shape(value_of(labels))
+    if len(label_shape) == rank:  # e.g. (batch, 1) labels for (batch, classes) outputs
+        labels = ops.reshape(labels, (-1,))
+    labels = ops.reshape(labels, out_shape[:-1])
+    values, classes = np.asarray(value_of(labels)), out_shape[-1]
+    checked = values if ignore_class is None else values[values != ignore_class]
+    if checked.size and (checked.min() < 0 or checked.max() >= classes):
         raise ValueError(f"`sparse_categorical_crossentropy`: labels must be in [0, {classes}), got values "
-                         f"from {labels[valid].min()} to {labels[valid].max()}.")
-    picked = ops.take_along_axis(ops.log_softmax(logits, axis=-1), np.where(valid, labels, 0)[..., None], axis=-1)
+                         f"from {checked.min()} to {checked.max()}.")
+    if ignore_class is not None:
+        valid = ops.not_equal(labels, np.int64(ignore_class))
+        labels = ops.where(valid, labels, np.int64(0))
+    picked = ops.take_along_axis(ops.log_softmax(logits, axis=-1), ops.expand_dims(labels, -1), axis=-1)
     loss = ops.negative(ops.squeeze(picked, axis=-1))
     if ignore_class is not None:
-        loss = ops.multiply(loss, valid.astype(to_array(loss).dtype))
+        loss = ops.multiply(loss, ops.cast(valid, to_array(loss).dtype))
     return loss
 
 

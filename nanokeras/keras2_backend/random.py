@@ -18,6 +18,7 @@ import inspect
 
 import numpy as np
 
+from nanokeras import ops
 from nanokeras import random as keras_random
 from nanokeras.backend import config
 from nanokeras.keras2_backend.registry import keras2_function
@@ -95,7 +96,7 @@ def random_bernoulli(shape, p=0.0, dtype=None, seed=None):
     """1 with probability `p`, else 0 (floatx() unless `dtype`)."""
     dtype = config.floatx() if dtype is None else dtype
     uniform = keras_random.uniform(shape, dtype=dtype, seed=_seed(seed))
-    return (value_of(uniform) <= p).astype(dtype)
+    return ops.cast(ops.less_equal(uniform, np.asarray(p, dtype)), dtype)  # ops: a replayed step draws anew
 
 
 _SPELLINGS = {
