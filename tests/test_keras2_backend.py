@@ -225,3 +225,26 @@ def test_a_loss_of_k_functions_reads_each_batch_in_compiled_steps(fresh_notes):
     batches = [np.mean(-np.log(np.clip(p[i:i + 8][np.arange(8), y[i:i + 8, 0]], 1e-7, 1 - 1e-7)))
                + np.mean(y[i:i + 8] > 1) for i in range(0, 32, 8)]
     np.testing.assert_allclose(model.evaluate([x, y], batch_size=8, verbose=0), np.mean(batches), rtol=1e-5)
+
+
+def test_a_keras2_custom_metric_and_loss_train(fresh_notes):
+    def recall(y_true, y_pred):  # as Keras 2 courses write it
+        true_positives = K.sum(K.round(K.clip(y_true * y_pred, 0, 1)))
+        possible_positives = K.sum(K.round(K.clip(y_true, 0, 1)))
+        return true_positives / (possible_positives + K.epsilon())
+
+    def loss(y_true, y_pred):
+        return K.mean(K.square(y_pred - y_true), axis=-1)
+
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+    x = RNG.normal(size=(64, 4)).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    with recorded_notes() as notes:
+        model.compile(keras.optimizers.SGD(0.5), loss, metrics=[recall])
+        history = model.fit(x, y, epochs=5, batch_size=16, verbose=0)
+        assert K.epsilon() == keras.backend.epsilon()  # keras.backend's own names: no note
+    assert len(notes) == 1 and history.history["loss"][-1] < history.history["loss"][0]
+    predicted = model.predict(x, verbose=0)
+    expected = np.sum(np.round(np.clip(y * predicted, 0, 1))) / (np.sum(y) + 1e-7)
+    np.testing.assert_allclose(recall(y, predicted), expected, rtol=1e-6)

@@ -27,4 +27,10 @@ from nanokeras.keras2_backend import arrays, convolution, graph_only, math, nn, 
 from nanokeras.keras2_backend.registry import KERAS2_NAMES, KERAS3_SPELLINGS
 
 globals().update(KERAS2_NAMES)
+# What `keras.backend` already has (Keras 2 code calls `K.epsilon()` beside `K.mean`): here too, without a note.
+from nanokeras.backend import (  # noqa: E402
+    backend, clear_session, epsilon, floatx, get_uid, image_data_format, is_keras_tensor, set_epsilon, set_floatx,
+    set_image_data_format,
+)
+
 __all__ = ["KERAS2_NAMES", "KERAS3_SPELLINGS"] + sorted(KERAS2_NAMES)

@@ -144,8 +144,8 @@ def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
     decoded, scores = ops.ctc_decode(log_probabilities, ops.reshape(input_length, (-1,)),
                                      strategy="greedy" if greedy else "beam_search", beam_width=beam_width,
                                      top_paths=1 if greedy else top_paths, mask_index=blank)
-    decoded = value_of(decoded)
-    return [ops.cast(path, "int64") for path in decoded], scores
+    paths = np.shape(value_of(decoded))[0]
+    return [ops.cast(ops.getitem(decoded, i), "int64") for i in range(paths)], scores
 
 
 def _per_axis(value, rank):
