@@ -313,7 +313,8 @@ def switch(condition, then_expression, else_expression):
     """`then_expression` where `condition` holds, `else_expression` elsewhere.
 
     A scalar condition picks one whole expression (each may be a function, called only if
-    chosen); a tensor condition picks value by value, broadcast over the expressions' last axes.
+    chosen); a tensor condition picks value by value: a vector broadcast as numpy does (against
+    the last axis), a matrix or more lined up with the expressions' first axes, as in Keras 2.
     """
     condition = ops.cast(condition, "bool")
     cond_ndim = np.ndim(value_of(condition))
