@@ -2424,6 +2424,47 @@ class _:
             "a great film": 0, "an awful film": 1}
 
 
+# ------------------------------------------- Keras 2's backend functions (K.*)
+def _keras2_backend():
+    from nanokeras import keras2_backend
+
+    return keras2_backend
+
+
+@hint("keras2_backend/graph_only.py", "Write instead: ", NotImplementedError)
+class _:
+    def trigger(tmp):
+        _keras2_backend().gradients(None, [])
+
+    def follow(tmp):
+        w = keras.Variable(3.0)
+        with keras.GradientTape() as tape:
+            loss = w * w
+        assert float(tape.gradient(loss, w)) == 6.0
+
+
+@hint("keras2_backend/arrays.py", "add a batch axis with `K.expand_dims(x, 0)`", ValueError)
+class _:
+    def trigger(tmp):
+        _keras2_backend().batch_dot(np.ones((3, 4)), np.ones((3, 4)), axes=0)
+
+    def follow(tmp):
+        K = _keras2_backend()
+        result = K.batch_dot(K.expand_dims(np.ones((3, 4)), 0), K.expand_dims(np.ones((3, 4)), 0), axes=1)
+        assert K.int_shape(result) == (1, 4, 4)
+
+
+@hint("keras2_backend/variables.py", "call the model on data instead", TypeError)
+class _:
+    def trigger(tmp):
+        _keras2_backend().get_value(keras.layers.Dense(2)(keras.Input((3,))))
+
+    def follow(tmp):
+        inputs = keras.Input((3,))
+        model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+        assert _keras2_backend().get_value(model(np.ones((1, 3), "float32"))).shape == (1, 2)
+
+
 # ----------------------------------------------------------- the audit itself
 # Messages the scan finds whose wording looks like advice but which only state a fact.
 STATEMENTS = [

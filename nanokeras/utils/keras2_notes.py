@@ -89,6 +89,10 @@ IDIOMS = {
     "pooling_default_size": Idiom(
         "`AveragePooling2D()` without `pool_size` (Keras 2 pooled 2 by 2; also 1D and 3D)",
         "`AveragePooling2D(pool_size=2)`", "3.0"),
+    "backend_functions": Idiom(
+        "`keras.backend.mean(x)` (Keras 2's backend functions, `K.*`)",
+        "`keras.ops.mean(x)` (`keras.random.normal(...)`, `keras.ops.shape(x)`, ...: each note names the "
+        "function's Keras 3 spelling)", "3.0"),
     "experimental_preprocessing": Idiom(
         "`keras.layers.experimental.preprocessing.Normalization` (and the other preprocessing layers)",
         "`keras.layers.Normalization`", "3.0"),
