@@ -89,6 +89,12 @@ def _lookup(name, registry, argument=None):
 _FUNCTION_NAMES = {fn: fn.__name__ for fn in _FUNCTIONS}
 
 
+def _is_builtin(obj):
+    if isinstance(obj, Loss):
+        return type(obj) in _CLASSES
+    return obj in _FUNCTION_NAMES
+
+
 def serialize(loss):
     """The Keras 3 config dict of a `Loss` object or a built-in loss function.
 
@@ -99,6 +105,11 @@ def serialize(loss):
     """
     if loss is None:
         return None
+    if (isinstance(loss, Loss) or callable(loss)) and not _is_builtin(loss):
+        from nanokeras.saving.serialization_lib import serialize_keras_object
+
+        # A loss of the user's: written as Keras writes it (its module, its registered name).
+        return serialize_keras_object(loss)
     if isinstance(loss, Loss):
         return {
             "module": "keras.losses",

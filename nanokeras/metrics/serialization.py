@@ -76,6 +76,11 @@ def serialize(metric):
     """
     if metric is None:
         return None
+    if not (type(metric) in ALL_OBJECTS or metric in FUNCTIONS.values()):
+        from nanokeras.saving.serialization_lib import serialize_keras_object
+
+        # A metric of the user's: written as Keras writes it (its module, its registered name).
+        return serialize_keras_object(metric)
     if isinstance(metric, Metric):
         return {"module": "keras.metrics", "class_name": metric.__class__.__name__,
                 "config": metric.get_config(), "registered_name": None}

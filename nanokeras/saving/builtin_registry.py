@@ -94,10 +94,12 @@ def functions_by_module():
 def find_class(module, class_name):
     """The built-in class a file names, or None (never imports `module`)."""
     registry = classes_by_module()
-    if not isinstance(module, str) or not isinstance(class_name, str):
+    if not isinstance(class_name, str):
         return None
-    if module is None:  # legacy configs name only the class
+    if module is None:  # legacy configs (and classes of a script's `__main__`) name only the class
         return registry["keras.layers"].get(class_name) or registry["keras"].get(class_name)
+    if not isinstance(module, str):
+        return None
     if module in registry:
         return registry[module].get(class_name)
     if module.startswith("keras.src.") or module.startswith("keras.api."):

@@ -95,7 +95,7 @@ def serialize_keras_object(obj):
         config = {"module": public[0], "class_name": public[1], "config": inner, "registered_name": None}
     else:
         config = {
-            "module": cls.__module__,
+            "module": _module_of(cls),
             "class_name": cls.__name__,
             "config": inner,
             "registered_name": object_registration.get_registered_name(cls),
@@ -108,17 +108,23 @@ def serialize_dict(obj):
     return {key: serialize_keras_object(value) for key, value in obj.items()}
 
 
+def _module_of(obj):
+    """The module Keras writes for a class of the user's: its module, or None for a script's `__main__`."""
+    module = getattr(obj, "__module__", None)
+    return None if module == "__main__" else module
+
+
 def _serialize_function(fn):
+    """A function as Keras writes one, built-in or the user's: `{"module": "builtins", "class_name":
+    "function", "config": <its registered name, else its name>, "registered_name": "function"}`."""
     if getattr(fn, "__name__", None) == "<lambda>":
         raise ValueError(
             "Cannot serialize a Python lambda: nanokeras never saves or loads code. "
             "Use a named function registered with `@keras.saving.register_keras_serializable()`."
         )
     public = builtin_registry.public_name(fn)
-    if public is not None:
-        return {"module": public[0], "class_name": "function", "config": public[1], "registered_name": public[1]}
-    registered = object_registration.get_registered_name(fn)
-    return {"module": fn.__module__, "class_name": "function", "config": registered, "registered_name": registered}
+    name = public[1] if public is not None else object_registration.get_registered_name(fn)
+    return {"module": "builtins", "class_name": "function", "config": name, "registered_name": "function"}
 
 
 def _add_build_and_compile_config(obj, config):
@@ -139,8 +145,8 @@ def get_build_config(obj):
 
     if not isinstance(obj, Layer) or not obj.built or obj._build_input_shape is None:
         return None
-    if type(obj).build is Layer.build:  # nothing to rebuild (as Keras: no build_config)
-        return None
+    if type(obj).build is Layer.build and type(obj).__module__.startswith("nanokeras."):
+        return None  # a built-in layer without weights: Keras builds it in `__init__`, no build_config
     return {"input_shape": shape_to_json(obj._build_input_shape)}
 
 
