@@ -25,8 +25,28 @@ from nanokeras import regularizers
 from nanokeras import layers
 from nanokeras import models
 from nanokeras import utils
-from nanokeras.layers import Input, Layer
+from nanokeras.layers import Input, InputSpec, Layer
 from nanokeras.models import Model, Sequential
+from nanokeras.backend.dtype_policy import DTypePolicy, FloatDTypePolicy
+from nanokeras.backend.naming import name_scope
+from nanokeras.backend.scopes import RematScope, device, remat
+from nanokeras.graph.function import Function
+from nanokeras.graph.operation import Operation
+from nanokeras.initializers import Initializer
+from nanokeras.losses import Loss
+from nanokeras.metrics import Metric
+from nanokeras.optimizers import Optimizer
+from nanokeras.regularizers import Regularizer
+
+
+def version():
+    """The nanokeras version, e.g. `'0.1.0'` (Keras's `keras.version()`)."""
+    return __version__
+
+
+from nanokeras import _api
+
+_api.install()  # `keras.utils` names implemented on higher floors (see nanokeras/_api.py)
 
 # Loaded on first use, so `import nanokeras` stays fast (they pull in zipfile, urllib, h5py, http.server...).
 _LAZY_SUBMODULES = ("datasets", "saving", "preprocessing", "playground")
@@ -43,5 +63,7 @@ __all__ = [
     "__version__", "backend", "config", "ops", "GradientTape", "Variable", "KerasTensor", "activations",
     "initializers", "losses", "metrics", "optimizers", "callbacks", "constraints", "datasets",
     "regularizers", "saving", "preprocessing", "playground", "layers", "models", "utils",
-    "Input", "Layer", "Model", "Sequential",
+    "Input", "Layer", "Model", "Sequential", "InputSpec", "DTypePolicy", "FloatDTypePolicy", "name_scope",
+    "RematScope", "device", "remat", "Function", "Operation", "Initializer", "Loss", "Metric", "Optimizer",
+    "Regularizer", "version",
 ]

@@ -3,6 +3,7 @@
 from nanokeras.layers.activations.activation import Activation
 from nanokeras.layers.core.dense import Dense
 from nanokeras.layers.core.input_layer import Input, InputLayer
+from nanokeras.layers.input_spec import InputSpec
 from nanokeras.layers.layer import Layer
 from nanokeras.layers.normalization.batch_normalization import BatchNormalization
 from nanokeras.layers.normalization.layer_normalization import LayerNormalization

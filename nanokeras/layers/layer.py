@@ -24,6 +24,7 @@ from nanokeras.backend import naming
 from nanokeras.backend.dtypes import standardize_dtype
 from nanokeras.graph.keras_tensor import KerasTensor, any_symbolic
 from nanokeras.graph.operation import Operation, infer_output_spec
+from nanokeras.layers.input_spec import assert_input_compatibility
 from nanokeras.ops.tensor import TensorOperators
 from nanokeras.ops.variable import Variable
 from nanokeras.tree import flatten, map_structure
@@ -333,6 +334,8 @@ class Layer(Operation):
             return self._symbolic_call(inputs, *args, **kwargs)
         else:
             inputs = self._convert_inputs(inputs)
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, inputs, self.name)
         if not self.built:
             self._build_for(_shape_of(inputs))
         if "training" in kwargs and not self._call_takes_training:
@@ -361,6 +364,8 @@ class Layer(Operation):
         finally:
             _call_depth -= 1
 
+    # What the layer accepts (a `keras.InputSpec`, or a list of them), checked on every call.
+    input_spec = None
     # Layers that consume integer ids (embeddings, lookups) set this to True.
     _keeps_integer_inputs = False
     # True when `call` computes only with replayable ops, never reads values into Python,
@@ -411,6 +416,8 @@ class Layer(Operation):
             del kwargs["training"]
         if "mask" in kwargs and not self._call_takes_mask:
             del kwargs["mask"]
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, inputs, self.name)
         shapes = map_structure(_symbolic_shape, inputs)
         try:
             if not self.built:
@@ -500,6 +507,21 @@ class Layer(Operation):
 
     @property
     def input_dtype(self):
+        return self.dtype
+
+    @property
+    def dtype_policy(self):
+        """The layer's `keras.DTypePolicy` (nanokeras computes in the dtype of its weights)."""
+        from nanokeras.backend.dtype_policy import DTypePolicy
+
+        return DTypePolicy(self.dtype)
+
+    @property
+    def compute_dtype(self):
+        return self.dtype
+
+    @property
+    def variable_dtype(self):
         return self.dtype
 
     @property
