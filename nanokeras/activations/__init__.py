@@ -9,6 +9,18 @@ Example:
 """
 
 from nanokeras.activations.activations import (
+    celu,
+    glu,
+    hard_shrink,
+    hard_tanh,
+    log_sigmoid,
+    soft_shrink,
+    sparse_plus,
+    sparse_sigmoid,
+    sparsemax,
+    squareplus,
+    tanh_shrink,
+    threshold,
     elu,
     exponential,
     gelu,
@@ -34,7 +46,8 @@ from nanokeras.utils.lookup import lookup
 
 _BUILTINS = (
     relu, leaky_relu, relu6, softmax, log_softmax, elu, selu, softplus, softsign, silu, gelu,
-    tanh, sigmoid, exponential, hard_sigmoid, hard_silu, linear, mish,
+    tanh, sigmoid, exponential, hard_sigmoid, hard_silu, linear, mish, celu, glu, hard_shrink, hard_tanh,
+    log_sigmoid, soft_shrink, sparse_plus, sparse_sigmoid, sparsemax, squareplus, tanh_shrink, threshold,
 )
 # name -> function; aliases map to the same function as their canonical name.
 ALL_OBJECTS_DICT = {fn.__name__: fn for fn in _BUILTINS}
