@@ -197,9 +197,12 @@ class Layer(Operation):
         return result
 
     def _all_weights(self):
+        """`(owner, weight)` pairs in Keras's order: each layer's own trainable then non-trainable
+        weights (by the weights' own `trainable` flag), layer by layer, depth first; each once."""
         weights, seen = [], set()
         for layer in [self] + self._flat_layers():
-            for w in layer._own_weights:
+            own = layer._own_weights
+            for w in [w for w in own if w.trainable] + [w for w in own if not w.trainable]:
                 if id(w) not in seen:
                     seen.add(id(w))
                     weights.append((layer, w))
@@ -207,8 +210,8 @@ class Layer(Operation):
 
     @property
     def weights(self):
-        """All weights: trainable first, then non-trainable (as Keras lists them)."""
-        return self.trainable_weights + self.non_trainable_weights
+        """All weights, as Keras lists them: the layer's own (trainable first), then its sub-layers'."""
+        return [w for _, w in self._all_weights()]
 
     @property
     def variables(self):

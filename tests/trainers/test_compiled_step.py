@@ -113,6 +113,27 @@ LAYER_CASES = [
     ("permute", lambda: keras.Sequential([layers.Reshape((2, 3)), layers.Permute((2, 1)), layers.Flatten()])),
     ("repeat_vector", lambda: keras.Sequential([layers.RepeatVector(2), layers.Flatten()])),
     ("nested_sequential", lambda: keras.Sequential([layers.Dense(4, activation="relu"), layers.Dense(4)])),
+    # Issue 13's layers and activations.
+    ("relu_layer", lambda: layers.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.2)),
+    ("softmax_layer", lambda: layers.Softmax()),
+    ("softmax_two_axes", lambda: keras.Sequential([layers.Reshape((2, 3)), layers.Softmax(axis=[1, 2]),
+                                                   layers.Flatten()])),
+    ("leaky_relu_layer", lambda: layers.LeakyReLU(0.2)),
+    ("prelu", lambda: layers.PReLU(alpha_initializer=keras.initializers.Constant(0.25))),
+    ("elu_layer", lambda: layers.ELU(alpha=0.5)),
+    ("identity", lambda: layers.Identity()),
+    ("einsum_dense", lambda: layers.EinsumDense("ab,bc->ac", output_shape=4, bias_axes="c", activation="tanh")),
+    ("einsum_dense_3d", lambda: keras.Sequential([layers.Reshape((2, 3)), layers.EinsumDense(
+        "abc,cd->abd", output_shape=(2, 2)), layers.Flatten()])),
+    ("group_normalization", lambda: layers.GroupNormalization(groups=3)),
+    ("rms_normalization", lambda: layers.RMSNormalization()),
+    ("pipeline", lambda: layers.Pipeline([layers.Rescaling(0.5), layers.Dense(4, activation="relu")])),
+    ("dense_new_activations", lambda: keras.Sequential([
+        layers.Dense(5, activation="sparse_plus"), layers.Dense(5, activation="squareplus"),
+        layers.Dense(5, activation="soft_shrink"), layers.Dense(5, activation="tanh_shrink"),
+        layers.Dense(5, activation="hard_shrink"), layers.Dense(5, activation="sparse_sigmoid"),
+        layers.Dense(6, activation="sparsemax"), layers.Dense(6, activation="celu"),
+        layers.Dense(6, activation="log_sigmoid"), layers.Dense(6, activation="hard_tanh")])),
 ]
 
 
