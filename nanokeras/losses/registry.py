@@ -10,7 +10,10 @@ Example:
 
 import inspect
 
+from nanokeras.losses import circle_loss as _circle
 from nanokeras.losses import classes as _classes
+from nanokeras.losses import more_classes as _more
+from nanokeras.losses import overlap as _overlap
 from nanokeras.losses import hinge_losses as _hinge
 from nanokeras.losses import probabilistic as _prob
 from nanokeras.losses import regression as _reg
@@ -35,6 +38,11 @@ _FUNCTIONS = (
     _hinge.hinge,
     _hinge.squared_hinge,
     _hinge.categorical_hinge,
+    _prob.categorical_focal_crossentropy,
+    _prob.categorical_generalized_cross_entropy,
+    _overlap.dice,
+    _overlap.tversky,
+    _circle.circle,
 )
 
 _CLASSES = (
@@ -56,6 +64,11 @@ _CLASSES = (
     _classes.Hinge,
     _classes.SquaredHinge,
     _classes.CategoricalHinge,
+    _more.Dice,
+    _more.Tversky,
+    _more.Circle,
+    _more.CategoricalFocalCrossentropy,
+    _more.CategoricalGeneralizedCrossEntropy,
 )
 
 # Every name `keras.losses.get` accepts, plus the legacy Keras 2 aliases.

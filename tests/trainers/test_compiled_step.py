@@ -225,6 +225,15 @@ LOSS_CASES = [
     ("cosine_similarity", "regression", None, CLASSES, {}),
     ("mse_sum_reduction", "regression", None, CLASSES,
      {"loss": lambda: keras.losses.MeanSquaredError(reduction="sum")}),
+    # Issue 13's losses.
+    ("dice", "binary", "sigmoid", 1, {}),
+    ("dice_per_sample", "onehot", "softmax", CLASSES, {"loss": lambda: keras.losses.Dice(axis=-1)}),
+    ("tversky", "binary", "sigmoid", 1, {"loss": lambda: keras.losses.Tversky(alpha=0.3, beta=0.7)}),
+    ("categorical_focal_crossentropy", "onehot", "softmax", CLASSES, {}),
+    ("categorical_focal_crossentropy_logits", "onehot", None, CLASSES,
+     {"loss": lambda: keras.losses.CategoricalFocalCrossentropy(from_logits=True, label_smoothing=0.1)}),
+    ("categorical_generalized_cross_entropy", "sparse", "softmax", CLASSES,
+     {"loss": lambda: keras.losses.CategoricalGeneralizedCrossEntropy(q=0.7)}),
 ]
 
 
@@ -357,3 +366,12 @@ def test_a_custom_layer_runs_on_the_tape_and_says_why():
     model.compile(**_adam_categorical())
     model.fit(x, y, epochs=1, verbose=0)
     assert "not marked replayable" in model.compiled_step_reason["train"]
+
+
+def test_circle_loss_on_normalized_embeddings():
+    def build():
+        return keras.Sequential([keras.Input((FEATURES,)), layers.Dense(5, activation="tanh"), layers.Dense(4),
+                                 layers.UnitNormalization()])
+
+    _train_both(build, lambda: {"optimizer": keras.optimizers.SGD(0.05), "loss": keras.losses.Circle(gamma=8.0)},
+                "sparse")
