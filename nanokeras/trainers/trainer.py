@@ -211,7 +211,9 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
-        gradients = tape.gradient(loss, variables)
+            # As Keras, the gradients are those of the scaled loss (the optimizer unscales them).
+            scaled_loss = self.optimizer.scale_loss(loss)
+        gradients = tape.gradient(scaled_loss, variables)
         self._apply_and_track(gradients, variables, loss, y, y_pred, sample_weight, self._batch_size_of(x))
 
     def _test_batch(self, data):

@@ -274,6 +274,14 @@ OPTIMIZER_CASES = [
     ("lion", lambda: keras.optimizers.Lion(0.001)),
     ("adam_clipnorm_ema", lambda: keras.optimizers.Adam(0.01, clipnorm=0.5, use_ema=True)),
     ("sgd_schedule", lambda: keras.optimizers.SGD(keras.optimizers.schedules.ExponentialDecay(0.1, 3, 0.5))),
+    # Issue 13's optimizers, and loss scaling (the scaled loss is differentiated).
+    ("lamb", lambda: keras.optimizers.Lamb(0.01)),
+    ("adafactor", lambda: keras.optimizers.Adafactor()),
+    ("muon", lambda: keras.optimizers.Muon(0.01)),
+    ("schedule_free_adamw", lambda: keras.optimizers.ScheduleFreeAdamW(0.01, warmup_steps=2)),
+    ("loss_scale_optimizer", lambda: keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(0.01),
+                                                                        dynamic_growth_steps=3)),
+    ("sgd_loss_scale_factor", lambda: keras.optimizers.SGD(0.1, loss_scale_factor=16.0)),
 ]
 
 
