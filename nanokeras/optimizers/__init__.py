@@ -20,6 +20,7 @@ from nanokeras.optimizers.ftrl import Ftrl
 from nanokeras.optimizers.lamb import Lamb
 from nanokeras.optimizers.lion import Lion
 from nanokeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from nanokeras.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
 from nanokeras.optimizers.muon import Muon
 from nanokeras.optimizers.nadam import Nadam
 from nanokeras.optimizers.rmsprop import RMSprop
@@ -28,7 +29,7 @@ from nanokeras.optimizers.sgd import SGD
 from nanokeras.utils.lookup import lookup
 
 ALL_OBJECTS = (Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Lamb, Adafactor,
-               Muon, LossScaleOptimizer, ScheduleFreeAdamW)
+               Muon, LossScaleOptimizer, ScheduleFreeAdamW, MultiOptimizer)
 # Keras matches optimizer names case-insensitively ("Adam", "adam", "ADAM").
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
@@ -105,6 +106,7 @@ def get(identifier):
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam",
-    "Ftrl", "Lion", "Lamb", "Adafactor", "Muon", "LossScaleOptimizer", "ScheduleFreeAdamW", "get", "serialize",
+    "Ftrl", "Lion", "Lamb", "Adafactor", "Muon", "LossScaleOptimizer", "ScheduleFreeAdamW", "MultiOptimizer", "OptimizerMap", "get",
+    "serialize",
     "deserialize", "schedules",
 ]

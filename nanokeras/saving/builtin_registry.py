@@ -57,7 +57,8 @@ def classes_by_module():
     registry = {
         "keras.layers": _public(layers, subclass_of(Layer)),
         "keras.models": _public(models, subclass_of(Layer)),
-        "keras.optimizers": _public(optimizers, subclass_of(optimizers.Optimizer)),
+        "keras.optimizers": {**_public(optimizers, subclass_of(optimizers.Optimizer)),
+                             "OptimizerMap": optimizers.OptimizerMap},
         "keras.optimizers.schedules": _public(schedules, subclass_of(schedules.LearningRateSchedule)),
         "keras.losses": _public(losses, subclass_of(losses.Loss)),
         "keras.metrics": _public(metrics, subclass_of(metrics.Metric)),

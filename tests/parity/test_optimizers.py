@@ -224,3 +224,26 @@ def test_training_with_the_new_optimizers_matches_keras(keras, make):
     np.testing.assert_allclose(n_history["loss"], k_history["loss"], rtol=2e-5)
     for a, b in zip(ours.get_weights(), theirs.get_weights()):
         np.testing.assert_allclose(a, np.asarray(b), rtol=1e-4, atol=1e-5)
+
+
+def test_multi_optimizer_matches_keras(keras):
+    def build(lib):
+        mapping = lib.optimizers.OptimizerMap(lib.optimizers.SGD(0.1, momentum=0.5, name="sgd_inner"),
+                                              {".*bias": lib.optimizers.Adam(0.01, name="adam_inner")})
+        return lib.optimizers.MultiOptimizer(mapping, name="multi")
+
+    init, grads = _initial_values(), _gradient_sequence()
+    k_vars = [keras.Variable(init[n], name=n) for n in SHAPES]
+    n_vars = [nk.Variable(init[n], name=n) for n in SHAPES]
+    k_opt, n_opt = build(keras), build(nk)
+    for step in grads:
+        k_opt.apply([g.copy() for g in step], k_vars)
+        n_opt.apply([g.copy() for g in step], n_vars)
+    _assert_same_state(k_vars, n_vars, k_opt, n_opt)
+    assert [type(o).__name__ for o in n_opt.optimizers] == [type(o).__name__ for o in k_opt.optimizers]
+    import json
+
+    assert json.dumps(optimizers.serialize(build(nk))) == json.dumps(keras.optimizers.serialize(build(keras)))
+    rebuilt = optimizers.deserialize(keras.optimizers.serialize(build(keras)))
+    assert isinstance(rebuilt, optimizers.MultiOptimizer)
+    assert isinstance(rebuilt._optimizer_map[".*bias"], optimizers.Adam)

@@ -282,6 +282,8 @@ OPTIMIZER_CASES = [
     ("loss_scale_optimizer", lambda: keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(0.01),
                                                                         dynamic_growth_steps=3)),
     ("sgd_loss_scale_factor", lambda: keras.optimizers.SGD(0.1, loss_scale_factor=16.0)),
+    ("multi_optimizer", lambda: keras.optimizers.MultiOptimizer(keras.optimizers.OptimizerMap(
+        keras.optimizers.SGD(0.1, momentum=0.5), {".*bias": keras.optimizers.Adam(0.01)}))),
 ]
 
 
