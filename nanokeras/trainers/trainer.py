@@ -12,6 +12,7 @@ A training step is built from the same public pieces a custom loop uses:
 Everything that can be checked is checked once per call of `fit`, never per step.
 """
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -456,19 +457,21 @@ class Trainer:
         # begin with the group's first step index, end with first + N - 1.
         group = getattr(self, "steps_per_execution", 1) or 1
         logs = None
-        for step, batch in enumerate(batches.batches()):
-            first = step - step % group
-            if begin_hook is not None and step == first:
-                begin_hook(step)
-            result = run(batch)
-            if custom:
-                logs = result
-            last_of_group = step == first + group - 1 or step == batches.steps_per_epoch - 1
-            if end_hook is not None and last_of_group:
-                callback_list.batch_end(f"on_{mode}_batch_end", first + group - 1,
-                                        logs if custom else self.get_metrics_result)
-            if mode == "train" and self.stop_training and last_of_group:
-                break
+        # (Closed on leaving the loop, early or by an error: a dataset's reader threads stop there.)
+        with contextlib.closing(batches.batches()) as epoch_batches:
+            for step, batch in enumerate(epoch_batches):
+                first = step - step % group
+                if begin_hook is not None and step == first:
+                    begin_hook(step)
+                result = run(batch)
+                if custom:
+                    logs = result
+                last_of_group = step == first + group - 1 or step == (batches.steps_per_epoch or 0) - 1
+                if end_hook is not None and last_of_group:
+                    callback_list.batch_end(f"on_{mode}_batch_end", first + group - 1,
+                                            logs if custom else self.get_metrics_result)
+                if mode == "train" and self.stop_training and last_of_group:
+                    break
         return logs
 
     def _logs_to_floats(self, logs):
@@ -555,8 +558,8 @@ class Trainer:
         end_hook = callback_list.hook_if_used("on_predict_batch_end")
         callback_list.on_predict_begin()
         outputs = []
-        with blas_threads():
-            for step, batch in enumerate(batches.batches()):
+        with blas_threads(), contextlib.closing(batches.batches()) as epoch_batches:
+            for step, batch in enumerate(epoch_batches):
                 if begin_hook is not None:
                     begin_hook(step)
                 outputs.append(run(batch))
