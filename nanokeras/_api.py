@@ -19,6 +19,7 @@ FROM_ABOVE = {
         "register_keras_serializable": ("nanokeras.saving.object_registration", "register_keras_serializable"),
         "serialize_keras_object": ("nanokeras.saving.serialization_lib", "serialize_keras_object"),
         "deserialize_keras_object": ("nanokeras.saving.serialization_lib", "deserialize_keras_object"),
+        "FeatureSpace": ("nanokeras.layers.preprocessing.feature_space", "FeatureSpace"),
     },
 }
 

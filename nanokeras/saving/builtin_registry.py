@@ -76,6 +76,12 @@ def classes_by_module():
     registry["keras"] = dict(registry["keras.models"])
     registry["keras"].update({"Layer": Layer, "DTypePolicy": DTypePolicy, "FloatDTypePolicy": DTypePolicy})
     registry["keras.dtype_policies"] = {"DTypePolicy": DTypePolicy, "FloatDTypePolicy": DTypePolicy}
+    from nanokeras.layers.preprocessing import feature_space
+
+    registry["keras.utils"] = {"FeatureSpace": feature_space.FeatureSpace}
+    # FeatureSpace's parts, under the internal module Keras writes for them.
+    registry["keras.src.layers.preprocessing.feature_space"] = {
+        "Feature": feature_space.Feature, "Cross": feature_space.Cross, "TFDIdentity": feature_space.TFDIdentity}
     _cache["classes"] = registry
     return registry
 
