@@ -1,9 +1,14 @@
 """Shared test setup: a fresh, seeded nanokeras session per test, and a loud parity report."""
 
+import os
 import random
 
 import numpy as np
 import pytest
+
+# Real Keras runs on JAX in the parity tests. Set before anything imports it: TensorFlow (read by the
+# tests of tf.data pipelines and TensorBoard files) may import Keras, which would then pick TensorFlow.
+os.environ.setdefault("KERAS_BACKEND", "jax")
 
 TEST_SEED = 1337
 
