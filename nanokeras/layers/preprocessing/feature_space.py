@@ -342,14 +342,14 @@ class FeatureSpace(Layer):
         merged = np.concatenate([value.astype("float32", copy=False) for value in outputs.values()], axis=-1)
         return merged[0] if single else merged
 
-    def _encoded_width(self, name, preprocessor, spec):
+    def _encoded_width(self, name):
         encoder = self.one_hot_encoders.get(name)
         return encoder.num_tokens if encoder is not None else 1
 
     def compute_output_spec(self, inputs, *args, **kwargs):
         from nanokeras.graph.keras_tensor import KerasTensor
 
-        widths = {name: self._encoded_width(name, p, s) for name, p, s in self._specs()}
+        widths = {name: self._encoded_width(name) for name, _, _ in self._specs()}
         if self.output_mode == "dict":
             return {name: KerasTensor((None, width), dtype="float32" if name in self.one_hot_encoders or
                                       self._spec_mode(name) == "float" else "int64") for name, width in widths.items()}
