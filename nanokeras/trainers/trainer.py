@@ -152,9 +152,9 @@ class Trainer:
         for metric in self.metrics:
             result = metric.result()
             if isinstance(result, dict):
-                logs.update({k: float(v) for k, v in result.items()})
+                logs.update({k: _log_value(v) for k, v in result.items()})
             else:
-                logs[metric.name] = float(result)
+                logs[metric.name] = _log_value(result)
         return {key: logs[key] for key in sorted(logs)}
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -613,3 +613,10 @@ def _should_validate(epoch, validation_freq):
     if isinstance(validation_freq, int):
         return (epoch + 1) % validation_freq == 0
     return (epoch + 1) in validation_freq
+
+
+def _log_value(value):
+    """A metric result as Keras logs it: a float, or a numpy array when it has several entries (F1Score's
+    per-class scores with `average=None`)."""
+    array = np.asarray(value_of(value))
+    return float(array.reshape(-1)[0]) if array.size == 1 else array
