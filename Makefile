@@ -1,9 +1,22 @@
-# nanokeras developer tasks. `make test` on a fresh machine builds .venv and runs the suite.
+# nanokeras developer tasks. On a fresh machine (python3 with venv and pip) each target sets up what it needs:
+#   make demo  -> .venv-demo: nanokeras + the [examples] extra only, then the Keras tutorial
+#   make test  -> .venv:      nanokeras + the [dev,examples] extras (real Keras 3, JAX, TensorFlow), then the suite
 PYTHON ?= python3
 VENV := .venv
 VENV_PY := $(VENV)/bin/python
 STAMP := $(VENV)/.install.stamp
-PYTEST_ARGS ?= -q
+DEMO_VENV := .venv-demo
+DEMO_PY := $(DEMO_VENV)/bin/python
+DEMO_STAMP := $(DEMO_VENV)/.install.stamp
+# Where the demo writes its plots.
+OUT ?= out
+# -qq: errors only. (-q still prints the build backend's notes and pip's notices about the
+# machine's own index configuration; a failed install is still shown in full.)
+PIP_QUIET := --disable-pip-version-check --progress-bar off -qq
+# Test processes (pytest-xdist, from the dev extra). Each one imports Keras, JAX and TensorFlow
+# for the parity tests (~1.3 GB), so the default stays at 2 whatever the number of cores.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?= -q -n $(PYTEST_WORKERS)
 # Versions for `make test-pythons`; each needs an interpreter from pyenv (or pythonX.Y on PATH).
 TEST_PYTHONS ?= 3.9 3.13
 # Set to 1 to treat pytest's "no tests collected" (exit 5) as success, with a note.
@@ -16,23 +29,31 @@ venv: $(STAMP)
 # Reinstalls whenever pyproject.toml changes (its dependencies may have).
 $(STAMP): pyproject.toml
 	@test -x $(VENV_PY) || { echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version 2>&1))"; $(PYTHON) -m venv $(VENV); }
-	$(VENV_PY) -m pip install --disable-pip-version-check --progress-bar off -q --upgrade pip
-	$(VENV_PY) -m pip install --disable-pip-version-check --progress-bar off -e '.[dev,examples]'
-	@# tf-keras (Keras 2) for the Keras-2 parity tests, matched to the installed TensorFlow; --no-deps
-	@# because its metadata asks for the full `tensorflow` next to tensorflow-cpu.
+	@echo "Installing nanokeras[dev,examples] into $(VENV) (Keras 3, JAX, TensorFlow for the parity tests: ~2.2 GB) ..."
+	@$(VENV_PY) -m pip install $(PIP_QUIET) --upgrade pip
+	@$(VENV_PY) -m pip install $(PIP_QUIET) -e '.[dev,examples]'
+	@# tf-keras (Keras 2) for the Keras-2 and legacy .h5 parity tests, matched to the installed TensorFlow;
+	@# --no-deps because its metadata asks for the full `tensorflow` next to tensorflow-cpu.
 	@tfv=$$($(VENV_PY) -c "import importlib.metadata as m; print(m.version('tensorflow-cpu'))" 2>/dev/null); \
 	if [ -n "$$tfv" ]; then \
-	  $(VENV_PY) -m pip install --disable-pip-version-check --progress-bar off -q --no-deps "tf-keras==$${tfv%.*}.*" \
+	  $(VENV_PY) -m pip install $(PIP_QUIET) --no-deps "tf-keras==$${tfv%.*}.*" \
 	    || echo "!! tf-keras $${tfv%.*}.* not installable: the Keras 2 parity tests will skip (and fail under CI=true)"; \
 	fi
 	@touch $@
 
-demo: venv
-	$(VENV_PY) examples/seed_tutorial.py
+$(DEMO_STAMP): pyproject.toml
+	@test -x $(DEMO_PY) || { echo "Creating $(DEMO_VENV) with $(PYTHON) ($$($(PYTHON) --version 2>&1))"; $(PYTHON) -m venv $(DEMO_VENV); }
+	@echo "Installing nanokeras[examples] into $(DEMO_VENV) (numpy, h5py, scikit-learn, matplotlib: ~400 MB) ..."
+	@$(DEMO_PY) -m pip install $(PIP_QUIET) --upgrade pip
+	@$(DEMO_PY) -m pip install $(PIP_QUIET) -e '.[examples]'
+	@touch $@
+
+demo: $(DEMO_STAMP)
+	@$(DEMO_PY) examples/seed_tutorial.py --out $(OUT)
 
 # The playground in the browser (http://127.0.0.1:8765/); PLAYGROUND_ARGS="--no-browser --port 9000" to change.
-playground: venv
-	$(VENV_PY) -m nanokeras.playground $(PLAYGROUND_ARGS)
+playground: $(DEMO_STAMP)
+	@$(DEMO_PY) -m nanokeras.playground $(PLAYGROUND_ARGS)
 
 test: venv
 	@echo "Running: $(VENV_PY) -m pytest $(PYTEST_ARGS)  (tests/ and the docstring examples in nanokeras/)"
@@ -58,8 +79,8 @@ test-pythons:
 	  echo "=== Python $$v: $$py -> $$venv ==="; \
 	  if [ ! -f $$venv/.install.stamp ] || [ pyproject.toml -nt $$venv/.install.stamp ]; then \
 	    { test -x $$venv/bin/python || $$py -m venv $$venv; } && \
-	    $$venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -q --upgrade pip && \
-	    $$venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -q -e '.[dev]' && \
+	    $$venv/bin/python -m pip install $(PIP_QUIET) --upgrade pip && \
+	    $$venv/bin/python -m pip install $(PIP_QUIET) -e '.[dev]' && \
 	    touch $$venv/.install.stamp || { echo "!! install failed on Python $$v"; failed="$$failed $$v"; continue; }; \
 	  fi; \
 	  $$venv/bin/python -m pytest $(PYTEST_ARGS) || failed="$$failed $$v"; \

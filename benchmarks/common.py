@@ -107,3 +107,12 @@ def mlp_data(n=20000):
     x = rng.random((n, 784), dtype=np.float32)
     y = rng.integers(0, 10, n).astype(np.int32)
     return x, y
+
+
+def image_data(n, height, width, seed=0):
+    """`n` random float32 images (height, width, 1) in [0, 1) with 10 random classes."""
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, height, width, 1), dtype=np.float32)
+    y = rng.integers(0, 10, n).astype(np.int32)
+    return x, y

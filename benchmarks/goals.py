@@ -54,7 +54,33 @@ def evaluate_goals(med):
     seconds = med.get(("import_s", "nanokeras"))
     lines.append(_line("(c) `import nanokeras` ≤ 0.15 s", seconds, seconds is not None and seconds <= 0.15,
                        seconds is not None and "%.3f s" % seconds))
+    r = _share(med, "lstm_train_sps", "torch")
+    lines.append(_line("(h) LSTM text training ≥ 1× PyTorch's samples/s", r, r is not None and r >= 1,
+                       r is not None and "%.2f×" % r))
+    r = _share(med, "lstm_train_sps", "keras-jax")
+    lines.append(_line("(h) LSTM text training ≥ 0.5× Keras/JAX's samples/s", r, r is not None and r >= 0.5,
+                       r is not None and "%.2f×" % r))
+    r = _share(med, "tv_sentences_per_s", "keras-tensorflow")
+    lines.append(_line("(i) TextVectorization adapt + call ≥ 1× Keras/TF's sentences/s", r, r is not None and r >= 1,
+                       r is not None and "%.2f×" % r))
     r = _share(med, "peak_rss_mib", "torch")
     lines.append(_line("(d) peak memory running (b) ≤ 1× PyTorch's", r, r is not None and r <= 1.0,
+                       r is not None and "%.2f× PyTorch's" % r))
+    lines.extend(cnn_goals(med))
+    return lines
+
+
+def cnn_goals(med):
+    """The convolution issue's targets: (f) small CNN, (g) MNIST-shaped CNN."""
+    lines = []
+    for key, title, target in (("cnn_small_train_sps", "(f) small CNN training", 1.0),
+                               ("cnn_mnist_train_sps", "(g) MNIST CNN training", 0.7),
+                               ("cnn_mnist_predict_sps", "(g) MNIST CNN predict", 1.0)):
+        for peer in ("keras-jax", "torch"):
+            r = _share(med, key, peer)
+            lines.append(_line("%s ≥ %.1f× %s's samples/s" % (title, target, NAMES[peer]), r,
+                               r is not None and r >= target, r is not None and "%.2f×" % r))
+    r = _share(med, "cnn_mnist_peak_rss_mib", "torch")
+    lines.append(_line("(g) peak memory running (g) ≤ 1.5× PyTorch's", r, r is not None and r <= 1.5,
                        r is not None and "%.2f× PyTorch's" % r))
     return lines

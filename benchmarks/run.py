@@ -33,7 +33,8 @@ from workloads import WORKLOADS, load as load_workload  # noqa: E402
 
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
 MARKER = "BENCH_RESULT "
-ALIASES = {"memory": "mlp", "a": "tutorial", "b": "mlp", "c": "import", "d": "mlp", "e": "latency"}
+ALIASES = {"memory": "mlp", "a": "tutorial", "b": "mlp", "c": "import", "d": "mlp", "e": "latency",
+           "f": "cnn_small", "g": "cnn_mnist", "h": "lstm", "i": "text_vectorization"}
 
 
 def parse_args(argv):

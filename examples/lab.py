@@ -1,8 +1,10 @@
 """Lab: Iris with an MLP, then digits with L2 + Dropout + EarlyStopping, and the overfitting curves.
 
-Run: MPLBACKEND=Agg python examples/lab.py   (needs scikit-learn; matplotlib for the plot)
+Run: python examples/lab.py [--out DIR]   (needs scikit-learn; matplotlib for the plot, written to
+`out/`, to DIR, or to $NANOKERAS_OUTPUT_DIR)
 """
 
+import argparse
 import os
 
 import numpy as np
@@ -50,7 +52,7 @@ def iris():
     return accuracy
 
 
-def digits():
+def digits(out):
     from sklearn.datasets import load_digits
 
     data = load_digits()
@@ -73,14 +75,14 @@ def digits():
           f"weights restored from epoch {stop.best_epoch + 1}")
     _, accuracy = model.evaluate(x_test, y_test, verbose=0)
     print(f"digits test accuracy: {accuracy:.4f}")
-    plot(history.history, stop.best_epoch)
+    plot(history.history, stop.best_epoch, os.path.join(out, "overfitting.png"))
     return accuracy
 
 
-OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "out")
+OUT = os.environ.get("NANOKERAS_OUTPUT_DIR") or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "out")
 
 
-def plot(history, best_epoch, path=os.path.join(OUT, "overfitting.png")):
+def plot(history, best_epoch, path):
     """The loss and accuracy curves, drawn by the playground's renderer, the restored epoch marked."""
     from nanokeras.playground import save_png
 
@@ -94,6 +96,9 @@ def plot(history, best_epoch, path=os.path.join(OUT, "overfitting.png")):
 
 
 if __name__ == "__main__":
+    arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    arguments.add_argument("--out", default=OUT, help="folder for the plot (default: out/)")
+    out = os.path.abspath(arguments.parse_args().out)
     keras.utils.set_random_seed(SEED)
     iris()
-    digits()
+    digits(out)

@@ -2,13 +2,21 @@
 
 The tutorial's code is unchanged but for the first import. Around it, this script
 only adds what a notebook would show inline: the plots are written as PNG files to
-`out/` (run it with `make demo`).
+`out/`, or to the folder given as `--out DIR` or in $NANOKERAS_OUTPUT_DIR
+(run it with `make demo`).
 """
 
+import argparse
+import logging
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")  # no screen needed: plots go to files
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "out")
+# On a fresh machine matplotlib builds its font cache once and says so; nothing is wrong.
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+_default_out = os.environ.get("NANOKERAS_OUTPUT_DIR") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "out")
+_arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+_arguments.add_argument("--out", default=_default_out, help="folder for the plots (default: out/)")
+OUT = os.path.abspath(_arguments.parse_args().out)
 os.makedirs(OUT, exist_ok=True)
 
 # ---------------------------------------------------------------- the tutorial
@@ -76,8 +84,9 @@ model.fit(x=train_x_norm, y=train_labels, validation_data=[test_x_norm, test_lab
 
 # ------------------------------------------------------------------- summary
 plt.plot(hist.history['acc']); plt.plot(hist.history['val_acc'])
-plt.title("Two-layer network accuracy (one-hot labels)"); plt.legend(["train", "validation"])
+plt.title("Two-layer network accuracy (one-hot labels)"); plt.xlabel("epoch"); plt.ylabel("accuracy")
+plt.legend(["train", "validation"])
 plt.savefig(os.path.join(OUT, "multiclass_accuracy.png")); plt.close()
 print(f"\nPerceptron: final val_acc = {perceptron_val_acc:.4f}")
-print(f"Plots written to {os.path.normpath(OUT)}: accuracy.png, separating_line.png, perceptron_boundary.png, "
+print(f"Plots written to {OUT}: accuracy.png, separating_line.png, perceptron_boundary.png, "
       "multiclass_accuracy.png")

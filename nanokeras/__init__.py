@@ -5,65 +5,65 @@
     model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")])
     model.compile(optimizer="sgd", loss="binary_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=10)
+
+Every part is imported when first used (`keras.layers` on first access, for instance),
+so `import nanokeras` costs only what a program goes on to use.
 """
 
+import importlib as _importlib
+
 from nanokeras.version import __version__
-from nanokeras import backend
-from nanokeras import config
-from nanokeras import ops
-from nanokeras.ops.tape import GradientTape
-from nanokeras.ops.variable import Variable
-from nanokeras.graph.keras_tensor import KerasTensor
-from nanokeras import activations
-from nanokeras import initializers
-from nanokeras import losses
-from nanokeras import metrics
-from nanokeras import optimizers
-from nanokeras import callbacks
-from nanokeras import constraints
-from nanokeras import regularizers
-from nanokeras import layers
-from nanokeras import models
-from nanokeras import utils
-from nanokeras.layers import Input, InputSpec, Layer
-from nanokeras.models import Model, Sequential
-from nanokeras.backend.dtype_policy import DTypePolicy, FloatDTypePolicy
-from nanokeras.backend.naming import name_scope
-from nanokeras.backend.scopes import RematScope, device, remat
-from nanokeras.graph.function import Function
-from nanokeras.graph.operation import Operation
-from nanokeras.initializers import Initializer
-from nanokeras.losses import Loss
-from nanokeras.metrics import Metric
-from nanokeras.optimizers import Optimizer
-from nanokeras.regularizers import Regularizer
 
-
-def version():
-    """The nanokeras version, e.g. `'0.1.0'` (Keras's `keras.version()`)."""
-    return __version__
-
-
-from nanokeras import _api
-
-_api.install()  # `keras.utils` names implemented on higher floors (see nanokeras/_api.py)
-
-# Loaded on first use, so `import nanokeras` stays fast (they pull in zipfile, urllib, h5py, http.server...).
-_LAZY_SUBMODULES = ("datasets", "saving", "preprocessing", "playground")
+# The public packages, loaded on first access.
+_SUBMODULES = frozenset({
+    "activations", "backend", "callbacks", "config", "constraints", "datasets", "dtype_policies",
+    "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "playground",
+    "preprocessing", "random", "regularizers", "saving", "tree", "utils",
+})
+# Top-level names, by the module that defines them.
+_ATTRIBUTES = {
+    "GradientTape": "nanokeras.ops.tape",
+    "Variable": "nanokeras.ops.variable",
+    "KerasTensor": "nanokeras.graph.keras_tensor",
+    "Input": "nanokeras.layers",
+    "InputSpec": "nanokeras.layers",
+    "Layer": "nanokeras.layers",
+    "Initializer": "nanokeras.initializers",
+    "Regularizer": "nanokeras.regularizers",
+    "Loss": "nanokeras.losses",
+    "Metric": "nanokeras.metrics",
+    "Optimizer": "nanokeras.optimizers",
+    "Model": "nanokeras.models",
+    "Sequential": "nanokeras.models",
+    "DTypePolicy": "nanokeras.backend.dtype_policy",
+    "FloatDTypePolicy": "nanokeras.backend.dtype_policy",
+    "Operation": "nanokeras.graph.operation",
+    "Function": "nanokeras.graph.function",
+    "name_scope": "nanokeras.backend.naming",
+    "RematScope": "nanokeras.backend.scopes",
+    "device": "nanokeras.backend.scopes",
+    "remat": "nanokeras.backend.scopes",
+}
 
 
 def __getattr__(name):
-    if name in _LAZY_SUBMODULES:
-        import importlib
+    if name in _SUBMODULES:
+        value = _importlib.import_module(f"nanokeras.{name}")
+    elif name in _ATTRIBUTES:
+        value = getattr(_importlib.import_module(_ATTRIBUTES[name]), name)
+    else:
+        raise AttributeError(f"module 'nanokeras' has no attribute {name!r}")
+    globals()[name] = value  # once loaded, an ordinary attribute
+    return value
 
-        return importlib.import_module(f"nanokeras.{name}")
-    raise AttributeError(f"module 'nanokeras' has no attribute {name!r}")
 
-__all__ = [
-    "__version__", "backend", "config", "ops", "GradientTape", "Variable", "KerasTensor", "activations",
-    "initializers", "losses", "metrics", "optimizers", "callbacks", "constraints", "datasets",
-    "regularizers", "saving", "preprocessing", "playground", "layers", "models", "utils",
-    "Input", "Layer", "Model", "Sequential", "InputSpec", "DTypePolicy", "FloatDTypePolicy", "name_scope",
-    "RematScope", "device", "remat", "Function", "Operation", "Initializer", "Loss", "Metric", "Optimizer",
-    "Regularizer", "version",
-]
+def version():
+    """The nanokeras version, e.g. `'0.1.0'` (as `keras.version()` gives Keras's)."""
+    return __version__
+
+
+def __dir__():
+    return sorted(set(globals()) | _SUBMODULES | set(_ATTRIBUTES))
+
+
+__all__ = ["__version__", "version"] + sorted(_SUBMODULES) + sorted(_ATTRIBUTES)

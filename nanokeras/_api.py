@@ -2,8 +2,9 @@
 
 Keras's `keras.utils` offers `register_keras_serializable` (which nanokeras keeps in
 `saving`) and `FeatureSpace` (a layer). `nanokeras.utils` sits below both, so it may
-not import them; the `nanokeras` package, which is above every floor, adds them to
-`nanokeras.utils` instead, imported on first use (`dir()` lists them too).
+not import them. This top-level module, outside the floors, holds the fixed table of
+those names; the namespace's PEP 562 `__getattr__` asks `resolve` for a name on first
+access (nothing is imported before), and its `__dir__` lists them through `names`.
 """
 
 import importlib
@@ -24,27 +25,16 @@ FROM_ABOVE = {
 }
 
 
-def _install(namespace_name, names):
-    namespace = importlib.import_module(namespace_name)
-    previous_getattr = namespace.__dict__.get("__getattr__")
+def names(namespace_name):
+    """The names `namespace_name` publishes from above (for its `__dir__`)."""
+    return set(FROM_ABOVE.get(namespace_name, ()))
 
-    def __getattr__(name):
-        if name in names:
-            module_name, attribute = names[name]
-            value = getattr(importlib.import_module(module_name), attribute)
-            setattr(namespace, name, value)  # found once, then a plain attribute
-            return value
-        if previous_getattr is not None:
-            return previous_getattr(name)
+
+def resolve(namespace_name, name):
+    """`namespace.name` from the table, imported now and then kept on the namespace."""
+    entry = FROM_ABOVE.get(namespace_name, {}).get(name)
+    if entry is None:
         raise AttributeError(f"module {namespace_name!r} has no attribute {name!r}")
-
-    def __dir__():
-        return sorted(set(namespace.__dict__) | set(names))
-
-    namespace.__getattr__ = __getattr__
-    namespace.__dir__ = __dir__
-
-
-def install():
-    for namespace_name, names in FROM_ABOVE.items():
-        _install(namespace_name, names)
+    value = getattr(importlib.import_module(entry[0]), entry[1])
+    setattr(importlib.import_module(namespace_name), name, value)  # found once, then a plain attribute
+    return value

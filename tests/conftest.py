@@ -1,10 +1,13 @@
 """Shared test setup: a fresh, seeded nanokeras session per test, and a loud parity report."""
 
 import os
-import random
+import tempfile
 
-import numpy as np
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
+
+import nanokeras.backend as backend
+from nanokeras.utils.rng_utils import set_random_seed
 
 # Real Keras runs on JAX in the parity tests. Set before anything imports it: TensorFlow (read by the
 # tests of tf.data pipelines and TensorBoard files) may import Keras, which would then pick TensorFlow.
@@ -12,33 +15,24 @@ os.environ.setdefault("KERAS_BACKEND", "jax")
 
 TEST_SEED = 1337
 
+# Hypothesis caches what it learns in `./.hypothesis` (already while collecting);
+# tests never write into the working tree.
+set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), "nanokeras-hypothesis"))
+
 
 @pytest.fixture(autouse=True)
 def fresh_nanokeras_session():
     """Resets automatic layer names and reseeds every random source before each test."""
-    # Imported lazily so collection still works while parts of nanokeras are being written.
-    try:
-        import nanokeras.backend as backend
-    except ImportError:
-        backend = None
-    if backend is not None:
-        backend.clear_session(free_memory=False)
-    try:
-        from nanokeras.utils.rng_utils import set_random_seed
-    except ImportError:
-        random.seed(TEST_SEED)
-        np.random.seed(TEST_SEED)
-        if backend is not None:
-            from nanokeras.backend import random as backend_random
-
-            backend_random.seed_global_generator(TEST_SEED)
-    else:
-        set_random_seed(TEST_SEED)
+    backend.clear_session(free_memory=False)
+    set_random_seed(TEST_SEED)
     yield
 
 
 def _is_parity(report):
-    return "tests/parity/" in report.nodeid.replace("\\", "/") or "parity/" in report.nodeid
+    """Under tests/parity/, or skipped for want of real Keras anywhere else (the README's snippets)."""
+    if "tests/parity/" in report.nodeid.replace("\\", "/"):
+        return True
+    return report.skipped and "PARITY SKIPPED" in _skip_reason(report)
 
 
 def _skip_reason(report):
@@ -71,3 +65,33 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         write(bar, red=True, bold=True)
     else:
         write(f"Parity with real Keras checked: {len(ran)} parity test(s) ran, none skipped.", green=True)
+
+
+# ------------------------------------------------- the working tree stays clean
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_NOT_WATCHED = {".git", "__pycache__", ".pytest_cache"}
+
+
+def _tree_files():
+    found = set()
+    for folder, subfolders, files in os.walk(_ROOT):
+        subfolders[:] = [d for d in subfolders if d not in _NOT_WATCHED and not d.startswith(".venv")]
+        found.update(os.path.relpath(os.path.join(folder, f), _ROOT) for f in files)
+    return found
+
+
+def pytest_sessionstart(session):
+    if not hasattr(session.config, "workerinput"):  # the main process (also under pytest-xdist)
+        session.config._files_before_tests = _tree_files()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_files_before_tests", None)
+    if before is None:
+        return
+    written = sorted(_tree_files() - before)
+    if written:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"!! The tests wrote into the working tree (use tmp_path): {written[:10]}", red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -9,7 +9,9 @@
 # --only name -> module name
 WORKLOADS = {"tutorial": "tutorial", "mlp": "mlp", "mlp_one_thread": "mlp_threads:OneThread",
              "mlp_loaded": "mlp_threads:UnderLoad",
-             "mlp_loaded_one_thread": "mlp_threads:OneThreadUnderLoad", "import": "imports", "latency": "latency"}
+             "mlp_loaded_one_thread": "mlp_threads:OneThreadUnderLoad", "import": "imports", "latency": "latency",
+             "cnn_small": "small_cnn", "cnn_mnist": "mnist_cnn",
+             "lstm": "lstm_text", "text_vectorization": "text_vectorization"}
 
 
 def load(name):

@@ -7,15 +7,20 @@ from nanokeras.backend.config import (
     backend, blas_threads, epsilon, floatx, image_data_format, set_blas_threads, set_epsilon, set_floatx,
     set_image_data_format,
 )
-from nanokeras.backend.dtypes import standardize_dtype
+from nanokeras.backend.dtypes import is_float_dtype, is_int_dtype, result_type, standardize_dtype
 from nanokeras.backend.naming import get_uid
 
 
 def clear_session(free_memory=True):
-    """Resets the state Keras keeps per session: automatic layer names (`dense`, `dense_1`, ...)."""
-    from nanokeras.backend import naming
+    """Resets the state Keras keeps per session, as Keras does: automatic layer names (`dense`,
+    `dense_1`, ...), the global dtype policy and random seed generator, and the logging and
+    attention switches (`floatx()` and the `max_epochs` limits stay)."""
+    from nanokeras.backend import config, dtype_policy, naming, random
 
     naming.reset_uids()
+    dtype_policy.reset_global_policy()
+    random.global_seed_generator_slot[0] = None
+    config.reset_session_switches()
     if free_memory:
         import gc
 

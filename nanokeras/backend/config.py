@@ -8,6 +8,8 @@ Example:
     1e-07
 """
 
+import os
+
 _FLOATX = "float32"
 _EPSILON = 1e-7
 _ALLOWED_FLOATX = ("float16", "float32", "float64")
@@ -88,3 +90,94 @@ def set_blas_threads(threads):
 def backend():
     """Returns the name of the compute backend: `'numpy'`."""
     return "numpy"
+
+
+# ------------------------------------------------------------------ debugging limits and switches
+def _limit_from_environment(variable):
+    value = os.environ.get(variable)
+    return int(value) if value else None
+
+
+# Caps on `fit` (set by `set_max_epochs`/`set_max_steps_per_epoch` or the environment), for quick debug runs.
+_MAX_EPOCHS = _limit_from_environment("KERAS_MAX_EPOCHS")
+_MAX_STEPS_PER_EPOCH = _limit_from_environment("KERAS_MAX_STEPS_PER_EPOCH")
+
+
+def _check_limit(value, argument):
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ValueError(f"`{argument}` must be a positive integer or None (no limit), got {value!r}.")
+
+
+def max_epochs():
+    """The cap on the epochs of any `fit` call (`KERAS_MAX_EPOCHS`), or None for no cap."""
+    return _MAX_EPOCHS
+
+
+def set_max_epochs(max_epochs):
+    """Caps the number of epochs of every `fit` call (None: no cap), to run a script quickly while debugging."""
+    global _MAX_EPOCHS
+    _check_limit(max_epochs, "max_epochs")
+    _MAX_EPOCHS = max_epochs
+
+
+def max_steps_per_epoch():
+    """The cap on the steps of each epoch of `fit`/`evaluate`/`predict` (`KERAS_MAX_STEPS_PER_EPOCH`), or None."""
+    return _MAX_STEPS_PER_EPOCH
+
+
+def set_max_steps_per_epoch(max_steps_per_epoch):
+    """Caps the steps per epoch of every `fit`, `evaluate` and `predict` call (None: no cap)."""
+    global _MAX_STEPS_PER_EPOCH
+    _check_limit(max_steps_per_epoch, "max_steps_per_epoch")
+    _MAX_STEPS_PER_EPOCH = max_steps_per_epoch
+
+
+# Switches Keras has for its compiled backends. They are kept (so programs that set them run and
+# read back what they set) but change nothing here: numpy has no flash attention, no Flax NNX, and
+# nanokeras's tracebacks are short already (errors are raised where the argument is checked).
+_FLASH_ATTENTION = [None]  # None: "use it when possible", Keras's default
+_TRACEBACK_FILTERING = [True]
+# Whether messages go to stdout (True) or to `logging` (see `nanokeras/utils/io_utils.py`).
+INTERACTIVE_LOGGING = [True]
+
+
+def reset_session_switches():
+    """The switches `keras.backend.clear_session()` puts back, as Keras does (floatx and limits stay)."""
+    _FLASH_ATTENTION[0] = None
+    _TRACEBACK_FILTERING[0] = True
+    INTERACTIVE_LOGGING[0] = True
+
+
+def enable_flash_attention():
+    """Kept for Keras programs; numpy has no flash attention kernel, attention is computed as always."""
+    _FLASH_ATTENTION[0] = True
+
+
+def disable_flash_attention():
+    """Kept for Keras programs (see `enable_flash_attention`)."""
+    _FLASH_ATTENTION[0] = False
+
+
+def is_flash_attention_enabled():
+    """What `enable_flash_attention`/`disable_flash_attention` last set (None until then, as in Keras)."""
+    return _FLASH_ATTENTION[0]
+
+
+def enable_traceback_filtering():
+    """Kept for Keras programs: nanokeras tracebacks are not filtered (they are short already)."""
+    _TRACEBACK_FILTERING[0] = True
+
+
+def disable_traceback_filtering():
+    """Kept for Keras programs (see `enable_traceback_filtering`)."""
+    _TRACEBACK_FILTERING[0] = False
+
+
+def is_traceback_filtering_enabled():
+    """What `enable_traceback_filtering`/`disable_traceback_filtering` last set (True by default)."""
+    return _TRACEBACK_FILTERING[0]
+
+
+def is_nnx_enabled():
+    """False: Flax NNX is a JAX feature (nanokeras runs on numpy)."""
+    return False

@@ -9,6 +9,9 @@ and numpy's), so the same seed gives bit-identical training.
 import numpy as np
 
 _generator = None  # a dedicated Generator once `seed_global_generator` was called
+# The `keras.random.SeedGenerator` that random ops called with `seed=None` draw from; made on first
+# use (by `nanokeras.random`), dropped by `keras.utils.set_random_seed` so it is made again from the seed.
+global_seed_generator_slot = [None]
 
 
 class _NumpyGlobalGenerator:
@@ -48,6 +51,12 @@ def global_generator():
 def seed_global_generator(seed):
     global _generator
     _generator = np.random.default_rng(seed)
+    global_seed_generator_slot[0] = None
+
+
+def seeded():
+    """True once `keras.utils.set_random_seed` was called."""
+    return _generator is not None
 
 
 def make_generator(seed=None):

@@ -2,12 +2,16 @@
 
 Files in `backup_dir`, as Keras writes them: `latest.weights.h5` (weights and
 optimizer state, Keras's layout) and `training_metadata.json` (`{"epoch", "batch"}`).
-Each is written atomically, so a crash while saving never leaves a torn backup.
+Each is written atomically, so a crash while saving never leaves a torn file. The pair
+is all-or-nothing too: the metadata is written first and records the SHA-256 of the
+weights it goes with and the previous backup's, so a crash between the two writes
+restores the previous epoch with the previous weights, never a mix.
 
 Needs `fit` to start from `model._initial_epoch` when a callback sets it in
 `on_train_begin` (as Keras's fit does).
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -72,22 +76,42 @@ class BackupAndRestore(Callback):
                 "BackupAndRestore needs a built model before `fit()`: call the model on a batch "
                 f"of data (or `model.build(input_shape)`) first. Model {self.model.name!r} is unbuilt."
             )
+        metadata = self._read_metadata()
         if os.path.exists(self._weights_path):
+            metadata = self._metadata_for_weights(metadata)
             optimizer = getattr(self.model, "optimizer", None)
             if optimizer is not None and not optimizer.built:
                 optimizer.build(self.model.trainable_weights)
             self.model.load_weights(self._weights_path)
-        if os.path.exists(self._metadata_path):
-            with open(self._metadata_path, "r", encoding="utf-8") as f:
-                try:
-                    metadata = json.loads(f.read())
-                except ValueError as error:
-                    raise ValueError(f"BackupAndRestore: {self._metadata_path!r} is corrupted ({error}).") from None
+        if metadata is not None:
             epoch = metadata.get("epoch") if isinstance(metadata, dict) else None
             if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
                 raise ValueError(f"BackupAndRestore: {self._metadata_path!r} holds no valid 'epoch': {metadata!r}.")
             self._current_epoch = epoch
             self.model._initial_epoch = epoch
+
+    def _read_metadata(self):
+        if not os.path.exists(self._metadata_path):
+            return None
+        with open(self._metadata_path, "r", encoding="utf-8") as f:
+            try:
+                return json.loads(f.read())
+            except ValueError as error:
+                raise ValueError(f"BackupAndRestore: {self._metadata_path!r} is corrupted ({error}).") from None
+
+    def _metadata_for_weights(self, metadata):
+        """The metadata (latest or previous) that belongs to the weights file on disk."""
+        if not isinstance(metadata, dict) or "weights_sha256" not in metadata:
+            return metadata  # written by Keras or an older nanokeras: nothing to check
+        with open(self._weights_path, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        for candidate in (metadata, metadata.get("previous")):
+            if isinstance(candidate, dict) and candidate.get("weights_sha256") == digest:
+                return candidate
+        raise ValueError(
+            f"BackupAndRestore: {self._weights_path!r} matches neither the latest nor the previous backup "
+            f"recorded in {self._metadata_path!r}; the backup is corrupted."
+        )
 
     # ------------------------------------------------------------------- back up
     def on_epoch_end(self, epoch, logs=None):
@@ -112,16 +136,27 @@ class BackupAndRestore(Callback):
         return False
 
     def _save(self):
-        from nanokeras.saving.saving_lib import atomic_write
+        from nanokeras.saving.saving_lib import atomic_write, weights_bytes
 
         os.makedirs(self.backup_dir, exist_ok=True)
         if self.double_checkpoint:
             for path in (self._weights_path, self._metadata_path):
                 if os.path.exists(path):
                     shutil.copyfile(path, path + ".bkp")
-        self.model.save_weights(self._weights_path, overwrite=True)
-        metadata = json.dumps({"epoch": self._current_epoch, "batch": self._last_batch_seen}).encode()
-        atomic_write(self._metadata_path, lambda f: f.write(metadata))
+        weights = weights_bytes(self.model)
+        previous = None
+        try:
+            previous = self._metadata_for_weights(self._read_metadata()) if os.path.exists(self._weights_path) else None
+        except ValueError:
+            pass  # a corrupted backup is replaced, not kept as "previous"
+        metadata = {"epoch": self._current_epoch, "batch": self._last_batch_seen,
+                    "weights_sha256": hashlib.sha256(weights).hexdigest()}
+        if isinstance(previous, dict) and "weights_sha256" in previous:
+            metadata["previous"] = {k: previous[k] for k in ("epoch", "batch", "weights_sha256") if k in previous}
+        # Metadata first: a crash before the weights are replaced leaves the previous pair usable.
+        encoded = json.dumps(metadata).encode()
+        atomic_write(self._metadata_path, lambda f: f.write(encoded))
+        atomic_write(self._weights_path, lambda f: f.write(weights))
 
     def on_train_end(self, logs=None):
         if self.delete_checkpoint and os.path.exists(self.backup_dir):

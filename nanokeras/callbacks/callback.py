@@ -1,5 +1,7 @@
 """`Callback`: hooks into `fit`, `evaluate` and `predict` (epoch and batch boundaries)."""
 
+from nanokeras.utils.keyword_arguments import check_keyword_arguments
+
 
 class Callback:
     """Base class for callbacks. Override the hooks you need.
@@ -13,6 +15,11 @@ class Callback:
         ...     def on_epoch_end(self, epoch, logs=None):
         ...         print(epoch, round(logs["loss"], 2))
     """
+
+    def __new__(cls, *args, **kwargs):
+        # Before `__init__`: a misspelt argument gets "did you mean ...?", not Python's TypeError.
+        check_keyword_arguments(cls, kwargs)
+        return super().__new__(cls)
 
     def __init__(self):
         self.params = {}

@@ -27,6 +27,8 @@ def _overrides(callback, hook):
 class CallbackList(Callback):
     """A container that forwards each hook to its callbacks, in order."""
 
+    _accepts_extra_keywords = True  # **params: the `params` its callbacks see
+
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
         callbacks = list(callbacks or [])

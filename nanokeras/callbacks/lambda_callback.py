@@ -1,6 +1,7 @@
 """`LambdaCallback`: a callback built from plain functions."""
 
 from nanokeras.callbacks.callback import Callback
+from nanokeras.utils.keyword_arguments import unknown_keywords_error
 
 _HOOKS = (
     "on_epoch_begin", "on_epoch_end", "on_train_begin", "on_train_end", "on_test_begin", "on_test_end",
@@ -22,15 +23,14 @@ class LambdaCallback(Callback):
         >>> log = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: print(epoch, logs["loss"]))
     """
 
+    _accepts_extra_keywords = True  # any hook by keyword; checked in __init__
+
     def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None, on_train_end=None,
                  on_train_batch_begin=None, on_train_batch_end=None, **kwargs):
-        super().__init__()
-        unknown = sorted(k for k in kwargs if k not in _HOOKS)
+        unknown = {k: v for k, v in kwargs.items() if k not in _HOOKS}
         if unknown:
-            raise TypeError(
-                f"LambdaCallback got unknown hook name(s): {', '.join(unknown)}. "
-                f"Known hooks: {', '.join(_HOOKS)}."
-            )
+            raise unknown_keywords_error(LambdaCallback, unknown, list(_HOOKS))
+        super().__init__()
         given = dict(kwargs, on_epoch_begin=on_epoch_begin, on_epoch_end=on_epoch_end,
                      on_train_begin=on_train_begin, on_train_end=on_train_end,
                      on_train_batch_begin=on_train_batch_begin, on_train_batch_end=on_train_batch_end)

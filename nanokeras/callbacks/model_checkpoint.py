@@ -15,7 +15,8 @@ class ModelCheckpoint(MonitorCallback):
     Args:
         filepath: where to save; may contain `str.format` fields filled from the epoch
             (1-based) and the logs, e.g. `"ckpt-{epoch:02d}-{val_loss:.2f}.keras"`.
-            Must end in `.keras`, or in `.weights.h5` with `save_weights_only=True`.
+            Must end in `.keras` (or `.h5`, the legacy format), or in `.weights.h5` with
+            `save_weights_only=True`.
         monitor: the logged quantity that decides what "best" is (`"val_loss"` by default).
         verbose: 1 prints a line per save.
         save_best_only: save only when `monitor` improves on the best value so far.
@@ -49,9 +50,9 @@ class ModelCheckpoint(MonitorCallback):
                 "ModelCheckpoint: when using `save_weights_only=True`, the filepath must end in "
                 f"`.weights.h5`. Received: filepath={filepath!r}"
             )
-        if not save_weights_only and not filepath.endswith(".keras"):
+        if not save_weights_only and not filepath.endswith((".keras", ".h5")):
             raise ValueError(
-                "ModelCheckpoint: the filepath must end in `.keras` (or use `save_weights_only=True` "
+                "ModelCheckpoint: the filepath must end in `.keras` or `.h5` (or use `save_weights_only=True` "
                 f"with `.weights.h5`). Received: filepath={filepath!r}"
             )
         if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int) or save_freq <= 0):
@@ -106,36 +107,37 @@ class ModelCheckpoint(MonitorCallback):
             ) from None
 
     def _should_save(self, epoch, logs, filepath):
-        """Whether to save now, with Keras's messages (`verbose > 0`) and warnings."""
+        """`(save now?, the new best once saved or None)`, with Keras's messages (`verbose > 0`) and warnings."""
         if not self.save_best_only:
             if self.verbose > 0:
                 print_msg(f"\nEpoch {epoch + 1}: saving model to {filepath}")
-            return True
+            return True, None
         current = logs.get(self.monitor)
         if current is None:
+            # Keras saves when it cannot tell whether the model improved.
             warnings.warn(f"Can save best model only with {self.monitor} available.", stacklevel=3)
-            return True
+            return True, None
         if np.ndim(current) > 0:
             warnings.warn(
                 f"Can save best model only when `monitor` is a scalar value. Received: {current}. "
                 "Falling back to `save_best_only=False`.", stacklevel=3)
-            return True
+            return True, None
         current = float(np.asarray(current))
         best = "None" if self.best is None else f"{self.best:.5f}"
         if not self._is_improvement(current, self.best):
             if self.verbose > 0:
                 print_msg(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best}")
-            return False
+            return False, None
         if self.verbose > 0:
             print_msg(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to {current:.5f}, "
                       f"saving model to {filepath}")
-        self.best = current
-        return True
+        return True, current
 
     def _save_model(self, epoch, batch, logs):
         logs = dict(logs or {})
         filepath = self._file_path(epoch, batch, logs)
-        if not self._should_save(epoch, logs, filepath):
+        save, new_best = self._should_save(epoch, logs, filepath)
+        if not save:
             return
         if os.path.isdir(filepath):
             raise IOError(
@@ -148,5 +150,7 @@ class ModelCheckpoint(MonitorCallback):
             self.model.save_weights(filepath, overwrite=True)
         else:
             self.model.save(filepath, overwrite=True)
+        if new_best is not None:
+            self.best = new_best  # only once the file holds it: a failed save changes nothing
         if self.verbose > 0:
             print_msg(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")

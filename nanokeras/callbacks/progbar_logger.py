@@ -1,6 +1,7 @@
 """`ProgbarLogger`: prints `Epoch i/n` and the progress bar during `fit`, `evaluate`, `predict`."""
 
 from nanokeras.callbacks.callback import Callback
+from nanokeras.utils import io_utils
 from nanokeras.utils.progbar import Progbar
 
 
@@ -40,7 +41,7 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._new_bar()
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}")
+            io_utils.print_msg(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch, logs=None):
         self._update(batch, logs)

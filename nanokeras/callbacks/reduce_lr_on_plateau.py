@@ -6,6 +6,7 @@ import numpy as np
 
 from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.monitor_callback import MonitorCallback, check_non_negative_int, check_number
+from nanokeras.utils.keyword_arguments import accepted_keywords, unknown_keywords_error
 
 
 def _current_lr(optimizer):
@@ -32,14 +33,16 @@ class ReduceLROnPlateau(MonitorCallback):
         >>> reduce_lr = keras.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=2)
     """
 
+    _accepts_extra_keywords = True  # checked in __init__ (Keras's signature takes **kwargs)
+
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
                  min_delta=1e-4, cooldown=0, min_lr=0.0, **kwargs):
+        if kwargs:
+            raise unknown_keywords_error(ReduceLROnPlateau, kwargs, list(accepted_keywords(ReduceLROnPlateau)[0]))
         super().__init__(monitor, mode, min_delta=min_delta)
         check_number(factor, "factor", "ReduceLROnPlateau")
         if factor >= 1.0:
             raise ValueError(f"ReduceLROnPlateau does not support a factor >= 1.0. Received factor={factor}")
-        if kwargs:
-            raise TypeError(f"ReduceLROnPlateau got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         self.factor = factor
         self.min_lr = check_number(min_lr, "min_lr", "ReduceLROnPlateau")
         self.patience = check_non_negative_int(patience, "patience", "ReduceLROnPlateau")

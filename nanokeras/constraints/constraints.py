@@ -12,6 +12,7 @@ import numpy as np
 from nanokeras import ops
 from nanokeras.backend import config
 from nanokeras.ops.tensor import value_of
+from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
 
 def _as_weight(w):
@@ -42,6 +43,11 @@ class Constraint:
         >>> Clip()(np.array([-3.0, 0.5])).tolist()
         [-1.0, 0.5]
     """
+
+    def __new__(cls, *args, **kwargs):
+        # Before `__init__`: a misspelt argument gets "did you mean ...?", not Python's TypeError.
+        check_keyword_arguments(cls, kwargs)
+        return super().__new__(cls)
 
     def __call__(self, w):
         return w

@@ -2,8 +2,8 @@
 
 Files Keras already downloaded are reused; missing ones are downloaded and
 checked against their hash. Nothing is ever unpickled: CIFAR is read from its
-binary distribution, and IMDB/Reuters need pickle-free `.npz` files (see
-`imdb`).
+binary distribution, and the object arrays of IMDB/Reuters are parsed as data
+(see `_object_arrays`).
 
 Example:
     >>> import nanokeras as keras

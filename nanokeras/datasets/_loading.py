@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from nanokeras.datasets._object_arrays import load_npz_arrays
 from nanokeras.utils.file_utils import get_file
 
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -12,29 +13,20 @@ def fetch(fname, origin, file_hash=None, cache_subdir="datasets"):
 
 
 def load_npz(path, keys, dataset):
-    """The arrays `keys` of the `.npz` at `path`, read with pickling disabled."""
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            missing = [k for k in keys if k not in f.files]
-            if missing:
-                raise ValueError(
-                    f"{path} is not a {dataset} file: it lacks the arrays {missing} (it has {f.files})."
-                )
-            return [f[k] for k in keys]
-    except ValueError as error:
-        if "allow_pickle" not in str(error):
-            raise
-        raise ValueError(
-            f"{path} stores its sequences as Python object arrays, which can only be read by "
-            "unpickling. nanokeras never unpickles files (a pickle can run arbitrary code), so it "
-            f"cannot read this {dataset} file. Convert it once to a pickle-free .npz with one "
-            "rectangular integer array per key (pad sequences with -1 at the end; padding is "
-            "removed on load) and pass its path as `path=`."
-        ) from None
+    """The arrays `keys` of the `.npz` at `path`, never unpickled.
+
+    Keras's files keep sequences in object arrays, stored as pickles; they are read
+    as data by `_object_arrays` (lists of int lists, nothing else is accepted).
+    """
+    arrays = load_npz_arrays(path, keys, dataset)
+    return [arrays[k] for k in keys]
 
 
 def unpad(rows):
-    """A rectangular integer array padded with -1 back to a list of lists."""
+    """Sequences as lists of ints: from Keras's object arrays (already lists), or from a
+    rectangular integer array padded with -1 (nanokeras's own pickle-free format)."""
+    if isinstance(rows, list):
+        return [list(row) if isinstance(row, list) else [int(row)] for row in rows]
     rows = np.asarray(rows)
     if rows.dtype.kind not in "iu":
         raise ValueError(f"Sequence arrays must hold integers, got dtype {rows.dtype}.")

@@ -1,9 +1,9 @@
 """`keras.datasets.imdb`: 50,000 movie reviews as word-index sequences, labelled positive/negative.
 
-Keras's `imdb.npz` stores the ragged sequences as object arrays, readable only
-by unpickling, which nanokeras never does: `load_data` then raises an error
-explaining how to supply a pickle-free file (rectangular int arrays padded with
--1). The processing (`num_words`, `skip_top`, `maxlen`, ...) is Keras's.
+Keras's `imdb.npz` stores the ragged sequences as numpy object arrays, that is as
+pickles; nanokeras reads them as data, never unpickling (see `_object_arrays`),
+so the file Keras downloaded works as is. The processing (`num_words`,
+`skip_top`, `maxlen`, ...) is Keras's.
 """
 
 import json
@@ -30,7 +30,7 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
             marker, and the offset added to every word index.
 
     Example:
-        >>> # (x_train, y_train), _ = keras.datasets.imdb.load_data(path="imdb_nopickle.npz", num_words=10000)
+        >>> # (x_train, y_train), _ = keras.datasets.imdb.load_data(num_words=10000)
     """
     path = fetch(path, ORIGIN + "imdb.npz", None if path != "imdb.npz" else SHA256)
     x_train, labels_train, x_test, labels_test = load_npz(path, ["x_train", "y_train", "x_test", "y_test"], "IMDB")

@@ -1,8 +1,7 @@
 """`keras.datasets.reuters`: 11,228 newswires as word-index sequences, 46 topics.
 
-Like `imdb`, Keras's `reuters.npz` holds object arrays that cannot be read
-without unpickling; nanokeras raises a clear error for it and reads pickle-free
-files (rectangular int arrays `x`, padded with -1, and `y`).
+Like `imdb`, Keras's `reuters.npz` holds object arrays (pickles), which nanokeras
+reads as data without unpickling; rectangular int arrays padded with -1 work too.
 """
 
 import json
@@ -31,7 +30,7 @@ def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_
     Arguments as `imdb.load_data`, plus `test_split` (the test fraction after shuffling).
 
     Example:
-        >>> # (x_train, y_train), _ = keras.datasets.reuters.load_data(path="reuters_nopickle.npz")
+        >>> # (x_train, y_train), _ = keras.datasets.reuters.load_data(num_words=10000)
     """
     path = fetch(path, ORIGIN + "reuters.npz", None if path != "reuters.npz" else SHA256)
     xs, labels = load_npz(path, ["x", "y"], "Reuters")

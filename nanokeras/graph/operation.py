@@ -16,11 +16,62 @@ from nanokeras.tree import flatten, map_structure, pack_sequence_as
 
 
 class Operation:
-    """The graph-facing part of layers and symbolic ops: a name and the calls made on KerasTensors."""
+    """The graph-facing part of layers and symbolic ops: a name and the calls made on KerasTensors.
+
+    Subclass it (as `keras.Operation`) to define an op: write `call`, and optionally
+    `compute_output_spec` (by default the shapes come from running `call` on zeros).
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> class Double(keras.Operation):
+        ...     def call(self, x):
+        ...         return keras.ops.multiply(x, 2.0)
+        >>> Double()(np.ones(2, "float32")).tolist()
+        [2.0, 2.0]
+        >>> Double()(keras.Input((3,))).shape
+        (None, 3)
+    """
+
+    # What a functional model reads of the operations in its graph (layers have their own): an
+    # operation is a weightless step, not a layer.
+    _is_symbolic_op = True
+    built = True
+    trainable = False
+    weights = trainable_weights = non_trainable_weights = ()
 
     def __init__(self, name=None):
         object.__setattr__(self, "_inbound_nodes", [])
+        if name is None:
+            from nanokeras.backend import naming
+
+            name = naming.auto_name(type(self).__name__)
         self.name = name
+
+    def __call__(self, *args, **kwargs):
+        """`call` on data; on KerasTensors, a graph node whose outputs `compute_output_spec` shapes."""
+        if any(isinstance(t, KerasTensor) for t in flatten((args, kwargs))):
+            return self.symbolic_call(*args, **kwargs)
+        return self.call(*args, **kwargs)
+
+    def call(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define `call`.")
+
+    def symbolic_call(self, *args, **kwargs):
+        """Records this call on KerasTensors as a graph node; returns its output KerasTensors."""
+        return self._record_symbolic_call(args, kwargs, self.compute_output_spec(*args, **kwargs))
+
+    def compute_output_spec(self, *args, **kwargs):
+        """KerasTensors shaped like the outputs (by default from running `call` on zeros)."""
+        return infer_output_spec(self.call, args, kwargs)
+
+    def count_params(self):
+        return 0
+
+    def get_config(self):
+        raise NotImplementedError(
+            f"The operation {self.name!r} ({type(self).__name__}) cannot be saved by nanokeras; wrap it in a "
+            "registered custom layer to save the model."
+        )
 
     def _record_symbolic_call(self, args, kwargs, specs):
         """New KerasTensors shaped like `specs`, recorded as the outputs of a call on `args`/`kwargs`."""
@@ -43,7 +94,10 @@ def infer_output_spec(fn, args, kwargs):
     for fill in (1, 2):
         def concrete(x):
             if isinstance(x, KerasTensor):
-                return np.zeros(tuple(fill if d is None else d for d in x.shape), dtype=x.dtype)
+                shape = tuple(fill if d is None else d for d in x.shape)
+                if x.dtype == "string":  # text inputs (Keras's "string" dtype): empty strings
+                    return np.full(shape, "", dtype=str)
+                return np.zeros(shape, dtype=x.dtype)
             return x
 
         c_args, c_kwargs = map_structure(concrete, (tuple(args), dict(kwargs)))

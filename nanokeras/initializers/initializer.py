@@ -16,7 +16,8 @@ import numbers
 
 import numpy as np
 
-from nanokeras.ops.variable import standardize_dtype
+from nanokeras.backend.dtypes import standardize_dtype
+from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
 
 class Initializer:
@@ -32,6 +33,11 @@ class Initializer:
         >>> bool((clone((4,)) == init((4,))).all())
         True
     """
+
+    def __new__(cls, *args, **kwargs):
+        # Before `__init__`: a misspelt argument gets "did you mean ...?", not Python's TypeError.
+        check_keyword_arguments(cls, kwargs)
+        return super().__new__(cls)
 
     def __call__(self, shape, dtype=None):
         raise NotImplementedError(

@@ -9,7 +9,47 @@ from nanokeras.layers.activations.softmax import Softmax
 from nanokeras.layers.core.einsum_dense import EinsumDense
 from nanokeras.layers.core.identity import Identity
 from nanokeras.layers.core.wrapper import Wrapper
+from nanokeras.layers.attention.additive_attention import AdditiveAttention
+from nanokeras.layers.attention.attention import Attention
+from nanokeras.layers.attention.multi_head_attention import MultiHeadAttention
+from nanokeras.layers.convolutional.conv1d import Conv1D
+from nanokeras.layers.convolutional.conv1d_transpose import Conv1DTranspose
+from nanokeras.layers.convolutional.conv2d import Conv2D
+from nanokeras.layers.convolutional.conv2d_transpose import Conv2DTranspose
+from nanokeras.layers.convolutional.conv3d import Conv3D
+from nanokeras.layers.convolutional.conv3d_transpose import Conv3DTranspose
+from nanokeras.layers.convolutional.depthwise_conv1d import DepthwiseConv1D
+from nanokeras.layers.convolutional.depthwise_conv2d import DepthwiseConv2D
+from nanokeras.layers.convolutional.separable_conv1d import SeparableConv1D
+from nanokeras.layers.convolutional.separable_conv2d import SeparableConv2D
+from nanokeras.layers.pooling.average_pooling1d import AveragePooling1D
+from nanokeras.layers.pooling.average_pooling2d import AveragePooling2D
+from nanokeras.layers.pooling.average_pooling3d import AveragePooling3D
+from nanokeras.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D
+from nanokeras.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D
+from nanokeras.layers.pooling.global_average_pooling3d import GlobalAveragePooling3D
+from nanokeras.layers.pooling.global_max_pooling1d import GlobalMaxPooling1D
+from nanokeras.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
+from nanokeras.layers.pooling.global_max_pooling3d import GlobalMaxPooling3D
+from nanokeras.layers.pooling.max_pooling1d import MaxPooling1D
+from nanokeras.layers.pooling.max_pooling2d import MaxPooling2D
+from nanokeras.layers.pooling.max_pooling3d import MaxPooling3D
+from nanokeras.layers.preprocessing.image_preprocessing.center_crop import CenterCrop
+from nanokeras.layers.preprocessing.image_preprocessing.random_brightness import RandomBrightness
+from nanokeras.layers.preprocessing.image_preprocessing.random_contrast import RandomContrast
+from nanokeras.layers.preprocessing.image_preprocessing.random_crop import RandomCrop
+from nanokeras.layers.preprocessing.image_preprocessing.random_flip import RandomFlip
+from nanokeras.layers.preprocessing.image_preprocessing.random_rotation import RandomRotation
+from nanokeras.layers.preprocessing.image_preprocessing.random_translation import RandomTranslation
+from nanokeras.layers.preprocessing.image_preprocessing.random_zoom import RandomZoom
+from nanokeras.layers.preprocessing.image_preprocessing.resizing import Resizing
+from nanokeras.layers.regularization.spatial_dropout import SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
+from nanokeras.layers.reshaping.cropping import Cropping1D, Cropping2D, Cropping3D
+from nanokeras.layers.reshaping.up_sampling import UpSampling1D, UpSampling2D, UpSampling3D
+from nanokeras.layers.reshaping.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 from nanokeras.layers.core.dense import Dense
+from nanokeras.layers.core.embedding import Embedding
+from nanokeras.layers.core.masking import Masking
 from nanokeras.layers.core.input_layer import Input, InputLayer
 from nanokeras.layers.input_spec import InputSpec
 from nanokeras.layers.layer import Layer
@@ -28,6 +68,7 @@ from nanokeras.layers.preprocessing.normalization import Normalization
 from nanokeras.layers.preprocessing.pipeline import Pipeline
 from nanokeras.layers.preprocessing.rescaling import Rescaling
 from nanokeras.layers.preprocessing.string_lookup import StringLookup
+from nanokeras.layers.preprocessing.text_vectorization import TextVectorization
 from nanokeras.layers.regularization.activity_regularization import ActivityRegularization
 from nanokeras.layers.regularization.alpha_dropout import AlphaDropout
 from nanokeras.layers.regularization.dropout import Dropout
@@ -37,6 +78,13 @@ from nanokeras.layers.reshaping.flatten import Flatten
 from nanokeras.layers.reshaping.permute import Permute
 from nanokeras.layers.reshaping.repeat_vector import RepeatVector
 from nanokeras.layers.reshaping.reshape import Reshape
+from nanokeras.layers.rnn.bidirectional import Bidirectional
+from nanokeras.layers.rnn.gru import GRU, GRUCell
+from nanokeras.layers.rnn.lstm import LSTM, LSTMCell
+from nanokeras.layers.rnn.rnn import RNN
+from nanokeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
+from nanokeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
+from nanokeras.layers.rnn.time_distributed import TimeDistributed
 from nanokeras.layers.core.lambda_layer import Lambda
 from nanokeras.layers.merging.base_merge import Merge
 from nanokeras.layers.merging.concatenate import Concatenate, concatenate
@@ -45,6 +93,17 @@ from nanokeras.layers.merging.elementwise import (
     Add, Average, Maximum, Minimum, Multiply, Subtract, add, average, maximum, minimum, multiply, subtract,
 )
 from nanokeras.layers import experimental  # Keras 2's experimental.preprocessing names
+
+# Keras's other names for the same classes.
+Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
+Convolution1DTranspose, Convolution2DTranspose, Convolution3DTranspose = (
+    Conv1DTranspose, Conv2DTranspose, Conv3DTranspose)
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
+GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = (
+    GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D)
+GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D
 
 
 def serialize(layer):

@@ -17,10 +17,12 @@ Example:
 """
 
 import inspect
+import warnings
 
 import numpy as np
 
-from nanokeras.backend import naming
+from nanokeras.backend import masking, naming
+from nanokeras.backend.dtype_policy import DTypePolicy
 from nanokeras.backend.dtypes import standardize_dtype
 from nanokeras.graph.keras_tensor import KerasTensor, any_symbolic
 from nanokeras.graph.operation import Operation, infer_output_spec
@@ -28,6 +30,10 @@ from nanokeras.layers.input_spec import assert_input_compatibility
 from nanokeras.ops.tensor import TensorOperators
 from nanokeras.ops.variable import Variable
 from nanokeras.tree import flatten, map_structure
+from nanokeras.utils.keyword_arguments import all_keywords, check_keyword_arguments, unknown_keywords_error
+
+# `[True]` once any mask exists (`nanokeras.backend.masking`): until then layers skip mask work.
+_mask_flag = masking._in_use
 
 # Set once any layer adds a loss or a weight regularizer: until then a training
 # step skips collecting `model.losses` (a walk over every layer).
@@ -73,10 +79,14 @@ class Layer(Operation):
         trainable: whether the layer's weights are updated by training.
         name: a unique name; by default the snake-cased class name, made unique
             (`dense`, `dense_1`, ...).
-        dtype: the dtype of the weights and computations (`floatx()` by default).
+        dtype: the dtype of the weights and computations, or a dtype policy (by default the
+            global `keras.config.dtype_policy()`, named `floatx()` unless set). Under a mixed
+            policy (`"mixed_float16"`) nanokeras computes in the variable dtype, float32.
         input_shape / input_dim / batch_input_shape: on a first layer of a
             `Sequential`, declare the input (without the batch axis), as in Keras 2.
     """
+
+    _is_symbolic_op = False  # a layer, with weights (an `Operation` alone is a weightless step)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -86,6 +96,8 @@ class Layer(Operation):
         with_training_default(cls)
 
     def __new__(cls, *args, **kwargs):
+        # Before any `__init__` runs: `Dense(unit=3)` gets "did you mean 'units'?".
+        check_keyword_arguments(cls, kwargs, extra=_INPUT_SHAPE_KWARGS)
         instance = super().__new__(cls)
         # A user's class without `get_config` gets Keras's automatic config: the constructor's
         # arguments, when they are all plain values (see `auto_config`).
@@ -94,15 +106,23 @@ class Layer(Operation):
 
     def __init__(self, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None, **kwargs):
         input_shape = _pop_input_shape(kwargs, type(self).__name__)
-        if kwargs:
-            unknown = ", ".join(sorted(kwargs))
-            raise TypeError(f"{type(self).__name__}.__init__() got unexpected keyword argument(s): {unknown}.")
+        if kwargs:  # forwarded by a subclass whose own `**kwargs` `__new__` could not check
+            raise unknown_keywords_error(type(self), kwargs, all_keywords(type(self)) + list(_INPUT_SHAPE_KWARGS))
         if name is not None and (not isinstance(name, str) or not name or "/" in name):
             raise ValueError(f"Layer `name` must be a non-empty string without '/', got {name!r}.")
         object.__setattr__(self, "_tracked_layers", [])
         object.__setattr__(self, "_own_weights", [])
         Operation.__init__(self, name or naming.auto_name(type(self).__name__))
-        self.dtype = standardize_dtype(getattr(dtype, "name", dtype)).name
+        # A dtype name, a `DTypePolicy` (its name), or None: the global policy (`keras.config.dtype_policy()`).
+        # Keras's "string" dtype (text inputs): numpy keeps text in unicode or object arrays.
+        if dtype in ("string", "str", str):
+            self._dtype_policy = DTypePolicy()
+            self.dtype = "string"
+        else:
+            if not isinstance(dtype, (DTypePolicy, str, type(None))):
+                dtype = standardize_dtype(getattr(dtype, "name", dtype)).name
+            self._dtype_policy = dtype if isinstance(dtype, DTypePolicy) else DTypePolicy(dtype)
+            self.dtype = standardize_dtype(self._dtype_policy.variable_dtype).name
         self._trainable = bool(trainable)
         self.built = False
         if activity_regularizer is not None:
@@ -161,7 +181,7 @@ class Layer(Operation):
             regularizer / constraint: optional, as in Keras.
             name: the weight's name (`kernel`, `bias`, ...).
         """
-        from nanokeras import initializers
+        from nanokeras import constraints, initializers, regularizers
 
         shape = () if shape is None else tuple(shape)
         for dim in shape:
@@ -177,9 +197,9 @@ class Layer(Operation):
         variable.path = f"{self.name}/{variable.name}"
         if regularizer is not None:
             _note_extra_losses()
-            variable.regularizer = _optional_module("regularizers").get(regularizer)
+            variable.regularizer = regularizers.get(regularizer)
         if constraint is not None:
-            variable.constraint = _optional_module("constraints").get(constraint)
+            variable.constraint = constraints.get(constraint)
         self._own_weights.append(variable)
         return variable
 
@@ -328,6 +348,11 @@ class Layer(Operation):
         return (input_shape[0],) + out.shape[1:]
 
     def __call__(self, inputs, *args, **kwargs):
+        if _mask_flag[0]:  # some layer made a mask: masks may need passing on (see `_masked_call`)
+            return self._masked_call(inputs, args, kwargs)
+        return self._unmasked_call(inputs, args, kwargs)
+
+    def _unmasked_call(self, inputs, args, kwargs):
         # The common case first (an array or Tensor of the layer's dtype): this runs for
         # every layer at every training step, so it checks as little as it can.
         if type(inputs) is np.ndarray or isinstance(inputs, TensorOperators):
@@ -343,8 +368,13 @@ class Layer(Operation):
             self._build_for(_shape_of(inputs))
         if "training" in kwargs and not self._call_takes_training:
             del kwargs["training"]
-        if "mask" in kwargs and not self._call_takes_mask:
-            del kwargs["mask"]
+        if "mask" in kwargs:
+            if kwargs["mask"] is not None and not _mask_flag[0]:
+                # An explicit mask: from now on masks are passed from layer to layer.
+                masking.note_masks_in_use()
+                return self._masked_call(inputs, args, kwargs)
+            if not self._call_takes_mask:
+                del kwargs["mask"]
         if not _extra_losses_in_use:
             outputs = self.call(inputs, *args, **kwargs)
         else:
@@ -381,16 +411,126 @@ class Layer(Operation):
         a function of the user's), or None."""
         return None
 
+    # ---------------------------------------------------------------- masks
+    @property
+    def supports_masking(self):
+        """Whether the layer passes a mask on (via `compute_mask`) instead of dropping it.
+
+        True by default only for layers that define their own `compute_mask`.
+        """
+        value = self.__dict__.get("_supports_masking")
+        if value is None:
+            return type(self).compute_mask is not Layer.compute_mask
+        return value
+
+    @supports_masking.setter
+    def supports_masking(self, value):
+        self.__dict__["_supports_masking"] = bool(value)
+
+    def compute_mask(self, inputs, previous_mask):
+        """The mask of the outputs, given the inputs and their mask: by default, the input's mask."""
+        return previous_mask
+
+    def _masked_call(self, inputs, args, kwargs):
+        """`__call__` once masks exist: hands the inputs' masks to `call` and marks the outputs'.
+
+        As in Keras, a mask travels with its tensor: a layer whose `call` takes `mask`
+        receives the mask of its (only) tensor argument; with several tensor arguments,
+        an argument `x` gives its mask to a `x_mask` parameter. A layer that supports
+        masking marks its outputs with `compute_mask(inputs, mask)`; one that does not
+        drops the mask, with a warning.
+        """
+        if isinstance(inputs, KerasTensor) or (type(inputs) in (list, tuple, dict) and any_symbolic(inputs)):
+            return self._unmasked_call(inputs, args, kwargs)
+        if (kwargs.get("mask") is None and type(self).compute_mask is Layer.compute_mask
+                and not _carries_a_mask((inputs, args, kwargs))):
+            return self._unmasked_call(inputs, args, kwargs)  # no mask to pass on, none to make
+        kwargs = dict(kwargs)
+        previous_mask = _populate_mask_arguments(self, inputs, args, kwargs)
+        outputs = self._unmasked_call(inputs, args, kwargs)
+        self._mark_output_masks(inputs, outputs, previous_mask, masking.get_keras_mask)
+        return outputs
+
+    def _mark_output_masks(self, inputs, outputs, previous_mask, read_mask):
+        if not self.supports_masking:
+            if any(m is not None for m in flatten(previous_mask)):
+                warnings.warn(
+                    f"Layer {self.name!r} (of type {type(self).__name__}) was passed an input with a mask "
+                    "attached to it. However, this layer does not support masking and will therefore "
+                    "destroy the mask information. Downstream layers will not see the mask.",
+                    stacklevel=4,
+                )
+            return
+        flat_outputs = flatten(outputs)
+        if all(read_mask(x) is not None for x in flat_outputs):
+            return
+        output_masks = self.compute_mask(inputs, previous_mask)
+        if output_masks is None:
+            return
+        for tensor, mask in zip(flat_outputs, flatten(output_masks) if isinstance(output_masks, (list, tuple))
+                                else [output_masks]):
+            if mask is not None and read_mask(tensor) is None:
+                masking.set_keras_mask(tensor, mask)
+
+    def _mark_symbolic_output_masks(self, inputs, args, kwargs, outputs):
+        """Marks symbolic outputs with symbolic masks (shape and dtype), as Keras's `_keras_mask`."""
+        previous_mask = kwargs.get("mask")
+        if previous_mask is None:
+            previous_mask = map_structure(masking.get_keras_mask, inputs)
+        if not self.supports_masking:
+            self._mark_output_masks(inputs, outputs, previous_mask, masking.get_keras_mask)
+            return
+        if type(self).compute_mask is Layer.compute_mask:  # passes the mask on as it is
+            mask_specs = previous_mask
+        else:
+            try:
+                mask_specs = _infer_masks(self, inputs, previous_mask)
+            except Exception:  # a mask that cannot be computed on placeholders: no symbolic mask
+                return
+        if mask_specs is None or all(m is None for m in flatten(mask_specs)):
+            return
+        flat_masks = flatten(mask_specs) if isinstance(mask_specs, (list, tuple)) else [mask_specs]
+        for tensor, mask in zip(flatten(outputs), flat_masks):
+            if isinstance(mask, KerasTensor) and getattr(tensor, "_keras_mask", None) is None:
+                tensor._keras_mask = mask
+
     @property
     def dtype(self):
         """The layer's dtype name, e.g. `'float32'`."""
         return self._dtype_name
 
+    @property
+    def dtype_policy(self):
+        """The layer's `DTypePolicy` (`<DTypePolicy "float32">`)."""
+        return self._dtype_policy_object()
+
+    @property
+    def compute_dtype(self):
+        """The dtype the layer computes in (its variable dtype, also under a mixed policy)."""
+        return self.dtype
+
+    @property
+    def variable_dtype(self):
+        """The dtype of the layer's weights."""
+        return self.dtype
+
+    def _dtype_policy_object(self):
+        policy = self.__dict__.get("_dtype_policy")
+        if self.dtype == "string":  # text inputs: no numeric policy applies
+            return policy if policy is not None else DTypePolicy()
+        # The policy stays the layer's unless its dtype was changed directly since.
+        if policy is None or policy.variable_dtype != self.dtype:
+            policy = DTypePolicy(self.dtype)
+        return policy
+
+    def _dtype_policy_name(self):
+        return self._dtype_policy_object().name
+
     @dtype.setter
     def dtype(self, value):
         self._dtype_name = value
         # Kept as a numpy dtype too: comparing an array's dtype with a string parses the string.
-        self._numpy_dtype = np.dtype(value)
+        self._numpy_dtype = np.dtype(object if value == "string" else value)
 
     def _convert_inputs(self, inputs):
         """Casts inputs to the layer's dtype, as Keras autocasts (off the fast path)."""
@@ -431,7 +571,10 @@ class Layer(Operation):
             specs = self.compute_output_spec(inputs, *args, **kwargs)
         except (ValueError, TypeError, IndexError) as error:
             raise ValueError(_incompatible_message(self, inputs, error)) from None
-        return self._record_symbolic_call((inputs,) + args, kwargs, specs)
+        outputs = self._record_symbolic_call((inputs,) + args, kwargs, specs)
+        if _mask_flag[0]:
+            self._mark_symbolic_output_masks(inputs, args, kwargs, outputs)
+        return outputs
 
     def compute_output_spec(self, inputs, *args, **kwargs):
         """KerasTensors (shape and dtype) of the outputs for symbolic `inputs`.
@@ -485,7 +628,7 @@ class Layer(Operation):
             config_ = _automatic_config(self)
         config_.update({
             "trainable": self.trainable,
-            "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self.dtype},
+            "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self._dtype_policy_name()},
                       "registered_name": None},
         })
         if self.activity_regularizer is not None:
@@ -510,21 +653,6 @@ class Layer(Operation):
 
     @property
     def input_dtype(self):
-        return self.dtype
-
-    @property
-    def dtype_policy(self):
-        """The layer's `keras.DTypePolicy` (nanokeras computes in the dtype of its weights)."""
-        from nanokeras.backend.dtype_policy import DTypePolicy
-
-        return DTypePolicy(self.dtype)
-
-    @property
-    def compute_dtype(self):
-        return self.dtype
-
-    @property
-    def variable_dtype(self):
         return self.dtype
 
     @property
@@ -601,17 +729,6 @@ def _is_builtin_function(fn):
     return module.startswith(("nanokeras.activations", "nanokeras.ops"))
 
 
-def _optional_module(name):
-    import importlib
-
-    try:
-        return importlib.import_module(f"nanokeras.{name}")
-    except ImportError:
-        raise ValueError(
-            f"`keras.{name}` is not available in this version of nanokeras; remove the {name[:-1]} argument."
-        ) from None
-
-
 def _call_parameters(cls):
     parameters = _CALL_PARAMETERS.get(cls)
     if parameters is None:
@@ -621,6 +738,90 @@ def _call_parameters(cls):
 
 
 _CALL_PARAMETERS = {}
+_CALL_SIGNATURES = {}
+
+
+def _infer_masks(layer, inputs, previous_mask):
+    """`compute_mask` on placeholders: KerasTensors (bool) of the masks' shapes, None where no mask.
+
+    Unknown dimensions are tried as 1 and as 2; those that change are unknown.
+    """
+    runs = []
+    for fill in (1, 2):
+        def concrete(x):
+            if isinstance(x, KerasTensor):
+                shape = tuple(fill if d is None else d for d in x.shape)
+                return np.zeros(shape, dtype=bool if x.dtype == "bool" else np.dtype(object if x.dtype == "string"
+                                                                                      else x.dtype))
+            return x
+
+        masks = layer.compute_mask(map_structure(concrete, inputs), map_structure(concrete, previous_mask))
+        runs.append(masks)
+    first, second = runs
+
+    def spec(a, b):
+        if a is None:
+            return None
+        a, b = np.shape(getattr(a, "value", a)), np.shape(getattr(b, "value", b))
+        return KerasTensor(tuple(d if (len(a) == len(b) and d == e) else None for d, e in zip(a, b)), dtype="bool")
+
+    if isinstance(first, (list, tuple)):
+        return [spec(a, b) for a, b in zip(first, second)]
+    return spec(first, second)
+
+
+def _carries_a_mask(structure):
+    get = masking.get_keras_mask
+    return any(get(x) is not None for x in flatten(structure))
+
+
+def _is_tensor(x):
+    return type(x) is np.ndarray or isinstance(x, TensorOperators)
+
+
+def _tensor_arguments(layer, inputs, args, kwargs):
+    """`{name: value}` of the call's tensor arguments (a tensor, or a non-empty list of them)."""
+    cls = type(layer)
+    signature = _CALL_SIGNATURES.get(cls)
+    if signature is None:
+        signature = inspect.signature(layer.call)
+        _CALL_SIGNATURES[cls] = signature
+    try:
+        bound = signature.bind(inputs, *args, **kwargs).arguments
+    except TypeError:
+        return {}
+    found = {}
+    for name, value in bound.items():
+        if _is_tensor(value):
+            found[name] = value
+        elif isinstance(value, (list, tuple, dict)) and value:
+            leaves = flatten(value)
+            if all(x is None or _is_tensor(x) for x in leaves) and any(x is not None for x in leaves):
+                found[name] = value
+    return found
+
+
+def _populate_mask_arguments(layer, inputs, args, kwargs):
+    """Fills `mask` (or `<argument>_mask`) in `kwargs` from the tensors' masks; returns the inputs' mask."""
+    explicit = kwargs.get("mask")
+    if explicit is not None:
+        return explicit
+    parameters = _call_parameters(type(layer))
+    tensors = _tensor_arguments(layer, inputs, args, kwargs)
+    if len(tensors) == 1:
+        if "mask" in parameters:
+            mask = map_structure(masking.get_keras_mask, next(iter(tensors.values())))
+            if any(m is not None for m in flatten(mask)):
+                kwargs["mask"] = mask
+                return mask
+    elif len(tensors) > 1:
+        for name, value in tensors.items():
+            key = f"{name}_mask"
+            if key in parameters and kwargs.get(key) is None:
+                mask = map_structure(masking.get_keras_mask, value)
+                if any(m is not None for m in flatten(mask)):
+                    kwargs[key] = mask
+    return map_structure(masking.get_keras_mask, inputs)
 
 
 def _pop_input_shape(kwargs, class_name):

@@ -7,6 +7,7 @@ Example:
     0.6931
 """
 
+from nanokeras.backend import masking
 from nanokeras.ops import crossentropy as ops
 from nanokeras.losses import hinge_losses as _hinge
 from nanokeras.losses import probabilistic as _prob
@@ -85,6 +86,8 @@ class LossFunctionWrapper(Loss):
         0.875
     """
 
+    _accepts_extra_keywords = True  # **kwargs go to `fn`
+
     def __init__(self, fn, reduction=_REDUCTION, name=None, dtype=None, **kwargs):
         if not callable(fn):
             raise TypeError(f"LossFunctionWrapper: `fn` must be a callable loss function, got {fn!r}.")
@@ -102,7 +105,7 @@ class LossFunctionWrapper(Loss):
         return self._fn_kwargs
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        if sample_weight is None:
+        if sample_weight is None and not (masking.masks_in_use() and masking.get_keras_mask(y_pred) is not None):
             # Decided on every call, from the loss's current settings.
             options = self._options()
             form = mean_form(self.fn, options, self.reduction)

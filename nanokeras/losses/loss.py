@@ -18,12 +18,14 @@ Example:
 
 import numpy as np
 
-from nanokeras.backend import config
+from nanokeras.backend import config, masking
 from nanokeras.backend.naming import auto_name
+from nanokeras.ops import masking as masking_ops
 from nanokeras.ops.gradient_utils import as_recordable, record_no_gradient
 from nanokeras.ops.tape import _recording_tapes, record
 from nanokeras.ops.tensor import TensorOperators, value_of
-from nanokeras.ops.variable import standardize_dtype
+from nanokeras.backend.dtypes import standardize_dtype
+from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -204,6 +206,10 @@ class Loss:
     # labels with probabilities; False for the sparse ones (labels are class indices)
     # and for user losses, which get the labels as given.
     casts_labels_to_float = False
+    def __new__(cls, *args, **kwargs):
+        # Before `__init__`: a misspelt argument gets "did you mean ...?", not Python's TypeError.
+        check_keyword_arguments(cls, kwargs)
+        return super().__new__(cls)
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
         if name is not None and not isinstance(name, str):
@@ -219,9 +225,13 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         dtype = self._dtype
+        # As Keras: predictions that carry a mask (padded steps of a sequence) weigh only where it is True.
+        prediction_mask = masking.get_keras_mask(y_pred) if masking.masks_in_use() else None
         y_pred = convert(y_pred, dtype)
         y_true = convert(y_true, dtype)
         losses, mask = self._call_with_mask(y_true, y_pred)
+        if prediction_mask is not None:
+            mask = prediction_mask if mask is None else masking_ops.mask_and(prediction_mask, mask)
         if sample_weight is None and mask is None:
             # The training hot path: no weighting, only the reduction.
             return reduce_values(convert(losses, dtype), None, self.reduction)

@@ -12,7 +12,6 @@ from nanokeras.backend import config
 from nanokeras.metrics._utils import as_float, squeeze_or_expand
 
 NEG_INF = -1e10
-KINDS = ("tp", "fp", "tn", "fn")
 
 
 def check_thresholds(thresholds, default):

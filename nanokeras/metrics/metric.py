@@ -18,6 +18,7 @@ from nanokeras.backend import config
 from nanokeras.backend.naming import auto_name
 from nanokeras.backend.dtypes import standardize_dtype
 from nanokeras.ops.variable import Variable
+from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
 
 def _dtype_name(dtype):
@@ -69,6 +70,11 @@ class Metric:
         >>> float(m([1, -2, 3]))
         2.0
     """
+
+    def __new__(cls, *args, **kwargs):
+        # Before `__init__`: a misspelt argument gets "did you mean ...?", not Python's TypeError.
+        check_keyword_arguments(cls, kwargs)
+        return super().__new__(cls)
 
     def __init__(self, dtype=None, name=None):
         if name is not None and not isinstance(name, str):

@@ -10,6 +10,7 @@ Example:
 
 import numpy as np
 
+from nanokeras.backend import masking
 from nanokeras.ops.tensor import value_of
 from nanokeras.metrics._utils import add_to, div_no_nan, shape_error, squeeze_or_expand
 from nanokeras.metrics.metric import Metric
@@ -132,6 +133,8 @@ class MeanMetricWrapper(Mean):
         0.25
     """
 
+    _accepts_extra_keywords = True  # **kwargs go to `fn`
+
     def __init__(self, fn, name=None, dtype=None, **kwargs):
         if not callable(fn):
             raise TypeError(
@@ -143,12 +146,16 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        # As Keras: predictions that carry a mask (padded steps) count only where it is True.
+        mask = masking.get_keras_mask(y_pred) if masking.masks_in_use() else None
         try:
             values = self._fn(y_true, y_pred, **self._fn_kwargs)
         except (ValueError, IndexError) as e:
             if str(e).startswith("Metric '"):
                 raise
             raise shape_error(self.name, y_true, y_pred, str(e)) from None
+        if mask is not None:
+            sample_weight = _masked_weight(sample_weight, mask, np.asarray(value_of(values)).dtype)
         return Mean.update_state(self, values, sample_weight)
 
     def get_config(self):
@@ -166,3 +173,16 @@ class MeanMetricWrapper(Mean):
 
             config["fn"] = deserialize(config["fn"])
         return cls(**config)
+
+
+def _masked_weight(sample_weight, mask, dtype):
+    """`sample_weight` times the mask (0 where masked), shaped like each other as Keras does."""
+    weight = np.asarray(value_of(mask)).astype(dtype)
+    if sample_weight is None:
+        return weight
+    sample_weight = np.asarray(value_of(sample_weight), dtype=dtype)
+    while sample_weight.ndim < weight.ndim:
+        sample_weight = sample_weight[..., None]
+    while weight.ndim < sample_weight.ndim:
+        weight = weight[..., None]
+    return sample_weight * weight

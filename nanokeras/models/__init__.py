@@ -19,3 +19,7 @@ def __getattr__(name):
     import importlib
 
     return getattr(importlib.import_module(module), name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -26,6 +26,7 @@ from nanokeras.layers.core.input_layer import InputLayer
 from nanokeras.layers.layer import Layer
 from nanokeras.models.model import Model
 from nanokeras.trainers.trainer import Trainer
+from nanokeras.utils.keyword_arguments import unknown_keywords_error
 
 
 class Functional(Model):
@@ -43,7 +44,7 @@ class Functional(Model):
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         dtype = kwargs.pop("dtype", None)
         if kwargs:
-            raise TypeError(f"keras.Model(inputs, outputs) got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
+            raise unknown_keywords_error("keras.Model(inputs, outputs)", kwargs, ["inputs", "outputs", "name", "trainable", "dtype"])
         _check_tensors(inputs, "inputs")
         _check_tensors(outputs, "outputs")
         if isinstance(inputs, (list, tuple)) and len(inputs) == 1 and isinstance(inputs[0], KerasTensor):
@@ -121,6 +122,8 @@ class Functional(Model):
         for value, dtype, tensor in zip(flat, self._input_dtypes, self.inputs):
             if not isinstance(value, np.ndarray) and not hasattr(value, "value"):
                 value = np.asarray(value)
+            if dtype == "string" and np.ndim(value) == len(tensor.shape) - 1 and tensor.shape[-1] == 1:
+                value = np.expand_dims(value, -1)  # texts (batch,) for an input (batch, 1), as Keras adjusts
             if hasattr(value, "dtype") and value.dtype != dtype and np.dtype(value.dtype).kind in "fiub":
                 if not hasattr(value, "value"):
                     value = value.astype(dtype, copy=False)
@@ -357,7 +360,8 @@ def _execution_plan(nodes_by_depth):
 
 def _step(node):
     layer = node.operation
-    takes_training = getattr(layer, "_call_takes_training", False) and "training" not in node.kwargs
+    # As in Keras, the training flag of the call overrides one recorded in the graph.
+    takes_training = getattr(layer, "_call_takes_training", False)
     kwargs = node.kwargs
     out_ids = [id(t) for t in node.outputs]
     out_id = out_ids[0]

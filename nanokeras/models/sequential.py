@@ -6,6 +6,7 @@ from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.core.input_layer import InputLayer
 from nanokeras.layers.layer import Layer
 from nanokeras.models.model import Model
+from nanokeras.utils.keyword_arguments import unknown_keywords_error
 
 
 class Sequential(Model):
@@ -26,7 +27,9 @@ class Sequential(Model):
     # Its call runs its layers and nothing else: compiled when they all are.
     _replayable = True
 
-    def __init__(self, layers=None, trainable=True, name=None):
+    def __init__(self, layers=None, trainable=True, name=None, **kwargs):
+        if kwargs:
+            raise unknown_keywords_error(type(self), kwargs, ["layers", "trainable", "name"])
         super().__init__(trainable=trainable, name=name)
         self._layers = []
         # Not a tracked sub-layer: it has no weights and is not in `layers`.
@@ -56,7 +59,10 @@ class Sequential(Model):
                 )
             object.__setattr__(self, "_input_layer", layer)
             return
-        if any(existing.name == layer.name for existing in self._layers):
+        # A set of the names makes adding N layers linear (a scan per add was quadratic);
+        # it is confirmed by a scan in case a layer was renamed after it was added.
+        names = self.__dict__.setdefault("_layer_names", set())
+        if layer.name in names and any(existing.name == layer.name for existing in self._layers):
             raise ValueError(
                 f"All layers added to a Sequential model should have unique names. Name {layer.name!r} "
                 f"is already the name of a layer in model {self.name!r}."
@@ -64,6 +70,7 @@ class Sequential(Model):
         if not self._layers and self._input_layer is None and layer._input_shape_arg is not None:
             object.__setattr__(self, "_input_layer", InputLayer(batch_shape=layer._input_shape_arg))
         self._layers.append(layer)
+        names.add(layer.name)
         self._tracked_layers.append(layer)
         self.built = False
         if rebuild:
@@ -74,6 +81,7 @@ class Sequential(Model):
         if not self._layers:
             raise IndexError(f"There are no layers in model {self.name!r} to pop.")
         layer = self._layers.pop()
+        self.__dict__["_layer_names"] = {existing.name for existing in self._layers}
         self._tracked_layers.remove(layer)
         self.built = False
         if rebuild:
@@ -127,6 +135,8 @@ class Sequential(Model):
         if not self.built and not isinstance(inputs, KerasTensor):
             inputs = self._convert_inputs(inputs)
             self.build((None,) + tuple(np.shape(inputs))[1:])
+        if training is None:  # recorded in a functional graph, an explicit None would hide the caller's flag
+            return Layer.__call__(self, inputs)
         return Layer.__call__(self, inputs, training=training)
 
     def _convert_inputs(self, inputs):

@@ -152,3 +152,10 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
         state = tuple(state) if isinstance(state, (list, tuple)) else (state,)
         count += 1
     return state if is_tuple else state[0]
+
+
+# `keras.ops.core` holds more functions than this file: they live in files of their own, gathered here.
+from nanokeras.ops import array_manipulation, control_flow, custom_gradient, einops, scatter  # noqa: E402
+from nanokeras.ops.op_builders import gather as _gather  # noqa: E402
+
+_gather(globals(), [array_manipulation, control_flow, scatter, custom_gradient, einops], "CORE_NAMES")

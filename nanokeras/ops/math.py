@@ -295,3 +295,10 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
         return _np_ops.multiply(_np_ops.take(g, safe, axis=0), mask), None
 
     return record(out, (data, segment_ids), vjp, copy_forward(out, lambda: sums()[0]))
+
+
+# `keras.ops.math` holds more functions than this file: they live in files of their own, gathered here.
+from nanokeras.ops import complex_numbers, fourier, linalg_solvers, segments  # noqa: E402
+from nanokeras.ops.op_builders import gather as _gather  # noqa: E402
+
+_gather(globals(), [complex_numbers, linalg_solvers, fourier, segments], "MATH_NAMES")

@@ -1436,3 +1436,21 @@ def eye(N, M=None, k=0, dtype=None):
 def identity(n, dtype=None):
     """The `n` x `n` identity matrix."""
     return np.identity(n, dtype=_dtype(dtype))
+
+
+# `keras.ops.numpy` holds more functions than this file: they live in files of their own, named for
+# what they hold, and are gathered here (after this module is complete: they build on its ops).
+from nanokeras.ops import array_creation, array_manipulation, bitwise, complex_numbers  # noqa: E402
+from nanokeras.ops import counting_and_searching, diagonals_and_products, elementwise_math  # noqa: E402
+from nanokeras.ops import nan_reductions, predicates, quantiles, statistics  # noqa: E402
+from nanokeras.ops.op_builders import gather as _gather  # noqa: E402
+
+_gather(globals(), [elementwise_math, bitwise, predicates, complex_numbers, array_manipulation,
+                    diagonals_and_products, array_creation, statistics, quantiles, nan_reductions,
+                    counting_and_searching])
+from nanokeras.ops import linalg_solvers  # noqa: E402
+
+_gather(globals(), [linalg_solvers], "NUMPY_NAMES")
+from nanokeras.ops import control_flow  # noqa: E402
+
+_gather(globals(), [control_flow])

@@ -19,18 +19,21 @@ import numpy as np
 from nanokeras.ops.tensor import value_of
 from nanokeras.ops.variable import Variable
 from nanokeras.utils import keras2_notes
+from nanokeras.utils.keyword_arguments import all_keywords, unknown_keywords_error
 
 
 def _is_number(x):
     return isinstance(x, (numbers.Real, np.number)) and not isinstance(x, (bool, np.bool_))
 
 
-def pop_legacy_kwargs(learning_rate, kwargs, class_name):
+def pop_legacy_kwargs(learning_rate, kwargs, optimizer_class):
     """Handles Keras 2 arguments with their Keras 2 meaning, noting the Keras 3 spelling.
 
     `lr` is `learning_rate`; a non-zero `decay` divides the rate by `1 + decay * iterations`,
-    which is `InverseTimeDecay(learning_rate, decay_steps=1, decay_rate=decay)`.
+    which is `InverseTimeDecay(learning_rate, decay_steps=1, decay_rate=decay)`. Any other
+    leftover keyword is a mistake: the error names the class and its closest valid argument.
     """
+    class_name = optimizer_class.__name__
     has_lr = "lr" in kwargs
     if has_lr:
         learning_rate = kwargs.pop("lr")
@@ -38,12 +41,7 @@ def pop_legacy_kwargs(learning_rate, kwargs, class_name):
     if decay is not None and not _is_number(decay):
         raise ValueError(f"{class_name}: `decay` must be a number (Keras 2's learning-rate decay), got {decay!r}.")
     if kwargs:
-        raise ValueError(
-            f"{class_name}: argument(s) not recognized: {kwargs}. Check the spelling; "
-            "the common arguments are learning_rate, weight_decay, clipnorm, clipvalue, "
-            "global_clipnorm, use_ema, ema_momentum, ema_overwrite_frequency, "
-            "loss_scale_factor, gradient_accumulation_steps and name."
-        )
+        raise unknown_keywords_error(optimizer_class, kwargs, all_keywords(optimizer_class))
     if has_lr:
         keras2_notes.note("optimizer_lr", used=f"`{class_name}(lr=...)`",
                           instead=f"`{class_name}(learning_rate=...)`")

@@ -25,12 +25,11 @@ Example:
     [0.0, 0.0, 0.0]
 """
 
-import contextlib
 import signal
 import threading
 
 _held = {"depth": 0, "signal": None}
-_previous = {"handler": None}
+_previous = {"handler": None, "installed": False}
 
 
 def _deferring_handler(signum, frame):
@@ -53,14 +52,14 @@ def _install():
     if threading.current_thread() is not threading.main_thread():
         return
     current = signal.getsignal(signal.SIGINT)
+    _previous["installed"] = True
     if current is _deferring_handler or not callable(current):
         return  # already ours; or SIG_IGN / SIG_DFL, which Python code cannot sit in front of
     _previous["handler"] = current
     signal.signal(signal.SIGINT, _deferring_handler)
 
 
-@contextlib.contextmanager
-def atomic_update(arrays=()):
+class atomic_update:
     """Runs the block as one step: SIGINT waits for its end; an exception restores `arrays`.
 
     Args:
@@ -68,18 +67,32 @@ def atomic_update(arrays=()):
             (copied on entry; give none when the block cannot raise once it has started
             changing things).
     """
-    _install()
-    saved = [(a, a.copy()) for a in arrays]
-    _held["depth"] += 1
-    try:
-        yield
-    except BaseException:
-        for array, copy in saved:
-            array[...] = copy
-        raise
-    finally:
+
+    __slots__ = ("saved",)
+
+    def __init__(self, arrays=()):
+        self.saved = [(a, a.copy()) for a in arrays] if arrays else ()
+
+    def __enter__(self):
+        if not _previous["installed"]:
+            _install()
+        _held["depth"] += 1
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if kind is not None:
+            for array, copy in self.saved:
+                array[...] = copy
         _held["depth"] -= 1
         pending = _held["signal"]
         if pending is not None and _held["depth"] == 0:
             _held["signal"] = None
             _deliver(*pending)
+        return False
+
+
+def reinstall():
+    """Checks the handler is still in front of SIGINT (a program may have set its own since):
+    called when training starts, not at every step."""
+    _previous["installed"] = False
+    _install()

@@ -33,6 +33,20 @@ from nanokeras.optimizers.clipping import clip_by_global_norm, clip_by_norm, cli
 from nanokeras.optimizers.variable_store import OptimizerVariables
 
 
+_BUILTIN_UPDATE = {}
+
+
+def _builtin_update(cls):
+    """True when `cls`'s update is a built-in elementwise kernel: the class that set
+    `_packable_update` also wrote (or inherited unchanged) the `update_step` in use."""
+    known = _BUILTIN_UPDATE.get(cls)
+    if known is None:
+        owner = next(k for k in cls.__mro__ if "_packable_update" in k.__dict__)
+        step_owner = next(k for k in cls.__mro__ if "update_step" in k.__dict__)
+        known = _BUILTIN_UPDATE[cls] = bool(cls._packable_update) and issubclass(owner, step_owner)
+    return known
+
+
 class Optimizer(OptimizerVariables):
     """Base class: clipping, weight decay, EMA, gradient accumulation, state.
 
@@ -72,7 +86,7 @@ class Optimizer(OptimizerVariables):
         name=None,
         **kwargs,
     ):
-        learning_rate = arguments.pop_legacy_kwargs(learning_rate, kwargs, type(self).__name__)
+        learning_rate = arguments.pop_legacy_kwargs(learning_rate, kwargs, type(self))
         arguments.check_options(
             weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum,
             ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name,
@@ -172,6 +186,7 @@ class Optimizer(OptimizerVariables):
             getattr(v, "overwrite_with_gradient", False) for v in variables
         )
         self._flat = None  # set by `_pack_variables` once the subclass has made its slots
+        self._last_covered = None
         self._pack_pending = True
         self.built = True
 
@@ -189,10 +204,7 @@ class Optimizer(OptimizerVariables):
         """
         self._pack_pending = False
         variables = self._trainable_variables
-        owner = next(k for k in type(self).__mro__ if "_packable_update" in k.__dict__)
-        step_owner = next(k for k in type(self).__mro__ if "update_step" in k.__dict__)
-        if (not type(self)._packable_update or not issubclass(owner, step_owner)
-                or self._any_overwrite_with_gradient or not flat_buffer.can_pack(variables)):
+        if not _builtin_update(type(self)) or self._any_overwrite_with_gradient or not flat_buffer.can_pack(variables):
             return
         groups = [slots for group_variables, slots in self._slot_groups
                   if len(group_variables) == len(variables)
@@ -224,8 +236,13 @@ class Optimizer(OptimizerVariables):
 
     def _covers_all(self, variables):
         """True when `variables` are exactly the packed model variables, in order."""
+        if variables is self._last_covered:  # a training loop passes the same list every step
+            return True
         packed = self._flat.variables
-        return len(variables) == len(packed) and all(a is b for a, b in zip(variables, packed))
+        covers = len(variables) == len(packed) and all(a is b for a, b in zip(variables, packed))
+        if covers:
+            self._last_covered = variables
+        return covers
 
     def _hyperparameters(self, f):
         """Subclass constants converted to float type `f`, cached until an attribute changes."""
@@ -315,9 +332,7 @@ class Optimizer(OptimizerVariables):
         custom_constraint = any(
             v.constraint is not None and not type(v.constraint).__module__.startswith("nanokeras.constraints")
             for v in variables)
-        owner = next(k for k in type(self).__mro__ if "_packable_update" in k.__dict__)
-        step_owner = next(k for k in type(self).__mro__ if "update_step" in k.__dict__)
-        if type(self)._packable_update and issubclass(owner, step_owner) and not custom_constraint:
+        if _builtin_update(type(self)) and not custom_constraint:
             return ()
         return [v.value for v in list(variables) + self._variables]
 

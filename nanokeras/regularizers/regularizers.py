@@ -17,6 +17,7 @@ import numpy as np
 from nanokeras import ops
 from nanokeras.backend import config
 from nanokeras.ops.tensor import value_of
+from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
 
 def _dtype_of(x):
@@ -65,6 +66,11 @@ class Regularizer:
         >>> float(Half()([1.0, 2.0]))
         2.5
     """
+
+    def __new__(cls, *args, **kwargs):
+        # Before `__init__`: a misspelt argument gets "did you mean ...?", not Python's TypeError.
+        check_keyword_arguments(cls, kwargs)
+        return super().__new__(cls)
 
     def __call__(self, x):
         return 0.0

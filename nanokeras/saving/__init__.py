@@ -1,4 +1,4 @@
-"""`keras.saving`: save and load models and weights in Keras 3's `.keras` / `.weights.h5` formats.
+"""`keras.saving`: save and load models and weights: `.keras` / `.weights.h5` (Keras 3), `.h5` (Keras 2).
 
 Example:
     >>> import os, tempfile, nanokeras as keras
@@ -18,6 +18,7 @@ from nanokeras.saving.object_registration import (
     get_registered_object,
     register_keras_serializable,
 )
+from nanokeras.saving.limits import get_load_limits, load_limits, set_load_limits
 from nanokeras.saving.saving_api import load_model, load_weights, save_model, save_weights
 from nanokeras.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
@@ -25,4 +26,5 @@ __all__ = [
     "KerasFileEditor", "CustomObjectScope", "custom_object_scope", "get_custom_objects", "get_registered_name",
     "get_registered_object", "register_keras_serializable", "load_model", "load_weights",
     "save_model", "save_weights", "deserialize_keras_object", "serialize_keras_object",
+    "get_load_limits", "load_limits", "set_load_limits",
 ]

@@ -8,14 +8,24 @@ Loading re-creates the layers and replays the calls in an order where every
 input already exists.
 """
 
-from nanokeras.graph.keras_tensor import KerasTensor
+import collections
+
+from nanokeras.saving import op_nodes
 from nanokeras.tree import map_structure
 
 
 def _is_functional(layer):
-    from nanokeras.models.functional import Functional
+    # A functional model keeps its graph; its first node links its own inputs to outputs.
+    return "_nodes_by_depth" in vars(layer) and "_operations" in vars(layer)
 
-    return isinstance(layer, Functional)
+
+def _is_keras_tensor(value):
+    return hasattr(value, "_keras_history") and hasattr(value, "shape") and hasattr(value, "dtype")
+
+
+def _nodes(layer):
+    """The calls recorded on `layer` (an input layer records its own at construction)."""
+    return getattr(layer, "_inbound_nodes", None) or []
 
 
 def functional_config(model):
@@ -26,7 +36,7 @@ def functional_config(model):
     for op in model._operations:
         # Keras's nested functional models own one extra node (their inputs to outputs) first.
         kept = 1 if _is_functional(op) else 0
-        for index, node in enumerate(op._inbound_nodes):
+        for index, node in enumerate(_nodes(op)):
             if id(node) in in_model:
                 reindex[(id(op), index)] = kept
                 kept += 1
@@ -36,7 +46,7 @@ def functional_config(model):
         return [op.name, reindex[(id(op), index)], tensor_index]
 
     def serialize_argument(value):
-        if isinstance(value, KerasTensor):
+        if _is_keras_tensor(value):
             return {"class_name": "__keras_tensor__",
                     "config": {"shape": list(value.shape), "dtype": value.dtype,
                                "keras_history": tensor_history(value)}}
@@ -51,7 +61,7 @@ def functional_config(model):
         layer_config["inbound_nodes"] = [
             {"args": [map_structure(serialize_argument, a) for a in node.args],
              "kwargs": {k: map_structure(serialize_argument, v) for k, v in node.kwargs.items()}}
-            for node in op._inbound_nodes if id(node) in in_model and not node.is_input
+            for node in _nodes(op) if id(node) in in_model and not node.is_input
         ]
         layers.append(layer_config)
     return {
@@ -63,34 +73,102 @@ def functional_config(model):
     }
 
 
+def _own_first_nodes(layer, layer_data, legacy):
+    """How many of a nested model's calls the file counts that nanokeras does not record.
+
+    A functional model's first node (its inputs to its outputs) is counted by Keras; so is a
+    Keras 2 Sequential's when it was built with an input.
+    """
+    if _is_functional(layer):
+        return 1
+    if legacy and hasattr(layer, "add") and hasattr(layer, "pop"):
+        inner = layer_data.get("config")
+        inner = inner.get("layers") if isinstance(inner, dict) else inner
+        first = inner[0] if isinstance(inner, list) and inner else {}
+        first_config = first.get("config") if isinstance(first, dict) else None
+        return int(first.get("class_name") == "InputLayer"
+                   or (isinstance(first_config, dict) and first_config.get("batch_input_shape") is not None))
+    return 0
+
+
+class _NotYetCalled(LookupError):
+    """An input comes from a call of `layer_name` that has not been replayed yet."""
+
+    def __init__(self, layer_name):
+        super().__init__(layer_name)
+        self.layer_name = layer_name
+
+
+def _call_arguments(node_data, get_tensor, revive):
+    """`(args, kwargs)` of one recorded call, in Keras 3's format or Keras 2's list format."""
+    if isinstance(node_data, dict):
+        args = [revive(a) for a in node_data.get("args") or []]
+        kwargs = {k: revive(v) for k, v in (node_data.get("kwargs") or {}).items()}
+        return args, kwargs
+    if not isinstance(node_data, list):
+        raise ValueError(f"Invalid call record in a functional config: {str(node_data)[:200]}.")
+    tensors, kwargs = [], {}
+    for entry in node_data:  # Keras 2: [[layer_name, node_index, tensor_index, kwargs], ...]
+        if not isinstance(entry, list) or len(entry) not in (3, 4):
+            raise ValueError(f"Invalid inbound tensor {str(entry)[:200]} in a Keras 2 functional config.")
+        tensors.append(get_tensor(*entry[:3]))
+        kwargs = entry[3] if len(entry) == 4 and isinstance(entry[3], dict) else kwargs
+    return [tensors[0] if len(tensors) == 1 else tensors], dict(kwargs)
+
+
 def functional_from_config(cls, config, custom_objects=None):
+    """Rebuilds a functional model: creates its layers, then replays their calls.
+
+    Every call is replayed once its inputs exist, in time linear in the config's size:
+    a call whose input comes from a call not replayed yet waits on that layer.
+    """
     from nanokeras.saving.serialization_lib import deserialize_keras_object
 
     if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
         raise ValueError(f"A functional model config needs a 'layers' list; got {str(config)[:200]}.")
-    created, pending, order = {}, {}, []
+    created, pending, offsets, order = {}, {}, {}, []
+    any_legacy = False
     for layer_data in config["layers"]:
+        if not isinstance(layer_data, dict):
+            raise ValueError(f"A functional model config lists {str(layer_data)[:200]}, which is not a layer config.")
         name = layer_data.get("name") or (layer_data.get("config") or {}).get("name")
+        if not isinstance(name, str) or name in created:
+            raise ValueError(f"Every layer of a functional config needs a unique name; got {name!r}.")
+        nodes = layer_data.get("inbound_nodes") or []
+        if not isinstance(nodes, list):
+            raise ValueError(f"The 'inbound_nodes' of layer {name!r} must be a list, got {str(nodes)[:200]}.")
         layer_config = {k: v for k, v in layer_data.items() if k not in ("name", "inbound_nodes")}
         layer_config.pop("build_config", None)  # calling the layer below builds it for its inputs
-        created[name] = deserialize_keras_object(layer_config, custom_objects=custom_objects)
-        pending[name] = list(layer_data.get("inbound_nodes") or [])
+        if op_nodes.is_keras_op(layer_config):
+            created[name] = op_nodes.op_from_config(layer_config)
+        else:
+            created[name] = deserialize_keras_object(layer_config, custom_objects=custom_objects)
+        legacy = any(isinstance(node, list) for node in nodes)
+        any_legacy = any_legacy or legacy
+        offsets[name] = _own_first_nodes(created[name], layer_config, legacy)
+        pending[name] = collections.deque(nodes)
         order.append(name)
 
     def get_tensor(layer_name, node_index, tensor_index):
-        layer = created.get(layer_name)
+        layer = created.get(layer_name) if isinstance(layer_name, str) else None
         if layer is None:
             raise ValueError(f"The functional config refers to an unknown layer {layer_name!r}.")
-        if _is_functional(layer):
-            node_index -= 1
-        nodes = layer._inbound_nodes
+        if not isinstance(node_index, int) or not isinstance(tensor_index, int):
+            raise ValueError(f"Invalid tensor reference {[layer_name, node_index, tensor_index]!r}.")
+        node_index -= offsets[layer_name]
+        nodes = _nodes(layer)
         if node_index >= len(nodes):
-            raise LookupError(layer_name)
+            raise _NotYetCalled(layer_name)
+        if node_index < 0 or not 0 <= tensor_index < len(nodes[node_index].outputs):
+            raise ValueError(f"Invalid tensor reference {[layer_name, node_index, tensor_index]!r}.")
         return nodes[node_index].outputs[tensor_index]
 
     def revive(value):
         if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
-            return get_tensor(*value["config"]["keras_history"])
+            history = (value.get("config") or {}).get("keras_history")
+            if not isinstance(history, list) or len(history) != 3:
+                raise ValueError(f"Invalid KerasTensor reference {str(value)[:200]}.")
+            return get_tensor(*history)
         if isinstance(value, dict) and "class_name" in value and "config" in value:
             return deserialize_keras_object(value, custom_objects=custom_objects)
         if isinstance(value, dict):
@@ -99,30 +177,34 @@ def functional_from_config(cls, config, custom_objects=None):
             return [revive(v) for v in value]
         return value
 
-    progress = True
-    while progress and any(pending.values()):
-        progress = False
-        for name in order:
-            while pending[name]:
-                node_data = pending[name][0]
-                try:
-                    args = [revive(a) for a in node_data.get("args", [])]
-                    kwargs = {k: revive(v) for k, v in (node_data.get("kwargs") or {}).items()}
-                except LookupError:
-                    break  # an input is made by a node not replayed yet
-                created[name](*args, **kwargs)
-                pending[name].pop(0)
-                progress = True
-    if any(pending.values()):
-        raise ValueError(f"Could not rebuild the functional model: unresolved calls of {[n for n in order if pending[n]]}.")
+    waiting = collections.defaultdict(list)  # layer name -> layers whose next call needs its next node
+    ready = collections.deque(order)
+    while ready:
+        name = ready.popleft()
+        while pending[name]:
+            try:
+                args, kwargs = _call_arguments(pending[name][0], get_tensor, revive)
+            except _NotYetCalled as missing:
+                waiting[missing.layer_name].append(name)
+                break
+            created[name](*args, **kwargs)
+            pending[name].popleft()
+            ready.extend(waiting.pop(name, ()))
+    unresolved = [n for n in order if pending[n]]
+    if unresolved:
+        raise ValueError(f"Could not rebuild the functional model: unresolved calls of {unresolved[:20]}.")
 
     def tensors(spec):
         if isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], str):
             return get_tensor(*spec)
         if isinstance(spec, dict):
             return {k: tensors(v) for k, v in spec.items()}
-        return [tensors(v) for v in spec]
+        if isinstance(spec, list):
+            return [tensors(v) for v in spec]
+        raise ValueError(f"Invalid input/output reference {str(spec)[:200]} in a functional config.")
 
-    inputs, outputs = tensors(config["input_layers"]), tensors(config["output_layers"])
-    model = cls(inputs=inputs, outputs=outputs, name=config.get("name"), trainable=config.get("trainable", True))
-    return model
+    inputs, outputs = tensors(config.get("input_layers")), tensors(config.get("output_layers"))
+    if any_legacy:  # Keras 2 wrote every input/output list as a list, also for a single tensor
+        inputs = inputs[0] if isinstance(inputs, list) and len(inputs) == 1 else inputs
+        outputs = outputs[0] if isinstance(outputs, list) and len(outputs) == 1 else outputs
+    return cls(inputs=inputs, outputs=outputs, name=config.get("name"), trainable=config.get("trainable", True))

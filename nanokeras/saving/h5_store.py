@@ -1,4 +1,4 @@
-"""Reading and writing Keras's weights layout in HDF5 (`<path>/vars/<i>` datasets).
+"""Reading and writing Keras's weights in HDF5 (`<path>/vars/<i>` datasets; Keras 2's lists too).
 
 Writing: one group `<path>/vars` per layer or optimizer, with a `name` attribute
 and datasets `0`, `1`, ... Reading refuses anything that could reach outside the
@@ -51,8 +51,8 @@ def dataset_keys(group):
     return sorted(group.keys(), key=lambda k: (not k.isdigit(), int(k) if k.isdigit() else 0, k))
 
 
-def read_dataset(group, key, expected_shape, source, where):
-    """The array `group[key]`, checked to be numeric and of `expected_shape` before reading it."""
+def checked_dataset(group, key, source, where):
+    """The dataset `group[key]`, checked to be plain numeric data stored in this file (not read yet)."""
     h5py = h5py_module()
     link = group.get(key, getlink=True)
     if not isinstance(link, h5py.HardLink):
@@ -64,6 +64,12 @@ def read_dataset(group, key, expected_shape, source, where):
         raise ValueError(f"Refusing to read {source}: weight '{where}' points to data outside the file.")
     if dataset.dtype.kind not in "fiub":
         raise ValueError(f"Invalid weights in {source}: '{where}' has non-numeric dtype {dataset.dtype}.")
+    return dataset
+
+
+def read_dataset(group, key, expected_shape, source, where):
+    """The array `group[key]`, checked to be numeric and of `expected_shape` before reading it."""
+    dataset = checked_dataset(group, key, source, where)
     if expected_shape is not None and tuple(dataset.shape) != tuple(expected_shape):
         raise ValueError(
             f"Shape mismatch in {source}: weight '{where}' has shape {tuple(dataset.shape)} in the file, "
@@ -71,3 +77,52 @@ def read_dataset(group, key, expected_shape, source, where):
             "a different architecture?"
         )
     return np.asarray(dataset[()])
+
+
+def walk(group, path, source):
+    """`group[path]` reached one link at a time, refusing links to elsewhere; None if absent."""
+    h5py = h5py_module()
+    current = group
+    for part in [p for p in str(path).split("/") if p]:
+        if not isinstance(current, h5py.Group) or part not in current:
+            return None
+        link = current.get(part, getlink=True)
+        if not isinstance(link, h5py.HardLink):
+            raise ValueError(f"Refusing to read {source}: '{path}' goes through a {type(link).__name__}.")
+        current = current[part]
+    return current
+
+
+def attribute_list(group, name):
+    """Keras's list attributes (`layer_names`, `weight_names`) as strings, also when split in chunks."""
+    if name in group.attrs:
+        values = [group.attrs[name]]
+    else:
+        values, index = [], 0
+        while f"{name}{index}" in group.attrs:
+            values.append(group.attrs[f"{name}{index}"])
+            index += 1
+    result = []
+    for value in values:
+        items = value.tolist() if hasattr(value, "tolist") else value
+        if isinstance(items, (str, bytes)):
+            items = [items]
+        for item in items:
+            result.append(item.decode("utf-8") if isinstance(item, bytes) else str(item))
+    return result
+
+
+def write_attribute_list(group, name, values):
+    """Writes a list attribute as Keras does, split in chunks below HDF5's 64 KB header limit."""
+    encoded = np.array([str(v).encode("utf-8") for v in values])
+    if encoded.size == 0:
+        group.attrs[name] = np.array([], dtype="float64")  # what Keras writes for an empty list
+        return
+    chunks = 1
+    while chunks < encoded.size and any(part.nbytes > 64000 for part in np.array_split(encoded, chunks)):
+        chunks += 1
+    if chunks == 1:
+        group.attrs[name] = encoded
+    else:
+        for index, part in enumerate(np.array_split(encoded, chunks)):
+            group.attrs[f"{name}{index}"] = part

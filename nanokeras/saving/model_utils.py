@@ -7,19 +7,15 @@ Example:
     2
 """
 
-import json
-
-from nanokeras.saving import serialization_lib
+from nanokeras.saving import builtin_registry, saving_lib, serialization_lib
+from nanokeras.saving.object_kinds import is_layer, is_sequential
 
 
 def model_from_json(json_string, custom_objects=None):
     """A new (freshly initialized) model from `model.to_json()`'s output."""
     if not isinstance(json_string, (str, bytes)):
         raise TypeError(f"`json_string` must be a str (from `model.to_json()`), got {type(json_string).__name__}.")
-    try:
-        config = json.loads(json_string)
-    except ValueError as error:
-        raise ValueError(f"`json_string` is not valid JSON: {error}") from None
+    config = saving_lib.parse_config(json_string, "`json_string`")
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError("`json_string` does not describe a model: it has no 'class_name'.")
     return serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects)
@@ -40,28 +36,26 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
         >>> clone.layers[0] is model.layers[0]
         False
     """
-    from nanokeras.layers.layer import Layer
-    from nanokeras.models.sequential import Sequential
-
     if kwargs:
         raise TypeError(f"clone_model() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
     if input_tensors is not None or call_function is not None:
         raise ValueError("`input_tensors` and `call_function` need functional models, which nanokeras lacks.")
-    if not isinstance(model, Layer):
+    if not is_layer(model):
         raise TypeError(f"`clone_model` expects a keras Model, got {type(model).__name__}.")
     if clone_function is not None and not callable(clone_function):
         raise TypeError(f"`clone_function` must be callable, got {clone_function!r}.")
-    if not isinstance(model, Sequential):
+    if not is_sequential(model):
         if clone_function is not None:
             raise ValueError("`clone_function` applies to Sequential models only.")
         return type(model).from_config(model.get_config())
     clone_function = clone_function or (lambda layer: layer.__class__.from_config(layer.get_config()))
-    clone = Sequential(name=model.name, trainable=model.trainable)
+    sequential_class = builtin_registry.builtin_class("keras", "Sequential")
+    clone = sequential_class(name=model.name, trainable=model.trainable)
     if model._input_layer is not None:
         clone.add(model._input_layer.__class__.from_config(model._input_layer.get_config()), rebuild=False)
     for layer in model.layers:
         new = clone_function(layer)
-        if not isinstance(new, Layer):
+        if not is_layer(new):
             raise ValueError(f"`clone_function` must return a layer, got {new!r} for layer {layer.name!r}.")
         clone.add(new, rebuild=False)
     clone._build_if_input_known()

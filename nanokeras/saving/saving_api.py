@@ -14,6 +14,30 @@ Example:
 import os
 
 from nanokeras.saving import saving_lib
+from nanokeras.utils import keras2_notes
+from nanokeras.saving.object_kinds import is_layer
+
+
+# Errors a malformed file can provoke deep inside the loader; they reach the user as a
+# ValueError naming the file, never bare.
+_MALFORMED = (KeyError, IndexError, AttributeError, TypeError, RecursionError, MemoryError, OverflowError)
+
+
+def _reading(filepath, load):
+    """Runs `load()`, turning the errors of a malformed file into a ValueError naming it."""
+    try:
+        with keras2_notes.reading_a_file():  # the file's spellings are not the user's code
+            return load()
+    except ValueError as error:
+        if str(filepath) in str(error):
+            raise
+        raise ValueError(f"Could not load {filepath!r}: {error}") from None
+    except _MALFORMED as error:
+        detail = str(error)[:300]
+        raise ValueError(
+            f"Could not load {filepath!r}: the file is malformed or describes something nanokeras "
+            f"cannot build ({type(error).__name__}: {detail})."
+        ) from None
 
 
 def _check_path(filepath, argument="filepath"):
@@ -25,19 +49,21 @@ def _check_path(filepath, argument="filepath"):
 
 
 def _check_model(model, function):
-    from nanokeras.layers.layer import Layer
-
-    if not isinstance(model, Layer):
+    if not is_layer(model):
         raise TypeError(f"`{function}` expects a keras Model, got {type(model).__name__}.")
 
 
 def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     """Saves `model` (architecture, weights, compile settings, optimizer state) to a `.keras` file.
 
+    A path ending in `.h5` or `.hdf5` writes the legacy Keras 2 HDF5 format instead
+    (with Keras 3's deprecation notice), which Keras 3 and tf-keras (Keras 2) load.
+
     Args:
         model: the model to save.
-        filepath: a path ending in `.keras`.
+        filepath: a path ending in `.keras` (or `.h5` / `.hdf5`).
         overwrite: if False and `filepath` exists, raise instead of replacing it.
+        include_optimizer: for `.h5`, also store the optimizer's state (default True).
 
     Example:
         >>> import os, tempfile, nanokeras as keras
@@ -46,28 +72,33 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     """
     _check_model(model, "save_model")
     filepath = _check_path(filepath)
-    kwargs.pop("include_optimizer", None)
+    include_optimizer = kwargs.pop("include_optimizer", True)
     kwargs.pop("save_format", None)
     if kwargs:
         raise TypeError(f"save_model() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
     if zipped is False:
         raise ValueError("`zipped=False` (a directory instead of a .keras file) is not supported by nanokeras.")
-    if not filepath.endswith(".keras"):
-        hint = " (the legacy Keras 2 HDF5 format is not supported)" if filepath.endswith((".h5", ".hdf5")) else ""
+    legacy = filepath.endswith((".h5", ".hdf5"))
+    if not filepath.endswith(".keras") and not legacy:
         raise ValueError(
-            f"Invalid filepath extension for saving{hint}. Please add the `.keras` extension, "
-            f"e.g. `model.save('model.keras')`. Received: filepath={filepath!r}"
+            "Invalid filepath extension for saving. Please add the `.keras` extension "
+            f"(or `.h5` for the legacy Keras 2 format), e.g. `model.save('model.keras')`. Received: filepath={filepath!r}"
         )
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"{filepath!r} already exists; pass `overwrite=True` to replace it.")
-    saving_lib.save_model(model, filepath)
+    if legacy:
+        from nanokeras.saving.legacy import legacy_h5_format
+
+        legacy_h5_format.save_model(model, filepath, include_optimizer=bool(include_optimizer))
+    else:
+        saving_lib.save_model(model, filepath)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a model saved as `.keras` (by nanokeras or by Keras 3).
+    """Loads a model saved as `.keras` (by nanokeras or Keras 3) or as legacy `.h5` (Keras 2 / tf.keras).
 
     Args:
-        filepath: path of the `.keras` file.
+        filepath: path of the `.keras` (or `.h5` / `.hdf5`) file.
         custom_objects: `{name: class_or_function}` for your own layers, losses, ...
         compile: also restore the compile settings and optimizer state.
         safe_mode: never run code from the file (always true in nanokeras: lambdas are refused).
@@ -84,48 +115,76 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No file or directory found at {filepath!r}.")
     if os.path.isdir(filepath):
-        raise ValueError(f"{filepath!r} is a directory; nanokeras loads `.keras` files only.")
-    if filepath.endswith((".h5", ".hdf5")):
-        raise ValueError(
-            f"{filepath!r} looks like a legacy Keras 2 HDF5 model, which nanokeras cannot load. "
-            "Re-save it with Keras 3 as `.keras`."
-        )
+        raise ValueError(f"{filepath!r} is a directory; nanokeras loads `.keras` and `.h5` files only.")
     if filepath.endswith(".weights.h5"):
         raise ValueError(f"{filepath!r} holds weights only; build the model and call `model.load_weights(...)`.")
-    return saving_lib.load_model(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+    if custom_objects is not None and not isinstance(custom_objects, dict):
+        raise TypeError(f"`custom_objects` must be a dict of {{name: object}}, got {type(custom_objects).__name__}.")
+    if filepath.endswith((".h5", ".hdf5")):
+        from nanokeras.saving.legacy import legacy_h5_format
+
+        return _reading(filepath, lambda: legacy_h5_format.load_model(
+            filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode))
+    return _reading(filepath, lambda: saving_lib.load_model(
+        filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode))
 
 
 def save_weights(model, filepath, overwrite=True, **kwargs):
-    """Saves the weights (and optimizer state) of `model` to a `.weights.h5` file, in Keras's layout."""
+    """Saves the weights (and optimizer state) of `model` to a `.weights.h5` file, in Keras's layout.
+
+    Any other `.h5` / `.hdf5` name writes Keras 2's weights file (no optimizer state),
+    which tf-keras and Keras 3 `load_weights` read.
+    """
     _check_model(model, "save_weights")
     filepath = _check_path(filepath)
     kwargs.pop("max_shard_size", None)
     if kwargs:
         raise TypeError(f"save_weights() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
-    if not filepath.endswith(".weights.h5"):
+    legacy = filepath.endswith((".h5", ".hdf5")) and not filepath.endswith(".weights.h5")
+    if not filepath.endswith(".weights.h5") and not legacy:
         raise ValueError(
-            f"The filename must end in `.weights.h5`, e.g. `model.save_weights('model.weights.h5')`. "
-            f"Received: filepath={filepath!r}"
+            f"The filename must end in `.weights.h5`, e.g. `model.save_weights('model.weights.h5')` "
+            f"(or `.h5` for the legacy Keras 2 format). Received: filepath={filepath!r}"
         )
     if not overwrite and os.path.exists(filepath):
         raise FileExistsError(f"{filepath!r} already exists; pass `overwrite=True` to replace it.")
-    saving_lib.save_weights_only(model, filepath)
+    if legacy:
+        from nanokeras.saving.legacy import legacy_h5_format
+
+        legacy_h5_format.save_weights(model, filepath)
+    else:
+        saving_lib.save_weights_only(model, filepath)
 
 
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
-    """Loads weights saved by `save_weights` (`.weights.h5`) or from a `.keras` file into `model`.
+    """Loads weights saved by `save_weights` (`.weights.h5`), from a `.keras` file, or from a
+    legacy Keras 2 `.h5` file (weights or full model) into `model`.
+
+    Args:
+        skip_mismatch: skip (with a warning) layers whose weights do not fit instead of raising.
+        by_name: for legacy `.h5` files, match layers by name instead of by position.
 
     Every weight is checked before any is assigned: a failed load leaves the model unchanged.
     """
     _check_model(model, "load_weights")
     filepath = _check_path(filepath)
+    by_name = kwargs.pop("by_name", False)
     if kwargs:
         raise TypeError(f"load_weights() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No weights file found at {filepath!r}.")
-    if not filepath.endswith((".weights.h5", ".keras")):
+    legacy = filepath.endswith((".h5", ".hdf5")) and not filepath.endswith(".weights.h5")
+    if not filepath.endswith((".weights.h5", ".keras")) and not legacy:
         raise ValueError(
             f"Invalid weights file {filepath!r}: the filename must end in `.weights.h5` (from "
-            "`save_weights`) or `.keras` (from `save`). Legacy Keras 2 `.h5` files are not supported."
+            "`save_weights`), `.keras` (from `save`) or `.h5` (Keras 2)."
         )
-    saving_lib.load_weights_only(model, filepath, skip_mismatch=skip_mismatch)
+    if by_name and not legacy:
+        raise ValueError("`by_name=True` applies to legacy Keras 2 `.h5` files only; `.weights.h5` and `.keras` "
+                         "files are loaded by the structure of the model.")
+    if legacy:
+        from nanokeras.saving.legacy import legacy_h5_format
+
+        return _reading(filepath, lambda: legacy_h5_format.load_weights(
+            model, filepath, by_name=bool(by_name), skip_mismatch=skip_mismatch))
+    _reading(filepath, lambda: saving_lib.load_weights_only(model, filepath, skip_mismatch=skip_mismatch))

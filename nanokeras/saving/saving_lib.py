@@ -1,7 +1,9 @@
 """The `.keras` zip archive and the `.weights.h5` file, in Keras 3's exact layout.
 
 Archive members: `metadata.json` (`keras_version`, `date_saved`), `config.json`
-(the model serialized by `serialize_keras_object`) and `model.weights.h5`.
+(the model serialized by `serialize_keras_object`), `model.weights.h5`, and
+`assets/<object path>/...` for objects that save files (`save_assets(dir)` /
+`load_assets(dir)`, e.g. a `TextVectorization`'s `vocabulary.txt`).
 
 Weights are stored per object as `<path>/vars/<i>`. A layer's path is found as
 Keras finds it: a `Sequential` keeps its layers under `layers/<snake class name>`
@@ -22,8 +24,12 @@ import tempfile
 import warnings
 import zipfile
 
+import numpy as np
+
 from nanokeras.backend.naming import to_snake_case
-from nanokeras.saving import h5_store
+from nanokeras.saving import builtin_registry, h5_store, limits
+from nanokeras.saving.atomic_file import atomic_write
+from nanokeras.saving.object_kinds import is_layer, is_model, is_optimizer, is_saveable, is_sequential
 
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
@@ -38,27 +44,18 @@ _skip_cache = {}
 
 
 # ------------------------------------------------------------------- walking
-def _is_saveable(obj):
-    from nanokeras.layers.layer import Layer
-    from nanokeras.optimizers.base_optimizer import Optimizer
-
-    return isinstance(obj, (Layer, Optimizer))
-
-
 def _skipset(obj):
     """Attribute names that belong to nanokeras's own machinery, not to the user's object."""
-    from nanokeras.layers.layer import Layer
-    from nanokeras.models.model import Model
-
-    kind = "model" if isinstance(obj, Model) else "layer"
+    kind = "model" if is_model(obj) else "layer"
     if kind not in _skip_cache:
+        layer_class = builtin_registry.builtin_class("keras.layers", "Layer")
         if kind == "model":
-            from nanokeras.models.sequential import Sequential
-
-            reference = Sequential(name="__reference__")
-            names = set(vars(reference)) | set(vars(Model(name="__reference__"))) | set(dir(Sequential))
+            model_class = builtin_registry.builtin_class("keras", "Model")
+            sequential_class = builtin_registry.builtin_class("keras", "Sequential")
+            reference = sequential_class(name="__reference__")
+            names = set(vars(reference)) | set(vars(model_class(name="__reference__"))) | set(dir(sequential_class))
         else:
-            names = set(vars(Layer(name="__reference__"))) | set(dir(Layer))
+            names = set(vars(layer_class(name="__reference__"))) | set(dir(layer_class))
         _skip_cache[kind] = names
     return _skip_cache[kind]
 
@@ -69,21 +66,18 @@ def _name_key(name):
 
 def _children(obj):
     """`(attribute name, value)` pairs to walk, in Keras's order."""
-    from nanokeras.models.model import Model
-    from nanokeras.models.sequential import Sequential
-    from nanokeras.layers.layer import Layer
-
-    if not isinstance(obj, Layer):
+    if not is_layer(obj):
         return []
     children = []
-    if isinstance(obj, Sequential):
+    if is_sequential(obj):
         children.append(("layers", obj.layers))
     skip = _skipset(obj)
     names = [n for n in vars(obj) if n not in skip and not n.startswith("__")]
-    if isinstance(obj, Model):
+    model = is_model(obj)
+    if model:
         names += ["layers", "optimizer"]
     for name in sorted(set(names), key=_name_key):
-        if name == "layers" and isinstance(obj, Model):
+        if name == "layers" and model:
             value = obj.layers
         else:
             value = vars(obj).get(name)
@@ -105,7 +99,7 @@ def collect_saveables(root):
         visited.add(id(obj))
         result.append((path, obj))
         for attr, child in _children(obj):
-            if _is_saveable(child):
+            if is_saveable(child):
                 visit(child, _join(path, attr))
             elif isinstance(child, (list, tuple, dict)):
                 visit_container(child, _join(path, attr), set())
@@ -116,7 +110,7 @@ def collect_saveables(root):
         seen.add(id(container))
         used = {}
         for item in (list(container.values()) if isinstance(container, dict) else container):
-            if _is_saveable(item):
+            if is_saveable(item):
                 visit(item, _join(path, _unique(to_snake_case(type(item).__name__), used)))
             elif isinstance(item, (list, tuple, dict)):
                 visit_container(item, _join(path, _unique("container", used)), seen)
@@ -135,9 +129,7 @@ def _unique(name, used):
 
 def own_variables(obj):
     """The variables an object stores itself, in Keras's order."""
-    from nanokeras.layers.layer import Layer
-
-    if isinstance(obj, Layer):
+    if is_layer(obj):
         own = obj._own_weights
         return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
     return obj.variables
@@ -152,13 +144,11 @@ def write_weights(model, h5file):
 
 def read_weights(model, h5file, source, skip_mismatch=False):
     """Validates every weight in `h5file` against `model`, then assigns them all (or none)."""
-    from nanokeras.optimizers.base_optimizer import Optimizer
-
     pending = []
     for path, obj in collect_saveables(model):
         label = f"{type(obj).__name__} {obj.name!r}" if hasattr(obj, "name") else type(obj).__name__
         group = h5_store.read_group(h5file, path, source)
-        if isinstance(obj, Optimizer):
+        if is_optimizer(obj):
             if group is None:
                 continue
             if not obj.built and model.built and model.trainable_weights:
@@ -174,13 +164,16 @@ def read_weights(model, h5file, source, skip_mismatch=False):
                 f"{label} has {len(variables)} variables, but {source} holds {len(keys)} at "
                 f"'{h5_store.vars_path(path)}'."
             )
-            if isinstance(obj, Optimizer):
+            if is_optimizer(obj) and _saved_before_first_step(group, keys, variables):
+                variables = variables[:len(keys)]  # its counters; the slots are fresh on both sides
+            elif is_optimizer(obj):
                 warnings.warn(f"Skipping the optimizer state: {message}", stacklevel=3)
                 continue
-            if not getattr(model, "built", True) and not variables:
-                message += " The model is not built: build it (call it on data or `model.build(input_shape)`) first."
-            _mismatch(skip_mismatch, message)
-            continue
+            else:
+                if not getattr(model, "built", True) and not variables:
+                    message += " The model is not built: build it (call it on data or `model.build(input_shape)`) first."
+                _mismatch(skip_mismatch, message)
+                continue
         arrays = []
         try:
             for i, variable in enumerate(variables):
@@ -192,8 +185,31 @@ def read_weights(model, h5file, source, skip_mismatch=False):
                 continue
             raise
         pending.extend(zip(variables, arrays))
+    warn_if_not_finite(pending, source)
     for variable, array in pending:
         variable.assign(array.astype(variable.dtype, copy=False))
+
+
+def warn_if_not_finite(pairs, source):
+    """One warning naming every variable whose loaded values hold NaN or infinity."""
+    bad = [getattr(variable, "path", None) or getattr(variable, "name", "?")
+           for variable, array in pairs
+           if array.dtype.kind in "fc" and array.size and not np.isfinite(array).all()]
+    if bad:
+        shown = ", ".join(repr(name) for name in bad[:10]) + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
+        warnings.warn(
+            f"{source} holds NaN or infinite values in {len(bad)} variable(s): {shown}. They were loaded as "
+            "they are; predictions that use them will be NaN/inf.",
+            stacklevel=4,
+        )
+
+
+def _saved_before_first_step(group, keys, variables):
+    """An optimizer saved unbuilt stores only its leading scalars (iteration, learning rate)."""
+    if not keys or len(keys) >= len(variables) or keys != [str(i) for i in range(len(keys))]:
+        return False
+    return all(tuple(variables[i].shape) == () and getattr(group.get(key), "shape", None) == ()
+               for i, key in enumerate(keys))
 
 
 def _mismatch(skip, message):
@@ -203,7 +219,8 @@ def _mismatch(skip, message):
     raise ValueError(message)
 
 
-def _weights_bytes(model):
+def weights_bytes(model):
+    """The `.weights.h5` file of `model` (weights and optimizer state), as bytes."""
     h5py = h5_store.h5py_module()
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as h5file:
@@ -220,22 +237,6 @@ def _open_h5_bytes(data, source):
 
 
 # -------------------------------------------------------------------- writes
-def atomic_write(filepath, write):
-    """Calls `write(fileobj)` on a temporary file next to `filepath`, then moves it into place."""
-    directory = os.path.dirname(os.path.abspath(filepath))
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(f"Cannot save to {filepath!r}: the directory {directory!r} does not exist.")
-    handle, temp_path = tempfile.mkstemp(prefix=".nanokeras-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "wb") as fileobj:
-            write(fileobj)
-        os.replace(temp_path, filepath)
-    except BaseException:
-        if os.path.exists(temp_path):
-            os.remove(temp_path)
-        raise
-
-
 def serialize_model_json(model):
     from nanokeras.saving.serialization_lib import serialize_keras_object
 
@@ -255,19 +256,22 @@ def save_model(model, filepath):
             stacklevel=3,
         )
     config_json, metadata_json = serialize_model_json(model)
-    weights = _weights_bytes(model)
+    weights = weights_bytes(model)
+    assets = _collect_assets(model)
 
     def write(fileobj):
         with zipfile.ZipFile(fileobj, "w") as archive:
             archive.writestr(METADATA_FILENAME, metadata_json)
             archive.writestr(CONFIG_FILENAME, config_json)
             archive.writestr(WEIGHTS_FILENAME, weights)
+            for name, data in assets:
+                archive.writestr(name, data)
 
     atomic_write(filepath, write)
 
 
 def save_weights_only(model, filepath):
-    data = _weights_bytes(model)
+    data = weights_bytes(model)
     atomic_write(filepath, lambda fileobj: fileobj.write(data))
 
 
@@ -301,39 +305,99 @@ def _read_member(archive, name, filepath):
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    from nanokeras.layers.layer import Layer
     from nanokeras.saving import serialization_lib
 
+    source = repr(str(filepath))
     with _open_archive(filepath) as archive:
-        config_bytes = _read_member(archive, CONFIG_FILENAME, filepath)
-        try:
-            config = json.loads(config_bytes.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
-            raise ValueError(f"{filepath!r}: {CONFIG_FILENAME} is not valid JSON ({error}).") from None
+        config = parse_config(_read_member(archive, CONFIG_FILENAME, filepath), f"{source} ({CONFIG_FILENAME})")
         if not isinstance(config, dict) or "class_name" not in config:
             raise ValueError(f"{filepath!r}: {CONFIG_FILENAME} does not describe a model (no 'class_name').")
         if not compile:
             config["compile_config"] = None
+        assets = _read_assets(archive, filepath)
         weights = None
         if WEIGHTS_FILENAME in archive.namelist():
             weights = _read_member(archive, WEIGHTS_FILENAME, filepath)
         elif "model.weights.npz" in archive.namelist():
             raise ValueError(f"{filepath!r} stores its weights as .npz, which nanokeras does not read; save with h5.")
-    model = serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
-    if not isinstance(model, Layer):
+    with limits.WeightBudget(len(weights or b""), source):
+        model = serialization_lib.deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
+    if not is_layer(model):
         raise ValueError(f"{filepath!r} describes a {type(model).__name__}, not a model.")
     if weights is not None:
         with _open_h5_bytes(weights, f"{filepath!r} ({WEIGHTS_FILENAME})") as h5file:
-            read_weights(model, h5file, f"{filepath!r}")
+            read_weights(model, h5file, source)
     elif own_weight_count(model):
         raise ValueError(f"{filepath!r} has no {WEIGHTS_FILENAME}, but the model it describes has weights.")
+    _load_assets(model, assets)
     return model
 
 
-def own_weight_count(model):
-    from nanokeras.layers.layer import Layer
+def parse_config(data, source):
+    """The JSON config in `data` (bytes or str), checked against the load limits before use."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        config = json.loads(text)
+    except RecursionError:
+        raise limits.json_depth_error(source) from None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"{source} is not valid JSON ({error}).") from None
+    limits.check_config(config, source)
+    return config
 
-    return sum(len(own_variables(obj)) for _, obj in collect_saveables(model) if isinstance(obj, Layer))
+
+# -------------------------------------------------------------------- assets
+ASSETS_DIRNAME = "assets"
+
+
+def _collect_assets(model):
+    """`[(archive name, bytes)]` of the files objects write with `save_assets(dir)` (e.g. a vocabulary)."""
+    files = []
+    for path, obj in collect_saveables(model):
+        save = getattr(obj, "save_assets", None)
+        if save is None:
+            continue
+        with tempfile.TemporaryDirectory() as directory:
+            save(directory)
+            for name in sorted(os.listdir(directory)):
+                full = os.path.join(directory, name)
+                if os.path.isfile(full):
+                    with open(full, "rb") as f:
+                        files.append((_join(_join(ASSETS_DIRNAME, path), name), f.read()))
+    return files
+
+
+def _read_assets(archive, filepath):
+    """`{object path: {file name: bytes}}` of the archive's `assets/` members (plain files only)."""
+    found = {}
+    for name in archive.namelist():
+        if not name.startswith(ASSETS_DIRNAME + "/") or name.endswith("/"):
+            continue
+        directory, _, filename = name[len(ASSETS_DIRNAME) + 1:].rpartition("/")
+        if filename in ("", ".", "..") or ".." in directory.split("/"):
+            continue
+        found.setdefault(directory, {})[filename] = _read_member(archive, name, filepath)
+    return found
+
+
+def _load_assets(model, assets):
+    """Hands each object the files saved under its path, in a temporary directory (`load_assets(dir)`)."""
+    if not assets:
+        return
+    for path, obj in collect_saveables(model):
+        load = getattr(obj, "load_assets", None)
+        files = assets.get(path)
+        if load is None or not files:
+            continue
+        with tempfile.TemporaryDirectory() as directory:
+            for filename, data in files.items():
+                with open(os.path.join(directory, filename), "wb") as f:
+                    f.write(data)
+            load(directory)
+
+
+def own_weight_count(model):
+    return sum(len(own_variables(obj)) for _, obj in collect_saveables(model) if is_layer(obj))
 
 
 def load_weights_only(model, filepath, skip_mismatch=False):

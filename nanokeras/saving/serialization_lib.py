@@ -23,7 +23,7 @@ import types
 
 import numpy as np
 
-from nanokeras.saving import builtin_registry
+from nanokeras.saving import builtin_registry, limits
 from nanokeras.saving import object_registration
 
 PLAIN_TYPES = (str, int, float, bool)
@@ -141,12 +141,12 @@ def get_build_config(obj):
     """`{"input_shape": ...}` for a built layer that creates weights in `build`, else None."""
     if hasattr(obj, "get_build_config"):
         return obj.get_build_config()
-    from nanokeras.layers.layer import Layer
-
-    if not isinstance(obj, Layer) or not obj.built or obj._build_input_shape is None:
+    if not getattr(obj, "built", False) or getattr(obj, "_build_input_shape", None) is None:
         return None
-    if type(obj).build is Layer.build and type(obj).__module__.startswith("nanokeras."):
-        return None  # a built-in layer without weights: Keras builds it in `__init__`, no build_config
+    # A built-in layer whose only `build` is the base layer's has no weights to rebuild: Keras builds
+    # it in `__init__` and writes no build_config (a user's layer gets one, as in Keras).
+    if type(obj).__module__.startswith("nanokeras.") and sum(1 for cls in type(obj).__mro__ if "build" in vars(cls)) < 2:
+        return None
     return {"input_shape": shape_to_json(obj._build_input_shape)}
 
 
@@ -255,6 +255,7 @@ def _deserialize(config, custom, safe_mode):
             raise ValueError(
                 f"Could not rebuild {class_name!r} from its config: {error}. Config: {_short(inner)}"
             ) from None
+        limits.watch_layer(instance)
         build_config = config.get("build_config")
         if build_config and not getattr(instance, "built", True):
             build_from_config(instance, build_config)
@@ -366,10 +367,26 @@ def _slice(inner, safe_mode):
     return slice(*parts)
 
 
+def enable_unsafe_deserialization():
+    """Accepted for Keras programs; nanokeras still never runs code from a file.
+
+    Keras then rebuilds Python lambdas saved as bytecode in `.keras` files.
+    nanokeras refuses them whatever `safe_mode` says: a file you load cannot run
+    code. Save named functions registered with
+    `keras.saving.register_keras_serializable()` instead.
+    """
+    _UNSAFE_DESERIALIZATION_REQUESTED[0] = True
+
+
+_UNSAFE_DESERIALIZATION_REQUESTED = [False]
+
+
 def _refuse_lambda(inner, safe_mode):
+    requested = " (also after `keras.config.enable_unsafe_deserialization()`)" \
+        if _UNSAFE_DESERIALIZATION_REQUESTED[0] else ""
     raise ValueError(
         "The config contains a Python lambda (`__lambda__`, stored as bytecode). Loading it would "
-        "run code from the file, so nanokeras never does, whatever `safe_mode` is. Rewrite the "
+        f"run code from the file, so nanokeras never does, whatever `safe_mode` is{requested}. Rewrite the "
         "lambda as a named function, register it with `@keras.saving.register_keras_serializable()`, "
         "and save again."
     )

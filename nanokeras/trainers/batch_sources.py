@@ -6,6 +6,8 @@
   `len()` batches, `ds[i]` is batch i, `on_epoch_end()` after each epoch; with `workers`
   or `use_multiprocessing` its batches are read ahead (see `prefetch.py`);
 - a Python generator or iterator: read on across epochs (an endless one needs `steps_per_epoch`);
+- a dataset of `keras.utils.text_dataset_from_directory`, `timeseries_dataset_from_array`...
+  (a `BatchedDataset`): iterated afresh each epoch, in its own order;
 - any other iterable, read anew each epoch: a `tf.data.Dataset`, a PyTorch `DataLoader`, a
   list-like object with `__iter__` (nanokeras never imports TensorFlow or PyTorch itself:
   their batches are read through `__iter__` and `__array__`).
@@ -24,8 +26,15 @@ from nanokeras.trainers import data_adapter
 from nanokeras.trainers.prefetch import BatchReadError, prefetched
 
 
+def is_dataset(x):
+    """True for the datasets of `keras.utils.*_dataset_from_*` (they carry a class mark)."""
+    return bool(getattr(type(x), "_is_nanokeras_dataset", False))
+
+
 def is_batch_source(x):
-    """True for a `Sequence`-like object, an iterator/generator, or another iterable of batches."""
+    """True for a `Sequence`-like object, an iterator/generator, a dataset, or another iterable of batches."""
+    if is_dataset(x):
+        return True
     if x is None or isinstance(x, (np.ndarray, list, tuple, dict, str, bytes)) or hasattr(x, "to_numpy"):
         return False
     if hasattr(x, "shape") or hasattr(x, "__array__"):
@@ -87,14 +96,19 @@ class SourceBatches:
         shuffle: visit a `Sequence`'s batches in a new random order each epoch (as Keras does).
         class_weight: `{class: weight}`, turned into per-batch sample weights.
         argument: the argument's name, for error messages (`x`, `validation_data`).
+        steps_argument: the name of the argument that sets `steps_per_epoch` in the user's
+            call (`steps_per_epoch` for `fit`, `validation_steps`, `steps` for `evaluate`/`predict`).
     """
 
-    def __init__(self, source, model, steps_per_epoch=None, shuffle=False, class_weight=None, argument="x"):
+    def __init__(self, source, model, steps_per_epoch=None, shuffle=False, class_weight=None, argument="x",
+                 steps_argument="steps_per_epoch"):
         self.source = source
         self.model = model
         self.argument = argument
+        self.steps_argument = steps_argument
         self.class_weight = class_weight
-        self.is_sequence = _is_sequence(source)
+        self.is_dataset = is_dataset(source)
+        self.is_sequence = _is_sequence(source) and not self.is_dataset
         self.is_iterator = not self.is_sequence and (inspect.isgenerator(source)
                                                      or callable(getattr(source, "__next__", None)))
         self.shuffle = bool(shuffle) and self.is_sequence
@@ -105,15 +119,24 @@ class SourceBatches:
             if self.num_batches == 0:
                 raise ValueError(f"`{argument}` has no batches (its len() is 0).")
             if self.num_batches is None and not steps_per_epoch:
-                raise ValueError(f"`{argument}` is endless (num_batches is None): pass `steps_per_epoch`.")
+                raise ValueError(f"`{argument}` is endless (num_batches is None): pass `{steps_argument}`.")
+        elif self.is_dataset:
+            # One pass per epoch; with `steps_per_epoch`, epochs take that many batches from one
+            # running pass, restarted when it ends (as Keras does with a tf.data dataset).
+            cardinality = source.cardinality()
+            if cardinality == -1 and not steps_per_epoch:
+                raise ValueError(f"`{argument}` repeats forever: pass `{steps_argument}` to say how many "
+                                 "batches make an epoch.")
+            self.num_batches = cardinality if cardinality >= 0 else None
+            self._iterator = None
         elif self.is_iterator:
             self.num_batches = None
             self._iterator = source
         else:
             self.num_batches = _known_length(source)
             if self.num_batches is None and _is_endless(source) and not steps_per_epoch:
-                raise ValueError(f"`{argument}` repeats forever: pass `steps_per_epoch` (or `steps`) to say how "
-                                 "many batches make an epoch.")
+                raise ValueError(f"`{argument}` repeats forever: pass `{steps_argument}` to say how many "
+                                 "batches make an epoch.")
             self._iterator = None
         self.steps_per_epoch = steps_per_epoch or self.num_batches
         self._epoch = 0
@@ -180,6 +203,12 @@ class SourceBatches:
 
     def first_batch(self):
         """The first batch (kept, and yielded first), to build the model before training."""
+        if self.is_dataset:
+            # A pass of its own (not kept): the first epoch starts afresh, as Keras's does.
+            try:
+                return self.standardize(self._next(iter(self.source), 0), 0)
+            except StopIteration:
+                raise ValueError(f"`{self.argument}` produced no batches.") from None
         if self._peeked is None:
             if self.is_sequence:
                 raw = self._read(0)
@@ -202,6 +231,8 @@ class SourceBatches:
             yield from self._sequence_batches()
             if callable(getattr(self.source, "on_epoch_end", None)):
                 self.source.on_epoch_end()
+        elif self.is_dataset:
+            yield from self._dataset_batches()
         else:
             yield from self._iterated_batches()
         self._epoch += 1
@@ -243,6 +274,32 @@ class SourceBatches:
             if close is not None:
                 close()
 
+    def _ran_out_message(self, produced):
+        expected = self.steps_per_epoch or "at least 1"
+        message = (f"`{self.argument}` ran out of batches at batch {produced} of epoch {self._epoch + 1} "
+                   f"(expected {expected} batch(es) per epoch). The weights are those after the last complete "
+                   "batch.")
+        if self.is_iterator:
+            return (message + " A generator is read once, not restarted for each epoch. Make it loop forever "
+                    f"(`while True:` around its loop) and pass `{self.steps_argument}` (its batches per epoch).")
+        return message + f" Repeat the dataset, or pass a `{self.steps_argument}` that one pass can provide."
+
+    def _dataset_batches(self):
+        fixed = self.steps_per_epoch if self.steps_per_epoch != self.num_batches else None
+        if fixed is None:
+            for index, batch in enumerate(self.source):
+                yield self.standardize(batch, index)
+            return
+        for index in range(fixed):
+            if self._iterator is None:
+                self._iterator = iter(self.source)
+            try:
+                batch = self._next(self._iterator, index)
+            except StopIteration:
+                self._iterator = None
+                break
+            yield self.standardize(batch, index)
+
     def _iterated_batches(self):
         produced = 0
         restarted = False
@@ -260,13 +317,7 @@ class SourceBatches:
                         restarted = True  # a re-iterable dataset starts a new pass, as Keras does
                         continue
                     if self.steps_per_epoch is not None or produced == 0:
-                        expected = self.steps_per_epoch or "at least 1"
-                        raise ValueError(
-                            f"`{self.argument}` ran out of batches at batch {produced} of epoch {self._epoch + 1} "
-                            f"(expected {expected} batch(es) per epoch). The weights are those after the last "
-                            "complete batch. Make the generator loop forever (or repeat the dataset), or pass "
-                            "a `steps_per_epoch` it can provide."
-                        ) from None
+                        raise ValueError(self._ran_out_message(produced)) from None
                     break
                 restarted = False
                 batch = self.standardize(raw, produced)
@@ -280,14 +331,15 @@ def _check_no_arrays_beside(source_argument, **others):
     for name, value in others.items():
         if value is not None:
             raise ValueError(
-                f"`{name}` cannot be passed when `{source_argument}` is a dataset, PyDataset or generator: its "
-                "batches already hold the labels (and weights)."
+                f"`{name}` cannot be passed when `{source_argument}` is a Sequence, generator or dataset: "
+                "its batches already hold the labels (and weights)."
             )
 
 
 def prepare_validation(model, source, steps, argument="validation_data"):
     """Validation (or evaluation) batches from a source; the model is built on its first batch."""
-    batches = SourceBatches(source, model, steps_per_epoch=steps, argument=argument)
+    steps_argument = "validation_steps" if argument == "validation_data" else "steps"
+    batches = SourceBatches(source, model, steps_per_epoch=steps, argument=argument, steps_argument=steps_argument)
     first = batches.first_batch()
     if len(first) < 2:
         raise ValueError(f"The batches of `{argument}` must hold labels: `(x, y)` or `(x, y, sample_weight)`.")
@@ -301,7 +353,7 @@ def prepare_fit(model, x, y, sample_weight, class_weight, validation_data, valid
     _check_no_arrays_beside("x", y=y, sample_weight=sample_weight)
     if validation_split:
         raise ValueError(
-            "`validation_split` needs arrays: it cannot split a dataset, PyDataset or generator. "
+            "`validation_split` needs arrays: it cannot split a Sequence, generator or dataset. "
             "Pass `validation_data` instead."
         )
     batches = SourceBatches(x, model, steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)

@@ -17,6 +17,7 @@ import numpy as np
 
 from nanokeras import losses as losses_module
 from nanokeras import optimizers as optimizers_module
+from nanokeras.backend import masking
 from nanokeras.ops.tensor import value_of
 from nanokeras.metrics.resolve import check_metric_identifier
 
@@ -251,14 +252,24 @@ class CompiledMetrics:
         if not entries:
             return
         if entries[0][2] is None:  # one output: the hot path
-            y_pred = value_of(y_pred)
+            y_pred = _value_with_mask(y_pred)
             for metric, weighted, _ in entries:
                 metric.update_state(y, y_pred, sample_weight if weighted else None)
             return
         ys = align(y, self.names, "y")
         preds = align(y_pred, self.names, "y_pred")
         for metric, weighted, index in entries:
-            metric.update_state(ys[index], value_of(preds[index]), sample_weight if weighted else None)
+            metric.update_state(ys[index], _value_with_mask(preds[index]), sample_weight if weighted else None)
+
+
+def _value_with_mask(y_pred):
+    """The array behind `y_pred`, carrying `y_pred`'s mask (metrics skip padded steps, as Keras)."""
+    value = value_of(y_pred)
+    if value is not y_pred and masking.masks_in_use():
+        mask = masking.get_keras_mask(y_pred)
+        if mask is not None:
+            masking.set_keras_mask(value, value_of(mask))
+    return value
 
 
 def _is_metric_list(value):

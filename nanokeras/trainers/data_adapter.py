@@ -14,23 +14,31 @@ from nanokeras.ops.tensor import value_of
 from nanokeras.utils import keras2_notes
 
 
-def _describe(value):
-    return f"{type(value).__name__} with shape {np.shape(value)}" if hasattr(value, "shape") else type(value).__name__
+KERAS3_TEXT = "keras3"
 
 
 def takes_string_inputs(model):
-    """True when the model's first layer maps strings to numbers (e.g. `StringLookup`)."""
+    """Whether the model reads arrays of strings: False; True when its first layer maps strings
+    to numbers (e.g. `StringLookup`; noted as Keras 2); `KERAS3_TEXT` when Keras 3 reads them
+    too (a `"string"` `Input`, or a first layer such as `TextVectorization`, TensorFlow backend)."""
+    if any(getattr(t, "dtype", None) == "string" for t in getattr(model, "inputs", None) or []):
+        return KERAS3_TEXT
     layers = getattr(model, "layers", None)
-    return bool(layers) and getattr(layers[0], "_takes_string_inputs", False)
+    if not layers:
+        return False
+    if getattr(layers[0], "_strings_in_keras3", False):
+        return KERAS3_TEXT
+    return bool(getattr(layers[0], "_takes_string_inputs", False))
 
 
-def _string_array(array, argument):
-    """A numpy array of strings (Keras 2 fed them to `fit`), noted as Keras 2 only; else None."""
+def _string_array(array, argument, note=True):
+    """A numpy array of strings (Keras 2 fed them to `fit`), noted as Keras 2 only if `note`; else None."""
     if array.dtype.kind == "O" and not all(isinstance(v, (str, bytes)) for v in array.flat):
         return None
     if array.dtype.kind not in "USO" or array.ndim == 0 or array.shape[0] == 0:
         return None
-    keras2_notes.note("string_arrays", used=f"`{argument}` as a numpy array of strings (dtype {array.dtype})")
+    if note:
+        keras2_notes.note("string_arrays", used=f"`{argument}` as a numpy array of strings (dtype {array.dtype})")
     return array
 
 
@@ -38,9 +46,10 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_str
     """`value` as a numpy array, or a clear error naming `argument`.
 
     Floats become `floatx()` (no silent float64); integers stay integers when
-    `allow_int`, else become floats. With `allow_str` (a bool, or a function asked only
-    when the array holds strings), arrays of strings pass unchanged (for models whose
-    first layer looks strings up).
+    `allow_int`, else become floats. With `allow_str` (a bool or `KERAS3_TEXT`, or a
+    function returning one, asked only when the array holds strings), arrays of strings
+    pass unchanged (for models whose first layer looks strings up; noted as Keras 2
+    unless `KERAS3_TEXT`).
     """
     if value is None:
         raise ValueError(f"`{argument}` is required, got None.")
@@ -58,10 +67,12 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_str
             f"`{argument}` could not be converted to a numeric array ({error}). "
             "Check that every sample has the same shape."
         ) from None
-    if allow_str and array.dtype.kind in "USO" and (not callable(allow_str) or allow_str()):
-        strings = _string_array(array, argument)
-        if strings is not None:
-            return strings
+    if allow_str and array.dtype.kind in "USO":
+        reads = allow_str() if callable(allow_str) else allow_str
+        if reads:
+            strings = _string_array(array, argument, note=reads != KERAS3_TEXT)
+            if strings is not None:
+                return strings
     if array.dtype == object:
         raise TypeError(
             f"`{argument}` must contain numbers of one shape, but it converts to an array of Python objects "
@@ -299,3 +310,4 @@ def unpack_x_y_sample_weight(data):
         if len(data) == 3:
             return data[0], data[1], data[2]
     return data, None, None
+

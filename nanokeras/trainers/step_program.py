@@ -101,6 +101,8 @@ def is_replayable(layer):
 
 def _batch_key(mode, batch):
     """What a program is specific to: the mode, which of x/y/sample_weight are given, the shapes."""
+    if all(part is None or type(part) is np.ndarray for part in batch):  # the common case, cheaply
+        return (mode,) + tuple(None if part is None else (part.shape, part.dtype.char) for part in batch)
     present = tuple(part is not None for part in batch)
     leaves = [leaf for leaf in flatten(batch) if leaf is not None]
     return (mode, present, repr(map_structure(lambda _: 0, batch))) + tuple(
@@ -113,6 +115,11 @@ def _own_copy(batch):
 
 
 def _copy_into(buffers, batch):
+    if all(type(part) is not dict and type(part) is not list and type(part) is not tuple for part in batch):
+        for buffer, value in zip(buffers, batch):  # the common case: arrays (or None)
+            if buffer is not None:
+                np.copyto(buffer, value)
+        return
     for buffer, value in zip(flatten(buffers), flatten(batch)):
         if buffer is not None:
             np.copyto(buffer, value)

@@ -17,14 +17,18 @@ import warnings
 
 import numpy as np
 
+from nanokeras.backend import probing
+from nanokeras.backend import config
 from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.callback_list import CallbackList
 from nanokeras.layers import layer as layer_module
+from nanokeras.optimizers import atomic_update
 from nanokeras.trainers import batch_sources
 from nanokeras.trainers import compile_utils
 from nanokeras.trainers.blas_threads import blas_threads
 from nanokeras.trainers import data_adapter
+from nanokeras.trainers.floating_point import quiet_floating_point_errors
 from nanokeras.trainers.step_program import CompiledSteps
 from nanokeras.utils import keras2_notes
 from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
@@ -301,7 +305,7 @@ class Trainer:
     def _accepts_integer_inputs(self):
         """True when integer features should stay integers (ids for lookups/embeddings)."""
         inputs = getattr(self, "inputs", None) or []
-        if any(np.dtype(t.dtype).kind in "iub" for t in inputs):
+        if any(t.dtype != "string" and np.dtype(t.dtype).kind in "iub" for t in inputs):
             return True
         layers = getattr(self, "layers", [])
         return bool(layers) and getattr(layers[0], "_keeps_integer_inputs", False)
@@ -314,14 +318,16 @@ class Trainer:
         if y is None:
             if self._compile_loss.is_empty and not (self._metrics_spec or self._weighted_metrics_spec):
                 # Only `add_loss` losses (e.g. a variational autoencoder's): no labels needed, as in Keras.
-                y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
+                with probing.outputs_only():  # a look that leaves stateful layers' states as they are
+                    y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
                 self._build_compiled(None, y_pred)
                 return None
             raise ValueError(
                 f"`{prefix}y` is required: the compiled loss and metrics compare predictions with labels. "
                 "(A model that computes its own loss with `add_loss` compiles without `loss=` and trains on x alone.)"
             )
-        y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
+        with probing.outputs_only():  # a look that leaves stateful layers' states as they are
+            y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
         names = compile_utils.output_names_of(self, y_pred)
         ys = compile_utils.align(y, names, prefix + "y")
         preds = compile_utils.align(y_pred, names, "the model's outputs")
@@ -354,6 +360,7 @@ class Trainer:
         return shaped[0]
 
     # -------------------------------------------------------------------- fit
+    @quiet_floating_point_errors
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
@@ -385,6 +392,9 @@ class Trainer:
             validation_freq=validation_freq, shuffle=shuffle, validation_batch_size=validation_batch_size,
         )
         verbose = check_verbose(verbose)
+        epochs = _limited(epochs, config.max_epochs(), "epochs")
+        steps_per_epoch = _limited(steps_per_epoch, config.max_steps_per_epoch(), "steps_per_epoch")
+        validation_steps = _limited(validation_steps, config.max_steps_per_epoch())
         if batch_sources.is_batch_source(x):
             # A Sequence (e.g. ImageDataGenerator.flow) or a generator makes its own batches.
             batches, validation = batch_sources.prepare_fit(
@@ -414,6 +424,7 @@ class Trainer:
                                      verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
         self._step_variables = self.trainable_weights
         self._start_compiled_steps()
+        atomic_update.reinstall()  # Ctrl-C waits for a step to end (see optimizers/atomic_update.py)
         self.stop_training = False
         training_logs = None
         # A callback (BackupAndRestore) may set `_initial_epoch` to resume an interrupted run.
@@ -480,6 +491,7 @@ class Trainer:
         return {k: float(np.asarray(value_of(v))) if np.ndim(value_of(v)) == 0 else value_of(v) for k, v in logs.items()}
 
     # --------------------------------------------------------------- evaluate
+    @quiet_floating_point_errors
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False, **kwargs):
         """Returns the loss and metric values on `x`, `y`.
@@ -493,6 +505,7 @@ class Trainer:
             raise TypeError(f"evaluate() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
+        steps = _limited(steps, config.max_steps_per_epoch(), "steps")
         if batch_sources.is_batch_source(x):
             arrays = batch_sources.prepare_validation(self, x, steps, argument="x")
             steps_total = arrays.steps_per_epoch
@@ -533,8 +546,9 @@ class Trainer:
         """
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
+        steps = _limited(steps, config.max_steps_per_epoch(), "steps")
         if batch_sources.is_batch_source(x):
-            batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps)
+            batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps, steps_argument="steps")
             first = batches.first_batch()[0]
             if not self.built and isinstance(first, np.ndarray):
                 self.build((None,) + first.shape[1:])
@@ -607,6 +621,15 @@ def _check_steps_per_execution(value):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"`steps_per_execution` must be a positive integer, got {value!r}.")
     return int(value)
+
+
+def _limited(count, limit, name=None):
+    """`count` capped by a debugging limit of `keras.config` (None: no count, or no limit)."""
+    if limit and (count is None or limit < count):
+        if name is not None:
+            warnings.warn(f"Limiting {name} to {limit}", stacklevel=3)  # Keras's words
+        return limit
+    return count
 
 
 def _should_validate(epoch, validation_freq):

@@ -66,21 +66,44 @@ def check_fit_arguments(batch_size=None, epochs=1, validation_split=0.0, validat
 
 def check_features(model, x, argument="x"):
     """Checks that `x`'s per-sample shape matches what the model was built for."""
+    if x.dtype.kind in "USO":
+        return  # texts: a "string" Input takes (batch,) for (batch, 1); the layer reading them checks them
     expected = _expected_input_shape(model)
-    if expected is None:
-        return
+    if expected is None or not all(d is None or isinstance(d, (int, np.integer)) for d in expected):
+        return  # unknown, or several inputs: the model's own call names what it expects
     given = tuple(x.shape[1:])
     expected_sample = tuple(expected[1:])
     if len(given) != len(expected_sample) or any(e is not None and e != g for e, g in zip(expected_sample, given)):
-        hint = ""
-        if len(expected_sample) == 1 and len(given) == 1:
-            hint = f" The model takes {expected_sample[0]} features per sample; the data has {given[0]}."
-        elif len(given) == 0:
-            hint = " Did you pass a 1-D array? Use x.reshape(-1, 1) for a single feature."
         raise ValueError(
             f"`{argument}` has shape {tuple(x.shape)}, but the model expects input of shape "
-            f"{expected} (None is the batch axis).{hint}"
+            f"{expected} (None is the batch axis).{_reshape_hint(tuple(x.shape), expected_sample)}"
         )
+
+
+def _fits(shape, pattern):
+    return len(shape) == len(pattern) and all(p is None or p == s for p, s in zip(pattern, shape))
+
+
+def _reshape_hint(shape, expected_sample):
+    """How to turn an array of `shape` into a batch of samples shaped `expected_sample`, if it can be."""
+    known = all(d is not None for d in expected_sample)
+    sample_size = int(np.prod(expected_sample)) if known else None
+    size = int(np.prod(shape))
+    if _fits(shape, expected_sample):
+        # One sample without its batch axis: predict(np.array([1.0, 0.0])) on a 2-feature model.
+        target = "1, -1" if len(shape) == 1 else "1, " + ", ".join(str(d) for d in shape)
+        return f" Is it one sample? Add the batch axis: `x.reshape({target})` (or `x[None]`)."
+    if len(expected_sample) == 1 and len(shape) == 2:
+        return f" The model takes {expected_sample[0]} features per sample; the data has {shape[1]}."
+    if len(shape) == 1 and expected_sample == (1,):
+        return " Is each value one sample of a single feature? Use `x.reshape(-1, 1)`."
+    if known and size and size % sample_size == 0 and len(shape) != len(expected_sample) + 1:
+        target = ", ".join(str(d) for d in expected_sample)
+        return (f" Its {size} values make {size // sample_size} sample(s) of shape {expected_sample}: "
+                f"`x.reshape(-1, {target})`.")
+    if len(expected_sample) == 1:
+        return f" Pass a 2-D array: one row per sample, {expected_sample[0]} features per row."
+    return ""
 
 
 def _expected_input_shape(model):

@@ -1,4 +1,4 @@
-"""`keras.tree`: walking nested structures (lists, tuples, dicts) of leaves.
+"""`keras.tree`: walking nested structures (lists, tuples, namedtuples, deques, dicts) of leaves.
 
 Dict values are visited in sorted key order, as Keras's `tree` does, so a
 structure and its flat list always line up the same way.
@@ -11,45 +11,23 @@ Example:
     (10, [20, 30])
 """
 
-__all__ = ["flatten", "is_nested", "map_structure", "pack_sequence_as"]
+from nanokeras.tree.tree_api import (
+    MAP_TO_NONE,
+    assert_same_paths,
+    assert_same_structure,
+    flatten,
+    flatten_with_path,
+    is_nested,
+    lists_to_tuples,
+    map_shape_structure,
+    map_structure,
+    map_structure_up_to,
+    pack_sequence_as,
+    traverse,
+)
 
-
-def is_nested(structure):
-    """True for a list, tuple or dict (something `flatten` looks inside)."""
-    return isinstance(structure, (list, tuple, dict))
-
-
-def flatten(structure):
-    """The leaves of nested lists/tuples/dicts, depth first (dict values in sorted key order)."""
-    if isinstance(structure, (list, tuple)):
-        out = []
-        for item in structure:
-            out.extend(flatten(item))
-        return out
-    if isinstance(structure, dict):
-        out = []
-        for key in sorted(structure):
-            out.extend(flatten(structure[key]))
-        return out
-    return [structure]
-
-
-def pack_sequence_as(structure, flat_sequence):
-    """Rebuilds `structure` with the leaves of `flat_sequence`, in `flatten` order."""
-    iterator = iter(flat_sequence)
-
-    def build(s):
-        if isinstance(s, (list, tuple)):
-            items = [build(x) for x in s]
-            return type(s)(items) if not hasattr(s, "_fields") else type(s)(*items)
-        if isinstance(s, dict):
-            values = {key: build(s[key]) for key in sorted(s)}
-            return {key: values[key] for key in s}
-        return next(iterator)
-
-    return build(structure)
-
-
-def map_structure(fn, structure):
-    """`structure` with `fn` applied to each leaf."""
-    return pack_sequence_as(structure, [fn(x) for x in flatten(structure)])
+__all__ = [
+    "MAP_TO_NONE", "assert_same_paths", "assert_same_structure", "flatten", "flatten_with_path", "is_nested",
+    "lists_to_tuples", "map_shape_structure", "map_structure", "map_structure_up_to", "pack_sequence_as",
+    "traverse",
+]

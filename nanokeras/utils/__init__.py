@@ -1,8 +1,8 @@
 """`keras.utils`: data helpers, seeding, files, logging and the progress bar.
 
 Keras also publishes here some names that live on higher floors of nanokeras
-(`register_keras_serializable`, `serialize_keras_object`, `FeatureSpace`, ...): the
-package `nanokeras` adds them to this module when it is imported (see `nanokeras/_api.py`),
+(`register_keras_serializable`, `serialize_keras_object`, `FeatureSpace`, ...): they are
+found on first access through the fixed table of `nanokeras/_api.py` (outside the floors),
 so this package itself never imports upwards.
 """
 
@@ -22,3 +22,19 @@ from nanokeras.utils.sequence_utils import pad_sequences
 from nanokeras.utils.source_inputs import get_source_inputs
 from nanokeras.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from nanokeras.utils.model_visualization import model_to_dot, plot_model
+from nanokeras.utils.batch_dataset import BatchDataset
+from nanokeras.utils.image_dataset_utils import image_dataset_from_directory
+from nanokeras.utils.text_dataset_utils import text_dataset_from_directory
+from nanokeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array
+
+
+def __getattr__(name):
+    from nanokeras import _api
+
+    return _api.resolve(__name__, name)
+
+
+def __dir__():
+    from nanokeras import _api
+
+    return sorted(set(globals()) | _api.names(__name__))

@@ -1,43 +1,45 @@
-"""Where Keras's messages go: standard output when logging is interactive (the default),
-else the `logging` module (logger `"nanokeras"`, level INFO), for jobs on a server.
+"""Where Keras's messages go: to the terminal (interactive logging, the default) or to `logging`.
+
+On a server, `keras.config.disable_interactive_logging()` sends progress bars
+and callback messages to the `nanokeras` logger (Python's `logging`, level INFO)
+instead of stdout.
 
 Example:
     >>> import nanokeras as keras
-    >>> keras.utils.is_interactive_logging_enabled()
+    >>> keras.config.is_interactive_logging_enabled()
     True
-    >>> keras.utils.disable_interactive_logging()
-    >>> keras.utils.is_interactive_logging_enabled()
-    False
-    >>> keras.utils.enable_interactive_logging()
+    >>> print_msg("Epoch 1/3")
+    Epoch 1/3
 """
 
 import logging
 import sys
 
-_INTERACTIVE = [True]
-logger = logging.getLogger("nanokeras")
+from nanokeras.backend.config import INTERACTIVE_LOGGING as _interactive
+
+_logger = logging.getLogger("nanokeras")
 
 
 def enable_interactive_logging():
-    """Messages (progress bars, callbacks' notes) are written to standard output."""
-    _INTERACTIVE[0] = True
+    """Messages (progress bars, callbacks) are written to stdout."""
+    _interactive[0] = True
 
 
 def disable_interactive_logging():
-    """Messages go to the `logging` module (logger `"nanokeras"`, level INFO) instead of stdout."""
-    _INTERACTIVE[0] = False
+    """Messages (progress bars, callbacks) go to Python's `logging` (logger `nanokeras`, level INFO)."""
+    _interactive[0] = False
 
 
 def is_interactive_logging_enabled():
-    """True when messages are written to standard output (the default)."""
-    return _INTERACTIVE[0]
+    """Whether messages are written to stdout (True) or to `logging` (False)."""
+    return _interactive[0]
 
 
 def print_msg(message, line_break=True):
-    """Writes `message` to stdout (interactive logging) or logs it at INFO level."""
+    """Writes `message` to stdout, or logs it when interactive logging is off."""
     message = str(message)
-    if not _INTERACTIVE[0]:
-        logger.info(message)
+    if not _interactive[0]:
+        _logger.info(message.strip("\r\n"))
         return
     text = message + "\n" if line_break else message
     try:

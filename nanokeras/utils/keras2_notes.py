@@ -82,6 +82,9 @@ IDIOMS = {
         "`model.add_loss(loss_tensor)` with a loss computed from a functional model's symbolic tensors",
         "a layer that computes the loss in `call` and calls `self.add_loss(...)`, placed in the model",
         "3.0"),
+    "pooling_default_size": Idiom(
+        "`AveragePooling2D()` without `pool_size` (Keras 2 pooled 2 by 2; also 1D and 3D)",
+        "`AveragePooling2D(pool_size=2)`", "3.0"),
     "experimental_preprocessing": Idiom(
         "`keras.layers.experimental.preprocessing.Normalization` (and the other preprocessing layers)",
         "`keras.layers.Normalization`", "3.0"),
@@ -168,11 +171,28 @@ def _user_stacklevel():
     return level
 
 
+_reading_files = [0]
+
+
+class reading_a_file:
+    """While a saved model is read, its own Keras 2 spellings (`batch_input_shape` in an old
+    `.h5` config, say) are not the user's code: no note, and no strict-mode error."""
+
+    def __enter__(self):
+        _reading_files[0] += 1
+
+    def __exit__(self, *exc_info):
+        _reading_files[0] -= 1
+        return False
+
+
 def note(key, used=None, instead=None, error=Keras3StrictError):
     """Reports that Keras 2 idiom `key` was used: a `Keras2Note` once per process, or in strict
     Keras 3 mode an `error` (`Keras3StrictError` unless told otherwise), raised every time."""
     if key not in IDIOMS:
         raise KeyError(f"Unknown Keras 2 idiom {key!r}; known: {sorted(IDIOMS)}.")
+    if _reading_files[0]:
+        return
     if strict_keras3():
         idiom = IDIOMS[key]
         raise error(

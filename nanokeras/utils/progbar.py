@@ -12,6 +12,8 @@ import time
 
 import numpy as np
 
+from nanokeras.utils import io_utils
+
 _BOLD, _GREEN, _GREY, _RESET = "\x1b[1m", "\x1b[32m", "\x1b[37m", "\x1b[0m"
 
 
@@ -167,8 +169,7 @@ class Progbar:
             message = bar + info + "\n"
         else:
             return
-        sys.stdout.write(message)
-        sys.stdout.flush()
+        io_utils.print_msg(message, line_break=False)
         self._prev_total_width = width
 
     def _draw_line(self, current, now):
@@ -180,5 +181,4 @@ class Progbar:
         for name in self._values_order:
             average = self._average(name)
             line += f" - {name}: {average:.4f}" if average > 1e-3 else f" - {name}: {average:.4e}"
-        sys.stdout.write(line + "\n")
-        sys.stdout.flush()
+        io_utils.print_msg(line)

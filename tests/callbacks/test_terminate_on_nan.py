@@ -33,3 +33,12 @@ def test_finite_loss_keeps_training():
     cb.set_model(model)
     cb.on_train_batch_end(0, {"loss": 1.0})
     assert not model.stop_training
+
+
+def test_diverging_training_prints_no_numpy_warning(recwarn):
+    model = small_model(lr=1.0)
+    x, y = diverging_data()
+    history = model.fit(x, y, epochs=2, batch_size=8, verbose=0, shuffle=False)
+    assert not np.isfinite(history.history["loss"][-1])
+    assert [str(w.message) for w in recwarn] == []
+    assert np.geterr()["over"] == "warn"  # the setting is restored after fit

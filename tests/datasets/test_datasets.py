@@ -114,12 +114,13 @@ def test_cifar100_extracted_folder_and_label_modes(home):
         datasets.cifar100.load_data(label_mode="medium")
 
 
-def test_imdb_object_arrays_are_refused_without_unpickling(home):
+def test_imdb_object_arrays_are_read_as_data(home):
     ragged = np.empty(2, dtype=object)
     ragged[0], ragged[1] = [1, 2], [3]
     np.savez(home / "imdb_obj.npz", x_train=ragged, y_train=np.array([0, 1]), x_test=ragged, y_test=np.array([1, 0]))
-    with pytest.raises(ValueError, match="never unpickles"):
-        datasets.imdb.load_data(path=str(home / "imdb_obj.npz"))
+    (xt, yt), (xs, ys) = datasets.imdb.load_data(path=str(home / "imdb_obj.npz"), seed=0, start_char=None,
+                                                 index_from=0, num_words=10)
+    assert sorted(map(tuple, xt)) == [(1, 2), (3,)] and sorted(yt.tolist()) == [0, 1]
 
 
 def test_imdb_processing_matches_keras_rules(home):
@@ -157,7 +158,8 @@ def test_get_file_checks_hash_and_downloads_atomically(tmp_path, monkeypatch):
     good = file_utils.hash_file(source)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "home"))
     path = file_utils.get_file("a.bin", origin=source.as_uri(), file_hash=good)
-    assert open(path, "rb").read() == b"hello"
+    with open(path, "rb") as file:
+        assert file.read() == b"hello"
     assert file_utils.get_file("a.bin", origin="http://invalid.invalid/x", file_hash=good) == path  # cached
     with pytest.raises(ValueError, match="does not match the expected sha256"):
         file_utils.get_file("b.bin", origin=source.as_uri(), file_hash="0" * 64)

@@ -67,3 +67,63 @@ def test_float64_and_int_inputs_are_cast_to_float32():
     assert layer(np.ones((1, 2))).dtype == np.float32
     assert layer(np.ones((1, 2), dtype="int64")).dtype == np.float32
     assert layer([[1, 2]]).dtype == np.float32
+
+
+def _second_order(activation, fused):
+    """Hessian-vector products through a float64 Dense, via nested tapes.
+
+    The inner gradient is taken with respect to the kernel and the input, so the
+    fused op's re-derived backward pass (ops/fused.py `_composite_vjp`) must give
+    every input's gradient as a recorded, differentiable value.
+    """
+    rng = np.random.default_rng(0)
+    x = keras.Variable(rng.normal(size=(5, 3)), dtype="float64")
+    if not fused:  # the same function, but not one the fused op recognises
+        activation = getattr(keras.activations, activation)
+        activation = (lambda f: lambda z: f(z))(activation)
+    layer = keras.layers.Dense(4, activation=activation, dtype="float64")
+    layer.build((None, 3))
+    layer.set_weights([rng.normal(size=(3, 4)), rng.normal(size=(4,))])
+    from nanokeras.layers.core.dense import _FUSABLE_ACTIVATIONS
+
+    assert (layer.activation in _FUSABLE_ACTIVATIONS) == fused  # fused at call time when it is one of these
+    direction_kernel, direction_input = rng.normal(size=(3, 4)), rng.normal(size=(5, 3))
+
+    def first_gradient(kernel_value):
+        layer.kernel.assign(kernel_value)
+        with GradientTape() as tape:
+            loss = keras.ops.sum(keras.ops.square(layer(x)))
+        grad_kernel, grad_input = tape.gradient(loss, [layer.kernel, x])
+        return np.sum(np.asarray(grad_kernel) * direction_kernel) + np.sum(np.asarray(grad_input) * direction_input)
+
+    kernel_value = layer.kernel.numpy().copy()
+    with GradientTape() as outer:
+        with GradientTape() as inner:
+            loss = keras.ops.sum(keras.ops.square(layer(x)))
+        grad_kernel, grad_input = inner.gradient(loss, [layer.kernel, x])
+        directional = keras.ops.sum(grad_kernel * direction_kernel) + keras.ops.sum(grad_input * direction_input)
+    second_kernel, second_bias = outer.gradient(directional, [layer.kernel, layer.bias])
+    eps = 1e-6
+    bump = np.zeros_like(kernel_value)
+    bump[1, 2] = eps
+    numeric = (first_gradient(kernel_value + bump) - first_gradient(kernel_value - bump)) / (2 * eps)
+    layer.kernel.assign(kernel_value)
+    return np.asarray(second_kernel), np.asarray(second_bias), numeric
+
+
+@pytest.mark.parametrize("activation", ["linear", "sigmoid", "tanh", "relu", "softmax"])
+def test_fused_dense_second_derivatives_match_unfused_and_finite_differences(activation):
+    fused_kernel, fused_bias, numeric = _second_order(activation, fused=True)
+    plain_kernel, plain_bias, _ = _second_order(activation, fused=False)
+    np.testing.assert_allclose(fused_kernel, plain_kernel, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(fused_bias, plain_bias, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(fused_kernel[1, 2], numeric, rtol=1e-5, atol=1e-7)
+    assert np.any(fused_kernel != 0)
+
+
+def test_help_explains_the_arguments_the_tutorial_uses():
+    import pydoc
+
+    text = pydoc.render_doc(keras.layers.Dense, renderer=pydoc.plaintext)
+    for argument in ("units", "activation", "input_shape", "input_dim"):
+        assert argument in text

@@ -53,7 +53,7 @@ def test_trainable_flag_moves_weights():
 def test_input_shape_and_input_dim_kwargs():
     assert keras.layers.Dense(1, input_shape=(2,))._input_shape_arg == (None, 2)
     assert keras.layers.Dense(1, input_dim=3)._input_shape_arg == (None, 3)
-    with pytest.raises(TypeError, match="unexpected keyword"):
+    with pytest.raises(ValueError, match="Did you mean 'input_shape'"):
         keras.layers.Dense(1, input_shap=(2,))
 
 

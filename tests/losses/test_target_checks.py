@@ -1,5 +1,7 @@
 """`check_targets`: one check of the whole label array against the loss, before training."""
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -15,7 +17,14 @@ SPARSE_FORMS = [
 ]
 
 
-@pytest.mark.parametrize("loss", SPARSE_FORMS, ids=str)
+def _form_id(loss):
+    """A test id that is the same in every process (a function's repr holds its address)."""
+    if inspect.isfunction(loss):
+        return f"function-{loss.__name__}"
+    return str(loss)
+
+
+@pytest.mark.parametrize("loss", SPARSE_FORMS, ids=_form_id)
 def test_sparse_valid_labels_pass(loss):
     assert check_targets(loss, np.array([0, 1, 2, 2]), (None, 3)) is None
     assert check_targets(loss, np.array([[0], [2]]), (None, 3)) is None
@@ -23,7 +32,7 @@ def test_sparse_valid_labels_pass(loss):
     assert check_targets(loss, [0, 1], (4, 3)) is None
 
 
-@pytest.mark.parametrize("loss", SPARSE_FORMS, ids=str)
+@pytest.mark.parametrize("loss", SPARSE_FORMS, ids=_form_id)
 def test_sparse_label_out_of_range_names_value_and_range(loss):
     with pytest.raises(ValueError, match=r"`y`.*found 3.*\[0, 3\)"):
         check_targets(loss, np.array([0, 3, 1]), (None, 3))

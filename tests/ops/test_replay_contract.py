@@ -81,7 +81,7 @@ def _check_replay(fn, sources, steps=2, next_values=_next_values):
 
 
 def _params(cases):
-    return [pytest.param(*case[1:], id=case[0]) for case in cases]
+    return [pytest.param(case[1], case[2], id=case[0]) for case in cases]
 
 
 ALL_CASES = np_cases.CASES + nn_cases.CASES

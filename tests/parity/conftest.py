@@ -14,6 +14,11 @@ import pytest
 _INSTALL_HINT = "Install with pip install '.[dev]' on Python>=3.10"
 _cache = {}
 
+# Set before any parity test runs: importing tf-keras imports TensorFlow, which may import Keras 3
+# (`tf.keras`) itself; without this it comes up on TensorFlow, and every later parity test of the
+# process gets real Keras on TensorFlow instead of JAX.
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
 
 def _in_ci():
     return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
@@ -29,6 +34,17 @@ def _import_keras():
     return keras
 
 
+def skip_or_fail(reason):
+    """Skips the calling parity test with a loud reason, or fails it under CI (Python >= 3.10).
+
+    Every parity skip goes through here: parity must never silently not run in CI.
+    """
+    reason = f"PARITY SKIPPED: {reason}"
+    if _in_ci() and sys.version_info >= (3, 10):
+        pytest.fail(reason.replace("PARITY SKIPPED", "PARITY FAILED (CI=true requires it to run)"), pytrace=False)
+    pytest.skip(reason)
+
+
 def real_keras():
     """The real `keras` module (Keras 3), or skip/fail the calling test with a loud reason."""
     if "module" not in _cache:
@@ -39,16 +55,23 @@ def real_keras():
             _cache["error"] = f"{type(error).__name__}: {error}"
     if _cache["module"] is not None:
         return _cache["module"]
-    reason = f"PARITY SKIPPED: real Keras 3 not importable: {_cache['error']}. {_INSTALL_HINT}"
-    if _in_ci() and sys.version_info >= (3, 10):
-        pytest.fail(
-            reason.replace("PARITY SKIPPED", "PARITY FAILED (CI=true requires real Keras 3)"),
-            pytrace=False,
-        )
-    pytest.skip(reason)
+    skip_or_fail(f"real Keras 3 not importable: {_cache['error']}. {_INSTALL_HINT}")
 
 
 @pytest.fixture(scope="session")
 def keras():
     """Real Keras 3 on the JAX backend (see `real_keras`)."""
     return real_keras()
+
+
+@pytest.fixture
+def jax_x64(keras):
+    """JAX with 64-bit types for the duration of one test (off by default, which turns float64 into float32)."""
+    import jax
+
+    previous = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", True)
+    try:
+        yield
+    finally:
+        jax.config.update("jax_enable_x64", previous)

@@ -42,13 +42,14 @@ def test_compute_fans_with_axes_match(keras):
 )
 @pytest.mark.parametrize("shape", [(3, 3), (2, 5), (4, 2)])
 @pytest.mark.parametrize("dtype", [None, "float64", "int32"])
-def test_deterministic_initializers_equal(keras, name, args, shape, dtype):
+def test_deterministic_initializers_equal(keras, request, name, args, shape, dtype):
+    if dtype == "float64":
+        request.getfixturevalue("jax_x64")  # without it JAX truncates float64 to float32
     ours = getattr(initializers, name)(**args)(shape, dtype=dtype)
     theirs = _np(getattr(keras.initializers, name)(**args)(shape, dtype=dtype))
     np.testing.assert_array_equal(ours, theirs)
-    # JAX without x64 turns float64 into float32, and Keras's Identity promotes
-    # `gain * int_eye` to float; nanokeras returns the dtype that was asked for.
-    if dtype != "float64" and not (name == "Identity" and dtype == "int32"):
+    # Keras's Identity promotes `gain * int_eye` to float; nanokeras returns the dtype asked for.
+    if not (name == "Identity" and dtype == "int32"):
         assert ours.dtype == theirs.dtype
     assert ours.dtype == np.dtype(dtype or "float32")
 

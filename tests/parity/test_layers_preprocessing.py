@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import nanokeras as nk
+from tests.parity.conftest import skip_or_fail
 
 RNG = np.random.default_rng(7)
 
@@ -80,8 +81,8 @@ def _lookup_or_skip(keras, name, **kwargs):
     try:
         return getattr(keras.layers, name)(**kwargs)
     except ImportError as error:
-        pytest.skip(f"PARITY SKIPPED: real Keras {name} needs TensorFlow ({error}); "
-                    "nanokeras lookups are checked against Keras's documented examples in tests/layers.")
+        skip_or_fail(f"real Keras {name} needs TensorFlow ({error}); install tensorflow-cpu "
+                     "(nanokeras lookups are also checked against Keras's documented examples in tests/layers).")
 
 
 @pytest.mark.parametrize("mode", ["int", "one_hot", "multi_hot", "count"])

@@ -97,10 +97,6 @@ def assert_close(ours, theirs, rtol):
     np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=floor)
 
 
-def _our_loss(fn_name, kwargs):
-    return lambda t, p: getattr(nk.losses, fn_name)(t, p, **kwargs)
-
-
 @pytest.mark.parametrize("fn_name, cls_name, kwargs, y_true, y_pred", CASES, ids=IDS)
 def test_function_values(keras, fn_name, cls_name, kwargs, y_true, y_pred):
     theirs = getattr(keras.losses, fn_name)(y_true, y_pred, **kwargs)

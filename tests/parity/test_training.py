@@ -111,10 +111,28 @@ def test_keras2_positional_compile_trains_like_keras3_keywords(keras):
 
 @pytest.mark.parametrize("activation", ["sigmoid", "relu", "tanh", "softmax", "elu", "selu", "softplus", "gelu", "silu", None])
 def test_dense_outputs_and_gradients_match(keras, activation):
+    import jax
+    import jax.numpy as jnp
+
     x, _ = _data(6, 4, classes=2)
     real, ours = _build_pair(keras, [(3, activation)], 4)
     np.testing.assert_allclose(ours.predict(x, verbose=0), np.asarray(real(x)), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(ours(x), np.asarray(real(x)), rtol=1e-5, atol=1e-6)
+    # Gradients of sum(output * g) with respect to the kernel, the bias and the input.
+    g = np.random.default_rng(5).normal(size=(6, 3)).astype("float32")
+
+    def their_objective(weights, inputs):
+        outputs, _ = real.stateless_call(weights, [], inputs)
+        return jnp.sum(outputs * g)
+
+    their_weights, their_input = jax.grad(their_objective, argnums=(0, 1))(
+        [v.value for v in real.trainable_variables], jnp.asarray(x))
+    inputs = nk.Variable(x)
+    with nk.GradientTape() as tape:
+        objective = nk.ops.sum(ours(inputs) * g)
+    *our_weights, our_input = tape.gradient(objective, ours.trainable_variables + [inputs])
+    for got, expected in zip(our_weights + [our_input], list(their_weights) + [their_input]):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(expected), rtol=1e-5, atol=1e-6)
 
 
 def test_summary_text_matches_keras(keras):

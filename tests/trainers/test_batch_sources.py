@@ -100,6 +100,30 @@ def test_endless_py_dataset_needs_steps():
     assert len(model.fit(Endless(), steps_per_epoch=2, epochs=2, verbose=0).history["loss"]) == 2
 
 
+def test_the_errors_name_the_steps_argument_of_the_call():
+    class Endless(keras.utils.PyDataset):
+        num_batches = None
+
+        def __getitem__(self, index):
+            return X[:4], Y[:4]
+
+    def finite():
+        return ((X[i:i + 4], Y[i:i + 4]) for i in range(0, 12, 4))
+
+    model, _ = twin_models()
+    for call, argument in [(lambda: model.evaluate(Endless(), verbose=0), "`steps`"),
+                           (lambda: model.predict(Endless(), verbose=0), "`steps`"),
+                           (lambda: model.fit(X, Y, validation_data=Endless(), verbose=0), "`validation_steps`")]:
+        with pytest.raises(ValueError, match="is endless") as caught:
+            call()
+        assert str(caught.value).endswith(f"pass {argument}.")
+    with pytest.raises(ValueError, match="`validation_data` ran out of batches at batch 0 of epoch 2") as caught:
+        model.fit(X, Y, validation_data=finite(), epochs=2, verbose=0)
+    assert "pass `validation_steps`" in str(caught.value)
+    assert model.evaluate(Endless(), steps=2, verbose=0) is not None
+    assert model.predict(Endless(), steps=2, verbose=0).shape == (8, 1)
+
+
 def test_bad_combinations_are_refused():
     model, _ = twin_models()
     with pytest.raises(ValueError, match="`y` cannot be passed"):

@@ -17,6 +17,10 @@ class Dense(Layer):
         bias_initializer: defaults to `"zeros"`.
         kernel_regularizer, bias_regularizer, activity_regularizer,
         kernel_constraint, bias_constraint: optional, as in Keras.
+        input_shape / input_dim: on the first layer of a `Sequential`, the shape of one
+            sample, e.g. `input_shape=(2,)` or `input_dim=2` (Keras 2 style; the same as
+            starting the model with `keras.Input((2,))`).
+        name, dtype, trainable: as for every `Layer`.
 
     Example:
         >>> import numpy as np, nanokeras as keras
@@ -25,6 +29,8 @@ class Dense(Layer):
         (4, 3)
         >>> [w.shape for w in layer.weights]
         [(2, 3), (3,)]
+        >>> keras.Sequential([keras.layers.Dense(1, input_shape=(2,), activation="sigmoid")]).input_shape
+        (None, 2)
     """
 
     _replayable = True
@@ -46,6 +52,7 @@ class Dense(Layer):
         self.kernel_constraint = kernel_constraint
         self.bias_constraint = bias_constraint
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.supports_masking = True
 
     def build(self, input_shape):
         input_dim = input_shape[-1]

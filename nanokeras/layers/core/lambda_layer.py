@@ -48,6 +48,12 @@ class Lambda(Layer):
         self._fn_takes_mask = "mask" in parameters
         self.built = True
 
+    def compute_mask(self, inputs, mask=None):
+        """`mask(inputs, mask)` when `mask` is a function, else the `mask` given (None drops it), as Keras."""
+        if callable(self.mask):
+            return self.mask(inputs, mask)
+        return self.mask
+
     def call(self, inputs, mask=None, training=None):
         kwargs = dict(self.arguments)
         if self._fn_takes_mask:
@@ -59,13 +65,7 @@ class Lambda(Layer):
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:
             specs = _map_shapes(lambda s: KerasTensor(s, dtype=self.dtype), input_shape)
-            try:
-                return map_structure(lambda t: t.shape, infer_output_spec(self.call, (specs,), {}))
-            except Exception:
-                raise NotImplementedError(
-                    f"Lambda {self.name!r}: could not infer the output shape of its function; "
-                    "pass `output_shape` (the shape without the batch axis)."
-                ) from None
+            return map_structure(lambda t: t.shape, self._infer(specs, (), {}))
         if callable(self._output_shape):
             return self._output_shape(input_shape)
         batch = _first_dim(input_shape)
@@ -76,9 +76,19 @@ class Lambda(Layer):
 
     def compute_output_spec(self, inputs, *args, **kwargs):
         if self._output_shape is None:
-            return infer_output_spec(self.call, (inputs,) + args, kwargs)
+            return self._infer(inputs, args, kwargs)
         shape = self.compute_output_shape(map_structure(lambda t: t.shape, inputs))
         return _specs_from_shapes(shape, self.dtype)
+
+    def _infer(self, inputs, args, kwargs):
+        """The output specs found by running the function on zeros, or an error that says what to pass."""
+        try:
+            return infer_output_spec(self.call, (inputs,) + tuple(args), kwargs)
+        except Exception as error:
+            raise NotImplementedError(
+                f"Lambda {self.name!r}: could not infer the output shape of its function (on zeros it raised "
+                f"{type(error).__name__}: {error}); pass `output_shape` (the shape without the batch axis)."
+            ) from error
 
     def get_config(self):
         config = super().get_config()

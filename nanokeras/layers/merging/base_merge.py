@@ -5,6 +5,7 @@ batch axis, then numpy broadcasting applies, as in Keras.
 """
 
 from nanokeras.layers.layer import Layer
+from nanokeras.ops import masking as masking_ops
 from nanokeras.ops import numpy as ops
 
 
@@ -70,6 +71,18 @@ class Merge(Layer):
         batch_sizes = {s[0] for s in input_shape} - {None}
         batch = batch_sizes.pop() if len(batch_sizes) == 1 else None
         return (batch,) + out
+
+    def compute_mask(self, inputs, mask=None):
+        """A step is real where it is real in any input (no mask when an input has none), as Keras."""
+        if mask is None:
+            return None
+        if not isinstance(mask, (list, tuple)) or not isinstance(inputs, (list, tuple)) or len(mask) != len(inputs):
+            raise ValueError(
+                f"{type(self).__name__}: `mask` must be a list with one entry per input, got mask={mask!r:.200}."
+            )
+        if any(m is None for m in mask):
+            return None
+        return masking_ops.mask_or(*mask)
 
     def call(self, inputs):
         if not isinstance(inputs, (list, tuple)):

@@ -6,7 +6,10 @@ Example:
     (2, 4)
 """
 
+import numpy as np
+
 from nanokeras.layers.merging.base_merge import Merge
+from nanokeras.ops import masking as masking_ops
 from nanokeras.ops import numpy as ops
 
 
@@ -20,6 +23,30 @@ class Concatenate(Merge):
         if isinstance(axis, bool) or not isinstance(axis, int):
             raise TypeError(f"Concatenate: `axis` must be an int, got {axis!r}.")
         self.axis = axis
+
+    def compute_mask(self, inputs, mask=None):
+        """Each input's mask (all True for an unmasked one) joined along `axis`, reduced over the last axis."""
+        if mask is None:
+            return None
+        if not isinstance(mask, (list, tuple)) or not isinstance(inputs, (list, tuple)) or len(mask) != len(inputs):
+            raise ValueError(f"Concatenate: `mask` must be a list with one entry per input, got mask={mask!r:.200}.")
+        if all(m is None for m in mask):
+            return None
+        axis = self.axis
+
+        def joined(*values):
+            arrays, masks = values[:len(values) // 2], values[len(values) // 2:]
+            full = []
+            for array, m in zip(arrays, masks):
+                if m is None:
+                    full.append(np.ones(np.shape(array), dtype=bool))
+                elif np.ndim(m) < np.ndim(array):
+                    full.append(np.broadcast_to(np.expand_dims(m, -1), np.shape(array)))
+                else:
+                    full.append(np.asarray(m, dtype=bool))
+            return np.any(np.concatenate(full, axis=axis), axis=-1)
+
+        return masking_ops.derived_mask(joined, *inputs, *mask)
 
     def build(self, input_shape):
         self._check_input_list(input_shape)

@@ -36,6 +36,10 @@ class Dot(Merge):
         self.axes = axes
         self.normalize = normalize
 
+    def compute_mask(self, inputs, mask=None):
+        """The dot product has no steps left to mask."""
+        return None
+
     def _axes_for(self, rank1, rank2):
         if isinstance(self.axes, int):
             return [self.axes % rank1, self.axes % rank2] if self.axes < 0 else [self.axes, self.axes]

@@ -65,6 +65,7 @@ class BatchNormalization(Layer):
                 "training); remove the argument."
             )
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.axis = int(axis)
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)

@@ -32,6 +32,7 @@ class LayerNormalization(Layer):
     """
 
     _replayable = True
+    _extra_keywords = ("rms_scaling",)  # read from **kwargs (Keras config keys)
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None,
@@ -46,6 +47,7 @@ class LayerNormalization(Layer):
         if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float)) or epsilon < 0:
             raise ValueError(f"LayerNormalization: `epsilon` must be a non-negative float, got {epsilon!r}.")
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.axis = axis
         self.epsilon = epsilon
         self.center = center

@@ -25,6 +25,7 @@ class UnitNormalization(Layer):
     def __init__(self, axis=-1, **kwargs):
         axis = check_axis_list("UnitNormalization", axis)
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.axis = axis
         self.built = True
 

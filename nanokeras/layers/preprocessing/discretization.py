@@ -36,7 +36,7 @@ class Discretization(Layer):
     _replayable = True
 
     def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int", sparse=False,
-                 dtype=None, name=None):
+                 dtype=None, name=None, **kwargs):
         check_choice("Discretization", "output_mode", output_mode, _OUTPUT_MODES)
         if sparse:
             raise ValueError("Discretization: `sparse=True` is not supported (nanokeras has dense arrays only).")
@@ -54,7 +54,7 @@ class Discretization(Layer):
             bin_boundaries = _check_boundaries(bin_boundaries)
         if isinstance(epsilon, bool) or not isinstance(epsilon, numbers.Real) or not 0 < epsilon <= 1:
             raise ValueError(f"Discretization: `epsilon` must be a float in (0, 1], got {epsilon!r}.")
-        super().__init__(dtype=dtype, name=name)
+        super().__init__(dtype=dtype, name=name, **kwargs)
         self.bin_boundaries = bin_boundaries
         self.num_bins = num_bins
         self.epsilon = epsilon

@@ -19,6 +19,8 @@ _OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 class IndexLookup(Layer):
     """Base of the lookup layers; subclasses convert inputs (`_to_tokens`) and vocabularies."""
 
+    _extra_keywords = ("vocabulary_size", "has_input_vocabulary")  # read from **kwargs (Keras config keys)
+
     def __init__(self, max_tokens, num_oov_indices, mask_token, oov_token, vocabulary=None, idf_weights=None,
                  invert=False, output_mode="int", sparse=False, pad_to_max_tokens=False, name=None, **kwargs):
         cls = type(self).__name__
@@ -192,6 +194,10 @@ class IndexLookup(Layer):
                 for row in batch.reshape(batch.shape[0], -1):
                     doc_counts.update(set(row.tolist()))
                 num_documents += batch.shape[0]
+        self._set_counted_vocabulary(counts, doc_counts, num_documents)
+
+    def _set_counted_vocabulary(self, counts, doc_counts, num_documents):
+        """The vocabulary from token counts (and document counts, for tf-idf), as `adapt` makes it."""
         for special in (self.mask_token, self.oov_token):
             if special is not None:
                 counts.pop(self._to_python(special), None)
@@ -288,6 +294,39 @@ class IndexLookup(Layer):
             "vocabulary_size": self._frozen_vocab_size,
         })
         return config
+
+    def save_assets(self, dir_path):
+        """Writes an adapted vocabulary to `dir_path/vocabulary.txt` (a given one is in the config), as Keras."""
+        import os
+
+        if self.input_vocabulary is not None:
+            return
+        vocabulary = self.get_vocabulary(include_special_tokens=True)
+        with open(os.path.join(dir_path, "vocabulary.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join(str(token) for token in vocabulary))
+
+    def load_assets(self, dir_path):
+        """Reads the vocabulary `save_assets` wrote (nothing to do for a vocabulary given in the config)."""
+        import os
+
+        if self.input_vocabulary is not None:
+            return
+        path = os.path.join(dir_path, "vocabulary.txt")
+        if not os.path.exists(path):
+            return
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        while lines and lines[-1] == "":
+            lines.pop()
+        tokens = self._from_text_lines(lines)
+        special = [self.mask_token] * self._oov_start_index() + [self.oov_token] * self.num_oov_indices
+        if [self._to_python(t) for t in tokens[:len(special)]] == special:
+            tokens = tokens[len(special):]
+        # The tf-idf weights, if any, are weights of the file (`load_own_variables`), not assets.
+        self._set_tokens(self._vocabulary_array(tokens) if tokens else self._empty_tokens())
+
+    def _from_text_lines(self, lines):
+        return lines
 
     def _to_python_list(self, array):
         return [self._to_python(t) for t in array]

@@ -28,6 +28,8 @@ class IntegerLookup(IndexLookup):
         [[1, 3, 4], [4, 0, 2]]
     """
 
+    _extra_keywords = ("oov_method", "salt")  # read from **kwargs (Keras config keys)
+
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=-1, vocabulary=None,
                  vocabulary_dtype="int64", idf_weights=None, invert=False, output_mode="int", sparse=False,
                  pad_to_max_tokens=False, name=None, **kwargs):
@@ -73,6 +75,9 @@ class IntegerLookup(IndexLookup):
 
     def _oov_ids(self, tokens):
         return np.mod(tokens, self.num_oov_indices) if self.num_oov_indices > 1 else np.zeros(tokens.shape, np.int64)
+
+    def _from_text_lines(self, lines):
+        return [int(line) for line in lines]
 
     def _to_python(self, token):
         return None if token is None else int(token)

@@ -70,6 +70,7 @@ class Normalization(Layer):
             if np.any(np.asarray(variance) < 0):
                 raise ValueError(f"Normalization: `variance` must be non-negative, got {variance}.")
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.axis = tuple(int(a) for a in axis)
         self.input_mean = mean
         self.input_variance = variance

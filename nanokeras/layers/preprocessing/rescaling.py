@@ -38,6 +38,7 @@ class Rescaling(Layer):
                 if array.dtype.kind not in "fiu":
                     raise ValueError(f"Rescaling: `{argument}` must contain numbers, got {value!r}.")
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.scale = scale
         self.offset = offset
         self._scale = np.asarray(scale, dtype=self.dtype)

@@ -31,6 +31,7 @@ class StringLookup(IndexLookup):
 
     # A model starting with this layer takes arrays of strings in `fit`/`predict`.
     _takes_string_inputs = True
+    _extra_keywords = ("salt", "vocabulary_dtype")  # read from **kwargs (Keras config keys)
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,

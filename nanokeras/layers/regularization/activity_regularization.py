@@ -58,6 +58,7 @@ class ActivityRegularization(Layer):
         _check_penalty("l1", l1)
         _check_penalty("l2", l2)
         super().__init__(activity_regularizer=_L1L2Activity(float(l1), float(l2)), **kwargs)
+        self.supports_masking = True
         self.l1 = l1
         self.l2 = l2
         self.built = True

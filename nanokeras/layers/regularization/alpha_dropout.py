@@ -34,6 +34,7 @@ class AlphaDropout(Layer):
         noise_shape = check_noise_shape("AlphaDropout", noise_shape)
         seed = check_seed("AlphaDropout", seed)
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.rate = rate
         self.noise_shape = noise_shape
         self.seed = seed

@@ -38,6 +38,7 @@ class Dropout(Layer):
         noise_shape = check_noise_shape("Dropout", noise_shape)
         seed = check_seed("Dropout", seed)
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.rate = rate
         self.noise_shape = noise_shape
         self.seed = seed

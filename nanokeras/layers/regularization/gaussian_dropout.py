@@ -29,6 +29,7 @@ class GaussianDropout(Layer):
         rate = check_float_in_range("GaussianDropout", "rate", rate, 0, 1, high_inclusive=False)
         seed = check_seed("GaussianDropout", seed)
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.rate = rate
         self.seed = seed
         self._noise = NoiseSource(seed)

@@ -28,6 +28,7 @@ class GaussianNoise(Layer):
         stddev = check_float_in_range("GaussianNoise", "stddev", stddev, 0, 1)
         seed = check_seed("GaussianNoise", seed)
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.stddev = stddev
         self.seed = seed
         self._noise = NoiseSource(seed)

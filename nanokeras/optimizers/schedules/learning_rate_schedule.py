@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from nanokeras.ops.tensor import value_of
+from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
 _f = np.float32
 
@@ -41,6 +42,11 @@ class LearningRateSchedule:
         >>> Halving()(1)
         0.05
     """
+
+    def __new__(cls, *args, **kwargs):
+        # Before `__init__`: a misspelt argument gets "did you mean ...?", not Python's TypeError.
+        check_keyword_arguments(cls, kwargs)
+        return super().__new__(cls)
 
     def __call__(self, step):
         raise NotImplementedError(

@@ -1,0 +1,25 @@
+"""`Conv2D`: a 2-D convolution (rows, cols)."""
+
+from nanokeras.layers.convolutional.base_conv import BaseConv
+
+
+class Conv2D(BaseConv):
+    """2-D convolution: slides `filters` kernels over the input's rows, cols (see `BaseConv` for the arguments).
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> layer = keras.layers.Conv2D(3, 3, activation="relu")
+        >>> layer(np.ones((4, 28, 28, 1), dtype="float32")).shape
+        (4, 26, 26, 3)
+    """
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
+                 groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(2, filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+                         dilation_rate=dilation_rate, groups=groups, activation=activation, use_bias=use_bias,
+                         kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+                         kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                         activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
+                         bias_constraint=bias_constraint, **kwargs)

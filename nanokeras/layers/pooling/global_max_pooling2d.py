@@ -1,0 +1,19 @@
+"""`GlobalMaxPooling2D`: the maximum over height and width, per channel."""
+
+from nanokeras.layers.pooling.base_global_pooling import BaseGlobalPooling
+from nanokeras.ops import numpy as np_ops
+
+
+class GlobalMaxPooling2D(BaseGlobalPooling):
+    """The maximum of each channel over height and width (see `BaseGlobalPooling`).
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> keras.layers.GlobalMaxPooling2D()(np.ones((2, 5, 5, 3), dtype="float32")).shape
+        (2, 3)
+    """
+
+    _reduce = staticmethod(np_ops.max)
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(pool_dimensions=2, data_format=data_format, keepdims=keepdims, **kwargs)

@@ -1,0 +1,18 @@
+"""`MaxPooling2D`: 2-D max pooling."""
+
+from nanokeras.layers.pooling.base_pooling import BasePooling
+
+
+class MaxPooling2D(BasePooling):
+    """The maximum of each window over height and width (see `BasePooling` for the arguments).
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> keras.layers.MaxPooling2D()(np.ones((2, 8, 8, 3), dtype="float32")).shape
+        (2, 4, 4, 3)
+    """
+
+    _rank, _mode = 2, "max"
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        super().__init__(pool_size, strides, padding=padding, data_format=data_format, name=name, **kwargs)

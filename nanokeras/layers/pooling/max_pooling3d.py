@@ -1,0 +1,18 @@
+"""`MaxPooling3D`: 3-D max pooling."""
+
+from nanokeras.layers.pooling.base_pooling import BasePooling
+
+
+class MaxPooling3D(BasePooling):
+    """The maximum of each window over depth, height and width (see `BasePooling` for the arguments).
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> keras.layers.MaxPooling3D()(np.ones((2, 4, 4, 4, 3), dtype="float32")).shape
+        (2, 2, 2, 2, 3)
+    """
+
+    _rank, _mode = 3, "max"
+
+    def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, name=None, **kwargs):
+        super().__init__(pool_size, strides, padding=padding, data_format=data_format, name=name, **kwargs)
