@@ -164,6 +164,83 @@ class _:
         assert keras.Variable([1.0], dtype="float32").dtype == "float32"
 
 
+@hint("config.py", "use real Keras 3 (`pip install keras`) with `KERAS_BACKEND=", ValueError)
+class _:
+    def trigger(tmp):
+        keras.config.set_backend("jax")
+
+    def follow(tmp):
+        import importlib.util
+        import subprocess
+
+        if importlib.util.find_spec("keras") is None or importlib.util.find_spec("jax") is None:
+            pytest.skip("real Keras 3 on JAX is not installed")
+        environment = dict(os.environ, KERAS_BACKEND="jax")
+        shown = subprocess.run([sys.executable, "-c", "import keras; print(keras.backend.backend())"],
+                               env=environment, capture_output=True, text=True, check=True, cwd=tmp)
+        assert shown.stdout.split()[-1] == "jax"
+        keras.config.set_backend("numpy")  # accepted, and changes nothing
+
+
+@hint("dtype_policies/__init__.py", "pass a name such as 'float32', a `keras.DTypePolicy` or the dict "
+      "`keras.dtype_policies.serialize(policy)` returns", ValueError)
+class _:
+    def trigger(tmp):
+        keras.dtype_policies.get(16)
+
+    def follow(tmp):
+        policy = keras.DTypePolicy("mixed_float16")
+        assert keras.dtype_policies.get("float32").name == "float32"
+        assert keras.dtype_policies.get(policy) is policy
+        assert keras.dtype_policies.get(keras.dtype_policies.serialize(policy)).compute_dtype == "float16"
+
+
+class _Double(keras.Operation):
+    def call(self, x):
+        return x * 2.0
+
+
+@keras.saving.register_keras_serializable(package="hints")
+class Double(keras.layers.Layer):
+    def call(self, x):
+        return x * 2.0
+
+
+@hint("graph/operation.py", "wrap it in a registered custom layer to save the model", NotImplementedError)
+class _:
+    def trigger(tmp):
+        inputs = keras.Input((2,))
+        keras.Model(inputs, _Double()(inputs)).save(tmp / "operation.keras")
+
+    def follow(tmp):
+        inputs = keras.Input((2,))
+        keras.Model(inputs, Double()(inputs)).save(tmp / "operation.keras")
+        restored = keras.models.load_model(tmp / "operation.keras")
+        np.testing.assert_allclose(restored.predict(np.ones((1, 2)), verbose=0), [[2.0, 2.0]])
+
+
+@hint("tree/tree_api.py", "must be a sequence of leaves (e.g. a list)", TypeError)
+class _:
+    def trigger(tmp):
+        keras.tree.pack_sequence_as((0, 0), 5)
+
+    def follow(tmp):
+        assert keras.tree.pack_sequence_as((0, 0), [5, 6]) == (5, 6)
+
+
+@hint("tree/tree_api.py", "for a looser check use `keras.tree.assert_same_paths()`", DeprecationWarning)
+class _:
+    def trigger(tmp):
+        keras.tree.assert_same_structure([(0, 1)], [(2, 3)], check_types=False)
+
+    def follow(tmp):
+        with pytest.raises(ValueError):
+            keras.tree.assert_same_structure([(0, 1)], [[2, 3]])  # a tuple is not a list
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            keras.tree.assert_same_paths([(0, 1)], [[2, 3]])  # the same paths: [0][0] and [0][1]
+
+
 # ---------------------------------------------------------------- callbacks
 class _Subclassed(keras.Model):
     def __init__(self):
@@ -266,24 +343,6 @@ for _module, _base, _where, _advice in [
 ]:
     HINTS.append(Hint(_where, _advice, functools.partial(_serialize_plain_function, _module),
                       functools.partial(_serialize_subclass, _module, _base), (TypeError, ValueError)))
-
-
-# ------------------------------------------------------------------ datasets
-@hint("datasets/_loading.py", "Convert it once to a pickle-free .npz", ValueError)
-class _:
-    def trigger(tmp):
-        sequences = np.empty(2, dtype=object)
-        sequences[:] = [[1, 5, 7], [1, 9]]
-        np.savez(tmp / "imdb_pickled.npz", x_train=sequences, y_train=np.array([0, 1]),
-                 x_test=sequences, y_test=np.array([1, 0]))
-        keras.datasets.imdb.load_data(path=str(tmp / "imdb_pickled.npz"))
-
-    def follow(tmp):
-        padded = np.array([[1, 5, 7], [1, 9, -1]])  # one rectangular integer array, -1 padding at the end
-        np.savez(tmp / "imdb_plain.npz", x_train=padded, y_train=np.array([0, 1]), x_test=padded, y_test=np.array([1, 0]))
-        (x_train, y_train), _ = keras.datasets.imdb.load_data(path=str(tmp / "imdb_plain.npz"))
-        # the padding is gone; each sequence gained the start character
-        assert sorted(len(s) for s in x_train) == [3, 4] and sorted(y_train.tolist()) == [0, 1]
 
 
 # -------------------------------------------------------------- initializers
@@ -573,6 +632,207 @@ class _:
 
     def follow(tmp):
         assert keras.layers.Reshape((1, 3))(np.ones((2, 3))).shape == (2, 1, 3)
+
+
+@hint("layers/attention/multi_head_attention.py", "needs `query` and `value`, e.g. `layer(query, value)`", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)(np.ones((1, 3, 8), "float32"))
+
+    def follow(tmp):
+        query, value = np.ones((1, 3, 8), "float32"), np.ones((1, 5, 8), "float32")
+        assert keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)(query, value).shape == (1, 3, 8)
+
+
+@hint("layers/convolutional/_options.py", "use one or the other", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Conv2D(2, 3, strides=2, dilation_rate=2)
+
+    def follow(tmp):
+        images = np.ones((1, 9, 9, 1), "float32")
+        assert keras.layers.Conv2D(2, 3, strides=2)(images).shape == (1, 4, 4, 2)
+        assert keras.layers.Conv2D(2, 3, dilation_rate=2)(images).shape == (1, 5, 5, 2)
+
+
+@hint("layers/convolutional/base_conv.py", "`lora_rank` (LoRA) is not supported by nanokeras; remove it", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Conv1D(2, 3, lora_rank=4)
+
+    def follow(tmp):
+        assert keras.layers.Conv1D(2, 3)(np.ones((1, 5, 1), "float32")).shape == (1, 3, 2)
+
+
+def _kernel_larger_than_input(layer_class, **kwargs):
+    """Follows "Use padding='same', a smaller kernel or a larger input." for a 3x3 kernel on 2x2 images."""
+    small, large = np.ones((1, 2, 2, 1), "float32"), np.ones((1, 4, 4, 1), "float32")
+    assert layer_class(kernel_size=3, padding="same", **kwargs)(small).shape[1:3] == (2, 2)
+    assert layer_class(kernel_size=2, **kwargs)(small).shape[1:3] == (1, 1)
+    assert layer_class(kernel_size=3, **kwargs)(large).shape[1:3] == (2, 2)
+
+
+@hint("layers/convolutional/base_conv.py", "Use padding='same', a smaller kernel or a larger input", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Conv2D(2, 3)(np.ones((1, 2, 2, 1), "float32"))
+
+    def follow(tmp):
+        _kernel_larger_than_input(functools.partial(keras.layers.Conv2D, 2))
+
+
+@hint("layers/convolutional/base_depthwise_conv.py", "Use padding='same', a smaller kernel or a larger input",
+      ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.DepthwiseConv2D(3)(np.ones((1, 2, 2, 1), "float32"))
+
+    def follow(tmp):
+        _kernel_larger_than_input(keras.layers.DepthwiseConv2D)
+        _kernel_larger_than_input(functools.partial(keras.layers.SeparableConv2D, 2))
+
+
+@hint("layers/core/embedding.py", "Argument `input_length` is deprecated. Just remove it.", UserWarning)
+class _:
+    def trigger(tmp):
+        keras.layers.Embedding(10, 4, input_length=3)
+
+    def follow(tmp):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model = keras.Sequential([keras.Input((3,)), keras.layers.Embedding(10, 4)])
+        assert model.output_shape == (None, 3, 4)
+
+
+@hint("layers/pooling/base_pooling.py", "Use padding='same' or a smaller pool", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.MaxPooling2D(3)(np.ones((1, 2, 2, 1), "float32"))
+
+    def follow(tmp):
+        images = np.ones((1, 2, 2, 1), "float32")
+        assert keras.layers.MaxPooling2D(3, padding="same")(images).shape == (1, 1, 1, 1)
+        assert keras.layers.MaxPooling2D(2)(images).shape == (1, 1, 1, 1)
+
+
+@hint("layers/preprocessing/text_vectorization.py", "nanokeras pads the sequences instead (the default)", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization(ragged=True)
+
+    def follow(tmp):
+        layer = keras.layers.TextVectorization()
+        layer.adapt(["the cat sat", "the dog"])
+        ids = np.asarray(layer(["the cat sat", "dog"]))
+        assert ids.shape == (2, 3) and ids[1].tolist()[1:] == [0, 0]  # the shorter text, padded with 0
+
+
+@hint("layers/preprocessing/text_vectorization.py", "`output_sequence_length` must not be set if `output_mode` "
+      "is not 'int'", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization(output_mode="multi_hot", output_sequence_length=4)
+
+    def follow(tmp):
+        layer = keras.layers.TextVectorization(output_mode="multi_hot")
+        layer.adapt(["the cat sat"])
+        assert np.asarray(layer(["the cat"])).shape == (1, 4)  # one slot per token, and the OOV slot
+
+
+@hint("layers/preprocessing/text_vectorization.py", "set the vocabulary first: pass `vocabulary=` or call "
+      "`adapt(data)`", RuntimeError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization(output_mode="count")(["the cat"])
+
+    def follow(tmp):
+        given = keras.layers.TextVectorization(output_mode="count", vocabulary=["the", "cat"])
+        adapted = keras.layers.TextVectorization(output_mode="count")
+        adapted.adapt(["the cat", "the"])
+        assert np.asarray(given(["the cat the"])).tolist() == np.asarray(adapted(["the cat the"])).tolist() \
+            == [[0, 2, 1]]
+
+
+def _reviews(tmp):
+    """A text dataset of `(texts, labels)` batches, as `text_dataset_from_directory` gives."""
+    for label, text in (("neg", "an awful film"), ("pos", "a great film")):
+        (tmp / "reviews" / label).mkdir(parents=True, exist_ok=True)
+        (tmp / "reviews" / label / "1.txt").write_text(text)
+    return keras.utils.text_dataset_from_directory(tmp / "reviews", batch_size=2, shuffle=False, verbose=False)
+
+
+@hint("layers/preprocessing/text_vectorization.py", "adapt on the texts only, e.g. "
+      "`layer.adapt(dataset.map(lambda x, y: x))`", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization().adapt(_reviews(tmp))
+
+    def follow(tmp):
+        layer = keras.layers.TextVectorization()
+        layer.adapt(_reviews(tmp).map(lambda x, y: x))
+        assert sorted(layer.get_vocabulary()[2:]) == ["a", "an", "awful", "film", "great"]
+
+
+@hint("layers/preprocessing/text_vectorization.py", "Convert the data to text first", TypeError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization(vocabulary=["room", "7"])(np.array(["room", 7], dtype=object))
+
+    def follow(tmp):
+        data = np.array(["room", 7], dtype=object)
+        layer = keras.layers.TextVectorization(vocabulary=["room", "7"])
+        assert np.asarray(layer([str(item) for item in data])).tolist() == [[2], [3]]
+
+
+@hint("layers/preprocessing/text_vectorization.py", "Integer token ids need no vectorizing: pass them to an "
+      "`Embedding` directly", TypeError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization(vocabulary=["the", "cat"])(np.array([[2, 3]]))
+
+    def follow(tmp):
+        assert keras.layers.Embedding(4, 2)(np.array([[2, 3]])).shape == (1, 2, 2)
+
+
+@hint("layers/reshaping/cropping.py", "; crop less", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Cropping1D((2, 2))(np.ones((1, 4, 1), "float32"))
+
+    def follow(tmp):
+        assert keras.layers.Cropping1D((1, 2))(np.ones((1, 4, 1), "float32")).shape == (1, 1, 1)
+
+
+@hint("layers/rnn/bidirectional.py", "initialize `Bidirectional` layer with a `keras.layers.Layer` instance",
+      ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Bidirectional(keras.layers.LSTM)
+
+    def follow(tmp):
+        assert keras.layers.Bidirectional(keras.layers.LSTM(3))(np.ones((2, 4, 5), "float32")).shape == (2, 6)
+
+
+@hint("layers/rnn/time_distributed.py", "initialize `TimeDistributed` layer with a `keras.layers.Layer` instance",
+      ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.TimeDistributed(keras.layers.Dense)
+
+    def follow(tmp):
+        assert keras.layers.TimeDistributed(keras.layers.Dense(3))(np.ones((2, 4, 5), "float32")).shape == (2, 4, 3)
+
+
+@hint("layers/rnn/rnn.py", "Give the input a batch size, e.g. `keras.Input(shape, batch_size=32)`", ValueError)
+class _:
+    def trigger(tmp):
+        keras.Sequential([keras.Input((4, 2)), keras.layers.LSTM(3, stateful=True)])
+
+    def follow(tmp):
+        model = keras.Sequential([keras.Input((4, 2), batch_size=32), keras.layers.LSTM(3, stateful=True)])
+        first = model.predict(np.ones((32, 4, 2), "float32"), batch_size=32, verbose=0)
+        second = model.predict(np.ones((32, 4, 2), "float32"), batch_size=32, verbose=0)
+        assert first.shape == (32, 3) and not np.allclose(first, second)  # the state carried over
 
 
 # -------------------------------------------------------------------- losses
@@ -886,6 +1146,155 @@ class _:
 
     def follow(tmp):
         assert _replayed(lambda x: ops.where(x > 0, x, 0.0)) == (12.0, 6.0)
+
+
+@hint("ops/array_manipulation.py", "use `array_split` for unequal parts", ValueError)
+class _:
+    def trigger(tmp):
+        ops.hsplit(np.arange(10).reshape(2, 5), 2)
+
+    def follow(tmp):
+        parts = ops.array_split(np.arange(10).reshape(2, 5), 2, axis=1)
+        assert [np.shape(part) for part in parts] == [(2, 3), (2, 2)]
+
+
+def _attention_inputs():
+    rng = np.random.default_rng(0)
+    return [rng.normal(size=(1, 3, 2, 4)).astype("float32") for _ in range(3)]
+
+
+@hint("ops/attention.py", "Use flash_attention=None or False", ValueError)
+class _:
+    def trigger(tmp):
+        ops.dot_product_attention(*_attention_inputs(), flash_attention=True)
+
+    def follow(tmp):
+        default = ops.dot_product_attention(*_attention_inputs(), flash_attention=None)
+        np.testing.assert_array_equal(ops.dot_product_attention(*_attention_inputs(), flash_attention=False), default)
+        assert default.shape == (1, 3, 2, 4)
+
+
+@hint("ops/attention.py", "Remove the argument", ValueError)
+class _:
+    def trigger(tmp):
+        ops.dot_product_attention(*_attention_inputs(), attn_logits_soft_cap=30.0)
+
+    def follow(tmp):
+        assert ops.dot_product_attention(*_attention_inputs()).shape == (1, 3, 2, 4)
+
+
+@hint("ops/control_flow.py", "expected e.g. '(n),(n)->()'", ValueError)
+class _:
+    def trigger(tmp):
+        ops.vectorize(lambda a, b: ops.sum(a * b), signature="(n),(n)")
+
+    def follow(tmp):
+        dot = ops.vectorize(lambda a, b: ops.sum(a * b), signature="(n),(n)->()")
+        np.testing.assert_allclose(dot(np.ones((3, 2)), np.full((3, 2), 2.0)), [4.0, 4.0, 4.0])
+
+
+@hint("ops/convolution.py", "Add a batch axis (e.g. `x[None]`) or a channels axis (e.g. `x[..., None]`)", ValueError)
+class _:
+    def trigger(tmp):
+        ops.conv(np.ones((5, 3), "float32"), np.ones((2, 3, 4), "float32"))
+
+    def follow(tmp):
+        one_sequence, kernel = np.ones((5, 3), "float32"), np.ones((2, 3, 4), "float32")  # 5 steps, 3 channels
+        assert ops.conv(one_sequence[None], kernel).shape == (1, 4, 4)
+        sequences = np.ones((2, 5), "float32")  # 2 sequences of 5 steps, no channel axis
+        assert ops.conv(sequences[..., None], np.ones((2, 1, 4), "float32")).shape == (2, 4, 4)
+
+
+@hint("ops/convolution.py", "Add a batch axis and a channels axis (e.g. `x[None, ..., None]`)", ValueError)
+class _:
+    def trigger(tmp):
+        ops.conv(np.ones((5, 5), "float32"), np.ones((3, 3, 1, 4), "float32"))
+
+    def follow(tmp):
+        image = np.ones((5, 5), "float32")
+        assert ops.conv(image[None, ..., None], np.ones((3, 3, 1, 4), "float32")).shape == (1, 3, 3, 4)
+
+
+@hint("ops/convolution.py", "Use padding='same', a smaller kernel or a larger input", ValueError)
+class _:
+    def trigger(tmp):
+        ops.conv(np.ones((1, 2, 2, 1), "float32"), np.ones((3, 3, 1, 1), "float32"))
+
+    def follow(tmp):
+        small, large = np.ones((1, 2, 2, 1), "float32"), np.ones((1, 4, 4, 1), "float32")
+        assert ops.conv(small, np.ones((3, 3, 1, 1), "float32"), padding="same").shape == (1, 2, 2, 1)
+        assert ops.conv(small, np.ones((2, 2, 1, 1), "float32")).shape == (1, 1, 1, 1)
+        assert ops.conv(large, np.ones((3, 3, 1, 1), "float32")).shape == (1, 2, 2, 1)
+
+
+@hint("ops/counting_and_searching.py", "use `keras.ops.vectorized_map` for more dimensions", ValueError)
+class _:
+    def trigger(tmp):
+        ops.searchsorted(np.array([[1, 2, 3], [2, 4, 6]]), np.array([[2], [5]]))
+
+    def follow(tmp):
+        rows, values = np.array([[1, 2, 3], [2, 4, 6]]), np.array([[2], [5]])
+        found = ops.vectorized_map(lambda pair: ops.searchsorted(pair[0], pair[1]), (rows, values))
+        assert np.asarray(found).tolist() == [[1], [2]]
+
+
+@hint("ops/ctc.py", "use 'greedy' or 'beam_search'", ValueError)
+class _:
+    def trigger(tmp):
+        ops.ctc_decode(np.zeros((1, 4, 3), "float32"), np.array([4]), strategy="beam")
+
+    def follow(tmp):
+        logits = np.log(np.array([[[0.1, 0.8, 0.1], [0.1, 0.8, 0.1], [0.8, 0.1, 0.1], [0.1, 0.1, 0.8]]], "float32"))
+        for strategy in ("greedy", "beam_search"):
+            decoded, _ = ops.ctc_decode(logits, np.array([4]), strategy=strategy, beam_width=4)
+            assert np.asarray(decoded)[0, 0, :2].tolist() == [1, 2]
+
+
+@hint("ops/einops.py", "use axis names, and parentheses to group them", ValueError)
+class _:
+    def trigger(tmp):
+        ops.rearrange(np.zeros((2, 3, 4)), "b h w -> b h*w")
+
+    def follow(tmp):
+        assert ops.rearrange(np.zeros((2, 3, 4)), "b h w -> b (h w)").shape == (2, 12)
+
+
+@hint("ops/linalg_solvers.py", "Check the input is not singular (or, for `cholesky`, that it is symmetric positive "
+      "definite)", ValueError)
+class _:
+    def trigger(tmp):
+        ops.inv(np.array([[1.0, 2.0], [2.0, 4.0]]))
+
+    def follow(tmp):
+        matrix = np.array([[2.0, 1.0], [1.0, 2.0]])  # not singular, and symmetric positive definite
+        np.testing.assert_allclose(ops.matmul(ops.inv(matrix), matrix), np.eye(2), atol=1e-6)
+        lower = ops.cholesky(matrix)
+        np.testing.assert_allclose(ops.matmul(lower, ops.transpose(lower)), matrix, atol=1e-6)
+        with pytest.raises(ValueError, match="symmetric positive definite"):
+            ops.cholesky(np.array([[1.0, 2.0], [2.0, 1.0]]))  # symmetric, not positive definite
+
+
+@hint("ops/normalization.py", "Use `keras.ops.rms_normalization` instead", UserWarning)
+class _:
+    def trigger(tmp):
+        ops.layer_normalization(np.array([[1.0, 3.0]]), rms_scaling=True)
+
+    def follow(tmp):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            normalized = ops.rms_normalization(np.array([[1.0, 7.0]], "float32"))
+        np.testing.assert_allclose(normalized, [[0.2, 1.4]], rtol=1e-5)  # divided by sqrt((1 + 49) / 2) = 5
+
+
+@hint("ops/pooling.py", "Use padding='same' or a smaller pool", ValueError)
+class _:
+    def trigger(tmp):
+        ops.max_pool(np.ones((1, 2, 2, 1), "float32"), 3)
+
+    def follow(tmp):
+        images = np.ones((1, 2, 2, 1), "float32")
+        assert ops.max_pool(images, 3, padding="same").shape == (1, 1, 1, 1)
+        assert ops.average_pool(images, 2).shape == (1, 1, 1, 1)
 
 
 # ---------------------------------------------------------------- optimizers
@@ -1635,7 +2044,35 @@ class _:
         assert len(_compiled().fit(_EndlessBatches(), steps_per_epoch=2, epochs=2, verbose=0).history["loss"]) == 2
 
 
-@hint("trainers/batch_sources.py", "it cannot split a Sequence or generator. Pass `validation_data` instead", ValueError)
+def _error_of(call):
+    with pytest.raises(ValueError) as caught:
+        call()
+    return str(caught.value)
+
+
+def _endless_dataset():
+    """`(x, y)` batches of 4 samples, 3 features, repeated forever (as `dataset.repeat()` makes in tf.data)."""
+    x, y = _data(n=12)
+    windows = keras.utils.timeseries_dataset_from_array(x, y, sequence_length=1, batch_size=4)
+    return windows.map(lambda window, label: (window[:, 0], label)).repeat()
+
+
+@hint("trainers/batch_sources.py", "to say how many batches make an epoch", ValueError)
+class _:
+    def trigger(tmp):
+        _compiled().fit(_endless_dataset(), epochs=2, verbose=0)
+
+    def follow(tmp):
+        assert "`steps_per_epoch`" in _error_of(lambda: _compiled().fit(_endless_dataset(), verbose=0))
+        assert "`validation_steps`" in _error_of(lambda: _compiled().fit(
+            _data(), validation_data=_endless_dataset(), verbose=0))
+        history = _compiled().fit(_endless_dataset(), epochs=2, steps_per_epoch=3, verbose=0,
+                                  validation_data=_endless_dataset(), validation_steps=2)
+        assert len(history.history["val_loss"]) == 2
+
+
+@hint("trainers/batch_sources.py", "it cannot split a Sequence, generator or dataset. Pass `validation_data` "
+      "instead", ValueError)
 class _:
     def trigger(tmp):
         _compiled().fit(_batches_forever(), steps_per_epoch=3, validation_split=0.25, verbose=0)
@@ -1802,7 +2239,42 @@ class _:
                                                  cache_dir=str(tmp))) == target
 
 
-@hint("utils/image_utils.py", "Reading and writing images needs Pillow: pip install pillow", ImportError)
+def _photos(folder, count=2):
+    """`count` small PNG images directly in `folder` (no class folders)."""
+    pytest.importorskip("PIL")
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        keras.utils.save_img(folder / f"{i}.png", np.full((4, 4, 3), 60.0 * i))
+
+
+@hint("utils/image_dataset_utils.py", "each class needs its own folder", ValueError)
+class _:
+    def trigger(tmp):
+        _photos(tmp / "photos")
+        keras.utils.image_dataset_from_directory(tmp / "photos", image_size=(4, 4), verbose=False)
+
+    def follow(tmp):
+        for label in ("cats", "dogs"):
+            _photos(tmp / "sorted" / label)
+        dataset = keras.utils.image_dataset_from_directory(tmp / "sorted", image_size=(4, 4), verbose=False)
+        images, labels = next(iter(dataset))
+        assert dataset.class_names == ["cats", "dogs"] and images.shape == (4, 4, 4, 3) and len(labels) == 4
+
+
+@hint("utils/image_dataset_utils.py", "For images without labels, pass labels=None", ValueError)
+class _:
+    def trigger(tmp):
+        _photos(tmp / "photos")
+        keras.utils.image_dataset_from_directory(tmp / "photos", image_size=(4, 4), verbose=False)
+
+    def follow(tmp):
+        _photos(tmp / "photos")
+        dataset = keras.utils.image_dataset_from_directory(tmp / "photos", labels=None, image_size=(4, 4),
+                                                           verbose=False)
+        assert next(iter(dataset)).shape == (2, 4, 4, 3)
+
+
+@hint("utils/image_utils.py", "Install it with `pip install pillow`", ImportError)
 class _:
     def trigger(tmp):
         with _not_installed("PIL"):
@@ -1894,6 +2366,62 @@ class _:
     def follow(tmp):
         padded = keras.utils.pad_sequences([["the", "cat"], ["sat"]], value="<pad>", dtype=object)
         assert padded.tolist() == [["the", "cat"], ["<pad>", "sat"]]
+
+
+@hint("utils/text_dataset_utils.py", 'to infer the labels from the subdirectory names in the target directory, '
+      'pass `labels="inferred"`', ValueError)
+class _:
+    def trigger(tmp):
+        _reviews(tmp)
+        keras.utils.text_dataset_from_directory(tmp / "reviews", labels="infered")
+
+    def follow(tmp):
+        _reviews(tmp)
+        dataset = keras.utils.text_dataset_from_directory(tmp / "reviews", labels="inferred", shuffle=False,
+                                                          verbose=False)
+        assert next(iter(dataset))[1].tolist() == [0, 1]
+
+
+@hint("utils/text_dataset_utils.py", "a dataset that only contains text samples (no labels), pass `labels=None`",
+      ValueError)
+class _:
+    def trigger(tmp):
+        _reviews(tmp)
+        keras.utils.text_dataset_from_directory(tmp / "reviews", labels="none")
+
+    def follow(tmp):
+        _reviews(tmp)
+        dataset = keras.utils.text_dataset_from_directory(tmp / "reviews", labels=None, shuffle=False, verbose=False)
+        assert next(iter(dataset)).tolist() == ["an awful film", "a great film"]
+
+
+@hint("utils/text_dataset_utils.py", "should be a list/tuple of integer labels, of the same size as the number of "
+      "text files", ValueError)
+class _:
+    def trigger(tmp):
+        _reviews(tmp)
+        keras.utils.text_dataset_from_directory(tmp / "reviews", labels=1)
+
+    def follow(tmp):
+        _reviews(tmp)
+        dataset = keras.utils.text_dataset_from_directory(tmp / "reviews", labels=[1, 0], shuffle=False,
+                                                          verbose=False)
+        assert next(iter(dataset))[1].tolist() == [1, 0]
+
+
+@hint("utils/text_dataset_utils.py", 'You can only pass `class_names` if `labels="inferred"`', ValueError)
+class _:
+    def trigger(tmp):
+        _reviews(tmp)
+        keras.utils.text_dataset_from_directory(tmp / "reviews", labels=[1, 0], class_names=["pos", "neg"])
+
+    def follow(tmp):
+        _reviews(tmp)
+        dataset = keras.utils.text_dataset_from_directory(tmp / "reviews", labels="inferred",
+                                                          class_names=["pos", "neg"], shuffle=False, verbose=False)
+        texts, labels = next(iter(dataset))
+        assert dataset.class_names == ["pos", "neg"] and dict(zip(texts.tolist(), labels.tolist())) == {
+            "a great film": 0, "an awful film": 1}
 
 
 # ----------------------------------------------------------- the audit itself

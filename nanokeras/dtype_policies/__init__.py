@@ -46,5 +46,5 @@ def get(identifier):
         return DTypePolicy(identifier)
     raise ValueError(
         f"Cannot interpret {identifier!r} as a dtype policy: pass a name such as 'float32', a "
-        "`keras.DTypePolicy` or its config dict."
+        "`keras.DTypePolicy` or the dict `keras.dtype_policies.serialize(policy)` returns."
     )

@@ -19,6 +19,7 @@ import numpy as np
 
 from nanokeras.backend.dtypes import standardize_dtype
 from nanokeras.tree import flatten
+from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
 
 class InputSpec:
@@ -33,6 +34,10 @@ class InputSpec:
         name: the key of this input when a layer is called on a dict.
         optional: whether the input may be None.
     """
+
+    def __new__(cls, *args, **kwargs):
+        check_keyword_arguments(cls, kwargs)  # "did you mean" for a misspelt argument
+        return super().__new__(cls)
 
     def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None, axes=None,
                  allow_last_axis_squeeze=False, name=None, optional=False):

@@ -9,6 +9,8 @@ the model's graph instead, as in Keras:
     y = keras.ops.exp(x) * 2          # a KerasTensor of shape (None, 3)
 """
 
+import types as _types
+
 from nanokeras.ops import core as _core
 from nanokeras.ops import crossentropy as _crossentropy
 from nanokeras.ops import math as _math
@@ -28,8 +30,36 @@ from nanokeras.ops import linalg  # noqa: E402  (`keras.ops.linalg`; its functio
 __all__ = []
 for _module in (_numpy, _math, _nn, _core, _crossentropy, _convolution, _pooling, _attention, linalg):
     for _name in _module.__all__:
+        if _name in __all__:  # e.g. `conv`, in `keras.ops.nn` and in its own module
+            continue
         globals()[_name] = _accepting_symbolic_tensors(getattr(_module, _name))
         __all__.append(_name)
 del _module, _name
 
 from nanokeras.ops import image  # noqa: E402  (`keras.ops.image`: its functions are not in `keras.ops` itself)
+
+
+def _public_namespace(module):
+    """`keras.ops.nn` (numpy, math, core) as users see it: the module's public functions taking
+    symbolic tensors too, as `keras.ops.*` do. The engine keeps importing the plain module."""
+    namespace = _types.ModuleType(module.__name__, module.__doc__)
+    namespace.__all__ = list(module.__all__)
+    for name in module.__all__:
+        value = globals().get(name)
+        if value is None or getattr(value, "__wrapped__", None) is not getattr(module, name):
+            value = _accepting_symbolic_tensors(getattr(module, name))
+        setattr(namespace, name, value)
+
+    def other_names(name):  # the module's other names, unchanged (not its file or import spec)
+        if name.startswith("__"):
+            raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+        return getattr(module, name)
+
+    namespace.__getattr__ = other_names
+    namespace.__dir__ = lambda: list(module.__all__)
+    return namespace
+
+
+# Set after the modules were imported, so the package attributes stay these namespaces (an import
+# sets a package attribute only when it first loads the module).
+nn, numpy, math, core = (_public_namespace(m) for m in (_nn, _numpy, _math, _core))

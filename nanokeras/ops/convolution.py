@@ -226,9 +226,10 @@ def kernel_gradient(x, g, geo, data_format, kernel_shape):
 def _check_operands(op, x, kernel, data_format, kernel_rank=None):
     xs, ks = np.shape(value_of(x)), np.shape(value_of(kernel))
     if len(xs) < 3:
-        raise ValueError(
+        raise ValueError(  # the kernel has the inputs' rank: it tells how many axes are missing
             f"`{op}` expects inputs of rank >= 3 (batch, *spatial, channels), got shape {tuple(xs)}. "
-            "Add a batch axis (e.g. `x[None]`) or a channels axis (e.g. `x[..., None]`)."
+            + ("Add a batch axis and a channels axis (e.g. `x[None, ..., None]`)." if len(ks) - len(xs) == 2
+               else "Add a batch axis (e.g. `x[None]`) or a channels axis (e.g. `x[..., None]`).")
         )
     expected = len(xs) if kernel_rank is None else kernel_rank
     if len(ks) != expected:

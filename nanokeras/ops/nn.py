@@ -410,25 +410,18 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
         res = _ops.add(res, _ops.reshape(offset, shape))
     return _ops.add(_ops.multiply(x, inv), res)
 
-# `keras.ops.nn` also holds the convolutions and pools (their code lives in their own modules).
-from nanokeras.ops.convolution import conv, conv_transpose, depthwise_conv, separable_conv  # noqa: E402,F401
-from nanokeras.ops.pooling import average_pool, max_pool  # noqa: E402,F401
-
-from nanokeras.ops.attention import dot_product_attention  # noqa: E402,F401  (keras.ops.nn.dot_product_attention)
 
 # `keras.ops.nn` holds more functions than this file: they live in files of their own, gathered here.
-from nanokeras.ops import complex_numbers  # noqa: E402
-from nanokeras.ops.op_builders import gather as _gather  # noqa: E402
-
-_gather(globals(), [complex_numbers], "NN_NAMES")
-
-
-# `keras.ops.nn` holds more functions than this file: they live in files of their own, gathered here.
-from nanokeras.ops import ctc, multi_hot, nn_activations, normalization, patches  # noqa: E402
-from nanokeras.ops.crossentropy import (  # noqa: E402,F401  (keras.ops.nn has them too)
+from nanokeras.ops import complex_numbers, ctc, multi_hot, nn_activations, normalization, patches  # noqa: E402
+from nanokeras.ops.attention import dot_product_attention  # noqa: E402
+from nanokeras.ops.convolution import conv, conv_transpose, depthwise_conv, separable_conv  # noqa: E402
+from nanokeras.ops.crossentropy import (  # noqa: E402
     binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
 )
+from nanokeras.ops.op_builders import gather as _gather  # noqa: E402
+from nanokeras.ops.pooling import average_pool, max_pool  # noqa: E402
 
-_gather(globals(), [nn_activations, normalization, patches, multi_hot, ctc], "NN_NAMES")
-__all__ += [n for n in ("binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy")
-            if n not in __all__]
+_gather(globals(), [complex_numbers, nn_activations, normalization, patches, multi_hot, ctc], "NN_NAMES")
+__all__ += [n for n in ("conv", "conv_transpose", "depthwise_conv", "separable_conv", "average_pool", "max_pool",
+                        "dot_product_attention", "binary_crossentropy", "categorical_crossentropy",
+                        "sparse_categorical_crossentropy") if n not in __all__]

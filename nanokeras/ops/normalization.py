@@ -69,7 +69,8 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
         raise TypeError(f"layer_normalization() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
     if rms_scaling:
         warnings.warn("You passed `rms_scaling=True`, which is deprecated: it scales by the variance, not the root "
-                      "mean square. Use `keras.ops.rms_normalization` instead.", stacklevel=2)
+                      "mean square. Use `keras.ops.rms_normalization` instead.",
+                      stacklevel=3)  # the caller's line, past the symbolic-dispatch wrapper
     epsilon = config.epsilon() if epsilon is None else epsilon
     original = to_array(x).dtype
     x = cast_to(x, _compute_dtype(x))

@@ -17,6 +17,7 @@ Example:
 import numpy as np
 
 from nanokeras.optimizers.base_optimizer import Optimizer
+from nanokeras.utils.keyword_arguments import all_keywords, unknown_keywords_error
 
 # Arguments of the base optimizer Keras still accepts (at their defaults) from older configs.
 _BASE_DEFAULTS = {"weight_decay": None, "clipnorm": None, "global_clipnorm": None, "clipvalue": None,
@@ -46,7 +47,7 @@ class LossScaleOptimizer(Optimizer):
                 raise ValueError(f"LossScaleOptimizer does not support `{argument}`. Instead, set `{argument}` on "
                                  "the `inner_optimizer`.")
         if kwargs:
-            raise ValueError(f"LossScaleOptimizer does not support arguments: `{'`, `'.join(kwargs)}`.")
+            raise unknown_keywords_error(LossScaleOptimizer, kwargs, all_keywords(LossScaleOptimizer))
         if not isinstance(inner_optimizer, Optimizer):
             raise TypeError(f"LossScaleOptimizer: `inner_optimizer` must be an Optimizer, got {inner_optimizer!r}.")
         super().__init__(learning_rate=0.0, name=name)

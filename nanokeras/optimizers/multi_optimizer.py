@@ -15,6 +15,7 @@ from collections.abc import MutableMapping
 
 from nanokeras.optimizers.base_optimizer import Optimizer
 from nanokeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
 
 def _check_inner(optimizer):
@@ -34,6 +35,10 @@ class OptimizerMap(MutableMapping):
         default_optimizer: for weights no key matches.
         optimizer_map: `{path or regular expression: optimizer}`.
     """
+
+    def __new__(cls, *args, **kwargs):
+        check_keyword_arguments(cls, kwargs)
+        return super().__new__(cls)
 
     def __init__(self, default_optimizer, optimizer_map=None):
         if not isinstance(default_optimizer, Optimizer):
@@ -103,6 +108,10 @@ class MultiOptimizer(Optimizer):
     Its own state is `iteration` and `learning_rate` (unused, as in Keras), then each inner
     optimizer's. `learning_rate` cannot be read or set here: set it on `optimizers`.
     """
+
+    def __new__(cls, *args, **kwargs):
+        check_keyword_arguments(cls, kwargs)  # "did you mean", before anything is built
+        return super().__new__(cls)
 
     def __init__(self, optimizer_map, loss_scale_factor=None, name=None):
         super().__init__(learning_rate=0.0, loss_scale_factor=loss_scale_factor, name=name)

@@ -203,12 +203,6 @@ class SourceBatches:
 
     def first_batch(self):
         """The first batch (kept, and yielded first), to build the model before training."""
-        if self.is_dataset:
-            # A pass of its own (not kept): the first epoch starts afresh, as Keras's does.
-            try:
-                return self.standardize(self._next(iter(self.source), 0), 0)
-            except StopIteration:
-                raise ValueError(f"`{self.argument}` produced no batches.") from None
         if self._peeked is None:
             if self.is_sequence:
                 raw = self._read(0)
@@ -274,31 +268,36 @@ class SourceBatches:
             if close is not None:
                 close()
 
-    def _ran_out_message(self, produced):
-        expected = self.steps_per_epoch or "at least 1"
-        message = (f"`{self.argument}` ran out of batches at batch {produced} of epoch {self._epoch + 1} "
-                   f"(expected {expected} batch(es) per epoch). The weights are those after the last complete "
-                   "batch.")
-        if self.is_iterator:
-            return (message + " A generator is read once, not restarted for each epoch. Make it loop forever "
-                    f"(`while True:` around its loop) and pass `{self.steps_argument}` (its batches per epoch).")
-        return message + f" Repeat the dataset, or pass a `{self.steps_argument}` that one pass can provide."
-
     def _dataset_batches(self):
+        # A dataset is read once per epoch, the look that built the model included (its first
+        # pass goes on from the peeked batch); with `steps_per_epoch`, epochs take that many
+        # batches from one running pass, restarted when it ends (as Keras does with tf.data).
         fixed = self.steps_per_epoch if self.steps_per_epoch != self.num_batches else None
+        produced = 0
+        if self._peeked is not None:
+            batch, self._peeked = self._peeked, None
+            yield batch
+            produced = 1
         if fixed is None:
-            for index, batch in enumerate(self.source):
-                yield self.standardize(batch, index)
-            return
-        for index in range(fixed):
+            passing = self._iterator if self._iterator is not None else iter(self.source)
+            self._iterator = None
+            while True:
+                try:
+                    batch = self._next(passing, produced)
+                except StopIteration:
+                    return
+                yield self.standardize(batch, produced)
+                produced += 1
+        while produced < fixed:
             if self._iterator is None:
                 self._iterator = iter(self.source)
             try:
-                batch = self._next(self._iterator, index)
+                batch = self._next(self._iterator, produced)
             except StopIteration:
                 self._iterator = None
-                break
-            yield self.standardize(batch, index)
+                return
+            yield self.standardize(batch, produced)
+            produced += 1
 
     def _iterated_batches(self):
         produced = 0
@@ -317,7 +316,17 @@ class SourceBatches:
                         restarted = True  # a re-iterable dataset starts a new pass, as Keras does
                         continue
                     if self.steps_per_epoch is not None or produced == 0:
-                        raise ValueError(self._ran_out_message(produced)) from None
+                        expected = self.steps_per_epoch or "at least 1"
+                        where = (f"`{self.argument}` ran out of batches at batch {produced} of epoch "
+                                 f"{self._epoch + 1} (expected {expected} batch(es) per epoch). The weights are "
+                                 "those after the last complete batch.")
+                        if self.is_iterator:
+                            raise ValueError(
+                                f"{where} A generator is read once, not restarted for each epoch. Make it loop "
+                                f"forever (`while True:` around its loop) and pass `{self.steps_argument}` (its "
+                                "batches per epoch).") from None
+                        raise ValueError(f"{where} Repeat the dataset, or pass a `{self.steps_argument}` that "
+                                         "one pass can provide.") from None
                     break
                 restarted = False
                 batch = self.standardize(raw, produced)

@@ -22,7 +22,6 @@ from nanokeras.utils.sequence_utils import pad_sequences
 from nanokeras.utils.source_inputs import get_source_inputs
 from nanokeras.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from nanokeras.utils.model_visualization import model_to_dot, plot_model
-from nanokeras.utils.batch_dataset import BatchDataset
 from nanokeras.utils.image_dataset_utils import image_dataset_from_directory
 from nanokeras.utils.text_dataset_utils import text_dataset_from_directory
 from nanokeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array

@@ -15,7 +15,7 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.utils import image_utils
-from nanokeras.utils.batch_dataset import BatchDataset
+from nanokeras.utils.batched_dataset import BatchedDataset
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5")
@@ -159,7 +159,20 @@ def _dataset(paths, labels, label_mode, class_names, batch_size, shuffle, seed, 
         images = np.stack([load(paths[i]) for i in chosen])
         return images if labels is None else (images, _encode_labels(labels[chosen], label_mode, num_classes))
 
-    return BatchDataset(get_batch, -(-size // batch), class_names=class_names, file_paths=list(paths))
+    passes = [0]
+    count = -(-size // batch)
+
+    def batches():
+        # Every pass over the dataset is an epoch of its own, with its own order (as a tf.data
+        # dataset shuffled with `reshuffle_each_iteration=True`).
+        epoch = passes[0]
+        passes[0] += 1
+        for index in range(count):
+            yield get_batch(index, epoch)
+
+    dataset = BatchedDataset(batches, count)
+    dataset.class_names, dataset.file_paths = class_names, list(paths)
+    return dataset
 
 
 def image_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None, color_mode="rgb",
@@ -185,7 +198,7 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         crop_to_aspect_ratio / pad_to_aspect_ratio: keep the aspect ratio by cropping / padding first.
 
     Returns:
-        A `BatchDataset` of `(images, labels)` (float32 images, unscaled 0-255), with
+        A `BatchedDataset` of `(images, labels)` (float32 images, unscaled 0-255), with
         `class_names` and `file_paths`; or two of them for `subset="both"`.
     """
     if labels not in ("inferred", None) and not isinstance(labels, (list, tuple, np.ndarray)):

@@ -65,6 +65,10 @@ IDIOMS = {
         "`model.fit(x_strings, y)` with a numpy array of strings",
         "map strings to ids before `fit` (`model.fit(lookup(x_strings), y)`), or a `tf.data.Dataset` "
         "on the TensorFlow backend", "3.0"),
+    "text_vectorization_input_shape": Idiom(
+        "`Sequential([TextVectorization(input_shape=(1,)), ...])` (a model that takes raw strings)",
+        "vectorize before the model (`model.fit(vectorizer(texts), y)`); on Keras's TensorFlow backend "
+        "`keras.Input(shape=(1,), dtype='string')` first also works", "3.0"),
     "tokenizer": Idiom(
         "`keras.preprocessing.text.Tokenizer`",
         "`keras.layers.TextVectorization` (`adapt` on the texts)", "3.0"),

@@ -51,7 +51,7 @@ def test_dot_product_attention_values_and_gradients(name, q_shape, k_shape, kwar
     ours = ops.dot_product_attention(q, k, v, **kwargs)
     np.testing.assert_allclose(ours, _reference_attention(q, k, v, **kwargs), rtol=1e-10, atol=1e-12)
     check_gradients(lambda a, b, c: ops.dot_product_attention(a, b, c, **kwargs), q, k, v)
-    assert ops.nn.dot_product_attention is attention_ops.dot_product_attention
+    assert ops.nn.dot_product_attention.__wrapped__ is attention_ops.dot_product_attention
 
 
 def test_dot_product_attention_bias_and_scale_gradients_and_second_order():

@@ -209,3 +209,17 @@ def test_fused_bias_activation_equals_the_three_ops_and_has_gradients(activation
 def test_bad_arguments_get_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("x, kernel, fix", [
+    (np.ones((5, 3)), np.ones((2, 3, 4)), "x[None]"),  # one sequence of 5 steps, 3 channels
+    (np.ones((2, 5)), np.ones((2, 1, 4)), "x[..., None]"),  # two sequences of 5 steps, no channel axis
+    (np.ones((5, 5)), np.ones((3, 3, 1, 4)), "x[None, ..., None]"),  # one image, no batch nor channel axis
+])
+def test_the_missing_axes_advice_fits_the_kernel(x, kernel, fix):
+    with pytest.raises(ValueError) as caught:
+        ops.conv(x, kernel)
+    assert f"`{fix}`" in str(caught.value)
+    if fix != "x[None, ..., None]":  # 1-D inputs: either axis could be the missing one
+        assert "`x[None]`" in str(caught.value) and "`x[..., None]`" in str(caught.value)
+    assert ops.conv(eval(fix, {"x": x}), kernel).ndim == kernel.ndim

@@ -76,8 +76,9 @@ def test_normalization_values():
     assert ops.layer_normalization(x.astype("float16")).dtype == np.float16
     mse = np.mean((x - 2 * x) ** 2)
     np.testing.assert_allclose(ops.psnr(x, 2 * x, 1.0), -10 * np.log10(mse), rtol=1e-10)
-    with pytest.warns(UserWarning, match="rms_scaling"):
+    with pytest.warns(UserWarning, match="rms_scaling") as caught:
         np.testing.assert_allclose(ops.layer_normalization(x, rms_scaling=True, epsilon=0.0), x / np.sqrt(var))
+    assert caught[0].filename == __file__  # the warning points at the caller's line
 
 
 def test_pixel_shuffles_and_unfold_fold_are_inverses():

@@ -1,10 +1,10 @@
-"""`fit`/`evaluate`/`predict` take a `BatchDataset` (what `image_dataset_from_directory` returns) as Keras
-takes its datasets."""
+"""`fit`/`evaluate`/`predict` take a `BatchedDataset` (what `image_dataset_from_directory` and the text
+utilities return) as Keras takes its datasets: every epoch is a new pass over it."""
 
 import numpy as np
 
 import nanokeras as keras
-from nanokeras.utils import BatchDataset
+from nanokeras.utils.batched_dataset import BatchedDataset
 
 
 def _model():
@@ -25,24 +25,24 @@ def test_a_dataset_trains_like_the_arrays_it_holds():
     x, y, batches = _batches()
     from_arrays, from_dataset = _model(), _model()
     from_arrays.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
-    from_dataset.fit(BatchDataset(lambda index, epoch: batches[index], len(batches)), epochs=3, shuffle=False,
-                     verbose=0)
+    from_dataset.fit(BatchedDataset(lambda: iter(batches), len(batches)), epochs=3, shuffle=False, verbose=0)
     for a, b in zip(from_arrays.get_weights(), from_dataset.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-6)
 
 
-def test_epochs_advance_the_dataset_and_validation_and_predict_take_it():
+def test_each_epoch_is_a_new_pass_and_validation_and_predict_take_it():
     x, y, batches = _batches()
-    seen = []
+    passes = []
 
-    def get_batch(index, epoch):
-        seen.append(epoch)
-        return batches[index]
+    def one_pass():
+        passes.append(len(passes))
+        return iter(batches)
 
-    data = BatchDataset(get_batch, len(batches))
+    data = BatchedDataset(one_pass, len(batches))
     model = _model()
-    history = model.fit(data, validation_data=data.take(1), epochs=3, verbose=0)
-    assert len(history.history["val_loss"]) == 3
-    assert sorted(set(seen)) == [0, 1, 2]
+    history = model.fit(data, epochs=3, verbose=0)
+    assert len(history.history["loss"]) == 3 and len(passes) == 3
+    history = model.fit(data, validation_data=data.take(1), epochs=2, verbose=0)
+    assert len(history.history["val_loss"]) == 2
     assert np.isfinite(model.evaluate(data, verbose=0))
     assert model.predict(data.map(lambda bx, by: bx), verbose=0).shape == (24, 1)

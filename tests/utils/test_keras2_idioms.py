@@ -267,3 +267,34 @@ def test_experimental_preprocessing_names(fresh_notes):
         keras.layers.experimental.preprocessing.Dense
     with strict_keras3():
         assert not hasattr(keras.layers.experimental.preprocessing, "Rescaling")
+
+
+def test_text_vectorization_with_input_shape_takes_raw_strings(fresh_notes):
+    texts = np.array(["the cat sat", "a dog ran", "the dog sat", "cats and dogs"])
+    y = np.array([0.0, 1.0, 0.0, 1.0], "float32")
+
+    def make(**input_kwargs):
+        keras.utils.set_random_seed(1)
+        vectorizer = keras.layers.TextVectorization(max_tokens=20, output_sequence_length=4, **input_kwargs)
+        vectorizer.adapt(texts)
+        return vectorizer, [keras.layers.Embedding(20, 3), keras.layers.GlobalAveragePooling1D(),
+                            keras.layers.Dense(1, activation="sigmoid")]
+
+    with recorded_notes() as notes:
+        vectorizer, rest = make(input_shape=(1,))
+        model = keras.Sequential([vectorizer] + rest)
+        model.compile(keras.optimizers.SGD(0.5), "binary_crossentropy")
+        model.fit(texts.reshape(-1, 1), y, epochs=3, batch_size=2, shuffle=False, verbose=0)
+    assert len([n for n in notes if "TextVectorization(input_shape" in n]) == 1
+    # Keras 3's spelling: vectorize first, then train the numeric model; the same numbers.
+    vectorizer_3, rest_3 = make()
+    numeric = keras.Sequential([keras.Input((4,), dtype="int64")] + rest_3)
+    numeric.compile(keras.optimizers.SGD(0.5), "binary_crossentropy")
+    numeric.fit(vectorizer_3(texts), y, epochs=3, batch_size=2, shuffle=False, verbose=0)
+    np.testing.assert_allclose(model.predict(texts.reshape(-1, 1), verbose=0),
+                               numeric.predict(vectorizer_3(texts), verbose=0), rtol=1e-6)
+    with strict_keras3(), pytest.raises(ValueError, match="strict Keras 3"):
+        keras.layers.TextVectorization(input_shape=(1,))
+    with recorded_notes() as notes:
+        keras.layers.TextVectorization(output_sequence_length=4)
+    assert notes == []

@@ -17,6 +17,7 @@ from nanokeras.layers.layer import Layer
 from nanokeras.layers.preprocessing import text_processing
 from nanokeras.layers.preprocessing.string_lookup import StringLookup
 from nanokeras.ops.tensor import value_of
+from nanokeras.utils import keras2_notes
 
 _OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
@@ -105,6 +106,9 @@ class TextVectorization(Layer):
         has_input_vocabulary = kwargs.pop("has_input_vocabulary", vocabulary is not None)
         vocabulary_size = kwargs.pop("vocabulary_size", None)
         kwargs.pop("dtype", None)
+        if any(key in kwargs for key in ("input_shape", "input_dim", "batch_input_shape")):
+            # Keras 3 makes a float32 input for it and then fails on the strings; here the input is text.
+            keras2_notes.note("text_vectorization_input_shape")
         super().__init__(name=name, **kwargs)
         self._max_tokens = max_tokens
         self._standardize = standardize
