@@ -10,18 +10,7 @@ def standardize_dtype(dtype):
     if dtype is None:
         return np.dtype(config.floatx())
     if hasattr(dtype, "name") and not isinstance(dtype, np.dtype) and not isinstance(dtype, type):
-        compute, variable = getattr(dtype, "compute_dtype", None), getattr(dtype, "variable_dtype", None)
-        if compute != variable:
-            raise ValueError(
-                f"The dtype policy {dtype.name!r} computes in {compute} but keeps weights in {variable}: "
-                "mixed precision is not supported by nanokeras. Use a float policy such as 'float32'."
-            )
-        dtype = dtype.name  # e.g. a DTypePolicy
-    if dtype in ("mixed_float16", "mixed_bfloat16"):
-        raise ValueError(
-            f"The dtype policy {dtype!r} computes in 16 bits but keeps weights in float32: mixed precision "
-            "is not supported by nanokeras. Use a float policy such as 'float32'."
-        )
+        dtype = dtype.name  # e.g. a DTypePolicy-like object
     try:
         return np.dtype(dtype)
     except TypeError:

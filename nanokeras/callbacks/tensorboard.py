@@ -119,6 +119,7 @@ class TensorBoard(Callback):
             config = json.dumps(self.model.get_config())
         except (TypeError, ValueError, NotImplementedError):
             return
+        writer = self._writer("train")  # first: without tensorboardX, its error says how to install it
         from tensorboardX.proto.summary_pb2 import Summary, SummaryMetadata
         from tensorboardX.proto.tensor_pb2 import TensorProto
 
@@ -126,7 +127,6 @@ class TensorBoard(Callback):
                                                                           content=b"1"))
         tensor = TensorProto(dtype=7, string_val=[config.encode("utf-8")])  # 7: DT_STRING
         summary = Summary(value=[Summary.Value(tag="keras", metadata=metadata, tensor=tensor)])
-        writer = self._writer("train")
         writer._get_file_writer().add_summary(summary, 0)
         writer.flush()
 

@@ -16,6 +16,7 @@ from collections.abc import MutableMapping
 from nanokeras.optimizers.base_optimizer import Optimizer
 from nanokeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from nanokeras.utils.keyword_arguments import check_keyword_arguments
+from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
 
 def _check_inner(optimizer):
@@ -35,6 +36,10 @@ class OptimizerMap(MutableMapping):
         default_optimizer: for weights no key matches.
         optimizer_map: `{path or regular expression: optimizer}`.
     """
+
+    def __new__(cls, *args, **kwargs):
+        check_keyword_arguments(cls, kwargs)
+        return super().__new__(cls)
 
     def __new__(cls, *args, **kwargs):
         check_keyword_arguments(cls, kwargs)
@@ -108,6 +113,10 @@ class MultiOptimizer(Optimizer):
     Its own state is `iteration` and `learning_rate` (unused, as in Keras), then each inner
     optimizer's. `learning_rate` cannot be read or set here: set it on `optimizers`.
     """
+
+    def __new__(cls, *args, **kwargs):
+        check_keyword_arguments(cls, kwargs)  # "did you mean", before anything is built
+        return super().__new__(cls)
 
     def __new__(cls, *args, **kwargs):
         check_keyword_arguments(cls, kwargs)  # "did you mean", before anything is built
@@ -222,14 +231,21 @@ class MultiOptimizer(Optimizer):
             raise ValueError("`set_weights()` needs a built optimizer: call `optimizer.build(trainable_variables)` "
                              "first.")
         weights = list(weights)
+        expected = len(self.variables)
+        if len(weights) != expected:
+            raise ValueError(f"MultiOptimizer.set_weights: expected {expected} arrays (one per variable of "
+                             f"`optimizer.variables`), got {len(weights)}.")
         count = len(self._variables)
         for variable, weight in zip(self._variables, weights[:count]):
             variable.assign(weight)
         for optimizer in self._inner_optimizers:
-            size = len(optimizer.variables)
-            if size:
-                optimizer.set_weights(weights[count:count + size])
-                count += size
+            chunk = weights[count:count + len(optimizer.variables)]
+            count += len(chunk)
+            if optimizer.built:
+                optimizer.set_weights(chunk)
+            else:  # no variable was assigned to it: only its own counters
+                for variable, weight in zip(optimizer.variables, chunk):
+                    variable.assign(weight)
 
     def get_config(self):
         from nanokeras.saving.serialization_lib import serialize_keras_object

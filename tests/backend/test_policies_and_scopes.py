@@ -20,14 +20,12 @@ def test_dtype_policy_describes_float_policies_and_configures_layers():
     assert layer.dtype_policy == policy
 
 
-def test_mixed_policies_are_described_but_refused_by_layers():
+def test_mixed_policies_are_described_and_layers_compute_in_their_variable_dtype():
     mixed = keras.DTypePolicy("mixed_float16")
     assert (mixed.compute_dtype, mixed.variable_dtype) == ("float16", "float32")
-    with pytest.raises(ValueError, match="mixed precision is not supported"):
-        keras.layers.Dense(2, dtype=mixed)
-    with pytest.raises(ValueError, match="mixed precision is not supported"):
-        keras.layers.Dense(2, dtype="mixed_bfloat16")
-    with pytest.raises(ValueError, match="Cannot convert 'int_ish'"):
+    layer = keras.layers.Dense(2, dtype=mixed)
+    assert layer.dtype_policy == mixed and layer(np.ones((1, 3), "float32")).dtype == np.float32
+    with pytest.raises(ValueError, match="Cannot make a dtype policy from 'int_ish'"):
         keras.DTypePolicy("int_ish")
     with pytest.raises(TypeError, match="must be a string"):
         keras.DTypePolicy(3)

@@ -21,6 +21,7 @@ class LeakyReLU(Layer):
     """
 
     _replayable = True
+    _extra_keywords = ("alpha",)  # Keras 2's name, read from `**kwargs` with a deprecation warning
 
     def __init__(self, negative_slope=0.3, **kwargs):
         if "alpha" in kwargs:
