@@ -10,6 +10,10 @@ import nanokeras.backend as backend
 from nanokeras.utils.rng_utils import set_random_seed
 from tests.fused_paths import use_update_path
 
+# Real Keras runs on JAX in the parity tests. Set before anything imports it: TensorFlow (read by the
+# tests of tf.data pipelines and TensorBoard files) may import Keras, which would then pick TensorFlow.
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
 TEST_SEED = 1337
 
 # Hypothesis caches what it learns in `./.hypothesis` (already while collecting);

@@ -2467,6 +2467,335 @@ class _:
 
 # ----------------------------------------------------------- the audit itself
 # Messages the scan finds whose wording looks like advice but which only state a fact.
+# ------------------------------------------- issue 13: the rest of the API
+@hint("callbacks/model_checkpoint.py", "Please specify a non-directory filepath for ModelCheckpoint", IOError)
+class _:
+    def trigger(tmp):
+        (tmp / "ckpt.keras").mkdir()
+        x, y = _data()
+        _fit(_model(), x, y, callbacks=[keras.callbacks.ModelCheckpoint(str(tmp / "ckpt.keras"))])
+
+    def follow(tmp):
+        x, y = _data()
+        _fit(_model(), x, y, callbacks=[keras.callbacks.ModelCheckpoint(str(tmp / "model.keras"))])
+        assert (tmp / "model.keras").is_file()
+
+
+@hint("callbacks/swap_ema_weights.py", "SwapEMAWeights must be used when `use_ema=True` is set on the optimizer",
+      ValueError)
+class _:
+    def trigger(tmp):
+        model = _model()
+        model.compile(keras.optimizers.SGD(), "binary_crossentropy")
+        x, y = _data()
+        model.fit(x, y, epochs=1, verbose=0, validation_data=(x, y), callbacks=[keras.callbacks.SwapEMAWeights()])
+
+    def follow(tmp):
+        model = _model()
+        model.compile(keras.optimizers.SGD(use_ema=True), "binary_crossentropy")
+        x, y = _data()
+        history = model.fit(x, y, epochs=1, verbose=0, validation_data=(x, y),
+                            callbacks=[keras.callbacks.SwapEMAWeights()])
+        assert "val_loss" in history.history
+
+
+@hint("callbacks/tensorboard.py", "`pip install tensorboardX`", ImportError)
+class _:
+    def trigger(tmp):
+        x, y = _data()
+        with _not_installed("tensorboardX"):
+            _fit(_model(), x, y, callbacks=[keras.callbacks.TensorBoard(str(tmp / "logs"))])
+
+    def follow(tmp):
+        pytest.importorskip("tensorboardX")
+        x, y = _data()
+        _fit(_model(), x, y, callbacks=[keras.callbacks.TensorBoard(str(tmp / "logs"))])
+        assert any(name.startswith("events.") for _, _, files in os.walk(tmp / "logs") for name in files)
+
+
+@hint("graph/function.py", "is empty; pass KerasTensors", ValueError)
+class _:
+    def trigger(tmp):
+        keras.Function([], [])
+
+    def follow(tmp):
+        x = keras.Input((2,))
+        assert keras.Function(x, keras.ops.exp(x))(np.zeros((1, 2), "float32")).tolist() == [[1.0, 1.0]]
+
+
+@hint("graph/function.py", "was not created by `keras.Input`, a layer or an op", ValueError)
+class _:
+    def trigger(tmp):
+        keras.Function(keras.Input((2,)), keras.KerasTensor((None, 2)))
+
+    def follow(tmp):
+        x = keras.Input((2,))
+        assert keras.Function(x, x * 2.0)(np.ones((1, 2), "float32")).tolist() == [[2.0, 2.0]]
+
+
+@hint("initializers/stft_initializer.py", "other scipy windows need scipy (`pip install scipy`)", ValueError)
+class _:
+    def trigger(tmp):
+        with _not_installed("scipy"):
+            keras.initializers.STFT("real", window="bohman")((4, 1, 3))
+
+    def follow(tmp):
+        pytest.importorskip("scipy")
+        assert keras.initializers.STFT("real", window="bohman")((4, 1, 3)).shape == (4, 1, 3)
+
+
+@hint("layers/activations/leaky_relu.py", "Argument `alpha` is deprecated. Use `negative_slope` instead.",
+      UserWarning)
+class _:
+    def trigger(tmp):
+        keras.layers.LeakyReLU(alpha=0.2)
+
+    def follow(tmp):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            np.testing.assert_allclose(keras.layers.LeakyReLU(negative_slope=0.2)(np.array([-1.0])), [-0.2])
+
+
+@hint("layers/core/wrapper.py", "Please ensure wrapped layer is a valid Keras layer", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Wrapper(lambda x: x)
+
+    def follow(tmp):
+        assert keras.layers.Wrapper(keras.layers.Dense(2)).layer.units == 2
+
+
+class _Pair(keras.layers.Layer):
+    def __init__(self, pair, **kwargs):
+        super().__init__(**kwargs)
+        self.pair = pair
+
+
+@hint("layers/layer.py", "implement `get_config()` returning the constructor's arguments", NotImplementedError)
+class _:
+    def trigger(tmp):
+        _Pair(np.zeros(2)).get_config()
+
+    def follow(tmp):
+        class PairWithConfig(_Pair):
+            def get_config(self):
+                config = super().get_config()
+                config.update({"pair": self.pair.tolist()})
+                return config
+
+        assert PairWithConfig(np.zeros(2)).get_config()["pair"] == [0.0, 0.0]
+
+
+def _feature_space():
+    return keras.utils.FeatureSpace({"color": "string_categorical", "size": "float"}, output_mode="concat")
+
+
+_FEATURES = {"color": np.array(["red", "blue", "red"]), "size": np.array([1.0, 2.0, 3.0], "float32")}
+
+
+@hint("layers/preprocessing/feature_space.py", "Drop the labels first, e.g. `ds.map(lambda x, y: x)`", ValueError)
+class _:
+    def trigger(tmp):
+        _feature_space().adapt([(_FEATURES, np.array([0, 1, 0]))])
+
+    def follow(tmp):
+        space = _feature_space()
+        space.adapt([x for x, _ in [(_FEATURES, np.array([0, 1, 0]))]])
+        assert space(_FEATURES).shape[0] == 3
+
+
+@hint("layers/preprocessing/feature_space.py", "can only be called on a dict of arrays/lists or an iterable of dicts",
+      ValueError)
+class _:
+    def trigger(tmp):
+        _feature_space().adapt(np.zeros((3, 2)))
+
+    def follow(tmp):
+        space = _feature_space()
+        space.adapt(_FEATURES)
+        assert space(_FEATURES).shape[0] == 3
+
+
+@hint("layers/preprocessing/feature_space.py", "You need to call `.adapt(dataset)` on the FeatureSpace", ValueError)
+class _:
+    def trigger(tmp):
+        _feature_space()(_FEATURES)
+
+    def follow(tmp):
+        space = _feature_space()
+        space.adapt(_FEATURES)
+        assert space(_FEATURES).shape[0] == 3
+
+
+@hint("layers/preprocessing/feature_space.py", "Try using `output_mode='int'`", ValueError)
+class _:
+    def trigger(tmp):
+        space = keras.utils.FeatureSpace({"size": keras.utils.FeatureSpace.feature(
+            dtype="float32", preprocessor=keras.layers.Rescaling(2.0), output_mode="one_hot")})
+        space.adapt({"size": np.array([1.0, 2.0], "float32")})
+
+    def follow(tmp):
+        space = keras.utils.FeatureSpace({"size": keras.utils.FeatureSpace.feature(
+            dtype="float32", preprocessor=keras.layers.Rescaling(2.0), output_mode="int")})
+        space.adapt({"size": np.array([1.0, 2.0], "float32")})
+        np.testing.assert_allclose(np.asarray(space({"size": np.array([1.0, 2.0], "float32")})).ravel(), [2.0, 4.0])
+
+
+@hint("optimizers/loss_scale_optimizer.py", "simply set `loss_scale_factor` directly on the `inner_optimizer`",
+      ValueError)
+class _:
+    def trigger(tmp):
+        keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(), dynamic=False)
+
+    def follow(tmp):
+        assert keras.optimizers.SGD(loss_scale_factor=128.0).loss_scale_factor == 128.0
+
+
+@hint("optimizers/loss_scale_optimizer.py", "on the `inner_optimizer`", ValueError)
+class _:
+    def trigger(tmp):
+        keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(), clipnorm=1.0)
+
+    def follow(tmp):
+        optimizer = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(clipnorm=1.0))
+        assert optimizer.inner_optimizer.clipnorm == 1.0
+
+
+def _multi_optimizer():
+    return keras.optimizers.MultiOptimizer(keras.optimizers.OptimizerMap(
+        keras.optimizers.SGD(0.1), {"dense.*": keras.optimizers.Adam(0.01)}))
+
+
+@hint("optimizers/multi_optimizer.py", "Access the learning rate on the individual sub-optimizers instead",
+      AttributeError)
+class _:
+    def trigger(tmp):
+        _multi_optimizer().learning_rate
+
+    def follow(tmp):
+        assert sorted(float(o.learning_rate) for o in _multi_optimizer().optimizers) == pytest.approx([0.01, 0.1])
+
+
+@hint("optimizers/multi_optimizer.py", "Set the learning rate on the individual sub-optimizers instead",
+      AttributeError)
+class _:
+    def trigger(tmp):
+        _multi_optimizer().learning_rate = 0.5
+
+    def follow(tmp):
+        optimizer = _multi_optimizer()
+        for inner in optimizer.optimizers:
+            inner.learning_rate = 0.5
+        assert [float(o.learning_rate) for o in optimizer.optimizers] == [0.5, 0.5]
+
+
+@hint("optimizers/multi_optimizer.py", "Please make sure to not use duplicated keys", ValueError)
+class _:
+    def trigger(tmp):
+        mapping = keras.optimizers.OptimizerMap(keras.optimizers.SGD(), {"dense.*": keras.optimizers.Adam()})
+        mapping["dense.*"] = keras.optimizers.SGD()
+
+    def follow(tmp):
+        mapping = keras.optimizers.OptimizerMap(keras.optimizers.SGD(), {"dense.*": keras.optimizers.Adam()})
+        mapping["conv.*"] = keras.optimizers.SGD()
+        assert sorted(mapping) == ["conv.*", "dense.*"]
+
+
+def _dense_kernels():
+    return [keras.Variable(np.ones(2, "float32"), name="dense_kernel")]
+
+
+@hint("optimizers/multi_optimizer.py", "needs a built optimizer: call `optimizer.build(trainable_variables)` first",
+      ValueError)
+class _:
+    def trigger(tmp):
+        _multi_optimizer().set_weights([])
+
+    def follow(tmp):
+        optimizer = _multi_optimizer()
+        optimizer.build(_dense_kernels())
+        optimizer.set_weights([variable.numpy() for variable in optimizer.variables])
+
+
+@hint("optimizers/multi_optimizer.py", "Call `optimizer.build(trainable_variables)` first.", ValueError)
+class _:
+    def trigger(tmp):
+        _multi_optimizer().apply([np.ones(2, "float32")])
+
+    def follow(tmp):
+        optimizer, variables = _multi_optimizer(), _dense_kernels()
+        optimizer.build(variables)
+        optimizer.apply([np.ones(2, "float32")])
+        np.testing.assert_allclose(variables[0].numpy(), [0.99, 0.99], rtol=1e-5)  # Adam's first step: lr
+
+
+def _two_dense_weights(tmp):
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2), keras.layers.Dense(1)])
+    path = tmp / "two.weights.h5"
+    model.save_weights(path)
+    return keras.saving.KerasFileEditor(str(path))
+
+
+@hint("saving/file_editor.py", "occurs more than once in the model; pass its full path instead", ValueError)
+class _:
+    def trigger(tmp):
+        _two_dense_weights(tmp).rename_object("0", "kernel")  # every Dense has a weight "0"
+
+    def follow(tmp):
+        editor = _two_dense_weights(tmp)
+        editor.rename_object("layers/dense/0", "kernel")
+        assert sorted(editor.weights_dict["layers"]["dense"]) == ["1", "kernel"]
+
+
+class _OnePass:
+    """A re-iterable dataset of 2 batches (not a generator)."""
+
+    def __iter__(self):
+        x, y = _data(n=8)
+        return iter([(x[:4], y[:4]), (x[4:], y[4:])])
+
+
+class _OneShot:
+    """An iterable (not an iterator) whose every pass reads the same exhausted batches: one pass only."""
+
+    def __init__(self):
+        self._batches = iter(_OnePass())
+
+    def __iter__(self):
+        return self._batches
+
+
+@hint("trainers/batch_sources.py", "Repeat the dataset, or pass a `", ValueError)
+class _:
+    def trigger(tmp):
+        _compiled().fit(_OneShot(), epochs=2, verbose=0)
+
+    def follow(tmp):
+        assert len(_compiled().fit(_OnePass(), epochs=2, verbose=0).history["loss"]) == 2
+
+
+@hint("utils/dataset_utils.py", "Please provide a non-empty list/tuple of arrays", ValueError)
+class _:
+    def trigger(tmp):
+        keras.utils.split_dataset([], left_size=0.5)
+
+    def follow(tmp):
+        left, right = keras.utils.split_dataset([np.arange(4), np.arange(4)], left_size=0.5)
+        assert len(list(left)) == 2 and len(list(right)) == 2
+
+
+@hint("utils/model_visualization.py", "You must install pydot (`pip install pydot`)", ImportError)
+class _:
+    def trigger(tmp):
+        with _not_installed("pydot"):
+            keras.utils.model_to_dot(_model())
+
+    def follow(tmp):
+        pytest.importorskip("pydot")
+        assert "dense" in keras.utils.model_to_dot(_model()).to_string()
+
+
+
 STATEMENTS = [
     ("layers/preprocessing/index_lookup.py", "cannot set an empty vocabulary"),
     ("losses/registry.py", "Cannot build loss"),

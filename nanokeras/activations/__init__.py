@@ -9,6 +9,18 @@ Example:
 """
 
 from nanokeras.activations.activations import (
+    celu,
+    glu,
+    hard_shrink,
+    hard_tanh,
+    log_sigmoid,
+    soft_shrink,
+    sparse_plus,
+    sparse_sigmoid,
+    sparsemax,
+    squareplus,
+    tanh_shrink,
+    threshold,
     elu,
     exponential,
     gelu,
@@ -34,7 +46,8 @@ from nanokeras.utils.lookup import lookup
 
 _BUILTINS = (
     relu, leaky_relu, relu6, softmax, log_softmax, elu, selu, softplus, softsign, silu, gelu,
-    tanh, sigmoid, exponential, hard_sigmoid, hard_silu, linear, mish,
+    tanh, sigmoid, exponential, hard_sigmoid, hard_silu, linear, mish, celu, glu, hard_shrink, hard_tanh,
+    log_sigmoid, soft_shrink, sparse_plus, sparse_sigmoid, sparsemax, squareplus, tanh_shrink, threshold,
 )
 # name -> function; aliases map to the same function as their canonical name.
 ALL_OBJECTS_DICT = {fn.__name__: fn for fn in _BUILTINS}
@@ -45,8 +58,9 @@ ALL_OBJECTS_DICT["hard_swish"] = hard_silu
 def serialize(activation):
     """The name of a built-in activation (its canonical name for aliases).
 
-    A custom function gives a dict naming it, which `deserialize` resolves
-    through `custom_objects`.
+    A custom function gives Keras's dict naming it (`{"module": "builtins", "class_name":
+    "function", "config": <registered name>, ...}`), which `deserialize` resolves through
+    the registered objects or `custom_objects`.
 
     Example:
         >>> serialize(relu)
@@ -55,20 +69,11 @@ def serialize(activation):
     name = getattr(activation, "__name__", None)
     if name in ALL_OBJECTS_DICT and ALL_OBJECTS_DICT[name] is activation:
         return name
-    if callable(activation) and name is not None:
-        return {
-            "module": getattr(activation, "__module__", None),
-            "class_name": "function",
-            "config": name,
-            "registered_name": name,
-        }
-    if hasattr(activation, "get_config"):
-        return {
-            "module": type(activation).__module__,
-            "class_name": type(activation).__name__,
-            "config": activation.get_config(),
-            "registered_name": type(activation).__name__,
-        }
+    if callable(activation) and (name is not None or hasattr(activation, "get_config")):
+        from nanokeras.saving.serialization_lib import serialize_keras_object
+
+        # A function of the user's, or an activation object: written as Keras writes them.
+        return serialize_keras_object(activation)
     raise ValueError(
         f"Cannot serialize activation {activation!r}: expected a built-in activation "
         "function or a named Python function."
@@ -89,15 +94,36 @@ def deserialize(config, custom_objects=None):
             raise ValueError(f"An activation config dict needs a 'class_name' key, got {config!r}.")
         inner = config.get("config")
         if config["class_name"] == "function" or isinstance(inner, str):
-            name = config.get("registered_name") if config.get("registered_name") in registry else inner
-            return lookup(name, registry, kind="activation", argument="activation")
-        cls = lookup(config["class_name"], registry, kind="activation", argument="activation")
-        if isinstance(cls, type):
-            return cls.from_config(inner) if hasattr(cls, "from_config") else cls(**(inner or {}))
-        return cls
+            for name in (inner, config.get("registered_name")):
+                found = _registered(name, registry)
+                if found is not None:
+                    return found
+            return lookup(inner, registry, kind="activation", argument="activation")
+        from nanokeras.saving.serialization_lib import deserialize_keras_object
+
+        return deserialize_keras_object(config, custom_objects=registry)
     if isinstance(config, str):
-        return lookup(config, registry, kind="activation", argument="activation")
+        found = _registered(config, registry)
+        return found if found is not None else lookup(config, registry, kind="activation", argument="activation")
     raise ValueError(f"Could not interpret activation config {config!r}: expected a name or a dict.")
+
+
+def _registered(name, registry):
+    """The activation `name` denotes among `registry` and the registered objects
+    (`register_keras_serializable`, `custom_object_scope`), or None."""
+    from nanokeras.saving import object_registration
+
+    if not isinstance(name, str):
+        return None
+    if name in registry:
+        return registry[name]
+    found = object_registration.get_registered_object(name)
+    if found is None and ">" not in name:
+        # Saved by bare name (Keras 2 style), registered as 'package>name'.
+        matches = [obj for key, obj in object_registration.get_custom_objects().items()
+                   if key.endswith(">" + name)]
+        found = matches[0] if len(matches) == 1 else None
+    return found
 
 
 def get(identifier):

@@ -10,6 +10,8 @@ Example:
     [0.0, 0.0, 0.0, 5.0, 5.0]
 """
 
+import numpy as np
+
 from nanokeras import ops
 
 
@@ -165,6 +167,142 @@ def linear(x):
 def mish(x):
     """`x * tanh(softplus(x))`."""
     return ops.nn.mish(x)
+
+
+def celu(x, alpha=1.0):
+    """Continuously differentiable ELU: `x` for `x > 0`, else `alpha * (exp(x / alpha) - 1)`."""
+    return ops.celu(x, alpha=alpha)
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: the first half of `axis` times the sigmoid of the second half.
+
+    Example:
+        >>> import numpy as np
+        >>> glu(np.array([[2.0, 0.0]])).tolist()
+        [[1.0]]
+    """
+    return ops.glu(x, axis=axis)
+
+
+def hard_tanh(x):
+    """`x` clipped to `[-1, 1]`."""
+    return ops.hard_tanh(x)
+
+
+def log_sigmoid(x):
+    """`log(sigmoid(x))`, computed without overflow."""
+    return ops.log_sigmoid(x)
+
+
+def hard_shrink(x, threshold=0.5):
+    """`x` where `abs(x) > threshold`, else 0.
+
+    Example:
+        >>> import numpy as np
+        >>> hard_shrink(np.array([-1.0, 0.2, 0.7])).tolist()
+        [-1.0, 0.0, 0.7]
+    """
+    x = ops.nn._float_input(x)
+    return ops.where(ops.greater(ops.abs(x), threshold), x, 0.0)
+
+
+def soft_shrink(x, threshold=0.5):
+    """`x` moved `threshold` towards 0, and 0 within `[-threshold, threshold]`.
+
+    Example:
+        >>> import numpy as np
+        >>> soft_shrink(np.array([-1.0, 0.2, 0.75])).tolist()
+        [-0.5, 0.0, 0.25]
+    """
+    x = ops.nn._float_input(x)
+    inner = ops.where(ops.less(x, -threshold), ops.add(x, threshold), 0.0)
+    return ops.where(ops.greater(x, threshold), ops.subtract(x, threshold), inner)
+
+
+def tanh_shrink(x):
+    """`x - tanh(x)`."""
+    x = ops.nn._float_input(x)
+    return ops.subtract(x, ops.tanh(x))
+
+
+def threshold(x, threshold, default_value):
+    """`x` where `x > threshold`, else `default_value`.
+
+    Example:
+        >>> import numpy as np
+        >>> threshold(np.array([-1.0, 2.0]), 0.0, -5.0).tolist()
+        [-5.0, 2.0]
+    """
+    x = ops.nn._float_input(x)
+    return ops.where(ops.greater(x, threshold), x, default_value)
+
+
+def sparse_plus(x):
+    """A smooth ReLU made of pieces: 0 for `x <= -1`, `x` for `x >= 1`, `(x + 1)**2 / 4` between.
+
+    Example:
+        >>> import numpy as np
+        >>> sparse_plus(np.array([-2.0, 0.0, 2.0])).tolist()
+        [0.0, 0.25, 2.0]
+    """
+    x = ops.nn._float_input(x)
+    middle = ops.divide(ops.square(ops.add(x, 1.0)), 4.0)
+    return ops.where(ops.less_equal(x, -1.0), 0.0, ops.where(ops.greater_equal(x, 1.0), x, middle))
+
+
+def sparse_sigmoid(x):
+    """A sigmoid made of pieces: 0 for `x <= -1`, 1 for `x >= 1`, `(x + 1) / 2` between.
+
+    Example:
+        >>> import numpy as np
+        >>> sparse_sigmoid(np.array([-2.0, 0.0, 2.0])).tolist()
+        [0.0, 0.5, 1.0]
+    """
+    x = ops.nn._float_input(x)
+    return ops.multiply(ops.clip(ops.add(x, 1.0), 0.0, 2.0), 0.5)
+
+
+def squareplus(x, b=4):
+    """`(x + sqrt(x**2 + b)) / 2`: a smooth ReLU; `b` sets how round it is near 0.
+
+    Example:
+        >>> import numpy as np
+        >>> squareplus(np.array([0.0])).tolist()
+        [1.0]
+    """
+    x = ops.nn._float_input(x)
+    return ops.divide(ops.add(x, ops.sqrt(ops.add(ops.square(x), b))), 2.0)
+
+
+def sparsemax(x, axis=-1):
+    """Keras's sparsemax: `maximum(x - tau, 0)` along `axis`, where many outputs are exactly 0.
+
+    The threshold is computed as Keras 3 computes it: with `s` the values sorted in
+    decreasing order and `c` their running sums, the "support" is where
+    `s - (c - 1) / rank > 0`, and `tau = (sum of c over the support - 1) / its size`.
+    (Martins & Astudillo's sparsemax uses `c` at the last support rank instead, which
+    makes the outputs sum to 1; Keras's formula does not, and nanokeras follows Keras.)
+
+    Example:
+        >>> import numpy as np
+        >>> sparsemax(np.array([[0.0, 3.0]])).tolist()
+        [[0.0, 1.0]]
+    """
+    x = ops.nn._float_input(x)
+    ndim = len(ops.shape(x))
+    axis = axis % ndim
+    size = ops.shape(x)[axis]
+    ordered = ops.negative(ops.sort(ops.negative(x), axis=axis))
+    running = ops.cumsum(ordered, axis=axis)
+    rank_shape = [1] * ndim
+    rank_shape[axis] = size
+    rank = np.arange(1, size + 1, dtype=ops.dtype(x)).reshape(rank_shape)
+    support = ops.greater(ops.subtract(ordered, ops.divide(ops.subtract(running, 1.0), rank)), 0.0)
+    count = ops.sum(ops.cast(support, ops.dtype(x)), axis=axis, keepdims=True)
+    kept = ops.sum(ops.where(support, running, 0.0), axis=axis, keepdims=True)
+    tau = ops.divide(ops.subtract(kept, 1.0), count)
+    return ops.maximum(ops.subtract(x, tau), 0.0)
 
 
 swish = silu

@@ -36,3 +36,59 @@ def get_uid(prefix=""):
 
 def reset_uids():
     _name_counts.clear()
+
+
+_SCOPE_STACK = []
+
+
+class name_scope:
+    """A sub-namespace for variable paths: variables created inside get `"<scope>/<name>"`.
+
+    Args:
+        name: the scope's name (a string without `/`).
+        caller: the object opening the scope; re-entering the innermost scope with the same
+            caller and name adds nothing (with `deduplicate`).
+        deduplicate: see `caller`.
+        override_parent: an absolute path that replaces the enclosing scopes.
+
+    Example:
+        >>> import nanokeras as keras
+        >>> with keras.name_scope("encoder"):
+        ...     v = keras.Variable(1.0, name="scale")
+        >>> v.path
+        'encoder/scale'
+    """
+
+    def __init__(self, name, caller=None, deduplicate=True, override_parent=None):
+        if not isinstance(name, str) or "/" in name:
+            raise ValueError(f"Argument `name` must be a string and cannot contain character `/`. Received: name={name!r}")
+        self.name = name
+        self.caller = caller
+        self.deduplicate = deduplicate
+        self.override_parent = override_parent
+        self._pop_on_exit = False
+
+    def __enter__(self):
+        if self.deduplicate and _SCOPE_STACK:
+            parent = _SCOPE_STACK[-1]
+            if self.caller is not None and self.caller is parent.caller and self.name == parent.name:
+                return self
+        _SCOPE_STACK.append(self)
+        self._pop_on_exit = True
+        return self
+
+    def __exit__(self, *exc):
+        if self._pop_on_exit:
+            _SCOPE_STACK.remove(self)
+            self._pop_on_exit = False
+        return False
+
+
+def current_path():
+    """The path of the open name scopes, `"outer/inner"` (`""` outside any)."""
+    parts = []
+    for scope in _SCOPE_STACK:
+        if scope.override_parent is not None:
+            parts = [p for p in scope.override_parent.split("/") if p]
+        parts.append(scope.name)
+    return "/".join(parts)

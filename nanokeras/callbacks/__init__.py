@@ -12,4 +12,7 @@ from nanokeras.callbacks.model_checkpoint import ModelCheckpoint
 from nanokeras.callbacks.monitor_callback import MonitorCallback
 from nanokeras.callbacks.progbar_logger import ProgbarLogger
 from nanokeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from nanokeras.callbacks.remote_monitor import RemoteMonitor
+from nanokeras.callbacks.swap_ema_weights import SwapEMAWeights
+from nanokeras.callbacks.tensorboard import TensorBoard
 from nanokeras.callbacks.terminate_on_nan import TerminateOnNaN

@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 
 from nanokeras.callbacks.monitor_callback import MonitorCallback
+from nanokeras.utils.io_utils import print_msg
 
 
 class ModelCheckpoint(MonitorCallback):
@@ -105,34 +106,51 @@ class ModelCheckpoint(MonitorCallback):
                 f"Available: {['epoch', 'batch'] + sorted(fields)}."
             ) from None
 
+    def _should_save(self, epoch, logs, filepath):
+        """`(save now?, the new best once saved or None)`, with Keras's messages (`verbose > 0`) and warnings."""
+        if not self.save_best_only:
+            if self.verbose > 0:
+                print_msg(f"\nEpoch {epoch + 1}: saving model to {filepath}")
+            return True, None
+        current = logs.get(self.monitor)
+        if current is None:
+            # Keras saves when it cannot tell whether the model improved.
+            warnings.warn(f"Can save best model only with {self.monitor} available.", stacklevel=3)
+            return True, None
+        if np.ndim(current) > 0:
+            warnings.warn(
+                f"Can save best model only when `monitor` is a scalar value. Received: {current}. "
+                "Falling back to `save_best_only=False`.", stacklevel=3)
+            return True, None
+        current = float(np.asarray(current))
+        best = "None" if self.best is None else f"{self.best:.5f}"
+        if not self._is_improvement(current, self.best):
+            if self.verbose > 0:
+                print_msg(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best}")
+            return False, None
+        if self.verbose > 0:
+            print_msg(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best} to {current:.5f}, "
+                      f"saving model to {filepath}")
+        return True, current
+
     def _save_model(self, epoch, batch, logs):
         logs = dict(logs or {})
         filepath = self._file_path(epoch, batch, logs)
-        if self.save_best_only:
-            current = logs.get(self.monitor)
-            if current is None:
-                warnings.warn(
-                    f"Can save best model only with {self.monitor} available; skipping. "
-                    f"Logged: {sorted(logs)}.",
-                    stacklevel=2,
-                )
-                return
-            current = float(np.asarray(current))
-            if not self._is_improvement(current, self.best):
-                if self.verbose > 0:
-                    print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}")
-                return
-            if self.verbose > 0:
-                previous = "inf" if self.best is None else f"{self.best:.5f}"
-                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {previous} to {current:.5f}, "
-                      f"saving model to {filepath}")
-        elif self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: saving model to {filepath}")
+        save, new_best = self._should_save(epoch, logs, filepath)
+        if not save:
+            return
+        if os.path.isdir(filepath):
+            raise IOError(
+                "Please specify a non-directory filepath for ModelCheckpoint. Filepath used is an "
+                f"existing directory: {filepath}"
+            )
         directory = os.path.dirname(os.path.abspath(filepath))
         os.makedirs(directory, exist_ok=True)
         if self.save_weights_only:
             self.model.save_weights(filepath, overwrite=True)
         else:
             self.model.save(filepath, overwrite=True)
-        if self.save_best_only:
-            self.best = current  # only once the file holds it: a failed save changes nothing
+        if new_best is not None:
+            self.best = new_best  # only once the file holds it: a failed save changes nothing
+        if self.verbose > 0:
+            print_msg(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")

@@ -11,6 +11,9 @@ Example:
     True
 """
 
-from nanokeras.datasets import boston_housing, cifar10, cifar100, fashion_mnist, imdb, mnist, reuters
+from nanokeras.datasets import (
+    boston_housing, california_housing, cifar10, cifar100, fashion_mnist, imdb, mnist, reuters,
+)
 
-__all__ = ["boston_housing", "cifar10", "cifar100", "fashion_mnist", "imdb", "mnist", "reuters"]
+__all__ = ["boston_housing", "california_housing", "cifar10", "cifar100", "fashion_mnist", "imdb", "mnist",
+           "reuters"]

@@ -18,6 +18,7 @@ from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.ops.variable import standardize_dtype
 from nanokeras.initializers.constant_initializers import Constant, Identity, Ones, Zeros
 from nanokeras.initializers.initializer import Initializer, check_shape_against, standardize_shape
+from nanokeras.initializers.stft_initializer import STFT
 from nanokeras.initializers.random_initializers import (
     Orthogonal,
     RandomInitializer,
@@ -54,6 +55,7 @@ ALL_OBJECTS = (
     RandomUniform,
     TruncatedNormal,
     VarianceScaling,
+    STFT,
 )
 
 
@@ -62,11 +64,13 @@ def _snake_case(name):
 
 
 ALL_OBJECTS_DICT = {cls.__name__: cls for cls in ALL_OBJECTS}
-ALL_OBJECTS_DICT.update({_snake_case(cls.__name__): cls for cls in ALL_OBJECTS})
+ALL_OBJECTS_DICT.update({_snake_case(cls.__name__): cls for cls in ALL_OBJECTS if cls is not STFT})
 ALL_OBJECTS_DICT.update(
     {
         "IdentityInitializer": Identity,
         "OrthogonalInitializer": Orthogonal,
+        "STFTInitializer": STFT,
+        "stft": STFT,
         "normal": RandomNormal,
         "uniform": RandomUniform,
         "one": Ones,
@@ -90,6 +94,11 @@ he_uniform = HeUniform
 lecun_normal = LecunNormal
 lecun_uniform = LecunUniform
 orthogonal = Orthogonal
+stft = STFT
+# Keras's older class names.
+IdentityInitializer = Identity
+OrthogonalInitializer = Orthogonal
+STFTInitializer = STFT
 
 
 def serialize(initializer):
@@ -108,12 +117,16 @@ def serialize(initializer):
             "can be serialized. Wrap plain functions in an `Initializer` subclass."
         )
     cls = type(initializer)
-    builtin = ALL_OBJECTS_DICT.get(cls.__name__) is cls
+    if ALL_OBJECTS_DICT.get(cls.__name__) is not cls:
+        from nanokeras.saving.serialization_lib import serialize_keras_object
+
+        # An initializer of the user's: written as Keras writes it (its module, its registered name).
+        return serialize_keras_object(initializer)
     return {
-        "module": "keras.initializers" if builtin else cls.__module__,
+        "module": "keras.initializers",
         "class_name": cls.__name__,
         "config": initializer.get_config(),
-        "registered_name": None if builtin else cls.__name__,
+        "registered_name": None,
     }
 
 

@@ -1,6 +1,14 @@
 """`keras.layers`: the layers models are built from."""
 
 from nanokeras.layers.activations.activation import Activation
+from nanokeras.layers.activations.elu import ELU
+from nanokeras.layers.activations.leaky_relu import LeakyReLU
+from nanokeras.layers.activations.prelu import PReLU
+from nanokeras.layers.activations.relu import ReLU
+from nanokeras.layers.activations.softmax import Softmax
+from nanokeras.layers.core.einsum_dense import EinsumDense
+from nanokeras.layers.core.identity import Identity
+from nanokeras.layers.core.wrapper import Wrapper
 from nanokeras.layers.attention.additive_attention import AdditiveAttention
 from nanokeras.layers.attention.attention import Attention
 from nanokeras.layers.attention.multi_head_attention import MultiHeadAttention
@@ -43,14 +51,21 @@ from nanokeras.layers.core.dense import Dense
 from nanokeras.layers.core.embedding import Embedding
 from nanokeras.layers.core.masking import Masking
 from nanokeras.layers.core.input_layer import Input, InputLayer
+from nanokeras.layers.input_spec import InputSpec
 from nanokeras.layers.layer import Layer
 from nanokeras.layers.normalization.batch_normalization import BatchNormalization
+from nanokeras.layers.normalization.group_normalization import GroupNormalization
 from nanokeras.layers.normalization.layer_normalization import LayerNormalization
+from nanokeras.layers.normalization.rms_normalization import RMSNormalization
+from nanokeras.layers.normalization.spectral_normalization import SpectralNormalization
 from nanokeras.layers.normalization.unit_normalization import UnitNormalization
 from nanokeras.layers.preprocessing.category_encoding import CategoryEncoding
 from nanokeras.layers.preprocessing.discretization import Discretization
+from nanokeras.layers.preprocessing.hashed_crossing import HashedCrossing
+from nanokeras.layers.preprocessing.hashing import Hashing
 from nanokeras.layers.preprocessing.integer_lookup import IntegerLookup
 from nanokeras.layers.preprocessing.normalization import Normalization
+from nanokeras.layers.preprocessing.pipeline import Pipeline
 from nanokeras.layers.preprocessing.rescaling import Rescaling
 from nanokeras.layers.preprocessing.string_lookup import StringLookup
 from nanokeras.layers.preprocessing.text_vectorization import TextVectorization

@@ -26,6 +26,7 @@ from nanokeras.backend.dtype_policy import DTypePolicy
 from nanokeras.backend.dtypes import standardize_dtype
 from nanokeras.graph.keras_tensor import KerasTensor, any_symbolic
 from nanokeras.graph.operation import Operation, infer_output_spec
+from nanokeras.layers.input_spec import assert_input_compatibility
 from nanokeras.ops.tensor import TensorOperators
 from nanokeras.ops.variable import Variable
 from nanokeras.tree import flatten, map_structure
@@ -97,7 +98,11 @@ class Layer(Operation):
     def __new__(cls, *args, **kwargs):
         # Before any `__init__` runs: `Dense(unit=3)` gets "did you mean 'units'?".
         check_keyword_arguments(cls, kwargs, extra=_INPUT_SHAPE_KWARGS)
-        return super().__new__(cls)
+        instance = super().__new__(cls)
+        # A user's class without `get_config` gets Keras's automatic config: the constructor's
+        # arguments, when they are all plain values (see `auto_config`).
+        object.__setattr__(instance, "_auto_config", auto_config(cls, args, kwargs))
+        return instance
 
     def __init__(self, activity_regularizer=None, trainable=True, dtype=None, autocast=True, name=None, **kwargs):
         input_shape = _pop_input_shape(kwargs, type(self).__name__)
@@ -212,9 +217,12 @@ class Layer(Operation):
         return result
 
     def _all_weights(self):
+        """`(owner, weight)` pairs in Keras's order: each layer's own trainable then non-trainable
+        weights (by the weights' own `trainable` flag), layer by layer, depth first; each once."""
         weights, seen = [], set()
         for layer in [self] + self._flat_layers():
-            for w in layer._own_weights:
+            own = layer._own_weights
+            for w in [w for w in own if w.trainable] + [w for w in own if not w.trainable]:
                 if id(w) not in seen:
                     seen.add(id(w))
                     weights.append((layer, w))
@@ -222,8 +230,8 @@ class Layer(Operation):
 
     @property
     def weights(self):
-        """All weights: trainable first, then non-trainable (as Keras lists them)."""
-        return self.trainable_weights + self.non_trainable_weights
+        """All weights, as Keras lists them: the layer's own (trainable first), then its sub-layers'."""
+        return [w for _, w in self._all_weights()]
 
     @property
     def variables(self):
@@ -354,6 +362,8 @@ class Layer(Operation):
             return self._symbolic_call(inputs, *args, **kwargs)
         else:
             inputs = self._convert_inputs(inputs)
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, inputs, self.name)
         if not self.built:
             self._build_for(_shape_of(inputs))
         if "training" in kwargs and not self._call_takes_training:
@@ -387,6 +397,8 @@ class Layer(Operation):
         finally:
             _call_depth -= 1
 
+    # What the layer accepts (a `keras.InputSpec`, or a list of them), checked on every call.
+    input_spec = None
     # Layers that consume integer ids (embeddings, lookups) set this to True.
     _keeps_integer_inputs = False
     # True when `call` computes only with replayable ops, never reads values into Python,
@@ -547,6 +559,8 @@ class Layer(Operation):
             del kwargs["training"]
         if "mask" in kwargs and not self._call_takes_mask:
             del kwargs["mask"]
+        if self.input_spec is not None:
+            assert_input_compatibility(self.input_spec, inputs, self.name)
         shapes = map_structure(_symbolic_shape, inputs)
         try:
             if not self.built:
@@ -609,17 +623,21 @@ class Layer(Operation):
 
         `dtype` is Keras's serialized `DTypePolicy`; `from_config` also accepts a plain name.
         """
-        config_ = {
-            "name": self.name,
+        config_ = {"name": self.name}
+        if getattr(type(self).get_config, "_is_base_config", False) and not _is_builtin_class(type(self)):
+            config_ = _automatic_config(self)
+        config_.update({
             "trainable": self.trainable,
             "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self._dtype_policy_name()},
                       "registered_name": None},
-        }
+        })
         if self.activity_regularizer is not None:
             from nanokeras.saving.serialization_lib import serialize_keras_object
 
             config_["activity_regularizer"] = serialize_keras_object(self.activity_regularizer)
         return config_
+
+    get_config._is_base_config = True
 
     @classmethod
     def from_config(cls, config_):
@@ -643,6 +661,66 @@ class Layer(Operation):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+_PLAIN_CONFIG_TYPES = (str, int, float, bool, type(None))
+_INIT_SIGNATURES = {}
+
+
+def auto_config(cls, args, kwargs):
+    """The constructor arguments of a user's layer as Keras's automatic config records them
+    (defaults included, `**kwargs` spread, `name` left out), or None when one of them is not
+    a plain value (str, int, float, bool, None, or lists/tuples/dicts of them)."""
+    if _is_builtin_class(cls):
+        return None
+    signature = _INIT_SIGNATURES.get(cls)
+    if signature is None:
+        try:
+            signature = _INIT_SIGNATURES[cls] = inspect.signature(cls.__init__)
+        except (TypeError, ValueError):
+            return None
+    try:
+        bound = signature.bind(None, *args, **kwargs)
+    except TypeError:
+        return None
+    bound.apply_defaults()
+    arguments = dict(bound.arguments)
+    parameters = list(signature.parameters.values())
+    arguments.pop(parameters[0].name, None)
+    for parameter in parameters:
+        if parameter.kind == parameter.VAR_KEYWORD:
+            arguments.update(arguments.pop(parameter.name, {}))
+        elif parameter.kind == parameter.VAR_POSITIONAL and arguments.pop(parameter.name, ()):
+            return None  # positional varargs cannot be given back by name
+    arguments.pop("name", None)
+    if not all(isinstance(value, _PLAIN_CONFIG_TYPES) for value in flatten(arguments)):
+        return None
+    return arguments
+
+
+def _automatic_config(layer):
+    """`{"name", **constructor arguments}` for a user's layer without `get_config` (as Keras)."""
+    if layer._auto_config is None:
+        raise NotImplementedError(
+            f"Layer {type(layer).__name__} was created with constructor arguments that are not plain "
+            "values (str, int, float, bool, None, or lists/dicts of them), so its config cannot be "
+            "generated automatically: implement `get_config()` returning the constructor's arguments, e.g.\n"
+            "    def get_config(self):\n"
+            "        config = super().get_config()\n"
+            "        config.update({\"units\": self.units})\n"
+            "        return config"
+        )
+    config_ = {"name": layer.name}
+    config_.update(layer._auto_config)
+    parameters = inspect.signature(type(layer).__init__).parameters
+    takes_kwargs = "kwargs" in parameters and parameters["kwargs"].kind == inspect.Parameter.VAR_KEYWORD
+    if "name" not in parameters and not takes_kwargs:
+        config_.pop("name")  # the constructor could not take it back
+    return config_
+
+
+def _is_builtin_class(cls):
+    return (cls.__module__ or "").startswith("nanokeras.")
 
 
 def _is_builtin_function(fn):

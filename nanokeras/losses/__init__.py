@@ -27,11 +27,22 @@ from nanokeras.losses.classes import (
     SparseCategoricalCrossentropy,
     SquaredHinge,
 )
+from nanokeras.losses.more_classes import (
+    CategoricalFocalCrossentropy,
+    CategoricalGeneralizedCrossEntropy,
+    Circle,
+    Dice,
+    Tversky,
+)
+from nanokeras.losses.circle_loss import circle
 from nanokeras.losses.hinge_losses import categorical_hinge, hinge, squared_hinge
+from nanokeras.losses.overlap import dice, tversky
 from nanokeras.losses.probabilistic import (
     binary_crossentropy,
     binary_focal_crossentropy,
     categorical_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_generalized_cross_entropy,
     kl_divergence,
     poisson,
     sparse_categorical_crossentropy,

@@ -201,3 +201,55 @@ def poisson(y_true, y_pred):
     y_true, y_pred = prepare(y_true, y_pred, match_ranks=False)
     eps = _float_dtype(y_pred).type(config.epsilon())
     return ops.mean(ops.subtract(y_pred, ops.multiply(y_true, ops.log(ops.add(y_pred, eps)))), axis=-1)
+
+
+@accepting_symbolic_tensors
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
+                                   axis=-1):
+    """Categorical cross-entropy scaled by `alpha * (1 - p) ** gamma`, which down-weights easy examples.
+
+    The predictions are rescaled to sum to 1 along `axis` and clipped to `[eps, 1 - eps]` first.
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> loss = keras.losses.categorical_focal_crossentropy(np.array([[0.0, 1.0]]), np.array([[0.5, 0.5]]))
+        >>> round(float(loss[0]), 5)
+        0.04332
+    """
+    if isinstance(axis, bool):
+        raise ValueError(f"`axis` must be of type `int`. Received: axis={axis} of type {type(axis).__name__}")
+    y_true, y_pred = prepare(y_true, y_pred, match_ranks=False)
+    _warn_one_class("categorical_focal_crossentropy", y_pred)
+    dtype = _float_dtype(y_pred)
+    if label_smoothing:
+        num_classes = dtype.type(np.shape(value_of(y_true))[-1])
+        y_true = _smooth(y_true, 1.0 - label_smoothing, dtype.type(label_smoothing) / num_classes, dtype)
+    if from_logits:
+        y_pred = ops.softmax(y_pred, axis=axis)
+    eps = config.epsilon()
+    output = ops.clip(ops.divide(y_pred, ops.sum(y_pred, axis=axis, keepdims=True)), eps, 1.0 - eps)
+    cross_entropy = ops.multiply(ops.negative(y_true), ops.log(output))
+    weight = ops.multiply(ops.power(ops.subtract(1.0, output), gamma), alpha)
+    return ops.sum(ops.multiply(weight, cross_entropy), axis=axis)
+
+
+@accepting_symbolic_tensors
+def categorical_generalized_cross_entropy(y_true, y_pred, q):
+    """`(1 - p ** q) / q` with `p` the predicted probability of the true class (robust to noisy labels).
+
+    Args:
+        y_true: integer class labels.
+        y_pred: class probabilities.
+        q: in (0, 1): towards 0 it becomes the cross-entropy, at 1 the mean absolute error.
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> keras.losses.categorical_generalized_cross_entropy(np.array([1]), np.array([[0.75, 0.25]]), q=0.5)
+        array([1.])
+    """
+    dtype = _float_dtype(y_pred)
+    y_pred = _cast(y_pred, dtype)
+    num_classes = np.shape(value_of(y_pred))[-1]
+    one_hot = ops.cast(ops.one_hot(ops.cast(y_true, "int32"), num_classes), dtype)
+    probability = ops.sum(ops.multiply(y_pred, one_hot), axis=-1)
+    return ops.divide(ops.subtract(1.0, ops.power(probability, q)), q)

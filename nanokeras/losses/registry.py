@@ -10,7 +10,10 @@ Example:
 
 import inspect
 
+from nanokeras.losses import circle_loss as _circle
 from nanokeras.losses import classes as _classes
+from nanokeras.losses import more_classes as _more
+from nanokeras.losses import overlap as _overlap
 from nanokeras.losses import hinge_losses as _hinge
 from nanokeras.losses import probabilistic as _prob
 from nanokeras.losses import regression as _reg
@@ -35,6 +38,11 @@ _FUNCTIONS = (
     _hinge.hinge,
     _hinge.squared_hinge,
     _hinge.categorical_hinge,
+    _prob.categorical_focal_crossentropy,
+    _prob.categorical_generalized_cross_entropy,
+    _overlap.dice,
+    _overlap.tversky,
+    _circle.circle,
 )
 
 _CLASSES = (
@@ -56,6 +64,11 @@ _CLASSES = (
     _classes.Hinge,
     _classes.SquaredHinge,
     _classes.CategoricalHinge,
+    _more.Dice,
+    _more.Tversky,
+    _more.Circle,
+    _more.CategoricalFocalCrossentropy,
+    _more.CategoricalGeneralizedCrossEntropy,
 )
 
 # Every name `keras.losses.get` accepts, plus the legacy Keras 2 aliases.
@@ -89,6 +102,12 @@ def _lookup(name, registry, argument=None):
 _FUNCTION_NAMES = {fn: fn.__name__ for fn in _FUNCTIONS}
 
 
+def _is_builtin(obj):
+    if isinstance(obj, Loss):
+        return type(obj) in _CLASSES
+    return obj in _FUNCTION_NAMES
+
+
 def serialize(loss):
     """The Keras 3 config dict of a `Loss` object or a built-in loss function.
 
@@ -99,6 +118,11 @@ def serialize(loss):
     """
     if loss is None:
         return None
+    if (isinstance(loss, Loss) or callable(loss)) and not _is_builtin(loss):
+        from nanokeras.saving.serialization_lib import serialize_keras_object
+
+        # A loss of the user's: written as Keras writes it (its module, its registered name).
+        return serialize_keras_object(loss)
     if isinstance(loss, Loss):
         return {
             "module": "keras.losses",

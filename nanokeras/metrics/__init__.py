@@ -26,10 +26,28 @@ from nanokeras.metrics.confusion_metrics import (
     FalseNegatives,
     FalsePositives,
     Precision,
+    PrecisionAtRecall,
     Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
     TrueNegatives,
     TruePositives,
 )
+from nanokeras.metrics.correlation_metrics import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
+)
+from nanokeras.metrics.f_score_metrics import F1Score, FBetaScore
+from nanokeras.metrics.hinge_metrics import CategoricalHinge, Hinge, SquaredHinge
+from nanokeras.metrics.iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
+from nanokeras.metrics.r2_score import R2Score
+# Functions Keras also publishes in `keras.metrics` (the loss functions themselves).
+from nanokeras.losses.hinge_losses import categorical_hinge, hinge, squared_hinge
+from nanokeras.losses.probabilistic import binary_focal_crossentropy, categorical_focal_crossentropy
+from nanokeras.losses.regression import huber
 from nanokeras.metrics.metric import Metric
 from nanokeras.metrics.probabilistic_metrics import (
     BinaryCrossentropy,

@@ -10,6 +10,8 @@ Example:
     0.6666666865348816
 """
 
+import numpy as np
+
 from nanokeras.metrics._confusion import (
     NEG_INF,
     check_thresholds,
@@ -164,3 +166,125 @@ class Recall(_PrecisionRecallBase):
 
     _second = "fn"
 
+
+
+class SensitivitySpecificityBase(Metric):
+    """Counts TP/FP/TN/FN at `num_thresholds` evenly spaced thresholds, then finds the best
+    value of one rate among the thresholds where another rate reaches `value`."""
+
+    def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self._direction = "up"
+        if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, int) or num_thresholds <= 0:
+            raise ValueError(f"Argument `num_thresholds` must be an integer > 0. Received: "
+                             f"num_thresholds={num_thresholds!r}")
+        self.value = value
+        self.class_id = class_id
+        if num_thresholds == 1:
+            self.thresholds = [0.5]
+        else:
+            self.thresholds = [0.0] + [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)] + [1.0]
+        self._evenly = num_thresholds > 1
+        for variable in ("true_positives", "false_positives", "true_negatives", "false_negatives"):
+            setattr(self, variable, self.add_variable((len(self.thresholds),), "zeros", name=variable))
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        update_confusion_counts(
+            {"tp": self.true_positives, "tn": self.true_negatives, "fp": self.false_positives,
+             "fn": self.false_negatives},
+            y_true, y_pred, self.thresholds, evenly=self._evenly, class_id=self.class_id,
+            sample_weight=sample_weight,
+        )
+
+    def _best_where(self, constrained, dependent):
+        """The largest `dependent` rate among the thresholds where `constrained >= value` (0 if none)."""
+        feasible = constrained >= self.value
+        return np.max(np.where(feasible, dependent, np.zeros((), dependent.dtype)), initial=0)[()]
+
+    def _rates(self):
+        tp, fp = self.true_positives.value, self.false_positives.value
+        tn, fn = self.true_negatives.value, self.false_negatives.value
+        return {"sensitivity": div_no_nan(tp, tp + fn), "specificity": div_no_nan(tn, tn + fp),
+                "precision": div_no_nan(tp, tp + fp)}
+
+    def get_config(self):
+        return {**super().get_config(), "class_id": self.class_id}
+
+
+class SensitivityAtSpecificity(SensitivitySpecificityBase):
+    """The best sensitivity (recall) among the thresholds whose specificity is at least `specificity`.
+
+    Example:
+        >>> import nanokeras as keras
+        >>> m = keras.metrics.SensitivityAtSpecificity(0.5)
+        >>> float(m([0, 0, 0, 1, 1], [0, 0.3, 0.8, 0.3, 0.8]))
+        0.5
+    """
+
+    def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        if specificity < 0 or specificity > 1:
+            raise ValueError(f"Argument `specificity` must be in the range [0, 1]. Received: specificity={specificity}")
+        self.specificity = specificity
+        self.num_thresholds = num_thresholds
+        super().__init__(specificity, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
+
+    def result(self):
+        rates = self._rates()
+        return self._best_where(rates["specificity"], rates["sensitivity"])
+
+    def get_config(self):
+        return {**super().get_config(), "num_thresholds": self.num_thresholds, "specificity": self.specificity}
+
+
+class SpecificityAtSensitivity(SensitivitySpecificityBase):
+    """The best specificity among the thresholds whose sensitivity is at least `sensitivity`."""
+
+    def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        if sensitivity < 0 or sensitivity > 1:
+            raise ValueError(f"Argument `sensitivity` must be in the range [0, 1]. Received: sensitivity={sensitivity}")
+        self.sensitivity = sensitivity
+        self.num_thresholds = num_thresholds
+        super().__init__(sensitivity, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
+
+    def result(self):
+        rates = self._rates()
+        return self._best_where(rates["sensitivity"], rates["specificity"])
+
+    def get_config(self):
+        return {**super().get_config(), "num_thresholds": self.num_thresholds, "sensitivity": self.sensitivity}
+
+
+class PrecisionAtRecall(SensitivitySpecificityBase):
+    """The best precision among the thresholds whose recall is at least `recall`."""
+
+    def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
+        if recall < 0 or recall > 1:
+            raise ValueError(f"Argument `recall` must be in the range [0, 1]. Received: recall={recall}")
+        self.recall = recall
+        self.num_thresholds = num_thresholds
+        super().__init__(value=recall, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
+
+    def result(self):
+        rates = self._rates()
+        return self._best_where(rates["sensitivity"], rates["precision"])
+
+    def get_config(self):
+        return {**super().get_config(), "num_thresholds": self.num_thresholds, "recall": self.recall}
+
+
+class RecallAtPrecision(SensitivitySpecificityBase):
+    """The best recall among the thresholds whose precision is at least `precision`."""
+
+    def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
+        if precision < 0 or precision > 1:
+            raise ValueError(f"Argument `precision` must be in the range [0, 1]. Received: precision={precision}")
+        self.precision = precision
+        self.num_thresholds = num_thresholds
+        super().__init__(value=precision, num_thresholds=num_thresholds, class_id=class_id, name=name, dtype=dtype)
+
+    def result(self):
+        rates = self._rates()
+        return self._best_where(rates["precision"], rates["sensitivity"])
+
+    def get_config(self):
+        return {**super().get_config(), "num_thresholds": self.num_thresholds, "precision": self.precision}

@@ -15,14 +15,26 @@ from nanokeras.metrics import accuracy_metrics as _acc
 from nanokeras.metrics import probabilistic_metrics as _prob
 from nanokeras.metrics import regression_metrics as _reg
 from nanokeras.metrics.auc import AUC
+from nanokeras.losses import hinge_losses as _hinge_losses
+from nanokeras.losses import probabilistic as _prob_losses
+from nanokeras.losses import regression as _regression_losses
+from nanokeras.metrics import correlation_metrics as _corr
+from nanokeras.metrics import hinge_metrics as _hinge
+from nanokeras.metrics import iou_metrics as _iou
 from nanokeras.metrics.confusion_metrics import (
     FalseNegatives,
     FalsePositives,
     Precision,
+    PrecisionAtRecall,
     Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
     TrueNegatives,
     TruePositives,
 )
+from nanokeras.metrics.f_score_metrics import F1Score, FBetaScore
+from nanokeras.metrics.r2_score import R2Score
 from nanokeras.metrics.metric import Metric
 from nanokeras.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
 from nanokeras.utils.lookup import lookup
@@ -38,6 +50,10 @@ ALL_OBJECTS = (
     _acc.Accuracy, _acc.BinaryAccuracy, _acc.CategoricalAccuracy,
     _acc.SparseCategoricalAccuracy, _acc.TopKCategoricalAccuracy,
     _acc.SparseTopKCategoricalAccuracy,
+    F1Score, FBetaScore, R2Score, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+    SpecificityAtSensitivity, _corr.PearsonCorrelation, _corr.ConcordanceCorrelation, _hinge.Hinge,
+    _hinge.SquaredHinge, _hinge.CategoricalHinge, _iou.IoU, _iou.BinaryIoU, _iou.MeanIoU, _iou.OneHotIoU,
+    _iou.OneHotMeanIoU,
 )
 
 # What a string names, as in Keras 3: class names, their snake_case, and short aliases.
@@ -62,6 +78,9 @@ FUNCTIONS = {
         _reg.mean_squared_logarithmic_error, _reg.log_cosh, _reg.cosine_similarity,
         _prob.binary_crossentropy, _prob.categorical_crossentropy,
         _prob.sparse_categorical_crossentropy, _prob.kl_divergence, _prob.poisson,
+        _corr.pearson_correlation, _corr.concordance_correlation, _hinge_losses.hinge,
+        _hinge_losses.squared_hinge, _hinge_losses.categorical_hinge, _prob_losses.binary_focal_crossentropy,
+        _prob_losses.categorical_focal_crossentropy, _regression_losses.huber,
     )
 }
 
@@ -76,6 +95,11 @@ def serialize(metric):
     """
     if metric is None:
         return None
+    if not (type(metric) in ALL_OBJECTS or metric in FUNCTIONS.values()):
+        from nanokeras.saving.serialization_lib import serialize_keras_object
+
+        # A metric of the user's: written as Keras writes it (its module, its registered name).
+        return serialize_keras_object(metric)
     if isinstance(metric, Metric):
         return {"module": "keras.metrics", "class_name": metric.__class__.__name__,
                 "config": metric.get_config(), "registered_name": None}

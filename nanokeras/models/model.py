@@ -112,6 +112,8 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
         """`name`, `trainable` and `dtype` (a subclass with constructor arguments overrides this)."""
         return Layer.get_config(self)
 
+    get_config._is_base_config = True
+
     @classmethod
     def from_config(cls, config, custom_objects=None):
         """Creates the model from `get_config()`: keys the constructor does not take are dropped.

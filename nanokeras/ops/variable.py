@@ -13,7 +13,7 @@ Example:
 
 import numpy as np
 
-from nanokeras.backend import config
+from nanokeras.backend import config, naming
 from nanokeras.backend.dtypes import standardize_dtype
 from nanokeras.ops.tensor import TensorOperators, value_of
 
@@ -46,7 +46,8 @@ class Variable(TensorOperators):
         if name is not None and (not isinstance(name, str) or "/" in name):
             raise ValueError(f"Variable `name` must be a string without '/', got {name!r}.")
         self.name = name or "variable"
-        self.path = self.name
+        scope = naming.current_path() if naming._SCOPE_STACK else ""
+        self.path = f"{scope}/{self.name}" if scope else self.name
         self.trainable = bool(trainable)
         self._constraint = None
         self.regularizer = None

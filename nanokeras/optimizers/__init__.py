@@ -1,4 +1,5 @@
-"""`keras.optimizers`: SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion.
+"""`keras.optimizers`: SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Lamb, Adafactor,
+Muon, ScheduleFreeAdamW, LossScaleOptimizer.
 
 Example:
     >>> import nanokeras as keras
@@ -9,19 +10,26 @@ Example:
 
 from nanokeras.optimizers import schedules
 from nanokeras.optimizers.adadelta import Adadelta
+from nanokeras.optimizers.adafactor import Adafactor
 from nanokeras.optimizers.adagrad import Adagrad
 from nanokeras.optimizers.adam import Adam
 from nanokeras.optimizers.adamax import Adamax
 from nanokeras.optimizers.adamw import AdamW
 from nanokeras.optimizers.base_optimizer import Optimizer
 from nanokeras.optimizers.ftrl import Ftrl
+from nanokeras.optimizers.lamb import Lamb
 from nanokeras.optimizers.lion import Lion
+from nanokeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from nanokeras.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
+from nanokeras.optimizers.muon import Muon
 from nanokeras.optimizers.nadam import Nadam
 from nanokeras.optimizers.rmsprop import RMSprop
+from nanokeras.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from nanokeras.optimizers.sgd import SGD
 from nanokeras.utils.lookup import lookup
 
-ALL_OBJECTS = (Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion)
+ALL_OBJECTS = (Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Ftrl, Lion, Lamb, Adafactor,
+               Muon, LossScaleOptimizer, ScheduleFreeAdamW, MultiOptimizer)
 # Keras matches optimizer names case-insensitively ("Adam", "adam", "ADAM").
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
@@ -98,5 +106,7 @@ def get(identifier):
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam",
-    "Ftrl", "Lion", "get", "serialize", "deserialize", "schedules",
+    "Ftrl", "Lion", "Lamb", "Adafactor", "Muon", "LossScaleOptimizer", "ScheduleFreeAdamW", "MultiOptimizer", "OptimizerMap", "get",
+    "serialize",
+    "deserialize", "schedules",
 ]

@@ -9,6 +9,7 @@ Example:
     1
 """
 
+from nanokeras.saving.file_editor import KerasFileEditor
 from nanokeras.saving.object_registration import (
     CustomObjectScope,
     custom_object_scope,
@@ -22,7 +23,7 @@ from nanokeras.saving.saving_api import load_model, load_weights, save_model, sa
 from nanokeras.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 __all__ = [
-    "CustomObjectScope", "custom_object_scope", "get_custom_objects", "get_registered_name",
+    "KerasFileEditor", "CustomObjectScope", "custom_object_scope", "get_custom_objects", "get_registered_name",
     "get_registered_object", "register_keras_serializable", "load_model", "load_weights",
     "save_model", "save_weights", "deserialize_keras_object", "serialize_keras_object",
     "get_load_limits", "load_limits", "set_load_limits",

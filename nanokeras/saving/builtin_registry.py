@@ -20,7 +20,7 @@ KERAS_MODULES = {
     "keras.models": ("nanokeras.models", ("model",)),
     "keras": ("nanokeras", ("model", "layer")),
     "keras.src.models.functional": ("nanokeras.models.functional", ("model",)),
-    "keras.optimizers": ("nanokeras.optimizers", ("optimizer",)),
+    "keras.optimizers": ("nanokeras.optimizers", ("optimizer", "optimizer_map")),
     "keras.optimizers.schedules": ("nanokeras.optimizers.schedules", ("schedule",)),
     "keras.losses": ("nanokeras.losses", ("loss",)),
     "keras.metrics": ("nanokeras.metrics", ("metric",)),
@@ -28,6 +28,10 @@ KERAS_MODULES = {
     "keras.regularizers": ("nanokeras.regularizers", ("callable_object",)),
     "keras.constraints": ("nanokeras.constraints", ("callable_object",)),
     "keras.activations": ("nanokeras.activations", ("callable_object",)),
+    "keras.utils": ("nanokeras.utils", ("layer",)),  # FeatureSpace
+    # FeatureSpace's parts, under the internal module Keras writes for them.
+    "keras.src.layers.preprocessing.feature_space": (
+        "nanokeras.layers.preprocessing.feature_space", ("layer", "config_object")),
 }
 
 # Where a config without a module (Keras 2 files) is looked up, in order.
@@ -46,6 +50,8 @@ _CAPABILITIES = {
     "loss": ("call", "__call__", "get_config", "from_config"),
     "metric": ("update_state", "result", "reset_state", "get_config", "from_config"),
     "callable_object": ("__call__", "get_config", "from_config"),
+    "optimizer_map": ("default_optimizer", "keys", "get_config", "from_config"),
+    "config_object": ("get_config", "from_config"),
 }
 
 _cache = {}
@@ -166,7 +172,8 @@ def _public_classes():
     # Keras writes models under "keras" and Functional under its source module.
     for keras_module in ("keras.layers", "keras.optimizers", "keras.optimizers.schedules", "keras.losses",
                          "keras.metrics", "keras.initializers", "keras.regularizers", "keras.constraints",
-                         "keras", "keras.src.models.functional"):
+                         "keras", "keras.src.models.functional", "keras.utils",
+                         "keras.src.layers.preprocessing.feature_space"):
         module = _module(keras_module)
         if module is None:
             continue

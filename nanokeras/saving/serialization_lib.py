@@ -95,7 +95,7 @@ def serialize_keras_object(obj):
         config = {"module": public[0], "class_name": public[1], "config": inner, "registered_name": None}
     else:
         config = {
-            "module": cls.__module__,
+            "module": _module_of(cls),
             "class_name": cls.__name__,
             "config": inner,
             "registered_name": object_registration.get_registered_name(cls),
@@ -108,17 +108,23 @@ def serialize_dict(obj):
     return {key: serialize_keras_object(value) for key, value in obj.items()}
 
 
+def _module_of(obj):
+    """The module Keras writes for a class of the user's: its module, or None for a script's `__main__`."""
+    module = getattr(obj, "__module__", None)
+    return None if module == "__main__" else module
+
+
 def _serialize_function(fn):
+    """A function as Keras writes one, built-in or the user's: `{"module": "builtins", "class_name":
+    "function", "config": <its registered name, else its name>, "registered_name": "function"}`."""
     if getattr(fn, "__name__", None) == "<lambda>":
         raise ValueError(
             "Cannot serialize a Python lambda: nanokeras never saves or loads code. "
             "Use a named function registered with `@keras.saving.register_keras_serializable()`."
         )
     public = builtin_registry.public_name(fn)
-    if public is not None:
-        return {"module": public[0], "class_name": "function", "config": public[1], "registered_name": public[1]}
-    registered = object_registration.get_registered_name(fn)
-    return {"module": fn.__module__, "class_name": "function", "config": registered, "registered_name": registered}
+    name = public[1] if public is not None else object_registration.get_registered_name(fn)
+    return {"module": "builtins", "class_name": "function", "config": name, "registered_name": "function"}
 
 
 def _add_build_and_compile_config(obj, config):
@@ -137,8 +143,9 @@ def get_build_config(obj):
         return obj.get_build_config()
     if not getattr(obj, "built", False) or getattr(obj, "_build_input_shape", None) is None:
         return None
-    # Only the base layer defines `build`: nothing to rebuild (as Keras: no build_config).
-    if sum(1 for cls in type(obj).__mro__ if "build" in vars(cls)) < 2:
+    # A built-in layer whose only `build` is the base layer's has no weights to rebuild: Keras builds
+    # it in `__init__` and writes no build_config (a user's layer gets one, as in Keras).
+    if type(obj).__module__.startswith("nanokeras.") and sum(1 for cls in type(obj).__mro__ if "build" in vars(cls)) < 2:
         return None
     return {"input_shape": shape_to_json(obj._build_input_shape)}
 

@@ -1,12 +1,20 @@
-"""Training data that comes in batches: a Keras `Sequence`-like object or a Python generator.
+"""Training data that comes in batches: a `PyDataset`/`Sequence`, a generator, or any iterable.
 
-Keras 2 code feeds `fit`, `evaluate` and `predict` with objects that make their own
-batches: `ImageDataGenerator().flow(x, y)` (a `Sequence`: `len()` batches, `seq[i]`
-is batch i, `on_epoch_end()` after each epoch) or a generator yielding `(x, y)`
-tuples. Keras 3 takes both too (a `PyDataset`, a generator), and datasets (here the
-`BatchedDataset`s of `keras.utils.text_dataset_from_directory` and
-`timeseries_dataset_from_array`: iterated afresh each epoch, in their own order). Each
-batch is checked and converted as arrays are (`to_numeric_array`), one batch at a time.
+`fit`, `evaluate` and `predict` take, besides arrays, objects that make their own batches:
+
+- a `keras.utils.PyDataset` (Keras 2: `Sequence`, e.g. `ImageDataGenerator().flow(x, y)`):
+  `len()` batches, `ds[i]` is batch i, `on_epoch_end()` after each epoch; with `workers`
+  or `use_multiprocessing` its batches are read ahead (see `prefetch.py`);
+- a Python generator or iterator: read on across epochs (an endless one needs `steps_per_epoch`);
+- a dataset of `keras.utils.text_dataset_from_directory`, `timeseries_dataset_from_array`...
+  (a `BatchedDataset`): iterated afresh each epoch, in its own order;
+- any other iterable, read anew each epoch: a `tf.data.Dataset`, a PyTorch `DataLoader`, a
+  list-like object with `__iter__` (nanokeras never imports TensorFlow or PyTorch itself:
+  their batches are read through `__iter__` and `__array__`).
+
+Each batch is `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)` and is checked and converted
+as arrays are (`to_numeric_array`), one batch at a time. A batch that cannot be used stops
+training with an error that names it; the weights are then those after the last complete step.
 """
 
 import inspect
@@ -15,6 +23,7 @@ import numpy as np
 
 from nanokeras.backend import random as backend_random
 from nanokeras.trainers import data_adapter
+from nanokeras.trainers.prefetch import BatchReadError, prefetched
 
 
 def is_dataset(x):
@@ -23,7 +32,7 @@ def is_dataset(x):
 
 
 def is_batch_source(x):
-    """True for a `Sequence`-like object (`__len__` and `__getitem__`), an iterator/generator or a dataset."""
+    """True for a `Sequence`-like object, an iterator/generator, a dataset, or another iterable of batches."""
     if is_dataset(x):
         return True
     if x is None or isinstance(x, (np.ndarray, list, tuple, dict, str, bytes)) or hasattr(x, "to_numpy"):
@@ -32,7 +41,7 @@ def is_batch_source(x):
         return False  # a Tensor/Variable or another array-like
     if inspect.isgenerator(x) or callable(getattr(x, "__next__", None)):
         return True
-    return _is_sequence(x)
+    return _is_sequence(x) or callable(getattr(x, "__iter__", None))
 
 
 def _is_sequence(source):
@@ -47,13 +56,43 @@ def _count_batches(source):
     return len(source)
 
 
+def _known_length(source):
+    """The number of batches a re-iterable source gives per pass, or None (unknown or endless)."""
+    cardinality = getattr(source, "cardinality", None)
+    if callable(cardinality):  # tf.data.Dataset: -1 infinite, -2 unknown
+        count = int(np.asarray(cardinality()))
+        return count if count >= 0 else None
+    try:
+        return len(source)
+    except TypeError:
+        return None
+
+
+def _is_endless(source):
+    cardinality = getattr(source, "cardinality", None)
+    return callable(cardinality) and int(np.asarray(cardinality())) == -1
+
+
+def _describe_error(argument, index, epoch, error):
+    return f"Could not use batch {index} of `{argument}` (epoch {epoch + 1}): {error}"
+
+
+def _reraise(error, message):
+    """`error`'s type with `message` when it can be made, else a ValueError; chained to `error`."""
+    try:
+        new = type(error)(message)
+    except Exception:
+        new = ValueError(message)
+    raise new from error
+
+
 class SourceBatches:
-    """Batches from a `Sequence`-like object or a generator, with the interface of `ArrayBatches`.
+    """Batches from a `Sequence`-like object, an iterator or an iterable, with `ArrayBatches`' interface.
 
     Args:
-        source: the `Sequence`-like object or generator.
+        source: the `Sequence`-like object, generator/iterator or iterable.
         model: the model the batches are for (decides whether inputs may be ints or strings).
-        steps_per_epoch: batches per epoch; by default `len(source)`, or until a generator stops.
+        steps_per_epoch: batches per epoch; by default one pass over the source.
         shuffle: visit a `Sequence`'s batches in a new random order each epoch (as Keras does).
         class_weight: `{class: weight}`, turned into per-batch sample weights.
         argument: the argument's name, for error messages (`x`, `validation_data`).
@@ -64,11 +103,14 @@ class SourceBatches:
     def __init__(self, source, model, steps_per_epoch=None, shuffle=False, class_weight=None, argument="x",
                  steps_argument="steps_per_epoch"):
         self.source = source
-        self.is_dataset = is_dataset(source)
-        self.is_sequence = _is_sequence(source) and not self.is_dataset
+        self.model = model
         self.argument = argument
         self.steps_argument = steps_argument
         self.class_weight = class_weight
+        self.is_dataset = is_dataset(source)
+        self.is_sequence = _is_sequence(source) and not self.is_dataset
+        self.is_iterator = not self.is_sequence and (inspect.isgenerator(source)
+                                                     or callable(getattr(source, "__next__", None)))
         self.shuffle = bool(shuffle) and self.is_sequence
         self._allow_int = model._accepts_integer_inputs()
         self._allow_str = data_adapter.takes_string_inputs(model)
@@ -87,40 +129,44 @@ class SourceBatches:
                                  "batches make an epoch.")
             self.num_batches = cardinality if cardinality >= 0 else None
             self._iterator = None
-        else:
+        elif self.is_iterator:
             self.num_batches = None
-            self._iterator = iter(source)
+            self._iterator = source
+        else:
+            self.num_batches = _known_length(source)
+            if self.num_batches is None and _is_endless(source) and not steps_per_epoch:
+                raise ValueError(f"`{argument}` repeats forever: pass `{steps_argument}` to say how many "
+                                 "batches make an epoch.")
+            self._iterator = None
         self.steps_per_epoch = steps_per_epoch or self.num_batches
         self._epoch = 0
         self._peeked = None
 
     # ------------------------------------------------------------ one batch
-    def _raw(self, index):
-        if self.is_sequence:
-            return self.source[index]
-        if self.is_dataset:
-            # The pass the first epoch goes on with: a dataset is read once per epoch, the look
-            # that builds the model included (a shuffled dataset's order is its first epoch's).
-            if self._iterator is None:
-                self._iterator = iter(self.source)
-            return next(self._iterator)
-        return next(self._iterator)
+    def standardize(self, batch, index=0):
+        """`(x,)`, `(x, y)` or `(x, y, sample_weight)` as checked arrays; errors name batch `index`."""
+        try:
+            return self._standardize(batch)
+        except (ValueError, TypeError) as error:
+            _reraise(error, _describe_error(self.argument, index, self._epoch, error))
 
-    def standardize(self, batch):
-        """`(x,)`, `(x, y)` or `(x, y, sample_weight)` as checked arrays."""
+    def _standardize(self, batch):
         if isinstance(batch, list):
             batch = tuple(batch)
-        if isinstance(batch, np.ndarray) or not isinstance(batch, tuple):
+        if not isinstance(batch, tuple):
             batch = (batch,)
         if len(batch) not in (1, 2, 3):
             raise ValueError(
-                f"Each batch of `{self.argument}` must be `x`, `(x, y)` or `(x, y, sample_weight)`; "
-                f"got a tuple of {len(batch)} items."
+                f"each batch must be `x`, `(x, y)` or `(x, y, sample_weight)`; got a tuple of {len(batch)} items."
             )
         x = data_adapter.map_structure(
             lambda value, name: data_adapter.to_numeric_array(
                 value, name, allow_int=self._allow_int, allow_str=self._allow_str),
             batch[0], f"{self.argument} (batch x)")
+        if isinstance(x, np.ndarray) and self.model.built and x.dtype.kind not in "USO":
+            from nanokeras.trainers.validation import check_features
+
+            check_features(self.model, x, f"{self.argument} (batch x)")
         result = [x]
         count = data_adapter.first_leaf(x).shape[0]
         if len(batch) > 1 and batch[1] is not None:
@@ -139,13 +185,35 @@ class SourceBatches:
                 result.append(data_adapter.class_weights_to_sample_weights(self.class_weight, y))
         return tuple(result)
 
+    def _read(self, index):
+        """Batch `index` of a Sequence, with errors of the user's `__getitem__` naming it."""
+        try:
+            return self.source[index]
+        except Exception as error:
+            _reraise(error, _describe_error(self.argument, index, self._epoch, error))
+
+    def _next(self, iterator, index):
+        """The next raw batch of an iterator (StopIteration passes through), errors naming it."""
+        try:
+            return next(iterator)
+        except StopIteration:
+            raise
+        except Exception as error:
+            _reraise(error, _describe_error(self.argument, index, self._epoch, error))
+
     def first_batch(self):
         """The first batch (kept, and yielded first), to build the model before training."""
         if self._peeked is None:
-            try:
-                self._peeked = self.standardize(self._raw(0))
-            except StopIteration:
-                raise ValueError(f"`{self.argument}` produced no batches.") from None
+            if self.is_sequence:
+                raw = self._read(0)
+            else:
+                if self._iterator is None:
+                    self._iterator = iter(self.source)
+                try:
+                    raw = self._next(self._iterator, 0)
+                except StopIteration:
+                    raise ValueError(f"`{self.argument}` produced no batches.") from None
+            self._peeked = self.standardize(raw, 0)
         return self._peeked
 
     # ------------------------------------------------------------ one epoch
@@ -154,61 +222,118 @@ class SourceBatches:
         if callable(getattr(self.source, "on_epoch_begin", None)):
             self.source.on_epoch_begin()
         if self.is_sequence:
-            endless = self.num_batches is None
-            order = None if endless else np.arange(self.num_batches)
-            if self.shuffle and not endless:
-                backend_random.global_generator().shuffle(order)
-            for step in range(self.steps_per_epoch):
-                index = self._epoch * self.steps_per_epoch + step if endless else int(order[step % self.num_batches])
-                if self._peeked is not None and index == 0:
-                    batch, self._peeked = self._peeked, None
-                else:
-                    batch = self.standardize(self.source[index])
-                yield batch
+            yield from self._sequence_batches()
             if callable(getattr(self.source, "on_epoch_end", None)):
                 self.source.on_epoch_end()
         elif self.is_dataset:
-            fixed = self.steps_per_epoch if self.steps_per_epoch != self.num_batches else None
+            yield from self._dataset_batches()
+        else:
+            yield from self._iterated_batches()
+        self._epoch += 1
+
+    def _epoch_indices(self):
+        if self.num_batches is None:  # endless: consecutive indices across epochs
+            start = self._epoch * self.steps_per_epoch
+            return list(range(start, start + self.steps_per_epoch))
+        order = np.arange(self.num_batches)
+        if self.shuffle:
+            backend_random.global_generator().shuffle(order)
+        return [int(order[step % self.num_batches]) for step in range(self.steps_per_epoch)]
+
+    def _sequence_batches(self):
+        indices = self._epoch_indices()
+        peeked, self._peeked = self._peeked, None
+        # Batch 0 was read already (to build the model): its first use this epoch is not read again.
+        reuse_at = indices.index(0) if peeked is not None and 0 in indices else None
+        to_read = [index for position, index in enumerate(indices) if position != reuse_at]
+        workers = getattr(self.source, "workers", 1) or 1
+        multiprocess = bool(getattr(self.source, "use_multiprocessing", False))
+        if workers > 1 or multiprocess:
+            reads = prefetched(self.source, to_read, workers, multiprocess,
+                               getattr(self.source, "max_queue_size", 10))
+        else:
+            reads = (self._read(index) for index in to_read)
+        try:
+            for position, index in enumerate(indices):
+                if position == reuse_at:
+                    yield peeked
+                    continue
+                try:
+                    raw = next(reads)
+                except BatchReadError as error:
+                    _reraise(error.error, _describe_error(self.argument, error.index, self._epoch, error.error))
+                yield self.standardize(raw, index)
+        finally:
+            close = getattr(reads, "close", None)
+            if close is not None:
+                close()
+
+    def _dataset_batches(self):
+        # A dataset is read once per epoch, the look that built the model included (its first
+        # pass goes on from the peeked batch); with `steps_per_epoch`, epochs take that many
+        # batches from one running pass, restarted when it ends (as Keras does with tf.data).
+        fixed = self.steps_per_epoch if self.steps_per_epoch != self.num_batches else None
+        produced = 0
+        if self._peeked is not None:
+            batch, self._peeked = self._peeked, None
+            yield batch
+            produced = 1
+        if fixed is None:
+            passing = self._iterator if self._iterator is not None else iter(self.source)
+            self._iterator = None
+            while True:
+                try:
+                    batch = self._next(passing, produced)
+                except StopIteration:
+                    return
+                yield self.standardize(batch, produced)
+                produced += 1
+        while produced < fixed:
+            if self._iterator is None:
+                self._iterator = iter(self.source)
+            try:
+                batch = self._next(self._iterator, produced)
+            except StopIteration:
+                self._iterator = None
+                return
+            yield self.standardize(batch, produced)
+            produced += 1
+
+    def _iterated_batches(self):
+        produced = 0
+        restarted = False
+        while self.steps_per_epoch is None or produced < self.steps_per_epoch:
             if self._peeked is not None:
                 batch, self._peeked = self._peeked, None
-                yield batch
-                produced = 1
             else:
-                produced = 0
-            if fixed is None:
-                passing = self._iterator if self._iterator is not None else iter(self.source)
-                self._iterator = None
-                for batch in passing:
-                    yield self.standardize(batch)
-            else:
-                for _ in range(fixed - produced):
-                    if self._iterator is None:
-                        self._iterator = iter(self.source)
-                    try:
-                        batch = next(self._iterator)
-                    except StopIteration:
-                        self._iterator = None
-                        break
-                    yield self.standardize(batch)
-        else:
-            produced = 0
-            while self.steps_per_epoch is None or produced < self.steps_per_epoch:
-                if self._peeked is not None:
-                    batch, self._peeked = self._peeked, None
-                else:
-                    try:
-                        batch = self.standardize(next(self._iterator))
-                    except StopIteration:
-                        if produced == 0:
+                if self._iterator is None:
+                    self._iterator = iter(self.source)
+                try:
+                    raw = self._next(self._iterator, produced)
+                except StopIteration:
+                    self._iterator = None
+                    if not self.is_iterator and self.steps_per_epoch is not None and not restarted:
+                        restarted = True  # a re-iterable dataset starts a new pass, as Keras does
+                        continue
+                    if self.steps_per_epoch is not None or produced == 0:
+                        expected = self.steps_per_epoch or "at least 1"
+                        where = (f"`{self.argument}` ran out of batches at batch {produced} of epoch "
+                                 f"{self._epoch + 1} (expected {expected} batch(es) per epoch). The weights are "
+                                 "those after the last complete batch.")
+                        if self.is_iterator:
                             raise ValueError(
-                                f"`{self.argument}` ran out of batches at epoch {self._epoch + 1}: a generator "
-                                "is read once, not restarted for each epoch. Make it loop forever (`while True:` "
-                                f"around its loop) and pass `{self.steps_argument}` (its batches per epoch)."
-                            ) from None
-                        break
-                produced += 1
-                yield batch
-        self._epoch += 1
+                                f"{where} A generator is read once, not restarted for each epoch. Make it loop "
+                                f"forever (`while True:` around its loop) and pass `{self.steps_argument}` (its "
+                                "batches per epoch).") from None
+                        raise ValueError(f"{where} Repeat the dataset, or pass a `{self.steps_argument}` that "
+                                         "one pass can provide.") from None
+                    break
+                restarted = False
+                batch = self.standardize(raw, produced)
+            produced += 1
+            yield batch
+        if self.steps_per_epoch is None and not self.is_iterator:
+            self._iterator = None  # the next epoch reads a new pass
 
 
 def _check_no_arrays_beside(source_argument, **others):

@@ -216,8 +216,9 @@ class _TrainProgram(_Program):
         with GradientTape() as tape:
             y_pred = model(x, training=True)
             loss = model.compute_loss(x, y, y_pred, sample_weight, training=True)
+            self.scaled_loss = optimizer.scale_loss(loss)  # (the loss itself without loss scaling)
         self.trace = Trace(tape)
-        gradients = tape.gradient(loss, variables)
+        gradients = tape.gradient(self.scaled_loss, variables)
         self.loss, self.y_pred, self.variables_to_train = loss, y_pred, variables
         self.output_losses = model._compile_loss.last_output_losses
         self.batch_size = model._batch_size_of(self.buffers[0])
@@ -228,7 +229,7 @@ class _TrainProgram(_Program):
         _copy_into(self.buffers, batch)
         self.trace.forward()
         _track_output_losses(self.output_losses)
-        gradients = self.trace.gradients(self.loss, self.variables_to_train)
+        gradients = self.trace.gradients(self.scaled_loss, self.variables_to_train)
         self.model._apply_and_track(gradients, self.variables_to_train, self.loss, self.buffers[1], self.y_pred,
                                     self.buffers[2], self.batch_size)
 

@@ -12,6 +12,7 @@ A training step is built from the same public pieces a custom loop uses:
 Everything that can be checked is checked once per call of `fit`, never per step.
 """
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -166,9 +167,9 @@ class Trainer:
         for metric in self.metrics:
             result = metric.result()
             if isinstance(result, dict):
-                logs.update({k: float(v) for k, v in result.items()})
+                logs.update({k: _log_value(v) for k, v in result.items()})
             else:
-                logs[metric.name] = float(result)
+                logs[metric.name] = _log_value(result)
         return {key: logs[key] for key in sorted(logs)}
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -226,7 +227,9 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
-        gradients = tape.gradient(loss, variables)
+            # As Keras, the gradients are those of the scaled loss (the optimizer unscales them).
+            scaled_loss = self.optimizer.scale_loss(loss)
+        gradients = tape.gradient(scaled_loss, variables)
         self._apply_and_track(gradients, variables, loss, y, y_pred, sample_weight, self._batch_size_of(x))
 
     def _test_batch(self, data):
@@ -494,19 +497,21 @@ class Trainer:
         if (begin_hook is None and end_hook is None and not custom and self._compiled_steps is not None
                 and self._compiled_steps.run_epoch(mode, batches) is not NotImplemented):
             return logs  # the whole epoch ran as one call of generated code (trainers/tiny_program.py)
-        for step, batch in enumerate(batches.batches()):
-            first = step - step % group
-            if begin_hook is not None and step == first:
-                begin_hook(step)
-            result = run(batch)
-            if custom:
-                logs = result
-            last_of_group = step == first + group - 1 or step == batches.steps_per_epoch - 1
-            if end_hook is not None and last_of_group:
-                callback_list.batch_end(f"on_{mode}_batch_end", first + group - 1,
-                                        logs if custom else self.get_metrics_result)
-            if mode == "train" and self.stop_training and last_of_group:
-                break
+        # (Closed on leaving the loop, early or by an error: a dataset's reader threads stop there.)
+        with contextlib.closing(batches.batches()) as epoch_batches:
+            for step, batch in enumerate(epoch_batches):
+                first = step - step % group
+                if begin_hook is not None and step == first:
+                    begin_hook(step)
+                result = run(batch)
+                if custom:
+                    logs = result
+                last_of_group = step == first + group - 1 or step == (batches.steps_per_epoch or 0) - 1
+                if end_hook is not None and last_of_group:
+                    callback_list.batch_end(f"on_{mode}_batch_end", first + group - 1,
+                                            logs if custom else self.get_metrics_result)
+                if mode == "train" and self.stop_training and last_of_group:
+                    break
         return logs
 
     def _logs_to_floats(self, logs):
@@ -596,8 +601,8 @@ class Trainer:
         end_hook = callback_list.hook_if_used("on_predict_batch_end")
         callback_list.on_predict_begin()
         outputs = []
-        with blas_threads():
-            for step, batch in enumerate(batches.batches()):
+        with blas_threads(), contextlib.closing(batches.batches()) as epoch_batches:
+            for step, batch in enumerate(epoch_batches):
                 if begin_hook is not None:
                     begin_hook(step)
                 outputs.append(run(batch))
@@ -660,3 +665,10 @@ def _should_validate(epoch, validation_freq):
     if isinstance(validation_freq, int):
         return (epoch + 1) % validation_freq == 0
     return (epoch + 1) in validation_freq
+
+
+def _log_value(value):
+    """A metric result as Keras logs it: a float, or a numpy array when it has several entries (F1Score's
+    per-class scores with `average=None`)."""
+    array = np.asarray(value_of(value))
+    return float(array.reshape(-1)[0]) if array.size == 1 else array

@@ -1,8 +1,8 @@
 """Where Keras's messages go: to the terminal (interactive logging, the default) or to `logging`.
 
 On a server, `keras.config.disable_interactive_logging()` sends progress bars
-and callback messages to the `nanokeras` logger (Python's `logging`) instead
-of stdout.
+and callback messages to the `nanokeras` logger (Python's `logging`, level INFO)
+instead of stdout.
 
 Example:
     >>> import nanokeras as keras
@@ -38,8 +38,14 @@ def is_interactive_logging_enabled():
 def print_msg(message, line_break=True):
     """Writes `message` to stdout, or logs it when interactive logging is off."""
     message = str(message)
-    if _interactive[0]:
-        sys.stdout.write(message + "\n" if line_break else message)
-        sys.stdout.flush()
-    else:
+    if not _interactive[0]:
         _logger.info(message.strip("\r\n"))
+        return
+    text = message + "\n" if line_break else message
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        # A terminal that cannot show the bar's characters gets Keras 2's `=` instead.
+        encoding = sys.stdout.encoding or "utf-8"
+        sys.stdout.write(text.replace("━", "=").encode(encoding, errors="ignore").decode(encoding))
+    sys.stdout.flush()

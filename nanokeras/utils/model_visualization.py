@@ -87,16 +87,42 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False, 
     return None
 
 
-def _draw_with_pydot(operations, edges, labels, to_file, rankdir, dpi):
+def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=True, rankdir="TB",
+                 expand_nested=False, dpi=200, subgraph=False, show_layer_activations=False,
+                 show_trainable=False, **kwargs):
+    """The model's layer graph as a `pydot.Dot` (needs `pydot`), e.g. to write it yourself.
+
+    Args: as `plot_model`.
+
+    Raises:
+        ImportError: pydot is not installed.
+    """
     try:
         import pydot
     except ImportError:
-        return False
+        raise ImportError("You must install pydot (`pip install pydot`) for `model_to_dot` to work.") from None
+    if not getattr(model, "built", False):
+        raise ValueError("model_to_dot: the model is not built yet; call it on data or give it an Input first.")
+    operations, edges, _ = _graph(model)
+    labels = {id(op): _label(op, show_shapes, show_layer_names, show_dtype) for op in operations}
+    return _dot(pydot, operations, edges, labels, rankdir, dpi)
+
+
+def _dot(pydot, operations, edges, labels, rankdir, dpi):
     graph = pydot.Dot(graph_type="digraph", rankdir=rankdir, dpi=dpi)
     for op in operations:
         graph.add_node(pydot.Node(str(id(op)), label="\n".join(labels[id(op)]), shape="record"))
     for a, b in edges:
         graph.add_edge(pydot.Edge(str(a), str(b)))
+    return graph
+
+
+def _draw_with_pydot(operations, edges, labels, to_file, rankdir, dpi):
+    try:
+        import pydot
+    except ImportError:
+        return False
+    graph = _dot(pydot, operations, edges, labels, rankdir, dpi)
     extension = os.path.splitext(to_file)[1][1:] or "png"
     try:
         graph.write(to_file, format=extension)

@@ -10,6 +10,8 @@ import math
 import sys
 import time
 
+import numpy as np
+
 from nanokeras.utils import io_utils
 
 _BOLD, _GREEN, _GREY, _RESET = "\x1b[1m", "\x1b[32m", "\x1b[37m", "\x1b[0m"
@@ -100,7 +102,8 @@ class Progbar:
         for name, value in values:
             if name not in self._values:
                 self._values_order.append(name)
-            value = float(value)
+            # An array result (F1Score(average=None)'s per-class scores) shows as its mean, as in Keras.
+            value = float(np.mean(value))
             if self.stateless_metrics is not None:
                 averaged = name in self.stateless_metrics
             else:

@@ -26,11 +26,20 @@ class PyDataset:
     """Base class of datasets that build their batches in Python.
 
     Args:
-        workers, use_multiprocessing, max_queue_size: accepted for compatibility;
-            nanokeras reads batches in the training thread, one at a time.
+        workers: how many threads (or processes) read batches ahead of training (1: the
+            batches are read in the training thread, one at a time).
+        use_multiprocessing: read in worker processes instead of threads (forked from this
+            one; the batches are handed back in order).
+        max_queue_size: how many batches may be read ahead.
+
+    The batches reach the model in the epoch's order whatever the workers; an exception in
+    `__getitem__` stops them all and names the batch.
     """
 
     def __init__(self, workers=1, use_multiprocessing=False, max_queue_size=10):
+        for name, value in (("workers", workers), ("max_queue_size", max_queue_size)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"PyDataset: `{name}` must be a positive integer, got {name}={value!r}.")
         self.workers = workers
         self.use_multiprocessing = use_multiprocessing
         self.max_queue_size = max_queue_size

@@ -57,7 +57,38 @@ def test_values_against_closed_forms(name, ref):
 @pytest.mark.parametrize("name", [n for n in activations.ALL_OBJECTS_DICT])
 def test_gradients_match_finite_differences(name):
     x = np.array([[-2.7, -0.8, 0.4, 1.9], [2.6, -1.3, 0.9, 4.2]])
-    check_gradients(activations.get(name), x)
+    fn = activations.get(name)
+    if name == "threshold":
+        check_gradients(lambda v: fn(v, 0.5, -2.0), x)
+    else:
+        check_gradients(fn, x)
+
+
+@pytest.mark.parametrize("name,kwargs,ref", [
+    ("celu", {"alpha": 2.0}, lambda x: np.where(x > 0, x, 2.0 * np.expm1(x / 2.0))),
+    ("hard_tanh", {}, lambda x: np.clip(x, -1, 1)),
+    ("log_sigmoid", {}, lambda x: -np.log1p(np.exp(-x))),
+    ("hard_shrink", {"threshold": 1.0}, lambda x: np.where(np.abs(x) > 1.0, x, 0.0)),
+    ("soft_shrink", {"threshold": 1.0}, lambda x: np.sign(x) * np.maximum(np.abs(x) - 1.0, 0.0)),
+    ("tanh_shrink", {}, lambda x: x - np.tanh(x)),
+    ("threshold", {"threshold": 0.3, "default_value": 7.0}, lambda x: np.where(x > 0.3, x, 7.0)),
+    ("sparse_plus", {}, lambda x: np.where(x <= -1, 0.0, np.where(x >= 1, x, (x + 1) ** 2 / 4))),
+    ("sparse_sigmoid", {}, lambda x: np.clip((x + 1) / 2, 0, 1)),
+    ("squareplus", {"b": 2.0}, lambda x: (x + np.sqrt(x * x + 2.0)) / 2),
+    ("glu", {}, lambda x: x[:, :2] / (1 + np.exp(-x[:, 2:]))),
+])
+def test_more_activations_against_closed_forms(name, kwargs, ref):
+    x = np.linspace(-3, 3, 12).reshape(3, 4)
+    out = activations.get(name)(x.astype("float32"), **kwargs)
+    np.testing.assert_allclose(out, ref(x), rtol=2e-6, atol=2e-6)
+    assert out.dtype == np.float32
+
+
+def test_sparsemax_keeps_the_largest_entries_as_keras():
+    # Keras's threshold: support = the two largest; tau = ((1.0) + (1.5) - 1) / 2 = 0.75.
+    out = activations.sparsemax(np.array([[1.0, 0.5, 0.0], [0.0, 3.0, 0.0]], "float32"))
+    np.testing.assert_allclose(out, [[0.25, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    np.testing.assert_allclose(activations.sparsemax(np.array([[[0.0], [3.0]]]), axis=1), [[[0.0], [1.0]]])
 
 
 def test_relu_option_gradients():

@@ -165,3 +165,19 @@ def test_get_file_checks_hash_and_downloads_atomically(tmp_path, monkeypatch):
         file_utils.get_file("b.bin", origin=source.as_uri(), file_hash="0" * 64)
     assert sorted(os.listdir(tmp_path / "home" / "datasets")) == ["a.bin"]  # no partial files
     assert file_utils.validate_file(path, file_utils.hash_file(path, "md5"))
+
+
+def test_california_housing_versions_and_split_match_keras_shuffle(home):
+    x = np.arange(800 * 8, dtype="float32").reshape(800, 8)
+    y = np.arange(800, dtype="float32")
+    np.savez(home / "c.npz", x=x, y=y)
+    (x_train, y_train), (x_test, _) = datasets.california_housing.load_data(path=str(home / "c.npz"))
+    order = np.arange(800)
+    np.random.RandomState(113).shuffle(order)
+    np.testing.assert_array_equal(y_train, order[:640])
+    np.testing.assert_array_equal(x_test[:, 0], order[640:] * 8)
+    (x_small, _), (x_small_test, _) = datasets.california_housing.load_data(version="small",
+                                                                            path=str(home / "c.npz"), test_split=0.5)
+    assert len(x_small) == len(x_small_test) == 300 and x_small.max() < 600 * 8
+    with pytest.raises(ValueError, match="version"):
+        datasets.california_housing.load_data(version="medium", path=str(home / "c.npz"))

@@ -72,3 +72,29 @@ def test_config_roundtrip_is_json_serializable():
         clone = type(init).from_config(config)
         np.testing.assert_array_equal(clone((2, 2)), init((2, 2)))
     assert initializers.Constant(np.array([1.0, 2.0])).get_config() == {"value": [1.0, 2.0]}
+
+
+def test_stft_kernels_are_windowed_fourier_bases():
+    from nanokeras import initializers
+
+    frame, bins = 8, 5
+    t = np.arange(frame)[:, None, None]
+    f = np.arange(bins)[None, None, :] / ((bins - 1) * 2)
+    np.testing.assert_allclose(initializers.STFT("real", window=None)((frame, 1, bins)),
+                               np.cos(2 * np.pi * t * f), atol=1e-6)
+    np.testing.assert_allclose(initializers.STFT("imag", window=None)((frame, 1, bins)),
+                               -np.sin(2 * np.pi * t * f), atol=5e-6)
+    hann = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(frame) / (frame - 1))
+    kernel = initializers.STFT("real", window="hann", scaling="density")((frame, 1, bins))
+    np.testing.assert_allclose(kernel[:, 0, 0], hann / np.sqrt(np.sum(hann ** 2)), atol=1e-6)
+    spectrum = initializers.STFT("real", window="hann", scaling="spectrum", periodic=True)((frame, 1, bins))
+    periodic = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(frame) / frame)
+    np.testing.assert_allclose(spectrum[:, 0, 0], periodic / periodic.sum(), atol=1e-6)
+    assert initializers.IdentityInitializer is initializers.Identity
+    assert initializers.OrthogonalInitializer is initializers.Orthogonal
+    with pytest.raises(ValueError, match="side should be"):
+        initializers.STFT("complex")
+    with pytest.raises(ValueError, match="Scaling is invalid"):
+        initializers.STFT(scaling="l3")
+    with pytest.raises(ValueError, match="frame_length"):
+        initializers.STFT(window=[1.0, 2.0])((8, 1, 5))

@@ -30,9 +30,21 @@ def _jax_grad(fn):
     return np.asarray(jax.grad(lambda x: jnp.sum(fn(x) * W))(jnp.asarray(X)))
 
 
+# Activations that need more than `x`, and the arguments they are tested with.
+EXTRA_ARGUMENTS = {"threshold": (0.5, -2.0), "hard_shrink": (1.2,), "soft_shrink": (0.7,), "squareplus": (2.0,)}
+
+
+def _with_arguments(fn, name, lib):
+    extra = EXTRA_ARGUMENTS.get(name, ())
+    if name == "glu":  # it halves the last axis: give it twice as many columns
+        return lambda x: fn(lib.ops.concatenate([x, lib.ops.flip(x, axis=-1)], axis=-1))
+    return (lambda x: fn(x, *extra)) if extra else fn
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_values_and_gradients_match_keras(keras, name):
-    ours, theirs = activations.get(name), keras.activations.get(name)
+    ours = _with_arguments(activations.get(name), name, nanokeras)
+    theirs = _with_arguments(keras.activations.get(name), name, keras)
     np.testing.assert_allclose(ours(X), np.asarray(theirs(X)), rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(_grad(ours), _jax_grad(theirs), rtol=1e-5, atol=1e-6)
 

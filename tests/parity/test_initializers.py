@@ -141,7 +141,7 @@ def test_unseeded_repeat_semantics_match(keras):
 def test_get_names_cover_keras(keras):
     from keras.src import initializers as keras_initializers
 
-    theirs = {k for k in keras_initializers.ALL_OBJECTS_DICT if "stft" not in k.lower()}
+    theirs = set(keras_initializers.ALL_OBJECTS_DICT)
     ours = set(initializers.ALL_OBJECTS_DICT)
     assert ours == theirs
     for name in sorted(theirs):
@@ -174,3 +174,19 @@ def test_truncation_factor_matches_keras(keras):
         x.std(),
         rel_tol=0.005,
     )
+
+
+@pytest.mark.parametrize("kwargs", [
+    {}, {"side": "imag"}, {"window": "hamming", "scaling": "spectrum"}, {"window": "blackman", "periodic": True},
+    {"window": "bartlett"}, {"window": "triang"}, {"window": "boxcar", "scaling": None}, {"window": None},
+    {"window": "hann", "periodic": True, "side": "imag"}, {"window": [0.5, 1.0, 1.0, 0.5, 0.25, 0.1, 0.0, 1.0]},
+])
+def test_stft_kernels_match(keras, kwargs):
+    ours = initializers.STFT(**kwargs)
+    theirs = keras.initializers.STFT(**kwargs)
+    for shape in ((8, 1, 5), (7, 1, 9)):
+        if isinstance(kwargs.get("window"), list) and shape[0] != 8:
+            continue
+        np.testing.assert_allclose(ours(shape), _np(theirs(shape)), rtol=1e-5, atol=1e-6)
+    assert ours.get_config() == theirs.get_config()
+    assert type(initializers.get("stft")) is type(initializers.get("STFTInitializer")) is initializers.STFT

@@ -76,6 +76,10 @@ def _multilabel(rng, n=N):
             rng.uniform(0, 1, (n, C)).astype("float32"))
 
 
+def _sparse_ids(rng, n=N):
+    return rng.integers(0, C, n), rng.integers(0, C, n)
+
+
 def _equal_values(rng, n=N):
     t = rng.integers(0, 3, (n, 1)).astype("float32")
     p = np.where(rng.uniform(size=(n, 1)) < 0.5, t, t + 1).astype("float32")
@@ -133,6 +137,36 @@ CASES = [
     ("AUC", {"thresholds": [0.1, 0.4, 0.45, 0.9]}, _binary),
     ("AUC", {"multi_label": True}, _multilabel),
     ("AUC", {"multi_label": True, "curve": "PR", "label_weights": [1, 2, 0, 1]}, _multilabel),
+    # Issue 13's metrics.
+    ("F1Score", {}, _multilabel),
+    ("F1Score", {"average": "micro", "threshold": 0.5}, _multilabel),
+    ("F1Score", {"average": "macro"}, _categorical),
+    ("F1Score", {"average": "weighted", "threshold": 0.4}, _multilabel),
+    ("FBetaScore", {"beta": 2.0}, _multilabel),
+    ("FBetaScore", {"beta": 0.5, "average": "macro", "threshold": 0.6}, _multilabel),
+    ("R2Score", {}, _regression),
+    ("R2Score", {"class_aggregation": None}, _regression),
+    ("R2Score", {"class_aggregation": "variance_weighted_average"}, _regression),
+    ("PearsonCorrelation", {}, _regression),
+    ("ConcordanceCorrelation", {}, _regression),
+    ("Hinge", {}, _binary_logits),
+    ("SquaredHinge", {}, _binary_logits),
+    ("CategoricalHinge", {}, _categorical),
+    ("IoU", {"num_classes": C, "target_class_ids": [0, 2], "dtype": "float32"}, _sparse_ids),
+    ("MeanIoU", {"num_classes": C, "dtype": "float32"}, _sparse_ids),
+    ("MeanIoU", {"num_classes": C, "dtype": "float32", "ignore_class": 1}, _sparse_ids),
+    ("MeanIoU", {"num_classes": C, "dtype": "float32", "sparse_y_pred": False}, _sparse),
+    ("BinaryIoU", {"dtype": "float32"}, _binary),
+    ("BinaryIoU", {"target_class_ids": [1], "threshold": 0.3, "dtype": "float32"}, _binary),
+    ("OneHotIoU", {"num_classes": C, "target_class_ids": [1, 3], "dtype": "float32"}, _categorical),
+    ("OneHotMeanIoU", {"num_classes": C, "dtype": "float32"}, _categorical),
+    ("PrecisionAtRecall", {"recall": 0.5}, _binary),
+    ("PrecisionAtRecall", {"recall": 0.8, "num_thresholds": 7}, _binary),
+    ("RecallAtPrecision", {"precision": 0.6}, _binary),
+    ("RecallAtPrecision", {"precision": 0.3, "class_id": 2}, _multilabel),
+    ("SensitivityAtSpecificity", {"specificity": 0.5}, _binary),
+    ("SensitivityAtSpecificity", {"specificity": 0.7, "num_thresholds": 1}, _binary),
+    ("SpecificityAtSensitivity", {"sensitivity": 0.4}, _binary_flat),
 ]
 
 
@@ -264,3 +298,35 @@ def test_configs_match_keras(keras, name, kwargs):
     ours = getattr(metrics, name)(name="m", **kwargs).get_config()
     theirs = getattr(keras.metrics, name)(name="m", **kwargs).get_config()
     assert ours == theirs
+
+
+ISSUE13_CONFIGS = [
+    ("F1Score", {"average": "macro", "threshold": 0.5}), ("FBetaScore", {"beta": 2.0}), ("R2Score", {}),
+    ("PearsonCorrelation", {"axis": 0}), ("ConcordanceCorrelation", {}), ("Hinge", {}), ("SquaredHinge", {}),
+    ("CategoricalHinge", {}), ("IoU", {"num_classes": 3, "target_class_ids": [1]}), ("MeanIoU", {"num_classes": 3}),
+    ("BinaryIoU", {}), ("OneHotIoU", {"num_classes": 3, "target_class_ids": [0]}), ("OneHotMeanIoU", {"num_classes": 2}),
+    ("PrecisionAtRecall", {"recall": 0.5}), ("RecallAtPrecision", {"precision": 0.5, "class_id": 1}),
+    ("SensitivityAtSpecificity", {"specificity": 0.5}), ("SpecificityAtSensitivity", {"sensitivity": 0.5}),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", ISSUE13_CONFIGS, ids=[c[0] for c in ISSUE13_CONFIGS])
+def test_issue13_metric_configs_match_keras(keras, name, kwargs):
+    ours = getattr(metrics, name)(name="m", **kwargs).get_config()
+    theirs = getattr(keras.metrics, name)(name="m", **kwargs).get_config()
+    assert ours == theirs
+    if not {"num_classes", "recall", "precision", "specificity", "sensitivity"} & set(kwargs):
+        assert type(metrics.get(name)) is getattr(metrics, name)  # (the others need arguments)
+
+
+def test_loss_functions_published_as_metrics(keras):
+    rng = _rng(9)
+    t, p = _binary_logits(rng)
+    for name in ("hinge", "squared_hinge", "huber", "binary_focal_crossentropy"):
+        np.testing.assert_allclose(getattr(metrics, name)(t, p), np.asarray(getattr(keras.metrics, name)(t, p)),
+                                   rtol=1e-6, atol=1e-6)
+    t, p = _categorical(rng)
+    for name in ("categorical_hinge", "categorical_focal_crossentropy", "pearson_correlation",
+                 "concordance_correlation"):
+        np.testing.assert_allclose(getattr(metrics, name)(t, p), np.asarray(getattr(keras.metrics, name)(t, p)),
+                                   rtol=1e-5, atol=1e-6)

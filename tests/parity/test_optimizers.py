@@ -51,6 +51,16 @@ CASES = [
     ("Ftrl", dict(learning_rate=0.1, l1_regularization_strength=0.01, l2_regularization_strength=0.02,
                   l2_shrinkage_regularization_strength=0.03, beta=0.1, learning_rate_power=-0.7)),
     ("Lion", dict(learning_rate=0.01)),
+    # Issue 13's optimizers.
+    ("Lamb", dict(learning_rate=0.01)),
+    ("Lamb", dict(learning_rate=0.01, beta_1=0.8, weight_decay=0.05, clipnorm=1.0)),
+    ("Adafactor", dict()),
+    ("Adafactor", dict(learning_rate=0.3, relative_step=False, clip_threshold=0.5, beta_2_decay=-0.5)),
+    ("Muon", dict(learning_rate=0.01)),
+    ("Muon", dict(learning_rate=0.01, nesterov=False, rms_rate=None, ns_steps=3, adam_lr_ratio=0.5)),
+    ("Muon", dict(learning_rate=0.01, exclude_layers=["kernel"], weight_decay=0.1)),
+    ("ScheduleFreeAdamW", dict()),
+    ("ScheduleFreeAdamW", dict(learning_rate=0.01, warmup_steps=3, beta_1=0.8, weight_decay=0.01)),
 ]
 
 
@@ -160,7 +170,8 @@ def test_schedules_match_keras(keras, schedule, kwargs):
 
 
 @pytest.mark.parametrize("cls_name", ["SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta",
-                                      "Adamax", "Nadam", "Ftrl", "Lion"])
+                                      "Adamax", "Nadam", "Ftrl", "Lion", "Lamb", "Adafactor", "Muon",
+                                      "ScheduleFreeAdamW"])
 def test_config_matches_keras(keras, cls_name):
     k_config = getattr(keras.optimizers, cls_name)(name="x").get_config()
     n_config = getattr(optimizers, cls_name)(name="x").get_config()
@@ -174,3 +185,68 @@ def test_config_from_keras_round_trips(keras):
     n_opt = optimizers.deserialize(k_config)
     assert isinstance(n_opt, optimizers.Adam)
     assert n_opt.get_config() == k_config["config"]
+
+
+def test_loss_scale_optimizer_config_round_trips_with_keras(keras):
+    # (Keras's LossScaleOptimizer cannot `apply` eagerly on JAX; its steps are checked in `fit` below.)
+    theirs = keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(0.01, name="inner"), initial_scale=4.0,
+                                                 dynamic_growth_steps=2, name="lso")
+    ours = optimizers.LossScaleOptimizer(optimizers.Adam(0.01, name="inner"), initial_scale=4.0,
+                                         dynamic_growth_steps=2, name="lso")
+    assert ours.get_config() == theirs.get_config()
+    rebuilt = optimizers.deserialize(keras.optimizers.serialize(theirs))
+    assert isinstance(rebuilt.inner_optimizer, optimizers.Adam) and rebuilt.dynamic_growth_steps == 2
+    init = _initial_values()
+    theirs.build([keras.Variable(init[n], name=n) for n in SHAPES])
+    ours.build([nk.Variable(init[n], name=n) for n in SHAPES])
+    assert [v.path for v in ours.variables] == [v.path for v in theirs.variables]
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.optimizers.SGD(0.1, loss_scale_factor=8.0),
+    lambda lib: lib.optimizers.LossScaleOptimizer(lib.optimizers.Adam(0.01), initial_scale=256.0),
+    lambda lib: lib.optimizers.Lamb(0.01),
+    lambda lib: lib.optimizers.Muon(0.01),
+    lambda lib: lib.optimizers.Adafactor(),
+    lambda lib: lib.optimizers.ScheduleFreeAdamW(0.01),
+], ids=["loss_scale_factor", "loss_scale_optimizer", "lamb", "muon", "adafactor", "schedule_free"])
+def test_training_with_the_new_optimizers_matches_keras(keras, make):
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(32, 4)).astype("float32")
+    y = x @ rng.normal(size=(4, 2)).astype("float32")
+
+    def build(lib):
+        model = lib.Sequential([lib.Input((4,)), lib.layers.Dense(6, activation="tanh"), lib.layers.Dense(2)])
+        model.compile(make(lib), "mse")
+        return model
+
+    theirs, ours = build(keras), build(nk)
+    ours.set_weights([np.asarray(w) for w in theirs.get_weights()])
+    k_history = theirs.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0).history
+    n_history = ours.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0).history
+    np.testing.assert_allclose(n_history["loss"], k_history["loss"], rtol=2e-5)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, np.asarray(b), rtol=1e-4, atol=1e-5)
+
+
+def test_multi_optimizer_matches_keras(keras):
+    def build(lib):
+        mapping = lib.optimizers.OptimizerMap(lib.optimizers.SGD(0.1, momentum=0.5, name="sgd_inner"),
+                                              {".*bias": lib.optimizers.Adam(0.01, name="adam_inner")})
+        return lib.optimizers.MultiOptimizer(mapping, name="multi")
+
+    init, grads = _initial_values(), _gradient_sequence()
+    k_vars = [keras.Variable(init[n], name=n) for n in SHAPES]
+    n_vars = [nk.Variable(init[n], name=n) for n in SHAPES]
+    k_opt, n_opt = build(keras), build(nk)
+    for step in grads:
+        k_opt.apply([g.copy() for g in step], k_vars)
+        n_opt.apply([g.copy() for g in step], n_vars)
+    _assert_same_state(k_vars, n_vars, k_opt, n_opt)
+    assert [type(o).__name__ for o in n_opt.optimizers] == [type(o).__name__ for o in k_opt.optimizers]
+    import json
+
+    assert json.dumps(optimizers.serialize(build(nk))) == json.dumps(keras.optimizers.serialize(build(keras)))
+    rebuilt = optimizers.deserialize(keras.optimizers.serialize(build(keras)))
+    assert isinstance(rebuilt, optimizers.MultiOptimizer)
+    assert isinstance(rebuilt._optimizer_map[".*bias"], optimizers.Adam)

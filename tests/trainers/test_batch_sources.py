@@ -83,7 +83,7 @@ def test_generator_with_steps_per_epoch_and_class_weight():
 def test_finite_generator_runs_out_with_a_clear_error():
     model, _ = twin_models()
     batches = ((X[i:i + 4], Y[i:i + 4]) for i in range(0, 12, 4))
-    with pytest.raises(ValueError, match="ran out of batches at epoch 2"):
+    with pytest.raises(ValueError, match="ran out of batches at batch 0 of epoch 2"):
         model.fit(batches, epochs=2, verbose=0)
 
 
@@ -117,7 +117,7 @@ def test_the_errors_name_the_steps_argument_of_the_call():
         with pytest.raises(ValueError, match="is endless") as caught:
             call()
         assert str(caught.value).endswith(f"pass {argument}.")
-    with pytest.raises(ValueError, match="`validation_data` ran out of batches at epoch 2") as caught:
+    with pytest.raises(ValueError, match="`validation_data` ran out of batches at batch 0 of epoch 2") as caught:
         model.fit(X, Y, validation_data=finite(), epochs=2, verbose=0)
     assert "pass `validation_steps`" in str(caught.value)
     assert model.evaluate(Endless(), steps=2, verbose=0) is not None

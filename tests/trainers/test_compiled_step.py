@@ -126,6 +126,27 @@ LAYER_CASES = [
     ("permute", lambda: keras.Sequential([layers.Reshape((2, 3)), layers.Permute((2, 1)), layers.Flatten()])),
     ("repeat_vector", lambda: keras.Sequential([layers.RepeatVector(2), layers.Flatten()])),
     ("nested_sequential", lambda: keras.Sequential([layers.Dense(4, activation="relu"), layers.Dense(4)])),
+    # Issue 13's layers and activations.
+    ("relu_layer", lambda: layers.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.2)),
+    ("softmax_layer", lambda: layers.Softmax()),
+    ("softmax_two_axes", lambda: keras.Sequential([layers.Reshape((2, 3)), layers.Softmax(axis=[1, 2]),
+                                                   layers.Flatten()])),
+    ("leaky_relu_layer", lambda: layers.LeakyReLU(0.2)),
+    ("prelu", lambda: layers.PReLU(alpha_initializer=keras.initializers.Constant(0.25))),
+    ("elu_layer", lambda: layers.ELU(alpha=0.5)),
+    ("identity", lambda: layers.Identity()),
+    ("einsum_dense", lambda: layers.EinsumDense("ab,bc->ac", output_shape=4, bias_axes="c", activation="tanh")),
+    ("einsum_dense_3d", lambda: keras.Sequential([layers.Reshape((2, 3)), layers.EinsumDense(
+        "abc,cd->abd", output_shape=(2, 2)), layers.Flatten()])),
+    ("group_normalization", lambda: layers.GroupNormalization(groups=3)),
+    ("rms_normalization", lambda: layers.RMSNormalization()),
+    ("pipeline", lambda: layers.Pipeline([layers.Rescaling(0.5), layers.Dense(4, activation="relu")])),
+    ("dense_new_activations", lambda: keras.Sequential([
+        layers.Dense(5, activation="sparse_plus"), layers.Dense(5, activation="squareplus"),
+        layers.Dense(5, activation="soft_shrink"), layers.Dense(5, activation="tanh_shrink"),
+        layers.Dense(5, activation="hard_shrink"), layers.Dense(5, activation="sparse_sigmoid"),
+        layers.Dense(6, activation="sparsemax"), layers.Dense(6, activation="celu"),
+        layers.Dense(6, activation="log_sigmoid"), layers.Dense(6, activation="hard_tanh")])),
 ]
 
 
@@ -217,6 +238,15 @@ LOSS_CASES = [
     ("cosine_similarity", "regression", None, CLASSES, {}),
     ("mse_sum_reduction", "regression", None, CLASSES,
      {"loss": lambda: keras.losses.MeanSquaredError(reduction="sum")}),
+    # Issue 13's losses.
+    ("dice", "binary", "sigmoid", 1, {}),
+    ("dice_per_sample", "onehot", "softmax", CLASSES, {"loss": lambda: keras.losses.Dice(axis=-1)}),
+    ("tversky", "binary", "sigmoid", 1, {"loss": lambda: keras.losses.Tversky(alpha=0.3, beta=0.7)}),
+    ("categorical_focal_crossentropy", "onehot", "softmax", CLASSES, {}),
+    ("categorical_focal_crossentropy_logits", "onehot", None, CLASSES,
+     {"loss": lambda: keras.losses.CategoricalFocalCrossentropy(from_logits=True, label_smoothing=0.1)}),
+    ("categorical_generalized_cross_entropy", "sparse", "softmax", CLASSES,
+     {"loss": lambda: keras.losses.CategoricalGeneralizedCrossEntropy(q=0.7)}),
 ]
 
 
@@ -257,6 +287,16 @@ OPTIMIZER_CASES = [
     ("lion", lambda: keras.optimizers.Lion(0.001)),
     ("adam_clipnorm_ema", lambda: keras.optimizers.Adam(0.01, clipnorm=0.5, use_ema=True)),
     ("sgd_schedule", lambda: keras.optimizers.SGD(keras.optimizers.schedules.ExponentialDecay(0.1, 3, 0.5))),
+    # Issue 13's optimizers, and loss scaling (the scaled loss is differentiated).
+    ("lamb", lambda: keras.optimizers.Lamb(0.01)),
+    ("adafactor", lambda: keras.optimizers.Adafactor()),
+    ("muon", lambda: keras.optimizers.Muon(0.01)),
+    ("schedule_free_adamw", lambda: keras.optimizers.ScheduleFreeAdamW(0.01, warmup_steps=2)),
+    ("loss_scale_optimizer", lambda: keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(0.01),
+                                                                        dynamic_growth_steps=3)),
+    ("sgd_loss_scale_factor", lambda: keras.optimizers.SGD(0.1, loss_scale_factor=16.0)),
+    ("multi_optimizer", lambda: keras.optimizers.MultiOptimizer(keras.optimizers.OptimizerMap(
+        keras.optimizers.SGD(0.1, momentum=0.5), {".*bias": keras.optimizers.Adam(0.01)}))),
 ]
 
 
@@ -349,3 +389,12 @@ def test_a_custom_layer_runs_on_the_tape_and_says_why():
     model.compile(**_adam_categorical())
     model.fit(x, y, epochs=1, verbose=0)
     assert "not marked replayable" in model.compiled_step_reason["train"]
+
+
+def test_circle_loss_on_normalized_embeddings():
+    def build():
+        return keras.Sequential([keras.Input((FEATURES,)), layers.Dense(5, activation="tanh"), layers.Dense(4),
+                                 layers.UnitNormalization()])
+
+    _train_both(build, lambda: {"optimizer": keras.optimizers.SGD(0.05), "loss": keras.losses.Circle(gamma=8.0)},
+                "sparse")

@@ -182,3 +182,22 @@ def test_validation_keeps_batch_size_when_a_callback_watches_test_batches():
     model.fit(np.ones((4, 2)), np.ones((4, 1)), validation_data=(np.ones((6, 2)), np.ones((6, 1))),
               batch_size=2, epochs=1, verbose=0, callbacks=[Watcher()])
     assert sizes == [0, 1, 2]
+
+
+def test_array_metric_results_are_logged_as_arrays_and_shown_as_their_mean(capsys):
+    # F1Score(average=None) gives one score per class: Keras keeps the array in the logs and the
+    # progress line shows its mean.
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]], dtype="float32")
+    y = np.array([[1, 0], [0, 1], [1, 0], [1, 0]], dtype="float32")
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, kernel_initializer="zeros", bias_initializer="ones")])
+    model.compile("sgd", "mse", metrics=[keras.metrics.F1Score(average=None, threshold=0.5)])
+    logs = model.evaluate(x, y, return_dict=True, verbose=0)
+    # The model predicts 1 > threshold for every class: precision = class frequency, recall = 1.
+    expected = np.array([2 * 0.75 / 1.75, 2 * 0.25 / 1.25], dtype="float32")
+    assert isinstance(logs["f1_score"], np.ndarray) and isinstance(logs["loss"], float)
+    np.testing.assert_allclose(logs["f1_score"], expected, rtol=1e-6)
+    model.evaluate(x, y, verbose=1)
+    assert f"f1_score: {expected.mean():.4f}" in capsys.readouterr().out
+    history = model.fit(x, y, epochs=1, batch_size=4, verbose=2)
+    assert history.history["f1_score"][0].shape == (2,)
+    assert " - f1_score: " in capsys.readouterr().out

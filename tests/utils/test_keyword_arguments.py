@@ -28,6 +28,10 @@ REQUIRED = {
     "width_factor": 0.1,
     "layer": keras.layers.SimpleRNN(2), "cell": keras.layers.SimpleRNNCell(2),
     "cells": [keras.layers.SimpleRNNCell(2)], "input_dim": 5, "output_dim": 2, "num_heads": 2, "key_dim": 2,
+    "equation": "ab,bc->ac", "output_shape": 2, "num_bins": 4, "layers": [keras.layers.Rescaling(0.5)],
+    "num_classes": 2, "target_class_ids": [0], "recall": 0.5, "precision": 0.5, "specificity": 0.5,
+    "sensitivity": 0.5, "inner_optimizer": keras.optimizers.SGD(), "default_optimizer": keras.optimizers.SGD(),
+    "optimizer_map": keras.optimizers.OptimizerMap(keras.optimizers.SGD()),
 }
 
 

@@ -44,6 +44,8 @@ class IndexLookup(Layer):
             raise ValueError(f"{cls}: `idf_weights` is only used with output_mode='tf_idf', got {output_mode!r}.")
         if output_mode == "tf_idf" and vocabulary is not None and idf_weights is None:
             raise ValueError(f"{cls}: with `vocabulary` and output_mode='tf_idf', pass `idf_weights` too.")
+        # Keras 3.15's choice of OOV hashing only matters with several OOV ids (refused above).
+        kwargs.pop("oov_method", None)
         frozen_size = kwargs.pop("vocabulary_size", None)
         kwargs.pop("has_input_vocabulary", None)
         kwargs.pop("trainable", None)
