@@ -38,3 +38,28 @@ def resolve(namespace_name, name):
     value = getattr(importlib.import_module(entry[0]), entry[1])
     setattr(importlib.import_module(namespace_name), name, value)  # found once, then a plain attribute
     return value
+
+
+# namespace module -> (module holding a table of Keras 2 names, the table's name). These names
+# are legacy: looked up on demand, never listed by `dir()` (Keras 3's namespaces do not have them).
+KERAS2_TABLES = {
+    "nanokeras.backend": ("nanokeras.keras2_backend", "KERAS2_NAMES"),
+}
+
+
+def resolve_keras2(namespace_name, name):
+    """A Keras 2 name of `namespace_name` (e.g. `keras.backend.mean`), or AttributeError."""
+    module_name, table_name = KERAS2_TABLES[namespace_name]
+    table = getattr(importlib.import_module(module_name), table_name)
+    if name not in table:
+        raise AttributeError(f"module {namespace_name!r} has no attribute {name!r}")
+    from nanokeras.utils import keras2_notes
+
+    if keras2_notes.strict_keras3():
+        # Looked up, not kept: in strict Keras 3 mode every lookup fails, as in Keras 3.
+        spellings = getattr(importlib.import_module(module_name), "KERAS3_SPELLINGS", {})
+        keras2_notes.note("backend_functions", used=f"`keras.backend.{name}`", instead=spellings.get(name),
+                          error=keras2_notes.Keras3StrictAttributeError)
+    value = table[name]  # the function notes the idiom when called
+    setattr(importlib.import_module(namespace_name), name, value)
+    return value

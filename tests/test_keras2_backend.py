@@ -248,3 +248,25 @@ def test_a_keras2_custom_metric_and_loss_train(fresh_notes):
     predicted = model.predict(x, verbose=0)
     expected = np.sum(np.round(np.clip(y * predicted, 0, 1))) / (np.sum(y) + 1e-7)
     np.testing.assert_allclose(recall(y, predicted), expected, rtol=1e-6)
+
+
+def test_keras_backend_lends_the_keras2_functions(monkeypatch):
+    """`from keras import backend as K` then `K.mean(...)`: the Keras 2 names are found on `keras.backend`."""
+    import importlib
+
+    from nanokeras.utils import keras2_notes
+
+    backend = importlib.import_module("nanokeras.backend")
+    for name in ("mean", "square", "random_normal", "int_shape"):
+        monkeypatch.delattr(backend, name, raising=False)
+    assert float(backend.mean(backend.square(np.array([1.0, 3.0])))) == 5.0
+    assert backend.int_shape(np.zeros((2, 3))) == (2, 3)
+    assert backend.epsilon() == 1e-7  # Keras 3's own names are unchanged
+    with pytest.raises(AttributeError, match="has no attribute 'not_a_backend_function'"):
+        backend.not_a_backend_function
+    keras2_notes.set_strict(True)
+    try:
+        with pytest.raises(AttributeError, match=r"keras\.backend\.random_normal.*Keras 3 spelling: `keras\.random"):
+            backend.random_normal
+    finally:
+        keras2_notes.set_strict(None)

@@ -30,3 +30,11 @@ def clear_session(free_memory=True):
 def is_keras_tensor(x):
     """True for the symbolic tensors `keras.Input` returns."""
     return getattr(type(x), "_is_keras_tensor", False)
+
+
+def __getattr__(name):
+    # Keras 2's backend functions (`K.mean`, `K.square`, ...) are ops, on floors above this one:
+    # the table of `nanokeras/_api.py`, outside the floors, lends them on first use.
+    from nanokeras import _api
+
+    return _api.resolve_keras2(__name__, name)
