@@ -19,7 +19,7 @@ _OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 class IndexLookup(Layer):
     """Base of the lookup layers; subclasses convert inputs (`_to_tokens`) and vocabularies."""
 
-    _extra_keywords = ("vocabulary_size", "has_input_vocabulary")  # read from **kwargs (Keras config keys)
+    _extra_keywords = ("vocabulary_size", "has_input_vocabulary", "oov_method")  # read from **kwargs (Keras config keys)
 
     def __init__(self, max_tokens, num_oov_indices, mask_token, oov_token, vocabulary=None, idf_weights=None,
                  invert=False, output_mode="int", sparse=False, pad_to_max_tokens=False, name=None, **kwargs):
