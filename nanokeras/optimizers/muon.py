@@ -144,7 +144,7 @@ class Muon(Optimizer):
             x = a * x + (b * gram + c * gram @ gram) @ x
         return self.transpose_last_axis(x) if tall else x
 
-    def _apply_weight_decay(self, variables, learning_rate):
+    def _apply_weight_decay(self, variables, learning_rate, kernels=None):  # per-variable decays: numpy
         for variable in variables:
             if not self._use_weight_decay(variable):
                 continue
