@@ -30,11 +30,13 @@ from nanokeras.losses.classes import (
 from nanokeras.losses.more_classes import (
     CategoricalFocalCrossentropy,
     CategoricalGeneralizedCrossEntropy,
+    CTC,
     Circle,
     Dice,
     Tversky,
 )
 from nanokeras.losses.circle_loss import circle
+from nanokeras.losses.ctc_loss import ctc
 from nanokeras.losses.hinge_losses import categorical_hinge, hinge, squared_hinge
 from nanokeras.losses.overlap import dice, tversky
 from nanokeras.losses.probabilistic import (

@@ -1,4 +1,4 @@
-"""Loss classes for Dice, Tversky, Circle, categorical focal and generalized cross-entropy.
+"""Loss classes for CTC, Dice, Tversky, Circle, categorical focal and generalized cross-entropy.
 
 Example:
     >>> import numpy as np, nanokeras as keras
@@ -7,6 +7,7 @@ Example:
 """
 
 from nanokeras.losses import circle_loss as _circle
+from nanokeras.losses import ctc_loss as _ctc
 from nanokeras.losses import overlap as _overlap
 from nanokeras.losses import probabilistic as _prob
 from nanokeras.losses.classes import _REDUCTION, _Wrapped
@@ -93,3 +94,19 @@ class CategoricalGeneralizedCrossEntropy(_Wrapped):
         if not 0 < q < 1:
             raise ValueError("q must be in the interval (0, 1)")
         super().__init__(reduction=reduction, name=name, dtype=dtype, q=q)
+
+
+class CTC(_Wrapped):
+    """The CTC loss (see `keras.losses.ctc`): labels padded with 0 (the blank), logits over time.
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> round(float(keras.losses.CTC()(np.array([[1, 2, 0]]), np.zeros((1, 4, 3), "float32"))), 4)
+        1.6094
+    """
+
+    _fn = staticmethod(_ctc.ctc)
+    casts_labels_to_float = False  # its labels are class ids
+
+    def __init__(self, reduction=_REDUCTION, name="ctc", dtype=None):
+        super().__init__(reduction=reduction, name=name, dtype=dtype)

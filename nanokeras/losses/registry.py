@@ -12,6 +12,7 @@ import inspect
 
 from nanokeras.losses import circle_loss as _circle
 from nanokeras.losses import classes as _classes
+from nanokeras.losses import ctc_loss as _ctc
 from nanokeras.losses import more_classes as _more
 from nanokeras.losses import overlap as _overlap
 from nanokeras.losses import hinge_losses as _hinge
@@ -43,6 +44,7 @@ _FUNCTIONS = (
     _overlap.dice,
     _overlap.tversky,
     _circle.circle,
+    _ctc.ctc,
 )
 
 _CLASSES = (
@@ -67,6 +69,7 @@ _CLASSES = (
     _more.Dice,
     _more.Tversky,
     _more.Circle,
+    _more.CTC,
     _more.CategoricalFocalCrossentropy,
     _more.CategoricalGeneralizedCrossEntropy,
 )

@@ -123,6 +123,11 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     gradient = np.zeros(logits.shape)
 
     def compute():
+        # Labels and lengths are read again at each call: a compiled step replays this op on the
+        # arrays of every new batch.
+        labels = np.asarray(value_of(target)).astype(np.int64)
+        label_lengths = np.asarray(value_of(target_length)).astype(np.int64).reshape(-1)
+        input_lengths = np.asarray(value_of(output_length)).astype(np.int64).reshape(-1)
         log_probs = _log_softmax(to_array(output).astype(np.float64))
         losses = np.zeros(logits.shape[0])
         for b in range(logits.shape[0]):
@@ -137,9 +142,9 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
 
     def vjp(g):
         # The gradient of the loss is computed with it (first order); it is a constant here.
-        return (ops.multiply(ops.reshape(g, (-1, 1, 1)), gradient.astype(dtype)),)
+        return (ops.multiply(ops.reshape(g, (-1, 1, 1)), gradient.astype(dtype)), None, None, None)
 
-    return record(out, (output,), vjp, lambda: np.copyto(out, compute()))
+    return record(out, (output, target, target_length, output_length), vjp, lambda: np.copyto(out, compute()))
 
 
 def _greedy(inputs, lengths, merge_repeated, blank):

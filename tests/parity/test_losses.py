@@ -157,6 +157,4 @@ def test_get_accepts_the_same_names(keras):
 
     implemented = set(nk.losses.registry.ALL_OBJECTS)
     ours_missing = {name for name in ALL_OBJECTS_DICT if name not in implemented}
-    # CTC needs the recurrent layers (another issue).
-    not_provided = {"CTC", "ctc"}
-    assert ours_missing <= not_provided, ours_missing - not_provided
+    assert not ours_missing, ours_missing
