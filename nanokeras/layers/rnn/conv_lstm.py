@@ -164,8 +164,7 @@ class ConvLSTM(RNN):
         # Stateful layers read their Variables here, before the update at the end overwrites them.
         states = [np_ops.copy(s) if isinstance(s, Variable) else s for s in initial_state]
         try:
-            input_masks, state_masks = cell.dropout_masks_for(
-                np_ops.getitem(sequences, (slice(None), 0)), states[0], training)
+            input_masks, _ = cell.dropout_masks_for(np_ops.getitem(sequences, (slice(None), 0)), None, training)
             if input_masks is not None:
                 input_masks = [np_ops.expand_dims(m, 1) for m in input_masks]  # the same at every step
                 sequences = [np_ops.multiply(sequences, m) for m in input_masks]
@@ -174,6 +173,11 @@ class ConvLSTM(RNN):
             else:
                 projected = cell.input_projection(np_ops.reshape(sequences, (batch * steps,) + shape[2:]))
             projected = np_ops.reshape(projected, (batch, steps) + tuple(np.shape(value_of(projected)))[1:])
+            # The state masks are drawn like one gate of the first step: an array of the states' shape
+            # that is recorded (the zero initial states are not), so a replay draws new masks.
+            gate = slice(0, cell.filters)
+            like = (slice(None), 0) + ((Ellipsis, gate) if cell.data_format == "channels_last" else (gate,))
+            _, state_masks = cell.dropout_masks_for(None, np_ops.getitem(projected, like), training)
 
             def step_at(t, states):
                 h, c = cell.recurrent_step(np_ops.getitem(projected, (slice(None), t)), states[0], states[1],

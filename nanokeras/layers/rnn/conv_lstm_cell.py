@@ -188,11 +188,12 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         return np_ops.multiply(o, self.activation(c)), c
 
     def dropout_masks_for(self, step_input, state, training):
-        """The input and state dropout masks of the current sequence (lists of four), or None."""
+        """The input and state dropout masks of the current sequence (lists of four), or None
+        (also for an argument given as None: that mask is not wanted now)."""
         input_masks = state_masks = None
-        if training and 0.0 < self.dropout < 1.0:
+        if training and 0.0 < self.dropout < 1.0 and step_input is not None:
             input_masks = self.get_dropout_mask(step_input)
-        if training and 0.0 < self.recurrent_dropout < 1.0:
+        if training and 0.0 < self.recurrent_dropout < 1.0 and state is not None:
             state_masks = self.get_recurrent_dropout_mask(state)
         return input_masks, state_masks
 
