@@ -134,6 +134,22 @@ class ConvLSTM(RNN):
         self._check_built_for(shape)
         return super().call(sequences, initial_state=initial_state, mask=mask, training=training)
 
+    def _checked_mask(self, mask, batch, steps, name):
+        self._refuse_position_mask(mask, steps, name)
+        return super()._checked_mask(mask, batch, steps, name)
+
+    def _refuse_position_mask(self, mask, steps, name):
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        shape = tuple(mask.shape) if hasattr(mask, "shape") else tuple(np.shape(mask))
+        if len(shape) > 2 and shape[1] == steps:
+            axes = tuple(range(2, len(shape)))
+            raise ValueError(
+                f"{name}: `mask` has one entry per position, shape {shape} (what `Masking` makes for inputs of "
+                "rank > 3), but a ConvLSTM layer masks whole steps. Pass a `mask` of shape (batch, steps), "
+                f"e.g. `mask=keras.ops.any(mask, axis={axes})` (a step is real when any of its positions is)."
+            )
+
     def _checked_initial_state(self, initial_state, batch, name):
         states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
         expected = self._state_shape(batch)
