@@ -74,6 +74,12 @@ def test_masked_unrolled_layers_match(keras, rank, data_format):
     compare_layer(keras, _make(rank, options, data_format), [x], {"mask": mask}, perturb=0.1)
 
 
+def test_bidirectional_conv_lstm(keras):
+    compare_layer(keras, lambda lib: lib.layers.Bidirectional(
+        lib.layers.ConvLSTM2D(2, 2, padding="same", return_sequences=True), merge_mode="sum"),
+        [INPUTS[2]], perturb=0.1)
+
+
 def test_initial_states_and_their_gradients(keras):
     x = INPUTS[2]
 
