@@ -834,6 +834,44 @@ class _:
         second = model.predict(np.ones((32, 4, 2), "float32"), batch_size=32, verbose=0)
         assert first.shape == (32, 3) and not np.allclose(first, second)  # the state carried over
 
+@hint("layers/rnn/conv_lstm.py", "e.g. `mask=keras.ops.any(mask, axis=", ValueError)
+class _:
+    def trigger(tmp):
+        x = np.zeros((2, 3, 4, 4, 1), "float32")
+        layer = keras.layers.ConvLSTM2D(2, 3)
+        layer(x, mask=keras.layers.Masking(0.0).compute_mask(x))
+
+    def follow(tmp):
+        x = np.random.default_rng(0).normal(size=(2, 3, 4, 4, 1)).astype("float32")
+        x[1, 0] = 0.0
+        mask = keras.layers.Masking(0.0).compute_mask(x)
+        layer = keras.layers.ConvLSTM2D(2, 3)
+        out = layer(x, mask=keras.ops.any(mask, axis=(2, 3)))
+        np.testing.assert_allclose(np.asarray(out)[1], np.asarray(layer(x[1:, 1:]))[0], rtol=1e-6, atol=1e-7)
+
+
+@hint("layers/rnn/conv_lstm_cell.py", "Give every spatial axis a size, e.g. `keras.Input((steps, 32, 32, 3))`",
+      ValueError)
+class _:
+    def trigger(tmp):
+        keras.Sequential([keras.Input((5, None, None, 3)), keras.layers.ConvLSTM2D(2, 3)])
+
+    def follow(tmp):
+        model = keras.Sequential([keras.Input((5, 32, 32, 3)), keras.layers.ConvLSTM2D(2, 3)])
+        assert model.output_shape == (None, 30, 30, 2)
+
+
+@hint("layers/rnn/conv_lstm_cell.py", "Use padding='same', a smaller kernel or a larger input", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.ConvLSTM1D(2, 5)(np.ones((1, 3, 4, 1), "float32"))
+
+    def follow(tmp):
+        x = np.ones((1, 3, 4, 1), "float32")
+        assert keras.layers.ConvLSTM1D(2, 5, padding="same")(x).shape == (1, 4, 2)
+        assert keras.layers.ConvLSTM1D(2, 3)(x).shape == (1, 2, 2)
+        assert keras.layers.ConvLSTM1D(2, 5)(np.ones((1, 3, 6, 1), "float32")).shape == (1, 2, 2)
+
 
 # -------------------------------------------------------------------- losses
 @hint("losses/loss.py", "Pass one weight per sample, e.g. an array of shape (batch_size,)", ValueError)

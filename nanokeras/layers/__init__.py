@@ -79,6 +79,9 @@ from nanokeras.layers.reshaping.permute import Permute
 from nanokeras.layers.reshaping.repeat_vector import RepeatVector
 from nanokeras.layers.reshaping.reshape import Reshape
 from nanokeras.layers.rnn.bidirectional import Bidirectional
+from nanokeras.layers.rnn.conv_lstm1d import ConvLSTM1D
+from nanokeras.layers.rnn.conv_lstm2d import ConvLSTM2D
+from nanokeras.layers.rnn.conv_lstm3d import ConvLSTM3D
 from nanokeras.layers.rnn.gru import GRU, GRUCell
 from nanokeras.layers.rnn.lstm import LSTM, LSTMCell
 from nanokeras.layers.rnn.rnn import RNN

@@ -1130,17 +1130,35 @@ def split(x, indices_or_sections, axis=0):
     return result
 
 
+def _is_basic_key(key):
+    """True when `x[key]` is basic indexing (ints, slices, `...`, None): a view, each element once."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return builtins.all(k is None or k is Ellipsis or isinstance(k, slice)
+               or (isinstance(k, (int, np.integer)) and not isinstance(k, (bool, np.bool_))) for k in parts)
+
+
+def _add_at(out, key, gv, basic):
+    """`np.add.at(out, key, gv)`; for a basic key (no index repeats) the same sums, added into the view
+    at once (`np.add.at` goes element by element, which made the backward of slicing slow)."""
+    view = out[key] if basic else None
+    if isinstance(view, np.ndarray) and view.size and np.shares_memory(view, out):
+        np.add(view, gv, out=view)
+    else:
+        np.add.at(out, key, gv)
+
+
 def _scatter_add(g, key, shape, dtype):
     """zeros(shape) with `g` added at `key` (repeated indices accumulate)."""
     gv = value_of(g)
     out = np.zeros(shape, dtype=dtype)
-    np.add.at(out, key, gv)
+    basic = _is_basic_key(key)
+    _add_at(out, key, gv, basic)
     if not _recording_tapes:
         return out
 
     def forward():
         out.fill(0)
-        np.add.at(out, key, gv)
+        _add_at(out, key, gv, basic)
 
     return record(out, (g,), lambda gg: (getitem(gg, key),), forward)
 

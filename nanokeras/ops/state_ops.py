@@ -34,3 +34,28 @@ def assign_moving_average(variable, value, momentum):
         record(variable.value, (variable, value), lambda g: (None, None),
                lambda: _moving_average(variable, value, momentum))
     return variable
+
+
+def assign_state(variable, value):
+    """`variable[...] = value`, in place, as a recorded op (no gradient flows through it); returns the variable.
+
+    What a stateful layer does with its final states: recorded, a compiled step
+    replays the update for every batch. Read the variable's old value (e.g. copy it)
+    before: ops recorded earlier may still read it during the backward pass.
+
+    Example:
+        >>> import numpy as np, nanokeras as keras
+        >>> v = keras.Variable(np.zeros(2))
+        >>> _ = assign_state(v, np.array([1.0, 2.0]))
+        >>> v.numpy().tolist()
+        [1.0, 2.0]
+    """
+    current = variable.value
+
+    def update():
+        np.copyto(current, value_of(value), casting="unsafe")
+
+    update()
+    if is_tracked(value):
+        record(current, (variable, value), lambda g: (None, None), update)
+    return variable

@@ -101,6 +101,8 @@ CASES = [
     ("take_along_axis_broadcast", lambda x: ops.take_along_axis(x, np.array([[2], [0]]), axis=1), [rand(2, 3)]),
     ("getitem_slice", lambda x: x[1:, ::2], [rand(3, 4)]),
     ("getitem_repeated_index", lambda x: x[np.array([0, 0, 2])], [rand(3, 2)]),
+    ("getitem_int_ellipsis_newaxis", lambda x: x[1, ..., None, 1:], [rand(3, 2, 4)]),
+    ("getitem_single_element", lambda x: x[2, 1] * x[0, 0], [rand(3, 2)]),
     ("getitem_mask", lambda x: x[np.array([True, False, True])], [rand(3, 2)]),
     ("tile", lambda x: ops.tile(x, (2, 3)), [rand(2, 3)]),
     ("tile_more_reps", lambda x: ops.tile(x, (2, 1, 2)), [rand(3)]),
@@ -124,3 +126,20 @@ def test_piecewise_constant_ops_have_zero_gradient():
     x = np.array([-1.3, 0.4, 2.6])
     for fn in (ops.sign, ops.round, ops.floor, ops.ceil, ops.trunc):
         check_gradients(lambda v: fn(v) + v * 2.0, x)
+
+
+@pytest.mark.parametrize("key", [np.s_[1:, ::2], np.s_[1], np.s_[..., 0], np.s_[None, 2, 1], np.s_[2, 1],
+                                 np.s_[np.array([0, 0, 2])], np.s_[np.array([True, False, True])]],
+                         ids=["slices", "int", "ellipsis", "newaxis", "element", "repeated", "boolean"])
+def test_slicing_gradients_are_numpys_add_at(key):
+    # A basic key adds the gradient into a view at once: the same numbers as np.add.at, -0.0 included.
+    from nanokeras.ops.numpy import _scatter_add
+
+    x = np.zeros((3, 4), "float32")
+    g = np.full(np.shape(x[key]), -0.0, "float32")
+    g.flat[::2] = np.arange(1, g.size + 1, 2) if g.size > 1 else 1.0
+    expected = np.zeros((3, 4), "float32")
+    np.add.at(expected, key, g)
+    got = _scatter_add(g, key, x.shape, x.dtype)
+    np.testing.assert_array_equal(got, expected)
+    assert np.array_equal(np.signbit(got), np.signbit(expected))

@@ -147,6 +147,17 @@ LAYER_CASES = [
         layers.Dense(5, activation="hard_shrink"), layers.Dense(5, activation="sparse_sigmoid"),
         layers.Dense(6, activation="sparsemax"), layers.Dense(6, activation="celu"),
         layers.Dense(6, activation="log_sigmoid"), layers.Dense(6, activation="hard_tanh")])),
+    # ConvLSTM layers: the FEATURES become (steps, *spatial, channels).
+    ("conv_lstm1d", lambda: keras.Sequential([layers.Reshape((3, 2, 1)), layers.ConvLSTM1D(2, 2, padding="same"),
+                                              layers.Flatten()])),
+    ("conv_lstm2d_dropout_backwards", lambda: keras.Sequential([
+        layers.Reshape((2, 3, 1, 1)),
+        layers.ConvLSTM2D(3, (2, 1), dropout=0.3, recurrent_dropout=0.2, return_sequences=True, go_backwards=True),
+        layers.Flatten()])),
+    ("conv_lstm3d_channels_first_unrolled", lambda: keras.Sequential([
+        layers.Reshape((3, 1, 2, 1, 1)),
+        layers.ConvLSTM3D(2, 1, data_format="channels_first", unroll=True, kernel_regularizer="l2"),
+        layers.Flatten()])),
 ]
 
 
@@ -158,6 +169,37 @@ def _adapted(layer):
 @pytest.mark.parametrize("make", [c[1] for c in LAYER_CASES], ids=[c[0] for c in LAYER_CASES])
 def test_each_layer(make):
     _train_both(_sequential(make), _adam_categorical, "onehot")
+
+
+def test_conv_lstm_with_a_mask_computed_in_the_graph():
+    def build():
+        inputs = keras.Input((FEATURES,))
+        steps = layers.Reshape((3, 2, 1))(inputs)
+        mask = keras.ops.greater(keras.ops.sum(keras.ops.abs(steps), axis=(2, 3)), 1.0)  # changes with the data
+        hidden = layers.ConvLSTM1D(2, 2, padding="same", go_backwards=True)(steps, mask=mask)
+        return keras.Model(inputs, layers.Dense(CLASSES, activation="softmax")(layers.Flatten()(hidden)))
+
+    _train_both(build, _adam_categorical, "onehot")
+
+
+def test_stateful_conv_lstm_carries_the_same_states_on_both_paths():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(24, 3, 4, 2)).astype("float32"), rng.normal(size=(24, 2)).astype("float32")
+    results = []
+    for jit_compile in (False, "auto"):
+        keras.backend.clear_session()
+        keras.utils.set_random_seed(7)
+        model = keras.Sequential([keras.Input((3, 4, 2), batch_size=6),
+                                  layers.ConvLSTM1D(2, 3, stateful=True, recurrent_dropout=0.2),
+                                  layers.Flatten(), layers.Dense(2)])
+        model.compile(keras.optimizers.Adam(0.01), "mse", jit_compile=jit_compile)
+        model.fit(x, y, batch_size=6, epochs=2, shuffle=False, verbose=0)
+        results.append((model, model.compiled_step_reason))
+    (tape_model, _), (model, reason) = results
+    assert reason == {}, reason
+    for a, b in zip(tape_model.weights + tape_model.layers[0].states, model.weights + model.layers[0].states):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert np.abs(model.layers[0].states[0].numpy()).sum() > 0
 
 
 def _functional(merge):

@@ -201,8 +201,7 @@ class RNN(Layer):
         else:
             outputs, states = self._call_step_by_step(sequences, initial_state, mask, training, steps)
             if stateful:
-                for variable, state in zip(self.states, states):
-                    variable.assign(np.asarray(value_of(state)))
+                self._store_states(states)
         if not self.return_state:
             return outputs
         if any(isinstance(s, (list, tuple)) for s in self.state_size):
@@ -300,33 +299,58 @@ class RNN(Layer):
         step = cell if callable(cell) else cell.call
         structure = [list(s) if isinstance(s, (list, tuple)) else s for s in self.state_size]
         nested = any(isinstance(s, list) for s in structure)
+
+        def step_at(t, states):
+            cell_states = pack_sequence_as(structure, states) if nested else states
+            output, new_states = step(np_ops.getitem(sequences, (slice(None), t)), cell_states, **kwargs)
+            return output, flatten(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
+
+        # The state a masked step outputs (`"state"` mode): the last cell's first state.
+        output_state = -len(flatten(structure[-1])) if nested else 0
+        try:
+            return self._run_steps(step_at, initial_state, mask, steps, output_state)
+        finally:
+            _reset_dropout_masks(cell)
+
+    def _run_steps(self, step_at, initial_state, mask, steps, output_state=0):
+        """The time loop: `step_at(t, states) -> (output, new_states)` for each step, in the layer's
+        order, masked steps keeping their states; returns `(outputs, final_states)`."""
         states = list(initial_state)
         order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
         mode = self._masked_output_mode()
         outputs, previous_output = [], None
-        try:
-            for t in order:
-                cell_states = pack_sequence_as(structure, states) if nested else states
-                output, new_states = step(np_ops.getitem(sequences, (slice(None), t)), cell_states, **kwargs)
-                new_states = flatten(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
-                if mask is not None:
-                    m = derived_mask(lambda values, t=t: np.asarray(values, dtype=bool)[:, t:t + 1], mask)
-                    if mode == "state":
-                        other = states[-len(flatten(structure[-1])) if nested else 0]
-                    elif mode == "zeros" or previous_output is None:
-                        other = np.zeros((), dtype=np.asarray(value_of(output)).dtype)
-                    else:
-                        other = previous_output
-                    output = np_ops.where(m, output, other)
-                    new_states = [np_ops.where(m, new, old) for new, old in zip(new_states, states)]
-                states = new_states
-                previous_output = output
-                if self.return_sequences:
-                    outputs.append(output)
-        finally:
-            _reset_dropout_masks(cell)
+        for t in order:
+            output, new_states = step_at(t, states)
+            if mask is not None:
+                masks = {}  # the step's mask shaped to broadcast against arrays of each rank
+
+                def m(like, t=t):
+                    rank = len(np.shape(value_of(like)))
+                    if rank not in masks:
+                        masks[rank] = derived_mask(
+                            lambda values: np.asarray(values, dtype=bool)[:, t].reshape((-1,) + (1,) * (rank - 1)),
+                            mask)
+                    return masks[rank]
+
+                if mode == "state":
+                    other = states[output_state]
+                elif mode == "zeros" or previous_output is None:
+                    other = np.zeros((), dtype=np.asarray(value_of(output)).dtype)
+                else:
+                    other = previous_output
+                output = np_ops.where(m(output), output, other)
+                new_states = [np_ops.where(m(new), new, old) for new, old in zip(new_states, states)]
+            states = new_states
+            previous_output = output
+            if self.return_sequences:
+                outputs.append(output)
         result = np_ops.stack(outputs, axis=1) if self.return_sequences else previous_output
         return result, states
+
+    def _store_states(self, states):
+        """A stateful layer keeps its final states for the next batch."""
+        for variable, state in zip(self.states, states):
+            variable.assign(np.asarray(value_of(state)))
 
     # -------------------------------------------------------------- config
     def _rnn_config(self):
