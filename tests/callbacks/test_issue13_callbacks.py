@@ -32,7 +32,8 @@ def read_events(directory):
 
     events = []
     for path in sorted(glob.glob(os.path.join(directory, "events.out.tfevents.*"))):
-        data = open(path, "rb").read()
+        with open(path, "rb") as file:
+            data = file.read()
         offset = 0
         while offset < len(data):
             (length,) = struct.unpack("<Q", data[offset:offset + 8])

@@ -83,11 +83,13 @@ def test_get_file_downloads_checks_and_extracts_archives(tmp_path):
         folder = keras.utils.get_file("archive.tar.gz", origin=tar_path.as_uri(), extract=True,
                                       cache_dir=str(cache))
     assert folder == str(cache / "datasets" / "archive_extracted")
-    assert open(os.path.join(folder, "folder", "a.txt")).read() == "alpha"
+    with open(os.path.join(folder, "folder", "a.txt")) as file:
+        assert file.read() == "alpha"
     assert not (cache / "datasets" / "escape.txt").exists()
     folder = keras.utils.get_file(origin=zip_path.as_uri(), extract=True, cache_dir=str(cache))
     assert folder == str(cache / "datasets" / "data.zip")
-    assert open(os.path.join(folder, "b.txt")).read() == "beta"
+    with open(os.path.join(folder, "b.txt")) as file:
+        assert file.read() == "beta"
     path = keras.utils.get_file("plain.zip", origin=zip_path.as_uri(), cache_dir=str(cache),
                                 file_hash=hash_file(str(zip_path)))
     assert os.path.isfile(path)
