@@ -8,7 +8,7 @@ Example:
     >>> import numpy as np, nanokeras as keras
     >>> y_true = np.array([[1, 2, 0]])
     >>> round(float(keras.losses.ctc(y_true, np.zeros((1, 4, 3), "float32"))[0]), 4)
-    1.6094
+    1.6864
 """
 
 import numpy as np

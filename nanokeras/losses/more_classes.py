@@ -102,7 +102,7 @@ class CTC(_Wrapped):
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> round(float(keras.losses.CTC()(np.array([[1, 2, 0]]), np.zeros((1, 4, 3), "float32"))), 4)
-        1.6094
+        1.6864
     """
 
     _fn = staticmethod(_ctc.ctc)
