@@ -56,6 +56,12 @@ class ScalarProgram:
     """
 
     def __init__(self, model, mode, arrays, size, remainder, limit, rounding):
+        # The weights and one batch alone may already be too many: then nothing is recorded or named.
+        at_least = sum(v.value.size for v in model.weights)
+        at_least += sum(a[:size].size for a in arrays if a is not None)
+        if at_least > limit:
+            raise Unsupported(f"the step's arrays hold at least {at_least} scalars, more than the tiny path's "
+                              f"limit of {limit}")
         self.model, self.mode = model, mode
         trainable = model.trainable_weights
         optimizer = model.optimizer if mode == "train" else None

@@ -398,3 +398,14 @@ def test_large_data_runs_in_chunks_of_whole_batches(monkeypatch):
                     _compiled(lambda: keras.optimizers.Adam(0.02), "binary_crossentropy", ["acc"]), "binary",
                     fit_kwargs={"shuffle": shuffle})
     assert calls[:5] == [5, 5, 5, 5, 3]
+
+
+def test_a_large_model_is_refused_before_any_code_is_generated(monkeypatch):
+    from nanokeras.trainers import scalar_program
+
+    named = []
+    monkeypatch.setattr(scalar_program._State, "add", lambda self, *a, **k: named.append(a) or pytest.fail("named"))
+    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(64)])
+    model.compile("adam", "mse")
+    model.fit(np.zeros((8, 784), "float32"), np.zeros((8, 64), "float32"), batch_size=4, verbose=0)
+    assert "at least" in model.tiny_program_reason["train"] and named == []
