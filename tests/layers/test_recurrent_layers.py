@@ -39,7 +39,7 @@ def test_go_backwards_reads_the_reversed_sequence(kind):
     backward = type(forward).from_config(backward_config)
     backward(X[:1])
     backward.set_weights(forward.get_weights())
-    np.testing.assert_allclose(backward(X), outputs, rtol=1e-6)
+    np.testing.assert_allclose(backward(X), outputs, rtol=1e-5, atol=1e-7)  # float32: BLAS may sum in another order
 
 
 @pytest.mark.parametrize("kind", KINDS)
