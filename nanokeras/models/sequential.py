@@ -6,10 +6,11 @@ from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.core.input_layer import InputLayer
 from nanokeras.layers.layer import Layer
 from nanokeras.models.model import Model
+from nanokeras.trainers.keras2_methods import Keras2SequentialMethods
 from nanokeras.utils.keyword_arguments import unknown_keywords_error
 
 
-class Sequential(Model):
+class Sequential(Keras2SequentialMethods, Model):
     """A linear stack of layers.
 
     Args:

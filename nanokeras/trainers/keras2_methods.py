@@ -1,9 +1,14 @@
-"""Keras 2's `fit_generator`, `evaluate_generator` and `predict_generator`.
+"""Keras 2's `fit_generator`, `evaluate_generator` and `predict_generator`, and `Sequential`'s
+`predict_classes` and `predict_proba`.
 
-Keras 2 kept them (deprecated) after `fit`/`evaluate`/`predict` learned to take
-generators and `Sequence`s; Keras 3 removed them. Here each one notes the Keras 3
-spelling and calls its modern form with the same meaning.
+Keras 2 kept the generator methods (deprecated) after `fit`/`evaluate`/`predict` learned to
+take generators and `Sequence`s, and dropped the `predict_*` pair in 2.6; Keras 3 has none of
+them. Here each one notes the Keras 3 spelling and computes what Keras 2 did.
 """
+
+import warnings
+
+import numpy as np
 
 from nanokeras.utils import keras2_notes
 
@@ -40,3 +45,40 @@ class Keras2TrainingMethods:
         """Keras 2's `predict` on a generator or `Sequence`: use `predict(generator, ...)` instead."""
         _note("predict")
         return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+
+def _classes(proba):
+    return proba.argmax(axis=-1) if proba.shape[-1] > 1 else (proba > 0.5).astype("int32")
+
+
+class Keras2SequentialMethods:
+    """`predict_classes` and `predict_proba`, which Keras 2's `Sequential` had until 2.6."""
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Keras 2's class predictions: the argmax of a multi-unit output, else `output > 0.5` as int32.
+
+        Example:
+            >>> import numpy as np, warnings, nanokeras as keras
+            >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="softmax")])
+            >>> with warnings.catch_warnings():
+            ...     warnings.simplefilter("ignore")
+            ...     model.predict_classes(np.zeros((4, 2))).shape
+            (4,)
+        """
+        keras2_notes.note("predict_classes", used="`model.predict_classes(x)`",
+                          instead="`np.argmax(model.predict(x), axis=-1)` (softmax output) or "
+                                  "`(model.predict(x) > 0.5).astype('int32')` (sigmoid output)")
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if isinstance(proba, (list, tuple)):  # a last layer with several outputs: classes of each
+            return [_classes(p) for p in proba]
+        return _classes(proba)
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """Keras 2's name for `predict` on a model whose outputs are probabilities."""
+        keras2_notes.note("predict_classes", used="`model.predict_proba(x)`", instead="`model.predict(x)`")
+        preds = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if isinstance(preds, np.ndarray) and preds.size and (preds.min() < 0.0 or preds.max() > 1.0):
+            warnings.warn("Network returning invalid probability values. The last layer might not "
+                          "normalize predictions into probabilities (like softmax or sigmoid would).",
+                          stacklevel=2)
+        return preds

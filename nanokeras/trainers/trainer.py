@@ -390,7 +390,7 @@ class Trainer:
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1):
+            validation_batch_size=None, validation_freq=1, **kwargs):
         """Trains the model for `epochs` passes over `x`, `y`.
 
         Args:
@@ -411,6 +411,10 @@ class Trainer:
         Returns:
             A `History` whose `.history` maps `loss`, metric names and `val_*` to per-epoch values.
         """
+        if "nb_epoch" in kwargs:  # Keras 1's name, which Keras 2 still took (with a warning)
+            keras2_notes.note("nb_epoch", used="`model.fit(..., nb_epoch=10)`", instead="`model.fit(..., epochs=10)`")
+            epochs = kwargs.pop("nb_epoch")
+        _check_method_keywords("fit", kwargs, Trainer.fit)
         self._assert_compiled("fit")
         batch_size = check_fit_arguments(
             batch_size=batch_size, epochs=epochs, validation_split=validation_split,
@@ -530,8 +534,7 @@ class Trainer:
             in compile order; or a dict when `return_dict=True`.
         """
         self._assert_compiled("evaluate")
-        if kwargs:
-            raise TypeError(f"evaluate() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
+        _check_method_keywords("evaluate", kwargs, Trainer.evaluate)
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
         steps = _limited(steps, config.max_steps_per_epoch(), "steps")
@@ -564,7 +567,7 @@ class Trainer:
         return logs
 
     # ---------------------------------------------------------------- predict
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """The model's outputs for `x`, as a numpy array, computed in batches.
 
         Example:
@@ -573,6 +576,7 @@ class Trainer:
             >>> model.predict(np.zeros((3, 2)), verbose=0).shape
             (3, 1)
         """
+        _check_method_keywords("predict", kwargs, Trainer.predict)
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
         steps = _limited(steps, config.max_steps_per_epoch(), "steps")
@@ -638,6 +642,18 @@ class Trainer:
             return logs
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
         return ordered[0] if len(ordered) == 1 else ordered
+
+
+def _check_method_keywords(method, kwargs, function):
+    """A clear error (with the likely intended name) for keywords `fit`/`evaluate`/`predict` do not take."""
+    if kwargs:
+        import inspect
+
+        from nanokeras.utils.keyword_arguments import unknown_keywords_error
+
+        known = [name for name, parameter in inspect.signature(function).parameters.items()
+                 if name != "self" and parameter.kind is not inspect.Parameter.VAR_KEYWORD]
+        raise unknown_keywords_error(f"{method}()", kwargs, known)
 
 
 def _casts_labels_to_floats(loss):

@@ -28,6 +28,10 @@ from nanokeras.utils.timeseries_dataset_utils import timeseries_dataset_from_arr
 
 
 def __getattr__(name):
+    if name in ("np_utils", "vis_utils", "data_utils", "generic_utils"):  # Keras 2's submodules
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
     from nanokeras import _api
 
     return _api.resolve(__name__, name)

@@ -93,6 +93,15 @@ IDIOMS = {
         "`keras.backend.mean(x)` (Keras 2's backend functions, `K.*`)",
         "`keras.ops.mean(x)` (`keras.random.normal(...)`, `keras.ops.shape(x)`, ...: each note names the "
         "function's Keras 3 spelling)", "3.0"),
+    "nb_epoch": Idiom("`model.fit(x, y, nb_epoch=10)`", "`model.fit(x, y, epochs=10)`",
+                      "2.4 (Keras 2.0 to 2.3 still took it, with a warning)"),
+    "predict_classes": Idiom(
+        "`model.predict_classes(x)` / `model.predict_proba(x)`",
+        "`np.argmax(model.predict(x), axis=-1)` (softmax output) or `(model.predict(x) > 0.5).astype('int32')` "
+        "(sigmoid output) / `model.predict(x)`", "2.6"),
+    "utils_submodules": Idiom(
+        "`keras.utils.np_utils.to_categorical` (also `vis_utils`, `data_utils`, `generic_utils`)",
+        "`keras.utils.to_categorical` (every name is on `keras.utils` itself)", "3.0"),
     "experimental_preprocessing": Idiom(
         "`keras.layers.experimental.preprocessing.Normalization` (and the other preprocessing layers)",
         "`keras.layers.Normalization`", "3.0"),

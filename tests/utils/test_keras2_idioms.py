@@ -298,3 +298,95 @@ def test_text_vectorization_with_input_shape_takes_raw_strings(fresh_notes):
     with recorded_notes() as notes:
         keras.layers.TextVectorization(output_sequence_length=4)
     assert notes == []
+
+
+def test_nb_epoch(fresh_notes):
+    x, y = data()
+    model, twin = tiny_model(), tiny_model()
+    twin.set_weights(model.get_weights())
+    for m in (model, twin):
+        m.compile(keras.optimizers.SGD(0.1), "binary_crossentropy")
+    with recorded_notes() as notes:
+        history = model.fit(x, y, nb_epoch=3, batch_size=4, verbose=0, shuffle=False)
+    assert len(notes) == 1 and keras2_notes.IDIOMS["nb_epoch"].since in notes[0]
+    expected = twin.fit(x, y, epochs=3, batch_size=4, verbose=0, shuffle=False)
+    assert len(history.history["loss"]) == 3
+    np.testing.assert_allclose(history.history["loss"], expected.history["loss"], rtol=1e-6)
+    before = [w.copy() for w in model.get_weights()]
+    with strict_keras3(), pytest.raises(ValueError, match="epochs=10"):
+        model.fit(x, y, nb_epoch=3, verbose=0)
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("method, kwargs, suggestion", [
+    ("fit", {"epoch": 2}, "epochs"), ("fit", {"validation_split_": 0.1}, "validation_split"),
+    ("evaluate", {"batchsize": 4}, "batch_size"), ("predict", {"batch": 4}, "batch_size"),
+])
+def test_misspelt_keywords_of_fit_evaluate_predict(method, kwargs, suggestion):
+    x, y = data()
+    model = tiny_model()
+    model.compile("sgd", "binary_crossentropy")
+    before = [w.copy() for w in model.get_weights()]
+    args = (x,) if method == "predict" else (x, y)
+    with pytest.raises(ValueError, match=f"Did you mean '{suggestion}'") as caught:
+        getattr(model, method)(*args, verbose=0, **kwargs)
+    assert isinstance(caught.value, TypeError)  # what Python itself would raise, with the hint
+    assert f"{method}()" in str(caught.value)
+    for a, b in zip(before, model.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_predict_classes_and_predict_proba(fresh_notes):
+    x, _ = data()
+    binary = tiny_model()
+    with recorded_notes() as notes:
+        classes = binary.predict_classes(x)
+        proba = binary.predict_proba(x)
+    assert len(notes) == 1 and keras2_notes.IDIOMS["predict_classes"].since in notes[0]
+    expected = binary.predict(x, verbose=0)
+    np.testing.assert_array_equal(proba, expected)
+    assert classes.dtype == np.int32 and classes.shape == (12, 1)
+    np.testing.assert_array_equal(classes, (expected > 0.5).astype("int32"))
+    multi = tiny_model(units=4, activation="softmax")
+    with recorded_notes():
+        multi_classes = multi.predict_classes(x, batch_size=5)
+    np.testing.assert_array_equal(multi_classes, multi.predict(x, verbose=0).argmax(axis=-1))
+    assert multi_classes.shape == (12,)
+    linear = tiny_model(units=2, activation="linear")
+    linear.set_weights([np.full((3, 2), 5.0, "float32"), np.zeros(2, "float32")])
+    with recorded_notes(), pytest.warns(UserWarning, match="invalid probability values"):
+        linear.predict_proba(x)
+    with strict_keras3(), pytest.raises(ValueError, match="argmax"):
+        multi.predict_classes(x)
+    inputs = keras.Input((3,))
+    functional = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    assert not hasattr(functional, "predict_classes")  # Keras 2 had them on Sequential only
+
+
+@pytest.mark.parametrize("submodule, name", [
+    ("np_utils", "to_categorical"), ("np_utils", "normalize"), ("vis_utils", "plot_model"),
+    ("data_utils", "get_file"), ("data_utils", "Sequence"), ("data_utils", "pad_sequences"),
+    ("generic_utils", "Progbar"), ("generic_utils", "get_custom_objects"),
+    ("generic_utils", "register_keras_serializable"),
+])
+def test_keras2_utils_submodules(fresh_notes, submodule, name):
+    import importlib
+
+    module = importlib.import_module(f"nanokeras.utils.{submodule}")
+    assert getattr(keras.utils, submodule) is module
+    assert_noted_once(lambda: getattr(module, name), "utils_submodules")
+    assert getattr(module, name) is getattr(keras.utils, name)
+    assert name in dir(module)
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        getattr(module, "nothing_here")
+    with strict_keras3(), pytest.raises(AttributeError, match=f"keras.utils.{name}"):
+        getattr(module, name)
+
+
+def test_np_utils_to_categorical_as_keras2_wrote_it(fresh_notes):
+    with recorded_notes():
+        from nanokeras.utils.np_utils import to_categorical
+        from nanokeras.utils import np_utils
+    np.testing.assert_array_equal(np_utils.to_categorical([0, 2, 1], 3), np.eye(3, dtype="float32")[[0, 2, 1]])
+    assert to_categorical is keras.utils.to_categorical
