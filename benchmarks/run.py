@@ -77,11 +77,22 @@ def _pick(text, known, option, aliases):
     return chosen
 
 
+def _one_core():
+    """Pins the calling process to one core. Thread settings alone do not make every library
+    single-threaded: Keras on JAX still dispatches from one thread while XLA computes on another,
+    so a "one thread" row would give it two cores."""
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
 def call_worker(python, args, library, timeout, threads=None):
-    """Runs worker.py in a fresh process; returns (result, None) or (None, error text)."""
+    """Runs worker.py in a fresh process; returns (result, None) or (None, error text).
+
+    With `threads=1` the process also runs on one core only (`_one_core`)."""
     try:
         proc = subprocess.run([python, WORKER] + args, env=subprocess_env(library, threads), cwd=REPO,
-                              capture_output=True, text=True, timeout=timeout)
+                              capture_output=True, text=True, timeout=timeout,
+                              preexec_fn=_one_core if threads == 1 else None)
     except subprocess.TimeoutExpired:
         return None, "timed out after %.0f s" % timeout
     for line in reversed(proc.stdout.splitlines()):
