@@ -31,6 +31,7 @@ from nanokeras.trainers import data_adapter
 from nanokeras.trainers.floating_point import quiet_floating_point_errors
 from nanokeras.trainers.step_program import CompiledSteps
 from nanokeras.utils import keras2_notes
+from nanokeras.utils.dataset_utils import pack_x_y_sample_weight
 from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
 
 
@@ -491,7 +492,7 @@ class Trainer:
         Returns the last step's logs, or None when they were never built.
         """
         custom = getattr(type(self), mode + "_step") is not getattr(Trainer, mode + "_step")
-        run = getattr(self, mode + "_step") if custom else getattr(self, "_" + mode + "_batch")
+        run = _packed_step(getattr(self, mode + "_step")) if custom else getattr(self, "_" + mode + "_batch")
         begin_hook = callback_list.hook_if_used(f"on_{mode}_batch_begin")
         end_hook = callback_list.hook_if_used(f"on_{mode}_batch_end")
         # With `steps_per_execution=N` the batch hooks see groups of N steps, as in Keras:
@@ -600,7 +601,8 @@ class Trainer:
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.steps_per_epoch)
         self._start_compiled_steps()
-        run = self.predict_step if type(self).predict_step is not Trainer.predict_step else self._predict_batch
+        custom = type(self).predict_step is not Trainer.predict_step
+        run = _packed_step(self.predict_step) if custom else self._predict_batch
         begin_hook = callback_list.hook_if_used("on_predict_batch_begin")
         end_hook = callback_list.hook_if_used("on_predict_batch_end")
         callback_list.on_predict_begin()
@@ -642,6 +644,18 @@ class Trainer:
             return logs
         ordered = [logs[m.name] for m in self.metrics if m.name in logs]
         return ordered[0] if len(ordered) == 1 else ordered
+
+
+def _packed_step(step):
+    """A user's `train_step`/`test_step`/`predict_step` sees a batch as Keras hands it over: `x`
+    alone when there are no labels (a VAE's or a GAN's `fit(images)`), else `(x, y[, sample_weight])`."""
+
+    def run(batch):
+        if type(batch) is tuple and len(batch) == 1:
+            batch = pack_x_y_sample_weight(batch[0])
+        return step(batch)
+
+    return run
 
 
 def _check_method_keywords(method, kwargs, function):

@@ -143,3 +143,65 @@ def test_custom_train_step_with_fit_matches_builtin_fit():
 def test_model_without_call_arguments_error():
     with pytest.raises(TypeError):
         keras.Model(foo=1)
+
+
+class _Unsupervised(keras.Model):
+    """keras.io's VAE/GAN shape: `fit(images)` with no labels, and a `train_step(self, data)` that
+    uses `data` as the images themselves."""
+
+    def __init__(self):
+        super().__init__()
+        self.dense = keras.layers.Dense(3)
+        self.seen = {}
+        self.tracker = keras.metrics.Mean(name="loss")
+
+    def call(self, x):
+        return self.dense(x)
+
+    def train_step(self, data):
+        self.seen["train"] = data
+        with keras.GradientTape() as tape:
+            loss = keras.ops.mean(keras.ops.square(self(data) - data))
+        grads = tape.gradient(loss, self.trainable_weights)
+        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+        self.tracker.update_state(loss)
+        return {"loss": self.tracker.result()}
+
+    def test_step(self, data):
+        self.seen["test"] = data
+        self.tracker.update_state(keras.ops.mean(keras.ops.square(self(data) - data)))
+        return {"loss": self.tracker.result()}
+
+    def predict_step(self, data):
+        self.seen["predict"] = data
+        return self(data)
+
+    @property
+    def metrics(self):
+        return [self.tracker]
+
+
+def test_custom_steps_get_x_alone_when_fit_has_no_labels():
+    x = np.random.default_rng(0).normal(size=(8, 3)).astype("float32")
+    model = _Unsupervised()
+    model.compile(optimizer="adam")
+    history = model.fit(x, epochs=2, batch_size=4, verbose=0)
+    assert len(history.history["loss"]) == 2
+    model.evaluate(x, batch_size=4, verbose=0)
+    assert model.predict(x, batch_size=4, verbose=0).shape == (8, 3)
+    for mode in ("train", "test", "predict"):
+        assert isinstance(model.seen[mode], np.ndarray), (mode, type(model.seen[mode]))
+        assert model.seen[mode].shape == (4, 3)
+    # With labels the step still gets the (x, y) tuple, as in Keras.
+    seen = []
+
+    class Supervised(_Unsupervised):
+        def train_step(self, data):
+            seen.append(data)
+            return super().train_step(data[0])
+
+    supervised = Supervised()
+    supervised.compile(optimizer="adam")
+    supervised.fit(x, x * 2, batch_size=8, epochs=1, verbose=0, shuffle=False)
+    assert type(seen[0]) is tuple and len(seen[0]) == 2
+    np.testing.assert_array_equal(seen[0][1], x * 2)
