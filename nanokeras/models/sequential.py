@@ -68,8 +68,15 @@ class Sequential(Keras2SequentialMethods, Model):
                 f"All layers added to a Sequential model should have unique names. Name {layer.name!r} "
                 f"is already the name of a layer in model {self.name!r}."
             )
-        if not self._layers and self._input_layer is None and layer._input_shape_arg is not None:
-            object.__setattr__(self, "_input_layer", InputLayer(batch_shape=layer._input_shape_arg))
+        if not self._layers and self._input_layer is None:
+            if layer._input_shape_arg is not None:
+                object.__setattr__(self, "_input_layer", InputLayer(batch_shape=layer._input_shape_arg))
+            else:
+                # A model with one known input first (a frozen base, as in transfer learning):
+                # the stack builds on that input's shape, as in Keras.
+                shape = _model_input_shape(layer)
+                if shape is not None:
+                    object.__setattr__(self, "_input_layer", InputLayer(batch_shape=shape))
         self._layers.append(layer)
         names.add(layer.name)
         self._tracked_layers.append(layer)
@@ -224,3 +231,18 @@ class Sequential(Keras2SequentialMethods, Model):
         if config.get("trainable") is False:
             model.trainable = False
         return model
+
+
+def _model_input_shape(layer):
+    """The batch shape of `layer`'s single input when `layer` is a model that knows it, else None."""
+    from nanokeras.models.model import Model
+
+    if not isinstance(layer, Model):
+        return None
+    try:
+        shape = layer.input_shape
+    except (AttributeError, ValueError):
+        return None
+    if not isinstance(shape, tuple) or not all(d is None or isinstance(d, int) for d in shape):
+        return None  # several inputs: the stack cannot start from them
+    return shape

@@ -51,3 +51,23 @@ def test_unbuilt_summary_shows_question_marks():
     lines = []
     model.summary(print_fn=lines.append, line_length=88)
     assert "0 (unbuilt) │" in lines[0] and " ? " in lines[0]
+
+
+def test_a_model_with_a_known_input_first_builds_the_stack():
+    # Transfer learning's shape: a frozen base model, then a new head.
+    base = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8)])
+    base.trainable = False
+    top = keras.Sequential([base, keras.layers.Dense(1)])
+    assert top.built and top.layers[1].built
+    assert tuple(top.output_shape) == (None, 1)
+    assert len(top.trainable_weights) == 2 and len(top.non_trainable_weights) == 2
+    inputs = keras.Input((3,))
+    functional = keras.Model(inputs, keras.layers.Dense(5)(inputs))
+    added = keras.Sequential()
+    added.add(functional)
+    added.add(keras.layers.Dense(2))
+    assert added.built and tuple(added.output_shape) == (None, 2)
+    # A model with two inputs cannot start a stack: it stays unbuilt until called.
+    a, b = keras.Input((2,)), keras.Input((2,))
+    two = keras.Model([a, b], keras.layers.Add()([a, b]))
+    assert not keras.Sequential([two, keras.layers.Dense(1)]).built
