@@ -237,9 +237,8 @@ class CompiledMetrics:
             for index, (identifiers, y_i, pred_i) in enumerate(zip(per_output, ys, preds)):
                 for identifier in _check_metric_list(identifiers, argument):
                     metric = resolve_metric(identifier, np.asarray(value_of(y_i)), np.asarray(value_of(pred_i)))
-                    if not single:
-                        metric.name = f"{names[index]}_{metric.name}"
                     entries.append((metric, weighted, None if single else index))
+        _name_uniquely(entries, names)
         self.entries = entries
         self.names = names
 
@@ -260,6 +259,24 @@ class CompiledMetrics:
         preds = align(y_pred, self.names, "y_pred")
         for metric, weighted, index in entries:
             metric.update_state(ys[index], _value_with_mask(preds[index]), sample_weight if weighted else None)
+
+
+def _name_uniquely(entries, names):
+    """Gives each compiled metric the log key Keras gives it: `<output>_<name>` with several
+    outputs; a name already taken gets `_1`, `_2`, ... and a weighted metric whose name is taken
+    becomes `weighted_<name>` (so `metrics=['accuracy'], weighted_metrics=['accuracy']` logs both)."""
+    taken = {}
+    for metric, weighted, index in entries:
+        prefix = "" if index is None else f"{names[index]}_"
+        name = prefix + metric.name
+        if name in taken and weighted:
+            name = f"{prefix}weighted_{metric.name}"
+        if name in taken:
+            count = taken[name]
+            taken[name] += 1
+            name = f"{name}_{count}"
+        taken.setdefault(name, 1)
+        metric.name = name
 
 
 def _value_with_mask(y_pred):

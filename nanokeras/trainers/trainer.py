@@ -475,6 +475,8 @@ class Trainer:
                         val_logs = self._evaluate_arrays(validation, validation_batch_size, validation_steps,
                                                          callback_list)
                         epoch_logs.update({"val_" + name: value for name, value in val_logs.items()})
+                        # one sorted order, as Keras on JAX gives (`weighted_accuracy` after `val_loss`)
+                        epoch_logs = {key: epoch_logs[key] for key in sorted(epoch_logs)}
                     callback_list.on_epoch_end(epoch, epoch_logs)
                     training_logs = epoch_logs
                     if self.stop_training:

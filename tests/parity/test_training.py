@@ -230,3 +230,30 @@ def test_compiling_again_keeps_the_loss_and_metrics_it_is_not_given(keras):
     np.testing.assert_allclose(ours.evaluate(x, y, verbose=0), real.evaluate(x, y, verbose=0), rtol=RTOL)
     kw = dict(epochs=2, batch_size=5, shuffle=False, verbose=0)
     _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))
+
+
+def test_metrics_with_the_same_name_log_under_keras_keys(keras):
+    """`metrics=['accuracy'], weighted_metrics=['accuracy']` logs `accuracy` and `weighted_accuracy`;
+    repeats get `_1`, `_2`: the same keys and values as Keras, one output or several."""
+    x, y = _data(40, 4, classes=2)
+    weights = np.where(y == 1, 3.0, 1.0).astype("float32")
+    real, ours = _build_pair(keras, [(2, "softmax")], 4)
+    for lib, model in ((keras, real), (nk, ours)):
+        model.compile(lib.optimizers.SGD(0.1), "sparse_categorical_crossentropy",
+                      metrics=["accuracy", "accuracy", lib.metrics.SparseCategoricalAccuracy(name="accuracy")],
+                      weighted_metrics=["accuracy", "accuracy"])
+    kw = dict(epochs=2, batch_size=8, shuffle=False, verbose=0, sample_weight=weights, validation_data=(x, y, weights))
+    _assert_same_training(real, ours, real.fit(x, y, **kw), ours.fit(x, y, **kw))
+    assert "weighted_accuracy_1" in ours.evaluate(x, y, verbose=0, return_dict=True)
+    rng = np.random.default_rng(3)
+    xa, xb = rng.normal(size=(40, 3)).astype("float32"), rng.normal(size=(40, 2)).astype("float32")
+    y_cls, y_reg = rng.integers(0, 3, 40), rng.normal(size=(40, 1)).astype("float32")
+    real, ours = _two_output_pair(keras)
+    compile_kw = dict(loss=["sparse_categorical_crossentropy", "mse"], metrics=[["accuracy", "accuracy"], ["mae"]],
+                      weighted_metrics=[["accuracy"], ["mae"]])
+    real.compile(keras.optimizers.Adam(0.01), **compile_kw)
+    ours.compile(nk.optimizers.Adam(0.01), **compile_kw)
+    kw = dict(epochs=2, batch_size=8, shuffle=False, verbose=0)
+    _assert_same_training(real, ours, real.fit([xa, xb], [y_cls, y_reg], **kw), ours.fit([xa, xb], [y_cls, y_reg], **kw))
+    assert ours.evaluate([xa, xb], [y_cls, y_reg], verbose=0, return_dict=True) == pytest.approx(
+        real.evaluate([xa, xb], [y_cls, y_reg], verbose=0, return_dict=True), rel=1e-5)
