@@ -60,6 +60,10 @@ class CallbackList(Callback):
         """The bound batch hook `hook` when some callback implements it, else None."""
         return getattr(self, hook) if self._hooked[hook] else None
 
+    def only_progress_bar_uses(self, hook):
+        """True when no callback but the progress bar implements batch hook `hook`."""
+        return all(type(c) is ProgbarLogger for c in self._hooked[hook])
+
     def batch_end(self, hook, batch, logs):
         """Calls `hook` (an `on_*_batch_end`) with `logs`, a dict or a function returning one.
 

@@ -140,6 +140,7 @@ class CompiledSteps:
     def __init__(self, model):
         self.model = model
         self.programs = {}
+        self.lanes = {}  # batch key -> predict programs replaying side by side (parallel_predict.py)
         self.tiny = None
         self.refresh()
 

@@ -28,6 +28,7 @@ from nanokeras.trainers import batch_sources
 from nanokeras.trainers import compile_utils
 from nanokeras.trainers.blas_threads import blas_threads
 from nanokeras.trainers import data_adapter
+from nanokeras.trainers import parallel_predict
 from nanokeras.trainers.floating_point import quiet_floating_point_errors
 from nanokeras.trainers.step_program import CompiledSteps
 from nanokeras.utils import keras2_notes
@@ -610,6 +611,17 @@ class Trainer:
         callback_list.on_predict_begin()
         outputs = []
         with blas_threads(), contextlib.closing(batches.batches()) as epoch_batches:
+            # Two batches at a time on two cores (parallel_predict.py): the progress bar still
+            # advances batch by batch, in order; a callback of the user's keeps the loop below.
+            if (not custom and begin_hook is None and isinstance(batches, data_adapter.ArrayBatches)
+                    and callback_list.only_progress_bar_uses("on_predict_batch_end")):
+                parallel = parallel_predict.predict_batches(
+                    self, list(epoch_batches),
+                    None if end_hook is None else lambda step, output: end_hook(step, {"outputs": output}))
+                if parallel is not NotImplemented:
+                    callback_list.on_predict_end()
+                    return data_adapter.concatenate_batches(parallel)
+                epoch_batches = iter(batches.batches())  # (the list above used the first pass up)
             for step, batch in enumerate(epoch_batches):
                 if begin_hook is not None:
                     begin_hook(step)
