@@ -176,6 +176,17 @@ class Optimizer(OptimizerVariables):
             )
         previous.assign(np.asarray(arguments.check_learning_rate(value_of(value)), previous.dtype))
 
+    @property
+    def lr(self):
+        """Keras 2's name for `learning_rate` (`K.set_value(model.optimizer.lr, 1e-4)`), with a note."""
+        _note_lr()
+        return self.learning_rate
+
+    @lr.setter
+    def lr(self, value):
+        _note_lr()
+        self.learning_rate = value
+
     def _current_learning_rate(self):
         """The rate for this step: a 0-d float array (no copy for a fixed rate)."""
         lr = self._learning_rate
@@ -572,3 +583,10 @@ class Optimizer(OptimizerVariables):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _note_lr():
+    from nanokeras.utils import keras2_notes
+
+    keras2_notes.note("optimizer_lr", used="`optimizer.lr`", instead="`optimizer.learning_rate`",
+                      error=keras2_notes.Keras3StrictAttributeError)

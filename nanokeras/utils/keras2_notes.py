@@ -17,8 +17,8 @@ This module imports nothing from nanokeras, so any package may use it.
 
 Example:
     >>> from nanokeras.utils import keras2_notes
-    >>> keras2_notes.IDIOMS["optimizer_lr"].keras3
-    '`Adam(learning_rate=0.001)`'
+    >>> keras2_notes.IDIOMS["nb_epoch"].keras3
+    '`model.fit(x, y, epochs=10)`'
 """
 
 import os
@@ -33,7 +33,7 @@ IDIOMS = {
     "compile_positional_metrics": Idiom(
         "`model.compile(optimizer, loss, ['acc'])` (metrics third)",
         "`model.compile(optimizer, loss, metrics=['acc'])`", "3.0"),
-    "optimizer_lr": Idiom("`Adam(lr=0.001)`", "`Adam(learning_rate=0.001)`",
+    "optimizer_lr": Idiom("`Adam(lr=0.001)` / `optimizer.lr`", "`Adam(learning_rate=0.001)` / `optimizer.learning_rate`",
                           "2.11 (tf.keras's new optimizers ignore `lr`); an error since 3.0"),
     "optimizer_decay": Idiom(
         "`SGD(learning_rate=0.01, decay=1e-6)`",

@@ -390,3 +390,22 @@ def test_np_utils_to_categorical_as_keras2_wrote_it(fresh_notes):
         from nanokeras.utils import np_utils
     np.testing.assert_array_equal(np_utils.to_categorical([0, 2, 1], 3), np.eye(3, dtype="float32")[[0, 2, 1]])
     assert to_categorical is keras.utils.to_categorical
+
+
+def test_optimizer_lr_attribute(fresh_notes):
+    from nanokeras import backend as K
+
+    optimizer = keras.optimizers.Adam(0.01)
+    assert_noted_once(lambda: optimizer.lr, "optimizer_lr")
+    with recorded_notes():
+        assert optimizer.lr is optimizer.learning_rate
+        K.set_value(optimizer.lr, 0.5)
+        assert float(optimizer.learning_rate) == 0.5
+        optimizer.lr = 0.25
+        assert float(optimizer.learning_rate) == 0.25
+        assert float(K.get_value(optimizer.lr)) == 0.25
+    with strict_keras3():
+        assert not hasattr(optimizer, "lr")  # as in Keras 3
+        with pytest.raises(AttributeError, match="learning_rate"):
+            optimizer.lr = 0.1
+    assert float(optimizer.learning_rate) == 0.25
