@@ -102,6 +102,10 @@ IDIOMS = {
     "utils_submodules": Idiom(
         "`keras.utils.np_utils.to_categorical` (also `vis_utils`, `data_utils`, `generic_utils`)",
         "`keras.utils.to_categorical` (every name is on `keras.utils` itself)", "3.0"),
+    "layers_modules": Idiom(
+        "`from keras.layers.core import Dense` (Keras 2's module paths: `layers.core`, `layers.convolutional`, "
+        "`layers.recurrent`, `layers.merge`, ...; `keras.engine.topology.Layer`)",
+        "`from keras.layers import Dense` (every layer is on `keras.layers`; `Layer` too)", "3.0"),
     "experimental_preprocessing": Idiom(
         "`keras.layers.experimental.preprocessing.Normalization` (and the other preprocessing layers)",
         "`keras.layers.Normalization`", "3.0"),

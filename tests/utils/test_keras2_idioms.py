@@ -409,3 +409,61 @@ def test_optimizer_lr_attribute(fresh_notes):
         with pytest.raises(AttributeError, match="learning_rate"):
             optimizer.lr = 0.1
     assert float(optimizer.learning_rate) == 0.25
+
+
+@pytest.mark.parametrize("statement, name", [
+    ("from nanokeras.layers.core import Dense", "Dense"),
+    ("from nanokeras.layers.core import Dropout", "Dropout"),
+    ("from nanokeras.layers.convolutional import Conv2D", "Conv2D"),
+    ("from nanokeras.layers.convolutional import Convolution2D", "Convolution2D"),
+    ("from nanokeras.layers.pooling import MaxPooling2D", "MaxPooling2D"),
+    ("from nanokeras.layers.normalization import BatchNormalization", "BatchNormalization"),
+    ("from nanokeras.layers.recurrent import LSTM", "LSTM"),
+    ("from nanokeras.layers.embeddings import Embedding", "Embedding"),
+    ("from nanokeras.layers.merge import concatenate", "concatenate"),
+    ("from nanokeras.layers.merge import Add", "Add"),
+    ("from nanokeras.layers.advanced_activations import LeakyReLU", "LeakyReLU"),
+    ("from nanokeras.layers.wrappers import TimeDistributed", "TimeDistributed"),
+    ("from nanokeras.layers.noise import GaussianNoise", "GaussianNoise"),
+    ("from nanokeras.engine.topology import Layer", "Layer"),
+    ("from nanokeras.engine.base_layer import InputSpec", "InputSpec"),
+    ("from nanokeras.engine.training import Model", "Model"),
+    ("from nanokeras.engine import Input", "Input"),
+])
+def test_keras2_layer_module_paths(fresh_notes, statement, name):
+    namespace = {}
+    with recorded_notes() as notes:
+        exec(statement, namespace)
+    assert len(notes) == 1 and keras2_notes.IDIOMS["layers_modules"].since in notes[0]
+    expected = getattr(keras.layers, name, None) or getattr(keras, name)
+    assert namespace[name] is expected
+    with strict_keras3(), pytest.raises(ImportError):
+        exec(statement, {})
+
+
+def test_keras2_layer_modules_keep_their_own_contents():
+    from nanokeras.layers.core import dense
+    from nanokeras.layers.convolutional import conv2d
+
+    assert dense.Dense is keras.layers.Dense and conv2d.Conv2D is keras.layers.Conv2D
+    import nanokeras.layers.recurrent as recurrent
+
+    with pytest.raises(AttributeError, match="no attribute 'Dense'"):
+        recurrent.Dense
+    assert "LSTM" in dir(recurrent)
+
+
+def test_a_keras2_style_custom_layer_trains(fresh_notes):
+    with recorded_notes():
+        from nanokeras.engine.topology import Layer
+        from nanokeras.layers.core import Dense
+
+    class Double(Layer):
+        def call(self, inputs):
+            return inputs * 2.0
+
+    model = keras.Sequential([keras.Input((3,)), Double(), Dense(1)])
+    model.compile("sgd", "mse")
+    x, y = data()
+    history = model.fit(x, y, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
