@@ -1706,6 +1706,41 @@ def _save_h5(model, path):
         model.save(path)
 
 
+@hint("saving/model_utils.py", "call the clone on new inputs instead", ValueError)
+class _:
+    def trigger(tmp):
+        inputs = keras.Input((3,))
+        keras.models.clone_model(keras.Model(inputs, keras.layers.Dense(2)(inputs)), input_tensors=keras.Input((3,)))
+
+    def follow(tmp):
+        inputs = keras.Input((3,))
+        model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+        clone = keras.models.clone_model(model)
+        new_inputs = keras.Input((3,))
+        rebuilt = keras.Model(new_inputs, clone(new_inputs))
+        assert rebuilt.predict(np.ones((1, 3)), verbose=0).shape == (1, 2)
+
+
+@hint("saving/model_utils.py", "call `compile()` on it", UserWarning)
+class _:
+    def trigger(tmp):
+        inputs = keras.Input((2,))
+        model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+        model.compile("sgd", lambda y, p: keras.ops.mean(keras.ops.square(y - p)))
+        keras.models.clone_model(model)
+
+    def follow(tmp):
+        inputs = keras.Input((2,))
+        model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+        loss = lambda y, p: keras.ops.mean(keras.ops.square(y - p))  # noqa: E731
+        model.compile("sgd", loss)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clone = keras.models.clone_model(model)
+        clone.compile("sgd", loss)
+        clone.fit(np.ones((4, 2)), np.ones((4, 1)), verbose=0)
+
+
 @hint("saving/h5_store.py", "needs h5py: pip install h5py", ImportError)
 class _:
     def trigger(tmp):

@@ -22,7 +22,8 @@ def model_from_json(json_string, custom_objects=None):
 
 
 def clone_model(model, input_tensors=None, clone_function=None, call_function=None, recursive=False, **kwargs):
-    """A new model with the same architecture as `model` and newly initialized weights.
+    """A new model with the same architecture as `model` and newly initialized weights, compiled
+    as `model` is (with a fresh optimizer).
 
     Args:
         model: a `Sequential` (or a subclassed model with `get_config`/`from_config`).
@@ -39,7 +40,8 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     if kwargs:
         raise TypeError(f"clone_model() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
     if input_tensors is not None or call_function is not None:
-        raise ValueError("`input_tensors` and `call_function` need functional models, which nanokeras lacks.")
+        raise ValueError("`clone_model` in nanokeras does not take `input_tensors` or `call_function`; "
+                         "call the clone on new inputs instead (`keras.Model(inputs, clone(inputs))`).")
     if not is_layer(model):
         raise TypeError(f"`clone_model` expects a keras Model, got {type(model).__name__}.")
     if clone_function is not None and not callable(clone_function):
@@ -47,7 +49,7 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     if not is_sequential(model):
         if clone_function is not None:
             raise ValueError("`clone_function` applies to Sequential models only.")
-        return type(model).from_config(model.get_config())
+        return _compiled_like(model, type(model).from_config(model.get_config()))
     clone_function = clone_function or (lambda layer: layer.__class__.from_config(layer.get_config()))
     sequential_class = builtin_registry.builtin_class("keras", "Sequential")
     clone = sequential_class(name=model.name, trainable=model.trainable)
@@ -59,4 +61,18 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
             raise ValueError(f"`clone_function` must return a layer, got {new!r} for layer {layer.name!r}.")
         clone.add(new, rebuild=False)
     clone._build_if_input_known()
+    return _compiled_like(model, clone)
+
+
+def _compiled_like(model, clone):
+    """`clone`, compiled as `model` is (Keras compiles a clone from the original's compile config)."""
+    if not getattr(model, "compiled", False):
+        return clone
+    try:
+        clone.compile_from_config(model.get_compile_config())
+    except (TypeError, ValueError) as error:  # e.g. a loss function of the user's, not registered
+        import warnings
+
+        warnings.warn(f"The clone of model {model.name!r} is not compiled ({error}); call `compile()` on it.",
+                      stacklevel=3)
     return clone

@@ -245,6 +245,30 @@ def test_clone_model_gives_new_weights_and_same_architecture():
     assert [l.name for l in renamed.layers] == ["c_" + l.name for l in model.layers]
 
 
+def test_clone_model_is_compiled_as_the_original():
+    model = _two_layer_model()
+    model.compile(keras.optimizers.Adam(0.05), "mse", metrics=["mae"])
+    for clone in (keras.models.clone_model(model), keras.models.clone_model(_functional_copy(model))):
+        assert clone.compiled and clone.loss == "mse"
+        assert clone.optimizer is not model.optimizer and float(clone.optimizer.learning_rate) == pytest.approx(0.05)
+        x = np.ones((4,) + tuple(clone.inputs[0].shape[1:]), "float32")
+        history = clone.fit(x, np.zeros((4,) + tuple(clone.outputs[0].shape[1:]), "float32"), verbose=0)
+        assert set(history.history) == {"loss", "mae"}
+    assert not keras.models.clone_model(_two_layer_model()).compiled
+    inputs = keras.Input((2,))
+    custom = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    custom.compile("sgd", lambda y, p: keras.ops.mean(y - p))
+    with pytest.warns(UserWarning, match="not compiled"):
+        assert not keras.models.clone_model(custom).compiled
+
+
+def _functional_copy(model):
+    inputs = keras.Input(tuple(model.inputs[0].shape[1:]))
+    functional = keras.Model(inputs, model(inputs))
+    functional.compile(keras.optimizers.Adam(0.05), "mse", metrics=["mae"])
+    return functional
+
+
 def test_serialize_and_deserialize_keras_object():
     for obj in (keras.optimizers.Adam(0.5), keras.losses.Huber(delta=2.0), keras.metrics.AUC(num_thresholds=7),
                 keras.initializers.Constant(3.0), keras.layers.Dense(3, name="d")):
