@@ -18,7 +18,7 @@ from nanokeras.version import __version__
 _SUBMODULES = frozenset({
     "activations", "backend", "callbacks", "config", "constraints", "datasets", "dtype_policies",
     "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "playground",
-    "preprocessing", "random", "regularizers", "saving", "tree", "utils",
+    "preprocessing", "random", "regularizers", "saving", "tree", "utils", "wrappers",
 })
 # Top-level names, by the module that defines them.
 _ATTRIBUTES = {

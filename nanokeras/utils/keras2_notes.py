@@ -106,6 +106,10 @@ IDIOMS = {
         "`from keras.layers.core import Dense` (Keras 2's module paths: `layers.core`, `layers.convolutional`, "
         "`layers.recurrent`, `layers.merge`, ...; `keras.engine.topology.Layer`)",
         "`from keras.layers import Dense` (every layer is on `keras.layers`; `Layer` too)", "3.0"),
+    "scikit_learn_wrappers": Idiom(
+        "`keras.wrappers.scikit_learn.KerasClassifier(build_fn=create_model, epochs=10)` (also `KerasRegressor`)",
+        "`keras.wrappers.SKLearnClassifier(model=build, fit_kwargs={'epochs': 10})` (`build(X, y)` returns a "
+        "compiled model; labels are one-hot encoded for it)", "2.12 (moved to the `scikeras` package)"),
     "experimental_preprocessing": Idiom(
         "`keras.layers.experimental.preprocessing.Normalization` (and the other preprocessing layers)",
         "`keras.layers.Normalization`", "3.0"),
