@@ -94,11 +94,13 @@ class Functional(Model):
 
     @property
     def input_shape(self):
-        return _shape_struct(self._inputs_struct)
+        """The inputs' shapes: one tuple, or a list of them (dict inputs too, in `inputs` order, as Keras)."""
+        return _flat_shapes(self.inputs)
 
     @property
     def output_shape(self):
-        return _shape_struct(self._outputs_struct)
+        """The outputs' shapes: one tuple, or a list of them (in `outputs` order, as Keras)."""
+        return _flat_shapes(self.outputs)
 
     @property
     def input_dtype(self):
@@ -253,6 +255,11 @@ def _check_tensors(structure, argument):
             )
         if leaf._keras_history is None:
             raise ValueError(f"keras.Model: {leaf!r} in `{argument}` was not created by `keras.Input` or a layer.")
+
+
+def _flat_shapes(tensors):
+    shapes = [t.shape for t in tensors]
+    return shapes[0] if len(shapes) == 1 else shapes
 
 
 def _shape_struct(structure):

@@ -132,3 +132,18 @@ def test_model_from_config_rebuilds_a_functional_model_from_keras(keras):
     np.testing.assert_allclose(ours.predict([xa, xb], verbose=0), real.predict([xa, xb], verbose=0), rtol=1e-6)
     again = nk.Model.from_config(ours.get_config())
     assert [l.name for l in again.layers] == [l.name for l in ours.layers]
+
+
+def test_input_and_output_shapes_of_dict_and_list_models(keras):
+    shapes = []
+    for lib in (keras, nk):
+        first, second = lib.Input((2,), name="b"), lib.Input((3,), name="a")
+        merged = lib.layers.concatenate([first, second])
+        by_name = lib.Model({"b": first, "a": second},
+                            {"z": lib.layers.Dense(1, name="z")(merged), "y": lib.layers.Dense(2, name="y")(merged)})
+        listed = lib.Model([first, second], [lib.layers.Dense(4)(merged)])
+        single = lib.Model(first, lib.layers.Dense(4)(first))
+        shapes.append([by_name.input_shape, by_name.output_shape, listed.input_shape, listed.output_shape,
+                       single.input_shape, single.output_shape])
+    theirs, ours = shapes
+    assert ours == theirs
