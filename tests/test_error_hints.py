@@ -1741,6 +1741,77 @@ class _:
         clone.fit(np.ones((4, 2)), np.ones((4, 1)), verbose=0)
 
 
+def _keras2_sklearn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from nanokeras.wrappers import scikit_learn
+    return scikit_learn
+
+
+def _sigmoid_model(metrics=None):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy", metrics=metrics)
+    return model
+
+
+@hint("wrappers/scikit_learn.py", "use `epochs`", ValueError)
+class _:
+    def trigger(tmp):
+        _keras2_sklearn().KerasClassifier(build_fn=_sigmoid_model, nb_epoch=2)
+
+    def follow(tmp):
+        clf = _keras2_sklearn().KerasClassifier(build_fn=_sigmoid_model, epochs=2, verbose=0)
+        x, y = _data()
+        clf.fit(x, y)
+        assert len(clf.model.history.history["loss"]) == 2
+
+
+@hint("wrappers/scikit_learn.py", "You should pass `metrics=['accuracy']` to the `model.compile()` method",
+      ValueError)
+class _:
+    def trigger(tmp):
+        clf = _keras2_sklearn().KerasClassifier(build_fn=_sigmoid_model, epochs=1, verbose=0)
+        x, y = _data()
+        clf.fit(x, y)
+        clf.score(x, y)
+
+    def follow(tmp):
+        clf = _keras2_sklearn().KerasClassifier(build_fn=lambda: _sigmoid_model(["accuracy"]), epochs=1, verbose=0)
+        x, y = _data()
+        clf.fit(x, y)
+        assert 0.0 <= clf.score(x, y) <= 1.0
+
+
+@hint("wrappers/sklearn_wrapper.py", "pip install scikit-learn", ImportError)
+class _:
+    def trigger(tmp):
+        from nanokeras.wrappers import sklearn_wrapper
+
+        saved = sklearn_wrapper.sklearn
+        sklearn_wrapper.sklearn = None  # as where scikit-learn is not installed
+        try:
+            keras.wrappers.SKLearnRegressor(lambda X, y: _sigmoid_model())
+        finally:
+            sklearn_wrapper.sklearn = saved
+
+    def follow(tmp):
+        assert keras.wrappers.SKLearnRegressor(lambda X, y: _sigmoid_model()).model is not None
+
+
+@hint("wrappers/sklearn_wrapper.py", "call `model.compile(optimizer, loss)` before wrapping it", RuntimeError)
+class _:
+    def trigger(tmp):
+        x, y = _data()
+        keras.wrappers.SKLearnClassifier(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])).fit(x, y)
+
+    def follow(tmp):
+        x, y = _data()
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile("adam", "categorical_crossentropy")
+        est = keras.wrappers.SKLearnClassifier(model, fit_kwargs={"epochs": 1, "verbose": 0}).fit(x, y)
+        assert est.predict(x).shape == (16,)
+
+
 @hint("saving/h5_store.py", "needs h5py: pip install h5py", ImportError)
 class _:
     def trigger(tmp):

@@ -223,6 +223,9 @@ class Functional(Model):
 
         return functional_rows(self)
 
+    def _summary_layers(self):
+        return list(self._operations)
+
     def get_config(self):
         from nanokeras.saving.functional_config import functional_config
 

@@ -67,9 +67,15 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
             line_length: total width of the table.
             positions: right edges of the columns (fractions or absolute).
             print_fn: a function called with the summary text (default: print).
+            expand_nested: also list the layers of the models inside this one.
+            show_trainable: add a column saying which layers are trainable.
         """
-        summary_utils.print_summary(self, line_length=line_length, positions=positions,
-                                    print_fn=print_fn, rows=self._summary_rows())
+        rows = self._summary_rows()
+        connected = bool(rows) and len(rows[0]) == 5
+        if expand_nested or show_trainable:
+            rows = summary_utils.expanded_rows(self, connected, expand_nested, show_trainable)
+        summary_utils.print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                                    rows=rows, connected=connected, show_trainable=show_trainable)
 
     def _summary_rows(self):
         rows = []
@@ -77,6 +83,10 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
             params = layer.count_params() if layer.built else None
             rows.append((layer.name, type(layer).__name__, self._output_shape_of(layer), params))
         return rows
+
+    def _summary_layers(self):
+        """The layers of `_summary_rows`, in its order."""
+        return self.layers
 
     def _output_shape_of(self, layer):
         shape = getattr(layer, "_build_input_shape", None)

@@ -53,6 +53,10 @@ def _format_shape(shape):
 def _wrap(text, width):
     """Greedy word wrap to `width`; a word longer than a line is cut with an ellipsis
     (rich's default `overflow="ellipsis"`, which Keras's table uses)."""
+    indent = text[:len(text) - len(text.lstrip(" "))]  # a nested layer's "   └ " keeps its spaces
+    if indent:
+        lines = _wrap(text[len(indent):], max(width - len(indent), 1))
+        return [indent + lines[0]] + lines[1:]
     lines, line = [], ""
     for word in text.split(" "):
         if not line:
@@ -75,13 +79,35 @@ def _row_lines(values, cells, border, alignment=_ALIGN):
         parts = []
         for lines_of_cell, cell, align in zip(wrapped, cells, alignment):
             text = lines_of_cell[i] if i < len(lines_of_cell) else ""
-            text = text.ljust(cell - 2) if align == "left" else text.rjust(cell - 2)
+            if align == "left":
+                text = text.ljust(cell - 2)
+            elif align == "center":  # rich puts the odd space on the right
+                text = text.center(cell - 2) if (cell - 2 - len(text)) % 2 == 0 else (text + " ").center(cell - 2)
+            else:
+                text = text.rjust(cell - 2)
             parts.append(" " + text + " ")
         lines.append(border + border.join(parts) + border)
     return lines
 
 
-def print_summary(model, line_length=None, positions=None, print_fn=None, rows=None):
+def expanded_rows(model, connected, expand_nested=False, show_trainable=False, level=0):
+    """The rows of `model._summary_rows()`, each followed, with `expand_nested`, by the rows of the
+    model inside it (names prefixed `   └ ` per level), and with `show_trainable` a last cell:
+    `Y`/`N` for a layer with weights, `-` for one without (as Keras marks them)."""
+    rows = []
+    prefix = "   " * level + "└ " if level else ""
+    for row, layer in zip(model._summary_rows(), model._summary_layers()):
+        row = (prefix + row[0],) + tuple(row[1:4]) + ((row[4] if len(row) > 4 else "-",) if connected else ())
+        if show_trainable:
+            row += (("Y" if layer.trainable else "N") if layer.weights else "-",)
+        rows.append(row)
+        if expand_nested and getattr(layer, "layers", None) and hasattr(layer, "_summary_rows"):
+            rows.extend(expanded_rows(layer, connected, expand_nested, show_trainable, level + 1))
+    return rows
+
+
+def print_summary(model, line_length=None, positions=None, print_fn=None, rows=None, connected=None,
+                  show_trainable=False):
     """Prints `model`'s summary table.
 
     Args:
@@ -89,13 +115,22 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, rows=N
         line_length: total width; by default 88 columns, narrower on a narrow terminal.
         positions: relative or absolute right edges of the three columns.
         print_fn: called with the whole summary as one string; `print` by default.
-        rows: `(name, class name, output shape or None, param count or None)` per layer.
+        rows: `(name, class name, output shape or None, param count or None)` per layer (then the
+            "Connected to" text when `connected`, then "Y"/"N"/"-" when `show_trainable`).
+        connected: whether there is a "Connected to" column (by default: rows of five cells).
+        show_trainable: whether there is a "Trainable" column.
     """
-    connected = bool(rows) and len(rows[0]) == 5
+    if connected is None:
+        connected = bool(rows) and len(rows[0]) == 5
     header, alignment = (_GRAPH_HEADER, _GRAPH_ALIGN) if connected else (_HEADER, _ALIGN)
-    if line_length is None:
-        line_length = min(108 if connected else 88, shutil.get_terminal_size().columns - 4)
+    default_length = 108 if connected else 88
     positions = list(positions or (_GRAPH_POSITIONS if connected else _POSITIONS))
+    if show_trainable:
+        default_length += 12
+        positions = [p * 0.90 for p in positions] + [1.0]
+        header, alignment = header + ("Trainable",), alignment + ("center",)
+    if line_length is None:
+        line_length = min(default_length, shutil.get_terminal_size().columns - 4)
     if positions[-1] <= 1:
         positions = [int(p * line_length) for p in positions]
     widths, current = [], 0

@@ -157,6 +157,35 @@ def test_unbuilt_summary_matches_keras(keras):
     assert texts[1] == texts[0]
 
 
+def _nested_models(lib):
+    inner = lib.Sequential([lib.Input((4,)), lib.layers.Dense(3, name="d_in"), lib.layers.Dropout(0.1, name="drop")],
+                           name="inner")
+    a, b = lib.Input((4,), name="a"), lib.Input((4,), name="b")
+    merged = lib.layers.Add(name="add")([inner(a), inner(b)])
+    sub_in = lib.Input((3,))
+    sub = lib.Model(sub_in, lib.layers.Dense(2, name="sd")(sub_in), name="sub")
+    sub.trainable = False
+    graph = lib.Model([a, b], sub(merged), name="graph")
+    chain_in = lib.Input((4,))
+    chain = lib.Model(chain_in, sub(inner(chain_in)), name="chain")
+    stack = lib.Sequential([lib.Input((4,)), inner, lib.layers.Dense(2, name="head")], name="stack")
+    return graph, chain, stack
+
+
+@pytest.mark.parametrize("options", [dict(show_trainable=True), dict(expand_nested=True),
+                                     dict(show_trainable=True, expand_nested=True),
+                                     dict(show_trainable=True, expand_nested=True, line_length=76)])
+def test_nested_and_trainable_summaries_match_keras(keras, options):
+    texts = []
+    for lib in (keras, nk):
+        lib.backend.clear_session()
+        captured = []
+        for model in _nested_models(lib):
+            model.summary(print_fn=lambda s, **kwargs: captured.append(s), **options)
+        texts.append("".join(captured))
+    assert texts[1] == texts[0]
+
+
 def _two_output_pair(keras):
     models = []
     for lib in (keras, nk):
