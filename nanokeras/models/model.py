@@ -51,6 +51,7 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
         if self.built:
             return
         shape = tuple(1 if d is None else d for d in input_shape)
+        unbuilt = [layer for layer in self._flat_layers() if not layer.built]
         self.built = True
         try:
             self.call(np.zeros(shape, dtype=self.dtype))
@@ -58,6 +59,13 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
             self.built = False
             raise
         self._build_input_shape = tuple(input_shape)
+        if input_shape and input_shape[0] is None:
+            # The layers this built saw the stand-in batch of 1: they record the batch axis as
+            # unknown, as Keras's symbolic build does (`summary` shows (None, ...)).
+            for layer in unbuilt:
+                recorded = layer._build_input_shape
+                if isinstance(recorded, tuple) and recorded and recorded[0] == 1:
+                    layer._build_input_shape = (None,) + recorded[1:]
 
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=False, layer_range=None):

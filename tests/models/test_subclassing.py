@@ -205,3 +205,27 @@ def test_custom_steps_get_x_alone_when_fit_has_no_labels():
     supervised.fit(x, x * 2, batch_size=8, epochs=1, verbose=0, shuffle=False)
     assert type(seen[0]) is tuple and len(seen[0]) == 2
     np.testing.assert_array_equal(seen[0][1], x * 2)
+
+
+def test_summary_of_a_subclassed_model_shows_an_unknown_batch_axis():
+    class TwoDense(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = keras.layers.Dense(32)
+            self.out = keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.out(self.hidden(x))
+
+    for prepare in ("build", "fit"):
+        model = TwoDense()
+        if prepare == "build":
+            model.build((None, 8))
+        else:
+            model.compile("sgd", "mse")
+            model.fit(np.zeros((10, 8), "float32"), np.zeros((10, 1), "float32"), batch_size=4, verbose=0)
+        lines = []
+        model.summary(print_fn=lines.append)
+        text = "".join(lines)
+        assert "(None, 32)" in text and "(None, 1)" in text, text
+        assert "(1, 32)" not in text

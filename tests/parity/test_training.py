@@ -286,3 +286,4 @@ def test_metrics_with_the_same_name_log_under_keras_keys(keras):
     _assert_same_training(real, ours, real.fit([xa, xb], [y_cls, y_reg], **kw), ours.fit([xa, xb], [y_cls, y_reg], **kw))
     assert ours.evaluate([xa, xb], [y_cls, y_reg], verbose=0, return_dict=True) == pytest.approx(
         real.evaluate([xa, xb], [y_cls, y_reg], verbose=0, return_dict=True), rel=1e-5)
+
