@@ -79,9 +79,10 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_str
             f"(shape {array.shape}); check for ragged rows or mixed types."
         )
     if array.dtype.kind not in "fiub":
+        example = f" (e.g. {array.flat[0].item()!r})" if array.size else ""
         raise TypeError(
-            f"`{argument}` must be numeric, got an array of dtype {array.dtype} "
-            f"(e.g. {array.flat[0]!r} if array.size else 'empty'). Convert strings/labels to numbers first."
+            f"`{argument}` must be numeric, got an array of dtype {array.dtype}{example}. "
+            "Convert strings/labels to numbers first."
         )
     if array.ndim == 0:
         raise ValueError(f"`{argument}` must have a batch axis (one row per sample), got a scalar {array!r}.")

@@ -87,3 +87,11 @@ def test_predict_with_wrong_feature_count(model):
 def test_to_categorical_rejects_negative_labels():
     with pytest.raises(ValueError, match="negative|-1"):
         keras.utils.to_categorical([0, -1, 2])
+
+
+def test_string_features_error_shows_an_example_value():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    with pytest.raises(TypeError) as caught:
+        model.predict(np.array([["a", "b"]]), verbose=0)
+    message = str(caught.value)
+    assert "(e.g. 'a')" in message and "if array.size" not in message
