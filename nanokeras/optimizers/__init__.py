@@ -8,7 +8,7 @@ Example:
     0.0010000000474974513
 """
 
-from nanokeras.optimizers import schedules
+from nanokeras.optimizers import legacy, schedules
 from nanokeras.optimizers.adadelta import Adadelta
 from nanokeras.optimizers.adafactor import Adafactor
 from nanokeras.optimizers.adagrad import Adagrad

@@ -110,6 +110,9 @@ IDIOMS = {
         "`keras.wrappers.scikit_learn.KerasClassifier(build_fn=create_model, epochs=10)` (also `KerasRegressor`)",
         "`keras.wrappers.SKLearnClassifier(model=build, fit_kwargs={'epochs': 10})` (`build(X, y)` returns a "
         "compiled model; labels are one-hot encoded for it)", "2.12 (moved to the `scikeras` package)"),
+    "legacy_optimizers": Idiom(
+        "`keras.optimizers.legacy.Adam(learning_rate=0.001)` (tf.keras 2.11+'s old optimizers)",
+        "`keras.optimizers.Adam(learning_rate=0.001)`", "3.0 (an ImportError there)"),
     "experimental_preprocessing": Idiom(
         "`keras.layers.experimental.preprocessing.Normalization` (and the other preprocessing layers)",
         "`keras.layers.Normalization`", "3.0"),

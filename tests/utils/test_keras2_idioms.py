@@ -467,3 +467,21 @@ def test_a_keras2_style_custom_layer_trains(fresh_notes):
     x, y = data()
     history = model.fit(x, y, epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2
+
+
+def test_legacy_optimizers(fresh_notes):
+    assert_noted_once(lambda: keras.optimizers.legacy.Adam, "legacy_optimizers")
+    with recorded_notes():
+        optimizer = keras.optimizers.legacy.Adam(learning_rate=0.01)
+        from nanokeras.optimizers.legacy import RMSprop
+    assert type(optimizer) is keras.optimizers.Adam and float(optimizer.learning_rate) == pytest.approx(0.01)
+    assert RMSprop is keras.optimizers.RMSprop
+    x, y = data()
+    model = tiny_model()
+    with recorded_notes():
+        model.compile(keras.optimizers.legacy.SGD(learning_rate=0.1), "binary_crossentropy")
+    assert len(model.fit(x, y, epochs=2, verbose=0).history["loss"]) == 2
+    with pytest.raises(AttributeError, match="no attribute 'Lion'"):
+        keras.optimizers.legacy.Lion
+    with strict_keras3():
+        assert not hasattr(keras.optimizers.legacy, "Adam")
