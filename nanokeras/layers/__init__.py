@@ -22,6 +22,12 @@ from nanokeras.layers.convolutional.depthwise_conv1d import DepthwiseConv1D
 from nanokeras.layers.convolutional.depthwise_conv2d import DepthwiseConv2D
 from nanokeras.layers.convolutional.separable_conv1d import SeparableConv1D
 from nanokeras.layers.convolutional.separable_conv2d import SeparableConv2D
+from nanokeras.layers.pooling.adaptive_average_pooling import (
+    AdaptiveAveragePooling1D, AdaptiveAveragePooling2D, AdaptiveAveragePooling3D,
+)
+from nanokeras.layers.pooling.adaptive_max_pooling import (
+    AdaptiveMaxPooling1D, AdaptiveMaxPooling2D, AdaptiveMaxPooling3D,
+)
 from nanokeras.layers.pooling.average_pooling1d import AveragePooling1D
 from nanokeras.layers.pooling.average_pooling2d import AveragePooling2D
 from nanokeras.layers.pooling.average_pooling3d import AveragePooling3D

@@ -420,8 +420,10 @@ from nanokeras.ops.crossentropy import (  # noqa: E402
 )
 from nanokeras.ops.op_builders import gather as _gather  # noqa: E402
 from nanokeras.ops.pooling import average_pool, max_pool  # noqa: E402
+from nanokeras.ops.adaptive_pooling import adaptive_average_pool, adaptive_max_pool  # noqa: E402
 
 _gather(globals(), [complex_numbers, nn_activations, normalization, patches, multi_hot, ctc], "NN_NAMES")
 __all__ += [n for n in ("conv", "conv_transpose", "depthwise_conv", "separable_conv", "average_pool", "max_pool",
+                        "adaptive_average_pool", "adaptive_max_pool",
                         "dot_product_attention", "binary_crossentropy", "categorical_crossentropy",
                         "sparse_categorical_crossentropy") if n not in __all__]
