@@ -1812,6 +1812,16 @@ class _:
         assert est.predict(x).shape == (16,)
 
 
+@hint("layers/preprocessing/image_preprocessing/_value_range.py", "e.g. (0, 255) or (0, 1)", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.AutoContrast(value_range=255)
+
+    def follow(tmp):
+        out = keras.layers.AutoContrast(value_range=(0, 255))(np.array([[[[10.0], [20.0]]]], "float32"))
+        np.testing.assert_allclose(np.asarray(out).ravel(), [0.0, 255.0])
+
+
 @hint("saving/h5_store.py", "needs h5py: pip install h5py", ImportError)
 class _:
     def trigger(tmp):

@@ -15,6 +15,8 @@ RANDOM_LAYERS = [
     lambda: layers.RandomTranslation(0.2, 0.3, seed=1),
     lambda: layers.RandomContrast(0.5, seed=1),
     lambda: layers.RandomBrightness(0.3, seed=1),
+    lambda: layers.RandomInvert(seed=1),
+    lambda: layers.Solarization(0.2, 0.5, seed=1),
 ]
 
 
