@@ -43,7 +43,9 @@ from nanokeras.layers.pooling.max_pooling3d import MaxPooling3D
 from nanokeras.layers.preprocessing.image_preprocessing.center_crop import CenterCrop
 from nanokeras.layers.preprocessing.image_preprocessing.random_brightness import RandomBrightness
 from nanokeras.layers.preprocessing.image_preprocessing.auto_contrast import AutoContrast
+from nanokeras.layers.preprocessing.image_preprocessing.random_color_degeneration import RandomColorDegeneration
 from nanokeras.layers.preprocessing.image_preprocessing.random_contrast import RandomContrast
+from nanokeras.layers.preprocessing.image_preprocessing.random_posterization import RandomPosterization
 from nanokeras.layers.preprocessing.image_preprocessing.random_grayscale import RandomGrayscale
 from nanokeras.layers.preprocessing.image_preprocessing.random_invert import RandomInvert
 from nanokeras.layers.preprocessing.image_preprocessing.solarization import Solarization

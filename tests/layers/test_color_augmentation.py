@@ -55,7 +55,7 @@ def test_invert_values_and_gradient():
 def test_solarization_values_and_gradient():
     np.testing.assert_allclose(layers.Solarization()(IMAGES), 255 - IMAGES, rtol=1e-6)
     layer = layers.Solarization(value_range=(0, 1))
-    x = RNG.uniform(0, 1, (2, 3, 3, 1))
+    x = np.random.default_rng(11).uniform(0, 1, (2, 3, 3, 1))
     transformation = {"additions": np.array([10.0, 0.0]).reshape(2, 1, 1, 1),
                       "thresholds": np.array([120.0, 200.0]).reshape(2, 1, 1, 1)}
     out = layer._augment(x, transformation)[0]
@@ -83,3 +83,31 @@ def test_auto_contrast_stretches_and_trains():
     model.compile("sgd", "mse")
     model.fit(IMAGES, np.zeros((16, 1)), verbose=0)
     assert model.compiled_step_reason == {}
+
+
+def test_color_degeneration_values_and_gradient():
+    gray = np.asarray(layers.RandomGrayscale(1.0)(IMAGES))
+    np.testing.assert_allclose(layers.RandomColorDegeneration((1.0, 1.0))(IMAGES), gray, rtol=1e-5)
+    np.testing.assert_allclose(layers.RandomColorDegeneration((0.0, 0.0))(IMAGES), IMAGES)
+    saturated = np.asarray(layers.RandomColorDegeneration((-1.0, -1.0))(IMAGES))
+    np.testing.assert_allclose(saturated, np.clip(2 * IMAGES - gray, 0, 255), rtol=1e-5, atol=1e-3)
+    layer = layers.RandomColorDegeneration(0.5, value_range=(0, 1))
+    x = np.random.default_rng(5).uniform(0.4, 0.6, (2, 2, 2, 3))  # no value near the clip
+    _finite_difference_check(layer, {"factor": np.array([0.4, -0.3]).reshape(2, 1, 1, 1)}, x)
+    assert layers.RandomColorDegeneration(0.5).factor == (-0.5, 0.5)  # Keras's reading of one number
+
+
+def test_posterization_values():
+    x = np.array([0.0, 30.0, 64.0, 100.0, 191.9, 255.0], "float32").reshape(1, 1, 6, 1)
+    np.testing.assert_array_equal(layers.RandomPosterization((2, 2))(x).ravel(), [0, 0, 64, 64, 128, 192])
+    np.testing.assert_array_equal(layers.RandomPosterization((8, 8))(x).ravel(), [0, 30, 64, 100, 191, 255])
+    layer = layers.RandomPosterization(4, seed=1)
+    assert layer.factor == (1, 4)
+    bits = 8 - layer.get_random_transformation((500, 2, 2, 3))["shift_factor"]
+    assert set(bits.tolist()) == {1, 2, 3}  # `upper` excluded, as Keras's randint
+    with pytest.raises(ValueError, match=r"\[1, 8\]"):
+        layers.RandomPosterization(9)
+    variable = keras.Variable(IMAGES[:2])
+    with keras.GradientTape() as tape:
+        loss = keras.ops.sum(layers.RandomPosterization((3, 3))(variable))
+    np.testing.assert_array_equal(tape.gradient(loss, variable), np.zeros_like(IMAGES[:2]))

@@ -17,6 +17,8 @@ RANDOM_LAYERS = [
     lambda: layers.RandomBrightness(0.3, seed=1),
     lambda: layers.RandomInvert(seed=1),
     lambda: layers.Solarization(0.2, 0.5, seed=1),
+    lambda: layers.RandomColorDegeneration(0.8, seed=1),
+    lambda: layers.RandomPosterization((1, 4), seed=1),
 ]
 
 

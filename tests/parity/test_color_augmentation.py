@@ -61,3 +61,15 @@ def test_keras_files_both_ways(keras, tmp_path, direction):
     loaded = target.models.load_model(path)
     np.testing.assert_allclose(np.asarray(loaded.predict(IMAGES, verbose=0)), np.asarray(model.predict(IMAGES, verbose=0)),
                                rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("RandomColorDegeneration", dict(factor=(1.0, 1.0))), ("RandomColorDegeneration", dict(factor=(-0.5, -0.5))),
+    ("RandomColorDegeneration", dict(factor=(0.3, 0.3), value_range=(0, 1))),
+    ("RandomPosterization", dict(factor=(2, 2))), ("RandomPosterization", dict(factor=(5, 5), value_range=(0, 1))),
+])
+def test_more_certain_draws(keras, name, kwargs):
+    x = IMAGES / 255.0 if kwargs.get("value_range") == (0, 1) else IMAGES
+    _same_output(keras, name, kwargs, x)
+    _same_output(keras, name, kwargs, x[0])
+    _same_output(keras, name, {"factor": kwargs["factor"]}, x, training=False)

@@ -91,7 +91,8 @@ CASES = [
     ("random_zoom_translation", IMAGE, lambda: [layers.RandomZoom(0.2, seed=1), layers.RandomTranslation(0.2, 0.1)]),
     ("color_augmentation", IMAGE,
      lambda: [layers.Conv2D(3, 1), layers.RandomGrayscale(0.5, seed=1), layers.RandomInvert(seed=2),
-              layers.Solarization(0.1, 0.5, value_range=(-3, 3), seed=3), layers.AutoContrast(value_range=(-3, 3))]),
+              layers.Solarization(0.1, 0.5, value_range=(-3, 3), seed=3), layers.AutoContrast(value_range=(-3, 3)),
+              layers.RandomColorDegeneration(0.5, value_range=(-3, 3), seed=4)]),
     ("random_contrast_brightness", IMAGE,
      lambda: [layers.RandomContrast(0.3, value_range=(-3, 3)), layers.RandomBrightness(0.2, value_range=(-3, 3))]),
 ]
