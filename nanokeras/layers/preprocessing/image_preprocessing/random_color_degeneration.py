@@ -7,7 +7,7 @@ from nanokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing
     BaseImagePreprocessingLayer, shape_of,
 )
 from nanokeras.layers.preprocessing.image_preprocessing.random_contrast import clip_gradient_mask
-from nanokeras.layers.preprocessing.image_preprocessing.random_grayscale import _LUMA
+from nanokeras.layers.preprocessing.image_preprocessing.random_grayscale import luma
 
 
 class RandomColorDegeneration(BaseImagePreprocessingLayer):
@@ -40,15 +40,8 @@ class RandomColorDegeneration(BaseImagePreprocessingLayer):
         return {"factor": factor.astype(self.dtype)}
 
     def _augment(self, images, transformation):
-        channel_axis = -1 if self.data_format == "channels_last" else 1
-        if images.shape[channel_axis] != 3:
-            raise ValueError(f"RandomColorDegeneration {self.name!r} expects RGB images (3 channels), "
-                             f"got {images.shape[channel_axis]} channels.")
-        shape = [1] * images.ndim
-        shape[channel_axis] = 3
-        weights = _LUMA.astype(images.dtype).reshape(shape)
+        gray, weights, channel_axis = luma(self, images)
         factor = np.asarray(transformation["factor"], images.dtype).reshape((-1,) + (1,) * (images.ndim - 1))
-        gray = np.sum(images * weights, axis=channel_axis, keepdims=True)
         unclipped = images + factor * (gray - images)
         low, high = self.value_range
         out = np.clip(unclipped, low, high).astype(images.dtype, copy=False)

@@ -9,6 +9,19 @@ from nanokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing
 _LUMA = np.array([0.2989, 0.5870, 0.1140])  # the weights of keras.ops.image.rgb_to_grayscale
 
 
+def luma(layer, images):
+    """`(gray, weights, channel axis)` of an RGB batch: its luma (one channel kept, size 1) and
+    the luma weights shaped to multiply the images."""
+    channel_axis = -1 if layer.data_format == "channels_last" else 1
+    if images.shape[channel_axis] != 3:
+        raise ValueError(f"{type(layer).__name__} {layer.name!r} expects RGB images (3 channels), "
+                         f"got {images.shape[channel_axis]} channels.")
+    shape = [1] * images.ndim
+    shape[channel_axis] = 3
+    weights = _LUMA.astype(images.dtype).reshape(shape)
+    return np.sum(images * weights, axis=channel_axis, keepdims=True), weights, channel_axis
+
+
 class RandomGrayscale(BaseImagePreprocessingLayer):
     """Each RGB image becomes, with probability `factor`, its luma `0.2989 R + 0.587 G + 0.114 B`
     in every channel.
@@ -40,14 +53,7 @@ class RandomGrayscale(BaseImagePreprocessingLayer):
         return {"apply": self._generator.uniform(0, 1, size=batch) < self.factor}
 
     def _augment(self, images, transformation):
-        channel_axis = -1 if self.data_format == "channels_last" else 1
-        if images.shape[channel_axis] != 3:
-            raise ValueError(f"RandomGrayscale {self.name!r} expects RGB images (3 channels), "
-                             f"got {images.shape[channel_axis]} channels.")
-        shape = [1] * images.ndim
-        shape[channel_axis] = 3
-        weights = _LUMA.astype(images.dtype).reshape(shape)
-        gray = np.sum(images * weights, axis=channel_axis, keepdims=True)
+        gray, weights, channel_axis = luma(self, images)
         apply = np.asarray(transformation["apply"]).reshape((-1,) + (1,) * (images.ndim - 1))
         out = np.where(apply, gray, images).astype(images.dtype, copy=False)
 
