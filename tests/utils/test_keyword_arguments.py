@@ -25,7 +25,7 @@ REQUIRED = {
     "filepath": "unused.keras", "learning_rate": 0.1, "initial_learning_rate": 0.1, "decay_steps": 10,
     "first_decay_steps": 10, "decay_rate": 0.9, "boundaries": [5], "values": [0.1, 0.01],
     "filters": 2, "kernel_size": 2, "height": 2, "width": 2, "factor": 0.1, "height_factor": 0.1,
-    "width_factor": 0.1,
+    "width_factor": 0.1, "output_size": 2,
     "layer": keras.layers.SimpleRNN(2), "cell": keras.layers.SimpleRNNCell(2),
     "cells": [keras.layers.SimpleRNNCell(2)], "input_dim": 5, "output_dim": 2, "num_heads": 2, "key_dim": 2,
     "equation": "ab,bc->ac", "output_shape": 2, "num_bins": 4, "layers": [keras.layers.Rescaling(0.5)],
@@ -40,6 +40,9 @@ MINIMAL = {
     keras.layers.Discretization: {"bin_boundaries": [0.0]},
     keras.layers.InputLayer: {"shape": (2,)},
     keras.layers.CategoryEncoding: {"num_tokens": 3},
+    keras.layers.RandomPosterization: {"factor": 4},  # bits, in [1, 8]
+    **{getattr(keras.layers, f"Adaptive{kind}Pooling{d}D"): {"output_size": 2}  # (their base takes it)
+       for kind in ("Average", "Max") for d in (1, 2, 3)},
 }
 # Their `**kwargs` go elsewhere (to `fn`, or into `params`): nothing to check.
 OPEN = (keras.losses.LossFunctionWrapper, keras.metrics.MeanMetricWrapper, keras.callbacks.CallbackList)
@@ -84,6 +87,7 @@ def _parameters(cls):
 
 def _construct(cls, required, **kwargs):
     minimal = {k: v for k, v in MINIMAL.get(cls, {}).items() if k not in kwargs}
+    required = {k: v for k, v in required.items() if k not in minimal}  # MINIMAL's value wins
     return cls(**required, **minimal, **kwargs)
 
 
