@@ -17,13 +17,6 @@ NAMES = {
 
 def module_getattr(public):
     """The `__getattr__` of a Keras 2 engine module called `public` (e.g. `keras.engine.topology`)."""
-
-    def __getattr__(name):
-        entry = NAMES.get(name)
-        if entry is None:
-            raise AttributeError(f"module {public!r} has no attribute {name!r}")
-        keras2_notes.note("layers_modules", used=f"`from {public} import {name}`",
-                          instead=f"`{entry[1]}`", error=keras2_notes.Keras3StrictAttributeError)
-        return getattr(importlib.import_module(entry[0]), name)
-
-    return __getattr__
+    return keras2_notes.lent_getattr(public, NAMES, "layers_modules",
+                                     lambda name: getattr(importlib.import_module(NAMES[name][0]), name),
+                                     instead=lambda name: f"`{NAMES[name][1]}`", used="`from {public} import {name}`")

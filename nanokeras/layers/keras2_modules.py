@@ -35,15 +35,12 @@ NAMES = {
 
 def module_getattr(module):
     """The `__getattr__` of `nanokeras.layers.<module>` for Keras 2's names in it."""
-    public = f"keras.layers.{module}"
 
-    def __getattr__(name):
-        if name not in NAMES[module]:
-            raise AttributeError(f"module {public!r} has no attribute {name!r}")
-        keras2_notes.note("layers_modules", used=f"`from {public} import {name}`",
-                          instead=f"`from keras.layers import {name}`", error=keras2_notes.Keras3StrictAttributeError)
+    def resolve(name):
         import nanokeras.layers
 
         return getattr(nanokeras.layers, name)
 
-    return __getattr__
+    return keras2_notes.lent_getattr(f"keras.layers.{module}", NAMES[module], "layers_modules", resolve,
+                                     instead=lambda name: f"`from keras.layers import {name}`",
+                                     used="`from {public} import {name}`")

@@ -10,14 +10,14 @@ from nanokeras.utils import keras2_notes
 NAMES = ("Adadelta", "Adagrad", "Adam", "Adamax", "Ftrl", "Nadam", "Optimizer", "RMSprop", "SGD")
 
 
-def __getattr__(name):
-    if name not in NAMES:
-        raise AttributeError(f"module 'keras.optimizers.legacy' has no attribute {name!r}")
-    keras2_notes.note("legacy_optimizers", used=f"`keras.optimizers.legacy.{name}`",
-                      instead=f"`keras.optimizers.{name}`", error=keras2_notes.Keras3StrictAttributeError)
+def _resolve(name):
     import nanokeras.optimizers
 
     return getattr(nanokeras.optimizers, name)
+
+
+__getattr__ = keras2_notes.lent_getattr("keras.optimizers.legacy", NAMES, "legacy_optimizers", _resolve,
+                                        instead=lambda name: f"`keras.optimizers.{name}`")
 
 
 def __dir__():

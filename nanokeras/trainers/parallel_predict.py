@@ -21,6 +21,8 @@ import os
 import queue
 import threading
 
+import numpy as np
+
 from nanokeras.trainers import step_program
 from nanokeras.trainers.data_adapter import unpack_x_y_sample_weight
 
@@ -50,7 +52,7 @@ def _blocker(model, batches):
     if any(getattr(layer, "stateful", False) for layer in model._flat_layers()):
         return "a stateful layer carries state from batch to batch"
     x, _, _ = unpack_x_y_sample_weight(batches[0])
-    if type(x) is not step_program.np.ndarray:
+    if type(x) is not np.ndarray:
         return "inputs other than one array"
     weights = sum(int(w.value.size) for w in model.weights)
     if weights * x.shape[0] < MIN_WORK_PER_BATCH:

@@ -247,3 +247,19 @@ def module_getattr(namespace, public_name, aliases, key):
         return namespace[target]
 
     return __getattr__
+
+
+def lent_getattr(public_name, names, key, resolve, instead, used="`{public}.{name}`"):
+    """A module `__getattr__` for Keras 2 names whose objects now live elsewhere: a name in
+    `names` notes idiom `key` (Keras 3 spelling `instead(name)`) and returns `resolve(name)`;
+    any other name, and every name in strict Keras 3 mode, is an AttributeError.
+    `used` formats what the code wrote (`{public}` and `{name}` are filled in)."""
+
+    def __getattr__(name):
+        if name not in names:
+            raise AttributeError(f"module {public_name!r} has no attribute {name!r}")
+        note(key, used=used.format(public=public_name, name=name), instead=instead(name),
+             error=Keras3StrictAttributeError)
+        return resolve(name)
+
+    return __getattr__

@@ -21,19 +21,14 @@ NAMES = {
 
 def module_getattr(submodule):
     """The `__getattr__` of `nanokeras.utils.<submodule>`."""
-    public = f"keras.utils.{submodule}"
 
-    def __getattr__(name):
-        if name not in NAMES[submodule]:
-            raise AttributeError(f"module {public!r} has no attribute {name!r}; "
-                                 f"it had: {', '.join(NAMES[submodule])}.")
-        keras2_notes.note("utils_submodules", used=f"`{public}.{name}`", instead=f"`keras.utils.{name}`",
-                          error=keras2_notes.Keras3StrictAttributeError)
+    def resolve(name):
         import nanokeras.utils
 
         return getattr(nanokeras.utils, name)
 
-    return __getattr__
+    return keras2_notes.lent_getattr(f"keras.utils.{submodule}", NAMES[submodule], "utils_submodules", resolve,
+                                     instead=lambda name: f"`keras.utils.{name}`")
 
 
 def module_dir(submodule):
