@@ -40,6 +40,7 @@ def available_cores():
 
 
 def _blocker(model, batches):
+    """Why `batches` (an `ArrayBatches`) must run one at a time, or None; decided before any batch is made."""
     steps = model._compiled_steps
     if steps is None or steps.reason.get("predict") is not None:
         return "the predict step is not compiled"
@@ -47,26 +48,28 @@ def _blocker(model, batches):
         return "the tiny-model path runs it"
     if available_cores() < 2:
         return "one core"
-    if len(batches) < 3:
+    if min(batches.steps_per_epoch, batches.num_batches) < 3:
         return "fewer than three batches"
     if any(getattr(layer, "stateful", False) for layer in model._flat_layers()):
         return "a stateful layer carries state from batch to batch"
-    x, _, _ = unpack_x_y_sample_weight(batches[0])
+    x = batches.arrays[0]
     if type(x) is not np.ndarray:
         return "inputs other than one array"
     weights = sum(int(w.value.size) for w in model.weights)
-    if weights * x.shape[0] < MIN_WORK_PER_BATCH:
+    if weights * min(batches.batch_size, batches.num_samples) < MIN_WORK_PER_BATCH:
         return "too little work per batch"
     return None
 
 
 def predict_batches(model, batches, on_batch_end=None):
-    """The outputs of `batches` (a list), two at a time, or NotImplemented (see the module doc).
+    """The outputs of `batches` (an `ArrayBatches`), two at a time, or NotImplemented (see the
+    module doc) before any batch is made.
 
     `on_batch_end(step, output)`, if given, is called on this thread for each batch in order,
     as soon as it and every batch before it are done (the progress bar)."""
     if _blocker(model, batches) is not None:
         return NotImplemented
+    batches = list(batches.batches())
     steps = model._compiled_steps
     key = step_program._batch_key("predict", unpack_x_y_sample_weight(batches[0]))
     same_shape = [i for i, b in enumerate(batches)

@@ -616,12 +616,11 @@ class Trainer:
             if (not custom and begin_hook is None and isinstance(batches, data_adapter.ArrayBatches)
                     and callback_list.only_progress_bar_uses("on_predict_batch_end")):
                 parallel = parallel_predict.predict_batches(
-                    self, list(epoch_batches),
+                    self, batches,
                     None if end_hook is None else lambda step, output: end_hook(step, {"outputs": output}))
                 if parallel is not NotImplemented:
                     callback_list.on_predict_end()
                     return data_adapter.concatenate_batches(parallel)
-                epoch_batches = iter(batches.batches())  # (the list above used the first pass up)
             for step, batch in enumerate(epoch_batches):
                 if begin_hook is not None:
                     begin_hook(step)
