@@ -235,8 +235,6 @@ class Sequential(Keras2SequentialMethods, Model):
 
 def _model_input_shape(layer):
     """The batch shape of `layer`'s single input when `layer` is a model that knows it, else None."""
-    from nanokeras.models.model import Model
-
     if not isinstance(layer, Model):
         return None
     try:
