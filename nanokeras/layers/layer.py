@@ -72,6 +72,17 @@ def configuration_changed():
 _INPUT_SHAPE_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "batch_shape")
 
 
+
+def _unique(items):
+    """`items` without repeats (by identity), first occurrences kept in order."""
+    seen = set()
+    return [item for item in items if not (id(item) in seen or seen.add(id(item)))]
+
+
+def _is_metric(value):
+    """True for a `keras.metrics.Metric` (which declares itself; metrics live above layers)."""
+    return getattr(type(value), "_is_keras_metric", False) is True
+
 class Layer(Operation):
     """Base class of all layers.
 
@@ -112,6 +123,7 @@ class Layer(Operation):
             raise ValueError(f"Layer `name` must be a non-empty string without '/', got {name!r}.")
         object.__setattr__(self, "_tracked_layers", [])
         object.__setattr__(self, "_own_weights", [])
+        object.__setattr__(self, "_metrics", [])
         Operation.__init__(self, name or naming.auto_name(type(self).__name__))
         # A dtype name, a `DTypePolicy` (its name), or None: the global policy (`keras.config.dtype_policy()`).
         # Keras's "string" dtype (text inputs): numpy keeps text in unicode or object arrays.
@@ -156,7 +168,36 @@ class Layer(Operation):
                 for v in items:
                     if all(v is not t for t in tracked):
                         tracked.append(v)
+            elif all(_is_metric(v) for v in items) and name not in self._untracked_metric_attributes:
+                self._track_metrics(items)
+        elif _is_metric(value) and name not in self._untracked_metric_attributes:
+            # As Keras: a metric kept as an attribute belongs to `layer.metrics`, so a model's
+            # `fit` resets it every epoch.
+            self._track_metrics((value,))
         object.__setattr__(self, name, value)
+
+    # Attributes holding metrics the layer manages itself (a model's loss tracker, say).
+    _untracked_metric_attributes = frozenset()
+
+    def _track_metrics(self, metrics):
+        tracked = self.__dict__.get("_metrics")
+        if tracked is not None:
+            tracked.extend(m for m in metrics if all(m is not t for t in tracked))
+
+    @property
+    def metrics(self):
+        """The metrics kept as attributes of this layer, then those of its sub-layers.
+
+        Example:
+            >>> import nanokeras as keras
+            >>> class Counting(keras.layers.Layer):
+            ...     def __init__(self):
+            ...         super().__init__()
+            ...         self.seen = keras.metrics.Sum(name="seen")
+            >>> [m.name for m in Counting().metrics]
+            ['seen']
+        """
+        return _unique(list(self._metrics) + [m for layer in self._tracked_layers for m in layer.metrics])
 
     def add_weight(
         self,

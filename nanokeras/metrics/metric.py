@@ -71,6 +71,8 @@ class Metric:
         2.0
     """
 
+    _is_keras_metric = True  # a layer or model keeps it in `metrics` when it is an attribute
+
     def __new__(cls, *args, **kwargs):
         # Before `__init__`: a misspelt argument gets "did you mean ...?", not Python's TypeError.
         check_keyword_arguments(cls, kwargs)

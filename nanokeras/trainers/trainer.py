@@ -143,17 +143,27 @@ class Trainer:
         self._compile_loss.build(y_pred, names)
         self._compile_metrics.build(y, y_pred, names)
 
+    _untracked_metric_attributes = frozenset({"_loss_tracker"})
+
     @property
     def metrics(self):
-        """The loss tracker, the per-output loss trackers, then the compiled metrics."""
+        """As Keras: once compiled, the loss tracker, the per-output loss trackers and the
+        compiled metrics; then the metrics kept as attributes of the model, then those of its
+        layers (not of nested models: they have trainers of their own)."""
         result = []
-        if self._loss_tracker is not None:
-            result.append(self._loss_tracker)
-        if self._compile_loss is not None:
-            result.extend(self._compile_loss.trackers)
-        if self._compile_metrics is not None:
-            result.extend(self._compile_metrics.metrics)
-        return result
+        if self.compiled:
+            if self._loss_tracker is not None:
+                result.append(self._loss_tracker)
+            if self._compile_loss is not None:
+                result.extend(self._compile_loss.trackers)
+            if self._compile_metrics is not None:
+                result.extend(self._compile_metrics.metrics)
+        own = list(self.__dict__.get("_metrics", ()))
+        for layer in self.__dict__.get("_tracked_layers", ()):
+            if not isinstance(layer, Trainer):
+                own.extend(layer.metrics)
+        seen = set()
+        return result + [m for m in own if not (id(m) in seen or seen.add(id(m)))]
 
     @property
     def metrics_names(self):
@@ -556,7 +566,14 @@ class Trainer:
             logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)
         if return_dict:
             return logs
-        ordered = [logs[m.name] for m in self.metrics if m.name in logs]
+        return self._logs_in_metrics_order(logs)
+
+    def _logs_in_metrics_order(self, logs):
+        """`logs` as Keras's list: values in the order of `metrics` (a name there twice gives
+        its value twice), then the keys no metric names, sorted; one value alone unwrapped."""
+        names = [m.name for m in self.metrics]
+        ordered = [logs[name] for name in names if name in logs]
+        ordered += [logs[key] for key in sorted(logs) if key not in names]
         return ordered[0] if len(ordered) == 1 else ordered
 
     def _evaluate_arrays(self, arrays, batch_size, steps, callback_list):
@@ -655,8 +672,7 @@ class Trainer:
     def _format_batch_logs(self, logs, return_dict):
         if return_dict:
             return logs
-        ordered = [logs[m.name] for m in self.metrics if m.name in logs]
-        return ordered[0] if len(ordered) == 1 else ordered
+        return self._logs_in_metrics_order(logs)
 
 
 def _packed_step(step):
