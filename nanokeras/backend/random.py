@@ -35,6 +35,9 @@ class _NumpyGlobalGenerator:
     def normal(self, loc=0.0, scale=1.0, size=None):
         return np.random.normal(loc, scale, size)
 
+    def beta(self, a, b, size=None):
+        return np.random.beta(a, b, size)
+
     def standard_normal(self, size=None, dtype=np.float64):
         values = np.random.standard_normal(size)
         return values.astype(dtype) if size is not None else values

@@ -52,6 +52,11 @@ from nanokeras.layers.preprocessing.image_preprocessing.solarization import Sola
 from nanokeras.layers.preprocessing.image_preprocessing.random_crop import RandomCrop
 from nanokeras.layers.preprocessing.image_preprocessing.random_flip import RandomFlip
 from nanokeras.layers.preprocessing.image_preprocessing.random_rotation import RandomRotation
+from nanokeras.layers.preprocessing.image_preprocessing.mix_up import MixUp
+from nanokeras.layers.preprocessing.image_preprocessing.cut_mix import CutMix
+from nanokeras.layers.preprocessing.image_preprocessing.random_erasing import RandomErasing
+from nanokeras.layers.preprocessing.image_preprocessing.random_shear import RandomShear
+from nanokeras.layers.preprocessing.image_preprocessing.random_perspective import RandomPerspective
 from nanokeras.layers.preprocessing.image_preprocessing.random_translation import RandomTranslation
 from nanokeras.layers.preprocessing.image_preprocessing.random_zoom import RandomZoom
 from nanokeras.layers.preprocessing.image_preprocessing.resizing import Resizing
