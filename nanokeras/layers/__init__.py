@@ -47,6 +47,12 @@ from nanokeras.layers.preprocessing.image_preprocessing.random_color_degeneratio
 from nanokeras.layers.preprocessing.image_preprocessing.random_contrast import RandomContrast
 from nanokeras.layers.preprocessing.image_preprocessing.random_posterization import RandomPosterization
 from nanokeras.layers.preprocessing.image_preprocessing.random_grayscale import RandomGrayscale
+from nanokeras.layers.preprocessing.image_preprocessing.random_hue import RandomHue
+from nanokeras.layers.preprocessing.image_preprocessing.random_saturation import RandomSaturation
+from nanokeras.layers.preprocessing.image_preprocessing.random_color_jitter import RandomColorJitter
+from nanokeras.layers.preprocessing.image_preprocessing.random_sharpness import RandomSharpness
+from nanokeras.layers.preprocessing.image_preprocessing.random_gaussian_blur import RandomGaussianBlur
+from nanokeras.layers.preprocessing.image_preprocessing.equalization import Equalization
 from nanokeras.layers.preprocessing.image_preprocessing.random_invert import RandomInvert
 from nanokeras.layers.preprocessing.image_preprocessing.solarization import Solarization
 from nanokeras.layers.preprocessing.image_preprocessing.random_crop import RandomCrop
