@@ -291,3 +291,28 @@ def test_input_errors():
         layers.MixUp()({"images": IMAGES, "masks": IMAGES})
     with pytest.raises(ValueError, match="rank 3"):
         layers.CutMix()(np.ones((2, 3), "float32"))
+
+
+@pytest.mark.parametrize("name", MAKERS)
+def test_compiled_step_replays_the_draws(name):
+    """A replayed trace draws again, and the labels' op reads the images' new draw (bit for bit the tape)."""
+    from nanokeras.ops.tensor import Constant
+    from nanokeras.ops.trace import Trace
+
+    weights = RNG.standard_normal(IMAGES.shape).astype("float32")
+    second_images, second_labels = IMAGES[::-1].copy(), LABELS[::-1].copy()
+
+    def loss_of(out):
+        return keras.ops.sum(out["images"] * weights) + keras.ops.sum(out["labels"] * np.arange(4.0, dtype="float32"))
+
+    replayed, reference = MAKERS[name](), MAKERS[name]()
+    images, labels = Constant(IMAGES.copy()), Constant(LABELS.copy())
+    with keras.GradientTape() as tape:
+        loss = loss_of(replayed({"images": images, "labels": labels}))
+    trace = Trace(tape)
+    assert trace.replayable, trace.unreplayable_ops()
+    images.value[...], labels.value[...] = second_images, second_labels
+    trace.forward()
+    reference({"images": IMAGES, "labels": LABELS})  # the draws of the recorded call
+    expected = loss_of(reference({"images": second_images, "labels": second_labels}))
+    np.testing.assert_array_equal(np.asarray(loss.value), np.asarray(expected))
