@@ -87,9 +87,8 @@ class Functional(Model):
 
     @property
     def output_names(self):
-        """The names that losses, metrics and history keys use for the outputs: the producing layers'."""
-        if isinstance(self._outputs_struct, dict):
-            return list(self._outputs_struct)
+        """The producing layers' names, in `outputs` order (for dict outputs too, as Keras: losses
+        and metrics given as dicts are then keyed by the dict's own keys)."""
         return [t._keras_history[0].name for t in self.outputs]
 
     @property

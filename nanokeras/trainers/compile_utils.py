@@ -153,7 +153,12 @@ class CompiledLoss:
         if self.names is not None:
             return
         is_leaf = lambda v: not isinstance(v, (list, tuple, dict))  # noqa: E731
-        losses = _per_output(self.spec, names, "loss", is_leaf) if self.spec is not None else [None] * len(names)
+        if self.spec is None:
+            losses = [None] * len(names)
+        elif is_leaf(self.spec):
+            losses = [self.spec] * len(names)  # one loss for every output, as Keras broadcasts it
+        else:
+            losses = _per_output(self.spec, names, "loss", is_leaf)
         if self.weights_spec is None:
             weights = [None] * len(names)
         else:

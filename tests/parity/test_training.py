@@ -218,6 +218,18 @@ def test_multi_input_multi_output_with_loss_weights(keras):
                                real.evaluate([xa, xb], [y_cls, y_reg], verbose=0), rtol=RTOL)
 
 
+def test_one_loss_for_two_outputs_is_broadcast(keras):
+    rng = np.random.default_rng(5)
+    xa, xb = rng.normal(size=(24, 3)).astype("float32"), rng.normal(size=(24, 2)).astype("float32")
+    y_cls, y_reg = rng.random((24, 3)).astype("float32"), rng.normal(size=(24, 1)).astype("float32")
+    real, ours = _two_output_pair(keras)
+    assert ours.output_names == real.output_names
+    real.compile(keras.optimizers.SGD(0.05), loss="mse")
+    ours.compile(nk.optimizers.SGD(0.05), loss="mse")
+    kw = dict(epochs=2, batch_size=8, shuffle=False, verbose=0)
+    _assert_same_training(real, ours, real.fit([xa, xb], [y_cls, y_reg], **kw), ours.fit([xa, xb], [y_cls, y_reg], **kw))
+
+
 def test_shared_layer_training(keras):
     rng = np.random.default_rng(4)
     x1, x2 = rng.normal(size=(24, 4)).astype("float32"), rng.normal(size=(24, 4)).astype("float32")

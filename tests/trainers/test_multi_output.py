@@ -76,3 +76,30 @@ def test_misspelled_loss_inside_a_dict_fails_at_compile():
     model = TwoHeads()
     with pytest.raises(ValueError, match="mean_squared_error|mse"):
         model.compile("sgd", loss={"cls": "sparse_categorical_crossentropy", "reg": "mean_squared_eror"})
+
+
+def test_one_loss_is_used_for_every_output_as_keras_broadcasts_it():
+    x, y = _data()
+    y = {"cls": np.eye(2, dtype="float32")[y["cls"]], "reg": y["reg"]}
+    model = TwoHeads()
+    model.compile("sgd", loss="mse")
+    history = model.fit(x, y, epochs=1, verbose=0)
+    assert sorted(history.history) == ["cls_loss", "loss", "reg_loss"]
+    logs = model.evaluate(x, y, verbose=0, return_dict=True)
+    out = model.predict(x, verbose=0)
+    cls_loss = np.mean((out["cls"] - y["cls"]) ** 2)
+    reg_loss = np.mean((out["reg"] - y["reg"]) ** 2)
+    np.testing.assert_allclose([logs["cls_loss"], logs["reg_loss"], logs["loss"]],
+                               [cls_loss, reg_loss, cls_loss + reg_loss], rtol=1e-5)
+
+
+def test_output_names_are_the_output_layers_names_in_outputs_order():
+    inputs = keras.Input((3,))
+    zeta = keras.layers.Dense(1, name="zeta")(inputs)
+    alpha = keras.layers.Dense(2, name="alpha")(inputs)
+    model = keras.Model(inputs, {"z": zeta, "a": alpha})
+    assert model.output_names == ["alpha", "zeta"]  # outputs flattened by sorted key, as Keras
+    assert [t.shape for t in model.outputs] == [(None, 2), (None, 1)]
+    model.compile("sgd", loss={"z": "mse", "a": "mae"})
+    history = model.fit(np.ones((4, 3)), {"z": np.ones((4, 1)), "a": np.ones((4, 2))}, verbose=0)
+    assert sorted(history.history) == ["a_loss", "loss", "z_loss"]  # dict losses keep the dict's keys
