@@ -2597,6 +2597,20 @@ class _:
         assert float(tape.gradient(loss, w)) == 6.0
 
 
+@hint("keras2_backend/functions.py", "Write instead: a training step", NotImplementedError)
+class _:
+    def trigger(tmp):
+        inputs = keras.Input((2,))
+        layer = keras.layers.Dense(1, kernel_initializer="ones")
+        outputs = layer(inputs)
+        _keras2_backend().function([inputs], [outputs], updates=[(layer.kernel, layer.kernel * 2)])
+
+    def follow(tmp):
+        w = keras.Variable(np.ones((2, 1), "float32"))
+        w.assign(w * 2)
+        assert w.numpy().tolist() == [[2.0], [2.0]]
+
+
 @hint("keras2_backend/arrays.py", "add a batch axis with `K.expand_dims(x, 0)`", ValueError)
 class _:
     def trigger(tmp):

@@ -195,8 +195,7 @@ def test_strict_mode_refuses_every_function_and_changes_nothing(fresh_notes):
     assert K.get_value(v).tolist() == [1.0, 2.0]
 
 
-@pytest.mark.parametrize("name", ["function", "gradients", "placeholder", "learning_phase", "set_learning_phase",
-                                  "rnn", "get_session"])
+@pytest.mark.parametrize("name", ["gradients", "placeholder", "set_learning_phase", "rnn", "get_session"])
 def test_graph_only_functions_say_what_to_write_instead(name):
     with pytest.raises(NotImplementedError, match="TensorFlow graphs.*Write instead: "):
         getattr(K, name)()
@@ -270,3 +269,39 @@ def test_keras_backend_lends_the_keras2_functions(monkeypatch):
             backend.random_normal
     finally:
         keras2_notes.set_strict(None)
+
+
+def _stack():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, kernel_initializer="ones"),
+                              keras.layers.Dropout(0.5), keras.layers.Dense(1, kernel_initializer="ones")])
+    return model
+
+
+def test_function_reads_intermediate_outputs(fresh_notes):
+    model = _stack()
+    x = np.array([[1.0, 2.0]], "float32")
+    get = K.function([model.layers[0].input], [model.layers[0].output, model.layers[2].output])
+    hidden, out = get([x])
+    assert hidden.tolist() == [[3.0, 3.0, 3.0]] and out.tolist() == [[9.0]]
+    assert isinstance(K.function(model.input, model.output)(x), np.ndarray)  # one output: one array
+
+
+def test_function_learning_phase_chooses_training_behaviour(fresh_notes):
+    model = _stack()
+    x = np.ones((50, 2), "float32")
+    get = K.function([model.input, K.learning_phase()], [model.layers[1].output])
+    assert np.array_equal(get([x, 0])[0], np.full((50, 3), 2.0, "float32"))  # inference: dropout is identity
+    dropped = get([x, 1])[0]
+    assert set(np.unique(dropped)) == {0.0, 4.0}  # training: kept values scaled by 1 / (1 - 0.5)
+    assert not K.learning_phase() and int(K.learning_phase()) == 0
+
+
+def test_function_errors_name_the_problem(fresh_notes):
+    model = _stack()
+    get = K.function([model.input], [model.output])
+    with pytest.raises(ValueError, match="list of 1 input value"):
+        get([np.ones((1, 2)), np.ones((1, 2))])
+    with pytest.raises(TypeError, match="input 0 is ndarray"):
+        K.function([np.ones((1, 2))], [model.output])
+    with pytest.raises(NotImplementedError, match="updates"):
+        K.function([model.input], [model.output], updates=[(model.weights[0], model.weights[0])])

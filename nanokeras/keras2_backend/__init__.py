@@ -23,7 +23,7 @@ Example:
     5.0
 """
 
-from nanokeras.keras2_backend import arrays, convolution, graph_only, math, nn, random, variables  # noqa: F401
+from nanokeras.keras2_backend import arrays, convolution, functions, graph_only, math, nn, random, variables  # noqa: F401
 from nanokeras.keras2_backend.registry import KERAS2_NAMES, KERAS3_SPELLINGS
 
 globals().update(KERAS2_NAMES)

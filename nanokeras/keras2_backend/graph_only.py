@@ -1,9 +1,10 @@
 """Keras 2 backend functions that exist for TensorFlow's graphs and sessions.
 
-`K.function`, `K.gradients`, `K.placeholder`, `K.learning_phase`, ... build or run
+`K.gradients`, `K.placeholder`, `K.get_session`, ... build or run
 TensorFlow graphs; nanokeras (like Keras 3) has none. Each raises an error that
 says what to write instead. `K.map_fn`, `K.foldl` and `K.foldr` have an eager
-meaning and work: a Python loop over the first axis.
+meaning and work: a Python loop over the first axis (and `K.function`, in functions.py,
+makes a functional model of its symbolic tensors).
 
 Example:
     >>> from nanokeras import keras2_backend as K
@@ -17,10 +18,8 @@ from nanokeras.ops.gradient_utils import to_array
 
 # Keras 2 name -> what to write instead, in nanokeras and in Keras 3.
 GRAPH_ONLY = {
-    "function": "call the model (`model(x)` or `model.predict(x)`), or a Python function of `keras.ops`",
     "gradients": "`with keras.GradientTape() as tape: ...` then `tape.gradient(loss, variables)`",
     "placeholder": "`keras.Input(shape=...)` (a symbolic input of the functional API)",
-    "learning_phase": "the `training` argument of `Layer.call(inputs, training=None)`",
     "set_learning_phase": "`model(x, training=True)` (or `training=False`) when calling the model",
     "learning_phase_scope": "`model(x, training=True)` (or `training=False`) when calling the model",
     "manual_variable_initialization": "nothing: variables hold their values as soon as they are made",

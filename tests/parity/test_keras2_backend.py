@@ -271,3 +271,19 @@ def test_every_keras2_backend_function_is_covered(tf_keras):
     missing = sorted(theirs - set(NK.KERAS2_NAMES) - already - LEFT_OUT)
     assert missing == [], missing
     assert not (set(NK.KERAS2_NAMES) & already)
+
+
+def test_function_gives_keras2_intermediate_outputs(tf_keras):
+    theirs = tf_keras.Sequential([tf_keras.layers.Dense(3, input_shape=(2,), activation="relu"),
+                                  tf_keras.layers.Dense(2, activation="softmax")])
+    import nanokeras as nk
+
+    ours = nk.Sequential([nk.layers.Dense(3, input_shape=(2,), activation="relu"),
+                          nk.layers.Dense(2, activation="softmax")])
+    ours.set_weights(theirs.get_weights())
+    x = np.random.default_rng(0).normal(size=(4, 2)).astype("float32")
+    their_values = tf_keras.backend.function([theirs.layers[0].input], [theirs.layers[0].output, theirs.output])([x])
+    our_values = NK.function([ours.layers[0].input], [ours.layers[0].output, ours.output])([x])
+    assert isinstance(our_values, list) and len(our_values) == 2
+    for a, b in zip(our_values, their_values):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
