@@ -12,6 +12,7 @@ from nanokeras.layers.core.wrapper import Wrapper
 from nanokeras.layers.attention.additive_attention import AdditiveAttention
 from nanokeras.layers.attention.attention import Attention
 from nanokeras.layers.attention.multi_head_attention import MultiHeadAttention
+from nanokeras.layers.attention.grouped_query_attention import GroupedQueryAttention as GroupQueryAttention
 from nanokeras.layers.convolutional.conv1d import Conv1D
 from nanokeras.layers.convolutional.conv1d_transpose import Conv1DTranspose
 from nanokeras.layers.convolutional.conv2d import Conv2D

@@ -97,7 +97,10 @@ def builtin_class(keras_module, class_name):
     if module is None or not isinstance(class_name, str) or class_name.startswith("_"):
         return None
     obj = getattr(module, class_name, None)
-    if obj is None or getattr(obj, "__name__", None) != class_name:
+    # The name must be the class's own (so an alias such as `Convolution2D` is never written), or the
+    # one it declares Keras exports it as (`GroupQueryAttention`, whose class is `GroupedQueryAttention`).
+    own_names = (getattr(obj, "__name__", None), getattr(obj, "__dict__", {}).get("_keras_export_name"))
+    if obj is None or class_name not in own_names:
         return None
     if any(is_kind(obj, kind) for kind in KERAS_MODULES[keras_module][1]):
         return obj

@@ -26,6 +26,7 @@ REQUIRED = {
     "first_decay_steps": 10, "decay_rate": 0.9, "boundaries": [5], "values": [0.1, 0.01],
     "filters": 2, "kernel_size": 2, "height": 2, "width": 2, "factor": 0.1, "height_factor": 0.1,
     "width_factor": 0.1, "output_size": 2,
+    "head_dim": 2, "num_query_heads": 2, "num_key_value_heads": 1,
     "layer": keras.layers.SimpleRNN(2), "cell": keras.layers.SimpleRNNCell(2),
     "cells": [keras.layers.SimpleRNNCell(2)], "input_dim": 5, "output_dim": 2, "num_heads": 2, "key_dim": 2,
     "equation": "ab,bc->ac", "output_shape": 2, "num_bins": 4, "layers": [keras.layers.Rescaling(0.5)],
