@@ -73,6 +73,7 @@ from nanokeras.layers.reshaping.up_sampling import UpSampling1D, UpSampling2D, U
 from nanokeras.layers.reshaping.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 from nanokeras.layers.core.dense import Dense
 from nanokeras.layers.core.embedding import Embedding
+from nanokeras.layers.core.reversible_embedding import ReversibleEmbedding
 from nanokeras.layers.core.masking import Masking
 from nanokeras.layers.core.input_layer import Input, InputLayer
 from nanokeras.layers.input_spec import InputSpec
