@@ -49,9 +49,10 @@ class GroupedQueryAttention(Layer):
         use_gate: gate the attention output with a sigmoid of a projection of the query.
         seed: an int for reproducible dropout.
 
-    The weights are Keras's, in its order: `query` (dim, num_query_heads, head_dim),
-    `key` and `value` (dim, num_key_value_heads, head_dim), each with a bias over its
-    last two axes, (`gate`,) and `attention_output` (num_query_heads, head_dim, dim).
+    The weights are Keras's, in its order: `query` (dim, num_query_heads, head_dim), `key`
+    (dim, num_key_value_heads, head_dim), `gate` (as `query`, with `use_gate`), `value` (as
+    `key`), each with a bias over its last two axes, and `attention_output`
+    (num_query_heads, head_dim, dim) with a (dim,) bias.
 
     Call arguments: `query` (batch, T, dim), `value` (batch, S, dim), `key` (defaults to
     `value`), `attention_mask` (batch, T, S) booleans, `return_attention_scores` (also
