@@ -400,13 +400,28 @@ class PlusOne(keras.layers.Layer):
 class _:
     def trigger(tmp):
         inputs = keras.Input((2,))
-        keras.Model(inputs, inputs + 1.0).save(tmp / "op.keras")
+        (inputs + 1.0)._keras_history[0].get_config()  # alone; a functional model saves it as Keras does
 
     def follow(tmp):
         inputs = keras.Input((2,))
         keras.Model(inputs, PlusOne()(inputs)).save(tmp / "op.keras")
         restored = keras.models.load_model(tmp / "op.keras")
         np.testing.assert_allclose(restored.predict(np.zeros((1, 2)), verbose=0), [[1.0, 1.0]])
+
+
+@hint("saving/op_nodes.py", "wrap it in a registered custom layer to save the model", NotImplementedError)
+class _:
+    def trigger(tmp):
+        from nanokeras import keras2_backend as K
+
+        inputs = keras.Input((2,))
+        keras.Model(inputs, K.mean(inputs, axis=1)).save(tmp / "k_mean.keras")  # Keras 2's K.mean: no op class
+
+    def follow(tmp):
+        inputs = keras.Input((2,))
+        keras.Model(inputs, keras.ops.mean(inputs, axis=1)).save(tmp / "mean.keras")
+        restored = keras.models.load_model(tmp / "mean.keras")
+        np.testing.assert_allclose(restored.predict(np.ones((1, 2)), verbose=0), [1.0])
 
 
 @hint("layers/layer.py", "Build it first, e.g. by calling it on data or with `layer.build(input_shape)`", ValueError)

@@ -52,17 +52,24 @@ def functional_config(model):
                                "keras_history": tensor_history(value)}}
         return serialize_keras_object(value)
 
+    def serialize_call(args, kwargs):
+        return {"args": [map_structure(serialize_argument, a) for a in args],
+                "kwargs": {k: map_structure(serialize_argument, v) for k, v in kwargs.items()}}
+
     layers = []
     for op in model._operations:
-        if getattr(op, "_is_symbolic_op", False):
-            op.get_config()  # raises: recorded ops cannot be saved yet
-        layer_config = serialize_keras_object(op)
-        layer_config["name"] = op.name
-        layer_config["inbound_nodes"] = [
-            {"args": [map_structure(serialize_argument, a) for a in node.args],
-             "kwargs": {k: map_structure(serialize_argument, v) for k, v in node.kwargs.items()}}
-            for node in _nodes(op) if id(node) in in_model and not node.is_input
-        ]
+        nodes = [node for node in _nodes(op) if id(node) in in_model and not node.is_input]
+        if getattr(op, "_is_symbolic_op", False) and not hasattr(op, "function"):
+            op.get_config()  # a user's `keras.Operation`: raises, saying what to write instead
+        if getattr(op, "_is_symbolic_op", False):  # `x + 1`, `keras.ops.mean(x)`: written as Keras writes ops
+            calls = [op_nodes.op_config(op, node) for node in nodes]
+            layer_config = {**calls[0][0], "config": serialize_keras_object(calls[0][0]["config"])}
+            layer_config["name"] = op.name
+            layer_config["inbound_nodes"] = [serialize_call(args, kwargs) for _, args, kwargs in calls]
+        else:
+            layer_config = serialize_keras_object(op)
+            layer_config["name"] = op.name
+            layer_config["inbound_nodes"] = [serialize_call(node.args, node.kwargs) for node in nodes]
         layers.append(layer_config)
     return {
         "name": model.name,

@@ -68,6 +68,12 @@ def serialize_keras_object(obj):
         return serialize_dict(obj)
     if isinstance(obj, bytes):
         return {"class_name": "__bytes__", "config": {"value": obj.decode("utf-8")}}
+    if isinstance(obj, slice):  # an index of `x[...]` in a functional graph
+        return {"class_name": "__slice__",
+                "config": {"start": serialize_keras_object(obj.start), "stop": serialize_keras_object(obj.stop),
+                           "step": serialize_keras_object(obj.step)}}
+    if obj is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
     if isinstance(obj, (np.ndarray, np.generic)):
         if isinstance(obj, np.ndarray) and obj.ndim > 0:
             return {"class_name": "__numpy__", "config": {"value": obj.tolist(), "dtype": obj.dtype.name}}
