@@ -108,3 +108,14 @@ def test_dot_product_attention_values_and_gradients(keras, kwargs):
         loss = nk.ops.sum(nk.ops.multiply(nk.ops.dot_product_attention(*sources, **kwargs), seed))
     for ours, reference in zip(tape.gradient(loss, sources), theirs):
         np.testing.assert_allclose(ours, np.asarray(reference), rtol=1e-4, atol=1e-5)
+
+
+def test_activity_regularizer_applies_to_each_projection_as_keras(keras):
+    def losses(lib):
+        x = lib.Input((3, 4))
+        layer = lib.layers.MultiHeadAttention(2, 2, activity_regularizer="l2", kernel_initializer="ones")
+        model = lib.Model(x, layer(x, x))
+        model(np.full((1, 3, 4), 0.1, "float32"))
+        return sorted(float(np.asarray(loss)) for loss in model.losses)
+
+    np.testing.assert_allclose(losses(nk), losses(keras), rtol=1e-5)

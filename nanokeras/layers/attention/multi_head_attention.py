@@ -122,8 +122,11 @@ class MultiHeadAttention(Layer):
         if sliding_window is not None:
             sliding_window = _positive_int("sliding_window", sliding_window)
         initializers_ = (initializers.get(kernel_initializer), initializers.get(bias_initializer))
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        super().__init__(**kwargs)
         self.supports_masking = True
+        # As Keras: the activity regularizer applies to each projection's output (query, key,
+        # value, output), not a second time to the layer's own output.
+        self._activity_regularizer = regularizers.get(activity_regularizer)
         self._num_heads, self._key_dim = num_heads, key_dim
         self._value_dim = value_dim if value_dim else key_dim
         self._dropout = dropout
@@ -161,6 +164,7 @@ class MultiHeadAttention(Layer):
         return Projection(output_shape, contract=contract, use_bias=self._use_bias, activation=activation,
                           kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
                           kernel_regularizer=self._kernel_regularizer, bias_regularizer=self._bias_regularizer,
+                          activity_regularizer=self._activity_regularizer,
                           kernel_constraint=self._kernel_constraint, bias_constraint=self._bias_constraint,
                           dtype=self.dtype, name=name)
 
@@ -345,7 +349,7 @@ class MultiHeadAttention(Layer):
             "bias_initializer": initializers.serialize(self._bias_initializer),
             "kernel_regularizer": regularizers.serialize(self._kernel_regularizer),
             "bias_regularizer": regularizers.serialize(self._bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "activity_regularizer": regularizers.serialize(self._activity_regularizer),
             "kernel_constraint": constraints.serialize(self._kernel_constraint),
             "bias_constraint": constraints.serialize(self._bias_constraint),
             "seed": self.seed,
