@@ -139,8 +139,18 @@ class SourceBatches:
                                  "batches make an epoch.")
             self._iterator = None
         self.steps_per_epoch = steps_per_epoch or self.num_batches
+        # With `steps_per_epoch` given, epochs take that many batches from one running pass
+        # (a new, reshuffled pass once it is used up), as Keras does.
+        self._running_pass = steps_per_epoch is not None
+        self._pass = None  # [batch order, batches taken] of a Sequence's running pass
         self._epoch = 0
         self._peeked = None
+
+    def restart(self):
+        """The next epoch starts a new pass (what `evaluate` does with its data, as Keras)."""
+        self._pass = None
+        if self._peeked is None and not self.is_iterator:
+            self._iterator = None
 
     # ------------------------------------------------------------ one batch
     def standardize(self, batch, index=0):
@@ -235,10 +245,24 @@ class SourceBatches:
         if self.num_batches is None:  # endless: consecutive indices across epochs
             start = self._epoch * self.steps_per_epoch
             return list(range(start, start + self.steps_per_epoch))
+        if not self._running_pass:
+            return [int(i) for i in self._pass_order()]
+        if self._pass is None:
+            self._pass = [self._pass_order(), 0]
+        order, taken = self._pass
+        count = min(self.steps_per_epoch, self.num_batches - taken)
+        if count < self.steps_per_epoch:
+            data_adapter.warn_ran_out_of_data(count, self.steps_per_epoch, self.num_batches)
+        self._pass[1] += count
+        if self._pass[1] >= self.num_batches:
+            self._pass = None
+        return [int(i) for i in order[taken:taken + count]]
+
+    def _pass_order(self):
         order = np.arange(self.num_batches)
         if self.shuffle:
             backend_random.global_generator().shuffle(order)
-        return [int(order[step % self.num_batches]) for step in range(self.steps_per_epoch)]
+        return order
 
     def _sequence_batches(self):
         indices = self._epoch_indices()

@@ -5,6 +5,7 @@ step then slices ready arrays (views, no copies) and checks nothing.
 """
 
 import math
+import warnings
 
 import numpy as np
 
@@ -183,8 +184,16 @@ class ArrayBatches:
         self.shuffle = shuffle
         self.num_batches = int(math.ceil(self.num_samples / batch_size))
         self.steps_per_epoch = steps_per_epoch or self.num_batches
+        # With `steps_per_epoch` given, epochs take that many batches from one running pass
+        # over the data, a new (reshuffled) pass once it is used up, as Keras does.
+        self.running_pass = steps_per_epoch is not None
+        self._pass = None  # [sample order, next batch] of the running pass
         self.reuse_buffers = reuse_buffers
         self._buffers = {}
+
+    def restart(self):
+        """The next epoch starts a new pass (what `evaluate` does with its data, as Keras)."""
+        self._pass = None
 
     def _epoch_order(self):
         """The sample order of one epoch, or None for the stored order."""
@@ -227,17 +236,34 @@ class ArrayBatches:
         return tuple(out)
 
     def batches(self):
-        """Yields `(x, y)` or `(x, y, sample_weight)` tuples, `steps_per_epoch` of them."""
-        step = 0
-        while True:
+        """Yields one epoch's `(x, y)` or `(x, y, sample_weight)` tuples: a whole pass, or with
+        `steps_per_epoch` that many from the running pass (fewer, with a warning, when it ends)."""
+        if not self.running_pass:
             order = self._epoch_order()
             for start in range(0, self.num_samples, self.batch_size):
-                if step >= self.steps_per_epoch:
-                    return
                 yield self._batch(self.arrays, order, start, start + self.batch_size)
-                step += 1
-            if self.steps_per_epoch <= self.num_batches:
-                return
+            return
+        if self._pass is None:
+            self._pass = [self._epoch_order(), 0]
+        running = self._pass
+        for step in range(self.steps_per_epoch):
+            if running[1] >= self.num_batches:
+                warn_ran_out_of_data(step, self.steps_per_epoch, self.num_batches)
+                break
+            start = running[1] * self.batch_size
+            running[1] += 1
+            yield self._batch(self.arrays, running[0], start, start + self.batch_size)
+        if running[1] >= self.num_batches and self._pass is running:
+            self._pass = None
+
+
+def warn_ran_out_of_data(taken, asked, per_pass):
+    """Keras's behaviour when an epoch asks for more batches than are left: it ends early."""
+    warnings.warn(
+        f"The input ran out of data after {taken} of the {asked} steps asked for this epoch (one pass "
+        f"holds {per_pass} batches): as in Keras, the epoch ends here and the next one starts a new pass. "
+        "Ask for fewer steps (`steps_per_epoch`, `steps`), or leave them unset to use all the data each epoch.",
+        UserWarning, stacklevel=4)
 
 
 def map_structure(fn, structure, name=""):

@@ -580,6 +580,7 @@ class Trainer:
         self.reset_metrics()
         if isinstance(arrays, batch_sources.SourceBatches):
             batches = arrays
+            batches.restart()  # every evaluation reads its data from the start, as Keras's
         else:
             batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list.on_test_begin()

@@ -90,3 +90,14 @@ def test_tf_data_dataset(keras):
     np.testing.assert_allclose(ours.predict(dataset, verbose=0), np.asarray(theirs.predict(dataset, verbose=0)),
                                rtol=1e-5, atol=1e-6)
     _fit_both(keras, lambda lib: dataset.repeat(), epochs=2, steps_per_epoch=5)
+
+
+def test_arrays_with_steps_per_epoch_take_batches_from_a_running_pass(keras):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # both warn when a pass runs out mid-epoch
+        ours, theirs = _fit_both(keras, lambda lib: X, epochs=4, steps_per_epoch=3, shuffle=False, batch_size=8,
+                                 y=Y, validation_data=(X, Y), validation_steps=2)
+        np.testing.assert_allclose(ours.evaluate(X, Y, steps=6, batch_size=8, verbose=0),
+                                   theirs.evaluate(X, Y, steps=6, batch_size=8, verbose=0), rtol=1e-5)
