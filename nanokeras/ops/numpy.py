@@ -24,6 +24,7 @@ import math
 import numpy as np
 
 from nanokeras.backend import config
+from nanokeras.ops.promotion import keras_operands
 from nanokeras.ops.gradient_utils import (
     TensorOperators,
     _recording_tapes,
@@ -81,15 +82,26 @@ _recordable = as_recordable
 
 
 def _binary_forward(np_fn, x1, x2, out):
-    """The replay of an elementwise binary op: the same ufunc, written into `out`."""
+    """The replay of an elementwise binary op: the same ufunc (after the same casts), written into `out`."""
     a, b = operand(x1), operand(x2)
-    return lambda: np_fn(a, b, out=out)
+    cast_a, cast_b = keras_operands(a, b, np_fn)
+    if cast_a is a and cast_b is b:
+        return lambda: np_fn(a, b, out=out)
+    return lambda: np_fn(*keras_operands(a, b, np_fn), out=out)  # cast again: the values change
 
 
-def _binary(np_fn, name, x1, x2):
-    """numpy's result for a broadcasting binary op, with a readable shape error."""
+def _current(x1, x2, np_fn):
+    """The operands' values now (a replay may have written new ones), cast as the op casts them."""
+    return keras_operands(operand(x1), operand(x2), np_fn)
+
+
+def _binary(np_fn, name, x1, x2, promote=True):
+    """numpy's result for a broadcasting binary op (on operands cast to Keras's result type unless
+    `promote=False`), with a readable shape error."""
     a = x1 if type(x1) is _ndarray else operand(x1)
     b = x2 if type(x2) is _ndarray else operand(x2)
+    if promote:
+        a, b = keras_operands(a, b, np_fn)
     try:
         return a, b, np_fn(a, b)
     except ValueError:
@@ -130,6 +142,7 @@ def add(x1, x2):
     """
     a = x1 if type(x1) is _ndarray else operand(x1)
     b = x2 if type(x2) is _ndarray else operand(x2)
+    a, b = keras_operands(a, b, _np_add)
     try:
         out = _np_add(a, b)
     except ValueError:
@@ -146,6 +159,7 @@ def subtract(x1, x2):
     """Elementwise `x1 - x2`, with broadcasting."""
     a = x1 if type(x1) is _ndarray else operand(x1)
     b = x2 if type(x2) is _ndarray else operand(x2)
+    a, b = keras_operands(a, b, _np_subtract)
     try:
         out = _np_subtract(a, b)
     except ValueError:
@@ -162,6 +176,7 @@ def multiply(x1, x2):
     """Elementwise `x1 * x2`, with broadcasting."""
     a = x1 if type(x1) is _ndarray else operand(x1)
     b = x2 if type(x2) is _ndarray else operand(x2)
+    a, b = keras_operands(a, b, _np_multiply)
     try:
         out = _np_multiply(a, b)
     except ValueError:
@@ -182,6 +197,7 @@ def divide(x1, x2):
     """Elementwise `x1 / x2`, with broadcasting."""
     a = x1 if type(x1) is _ndarray else operand(x1)
     b = x2 if type(x2) is _ndarray else operand(x2)
+    a, b = keras_operands(a, b, _np_divide)
     try:
         out = _np_divide(a, b)
     except ValueError:
@@ -246,7 +262,7 @@ def mod(x1, x2):
     s1, s2 = np.shape(a), np.shape(b)
 
     def vjp(g):
-        quotient = np.floor_divide(a, b)
+        quotient = np.floor_divide(*_current(x1, x2, np.mod))
         return unbroadcast(g, s1), unbroadcast(negative(multiply(g, quotient)), s2)
 
     return record(out, (x1, x2), vjp, _binary_forward(np.mod, x1, x2, out))
@@ -279,6 +295,7 @@ def maximum(x1, x2):
     s1, s2 = np.shape(a), np.shape(b)
 
     def vjp(g):
+        a, b = _current(x1, x2, np.maximum)
         wa, wb = _tie_weights(np.asarray(a), np.asarray(b), out.dtype)
         return unbroadcast(multiply(g, wa), s1), unbroadcast(multiply(g, wb), s2)
 
@@ -294,6 +311,7 @@ def minimum(x1, x2):
     s1, s2 = np.shape(a), np.shape(b)
 
     def vjp(g):
+        a, b = _current(x1, x2, np.minimum)
         wa, wb = _tie_weights(np.asarray(b), np.asarray(a), out.dtype)  # a gets the weight b would get in max
         return unbroadcast(multiply(g, wa), s1), unbroadcast(multiply(g, wb), s2)
 
@@ -327,7 +345,8 @@ def where(condition, x1=None, x2=None):
         return np.nonzero(c)
     if x1 is None or x2 is None:
         raise ValueError("`where` needs both `x1` and `x2`, or neither of them.")
-    a, b = operand(x1), operand(x2)
+    raw_a, raw_b = operand(x1), operand(x2)
+    a, b = keras_operands(raw_a, raw_b, np.add)
     try:
         out = np.where(c, a, b)
     except ValueError:
@@ -350,13 +369,17 @@ def where(condition, x1=None, x2=None):
 
     # The condition is an input too: a tracked condition (a comparison of recorded values,
     # a mask in the data) makes the result change on replay even when x1 and x2 do not.
-    return record(out, (x1, x2, condition), vjp, copy_forward(out, lambda: np.where(c, a, b)))
+    return record(out, (x1, x2, condition), vjp,
+                  copy_forward(out, lambda: np.where(c, *keras_operands(raw_a, raw_b, np.add))))
 
 
 def matmul(x1, x2):
     """Matrix product `x1 @ x2` (batched over leading axes, like numpy)."""
     a = x1 if type(x1) is _ndarray else to_array(x1)
     b = x2 if type(x2) is _ndarray else to_array(x2)
+    promoted = keras_operands(a, b, np.matmul)
+    if promoted[0] is not a or promoted[1] is not b:  # mixed int and float: Keras's dtype
+        return matmul(*(_astype(x, p.dtype) if p is not v else x for x, p, v in zip((x1, x2), promoted, (a, b))))
     try:
         out = np.matmul(a, b)
     except ValueError:
@@ -391,6 +414,10 @@ def matmul(x1, x2):
 def tensordot(x1, x2, axes=2):
     """Sum of products over `axes` (an int, or a pair of axis lists), like `np.tensordot`."""
     a, b = to_array(x1), to_array(x2)
+    promoted = keras_operands(a, b, np.multiply)
+    if promoted[0] is not a or promoted[1] is not b:  # mixed int and float: Keras's dtype
+        return tensordot(*(_astype(x, p.dtype) if p is not v else x for x, p, v in zip((x1, x2), promoted, (a, b))),
+                         axes=axes)
     if isinstance(axes, (int, np.integer)):
         axes_a = list(range(a.ndim - axes, a.ndim))
         axes_b = list(range(axes))
@@ -777,13 +804,17 @@ def sum(x, axis=None, keepdims=False):
     """Sum over `axis` (all axes when None)."""
     a = x if type(x) is _ndarray else to_array(x)
     axis = _axis_arg(axis)
-    out = np.sum(a, axis=axis, keepdims=keepdims)
+    dtype = _SMALL_INTEGER_SUMS.get(a.dtype.char)  # as Keras: bool, int8, int16 sum to int32 (not int64)
+    out = np.sum(a, axis=axis, keepdims=keepdims, dtype=dtype)
     if not _recording_tapes:
         return out
     out = _recordable(out)
     shape = a.shape
     return record(out, (x,), lambda g: (_restore(g, shape, axis, keepdims),),
-                  lambda: np.sum(a, axis=axis, keepdims=keepdims, out=out))
+                  lambda: np.sum(a, axis=axis, keepdims=keepdims, out=out, dtype=dtype))
+
+
+_SMALL_INTEGER_SUMS = {"?": np.int32, "b": np.int32, "h": np.int32, "B": np.uint32, "H": np.uint32}
 
 
 def _mean_values(a, axis, keepdims):
@@ -901,6 +932,7 @@ def std(x, axis=None, keepdims=False):
 def cumsum(x, axis=None, dtype=None):
     """Running sum along `axis` (over the flattened input when None)."""
     a = to_array(x)
+    dtype = dtype if dtype is not None else _SMALL_INTEGER_SUMS.get(a.dtype.char)  # as `sum`
     out = np.cumsum(a, axis=axis, dtype=dtype)
     if not _recording_tapes:
         return out
@@ -1334,7 +1366,8 @@ def ndim(x):
 
 def _compare(np_fn):
     def op(x1, x2):
-        a, b, out = _binary(np_fn, np_fn.__name__, x1, x2)
+        # Compared as numpy compares mixed types (exactly), not after a cast to Keras's type.
+        a, b, out = _binary(np_fn, np_fn.__name__, x1, x2, promote=False)
         if not _recording_tapes:
             return out
         return record_no_gradient(out, (x1, x2), lambda: np_fn(a, b))
