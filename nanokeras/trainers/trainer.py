@@ -494,6 +494,10 @@ class Trainer:
                         break
         finally:
             self._step_variables = None
+            finalize = getattr(self.optimizer, "finalize_variable_values", None)
+            if finalize is not None and epochs > 0:
+                # As Keras, even after an error: with `use_ema=True` the weights become their averages.
+                finalize(self.trainable_weights)
         callback_list.on_train_end(logs=training_logs)
         return callback_list.history
 

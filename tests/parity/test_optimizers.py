@@ -209,7 +209,11 @@ def test_loss_scale_optimizer_config_round_trips_with_keras(keras):
     lambda lib: lib.optimizers.Muon(0.01),
     lambda lib: lib.optimizers.Adafactor(),
     lambda lib: lib.optimizers.ScheduleFreeAdamW(0.01),
-], ids=["loss_scale_factor", "loss_scale_optimizer", "lamb", "muon", "adafactor", "schedule_free"])
+    # `fit` ends by setting the weights to their moving averages (`finalize_variable_values`)
+    lambda lib: lib.optimizers.Adam(0.01, use_ema=True, ema_momentum=0.9),
+    lambda lib: lib.optimizers.SGD(0.1, use_ema=True, ema_momentum=0.5, ema_overwrite_frequency=3),
+], ids=["loss_scale_factor", "loss_scale_optimizer", "lamb", "muon", "adafactor", "schedule_free", "ema",
+        "ema_overwrite_frequency"])
 def test_training_with_the_new_optimizers_matches_keras(keras, make):
     rng = np.random.default_rng(4)
     x = rng.normal(size=(32, 4)).astype("float32")
