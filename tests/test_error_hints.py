@@ -649,7 +649,7 @@ class _:
         assert keras.layers.Reshape((1, 3))(np.ones((2, 3))).shape == (2, 1, 3)
 
 
-@hint("layers/attention/multi_head_attention.py", "needs `query` and `value`, e.g. `layer(query, value)`", ValueError)
+@hint("layers/attention/query_value_key.py", "needs `query` and `value`, e.g. `layer(query, value)`", ValueError)
 class _:
     def trigger(tmp):
         keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)(np.ones((1, 3, 8), "float32"))
@@ -1415,6 +1415,24 @@ class _:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             model.fit(x, y, verbose=0)
+
+
+@hint("trainers/data_adapter.py", "Ask for fewer steps (`steps_per_epoch`, `steps`)", UserWarning)
+class _:
+    def trigger(tmp):
+        x, y = _data()
+        model = _model()
+        model.compile("sgd", "binary_crossentropy")
+        model.fit(x, y, batch_size=8, steps_per_epoch=3, verbose=0)  # 16 samples: 2 batches
+
+    def follow(tmp):
+        x, y = _data()
+        model = _model()
+        model.compile("sgd", "binary_crossentropy")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model.fit(x, y, batch_size=8, steps_per_epoch=2, epochs=2, verbose=0)
+            model.fit(x, y, batch_size=8, verbose=0)
 
 
 @hint("optimizers/arguments.py", "Pass `model.trainable_variables`", TypeError)

@@ -150,7 +150,7 @@ def test_bad_arguments_are_named(kwargs, match):
 
 def test_bad_inputs():
     layer = layers.GroupQueryAttention(2, 4, 2)
-    with pytest.raises(ValueError, match="`query` and a `value`"):
+    with pytest.raises(ValueError, match="GroupQueryAttention needs `query` and `value`"):
         layer(Q)
     with pytest.raises(ValueError, match="rank 3"):
         layer(Q[0], V[0])

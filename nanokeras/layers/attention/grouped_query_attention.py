@@ -10,7 +10,7 @@ from nanokeras.backend import config as backend_config
 from nanokeras.layers._argument_checks import check_seed
 from nanokeras.layers.attention.multi_head_attention import _combined_mask, _positive_int
 from nanokeras.layers.attention.projection import Projection
-from nanokeras.layers.layer import Layer
+from nanokeras.layers.attention.query_value_key import QueryValueKeyLayer
 from nanokeras.layers.regularization._noise import NoiseSource
 from nanokeras.ops import attention as attention_ops
 from nanokeras.ops import masking as masking_ops
@@ -28,7 +28,7 @@ def _as_head_mask(mask):
     return masking_ops.derived_mask(expand, mask)
 
 
-class GroupedQueryAttention(Layer):
+class GroupedQueryAttention(QueryValueKeyLayer):
     """Grouped-query attention: `num_key_value_heads` key/value heads, each shared by
     `num_query_heads // num_key_value_heads` query heads (`keras.layers.GroupQueryAttention`).
 
@@ -137,17 +137,9 @@ class GroupedQueryAttention(Layer):
                           activity_regularizer=self.activity_regularizer, kernel_constraint=self.kernel_constraint,
                           bias_constraint=self.bias_constraint, dtype=self.dtype, name=name)
 
-    def _build_for(self, input_shape):
-        # The query's shape alone does not give the value's: weights are made at the first
-        # call, when all inputs are known (`call` / `compute_output_spec`).
-        self._build_input_shape = input_shape
-
     def build(self, query_shape, value_shape, key_shape=None):
         query_shape, value_shape = tuple(query_shape), tuple(value_shape)
-        self._build_shapes = {"query_shape": list(query_shape), "value_shape": list(value_shape)}
-        if key_shape is not None:
-            self._build_shapes["key_shape"] = list(key_shape)
-        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        key_shape = self._remember_build_shapes(query_shape, value_shape, key_shape)
         for argument, shape in (("query", query_shape), ("value", value_shape), ("key", key_shape)):
             if len(shape) != 3:
                 raise ValueError(
@@ -175,28 +167,7 @@ class GroupedQueryAttention(Layer):
         self._output_dense.build((None, None, self.num_query_heads, self.head_dim))
         self.built = True
 
-    def get_build_config(self):
-        """The shapes of the build, as Keras writes them (`shapes_dict`: query, value, key)."""
-        return {"shapes_dict": dict(self._build_shapes)} if self.built else None
-
-    def build_from_config(self, config):
-        if isinstance(config, dict) and "shapes_dict" in config:
-            self.build(**{k: tuple(v) for k, v in config["shapes_dict"].items()})
-
-    def _ensure_built(self, query, value, key):
-        if self.built:
-            return
-        shape = lambda x: tuple(getattr(x, "shape", None) or np.shape(value_of(x)))  # noqa: E731
-        self.build(shape(query), shape(value), None if key is None else shape(key))
-
     # --------------------------------------------------------------- call
-    def __call__(self, query=None, value=None, key=None, **kwargs):
-        if query is None or value is None:
-            raise ValueError("GroupQueryAttention needs a `query` and a `value` tensor: `layer(query, value)`.")
-        if key is not None:
-            kwargs["key"] = key  # a keyword, so its mask reaches `key_mask`
-        return super().__call__(query, value, **kwargs)
-
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
              return_attention_scores=False, training=None, use_causal_mask=False):
         if self._flash_attention and return_attention_scores:

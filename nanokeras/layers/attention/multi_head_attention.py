@@ -8,7 +8,7 @@ import numpy as np
 from nanokeras import constraints, initializers, regularizers
 from nanokeras.layers._argument_checks import check_seed
 from nanokeras.layers.attention.projection import Projection
-from nanokeras.layers.layer import Layer
+from nanokeras.layers.attention.query_value_key import QueryValueKeyLayer
 from nanokeras.layers.regularization._noise import NoiseSource
 from nanokeras.ops import attention as attention_ops
 from nanokeras.ops import masking as masking_ops
@@ -58,7 +58,7 @@ def _combined_mask(query_shape, value_shape, query_mask, value_mask, key_mask, a
     return masking_ops.derived_mask(combine, *parts)
 
 
-class MultiHeadAttention(Layer):
+class MultiHeadAttention(QueryValueKeyLayer):
     """Multi-head attention: `num_heads` attentions over learned projections, then an output projection.
 
     Args:
@@ -168,17 +168,9 @@ class MultiHeadAttention(Layer):
                           kernel_constraint=self._kernel_constraint, bias_constraint=self._bias_constraint,
                           dtype=self.dtype, name=name)
 
-    def _build_for(self, input_shape):
-        # The query's shape alone does not say the value's: weights are made at the first
-        # call, when all inputs are known (`call` / `compute_output_spec`).
-        self._build_input_shape = input_shape
-
     def build(self, query_shape, value_shape, key_shape=None):
         query_shape, value_shape = tuple(query_shape), tuple(value_shape)
-        self._build_shapes = {"query_shape": list(query_shape), "value_shape": list(value_shape)}
-        if key_shape is not None:
-            self._build_shapes["key_shape"] = list(key_shape)
-        key_shape = value_shape if key_shape is None else tuple(key_shape)
+        key_shape = self._remember_build_shapes(query_shape, value_shape, key_shape)
         if value_shape[1:-1] != key_shape[1:-1]:
             raise ValueError(
                 "All dimensions of `value` and `key`, except the last one, must be equal. "
@@ -205,33 +197,7 @@ class MultiHeadAttention(Layer):
         self.output_dense.build(tuple(query_shape[:-1]) + (self._num_heads, self._value_dim))
         self.built = True
 
-    def get_build_config(self):
-        """The shapes of the build, as Keras writes them (`shapes_dict`: query, value, key)."""
-        return {"shapes_dict": dict(self._build_shapes)} if self.built else None
-
-    def build_from_config(self, config):
-        if not isinstance(config, dict):
-            return
-        if "shapes_dict" in config:
-            shapes = {k: tuple(v) for k, v in config["shapes_dict"].items()}
-            self.build(**shapes)
-        elif "input_shape" in config:
-            self.build(tuple(config["input_shape"]), tuple(config["input_shape"]))
-
-    def _ensure_built(self, query, value, key):
-        if self.built:
-            return
-        shape = lambda x: tuple(getattr(x, "shape", None) or np.shape(value_of(x)))  # noqa: E731
-        self.build(shape(query), shape(value), None if key is None else shape(key))
-
     # --------------------------------------------------------------- call
-    def __call__(self, query=None, value=None, key=None, **kwargs):
-        if query is None or value is None:
-            raise ValueError("MultiHeadAttention needs `query` and `value`, e.g. `layer(query, value)`.")
-        if key is not None:
-            kwargs["key"] = key
-        return super().__call__(query, value, **kwargs)
-
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
              return_attention_scores=False, training=None, use_causal_mask=False):
         if key is None:
