@@ -51,6 +51,7 @@ from nanokeras.layers.preprocessing.image_preprocessing.random_grayscale import 
 from nanokeras.layers.preprocessing.image_preprocessing.random_hue import RandomHue
 from nanokeras.layers.preprocessing.image_preprocessing.random_saturation import RandomSaturation
 from nanokeras.layers.preprocessing.image_preprocessing.random_color_jitter import RandomColorJitter
+from nanokeras.layers.preprocessing.image_preprocessing.rand_augment import RandAugment
 from nanokeras.layers.preprocessing.image_preprocessing.random_sharpness import RandomSharpness
 from nanokeras.layers.preprocessing.image_preprocessing.random_gaussian_blur import RandomGaussianBlur
 from nanokeras.layers.preprocessing.image_preprocessing.equalization import Equalization
