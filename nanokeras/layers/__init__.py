@@ -52,6 +52,7 @@ from nanokeras.layers.preprocessing.image_preprocessing.random_hue import Random
 from nanokeras.layers.preprocessing.image_preprocessing.random_saturation import RandomSaturation
 from nanokeras.layers.preprocessing.image_preprocessing.random_color_jitter import RandomColorJitter
 from nanokeras.layers.preprocessing.image_preprocessing.rand_augment import RandAugment
+from nanokeras.layers.preprocessing.image_preprocessing.aug_mix import AugMix
 from nanokeras.layers.preprocessing.image_preprocessing.random_sharpness import RandomSharpness
 from nanokeras.layers.preprocessing.image_preprocessing.random_gaussian_blur import RandomGaussianBlur
 from nanokeras.layers.preprocessing.image_preprocessing.equalization import Equalization

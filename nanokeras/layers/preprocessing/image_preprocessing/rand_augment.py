@@ -25,6 +25,41 @@ OPERATIONS = ("random_shear", "random_translation", "random_rotation", "random_b
               "solarization", "auto_contrast", "equalization")
 
 
+def make_operations(factor, value_range, interpolation, seed, data_format):
+    """The operations' layers by name, all of strength `factor` (a pair); auto contrast is `auto_contrast`."""
+    geometric = dict(interpolation=interpolation, seed=seed, data_format=data_format)
+    color = dict(value_range=value_range, seed=seed, data_format=data_format)
+    return {
+        "random_shear": RandomShear(x_factor=factor, y_factor=factor, **geometric),
+        "random_translation": RandomTranslation(height_factor=factor, width_factor=factor, **geometric),
+        "random_rotation": RandomRotation(factor=factor, **geometric),
+        "random_brightness": RandomBrightness(factor=factor, **color),
+        "random_color_degeneration": RandomColorDegeneration(factor=factor, **color),
+        "random_contrast": RandomContrast(factor=factor, **color),
+        "random_sharpness": RandomSharpness(factor=factor, **color),
+        # Keras keeps between 1 and 8 * factor bits.
+        "random_posterization": RandomPosterization(factor=max(1, int(8 * factor[1])), **color),
+        "solarization": Solarization(addition_factor=factor, threshold_factor=factor, **color),
+        "equalization": Equalization(value_range=value_range, data_format=data_format),
+    }
+
+
+def auto_contrast(images, value_range, data_format):
+    """`AutoContrast` on a batch (numpy), and its gradient (the stretch's slope, the range held fixed)."""
+    dtype = images.dtype
+    low_high = check_value_range("AutoContrast", value_range)
+    scaled, _ = rescale(images, low_high, (0, 255), dtype)
+    axes = (1, 2) if data_format == "channels_last" else (2, 3)
+    low = scaled.min(axis=axes, keepdims=True)
+    high = scaled.max(axis=axes, keepdims=True)
+    flat = high == low  # a flat channel is left as it was
+    scale = np.where(flat, dtype.type(1), dtype.type(255) / np.where(flat, dtype.type(1), high - low))
+    stretched = np.clip(scaled * scale - low * scale, 0, 255).astype(dtype, copy=False)
+    out, _ = rescale(stretched, (0, 255), low_high, dtype)
+    out = np.where(flat, images, out).astype(dtype, copy=False)
+    return out, lambda g: (g * scale).astype(g.dtype, copy=False)
+
+
 class RandAugment(BaseImagePreprocessingLayer):
     """RandAugment (Cubuk et al., 2019): at each call, draws `num_ops` operations (with repetition) among
     shear, translation, rotation, brightness, color degeneration, contrast, sharpness, posterization,
@@ -64,22 +99,7 @@ class RandAugment(BaseImagePreprocessingLayer):
                              f"got interpolation={interpolation!r}.")
         self.interpolation = interpolation
         self._set_seed(seed)
-        strength, layout = self.factor, self.data_format
-        geometric = dict(interpolation=interpolation, seed=seed, data_format=layout)
-        color = dict(value_range=value_range, seed=seed, data_format=layout)
-        self._operations = {
-            "random_shear": RandomShear(x_factor=strength, y_factor=strength, **geometric),
-            "random_translation": RandomTranslation(height_factor=strength, width_factor=strength, **geometric),
-            "random_rotation": RandomRotation(factor=strength, **geometric),
-            "random_brightness": RandomBrightness(factor=strength, **color),
-            "random_color_degeneration": RandomColorDegeneration(factor=strength, **color),
-            "random_contrast": RandomContrast(factor=strength, **color),
-            "random_sharpness": RandomSharpness(factor=strength, **color),
-            # Keras keeps between 1 and 8 * factor bits.
-            "random_posterization": RandomPosterization(factor=max(1, int(8 * strength[1])), **color),
-            "solarization": Solarization(addition_factor=strength, threshold_factor=strength, **color),
-            "equalization": Equalization(value_range=value_range, data_format=layout),
-        }
+        self._operations = make_operations(self.factor, value_range, interpolation, seed, self.data_format)
         for operation in self._operations.values():
             operation._noise = self._noise  # one random stream for all draws, as Keras's one seed generator
 
@@ -97,7 +117,7 @@ class RandAugment(BaseImagePreprocessingLayer):
         for index in transformation["layer_idxes"]:
             name = OPERATIONS[int(index)]
             if name == "auto_contrast":
-                images, backward = self._auto_contrast(images)
+                images, backward = auto_contrast(images, self.value_range, self.data_format)
             else:
                 images, backward = self._operations[name]._augment(images, transformation["transforms"][name])
             backwards.append(backward)
@@ -108,21 +128,6 @@ class RandAugment(BaseImagePreprocessingLayer):
             return g
 
         return images, backward
-
-    def _auto_contrast(self, images):
-        """`AutoContrast` on a batch (numpy), and its gradient (the stretch's slope, the range held fixed)."""
-        dtype = images.dtype
-        low_high = check_value_range("RandAugment", self.value_range)
-        scaled, _ = rescale(images, low_high, (0, 255), dtype)
-        axes = (1, 2) if self.data_format == "channels_last" else (2, 3)
-        low = scaled.min(axis=axes, keepdims=True)
-        high = scaled.max(axis=axes, keepdims=True)
-        flat = high == low  # a flat channel is left as it was
-        scale = np.where(flat, dtype.type(1), dtype.type(255) / np.where(flat, dtype.type(1), high - low))
-        stretched = np.clip(scaled * scale - low * scale, 0, 255).astype(dtype, copy=False)
-        out, _ = rescale(stretched, (0, 255), low_high, dtype)
-        out = np.where(flat, images, out).astype(dtype, copy=False)
-        return out, lambda g: (g * scale).astype(g.dtype, copy=False)
 
     def get_config(self):
         config = super().get_config()
