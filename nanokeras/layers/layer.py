@@ -72,16 +72,10 @@ def configuration_changed():
 _INPUT_SHAPE_KWARGS = ("input_shape", "input_dim", "batch_input_shape", "batch_size", "batch_shape")
 
 
-
-def _unique(items):
-    """`items` without repeats (by identity), first occurrences kept in order."""
-    seen = set()
-    return [item for item in items if not (id(item) in seen or seen.add(id(item)))]
-
-
 def _is_metric(value):
     """True for a `keras.metrics.Metric` (which declares itself; metrics live above layers)."""
     return getattr(type(value), "_is_keras_metric", False) is True
+
 
 class Layer(Operation):
     """Base class of all layers.
@@ -197,7 +191,17 @@ class Layer(Operation):
             >>> [m.name for m in Counting().metrics]
             ['seen']
         """
-        return _unique(list(self._metrics) + [m for layer in self._tracked_layers for m in layer.metrics])
+        return self._attribute_metrics()
+
+    def _attribute_metrics(self, skip=()):
+        """This layer's attribute metrics, then its sub-layers' `metrics` (not those of sub-layers of
+        the types `skip`), each once."""
+        metrics = list(self._metrics)
+        for layer in self._tracked_layers:
+            if not isinstance(layer, skip):
+                metrics.extend(layer.metrics)
+        seen = set()
+        return [m for m in metrics if not (id(m) in seen or seen.add(id(m)))]
 
     def add_weight(
         self,

@@ -139,16 +139,15 @@ class SourceBatches:
                                  "batches make an epoch.")
             self._iterator = None
         self.steps_per_epoch = steps_per_epoch or self.num_batches
-        # With `steps_per_epoch` given, epochs take that many batches from one running pass
-        # (a new, reshuffled pass once it is used up), as Keras does.
-        self._running_pass = steps_per_epoch is not None
-        self._pass = None  # [batch order, batches taken] of a Sequence's running pass
+        self._running_pass = (data_adapter.RunningPass(self.num_batches, steps_per_epoch)
+                              if steps_per_epoch is not None and self.is_sequence and self.num_batches else None)
         self._epoch = 0
         self._peeked = None
 
     def restart(self):
         """The next epoch starts a new pass (what `evaluate` does with its data, as Keras)."""
-        self._pass = None
+        if self._running_pass is not None:
+            self._running_pass.restart()
         if self._peeked is None and not self.is_iterator:
             self._iterator = None
 
@@ -245,18 +244,10 @@ class SourceBatches:
         if self.num_batches is None:  # endless: consecutive indices across epochs
             start = self._epoch * self.steps_per_epoch
             return list(range(start, start + self.steps_per_epoch))
-        if not self._running_pass:
+        if self._running_pass is None:
             return [int(i) for i in self._pass_order()]
-        if self._pass is None:
-            self._pass = [self._pass_order(), 0]
-        order, taken = self._pass
-        count = min(self.steps_per_epoch, self.num_batches - taken)
-        if count < self.steps_per_epoch:
-            data_adapter.warn_ran_out_of_data(count, self.steps_per_epoch, self.num_batches)
-        self._pass[1] += count
-        if self._pass[1] >= self.num_batches:
-            self._pass = None
-        return [int(i) for i in order[taken:taken + count]]
+        order, batches = self._running_pass.take(self._pass_order)
+        return [int(order[i]) for i in batches]
 
     def _pass_order(self):
         order = np.arange(self.num_batches)

@@ -184,16 +184,14 @@ class ArrayBatches:
         self.shuffle = shuffle
         self.num_batches = int(math.ceil(self.num_samples / batch_size))
         self.steps_per_epoch = steps_per_epoch or self.num_batches
-        # With `steps_per_epoch` given, epochs take that many batches from one running pass
-        # over the data, a new (reshuffled) pass once it is used up, as Keras does.
-        self.running_pass = steps_per_epoch is not None
-        self._pass = None  # [sample order, next batch] of the running pass
+        self.running_pass = RunningPass(self.num_batches, steps_per_epoch) if steps_per_epoch is not None else None
         self.reuse_buffers = reuse_buffers
         self._buffers = {}
 
     def restart(self):
         """The next epoch starts a new pass (what `evaluate` does with its data, as Keras)."""
-        self._pass = None
+        if self.running_pass is not None:
+            self.running_pass.restart()
 
     def _epoch_order(self):
         """The sample order of one epoch, or None for the stored order."""
@@ -238,32 +236,46 @@ class ArrayBatches:
     def batches(self):
         """Yields one epoch's `(x, y)` or `(x, y, sample_weight)` tuples: a whole pass, or with
         `steps_per_epoch` that many from the running pass (fewer, with a warning, when it ends)."""
-        if not self.running_pass:
+        if self.running_pass is None:
             order = self._epoch_order()
             for start in range(0, self.num_samples, self.batch_size):
                 yield self._batch(self.arrays, order, start, start + self.batch_size)
             return
-        if self._pass is None:
-            self._pass = [self._epoch_order(), 0]
-        running = self._pass
-        for step in range(self.steps_per_epoch):
-            if running[1] >= self.num_batches:
-                warn_ran_out_of_data(step, self.steps_per_epoch, self.num_batches)
-                break
-            start = running[1] * self.batch_size
-            running[1] += 1
-            yield self._batch(self.arrays, running[0], start, start + self.batch_size)
-        if running[1] >= self.num_batches and self._pass is running:
-            self._pass = None
+        order, batches = self.running_pass.take(self._epoch_order)
+        for index in batches:
+            start = index * self.batch_size
+            yield self._batch(self.arrays, order, start, start + self.batch_size)
 
 
-def warn_ran_out_of_data(taken, asked, per_pass):
-    """Keras's behaviour when an epoch asks for more batches than are left: it ends early."""
-    warnings.warn(
-        f"The input ran out of data after {taken} of the {asked} steps asked for this epoch (one pass "
-        f"holds {per_pass} batches): as in Keras, the epoch ends here and the next one starts a new pass. "
-        "Ask for fewer steps (`steps_per_epoch`, `steps`), or leave them unset to use all the data each epoch.",
-        UserWarning, stacklevel=4)
+class RunningPass:
+    """With `steps_per_epoch` given, epochs take that many batches from one running pass over
+    the data, and a new (reshuffled) pass starts once it is used up, as Keras's epoch iterator
+    does; an epoch that asks for more batches than are left ends early, with a warning."""
+
+    def __init__(self, num_batches, steps_per_epoch):
+        self.num_batches = num_batches
+        self.steps_per_epoch = steps_per_epoch
+        self._running, self._order, self._taken = False, None, 0
+
+    def restart(self):
+        self._running = False
+
+    def take(self, new_order):
+        """`(order, batch indices)` of this epoch; `new_order()` makes a pass's order when one starts."""
+        if not self._running:  # (an order of None means the stored order)
+            self._running, self._order, self._taken = True, new_order(), 0
+        order, first = self._order, self._taken
+        count = min(self.steps_per_epoch, self.num_batches - first)
+        if count < self.steps_per_epoch:
+            warnings.warn(
+                f"The input ran out of data after {count} of the {self.steps_per_epoch} steps asked for this "
+                f"epoch (one pass holds {self.num_batches} batches): as in Keras, the epoch ends here and the "
+                "next one starts a new pass. Ask for fewer steps (`steps_per_epoch`, `steps`), or leave them "
+                "unset to use all the data each epoch.", UserWarning, stacklevel=4)
+        self._taken += count
+        if self._taken >= self.num_batches:
+            self._running = False
+        return order, range(first, first + count)
 
 
 def map_structure(fn, structure, name=""):

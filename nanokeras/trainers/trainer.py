@@ -158,12 +158,7 @@ class Trainer:
                 result.extend(self._compile_loss.trackers)
             if self._compile_metrics is not None:
                 result.extend(self._compile_metrics.metrics)
-        own = list(self.__dict__.get("_metrics", ()))
-        for layer in self.__dict__.get("_tracked_layers", ()):
-            if not isinstance(layer, Trainer):
-                own.extend(layer.metrics)
-        seen = set()
-        return result + [m for m in own if not (id(m) in seen or seen.add(id(m)))]
+        return result + self._attribute_metrics(skip=Trainer)
 
     @property
     def metrics_names(self):
