@@ -7,6 +7,7 @@ import numpy as np
 from nanokeras.layers.preprocessing.image_preprocessing._value_range import check_value_range
 from nanokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer,
+    apply_in_turn,
 )
 from nanokeras.layers.preprocessing.image_preprocessing.rand_augment import auto_contrast, make_operations
 
@@ -98,16 +99,9 @@ class AugMix(BaseImagePreprocessingLayer):
         m = dtype.type(transformation["weight_sample"])
         mixed, chain_backwards = np.zeros_like(images), []
         for weight, steps in zip(weights, transformation["chain_transforms"]):
-            chain, backwards = images, []
-            for step in steps:
-                name = step["layer_name"]
-                if name == "auto_contrast":
-                    chain, backward = auto_contrast(chain, self.value_range, self.data_format)
-                else:
-                    chain, backward = self._operations[name]._augment(chain, step["transformation"])
-                backwards.append(backward)
+            chain, chain_backward = apply_in_turn(images, [self._step(step) for step in steps])
             mixed = mixed + chain * weight
-            chain_backwards.append((weight, backwards))
+            chain_backwards.append((weight, chain_backward))
         blended = m * images + (dtype.type(1) - m) * mixed
         low, high = self._range
         out = np.clip(blended, low, high).astype(dtype, copy=False)
@@ -116,14 +110,16 @@ class AugMix(BaseImagePreprocessingLayer):
         def backward(g):
             g = np.where(inside, g, 0).astype(g.dtype, copy=False)
             total = m * g
-            for weight, backwards in chain_backwards:
-                chain_g = (1 - m) * weight * g
-                for step_backward in reversed(backwards):
-                    chain_g = step_backward(chain_g)
-                total = total + chain_g
+            for weight, chain_backward in chain_backwards:
+                total = total + chain_backward((1 - m) * weight * g)
             return total.astype(g.dtype, copy=False)
 
         return out, backward
+
+    def _step(self, step):
+        if step["layer_name"] == "auto_contrast":
+            return lambda images: auto_contrast(images, self.value_range, self.data_format)
+        return lambda images: self._operations[step["layer_name"]]._augment(images, step["transformation"])
 
     def get_config(self):
         config = super().get_config()

@@ -140,3 +140,22 @@ def shape_of(data):
     if isinstance(data, dict):
         data = data["images"]
     return tuple(np.shape(getattr(data, "value", data)))
+
+
+def apply_in_turn(images, steps):
+    """Applies `steps` (each `images -> (images, backward)`) in order; returns the images and one backward.
+
+    Layers made of other augmentations (RandAugment, RandomColorJitter, AugMix) chain their steps'
+    backward functions in reverse, so gradients flow through the whole sequence.
+    """
+    backwards = []
+    for step in steps:
+        images, step_backward = step(images)
+        backwards.append(step_backward)
+
+    def backward(g):
+        for step_backward in reversed(backwards):
+            g = step_backward(g)
+        return g
+
+    return images, backward

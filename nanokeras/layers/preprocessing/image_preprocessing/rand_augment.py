@@ -7,6 +7,7 @@ import numpy as np
 from nanokeras.layers.preprocessing.image_preprocessing._value_range import check_value_range, rescale
 from nanokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer,
+    apply_in_turn,
 )
 from nanokeras.layers.preprocessing.image_preprocessing.equalization import Equalization
 from nanokeras.layers.preprocessing.image_preprocessing.random_brightness import RandomBrightness
@@ -113,21 +114,13 @@ class RandAugment(BaseImagePreprocessingLayer):
         return {"layer_idxes": indices, "transforms": transforms}
 
     def _augment(self, images, transformation):
-        backwards = []
-        for index in transformation["layer_idxes"]:
-            name = OPERATIONS[int(index)]
-            if name == "auto_contrast":
-                images, backward = auto_contrast(images, self.value_range, self.data_format)
-            else:
-                images, backward = self._operations[name]._augment(images, transformation["transforms"][name])
-            backwards.append(backward)
+        return apply_in_turn(images, [self._step(OPERATIONS[int(index)], transformation["transforms"])
+                                      for index in transformation["layer_idxes"]])
 
-        def backward(g):
-            for step_backward in reversed(backwards):
-                g = step_backward(g)
-            return g
-
-        return images, backward
+    def _step(self, name, transforms):
+        if name == "auto_contrast":
+            return lambda images: auto_contrast(images, self.value_range, self.data_format)
+        return lambda images: self._operations[name]._augment(images, transforms[name])
 
     def get_config(self):
         config = super().get_config()

@@ -1,8 +1,11 @@
 """`RandomColorJitter`: while training, random brightness, contrast, saturation and hue, in that order."""
 
+import functools
+
 from nanokeras.layers.preprocessing.image_preprocessing._value_range import check_value_range
 from nanokeras.layers.preprocessing.image_preprocessing.base_image_preprocessing_layer import (
     BaseImagePreprocessingLayer,
+    apply_in_turn,
 )
 from nanokeras.layers.preprocessing.image_preprocessing.random_brightness import RandomBrightness
 from nanokeras.layers.preprocessing.image_preprocessing.random_contrast import RandomContrast
@@ -59,17 +62,8 @@ class RandomColorJitter(BaseImagePreprocessingLayer):
         return {"steps": [step.get_random_transformation(data) for step in self._steps]}
 
     def _augment(self, images, transformation):
-        backwards = []
-        for step, step_transformation in zip(self._steps, transformation["steps"]):
-            images, backward = step._augment(images, step_transformation)
-            backwards.append(backward)
-
-        def backward(g):
-            for step_backward in reversed(backwards):
-                g = step_backward(g)
-            return g
-
-        return images, backward
+        return apply_in_turn(images, [functools.partial(step._augment, transformation=step_transformation)
+                                      for step, step_transformation in zip(self._steps, transformation["steps"])])
 
     def get_config(self):
         config = super().get_config()
