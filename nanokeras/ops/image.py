@@ -297,11 +297,13 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
 # Color conversions, filters and 3-D patches live in files of their own, gathered here.
 from nanokeras.ops import image_color as _image_color  # noqa: E402
 from nanokeras.ops import image_filters as _image_filters  # noqa: E402
+from nanokeras.ops import image_warps as _image_warps  # noqa: E402
 from nanokeras.ops import volume_patches as _volume_patches  # noqa: E402
 from nanokeras.ops.op_builders import gather as _gather  # noqa: E402
 
-_GATHERED = [name for module in (_image_color, _image_filters, _volume_patches) for name in module.IMAGE_NAMES]
-_gather(globals(), [_image_color, _image_filters, _volume_patches], "IMAGE_NAMES")
+_GATHERED = [name for module in (_image_color, _image_filters, _volume_patches, _image_warps)
+             for name in module.IMAGE_NAMES]
+_gather(globals(), [_image_color, _image_filters, _volume_patches, _image_warps], "IMAGE_NAMES")
 for _name in _GATHERED:
     globals()[_name] = accepting_symbolic_tensors(globals()[_name])
 del _name
