@@ -670,6 +670,16 @@ class _:
         assert keras.layers.Conv2D(2, 3, dilation_rate=2)(images).shape == (1, 5, 5, 2)
 
 
+@hint("ops/image_warps.py", "cast them first, e.g. `keras.ops.cast(images, 'float32')`", TypeError)
+class _:
+    def trigger(tmp):
+        ops.image.elastic_transform(np.ones((4, 4, 1), "int32"), seed=1)
+
+    def follow(tmp):
+        images = ops.cast(np.ones((4, 4, 1), "int32"), "float32")
+        assert ops.image.elastic_transform(images, alpha=1.0, sigma=1.0, seed=1).shape == (4, 4, 1)
+
+
 @hint("layers/convolutional/base_conv.py", "`lora_rank` (LoRA) is not supported by nanokeras; remove it", ValueError)
 class _:
     def trigger(tmp):

@@ -56,6 +56,7 @@ from nanokeras.layers.preprocessing.image_preprocessing.aug_mix import AugMix
 from nanokeras.layers.preprocessing.image_preprocessing.random_sharpness import RandomSharpness
 from nanokeras.layers.preprocessing.image_preprocessing.random_gaussian_blur import RandomGaussianBlur
 from nanokeras.layers.preprocessing.image_preprocessing.equalization import Equalization
+from nanokeras.layers.preprocessing.image_preprocessing.clahe import ContrastLimitedAdaptiveHistogramEqualization
 from nanokeras.layers.preprocessing.image_preprocessing.random_invert import RandomInvert
 from nanokeras.layers.preprocessing.image_preprocessing.solarization import Solarization
 from nanokeras.layers.preprocessing.image_preprocessing.random_crop import RandomCrop
@@ -66,6 +67,7 @@ from nanokeras.layers.preprocessing.image_preprocessing.cut_mix import CutMix
 from nanokeras.layers.preprocessing.image_preprocessing.random_erasing import RandomErasing
 from nanokeras.layers.preprocessing.image_preprocessing.random_shear import RandomShear
 from nanokeras.layers.preprocessing.image_preprocessing.random_perspective import RandomPerspective
+from nanokeras.layers.preprocessing.image_preprocessing.random_elastic_transform import RandomElasticTransform
 from nanokeras.layers.preprocessing.image_preprocessing.random_translation import RandomTranslation
 from nanokeras.layers.preprocessing.image_preprocessing.random_zoom import RandomZoom
 from nanokeras.layers.preprocessing.image_preprocessing.resizing import Resizing

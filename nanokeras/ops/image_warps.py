@@ -14,9 +14,12 @@ Example:
     True
 """
 
+import numbers
+
 import numpy as np
 
 from nanokeras.backend import config
+from nanokeras.backend import random as backend_random
 from nanokeras.ops import image_resize, image_sampling
 from nanokeras.ops.convolution_geometry import data_format_of
 from nanokeras.ops.gradient_utils import to_array, value_of
@@ -149,6 +152,28 @@ def _blur(fields, sigma):
     return sum(taps[j] * rows[:, :, j:j + width] for j in range(size)).astype(fields.dtype, copy=False)
 
 
+def seed_pair(seed):
+    """The uint32 pair `[seed, counter]` a draw uses, as `keras.random` resolves a `seed` argument.
+
+    A `keras.random.SeedGenerator` (on a higher floor: recognised by its `next` and `state`) hands
+    out its next pair; None uses the global generator once `keras.random` has made it, else a seed
+    drawn from the session's generator.
+    """
+    if seed is None:
+        generator = backend_random.global_seed_generator_slot[0]
+        if generator is None:
+            return np.array([backend_random.draw_seed(), 0], np.uint32)
+        return generator.next(ordered=False)
+    if callable(getattr(seed, "next", None)) and hasattr(seed, "state"):
+        return seed.next()
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= seed < 2**32:
+        return np.array([int(seed), 0], np.uint32)
+    raise ValueError(
+        f"Argument `seed` must be an integer in [0, 2**32), a `keras.random.SeedGenerator` or None, got "
+        f"seed={seed!r} (of type {type(seed).__name__})."
+    )
+
+
 def elastic_displacements(shape, dtype, alpha, sigma, seed):
     """The input (y, x) each output pixel of `elastic_transform` reads: two (batch, height, width) arrays.
 
@@ -156,11 +181,9 @@ def elastic_displacements(shape, dtype, alpha, sigma, seed):
     as Keras's numpy backend draws them), each times `sigma`, blurred by a Gaussian of `sigma`, times
     `alpha`, are added to the pixel grid.
     """
-    from nanokeras.random.seed_generator import draw_seed
-
     batch, height, width = shape
     alpha, sigma = np.asarray(alpha, dtype), np.asarray(sigma, dtype)
-    rng = np.random.default_rng(draw_seed(seed))
+    rng = np.random.default_rng(seed_pair(seed))
     dx, dy = (_blur(rng.normal(size=shape, loc=0.0, scale=1.0).astype(dtype) * sigma, sigma) for _ in range(2))
     x = np.arange(width, dtype=dtype).reshape(1, 1, width)
     y = np.arange(height, dtype=dtype).reshape(1, height, 1)
