@@ -18,7 +18,7 @@ Example:
 import numpy as np
 
 from nanokeras.layers.layer import Layer
-from nanokeras.trainers.data_adapter import to_numpy_structure
+from nanokeras.trainers.data_adapter import keys_sorted, to_numpy_structure
 from nanokeras.trainers.keras2_methods import Keras2TrainingMethods
 from nanokeras.trainers.trainer import Trainer
 from nanokeras.utils import summary_utils
@@ -123,7 +123,7 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
 
     def predict_on_batch(self, x):
         """The model's outputs for one batch, as numpy arrays (a list/dict of them for several outputs)."""
-        return to_numpy_structure(self(x, training=False))
+        return keys_sorted(to_numpy_structure(self(x, training=False)))
 
     # ---------------------------------------------------------------- saving
     def get_config(self):

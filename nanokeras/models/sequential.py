@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from nanokeras.backend import naming
 from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.core.input_layer import InputLayer
 from nanokeras.layers.layer import Layer
@@ -129,6 +130,9 @@ class Sequential(Keras2SequentialMethods, Model):
         self._output_shape = x.shape
         object.__setattr__(self, "_symbolic_output", x)
         self.built = True
+        # Keras builds a Sequential by making a functional model of its stack, which takes the next
+        # automatic "functional" name: the user's next `keras.Model(...)` is then "functional_1".
+        naming.uniquify("functional")
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
@@ -218,11 +222,18 @@ class Sequential(Keras2SequentialMethods, Model):
                 f"got {str(config)[:200]}."
             )
         model = cls(name=config.get("name"))
+        keras_builds = 0
         for layer_config in config["layers"]:
             layer = deserialize_keras_object(layer_config, custom_objects=custom_objects)
             if not isinstance(layer, Layer):
                 raise ValueError(f"Sequential {model.name!r}: the config lists {layer!r}, which is not a layer.")
             model.add(layer, rebuild=False)
+            if model._input_layer is not None and not isinstance(layer, InputLayer):
+                keras_builds += 1
+        # Keras rebuilds after every layer added once the input is known; building once here gives
+        # the same model in linear time, and the other builds' automatic names are taken as Keras's are.
+        for _ in range(keras_builds - 1):
+            naming.uniquify("functional")
         build_input_shape = config.get("build_input_shape")
         if model._input_layer is not None and model._layers:
             model._build_if_input_known()

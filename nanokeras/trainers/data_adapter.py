@@ -333,10 +333,25 @@ def concatenate_batches(outputs):
     if len(outputs) == 1:
         return first
     if isinstance(first, dict):
-        return {key: np.concatenate([o[key] for o in outputs], axis=0) for key in first}
+        return {key: concatenate_batches([o[key] for o in outputs]) for key in first}
     if isinstance(first, (list, tuple)):
-        return type(first)(np.concatenate([o[i] for o in outputs], axis=0) for i in range(len(first)))
+        return type(first)(concatenate_batches([o[i] for o in outputs]) for i in range(len(first)))
     return np.concatenate(outputs, axis=0)
+
+
+def keys_sorted(structure):
+    """`structure` with every dict's keys in sorted order: Keras's `predict` hands dicts back so
+    (its compiled step flattens and rebuilds them, sorting the keys)."""
+    if type(structure) is dict:
+        try:
+            keys = sorted(structure)
+        except TypeError:  # keys of mixed types: left in their order
+            keys = list(structure)
+        return {key: keys_sorted(structure[key]) for key in keys}
+    if isinstance(structure, (list, tuple)) and any(isinstance(item, (dict, list, tuple)) for item in structure):
+        items = [keys_sorted(item) for item in structure]
+        return type(structure)(items) if type(structure) in (list, tuple) else structure
+    return structure
 
 
 def unpack_x_y_sample_weight(data):

@@ -637,7 +637,7 @@ class Trainer:
                     None if end_hook is None else lambda step, output: end_hook(step, {"outputs": output}))
                 if parallel is not NotImplemented:
                     callback_list.on_predict_end()
-                    return data_adapter.concatenate_batches(parallel)
+                    return data_adapter.keys_sorted(data_adapter.concatenate_batches(parallel))
             for step, batch in enumerate(epoch_batches):
                 if begin_hook is not None:
                     begin_hook(step)
@@ -645,7 +645,7 @@ class Trainer:
                 if end_hook is not None:
                     end_hook(step, {"outputs": outputs[-1]})
         callback_list.on_predict_end()
-        return data_adapter.concatenate_batches(outputs)
+        return data_adapter.keys_sorted(data_adapter.concatenate_batches(outputs))
 
     # ------------------------------------------------------- one-batch forms
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):

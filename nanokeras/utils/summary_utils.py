@@ -1,6 +1,8 @@
 """`model.summary()`: the table of layers, output shapes and parameter counts, drawn as Keras 3 draws it."""
 
+import os
 import shutil
+import sys
 
 import numpy as np
 
@@ -24,6 +26,25 @@ def _cell_shrink(n_columns):
         excess -= taken
         remaining -= 1
     return tuple(shrink)
+
+
+def console_width():
+    """The width Keras's console (rich) prints at: Jupyter's 115 columns (or `JUPYTER_COLUMNS`),
+    else `COLUMNS`, else the terminal of stdin, stdout or stderr, else 80."""
+    environ = os.environ
+    if "ipykernel" in sys.modules:
+        columns = environ.get("JUPYTER_COLUMNS", "")
+        return int(columns) if columns.isdigit() else 115
+    columns = environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for descriptor in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(descriptor).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        return width or 80
+    return 80
 
 
 def readable_memory_size(size_in_bytes):
@@ -145,16 +166,19 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, rows=N
     def border(left, fill, middle, right):
         return left + middle.join(fill * c for c in cells) + right
 
-    lines = [f'Model: "{model.name}"', border("┏", "━", "┳", "┓")]
-    lines += _row_lines(header, cells, "┃", alignment)
-    lines.append(border("┡", "━", "╇", "┩"))
+    table = [border("┏", "━", "┳", "┓")]
+    table += _row_lines(header, cells, "┃", alignment)
+    table.append(border("┡", "━", "╇", "┩"))
     for i, (name, class_name, shape, params, *connections) in enumerate(rows):
         params_text = "0 (unbuilt)" if params is None else f"{params:,}"
         values = (f"{name} ({class_name})", _format_shape(shape), params_text) + tuple(connections)
-        lines += _row_lines(values, cells, "│", alignment)
-        lines.append(border("├", "─", "┼", "┤") if i < len(rows) - 1 else border("└", "─", "┴", "┘"))
+        table += _row_lines(values, cells, "│", alignment)
+        table.append(border("├", "─", "┼", "┤") if i < len(rows) - 1 else border("└", "─", "┴", "┘"))
     if not rows:
-        lines.append(border("└", "─", "┴", "┘"))
+        table.append(border("└", "─", "┴", "┘"))
+    # A table wider than the console is cut at its edge, as Keras's console does.
+    width = console_width()
+    lines = [f'Model: "{model.name}"'] + [line[:width] for line in table]
 
     trainable_count, trainable_size = _count_and_size(model.trainable_weights)
     frozen_count, frozen_size = _count_and_size(model.non_trainable_weights)

@@ -176,7 +176,18 @@ def test_fit_single_input_functional():
     assert model.predict(x, verbose=0).shape == (64, 1)
 
 
-def test_summary_has_connected_to_column():
+def test_predict_gives_dicts_with_sorted_keys():
+    x = keras.Input((3,))
+    model = keras.Model(x, {"z": keras.layers.Dense(1)(x), "a": {"y": keras.layers.Dense(2)(x), "b": x}})
+    data = np.ones((5, 3), "float32")
+    assert list(model(data)) == ["z", "a"]  # a call keeps the model's structure
+    for outputs in (model.predict(data, batch_size=2, verbose=0), model.predict_on_batch(data)):
+        assert list(outputs) == ["a", "z"] and list(outputs["a"]) == ["b", "y"]
+        assert outputs["a"]["y"].shape == (5, 2)
+
+
+def test_summary_has_connected_to_column(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")  # a console wide enough for the table (a narrower one cuts it)
     lines = []
     _two_input_model().summary(line_length=100, print_fn=lambda s, **k: lines.append(s))
     text = "".join(lines)

@@ -49,8 +49,29 @@ def test_summary_matches_keras_layout():
 def test_unbuilt_summary_shows_question_marks():
     model = keras.Sequential([keras.layers.Dense(5)])
     lines = []
-    model.summary(print_fn=lines.append, line_length=88)
+    model.summary(print_fn=lines.append, line_length=80)
     assert "0 (unbuilt) │" in lines[0] and " ? " in lines[0]
+
+
+@pytest.mark.parametrize("columns, expected_width", [("80", 80), ("100", 100), ("200", 120)])
+def test_summary_is_cut_at_the_console_width(monkeypatch, columns, expected_width):
+    monkeypatch.setenv("COLUMNS", columns)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    lines = []
+    model.summary(line_length=120, print_fn=lines.append)
+    table = [line for line in lines[0].splitlines() if line[:1] in "┏┃┡│├└"]
+    assert {len(line) for line in table} == {expected_width}
+    assert lines[0].splitlines()[0] == 'Model: "sequential"'  # text lines are not cut
+
+
+def test_building_a_sequential_takes_a_functional_name_as_keras_does():
+    keras.backend.clear_session()
+    keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])  # built once
+    unbuilt = keras.Sequential([keras.layers.Dense(1)])
+    x = keras.Input((2,))
+    assert keras.Model(x, keras.layers.Dense(1)(x)).name == "functional_1"
+    unbuilt.build((None, 2))
+    assert keras.Model(x, keras.layers.Dense(1)(x)).name == "functional_3"
 
 
 def test_a_model_with_a_known_input_first_builds_the_stack():

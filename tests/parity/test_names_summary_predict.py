@@ -1,0 +1,71 @@
+"""Small things a learner sees printed, against real Keras 3: model names after Sequentials were
+built, summary tables wider than the console, and the key order of `predict`'s dicts."""
+
+import numpy as np
+import pytest
+
+import nanokeras as nk
+
+
+def _model_names(lib, tmp_path):
+    """The automatic names of functional models made between Sequential builds, rebuilds and loads."""
+    lib.backend.clear_session()
+    layers = lib.layers
+
+    def functional():
+        x = lib.Input((3,))
+        return lib.Model(x, layers.Dense(1)(x)).name
+
+    names = [functional()]
+    model = lib.Sequential([lib.Input((3,)), layers.Dense(2), layers.Dense(1)])
+    names += [model.name, functional()]
+    model = lib.Sequential()
+    model.add(lib.Input((3,)))
+    model.add(layers.Dense(2))
+    model.add(layers.Dense(1))
+    names.append(functional())
+    model = lib.Sequential([layers.Dense(2), layers.Dense(1)])
+    names.append(functional())
+    model.predict(np.ones((1, 3)), verbose=0)
+    names.append(functional())
+    model.pop()
+    names.append(functional())
+    model = lib.Sequential([layers.Dense(2), layers.Dense(1)])
+    model.build((None, 3))
+    names.append(functional())
+    path = str(tmp_path / f"{lib.__name__}.keras")
+    model.save(path)
+    loaded = lib.models.load_model(path)
+    names += [loaded.name, functional()]
+    return names
+
+
+def test_functional_names_after_sequential_builds_match_keras(keras, tmp_path):
+    assert _model_names(nk, tmp_path) == _model_names(keras, tmp_path)
+
+
+@pytest.mark.parametrize("columns", ["80", "100"])
+@pytest.mark.parametrize("line_length", [60, 120])
+def test_summary_wider_than_the_console_is_cut_as_keras_cuts_it(keras, monkeypatch, capsys, columns, line_length):
+    monkeypatch.setenv("COLUMNS", columns)
+    texts = []
+    for lib in (keras, nk):
+        lib.backend.clear_session()
+        model = lib.Sequential([lib.Input((28, 28, 1)), lib.layers.Conv2D(4, 3, name="a_rather_long_layer_name"),
+                                lib.layers.Flatten(), lib.layers.Dense(10)])
+        capsys.readouterr()
+        model.summary(line_length=line_length)
+        texts.append(capsys.readouterr().out)
+    assert texts[1] == texts[0]
+
+
+def test_predict_hands_back_dicts_with_sorted_keys_as_keras(keras):
+    keys = []
+    for lib in (keras, nk):
+        lib.backend.clear_session()
+        x = lib.Input((4,), name="x")
+        model = lib.Model(x, {"b": lib.layers.Dense(1, name="b")(x), "a": lib.layers.Dense(2, name="a")(x)})
+        data = np.ones((5, 4), "float32")
+        keys.append((list(model.predict(data, batch_size=2, verbose=0)), list(model.predict_on_batch(data)),
+                     list(model(data))))
+    assert keys[1] == keys[0]
