@@ -215,3 +215,36 @@ def test_clahe_passes_no_gradient_and_configs_round_trip():
     config = layer.get_config()
     assert config["clip_limit"] == 3.0 and config["tile_grid_size"] == (2, 5) and config["value_range"] == (0, 1)
     assert CLAHE.from_config(config).get_config() == config
+
+
+def test_clahe_takes_dicts_of_images_and_labels():
+    labels = np.eye(4, dtype="float32")
+    out = CLAHE(tile_grid_size=(3, 3))({"images": IMAGES, "labels": labels}, training=False)
+    np.testing.assert_array_equal(out["images"], CLAHE(tile_grid_size=(3, 3))(IMAGES))
+    np.testing.assert_array_equal(out["labels"], labels)
+    with pytest.raises(ValueError, match=r"dict with the keys 'images' and.*\['images', 'masks'\]"):
+        CLAHE()({"images": IMAGES, "masks": IMAGES})
+
+
+def test_ops_replay_in_a_compiled_step():
+    """A recorded warp replays on new images as recording it afresh does (bit for bit)."""
+    from nanokeras.ops.tensor import Constant
+    from nanokeras.ops.trace import Trace
+
+    image = keras.ops.image
+    corners = np.array([[0, 0], [0, 8], [9, 0], [9, 8]], "float32")
+    calls = [lambda x: image.perspective_transform(x, corners, corners + 0.7),
+             lambda x: image.elastic_transform(x, 3.0, 1.0, seed=2),
+             lambda x: image.scale_and_translate(x, (4, 5, 7, 3), np.array([0.6, 0.7], "float32"),
+                                                 np.array([0.1, 0.0], "float32"), (1, 2), "cubic")]
+    weights = RNG.standard_normal((4, 5, 7, 3)).astype("float32")
+    for call in calls:
+        images = Constant(IMAGES.copy())
+        with keras.GradientTape() as tape:
+            out = call(images)
+            loss = keras.ops.sum(out[:, :5, :7] * weights)
+        trace = Trace(tape)
+        assert trace.replayable, trace.unreplayable_ops()
+        images.value[...] = IMAGES[::-1]
+        trace.forward()
+        np.testing.assert_array_equal(np.asarray(out.value), call(IMAGES[::-1].copy()))

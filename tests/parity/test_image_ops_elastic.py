@@ -214,6 +214,8 @@ def test_clahe_matches_keras(keras, kwargs):
     np.testing.assert_allclose(ours(x), expected, rtol=1e-6, atol=1e-4)
     np.testing.assert_allclose(ours(x, training=False), np.asarray(theirs(x, training=False)), rtol=1e-6, atol=1e-4)
     np.testing.assert_allclose(ours(x[0]), np.asarray(theirs(x[0])), rtol=1e-6, atol=1e-4)
+    np.testing.assert_allclose(ours({"images": x})["images"], np.asarray(theirs({"images": x})["images"]),
+                               rtol=1e-6, atol=1e-4)
 
 
 def test_clahe_integer_images_match_keras(keras):

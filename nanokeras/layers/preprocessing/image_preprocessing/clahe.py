@@ -141,6 +141,20 @@ class ContrastLimitedAdaptiveHistogramEqualization(BaseImagePreprocessingLayer):
             return self._equalize(images[None])[0]
         return self._equalize(images)
 
+    def call(self, inputs, training=True):
+        if not isinstance(inputs, dict):
+            return super().call(inputs, training=True)
+        if "images" not in inputs or set(inputs) - {"images", "labels"}:
+            raise ValueError(
+                f"{type(self).__name__} {self.name!r} takes images or a dict with the keys 'images' and "
+                f"(optionally) 'labels', got a dict with the keys {sorted(inputs)}."
+            )
+        # Labels pass through (Keras raises NotImplementedError for them; equalizing moves no pixel).
+        return dict(inputs, images=super().call(inputs["images"], training=True))
+
+    def compute_output_shape(self, input_shape):
+        return dict(input_shape) if isinstance(input_shape, dict) else tuple(input_shape)
+
     def _inference(self, inputs):
         # As in Keras, the layer equalizes at inference too; the op keeps a compiled step's replay current.
         return self.call(inputs, training=True)
