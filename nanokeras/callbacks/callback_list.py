@@ -24,6 +24,22 @@ def _overrides(callback, hook):
     return True
 
 
+def _handed_over(logs):
+    """The logs as Keras hands them to callbacks: a fresh dict (a callback that adds a key, as
+    `ReduceLROnPlateau` adds `learning_rate`, changes this hook's copy only), keys sorted, nested
+    dicts flattened."""
+    if logs is None:
+        return {}
+    result = {}
+    for key in sorted(logs, key=str):
+        value = logs[key]
+        if isinstance(value, dict):
+            result.update(_handed_over(value))
+        else:
+            result[key] = value
+    return result
+
+
 class CallbackList(Callback):
     """A container that forwards each hook to its callbacks, in order."""
 
@@ -94,12 +110,12 @@ class CallbackList(Callback):
 
     def _call(self, hook, *args):
         # Keras hands callbacks a dict, `{}` when there is nothing to report yet.
-        args = args[:-1] + ({} if args[-1] is None else args[-1],)
+        args = args[:-1] + (_handed_over(args[-1]),)
         for c in self.callbacks:
             getattr(c, hook)(*args)
 
     def _call_batch(self, hook, batch, logs):
-        logs = {} if logs is None else logs
+        logs = _handed_over(logs)
         for c in self._hooked[hook]:
             getattr(c, hook)(batch, logs)
 

@@ -534,7 +534,14 @@ class Trainer:
     def _logs_to_floats(self, logs):
         if logs is None:
             return self.get_metrics_result()
-        return {k: float(np.asarray(value_of(v))) if np.ndim(value_of(v)) == 0 else value_of(v) for k, v in logs.items()}
+        floats = {}
+        for key, value in logs.items():
+            if isinstance(value, dict):  # a custom step's nested logs are flattened, as in Keras
+                floats.update(self._logs_to_floats(value))
+                continue
+            value = value_of(value)
+            floats[key] = float(np.asarray(value)) if np.ndim(value) == 0 else value
+        return floats
 
     # --------------------------------------------------------------- evaluate
     @quiet_floating_point_errors
