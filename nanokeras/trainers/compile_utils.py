@@ -138,6 +138,7 @@ class CompiledLoss:
         self.single = None  # (Loss, weight) for a one-output model
         self.outputs = None  # [(name, Loss or None, weight)] for several outputs
         self.trackers = []
+        self.order = []  # indices of the outputs with a loss, in the order they are added
         self.names = None
         # [(tracker, loss value, batch size)] of the last call, for several outputs (a
         # compiled step repeats these tracker updates when it replays the loss).
@@ -170,7 +171,13 @@ class CompiledLoss:
             from nanokeras.metrics import Mean
 
             self.outputs = resolved
-            self.trackers = [Mean(name=f"{name}_loss") for name, loss, _ in resolved if loss is not None]
+            # Keras adds (and tracks) the losses in the order of a loss dict's keys, else in output order.
+            order = list(range(len(names)))
+            if isinstance(self.spec, dict):
+                keys = list(self.spec)
+                order.sort(key=lambda i: keys.index(names[i]) if names[i] in keys else len(keys))
+            self.order = [i for i in order if resolved[i][1] is not None]
+            self.trackers = [Mean(name=f"{resolved[i][0]}_loss") for i in self.order]
         self.names = names
 
     @property
@@ -192,9 +199,8 @@ class CompiledLoss:
             else [sample_weight] * len(self.names)
         total, trackers = None, iter(self.trackers)
         output_losses = []
-        for (name, loss, weight), y_i, pred_i, w_i in zip(self.outputs, ys, preds, weights):
-            if loss is None:
-                continue
+        for i in self.order:
+            (name, loss, weight), y_i, pred_i, w_i = self.outputs[i], ys[i], preds[i], weights[i]
             value = loss(y_i, pred_i, w_i)
             tracker, size = next(trackers), _batch_size(pred_i)
             tracker.update_state(value_of(value), sample_weight=size)  # inside the loss, as Keras
@@ -281,6 +287,9 @@ def _name_uniquely(entries, names):
             taken[name] += 1
             name = f"{name}_{count}"
         taken.setdefault(name, 1)
+        # Keras keeps a metric's own name and prefixes only its log key (several outputs), so
+        # `evaluate`'s list, which follows the metrics' names, puts those after, sorted by key.
+        metric._unprefixed_name = metric.name if index is not None else name
         metric.name = name
 
 

@@ -577,7 +577,7 @@ class Trainer:
     def _logs_in_metrics_order(self, logs):
         """`logs` as Keras's list: values in the order of `metrics` (a name there twice gives
         its value twice), then the keys no metric names, sorted; one value alone unwrapped."""
-        names = [m.name for m in self.metrics]
+        names = [getattr(m, "_unprefixed_name", m.name) for m in self.metrics]
         ordered = [logs[name] for name in names if name in logs]
         ordered += [logs[key] for key in sorted(logs) if key not in names]
         return ordered[0] if len(ordered) == 1 else ordered
