@@ -2011,6 +2011,28 @@ class _:
         keras.models.load_model(tmp / "my_model.keras")
 
 
+@hint("saving/legacy/legacy_h5_format.py", "rebuild it with activation='sigmoid' and retrain it", UserWarning)
+class _:
+    def trigger(tmp):
+        import h5py
+
+        path = tmp / "keras2.h5"
+        _save_h5(_model(activation="hard_sigmoid"), path)
+        with h5py.File(path, "a") as h5file:
+            h5file.attrs["keras_version"] = "2.15.0"
+        keras.models.load_model(path)
+
+    def follow(tmp):
+        x, y = _data()
+        model = _model(activation="sigmoid")
+        model.compile("sgd", "binary_crossentropy")
+        model.fit(x, y, epochs=1, verbose=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model.save(tmp / "sigmoid.keras")
+            keras.models.load_model(tmp / "sigmoid.keras")
+
+
 def gap(y_true, y_pred):
     return keras.ops.abs(y_true - y_pred)
 

@@ -120,7 +120,21 @@ def _call_arguments(node_data, get_tensor, revive):
             raise ValueError(f"Invalid inbound tensor {str(entry)[:200]} in a Keras 2 functional config.")
         tensors.append(get_tensor(*entry[:3]))
         kwargs = entry[3] if len(entry) == 4 and isinstance(entry[3], dict) else kwargs
-    return [tensors[0] if len(tensors) == 1 else tensors], dict(kwargs)
+    kwargs = {key: _keras2_tensor_references(value, get_tensor) for key, value in kwargs.items()}
+    return [tensors[0] if len(tensors) == 1 else tensors], kwargs
+
+
+def _keras2_tensor_references(value, get_tensor):
+    """Keras 2 wrote a tensor passed by keyword (`MultiHeadAttention(...)(q, value=v)`) as
+    `[layer_name, node_index, tensor_index]`: those become the tensors."""
+    if isinstance(value, list):
+        if (len(value) == 3 and isinstance(value[0], str) and isinstance(value[1], int)
+                and isinstance(value[2], int)):
+            return get_tensor(*value)
+        return [_keras2_tensor_references(item, get_tensor) for item in value]
+    if isinstance(value, dict):
+        return {key: _keras2_tensor_references(item, get_tensor) for key, item in value.items()}
+    return value
 
 
 def functional_from_config(cls, config, custom_objects=None):

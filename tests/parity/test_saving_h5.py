@@ -299,3 +299,60 @@ def test_a_registered_custom_layer_in_a_nanokeras_h5_loads_in_both(writer, tmp_p
     x, _ = _data()
     for loaded in (_quiet_load(writer, path, compile=False), _quiet_load(nanokeras, path, compile=False)):
         np.testing.assert_allclose(_predict(loaded, [x]), _predict(model, [x]), atol=1e-6)
+
+
+# tf-keras layers whose configs carry Keras 2 options Keras 3 has no use for (`time_major`,
+# `implementation`, `groups=1`, SeparableConv's unused `kernel_*`, `rng_type`, MHA's build shapes).
+KERAS2_OPTION_LAYERS = {
+    "lstm": ((7, 3), lambda L: [L.LSTM(5)]),
+    "gru": ((7, 3), lambda L: [L.GRU(5, return_sequences=True)]),
+    "gru_reset_before": ((7, 3), lambda L: [L.GRU(5, reset_after=False)]),
+    "simple_rnn": ((7, 3), lambda L: [L.SimpleRNN(5)]),
+    "bidirectional_lstm": ((7, 3), lambda L: [L.Bidirectional(L.LSTM(4))]),
+    "rnn_of_a_cell": ((7, 3), lambda L: [L.RNN(L.GRUCell(4))]),
+    "conv_lstm_1d": ((4, 6, 2), lambda L: [L.ConvLSTM1D(3, 2, recurrent_activation="sigmoid")]),
+    "separable_conv_1d": ((8, 3), lambda L: [L.SeparableConv1D(4, 3)]),
+    "separable_conv_2d": ((8, 8, 3), lambda L: [L.SeparableConv2D(4, 3)]),
+    "depthwise_conv_2d": ((8, 8, 3), lambda L: [L.DepthwiseConv2D(3)]),
+    "conv_2d_transpose": ((8, 8, 3), lambda L: [L.Conv2DTranspose(4, 3)]),
+    "spatial_dropout": ((8, 3), lambda L: [L.SpatialDropout1D(0.2), L.Flatten()]),
+    "random_flip": ((8, 8, 3), lambda L: [L.RandomFlip(), L.Flatten()]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KERAS2_OPTION_LAYERS))
+def test_tf_keras_layers_with_keras2_options_load_and_predict_the_same(tf_keras, kind, tmp_path):
+    shape, layers = KERAS2_OPTION_LAYERS[kind]
+    model = tf_keras.Sequential([tf_keras.Input(shape)] + layers(tf_keras.layers))
+    x = np.random.default_rng(0).random((2,) + shape).astype("float32")
+    path = str(tmp_path / "model.h5")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loaded = nanokeras.models.load_model(path, compile=False)  # (not compiled: no training config)
+    np.testing.assert_allclose(_predict(loaded, x), _predict(model, x), atol=1e-5)
+
+
+def test_tf_keras_multi_head_attention_loads(tf_keras, tmp_path):
+    inputs = tf_keras.Input((5, 4))
+    model = tf_keras.Model(inputs, tf_keras.layers.MultiHeadAttention(2, 3)(inputs, inputs))
+    x = np.random.default_rng(0).random((2, 5, 4)).astype("float32")
+    path = str(tmp_path / "mha.h5")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(path)
+    loaded = _quiet_load(nanokeras, path, compile=False)
+    np.testing.assert_allclose(_predict(loaded, x), _predict(model, x), atol=1e-5)
+
+
+def test_keras2_hard_sigmoid_is_named_in_a_warning(tf_keras, tmp_path):
+    model = tf_keras.Sequential([tf_keras.Input((3,)), tf_keras.layers.Dense(2, activation="hard_sigmoid",
+                                                                            name="gate")])
+    path = str(tmp_path / "hard.h5")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(path)
+    with pytest.warns(UserWarning, match=r"\['gate'\] use 'hard_sigmoid'"):
+        nanokeras.models.load_model(path, compile=False)

@@ -15,8 +15,26 @@ is refused without decoding it.
 
 # Arguments Keras 2 layers wrote that Keras 3 dropped, with the value that means
 # Keras 3's behaviour. Any other value cannot be honoured and is refused.
+_ANY = object()  # any value: an option Keras 2 wrote but never used (or that only picked an implementation)
+_RECURRENT = {"time_major": (False,), "implementation": _ANY}
+_GROUPS = {"groups": (1,)}
+_RANDOM = {"rng_type": _ANY}
+_SPATIAL_DROPOUT = {"trainable": (True,), "noise_shape": (None,)}
 _KERAS2_ONLY = {
     "BatchNormalization": {"fused": (None, True, False), "virtual_batch_size": (None,), "adjustment": (None,)},
+    **{name: _RECURRENT for name in ("RNN", "SimpleRNN", "GRU", "LSTM", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D",
+                                     "SimpleRNNCell", "GRUCell", "LSTMCell")},
+    **{name: _GROUPS for name in ("DepthwiseConv1D", "DepthwiseConv2D", "Conv1DTranspose", "Conv2DTranspose",
+                                  "Conv3DTranspose")},
+    # tf.keras's separable convolutions also wrote the base convolution's unused `kernel_*` options.
+    **{name: dict(_GROUPS, kernel_initializer=_ANY, kernel_regularizer=_ANY, kernel_constraint=_ANY)
+       for name in ("SeparableConv1D", "SeparableConv2D")},
+    **{name: _SPATIAL_DROPOUT for name in ("SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D")},
+    **{name: _RANDOM for name in ("RandomFlip", "RandomCrop", "RandomRotation", "RandomZoom", "RandomTranslation",
+                                  "RandomContrast", "RandomBrightness", "RandomHeight", "RandomWidth")},
+    # The shapes it was built with (nanokeras builds from the inputs) and a masking option off by default.
+    "MultiHeadAttention": {"query_shape": _ANY, "key_shape": _ANY, "value_shape": _ANY,
+                           "softmax_robust_masking": (False,)},
 }
 # Arguments every Keras 2 layer may carry that Keras 3 has no use for.
 _KERAS2_LAYER_ONLY = {"autocast": (True, False, None), "dynamic": (False, None)}
@@ -58,6 +76,17 @@ def _function_reference(config, key, module_key, type_key):
         config[key] = value
 
 
+def _drop_keras2_options(class_name, config, options):
+    for key, allowed in options.items():
+        if key in config:
+            value = config.pop(key)
+            if allowed is not _ANY and value not in allowed:
+                raise ValueError(
+                    f"Layer {config.get('name')!r} ({class_name}) was saved with `{key}={value!r}`, a Keras 2 "
+                    "option that Keras 3 and nanokeras do not have."
+                )
+
+
 def _layer_from_keras2(class_name, config):
     name = config.get("name")
     if class_name in _TF_OP_LAYERS:
@@ -68,14 +97,7 @@ def _layer_from_keras2(class_name, config):
         )
     if "dtype" in config:
         config["dtype"] = _dtype_name(config["dtype"])
-    for key, allowed in dict(_KERAS2_LAYER_ONLY, **_KERAS2_ONLY.get(class_name, {})).items():
-        if key in config:
-            value = config.pop(key)
-            if value not in allowed:
-                raise ValueError(
-                    f"Layer {name!r} ({class_name}) was saved with `{key}={value!r}`, a Keras 2 option that "
-                    "Keras 3 and nanokeras do not have."
-                )
+    _drop_keras2_options(class_name, config, dict(_KERAS2_LAYER_ONLY, **_KERAS2_ONLY.get(class_name, {})))
     if class_name in _SINGLE_AXIS_LAYERS and isinstance(config.get("axis"), list):
         if len(config["axis"]) != 1:
             raise ValueError(f"Layer {name!r} ({class_name}) normalizes over axes {config['axis']}; only one is supported.")
@@ -85,6 +107,28 @@ def _layer_from_keras2(class_name, config):
         _function_reference(config, "function", "module", "function_type")
         _function_reference(config, "output_shape", "output_shape_module", "output_shape_type")
     return config
+
+
+def _activation_name(value):
+    if isinstance(value, dict):  # tf.keras 2.13+: {"class_name": "function", "config": "hard_sigmoid", ...}
+        value = value.get("config") if value.get("class_name") == "function" else None
+    return value
+
+
+def layers_using_keras2_hard_sigmoid(value, found=None):
+    """Names of the layers of a Keras 2 config that use `hard_sigmoid` (Keras 2's had another slope)."""
+    found = [] if found is None else found
+    if isinstance(value, list):
+        for item in value:
+            layers_using_keras2_hard_sigmoid(item, found)
+    elif isinstance(value, dict):
+        inner = value.get("config") if _is_object(value) else None
+        if isinstance(inner, dict) and any(_activation_name(inner.get(key)) == "hard_sigmoid"
+                                           for key in ("activation", "recurrent_activation")):
+            found.append(inner.get("name", value["class_name"]))
+        for item in value.values():
+            layers_using_keras2_hard_sigmoid(item, found)
+    return found
 
 
 def from_keras2(value):
@@ -106,6 +150,10 @@ def from_keras2(value):
         inner = {key: from_keras2(item) for key, item in inner.items()}
         if "module" not in value or value.get("module") is None:
             inner = _layer_from_keras2(class_name, inner)
+        elif class_name in _KERAS2_ONLY:
+            # tf.keras 2.13+ writes nested layers (Bidirectional's, TimeDistributed's) with a module;
+            # their Keras 2 options go all the same (no Keras 3 config of these classes has them).
+            _drop_keras2_options(class_name, inner, _KERAS2_ONLY[class_name])
     result["config"] = inner
     if "inbound_nodes" in value:
         result["inbound_nodes"] = value["inbound_nodes"]  # the functional loader reads both formats

@@ -205,10 +205,19 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
                 f"{source} holds no model config ('model_config'): it is a weights file. Build the model and "
                 "call `model.load_weights(...)` instead."
             )
-        file_version(h5file, source)
+        version = file_version(h5file, source)
         config = saving_lib.parse_config(model_config, f"{source} (model_config)")
         if not isinstance(config, dict) or "class_name" not in config:
             raise ValueError(f"{source}: its model_config does not describe a model (no 'class_name').")
+        hard_sigmoid_layers = legacy_config.layers_using_keras2_hard_sigmoid(config) if version.startswith("2") else []
+        if hard_sigmoid_layers:
+            warnings.warn(
+                f"{source} was written by Keras {version}, and layers {hard_sigmoid_layers} use 'hard_sigmoid', "
+                "which Keras 2 computed as clip(0.2 * x + 0.5, 0, 1) and Keras 3 computes as "
+                "clip(x / 6 + 0.5, 0, 1). The loaded model uses Keras 3's (as Keras 3 would), so its outputs "
+                "differ from Keras 2's. For a model that means the same in both, rebuild it with activation='sigmoid' and "
+                "retrain it.",
+                stacklevel=3)
         weights_group = h5_store.walk(h5file, "model_weights", source)
         if weights_group is None:
             raise ValueError(f"{source} has a model config but no 'model_weights' group: the file is incomplete.")
