@@ -17,7 +17,7 @@ from nanokeras.version import __version__
 # The public packages, loaded on first access.
 _SUBMODULES = frozenset({
     "activations", "backend", "callbacks", "config", "constraints", "datasets", "dtype_policies",
-    "initializers", "layers", "losses", "metrics", "models", "ops", "optimizers", "playground",
+    "initializers", "layers", "legacy", "losses", "metrics", "models", "ops", "optimizers", "playground",
     "preprocessing", "random", "regularizers", "saving", "tree", "utils", "wrappers",
 })
 # Top-level names, by the module that defines them.
@@ -43,6 +43,8 @@ _ATTRIBUTES = {
     "RematScope": "nanokeras.backend.scopes",
     "device": "nanokeras.backend.scopes",
     "remat": "nanokeras.backend.scopes",
+    "StatelessScope": "nanokeras.ops.stateless_scope",
+    "SymbolicScope": "nanokeras.backend.state_scopes",
 }
 
 

@@ -9,7 +9,7 @@ access (nothing is imported before), and its `__dir__` lists them through `names
 
 import importlib
 
-# namespace module -> {public name: (module that defines it, attribute)}
+# namespace module -> {public name: (module that defines it, attribute, or None for that module)}
 FROM_ABOVE = {
     "nanokeras.utils": {
         "CustomObjectScope": ("nanokeras.saving.object_registration", "CustomObjectScope"),
@@ -21,6 +21,11 @@ FROM_ABOVE = {
         "serialize_keras_object": ("nanokeras.saving.serialization_lib", "serialize_keras_object"),
         "deserialize_keras_object": ("nanokeras.saving.serialization_lib", "deserialize_keras_object"),
         "FeatureSpace": ("nanokeras.layers.preprocessing.feature_space", "FeatureSpace"),
+        "legacy": ("nanokeras.utils.legacy", None),  # a submodule: None stands for the module itself
+    },
+    "nanokeras.utils.legacy": {
+        "serialize_keras_object": ("nanokeras.saving.legacy.legacy_serialization", "serialize_keras_object"),
+        "deserialize_keras_object": ("nanokeras.saving.legacy.legacy_serialization", "deserialize_keras_object"),
     },
 }
 
@@ -35,7 +40,8 @@ def resolve(namespace_name, name):
     entry = FROM_ABOVE.get(namespace_name, {}).get(name)
     if entry is None:
         raise AttributeError(f"module {namespace_name!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(entry[0]), entry[1])
+    module = importlib.import_module(entry[0])
+    value = module if entry[1] is None else getattr(module, entry[1])
     setattr(importlib.import_module(namespace_name), name, value)  # found once, then a plain attribute
     return value
 

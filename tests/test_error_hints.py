@@ -3029,6 +3029,43 @@ class _:
 
 
 
+@hint("layers/stateless_call.py", "You can build it by calling it on some data", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Dense(2).stateless_call([], [], np.ones((1, 3), "float32"))
+
+    def follow(tmp):
+        layer = keras.layers.Dense(2)
+        layer(np.ones((1, 3), "float32"))
+        out, _ = layer.stateless_call([w.numpy() for w in layer.trainable_variables], [], np.ones((1, 3), "float32"))
+        assert np.shape(out) == (1, 2)
+
+
+@hint("ops/stateless_scope.py", "pass `list(mapping.items())`", TypeError)
+class _:
+    def trigger(tmp):
+        v = keras.Variable(np.zeros(2, "float32"))
+        keras.StatelessScope({v: np.ones(2)})
+
+    def follow(tmp):
+        v = keras.Variable(np.zeros(2, "float32"))
+        with keras.StatelessScope(list({v: np.ones(2)}.items())):
+            assert v.numpy().tolist() == [1.0, 1.0]
+
+
+@hint("optimizers/stateless_apply.py", "You can build it via `optimizer.build(trainable_variables)`", ValueError)
+class _:
+    def trigger(tmp):
+        keras.optimizers.SGD(0.5).stateless_apply([], [np.ones(1)], [np.ones(1)])
+
+    def follow(tmp):
+        w = keras.Variable(np.ones(1, "float32"))
+        optimizer = keras.optimizers.SGD(0.5)
+        optimizer.build([w])
+        (new,), _ = optimizer.stateless_apply([v.numpy() for v in optimizer.variables], [np.ones(1)], [np.ones(1)])
+        assert new.tolist() == [0.5]
+
+
 STATEMENTS = [
     ("layers/preprocessing/index_lookup.py", "cannot set an empty vocabulary"),
     ("losses/registry.py", "Cannot build loss"),

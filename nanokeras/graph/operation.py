@@ -9,6 +9,7 @@ A functional `keras.Model(inputs, outputs)` walks those records back.
 
 import numpy as np
 
+from nanokeras.backend.state_scopes import SymbolicScope
 from nanokeras.graph.keras_tensor import KerasHistory, KerasTensor
 from nanokeras.graph.node import Node
 from nanokeras.ops.tensor import value_of
@@ -101,7 +102,7 @@ def infer_output_spec(fn, args, kwargs):
             return x
 
         c_args, c_kwargs = map_structure(concrete, (tuple(args), dict(kwargs)))
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), SymbolicScope():  # as Keras's compute_output_spec
             out = fn(*c_args, **c_kwargs)
         results.append(map_structure(lambda y: np.asarray(value_of(y)), out))
         if not unknown:

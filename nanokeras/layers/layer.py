@@ -24,6 +24,7 @@ import numpy as np
 from nanokeras.backend import masking, naming
 from nanokeras.backend.dtype_policy import DTypePolicy
 from nanokeras.backend.dtypes import standardize_dtype
+from nanokeras.backend.state_scopes import stateless_slot
 from nanokeras.graph.keras_tensor import KerasTensor, any_symbolic
 from nanokeras.graph.operation import Operation, infer_output_spec
 from nanokeras.layers.input_spec import assert_input_compatibility
@@ -349,7 +350,30 @@ class Layer(Operation):
     def add_loss(self, loss):
         """Adds a loss (a scalar, often a Tensor computed in `call`) to `model.losses`."""
         _note_extra_losses()
+        if stateless_slot[0] is not None:  # inside a keras.StatelessScope: the scope's, as Keras
+            if stateless_slot[0].collect_losses:
+                stateless_slot[0].add_loss(loss)
+            return
         self._losses.append(loss)
+
+    def stateless_call(self, trainable_variables, non_trainable_variables, *args, return_losses=False, **kwargs):
+        """`call(*args, **kwargs)` with the weights set to the given values, changing no state.
+
+        Returns `(outputs, non_trainable_variables)`: the non-trainable values after the
+        call (moving averages...); with `return_losses=True`, also the losses of the call.
+
+        Example:
+            >>> import numpy as np, nanokeras as keras
+            >>> layer = keras.layers.Dense(1, kernel_initializer="ones")
+            >>> _ = layer(np.ones((1, 2), "float32"))
+            >>> out, _ = layer.stateless_call([np.full((2, 1), 2.0), np.zeros(1)], [], np.ones((1, 2), "float32"))
+            >>> np.asarray(out).tolist(), layer.kernel.numpy().ravel().tolist()
+            ([[4.0]], [1.0, 1.0])
+        """
+        from nanokeras.layers.stateless_call import stateless_call
+
+        return stateless_call(self, trainable_variables, non_trainable_variables, *args,
+                              return_losses=return_losses, **kwargs)
 
     @property
     def losses(self):

@@ -7,6 +7,7 @@ step replays it for every batch; outside a tape it simply happens.
 
 import numpy as np
 
+from nanokeras.backend.state_scopes import stateless_slot
 from nanokeras.ops.gradient_utils import is_tracked, record, value_of
 
 __all__ = []  # used by layers; not part of `keras.ops`
@@ -28,6 +29,8 @@ def assign_moving_average(variable, value, momentum):
         >>> v.numpy().tolist()
         [0.5, 1.0]
     """
+    if stateless_slot[0] is not None:  # a keras.StatelessScope keeps the old contents
+        stateless_slot[0]._save(variable)
     _moving_average(variable, value, momentum)
     if is_tracked(value):
         # Recorded for the replay of a compiled step; nothing flows back through an update.
@@ -50,6 +53,8 @@ def assign_state(variable, value):
         >>> v.numpy().tolist()
         [1.0, 2.0]
     """
+    if stateless_slot[0] is not None:
+        stateless_slot[0]._save(variable)
     current = variable.value
 
     def update():

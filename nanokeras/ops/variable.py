@@ -15,6 +15,7 @@ import numpy as np
 
 from nanokeras.backend import config, naming
 from nanokeras.backend.dtypes import standardize_dtype
+from nanokeras.backend.state_scopes import stateless_slot
 from nanokeras.ops.tensor import TensorOperators, value_of
 
 
@@ -79,14 +80,20 @@ class Variable(TensorOperators):
                 f"Cannot assign a value of shape {shape} to variable {self.path!r} "
                 f"of shape {self.value.shape}."
             )
+        if stateless_slot[0] is not None:  # a keras.StatelessScope keeps the old contents
+            stateless_slot[0]._save(self)
         self.value[...] = value
         return self
 
     def assign_add(self, value):
+        if stateless_slot[0] is not None:
+            stateless_slot[0]._save(self)
         self.value += value_of(value)
         return self
 
     def assign_sub(self, value):
+        if stateless_slot[0] is not None:
+            stateless_slot[0]._save(self)
         self.value -= value_of(value)
         return self
 

@@ -357,6 +357,23 @@ class Optimizer(OptimizerVariables):
             it = self._iterations.value
             it.fill(int(it) + 1)
 
+    def stateless_apply(self, optimizer_variables, grads, trainable_variables):
+        """`apply(grads)` from the given values of `variables` and of the built-with trainable
+        variables, changing no state; returns `(new trainable values, new optimizer values)`.
+
+        Example:
+            >>> import numpy as np, nanokeras as keras
+            >>> w = keras.Variable(np.ones(2, "float32"))
+            >>> opt = keras.optimizers.SGD(0.5)
+            >>> opt.build([w])
+            >>> (new_w,), _ = opt.stateless_apply([v.numpy() for v in opt.variables], [np.ones(2)], [np.zeros(2)])
+            >>> new_w.tolist(), w.numpy().tolist()
+            ([-0.5, -0.5], [1.0, 1.0])
+        """
+        from nanokeras.optimizers.stateless_apply import stateless_apply
+
+        return stateless_apply(self, optimizer_variables, grads, trainable_variables)
+
     def _arrays_to_restore(self, variables):
         """What an exception in the update must restore: nothing for the built-in kernels
         (in-place numpy calls on checked arrays, which do not raise), everything the step
