@@ -19,6 +19,7 @@ import numpy as np
 
 from nanokeras.backend import probing
 from nanokeras.backend import config
+from nanokeras.ops.stateless_scope import StatelessScope
 from nanokeras.ops.tape import GradientTape
 from nanokeras.ops.tensor import value_of
 from nanokeras.callbacks.callback_list import CallbackList
@@ -343,6 +344,17 @@ class Trainer:
         layers = getattr(self, "layers", [])
         return bool(layers) and getattr(layers[0], "_keeps_integer_inputs", False)
 
+    def _probe_outputs(self, x):
+        """The model's outputs for the first sample, to tie losses and metrics to the outputs: a
+        look that changes nothing. Stateful layers keep their states, and variables a layer
+        assigns in `call` (a counter of the user's) are put back, as Keras's symbolic look leaves them."""
+        first = data_adapter.map_structure(lambda a, _: a[:1], x)
+        with probing.outputs_only():
+            if not self.built:  # building assigns initial values, which must stay
+                return self.predict_on_batch(first)
+            with StatelessScope():
+                return self.predict_on_batch(first)
+
     def _prepare_for_training(self, x, y, prefix=""):
         """Builds the model and metrics on a sample, checks labels against the loss once,
         and returns `y` shaped and typed as the loss will use it (so steps don't redo it)."""
@@ -351,16 +363,13 @@ class Trainer:
         if y is None:
             if self._compile_loss.is_empty and not (self._metrics_spec or self._weighted_metrics_spec):
                 # Only `add_loss` losses (e.g. a variational autoencoder's): no labels needed, as in Keras.
-                with probing.outputs_only():  # a look that leaves stateful layers' states as they are
-                    y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
-                self._build_compiled(None, y_pred)
+                self._build_compiled(None, self._probe_outputs(x))
                 return None
             raise ValueError(
                 f"`{prefix}y` is required: the compiled loss and metrics compare predictions with labels. "
                 "(A model that computes its own loss with `add_loss` compiles without `loss=` and trains on x alone.)"
             )
-        with probing.outputs_only():  # a look that leaves stateful layers' states as they are
-            y_pred = self.predict_on_batch(data_adapter.map_structure(lambda a, _: a[:1], x))
+        y_pred = self._probe_outputs(x)
         names = compile_utils.output_names_of(self, y_pred)
         ys = compile_utils.align(y, names, prefix + "y")
         preds = compile_utils.align(y_pred, names, "the model's outputs")
