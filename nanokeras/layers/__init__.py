@@ -97,6 +97,8 @@ from nanokeras.layers.preprocessing.normalization import Normalization
 from nanokeras.layers.preprocessing.pipeline import Pipeline
 from nanokeras.layers.preprocessing.rescaling import Rescaling
 from nanokeras.layers.preprocessing.string_lookup import StringLookup
+from nanokeras.layers.preprocessing.stft_spectrogram import STFTSpectrogram
+from nanokeras.layers.preprocessing.mel_spectrogram import MelSpectrogram
 from nanokeras.layers.preprocessing.text_vectorization import TextVectorization
 from nanokeras.layers.regularization.activity_regularization import ActivityRegularization
 from nanokeras.layers.regularization.alpha_dropout import AlphaDropout
