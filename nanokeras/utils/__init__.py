@@ -24,6 +24,7 @@ from nanokeras.utils.image_utils import array_to_img, img_to_array, load_img, sa
 from nanokeras.utils.model_visualization import model_to_dot, plot_model
 from nanokeras.utils.image_dataset_utils import image_dataset_from_directory
 from nanokeras.utils.text_dataset_utils import text_dataset_from_directory
+from nanokeras.utils.audio_dataset_utils import audio_dataset_from_directory
 from nanokeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array
 
 
