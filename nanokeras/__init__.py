@@ -16,7 +16,7 @@ from nanokeras.version import __version__
 
 # The public packages, loaded on first access.
 _SUBMODULES = frozenset({
-    "activations", "backend", "callbacks", "config", "constraints", "datasets", "dtype_policies",
+    "activations", "backend", "callbacks", "config", "constraints", "datasets", "distillation", "dtype_policies",
     "initializers", "layers", "legacy", "losses", "metrics", "models", "ops", "optimizers", "playground",
     "preprocessing", "random", "regularizers", "saving", "tree", "utils", "wrappers",
 })

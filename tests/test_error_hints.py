@@ -3066,6 +3066,50 @@ class _:
         assert new.tolist() == [0.5]
 
 
+def _distillation_models():
+    teacher = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5, name="hidden"), keras.layers.Dense(3)])
+    student = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5, name="hidden"), keras.layers.Dense(3)])
+    return teacher, student
+
+
+@hint("distillation/distillation_loss.py", "or use LogitsDistillation instead", ValueError)
+class _:
+    def trigger(tmp):
+        class Sub(keras.Model):
+            def call(self, x):
+                return x
+
+        keras.distillation.FeatureDistillation(teacher_layer_name="hidden").validate_model_compatibility(
+            Sub(), _distillation_models()[1])
+
+    def follow(tmp):
+        teacher, student = _distillation_models()
+        keras.distillation.Distiller(teacher, student, keras.distillation.LogitsDistillation())
+        keras.distillation.Distiller(*_distillation_models(), keras.distillation.FeatureDistillation(
+            teacher_layer_name="hidden", student_layer_name="hidden"))
+
+
+@hint("distillation/distiller.py", "pass a distillation loss (e.g. keras.distillation.LogitsDistillation())",
+      ValueError)
+class _:
+    def trigger(tmp):
+        keras.distillation.Distiller(*_distillation_models(), None)
+
+    def follow(tmp):
+        keras.distillation.Distiller(*_distillation_models(), keras.distillation.LogitsDistillation())
+
+
+@hint("distillation/distiller.py", "e.g. loss='sparse_categorical_crossentropy'", ValueError)
+class _:
+    def trigger(tmp):
+        keras.distillation.Distiller(*_distillation_models(), keras.distillation.LogitsDistillation()).compile("sgd")
+
+    def follow(tmp):
+        distiller = keras.distillation.Distiller(*_distillation_models(), keras.distillation.LogitsDistillation())
+        distiller.compile("sgd", loss="sparse_categorical_crossentropy")
+        distiller.fit(np.ones((4, 4), "float32"), np.zeros(4), verbose=0)
+
+
 STATEMENTS = [
     ("layers/preprocessing/index_lookup.py", "cannot set an empty vocabulary"),
     ("losses/registry.py", "Cannot build loss"),

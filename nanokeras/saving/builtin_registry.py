@@ -29,6 +29,7 @@ KERAS_MODULES = {
     "keras.constraints": ("nanokeras.constraints", ("callable_object",)),
     "keras.activations": ("nanokeras.activations", ("callable_object",)),
     "keras.utils": ("nanokeras.utils", ("layer",)),  # FeatureSpace
+    "keras.distillation": ("nanokeras.distillation", ("model", "config_object")),  # Distiller, its losses
     # FeatureSpace's parts, under the internal module Keras writes for them.
     "keras.src.layers.preprocessing.feature_space": (
         "nanokeras.layers.preprocessing.feature_space", ("layer", "config_object")),
@@ -175,7 +176,7 @@ def _public_classes():
     # Keras writes models under "keras" and Functional under its source module.
     for keras_module in ("keras.layers", "keras.optimizers", "keras.optimizers.schedules", "keras.losses",
                          "keras.metrics", "keras.initializers", "keras.regularizers", "keras.constraints",
-                         "keras", "keras.src.models.functional", "keras.utils",
+                         "keras", "keras.src.models.functional", "keras.utils", "keras.distillation",
                          "keras.src.layers.preprocessing.feature_space"):
         module = _module(keras_module)
         if module is None:
