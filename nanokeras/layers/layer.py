@@ -634,6 +634,9 @@ class Layer(Operation):
         try:
             if not self.built:
                 self._build_for(shapes)
+            elif self._build_input_shape is None and "_first_call_shape" not in self.__dict__:
+                # Built in `__init__`: Keras still records the first call's shapes (its build_config).
+                self.__dict__["_first_call_shape"] = shapes
             elif self._build_input_shape is not None and _shapes_differ(shapes, self._build_input_shape):
                 # A built layer (e.g. a shared one) must accept the new shape: try it on zeros.
                 infer_output_spec(self.call, (inputs,) + args, kwargs)

@@ -147,13 +147,34 @@ def get_build_config(obj):
     """`{"input_shape": ...}` for a built layer that creates weights in `build`, else None."""
     if hasattr(obj, "get_build_config"):
         return obj.get_build_config()
-    if not getattr(obj, "built", False) or getattr(obj, "_build_input_shape", None) is None:
+    shape = getattr(obj, "_build_input_shape", None)
+    if shape is None:
+        shape = getattr(obj, "__dict__", {}).get("_first_call_shape")
+    if not getattr(obj, "built", False) or shape is None:
         return None
-    # A built-in layer whose only `build` is the base layer's has no weights to rebuild: Keras builds
-    # it in `__init__` and writes no build_config (a user's layer gets one, as in Keras).
-    if type(obj).__module__.startswith("nanokeras.") and sum(1 for cls in type(obj).__mro__ if "build" in vars(cls)) < 2:
+    # Keras builds these layers in `__init__` (they need no input shape) and so writes no build_config
+    # for them, nor for a user's subclass of one; every other layer built by a call gets one.
+    if any(cls.__name__ in _BUILT_IN_INIT and cls.__module__.startswith("nanokeras.") for cls in type(obj).__mro__):
         return None
-    return {"input_shape": shape_to_json(obj._build_input_shape)}
+    return {"input_shape": _shape_tuples(shape_to_json(shape))}
+
+
+def _shape_tuples(shape):
+    """A shape as Keras's get_config gives it: a tuple (a list of tuples for several inputs)."""
+    if isinstance(shape, dict):
+        return {k: _shape_tuples(v) for k, v in shape.items()}
+    if isinstance(shape, list) and any(isinstance(d, (list, dict)) for d in shape):
+        return [_shape_tuples(s) for s in shape]
+    return tuple(shape) if isinstance(shape, list) else shape
+
+
+_BUILT_IN_INIT = frozenset({
+    "Activation", "ActivityRegularization", "AlphaDropout", "Dropout", "ELU", "GaussianDropout", "GaussianNoise",
+    "Identity", "LeakyReLU", "Masking", "ReLU", "Reshape", "Softmax", "UnitNormalization",
+    "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+    *(f"{kind}Pooling{n}D" for kind in ("Average", "Max", "GlobalAverage", "GlobalMax") for n in (1, 2, 3)),
+    *(f"{kind}Pool{n}D" for kind in ("Avg", "Max", "GlobalAvg", "GlobalMax") for n in (1, 2, 3)),
+})
 
 
 def shape_to_json(shape):

@@ -146,8 +146,8 @@ class IndexLookup(Layer):
         order = np.argsort(tokens, kind="stable")
         self._sorted_tokens = tokens[order]
         self._sorted_ids = (order + self._token_start_index()).astype(np.int64)
-        if self.output_mode != "int" and not self.pad_to_max_tokens:
-            self._frozen_vocab_size = self.vocabulary_size()
+        # Recorded in every mode, as Keras does (its config reports it); only checked for counts/one-hot.
+        self._frozen_vocab_size = self.vocabulary_size()
 
     def _check_vocab_size_unchanged(self, new_size):
         if self.output_mode == "int" or self.pad_to_max_tokens or self._frozen_vocab_size is None:

@@ -84,7 +84,14 @@ class IntegerLookup(IndexLookup):
 
     def get_config(self):
         config = super().get_config()
-        config["vocabulary_dtype"] = self.vocabulary_dtype
         if config["vocabulary"] is not None:
             config["vocabulary"] = [int(v) for v in config["vocabulary"]]
-        return config
+        # Keras's keys, in its order: the dtype before the vocabulary, the OOV options last.
+        ordered = {}
+        for key, value in config.items():
+            if key == "idf_weights":
+                ordered["vocabulary_dtype"] = self.vocabulary_dtype
+            ordered[key] = value
+        ordered.setdefault("vocabulary_dtype", self.vocabulary_dtype)
+        ordered.update(oov_method="floormod", salt=None)
+        return ordered

@@ -31,7 +31,7 @@ class StringLookup(IndexLookup):
 
     # A model starting with this layer takes arrays of strings in `fit`/`predict`.
     _takes_string_inputs = True
-    _extra_keywords = ("salt", "vocabulary_dtype")  # read from **kwargs (Keras config keys)
+    _extra_keywords = ("oov_method", "salt", "vocabulary_dtype")  # read from **kwargs (Keras config keys)
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token="[UNK]", vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", pad_to_max_tokens=False, sparse=False,
@@ -46,7 +46,11 @@ class StringLookup(IndexLookup):
                 raise ValueError(f"StringLookup: `{argument}` must be a string or None, got {value!r}.")
         if kwargs.get("salt") is not None:
             raise ValueError("StringLookup: `salt` is only used with FarmHash OOV hashing, not supported.")
+        if kwargs.get("oov_method", "floormod") != "floormod":
+            raise ValueError("StringLookup: only oov_method='floormod' is supported (FarmHash is not), "
+                             f"got oov_method={kwargs['oov_method']!r}.")
         kwargs.pop("salt", None)
+        kwargs.pop("oov_method", None)
         kwargs.pop("vocabulary_dtype", None)
         self.encoding = encoding
         super().__init__(max_tokens=max_tokens, num_oov_indices=num_oov_indices,
@@ -86,5 +90,5 @@ class StringLookup(IndexLookup):
 
     def get_config(self):
         config = super().get_config()
-        config["encoding"] = self.encoding
+        config.update(oov_method="floormod", salt=None, encoding=self.encoding)  # Keras's keys, in its order
         return config
