@@ -113,3 +113,18 @@ def test_evaluate_lists_keys_of_a_custom_test_step_after_the_metrics():
     model.compile("sgd", "mse")
     result = model.evaluate(np.ones((4, 2), "float32"), np.ones((4, 1), "float32"), verbose=0)
     assert result == [1.0, 1.0, 2.0]  # loss, then the other keys sorted
+
+
+def test_metrics_names_zip_with_evaluate_for_several_outputs():
+    # The Keras 2 idiom `dict(zip(model.metrics_names, model.evaluate(...)))` (docs/keras2.md).
+    a = keras.Input((3,), name="a")
+    layers = keras.layers
+    model = keras.Model(a, {"priority": layers.Dense(1, name="priority")(a),
+                            "department": layers.Dense(4, activation="softmax", name="department")(a)})
+    model.compile("sgd", loss={"priority": "mse", "department": "sparse_categorical_crossentropy"},
+                  metrics={"priority": ["mae"], "department": ["accuracy"]})
+    x = np.ones((4, 3), "float32")
+    y = {"priority": np.ones((4, 1), "float32"), "department": np.array([0, 1, 2, 3])}
+    zipped = dict(zip(model.metrics_names, model.evaluate(x, y, verbose=0)))
+    assert model.metrics_names == ["loss", "priority_loss", "department_loss", "department_accuracy", "priority_mae"]
+    assert zipped == model.evaluate(x, y, verbose=0, return_dict=True)
