@@ -25,9 +25,11 @@ def _overrides(callback, hook):
 
 
 def _handed_over(logs):
-    """The logs as Keras hands them to callbacks: a fresh dict (a callback that adds a key, as
-    `ReduceLROnPlateau` adds `learning_rate`, changes this hook's copy only), keys sorted, nested
-    dicts flattened."""
+    """The logs as Keras hands them to callbacks: a fresh dict, keys sorted, nested dicts flattened.
+
+    One such dict goes through all of a hook's callbacks in order: a key one adds (as
+    `ReduceLROnPlateau` adds `learning_rate`) is seen by the later ones, History and the progress
+    bar included, but not the trainer's own dict, which `on_train_end` gets a copy of)."""
     if logs is None:
         return {}
     result = {}
@@ -54,13 +56,13 @@ class CallbackList(Callback):
                     f"`callbacks` must be a list of keras.callbacks.Callback instances, got {callback!r} "
                     f"of type {type(callback).__name__}."
                 )
+        # As Keras: History, then the progress bar, after the user's callbacks (unless the user gave
+        # one). Each hook hands one logs dict through the list in order, so the bar's epoch line shows
+        # what earlier callbacks added (`learning_rate`) and prints after their messages.
+        if add_history and not any(isinstance(c, History) for c in callbacks):
+            callbacks.append(History())
         if add_progbar and not any(isinstance(c, ProgbarLogger) for c in callbacks):
-            callbacks.insert(0, ProgbarLogger())
-        if add_history:
-            history = next((c for c in callbacks if isinstance(c, History)), None)
-            if history is None:
-                history = History()
-                callbacks.append(history)
+            callbacks.append(ProgbarLogger())
         self.callbacks = callbacks
         self._hooked = {hook: [c for c in callbacks if _overrides(c, hook)] for hook in _BATCH_HOOKS}
         if model is not None:
@@ -70,7 +72,8 @@ class CallbackList(Callback):
 
     @property
     def history(self):
-        return next((c for c in self.callbacks if isinstance(c, History)), None)
+        # The last one, as Keras's CallbackList keeps the last History it finds.
+        return next((c for c in reversed(self.callbacks) if isinstance(c, History)), None)
 
     def hook_if_used(self, hook):
         """The bound batch hook `hook` when some callback implements it, else None."""
@@ -92,11 +95,11 @@ class CallbackList(Callback):
         built = None
         for c in self._hooked[hook]:
             if type(c) is ProgbarLogger and not c.wants_logs(batch):
-                getattr(c, hook)(batch, None)
+                getattr(c, hook)(batch, logs=None)
                 continue
             if built is None:
                 built = logs()
-            getattr(c, hook)(batch, built)
+            getattr(c, hook)(batch, logs=built)
 
     def set_params(self, params):
         super().set_params(params)
@@ -117,7 +120,7 @@ class CallbackList(Callback):
     def _call_batch(self, hook, batch, logs):
         logs = _handed_over(logs)
         for c in self._hooked[hook]:
-            getattr(c, hook)(batch, logs)
+            getattr(c, hook)(batch, logs=logs)  # by keyword, as Keras calls batch hooks
 
     def on_epoch_begin(self, epoch, logs=None):
         self._call("on_epoch_begin", epoch, logs)
