@@ -29,7 +29,7 @@ def _handed_over(logs):
 
     One such dict goes through all of a hook's callbacks in order: a key one adds (as
     `ReduceLROnPlateau` adds `learning_rate`) is seen by the later ones, History and the progress
-    bar included, but not the trainer's own dict, which `on_train_end` gets a copy of)."""
+    bar included, but not the trainer's own dict, which `on_train_end` gets a copy of."""
     if logs is None:
         return {}
     result = {}
