@@ -62,6 +62,8 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """`num` numbers spaced evenly on a log scale from `start` to `stop` (a geometric progression)."""
+    if dtype is None:  # as Keras: the result type of `start`, `stop` and a float
+        dtype = result_type(dtype_of(start), dtype_of(stop), float)
     return np.geomspace(value_of(start), value_of(stop), num=num, endpoint=endpoint,
                         dtype=standardize_dtype(dtype), axis=axis)
 

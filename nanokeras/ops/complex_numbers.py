@@ -45,10 +45,10 @@ def imag(x):
 
 
 def conjugate(x):
-    """The complex conjugate (`x` itself for real inputs)."""
+    """The complex conjugate (`x` itself, in its own dtype, for real inputs)."""
     if _is_complex(x):
         return without_gradient(lambda: np.conjugate(values(x)[0]), (x,))
-    return elementwise(np.conjugate, x, lambda v: 1.0)
+    return elementwise(np.copy, x, lambda v: 1.0)  # numpy's conjugate turns bools into int8
 
 
 conj = conjugate

@@ -99,7 +99,8 @@ def vdot(x1, x2):
     a, b = promoted(x1, x2)
     if to_array(a).size != to_array(b).size:
         raise ValueError(f"`vdot` needs inputs of the same size, got {to_array(a).size} and {to_array(b).size}.")
-    return ops.sum(ops.multiply(ops.ravel(a), ops.ravel(b)))
+    # Keras's dtype is the inputs' result type (`sum` alone would widen int8 to int32, bool to int32).
+    return cast_to(ops.sum(ops.multiply(ops.ravel(a), ops.ravel(b))), dtype_of(a))
 
 
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from nanokeras.backend import config
+from nanokeras.backend import config, dtypes
 from nanokeras.ops.promotion import keras_operands
 from nanokeras.ops.gradient_utils import (
     TensorOperators,
@@ -342,7 +342,7 @@ def where(condition, x1=None, x2=None):
     """`x1` where `condition` is true, else `x2`; with one argument, the indices of true entries."""
     c = to_array(condition)
     if x1 is None and x2 is None:
-        return np.nonzero(c)
+        return tuple(i.astype(np.int32) for i in np.nonzero(c))  # int32 indices, as Keras's `nonzero`
     if x1 is None or x2 is None:
         raise ValueError("`where` needs both `x1` and `x2`, or neither of them.")
     raw_a, raw_b = operand(x1), operand(x2)
@@ -648,8 +648,10 @@ def sqrt(x):
 
 
 def square(x):
-    """Elementwise `x * x`."""
+    """Elementwise `x * x` (bools give int32, as Keras)."""
     a = x if type(x) is _ndarray else to_array(x)
+    if a.dtype == np.bool_:
+        a = a.astype(np.int32)
     out = np.square(a)
     if not _recording_tapes:
         return out
@@ -675,8 +677,10 @@ def abs(x):
 absolute = abs
 
 
-def _piecewise_constant(np_fn, x, *args):
+def _piecewise_constant(np_fn, x, *args, ints_to_float=False):
     a = x if type(x) is _ndarray else to_array(x)
+    if ints_to_float and a.dtype.kind in "iub":
+        a = a.astype(config.floatx())  # Keras: floor/ceil of ints and bools are floatx
     out = np_fn(a, *args)
     if not _recording_tapes:
         return out
@@ -695,13 +699,13 @@ def round(x, decimals=0):
 
 
 def floor(x):
-    """Elementwise floor (zero gradient)."""
-    return _piecewise_constant(np.floor, x)
+    """Elementwise floor (zero gradient); ints and bools give `floatx()`, as Keras."""
+    return _piecewise_constant(np.floor, x, ints_to_float=True)
 
 
 def ceil(x):
-    """Elementwise ceiling (zero gradient)."""
-    return _piecewise_constant(np.ceil, x)
+    """Elementwise ceiling (zero gradient); ints and bools give `floatx()`, as Keras."""
+    return _piecewise_constant(np.ceil, x, ints_to_float=True)
 
 
 def trunc(x):
@@ -804,7 +808,7 @@ def sum(x, axis=None, keepdims=False):
     """Sum over `axis` (all axes when None)."""
     a = x if type(x) is _ndarray else to_array(x)
     axis = _axis_arg(axis)
-    dtype = _SMALL_INTEGER_SUMS.get(a.dtype.char)  # as Keras: bool, int8, int16 sum to int32 (not int64)
+    dtype = _SMALL_INTEGER_SUMS.get(a.dtype.char)  # as Keras: bool, int8, int16, int32 sum to int32 (not int64)
     out = np.sum(a, axis=axis, keepdims=keepdims, dtype=dtype)
     if not _recording_tapes:
         return out
@@ -814,7 +818,10 @@ def sum(x, axis=None, keepdims=False):
                   lambda: np.sum(a, axis=axis, keepdims=keepdims, out=out, dtype=dtype))
 
 
+# Keras's sums and products of integers: bool/int8/int16/int32 -> int32, uint8/16/32 -> uint32 (numpy would
+# widen them all to 64 bits); 64-bit integers keep their type.
 _SMALL_INTEGER_SUMS = {"?": np.int32, "b": np.int32, "h": np.int32, "B": np.uint32, "H": np.uint32}
+_SMALL_INTEGER_SUMS.update({np.dtype(np.int32).char: np.int32, np.dtype(np.uint32).char: np.uint32})
 
 
 def _mean_values(a, axis, keepdims):
@@ -886,6 +893,8 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     """Product over `axis` (all axes when None)."""
     a = to_array(x)
     axis = _axis_arg(axis)
+    if dtype is None:
+        dtype = _SMALL_INTEGER_SUMS.get(a.dtype.char)  # as `sum`: int32 products of small ints, as Keras
     out = np.prod(a, axis=axis, keepdims=keepdims, dtype=dtype)
     if not _recording_tapes:
         return out
@@ -932,7 +941,8 @@ def std(x, axis=None, keepdims=False):
 def cumsum(x, axis=None, dtype=None):
     """Running sum along `axis` (over the flattened input when None)."""
     a = to_array(x)
-    dtype = dtype if dtype is not None else _SMALL_INTEGER_SUMS.get(a.dtype.char)  # as `sum`
+    if dtype is None:  # as Keras: bools count in int32, other dtypes keep their own (numpy widens ints)
+        dtype = np.int32 if a.dtype == np.bool_ else (a.dtype if a.dtype.kind in "iu" else None)
     out = np.cumsum(a, axis=axis, dtype=dtype)
     if not _recording_tapes:
         return out
@@ -1100,9 +1110,19 @@ def flip(x, axis=None):
     return record(out, (x,), lambda g: (flip(g, axis),), view_forward(out, a, lambda: np.flip(a, axis=axis)))
 
 
+def _to_common_dtype(xs):
+    """`xs` cast (recorded) to Keras's result type of their dtypes when they differ (numpy would widen
+    `int32` with `float32` to float64; Keras gives float32)."""
+    kinds = {to_array(x).dtype for x in xs}
+    if len(kinds) < 2:
+        return xs
+    target = np.dtype(dtypes.result_type(*(k.name for k in kinds)))
+    return [_astype(x, target) for x in xs]
+
+
 def concatenate(xs, axis=0):
     """Joins arrays along an existing `axis`."""
-    xs = list(xs)
+    xs = _to_common_dtype(list(xs))
     arrays = [to_array(x) for x in xs]
     try:
         out = np.concatenate(arrays, axis=axis)
@@ -1125,7 +1145,7 @@ def concatenate(xs, axis=0):
 
 def stack(x, axis=0):
     """Joins arrays of one shape along a new `axis`."""
-    x = list(x)
+    x = _to_common_dtype(list(x))
     arrays = [to_array(e) for e in x]
     try:
         out = np.stack(arrays, axis=axis)
@@ -1473,10 +1493,22 @@ def arange(start, stop=None, step=None, dtype=None):
 
 
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
-    """`num` evenly spaced values from `start` to `stop` (`floatx()` by default)."""
+    """`num` evenly spaced values from `start` to `stop` (by default Keras's result type of `start`,
+    `stop` and a float: `floatx()` for Python numbers and ints, float16 for float16)."""
+    if dtype is None:
+        dtype = dtypes.result_type(*(_kind_name(v) for v in (start, stop)), float)
     return np.linspace(
         value_of(start), value_of(stop), num, endpoint=endpoint, retstep=retstep, dtype=_dtype(dtype), axis=axis
     )
+
+
+def _kind_name(value):
+    """The dtype name of an array, or the Python type of a number (for `dtypes.result_type`)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return type(value)
+    return to_array(value).dtype.name
 
 
 def eye(N, M=None, k=0, dtype=None):

@@ -39,6 +39,8 @@ def _target(np_fn, ka, kb):
         keras = np.dtype(dtypes.result_type(*(k.name if isinstance(k, np.dtype) else k for k in (ka, kb))))
         if np_fn is np.true_divide and keras.kind in "biu":
             keras = np.dtype(dtypes.result_type(keras.name, float))  # dividing integers gives floatx
+        if np_fn is np.mod and keras.kind == "b":
+            keras = np.dtype(np.int32)  # the remainder of bools is int32 in Keras (numpy: int8)
         with np.errstate(all="ignore"):
             natural = np.asarray(np_fn(_sample(ka), _sample(kb))).dtype
     except (ValueError, TypeError):
@@ -48,7 +50,8 @@ def _target(np_fn, ka, kb):
 
 def keras_operands(a, b, np_fn):
     """`a`, `b` (arrays, numpy or Python scalars) cast so that `np_fn(a, b)` has Keras's dtype."""
-    if type(a) is _ndarray and type(b) is _ndarray and a.dtype is b.dtype and np_fn is not np.true_divide:
+    if type(a) is _ndarray and type(b) is _ndarray and a.dtype is b.dtype and np_fn is not np.true_divide and (
+            np_fn is not np.mod or a.dtype.kind != "b"):
         return a, b
     ka, kb = _kind(a), _kind(b)
     if ka is None or kb is None:

@@ -118,8 +118,10 @@ def diff(a, n=1, axis=-1):
         raise ValueError(f"`n` must be a non-negative integer, got {n!r}.")
     head, tail = [slice(None)] * ndim, [slice(None)] * ndim
     head[axis], tail[axis] = slice(1, None), slice(None, -1)
+    # Bools stay bools, as in Keras: their difference is "not equal" (numpy cannot subtract bools).
+    step = ops.not_equal if dtype_of(a) == "bool" else ops.subtract
     for _ in range(int(n)):
-        a = ops.subtract(ops.getitem(a, tuple(head)), ops.getitem(a, tuple(tail)))
+        a = step(ops.getitem(a, tuple(head)), ops.getitem(a, tuple(tail)))
     return a
 
 
