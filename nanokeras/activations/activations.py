@@ -32,6 +32,17 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
         >>> relu(np.array([-10.0, -5.0, 0.0, 5.0, 10.0]), negative_slope=0.5).tolist()
         [-5.0, -2.5, 0.0, 5.0, 10.0]
     """
+    if negative_slope == 0.0 and _holds_integers(x) and max_value != 6:
+        # As Keras: integers stay integers (bools become int32), a cap is cast to their dtype.
+        if _dtype_of(x).kind == "b":
+            x = ops.cast(x, "int32")
+        if threshold != 0:
+            out = ops.where(ops.greater(x, threshold), x, 0)
+        else:
+            out = ops.relu(x)
+        if max_value is not None:
+            out = ops.clip(out, 0, int(max_value))
+        return out
     x = ops.nn._float_input(x)
     if negative_slope != 0.0:
         if max_value is None and threshold == 0:
@@ -53,6 +64,20 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     if negative_slope != 0.0:
         out = ops.subtract(out, ops.multiply(negative_part, negative_slope))
     return out
+
+
+def _dtype_of(x):
+    dtype = getattr(x, "dtype", None)
+    return np.dtype(dtype) if isinstance(dtype, np.dtype) else np.asarray(x).dtype
+
+
+def _holds_integers(x):
+    """True for an array or Tensor of integers or bools (a KerasTensor never: symbolic calls
+    give the layer's float dtype, as Keras's)."""
+    dtype = getattr(x, "dtype", None)
+    if isinstance(dtype, np.dtype):
+        return dtype.kind in "iub"
+    return isinstance(x, (list, tuple, int, bool, np.generic)) and np.asarray(x).dtype.kind in "iub"
 
 
 def leaky_relu(x, negative_slope=0.2):

@@ -65,6 +65,9 @@ class name_scope:
         self.name = name
         self.caller = caller
         self.deduplicate = deduplicate
+        # A caller that remembers where it first opened its scope (a layer) opens it there again.
+        if override_parent is None and deduplicate and getattr(caller, "_parent_path", None) is not None:
+            override_parent = caller._parent_path
         self.override_parent = override_parent
         self._pop_on_exit = False
 

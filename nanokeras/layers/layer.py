@@ -16,6 +16,7 @@ Example:
     (2, 3)
 """
 
+import functools
 import inspect
 import warnings
 
@@ -100,6 +101,7 @@ class Layer(Operation):
         from nanokeras.layers.required_training import with_training_default
 
         with_training_default(cls)
+        _build_in_name_scope(cls)
 
     def __new__(cls, *args, **kwargs):
         # Before any `__init__` runs: `Dense(unit=3)` gets "did you mean 'units'?".
@@ -131,6 +133,10 @@ class Layer(Operation):
             self._dtype_policy = dtype if isinstance(dtype, DTypePolicy) else DTypePolicy(dtype)
             self.dtype = standardize_dtype(self._dtype_policy.variable_dtype).name
         self._trainable = bool(trainable)
+        self.autocast = bool(autocast)
+        # Where the layer was first built or called ("" at the top level, "sequential" inside a
+        # Sequential's build, ...): its weights' paths start there, as Keras's name scopes give.
+        self._parent_path = None
         self.built = False
         if activity_regularizer is not None:
             from nanokeras import regularizers
@@ -239,8 +245,9 @@ class Layer(Operation):
         if initializer is None:
             initializer = "glorot_uniform" if dtype.kind == "f" else "zeros"
         initializer = initializers.get(initializer)
-        variable = Variable(initializer, shape=shape, dtype=dtype.name, trainable=trainable, name=name or "variable")
-        variable.path = f"{self.name}/{variable.name}"
+        with naming.name_scope(self.name, caller=self):
+            variable = Variable(initializer, shape=shape, dtype=dtype.name, trainable=trainable,
+                                name=name or "variable")
         if regularizer is not None:
             _note_extra_losses()
             variable.regularizer = regularizers.get(regularizer)
@@ -398,8 +405,17 @@ class Layer(Operation):
 
     def _build_for(self, input_shape):
         self._build_input_shape = input_shape
-        self.build(input_shape)
+        with self._open_name_scope():
+            self.build(input_shape)
         self.built = True
+
+    def _open_name_scope(self):
+        """The layer's name scope, for building and calling it (as Keras): the first time it opens,
+        the layer remembers where (its parent path); after that it always opens there, so a
+        layer's weights get paths like `sequential/dense/kernel` whoever calls it later."""
+        if self._parent_path is None:
+            self._parent_path = naming.current_path()
+        return naming.name_scope(self.name, caller=self)
 
     def call(self, inputs, *args, **kwargs):
         """The computation: override it. The base layer returns its input."""
@@ -444,7 +460,14 @@ class Layer(Operation):
                 return self._masked_call(inputs, args, kwargs)
             if not self._call_takes_mask:
                 del kwargs["mask"]
-        if not _extra_losses_in_use:
+        if self._tracked_layers or self._parent_path is None:
+            # Sub-layers may be built in `call`: inside this layer's name scope, as in Keras.
+            with self._open_name_scope():
+                if not _extra_losses_in_use:
+                    outputs = self.call(inputs, *args, **kwargs)
+                else:
+                    outputs = self._call_collecting_losses(inputs, args, kwargs)
+        elif not _extra_losses_in_use:
             outputs = self.call(inputs, *args, **kwargs)
         else:
             outputs = self._call_collecting_losses(inputs, args, kwargs)
@@ -468,8 +491,14 @@ class Layer(Operation):
 
     # What the layer accepts (a `keras.InputSpec`, or a list of them), checked on every call.
     input_spec = None
+    # Set when the layer first opens its name scope (see `_open_name_scope`).
+    _parent_path = None
     # Layers that consume integer ids (embeddings, lookups) set this to True.
     _keeps_integer_inputs = False
+    # Layers that move, pick or combine values without weights (Reshape, Dropout, Add, ...) set
+    # this to True: as Keras autocasts only floating inputs, integer and bool inputs reach `call`
+    # unchanged and the ops decide the output's dtype (`Flatten()(int32)` is int32).
+    _passes_integer_inputs = False
     # True when `call` computes only with replayable ops, never reads values into Python,
     # draws randomness and changes state only inside recorded ops: then a compiled training
     # step can replay it (see nanokeras/ops/trace.py). User layers run on the tape.
@@ -601,23 +630,37 @@ class Layer(Operation):
         # Kept as a numpy dtype too: comparing an array's dtype with a string parses the string.
         self._numpy_dtype = np.dtype(object if value == "string" else value)
 
+    def _autocast_dtype(self, dtype):
+        """The dtype an input of `dtype` has inside `call`: the layer's for floats (Keras autocasts
+        them), its own otherwise (integers, bools, strings)."""
+        if dtype != "string" and np.dtype(dtype).kind == "f" and self._numpy_dtype.kind == "f":
+            return self.dtype
+        return dtype
+
+    def _same_dtype_spec(self, inputs):
+        """The output KerasTensor of a layer that only moves values (Flatten, Reshape, Permute):
+        `compute_output_shape`'s shape, the input's dtype as `call` sees it."""
+        return KerasTensor(tuple(self.compute_output_shape(tuple(inputs.shape))),
+                           dtype=self._autocast_dtype(inputs.dtype))
+
     def _convert_inputs(self, inputs):
         """Casts inputs to the layer's dtype, as Keras autocasts (off the fast path)."""
         if isinstance(inputs, (list, tuple)) and inputs and all(_is_array_like(x) for x in inputs):
             return type(inputs)(self._convert_inputs(x) for x in inputs)  # several inputs
         if isinstance(inputs, dict):
             return {k: self._convert_inputs(v) for k, v in inputs.items()}
+        keep_integers = self._keeps_integer_inputs or self._passes_integer_inputs
         if isinstance(inputs, TensorOperators):
             # The same rule as for arrays below, so a recorded input converts as a plain one does.
             kind = inputs.dtype.kind
-            if np.dtype(self.dtype).kind == "f" and (kind == "f" or (kind in "iub" and not self._keeps_integer_inputs)):
+            if np.dtype(self.dtype).kind == "f" and (kind == "f" or (kind in "iub" and not keep_integers)):
                 from nanokeras.ops.core import cast
 
                 return cast(inputs, self.dtype)
             return inputs
         array = _as_array(inputs, self.name)
         kind = array.dtype.kind
-        if np.dtype(self.dtype).kind == "f" and (kind == "f" or (kind in "iub" and not self._keeps_integer_inputs)):
+        if np.dtype(self.dtype).kind == "f" and (kind == "f" or (kind in "iub" and not keep_integers)):
             array = array.astype(self.dtype, copy=False)
         return array
 
@@ -631,6 +674,15 @@ class Layer(Operation):
         if self.input_spec is not None:
             assert_input_compatibility(self.input_spec, inputs, self.name)
         shapes = map_structure(_symbolic_shape, inputs)
+        with self._open_name_scope():
+            specs = self._build_and_infer(inputs, shapes, args, kwargs)
+        outputs = self._record_symbolic_call((inputs,) + args, kwargs, specs)
+        if _mask_flag[0]:
+            self._mark_symbolic_output_masks(inputs, args, kwargs, outputs)
+        return outputs
+
+    def _build_and_infer(self, inputs, shapes, args, kwargs):
+        """Builds the layer for symbolic `inputs` (of `shapes`) and returns its output specs."""
         try:
             if not self.built:
                 self._build_for(shapes)
@@ -643,10 +695,7 @@ class Layer(Operation):
             specs = self.compute_output_spec(inputs, *args, **kwargs)
         except (ValueError, TypeError, IndexError) as error:
             raise ValueError(_incompatible_message(self, inputs, error)) from None
-        outputs = self._record_symbolic_call((inputs,) + args, kwargs, specs)
-        if _mask_flag[0]:
-            self._mark_symbolic_output_masks(inputs, args, kwargs, outputs)
-        return outputs
+        return specs
 
     def compute_output_spec(self, inputs, *args, **kwargs):
         """KerasTensors (shape and dtype) of the outputs for symbolic `inputs`.
@@ -696,7 +745,10 @@ class Layer(Operation):
         `dtype` is Keras's serialized `DTypePolicy`; `from_config` also accepts a plain name.
         """
         config_ = {"name": self.name}
-        if getattr(type(self).get_config, "_is_base_config", False) and not _is_builtin_class(type(self)):
+        if type(self) is Layer:
+            # A plain `keras.layers.Layer()`: Keras records all of its constructor's arguments.
+            config_["activity_regularizer"] = None
+        elif getattr(type(self).get_config, "_is_base_config", False) and not _is_builtin_class(type(self)):
             config_ = _automatic_config(self)
         config_.update({
             "trainable": self.trainable,
@@ -707,6 +759,8 @@ class Layer(Operation):
             from nanokeras.saving.serialization_lib import serialize_keras_object
 
             config_["activity_regularizer"] = serialize_keras_object(self.activity_regularizer)
+        if type(self) is Layer:
+            config_["autocast"] = self.autocast
         return config_
 
     get_config._is_base_config = True
@@ -729,10 +783,29 @@ class Layer(Operation):
 
     @property
     def path(self):
-        return self.name
+        """Where the layer sits among the name scopes: `'sequential/dense'` in a Sequential,
+        its name at the top level (the name until it is built or called)."""
+        parent = self._parent_path
+        return f"{parent}/{self.name}" if parent else self.name
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _build_in_name_scope(cls):
+    """Wraps `cls.build` so it runs in the layer's name scope (a user's `model.build(shape)`
+    too): weights made there, or in sub-layers it builds, get the layer's path."""
+    build = cls.__dict__.get("build")
+    if build is None or getattr(build, "_in_name_scope", False) or not callable(build):
+        return
+
+    @functools.wraps(build)
+    def build_in_name_scope(self, *args, **kwargs):
+        with self._open_name_scope():
+            return build(self, *args, **kwargs)
+
+    build_in_name_scope._in_name_scope = True
+    cls.build = build_in_name_scope
 
 
 _PLAIN_CONFIG_TYPES = (str, int, float, bool, type(None))

@@ -7,6 +7,8 @@ from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.core.input_layer import InputLayer
 from nanokeras.layers.layer import Layer
 from nanokeras.models.model import Model
+from nanokeras.ops.core import cast
+from nanokeras.ops.tensor import TensorOperators
 from nanokeras.trainers.keras2_methods import Keras2SequentialMethods
 from nanokeras.utils.keyword_arguments import unknown_keywords_error
 
@@ -147,9 +149,16 @@ class Sequential(Keras2SequentialMethods, Model):
         if not self.built and not isinstance(inputs, KerasTensor):
             inputs = self._convert_inputs(inputs)
             self.build((None,) + tuple(np.shape(inputs))[1:])
+        elif self._integer_input and not isinstance(inputs, KerasTensor):
+            inputs = self._convert_inputs(inputs)  # floats too become the Input's integers
         if training is None:  # recorded in a functional graph, an explicit None would hide the caller's flag
             return Layer.__call__(self, inputs)
         return Layer.__call__(self, inputs, training=training)
+
+    @property
+    def _integer_input(self):
+        layer = self._input_layer
+        return layer is not None and layer.dtype != "string" and np.dtype(layer.dtype).kind in "iub"
 
     def _convert_inputs(self, inputs):
         # Strings go unchanged to a first layer that looks them up (e.g. StringLookup).
@@ -159,6 +168,15 @@ class Sequential(Keras2SequentialMethods, Model):
                 array = np.asarray(inputs)
             if array is not None and array.dtype.kind in "USO":
                 return array
+        if self._integer_input:
+            dtype = self._input_layer.dtype
+            # An integer `keras.Input` first: inputs become its dtype, as a functional model's do
+            # (Keras builds a Sequential as one).
+            if isinstance(inputs, TensorOperators):
+                return inputs if inputs.dtype == dtype else cast(inputs, dtype)
+            array = np.asarray(inputs)
+            if array.dtype.kind in "fiub":
+                return array.astype(dtype, copy=False)
         return super()._convert_inputs(inputs)
 
     def compute_output_shape(self, input_shape):

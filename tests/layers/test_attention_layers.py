@@ -105,8 +105,9 @@ def test_multi_head_attention_values_weights_and_masks():
     expected, expected_weights = _mha_reference(layer, Q, V, attention_mask)
     np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(weights, expected_weights, rtol=1e-4, atol=1e-6)
-    assert [w.path for w in layer.weights][::2] == ["query/kernel", "key/kernel", "value/kernel",
-                                                    "attention_output/kernel"]
+    # Paths as Keras gives them: the sub-layers' weights under the layer's name.
+    assert [w.path for w in layer.weights][::2] == [f"{layer.name}/{p}" for p in (
+        "query/kernel", "key/kernel", "value/kernel", "attention_output/kernel")]
     assert [w.shape for w in layer.weights] == [(4, 2, 3), (2, 3), (4, 2, 3), (2, 3), (4, 2, 3), (2, 3),
                                                 (2, 3, 4), (4,)]
     causal, causal_weights = layer(Q, Q, use_causal_mask=True, return_attention_scores=True)

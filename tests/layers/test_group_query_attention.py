@@ -21,7 +21,7 @@ def _softmax(z):
 def _reference(layer, query, value, key=None, allowed=None, zero_masked=True):
     """Grouped-query attention written out in numpy from the layer's weights."""
     key = value if key is None else key
-    weights = {w.path: w.numpy() for w in layer.weights}
+    weights = {w.path.split("/", 1)[1]: w.numpy() for w in layer.weights}  # "<layer>/query/kernel" 
 
     def project(x, name, equation):
         out = np.einsum(equation, x, weights[f"{name}/kernel"])
@@ -65,7 +65,8 @@ def test_values_weights_and_attention_mask():
     np.testing.assert_allclose(plain, _reference(layer, Q, V, allowed=attention_mask, zero_masked=False)[0],
                                rtol=1e-4, atol=1e-5)
     assert layer.name.startswith("grouped_query_attention")
-    assert [w.path for w in layer.weights] == ["query/kernel", "query/bias", "key/kernel", "key/bias",
+    assert [w.path.split("/", 1)[0] for w in layer.weights] == [layer.name] * 8  # as Keras's paths
+    assert [w.path.split("/", 1)[1] for w in layer.weights] == ["query/kernel", "query/bias", "key/kernel", "key/bias",
                                                "value/kernel", "value/bias", "attention_output/kernel",
                                                "attention_output/bias"]
     assert [w.shape for w in layer.weights] == [(6, 4, 3), (4, 3), (6, 2, 3), (2, 3), (6, 2, 3), (2, 3),
@@ -87,7 +88,7 @@ def test_one_key_value_head_with_a_separate_key_gate_and_no_bias():
     layer = layers.GroupQueryAttention(head_dim=2, num_query_heads=3, num_key_value_heads=1, use_bias=False,
                                        use_gate=True)
     out = layer(Q, V, key=key)
-    assert [w.path for w in layer.weights] == ["query/kernel", "key/kernel", "gate/kernel", "value/kernel",
+    assert [w.path.split("/", 1)[1] for w in layer.weights] == ["query/kernel", "key/kernel", "gate/kernel", "value/kernel",
                                                "attention_output/kernel"]
     assert layer.weights[1].shape == (7, 1, 2)
     np.testing.assert_allclose(out, _reference(layer, Q, V, key)[0], rtol=1e-4, atol=1e-5)

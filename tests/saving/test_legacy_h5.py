@@ -139,8 +139,8 @@ def test_keras2_optimizer_weights_are_mapped_by_their_names(tmp_path):
     model = saving.load_model(path)
     assert int(model.optimizer.iterations.numpy()) == 7
     slots = {v.name: v.numpy() for v in model.optimizer.variables}
-    np.testing.assert_allclose(slots["dense_kernel_momentum"], 0.1)
-    np.testing.assert_allclose(slots["dense_1_bias_velocity"], 0.01)
+    np.testing.assert_allclose(slots["sequential_dense_kernel_momentum"], 0.1)
+    np.testing.assert_allclose(slots["sequential_dense_1_bias_velocity"], 0.01)
 
 
 def test_unmappable_optimizer_weights_warn_and_start_fresh(tmp_path):

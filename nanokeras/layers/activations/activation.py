@@ -17,6 +17,9 @@ class Activation(Layer):
         array([[0., 2.]], dtype=float32)
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     _replayable = True
 
     def __init__(self, activation, **kwargs):

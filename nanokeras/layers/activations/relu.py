@@ -30,6 +30,9 @@ class ReLU(Layer):
         [-5.0, -2.5, 0.0, 5.0, 10.0]
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     _replayable = True
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):

@@ -14,6 +14,9 @@ class Identity(Layer):
         [1.0, 2.0]
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     _replayable = True
 
     def __init__(self, **kwargs):
@@ -28,4 +31,4 @@ class Identity(Layer):
         return input_shape
 
     def compute_output_spec(self, inputs):
-        return map_structure(lambda x: KerasTensor(x.shape, dtype=x.dtype), inputs)
+        return map_structure(lambda x: KerasTensor(x.shape, dtype=self._autocast_dtype(x.dtype)), inputs)

@@ -13,8 +13,10 @@ Example:
 
 import inspect
 
+import numpy as np
+
 from nanokeras.graph.keras_tensor import KerasTensor
-from nanokeras.tree import map_structure
+from nanokeras.tree import flatten, map_structure
 from nanokeras.graph.operation import infer_output_spec
 from nanokeras.layers.layer import Layer, _is_shape, _specs_from_shapes
 
@@ -29,6 +31,9 @@ class Lambda(Layer):
         mask: a mask, or a function `(inputs, mask) -> mask` (kept for API compatibility).
         arguments: extra keyword arguments for `function`.
     """
+
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
 
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
@@ -60,7 +65,24 @@ class Lambda(Layer):
             kwargs["mask"] = mask
         if self._fn_takes_training:
             kwargs["training"] = training
-        return self.function(inputs, **kwargs)
+        outputs = self.function(inputs, **kwargs)
+        if self.dtype != "float64":
+            # Integer inputs reach the function as they are: numpy's `ints * 2.5` is float64 and
+            # `bools * 2` int64, where Keras computes float32 (the layer's dtype) and int32.
+            outputs = map_structure(lambda value: self._narrow_64_bits(value, inputs), outputs)
+        return outputs
+
+    def _narrow_64_bits(self, value, inputs):
+        dtype = getattr(value, "dtype", None)
+        if dtype == np.float64 and np.dtype(self.dtype).kind == "f":
+            target = self.dtype
+        elif dtype == np.int64 and not any(getattr(x, "dtype", None) == np.int64 for x in flatten(inputs)):
+            target = "int32"
+        else:
+            return value
+        from nanokeras.ops.core import cast
+
+        return cast(value, target)
 
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:
@@ -76,7 +98,10 @@ class Lambda(Layer):
 
     def compute_output_spec(self, inputs, *args, **kwargs):
         if self._output_shape is None:
-            return self._infer(inputs, args, kwargs)
+            # As Keras: the shapes found by running the function, in the layer's dtype (whatever
+            # the function returns for integer inputs).
+            return map_structure(lambda t: KerasTensor(t.shape, dtype=self.dtype) if isinstance(t, KerasTensor) else t,
+                                 self._infer(inputs, args, kwargs))
         shape = self.compute_output_shape(map_structure(lambda t: t.shape, inputs))
         return _specs_from_shapes(shape, self.dtype)
 

@@ -28,6 +28,9 @@ class Masking(Layer):
         [[True, False, True]]
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     _replayable = True  # its call computes with recorded ops only
 
     def __init__(self, mask_value=0.0, **kwargs):
@@ -48,6 +51,10 @@ class Masking(Layer):
         return masking_ops.derived_mask(lambda x: np.any(np.not_equal(x, mask_value), axis=-1), inputs)
 
     def call(self, inputs):
+        if inputs.dtype == bool:  # as Keras: bools come out as int32
+            from nanokeras.ops.core import cast
+
+            inputs = cast(inputs, "int32")
         outputs, mask = masking_ops.zero_masked_steps(inputs, self.mask_value)
         masking.set_keras_mask(outputs, mask)
         return outputs

@@ -12,6 +12,9 @@ from nanokeras.ops import numpy as ops
 class Merge(Layer):
     """Base class for elementwise merge layers; subclasses define `_merge_function(inputs)`."""
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     _replayable = True
     # A subclass's own `_merge_function` is Python the compiled step cannot vouch for.
     _replay_covers = ("call", "_merge_function")

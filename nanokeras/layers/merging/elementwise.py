@@ -51,6 +51,9 @@ class Multiply(Merge):
 class Average(Merge):
     """The elementwise mean of a list of tensors."""
 
+    # a mean of integers is a float: cast first, as Keras's result (float32)
+    _passes_integer_inputs = False
+
     _replayable = True
 
     def _merge_function(self, inputs):

@@ -13,6 +13,9 @@ class GlobalMaxPooling2D(BaseGlobalPooling):
         (2, 3)
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     _reduce = staticmethod(np_ops.max)
 
     def __init__(self, data_format=None, keepdims=False, **kwargs):

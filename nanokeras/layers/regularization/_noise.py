@@ -24,6 +24,16 @@ class NoiseSource:
         return self._generator if self._generator is not None else backend_random.global_generator()
 
 
+def as_floats(layer, inputs):
+    """`inputs` in the layer's dtype when they hold integers or bools (noise is drawn in floats;
+    at inference such inputs pass unchanged), else `inputs` themselves."""
+    if inputs.dtype.kind in "iub":
+        from nanokeras.ops.core import cast
+
+        return cast(inputs, layer.dtype)
+    return inputs
+
+
 def concrete_noise_shape(layer_name, noise_shape, input_shape):
     """`noise_shape` with None entries taken from the input; checked to broadcast."""
     if noise_shape is None:

@@ -50,6 +50,9 @@ class ActivityRegularization(Layer):
         0.3
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     # Identity, and a penalty computed with ops: nothing a compiled step could not replay.
     _replayable = True
 

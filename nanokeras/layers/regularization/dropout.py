@@ -2,7 +2,7 @@
 
 from nanokeras.layers._argument_checks import check_float_in_range, check_noise_shape, check_seed
 from nanokeras.layers.layer import Layer
-from nanokeras.layers.regularization._noise import NoiseSource, concrete_noise_shape
+from nanokeras.layers.regularization._noise import NoiseSource, as_floats, concrete_noise_shape
 from nanokeras.ops import noise
 
 
@@ -30,6 +30,9 @@ class Dropout(Layer):
         [[1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0]]
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     # The mask is drawn inside a recorded op: a compiled step replays it with new masks.
     _replayable = True
 
@@ -48,6 +51,7 @@ class Dropout(Layer):
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
+        inputs = as_floats(self, inputs)
         shape = concrete_noise_shape(self.name, self.noise_shape, inputs.shape)
         return noise.dropout(inputs, self.rate, shape, generator=self._noise)
 

@@ -2,7 +2,7 @@
 
 from nanokeras.layers._argument_checks import check_float_in_range, check_seed
 from nanokeras.layers.layer import Layer
-from nanokeras.layers.regularization._noise import NoiseSource
+from nanokeras.layers.regularization._noise import NoiseSource, as_floats
 from nanokeras.ops import noise
 
 
@@ -22,6 +22,9 @@ class GaussianDropout(Layer):
         1.0
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     # The noise is drawn inside a recorded op: a compiled step replays it with new noise.
     _replayable = True
 
@@ -38,6 +41,7 @@ class GaussianDropout(Layer):
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
+        inputs = as_floats(self, inputs)
         return noise.gaussian_dropout(inputs, self.rate, generator=self._noise)
 
     def compute_output_shape(self, input_shape):

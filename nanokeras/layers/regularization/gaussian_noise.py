@@ -2,7 +2,7 @@
 
 from nanokeras.layers._argument_checks import check_float_in_range, check_seed
 from nanokeras.layers.layer import Layer
-from nanokeras.layers.regularization._noise import NoiseSource
+from nanokeras.layers.regularization._noise import NoiseSource, as_floats
 from nanokeras.ops import noise
 
 
@@ -21,6 +21,9 @@ class GaussianNoise(Layer):
         0.1
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     # The noise is drawn inside a recorded op: a compiled step replays it with new noise.
     _replayable = True
 
@@ -37,6 +40,7 @@ class GaussianNoise(Layer):
     def call(self, inputs, training=False):
         if not training or self.stddev == 0:
             return inputs
+        inputs = as_floats(self, inputs)
         return noise.gaussian_noise(inputs, self.stddev, generator=self._noise)
 
     def compute_output_shape(self, input_shape):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from nanokeras.layers._argument_checks import check_float_in_range, check_seed
-from nanokeras.layers.regularization._noise import NoiseSource
+from nanokeras.layers.regularization._noise import NoiseSource, as_floats
 from nanokeras.layers.regularization.dropout import Dropout
 from nanokeras.layers.layer import Layer
 from nanokeras.ops.convolution_geometry import data_format_of
@@ -45,6 +45,7 @@ class _SpatialDropout(Dropout):
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
+        inputs = as_floats(self, inputs)
         keep = 1.0 - self.rate
         shape = self._mask_shape(tuple(inputs.shape))
         generator = self._noise

@@ -7,6 +7,8 @@ from nanokeras.ops.convolution_geometry import data_format_of
 
 
 class _Cropping(Layer):
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
     _replayable = True
     _rank = None
 

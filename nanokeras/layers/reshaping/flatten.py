@@ -21,6 +21,9 @@ class Flatten(Layer):
         (2, 12)
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     _replayable = True
 
     def __init__(self, data_format=None, **kwargs):
@@ -41,6 +44,9 @@ class Flatten(Layer):
         if self.data_format == "channels_first" and len(shape) > 2:
             inputs = ops.transpose(inputs, (0,) + tuple(range(2, len(shape))) + (1,))
         return ops.reshape(inputs, (shape[0], math.prod(shape[1:])))
+
+    def compute_output_spec(self, inputs):
+        return self._same_dtype_spec(inputs)  # integer inputs give integer outputs, as in Keras
 
     def compute_output_shape(self, input_shape):
         rest = tuple(input_shape[1:])

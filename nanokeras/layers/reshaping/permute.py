@@ -16,6 +16,9 @@ class Permute(Layer):
         (4, 64, 10)
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     _replayable = True
 
     def __init__(self, dims, **kwargs):
@@ -39,6 +42,9 @@ class Permute(Layer):
                 f"got shape {tuple(inputs.shape)}."
             )
         return ops.transpose(inputs, (0,) + self.dims)
+
+    def compute_output_spec(self, inputs):
+        return self._same_dtype_spec(inputs)  # integer inputs give integer outputs, as in Keras
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) != len(self.dims) + 1:

@@ -18,6 +18,9 @@ class RepeatVector(Layer):
         (2, 3, 5)
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     _replayable = True
 
     def __init__(self, n, **kwargs):

@@ -21,6 +21,9 @@ class Reshape(Layer):
         (2, 3, 4)
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     _replayable = True
 
     def __init__(self, target_shape, **kwargs):
@@ -69,6 +72,9 @@ class Reshape(Layer):
     def call(self, inputs):
         shape = inputs.shape
         return ops.reshape(inputs, (shape[0],) + self._resolve(shape[1:]))
+
+    def compute_output_spec(self, inputs):
+        return self._same_dtype_spec(inputs)  # integer inputs give integer outputs, as in Keras
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0],) + self._resolve(tuple(input_shape[1:]))

@@ -1,5 +1,8 @@
 """`UpSampling1D`, `UpSampling2D`, `UpSampling3D`: repeat each step/pixel/voxel (or interpolate, in 2-D)."""
 
+import numpy as np
+
+from nanokeras import ops
 from nanokeras.layers.layer import Layer
 from nanokeras.ops import image, spatial
 from nanokeras.ops.convolution_geometry import data_format_of, int_tuple
@@ -7,6 +10,8 @@ from nanokeras.ops.image_resize import METHODS
 
 
 class _UpSampling(Layer):
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
     _replayable = True
     _rank = None
 
@@ -94,7 +99,18 @@ class UpSampling2D(_UpSampling):
         self._check_rank(inputs.shape)
         shape = self.compute_output_shape(tuple(inputs.shape))
         size = shape[1:3] if self.data_format == "channels_last" else shape[2:4]
-        return image.resize(inputs, size, interpolation=self.interpolation, data_format=self.data_format)
+        dtype = np.dtype(inputs.dtype)
+        if dtype.kind not in "iub":
+            return image.resize(inputs, size, interpolation=self.interpolation, data_format=self.data_format)
+        # Integers (and bools) come back in their dtype, as Keras's: interpolated in floats, rounded
+        # half to even and kept in the dtype's range.
+        out = image.resize(ops.cast(inputs, self.dtype), size, interpolation=self.interpolation,
+                           data_format=self.data_format)
+        out = ops.round(out)
+        if dtype.kind != "b":
+            info = np.iinfo(dtype)
+            out = ops.clip(out, float(info.min), float(info.max))
+        return ops.cast(out, dtype.name)
 
     def get_config(self):
         config = super().get_config()

@@ -40,6 +40,11 @@ class TimeDistributed(Layer):
         self.layer = layer
         self.supports_masking = True
 
+    @property
+    def _passes_integer_inputs(self):
+        # Integer inputs reach the wrapped layer as they are (as in Keras): it casts them if it computes in floats.
+        return self.layer._passes_integer_inputs or self.layer._keeps_integer_inputs
+
     def _step_by_step(self):
         return any(_is_batch_norm(inner) for inner in [self.layer] + self.layer._flat_layers())
 

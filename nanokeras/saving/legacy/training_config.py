@@ -230,13 +230,21 @@ def _slot_and_reference(name):
 
 def _by_reference(remaining, slots):
     """Pairs matched by (model variable, slot) names, or None when the names do not say."""
-    targets = {}
+    targets, tails = {}, {}
     for variable in remaining:
         targets[variable.name] = None if variable.name in targets else variable  # None: ambiguous
+        # A slot's name starts with its variable's path, which in a Sequential or subclassed model
+        # starts with the model's name (`sequential_dense_kernel_momentum`); Keras 2 named the
+        # variable without it (`dense/kernel`): the name's tails after an underscore match too.
+        parts = variable.name.split("_")
+        for start in range(1, len(parts)):
+            tail = "_".join(parts[start:])
+            tails[tail] = None if tails.get(tail, variable) is not variable else variable
     pairs, used = [], set()
     for name, dataset in slots:
         parsed = _slot_and_reference(name)
-        target = targets.get(f"{parsed[1].replace('/', '_')}_{parsed[0]}") if parsed else None
+        key = f"{parsed[1].replace('/', '_')}_{parsed[0]}" if parsed else None
+        target = targets[key] if key in targets else tails.get(key)
         if target is None or id(target) in used:
             return None
         if tuple(target.shape) != dataset.shape:
