@@ -359,12 +359,102 @@ def _map_graph(inputs, outputs):
 
 def _execution_plan(nodes_by_depth):
     """One closure per node, deepest first, each reading and writing `values[id(tensor)]`."""
-    plan = []
-    for depth in sorted(nodes_by_depth, reverse=True):
-        for node in nodes_by_depth[depth]:
-            if not node.is_input:
-                plan.append(_step(node))
-    return plan
+    nodes = [node for depth in sorted(nodes_by_depth, reverse=True) for node in nodes_by_depth[depth]]
+    masked = any(_symbolic_mask(t) is not None for node in nodes for t in node.outputs)
+    return [_masked_step(node) if masked else _step(node) for node in nodes if not node.is_input]
+
+
+# ------------------------------------------------------------- graph masks
+# Keras keeps the masks of a functional graph twice: on the tensors of a run (each layer
+# reads and sets them as it runs) and as symbolic tensors computed when the graph was
+# built. The two agree unless a layer takes masks off tensors during a run, as
+# `MultiHeadAttention` does with its query, value and key: a later layer given one of
+# those tensors then sees no mask at run time. A layer whose `call` takes `mask` and
+# that was called on a single tensor (with nothing else, in its compute dtype) got the
+# symbolic mask recorded as its `mask` argument, so it still receives the graph's mask.
+# `values[_GRAPH_MASKS]` holds, for the run, the value of each symbolic mask.
+_GRAPH_MASKS = "graph masks"
+
+
+def _symbolic_mask(tensor):
+    return getattr(tensor, "_keras_mask", None) if isinstance(tensor, KerasTensor) else None
+
+
+def _records_mask(node):
+    """Whether Keras recorded the input's symbolic mask as this node's `mask` argument."""
+    layer = node.operation
+    if not getattr(layer, "_call_takes_mask", False) or node.kwargs or len(node.args) != 1:
+        return False
+    arg = node.args[0]
+    if not isinstance(arg, KerasTensor) or _symbolic_mask(arg) is None:
+        return False
+    dtype = getattr(layer, "compute_dtype", None) or getattr(layer, "dtype", None)
+    return str(arg.dtype) == str(dtype)
+
+
+def _masked_step(node):
+    """`_step(node)`, also following the graph's masks (see `_GRAPH_MASKS`)."""
+    from nanokeras.backend import masking
+
+    run = _step(node)
+    layer = node.operation
+    masked_inputs = [id(t) for t in node.input_tensors if _symbolic_mask(t) is not None]
+    masked_outputs = [(i, id(t)) for i, t in enumerate(node.outputs) if _symbolic_mask(t) is not None]
+    recorded = _records_mask(node)
+    in_id = id(node.args[0]) if recorded else None
+    out_ids = [id(t) for t in node.outputs]
+    explicit = node.kwargs.get("mask")
+    first = node.args[0] if node.args else None
+
+    def graph_mask(graph, values, tensor):
+        if isinstance(tensor, KerasTensor):
+            key = id(tensor)
+            return graph[key] if key in graph else masking.get_keras_mask(values[key])
+        return tensor
+
+    def step(values, training):
+        graph = values.get(_GRAPH_MASKS)
+        if graph is None:
+            graph = values[_GRAPH_MASKS] = {}
+        agrees = all(masking.get_keras_mask(values[i]) is graph.get(i) for i in masked_inputs)
+        if recorded and not agrees:
+            mask = graph.get(in_id)
+            a = values[in_id]
+            out = layer(a, mask=mask, training=training) if (
+                training is not None and getattr(layer, "_call_takes_training", False)) else layer(a, mask=mask)
+            outs = [out] if type(out) not in (list, tuple, dict) else flatten(out)
+            for key, value in zip(out_ids, outs):
+                values[key] = value
+            agrees = True
+        else:
+            run(values, training)
+        if not masked_outputs:
+            return
+        if agrees:
+            for i, key in masked_outputs:
+                graph[key] = masking.get_keras_mask(values[key])
+            return
+        # The run's masks left the graph's: compute the graph's output masks from its input masks.
+        inputs, _ = node.fill_in(values)
+        inputs = inputs[0] if inputs else None
+        if explicit is not None:
+            previous = graph_mask(graph, values, explicit)
+        else:
+            previous = _map(lambda t: graph_mask(graph, values, t), first)
+        masks = layer.compute_mask(inputs, previous) if getattr(layer, "supports_masking", False) else None
+        flat = flatten(masks) if isinstance(masks, (list, tuple)) else [masks]
+        for i, key in masked_outputs:
+            graph[key] = flat[i] if i < len(flat) else None
+
+    return step
+
+
+def _map(function, structure):
+    if isinstance(structure, (list, tuple)):
+        return [_map(function, x) for x in structure]
+    if isinstance(structure, dict):
+        return {k: _map(function, v) for k, v in structure.items()}
+    return function(structure)
 
 
 def _step(node):

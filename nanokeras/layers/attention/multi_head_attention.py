@@ -6,6 +6,7 @@ import numbers
 import numpy as np
 
 from nanokeras import constraints, initializers, regularizers
+from nanokeras.backend import masking
 from nanokeras.layers._argument_checks import check_seed
 from nanokeras.layers.attention.projection import Projection
 from nanokeras.layers.attention.query_value_key import QueryValueKeyLayer
@@ -203,6 +204,13 @@ class MultiHeadAttention(QueryValueKeyLayer):
         if key is None:
             key = value
             key_mask = None
+        # As Keras: the query's mask is the one its tensor carries (an explicit `query_mask`
+        # is not read), and the layer consumes the masks of its inputs: it takes them off the
+        # query, value and key tensors themselves, so a later layer given the same tensors
+        # (e.g. a residual `Add([x, attention(x, x)])`) sees no mask on them.
+        query_mask = masking.get_keras_mask(query)
+        for tensor in (query, value, key):
+            masking.set_keras_mask(tensor, None)
         self._ensure_built(query, value, key)
         query_shape, value_shape = np.shape(value_of(query)), np.shape(value_of(value))
         gate = self._gate_dense(query) if self._use_gate else None
@@ -219,6 +227,8 @@ class MultiHeadAttention(QueryValueKeyLayer):
         if gate is not None:
             output = np_ops.multiply(output, gate)
         output = self.output_dense(output)
+        if query_mask is not None:
+            masking.set_keras_mask(output, query_mask)
         if return_attention_scores:
             return output, scores
         return output
@@ -229,6 +239,9 @@ class MultiHeadAttention(QueryValueKeyLayer):
             mask = masking_ops.derived_mask(lambda m: np.asarray(m)[:, None], mask)  # one mask for every head
         logits = attention_ops.attention_logits(q, k, self._inverse_sqrt_key_dim, layout="BTNH")
         scores = attention_ops.masked_softmax(logits, mask=mask, zero_masked=zero_masked)
+        if zero_masked and mask is not None:
+            # Keras computes these weights with its `Softmax` layer, which marks them with its mask.
+            masking.set_keras_mask(scores, mask)
         weights = scores
         if training and self._dropout > 0:
             noise = self._noise

