@@ -64,7 +64,10 @@ def test_tensorboard_writes_epoch_batch_evaluation_and_histogram_events(tmp_path
     assert [s for s, _ in train["batch_loss"]] == [1, 2, 3, 4, 5, 6]  # 3 + 3 batches
     assert [s for s, _ in validation["evaluation_loss_vs_iterations"]] == [3, 6]
     tags = {value.tag for event in read_events(str(tmp_path / "train")) for value in event.summary.value}
-    assert {"dense/kernel/histogram", "dense_1/bias/histogram", "dense/kernel/image", "keras"} <= tags
+    # Tags are the weights' paths, as in Keras: the Sequential's name scope comes first.
+    first_kernel, _, _, last_bias = (w.path for w in model.weights)
+    assert first_kernel == f"{model.name}/{model.layers[0].name}/kernel"
+    assert {f"{first_kernel}/histogram", f"{last_bias}/histogram", f"{first_kernel}/image", "keras"} <= tags
     keras_config = next(value for event in read_events(str(tmp_path / "train")) for value in event.summary.value
                         if value.tag == "keras")
     assert keras_config.metadata.plugin_data.plugin_name == "graph_keras_model"
