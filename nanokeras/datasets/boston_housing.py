@@ -6,6 +6,8 @@ from nanokeras.datasets._loading import ORIGIN, fetch, load_npz
 
 SHA256 = "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5"
 
+__all__ = ["load_data"]  # its star import, as Keras's
+
 
 def load_data(path="boston_housing.npz", test_split=0.2, seed=113):
     """`(x_train, y_train), (x_test, y_test)`, shuffled with `seed` then split (`test_split` for test).

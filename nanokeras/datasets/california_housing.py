@@ -12,6 +12,8 @@ from nanokeras.datasets._loading import ORIGIN, fetch, load_npz
 
 SHA256 = "1a2e3a52e0398de6463aebe6f4a8da34fb21fbb6b934cf88c3425e766f2a1a6f"
 
+__all__ = ["load_data"]  # its star import, as Keras's
+
 
 def load_data(version="large", path="california_housing.npz", test_split=0.2, seed=113):
     """`(x_train, y_train), (x_test, y_test)`, shuffled with `seed` then split (`test_split` for test).

@@ -5,6 +5,8 @@ from nanokeras.datasets._cifar import load_members, read_records
 ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"
 MD5 = "c32a1d4ab5d03f1284b67883e8d87530"
 
+__all__ = ["load_data"]  # its star import, as Keras's
+
 
 def load_data():
     """`(x_train, y_train), (x_test, y_test)`: uint8 images `(50000, 32, 32, 3)`/`(10000, 32, 32, 3)`,

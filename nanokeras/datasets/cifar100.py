@@ -5,6 +5,8 @@ from nanokeras.datasets._cifar import load_members, read_records
 ORIGIN = "https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz"
 MD5 = "03b5dce01913d631647c71ecec9e9cb8"
 
+__all__ = ["load_data"]  # its star import, as Keras's
+
 
 def load_data(label_mode="fine"):
     """`(x_train, y_train), (x_test, y_test)`: uint8 images `(50000, 32, 32, 3)`/`(10000, 32, 32, 3)`,

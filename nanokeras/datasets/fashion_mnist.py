@@ -15,6 +15,8 @@ def _read(path, offset):
     with gzip.open(path, "rb") as f:
         return np.frombuffer(f.read(), np.uint8, offset=offset)
 
+__all__ = ["load_data"]  # its star import, as Keras's
+
 
 def load_data():
     """`(x_train, y_train), (x_test, y_test)`: uint8 `(60000, 28, 28)`/`(10000, 28, 28)` images, uint8 labels.

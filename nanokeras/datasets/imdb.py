@@ -16,6 +16,8 @@ from nanokeras.datasets._loading import (
 
 SHA256 = "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f"
 
+__all__ = ["get_word_index", "load_data"]  # its star import, as Keras's
+
 
 def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113, start_char=1,
               oov_char=2, index_from=3):

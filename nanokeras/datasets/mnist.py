@@ -4,6 +4,8 @@ from nanokeras.datasets._loading import ORIGIN, fetch, load_npz
 
 SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 
+__all__ = ["load_data"]  # its star import, as Keras's
+
 
 def load_data(path="mnist.npz"):
     """`(x_train, y_train), (x_test, y_test)`: uint8 images `(60000, 28, 28)`/`(10000, 28, 28)`, uint8 labels.

@@ -22,6 +22,8 @@ LABEL_NAMES = (
     "dlr", "gas", "silver", "wpi", "hog", "lead",
 )
 
+__all__ = ["get_label_names", "get_word_index", "load_data"]  # its star import, as Keras's
+
 
 def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_split=0.2, seed=113,
               start_char=1, oov_char=2, index_from=3):

@@ -8,3 +8,4 @@ resolve those names on first use, with a note on the Keras 3 spelling.
 from nanokeras.engine import keras2_names
 
 __getattr__ = keras2_names.module_getattr("keras.engine")
+__all__ = sorted(keras2_names.NAMES)  # a star import gives the lent names, not `keras2_names`

@@ -8,6 +8,7 @@ it. Here each name is the Keras 3 optimizer of the same name, with a note on tha
 from nanokeras.utils import keras2_notes
 
 NAMES = ("Adadelta", "Adagrad", "Adam", "Adamax", "Ftrl", "Nadam", "Optimizer", "RMSprop", "SGD")
+__all__ = list(NAMES)  # a star import gives the optimizers (with the one note), not this module's own names
 
 
 def _resolve(name):

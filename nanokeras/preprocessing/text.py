@@ -24,6 +24,9 @@ import numpy as np
 
 from nanokeras.utils import keras2_notes
 
+# What `from keras.preprocessing.text import *` gave in Keras 2 (not numpy, json, ...).
+__all__ = ["Tokenizer", "hashing_trick", "one_hot", "text_to_word_sequence", "tokenizer_from_json"]
+
 DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 _MATRIX_MODES = ("binary", "count", "tfidf", "freq")
 

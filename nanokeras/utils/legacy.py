@@ -2,6 +2,8 @@
 functions as `keras.legacy.saving`. They live on the saving floor, above `utils`: the fixed table
 of `nanokeras/_api.py` lends them on first access."""
 
+__all__ = ["deserialize_keras_object", "serialize_keras_object"]
+
 
 def __getattr__(name):
     from nanokeras import _api

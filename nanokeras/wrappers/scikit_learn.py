@@ -33,6 +33,9 @@ from nanokeras.wrappers.sklearn_wrapper import BaseEstimator, ClassifierMixin, R
 
 keras2_notes.note("scikit_learn_wrappers")
 
+# What `from keras.wrappers.scikit_learn import *` gives (Keras 2's wrappers), not numpy, copy, ...
+__all__ = ["BaseWrapper", "KerasClassifier", "KerasRegressor"]
+
 
 def _accepts(function, name):
     try:
