@@ -38,3 +38,9 @@ def __getattr__(name):
     from nanokeras import _api
 
     return _api.resolve_keras2(__name__, name)
+
+
+# What `from keras.backend import *` gives (Keras 3's names, plus nanokeras's BLAS thread setting): not
+# the modules (`random`, `config`, ...) nor Keras 2's `K.*` functions, which shadow builtins (`sum`, `max`).
+__all__ = sorted(
+    _n for _n, _v in globals().items() if not _n.startswith("_") and type(_v).__name__ != "module")

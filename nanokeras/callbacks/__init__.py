@@ -16,3 +16,9 @@ from nanokeras.callbacks.remote_monitor import RemoteMonitor
 from nanokeras.callbacks.swap_ema_weights import SwapEMAWeights
 from nanokeras.callbacks.tensorboard import TensorBoard
 from nanokeras.callbacks.terminate_on_nan import TerminateOnNaN
+
+# What `from keras.callbacks import *` gives: the callbacks, not their modules (`history`, ...).
+__all__ = sorted(
+    {_n for _n, _v in globals().items() if not _n.startswith("_") and type(_v).__name__ != "module"}
+    - {"MonitorCallback"}  # the base of the monitoring callbacks, not in Keras's namespace
+)

@@ -199,28 +199,9 @@ def get(identifier):
     )
 
 
-__all__ = [
-    "ALL_OBJECTS",
-    "ALL_OBJECTS_DICT",
-    "Constant",
-    "GlorotNormal",
-    "GlorotUniform",
-    "HeNormal",
-    "HeUniform",
-    "Identity",
-    "Initializer",
-    "LecunNormal",
-    "LecunUniform",
-    "Ones",
-    "Orthogonal",
-    "RandomInitializer",
-    "RandomNormal",
-    "RandomUniform",
-    "TruncatedNormal",
-    "VarianceScaling",
-    "Zeros",
-    "compute_fans",
-    "deserialize",
-    "get",
-    "serialize",
-]
+# What `from keras.initializers import *` gives: Keras's classes and their snake_case and older names,
+# with `get`/`serialize`/`deserialize`; not numpy, the helpers, nor the modules of this package.
+__all__ = sorted(
+    _n for _n, _v in globals().items()
+    if not _n.startswith("_") and isinstance(_v, type) and issubclass(_v, Initializer) and _n != "RandomInitializer"
+) + ["deserialize", "get", "serialize"]

@@ -152,3 +152,10 @@ def deserialize(config, custom_objects=None):
     from nanokeras.saving.serialization_lib import deserialize_keras_object
 
     return deserialize_keras_object(config, custom_objects=custom_objects)
+
+
+# What `from keras.layers import *` gives: the public names (and Keras 2's `experimental`), never the
+# implementation modules (`core`, `rnn`, `activations`, ...), which would clobber the user's names.
+__all__ = sorted(
+    {_n for _n, _v in globals().items() if not _n.startswith("_") and type(_v).__name__ != "module"} - {"Merge"}
+) + ["experimental"]

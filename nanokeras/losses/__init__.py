@@ -82,3 +82,11 @@ def __getattr__(name):
                            error=_keras2_notes.Keras3StrictAttributeError)
         return _Reduction
     return _alias(name)
+
+
+# What `from keras.losses import *` gives: the losses, not the modules (`loss`, `regression`, ...) nor
+# the helpers the package imports for itself (nor Keras 2's aliases, which come with a note on use).
+__all__ = sorted(
+    {_n for _n, _v in globals().items() if not _n.startswith("_") and type(_v).__name__ != "module"}
+    - {"LossFunctionWrapper", "check_targets", "reduce_weighted_values", "squeeze_or_expand_to_same_rank"}
+)

@@ -89,3 +89,10 @@ __getattr__ = _keras2_notes.module_getattr(globals(), "keras.metrics", {
     "kld": "kl_divergence", "KLD": "kl_divergence", "kullback_leibler_divergence": "kl_divergence",
     "logcosh": "log_cosh",
 }, "metric_alias")
+
+# What `from keras.metrics import *` gives: the metrics, not the modules (`metric`, `auc`, ...) nor the
+# registry tables (nor Keras 2's aliases, which come with a note on use).
+__all__ = sorted(
+    {_n for _n, _v in globals().items() if not _n.startswith("_") and type(_v).__name__ != "module"}
+    - {"ALL_OBJECTS", "ALL_OBJECTS_DICT"}
+)

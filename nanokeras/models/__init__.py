@@ -23,3 +23,8 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
+
+
+# What `from keras.models import *` gives; not the modules `model` and `sequential`, which would
+# clobber a notebook's `model` (the saving functions load when the star import asks for them).
+__all__ = ["Model", "Sequential"] + sorted(_LAZY)

@@ -63,3 +63,6 @@ def _public_namespace(module):
 # Set after the modules were imported, so the package attributes stay these namespaces (an import
 # sets a package attribute only when it first loads the module).
 nn, numpy, math, core = (_public_namespace(m) for m in (_nn, _numpy, _math, _core))
+
+# `from keras.ops import *` also gives Keras's namespaces (as Keras's does), never the engine's modules.
+__all__ += ["image", "linalg", "nn", "numpy"]

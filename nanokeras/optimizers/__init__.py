@@ -108,5 +108,5 @@ __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam",
     "Ftrl", "Lion", "Lamb", "Adafactor", "Muon", "LossScaleOptimizer", "ScheduleFreeAdamW", "MultiOptimizer", "OptimizerMap", "get",
     "serialize",
-    "deserialize", "schedules",
+    "deserialize", "legacy", "schedules",
 ]

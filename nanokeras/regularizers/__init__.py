@@ -123,5 +123,5 @@ def get(identifier):
 
 __all__ = [
     "Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",
-    "orthogonal_regularizer", "get", "serialize", "deserialize", "validate_float_arg",
-]
+    "orthogonal_regularizer", "get", "serialize", "deserialize",
+]  # `validate_float_arg` stays importable from here, but is not Keras's public API

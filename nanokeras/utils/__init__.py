@@ -42,3 +42,15 @@ def __dir__():
     from nanokeras import _api
 
     return sorted(set(globals()) | _api.names(__name__))
+
+
+def _public_names():
+    from nanokeras import _api
+
+    own = {n for n, v in globals().items() if not n.startswith("_") and type(v).__name__ != "module"}
+    return sorted(own | _api.names(__name__))
+
+
+# What `from keras.utils import *` gives: Keras's names (those lent from above load then), not the
+# implementation modules (`config`, `progbar`, ...), which would clobber the user's names.
+__all__ = _public_names()

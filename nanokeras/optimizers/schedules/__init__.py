@@ -44,3 +44,11 @@ def deserialize(config, custom_objects=None):
     registry.update(custom_objects or {})
     cls = lookup(config["class_name"], registry, kind="learning rate schedule")
     return cls.from_config(dict(config.get("config") or {}))
+
+
+# What `from keras.optimizers.schedules import *` gives: the schedules, not the module
+# `learning_rate_schedule` nor the package's own tables.
+__all__ = sorted(
+    {_n for _n, _v in globals().items() if not _n.startswith("_") and type(_v).__name__ != "module"}
+    - {"ALL_SCHEDULES", "lookup"}
+)
