@@ -32,6 +32,7 @@ PACKAGES = {
     "nanokeras.initializers": set(),
     "nanokeras.layers": {"experimental"},
     "nanokeras.layers.experimental": {"preprocessing"},
+    "nanokeras.layers.experimental.preprocessing": set(),
     "nanokeras.legacy": {"saving"},
     "nanokeras.legacy.saving": set(),
     "nanokeras.losses": set(),

@@ -21,6 +21,10 @@ _NAMES = (
 
 
 def __getattr__(name):
+    if name == "__all__":  # a star import gives the layers nanokeras has (with the one note), not `keras2_notes`
+        from nanokeras import layers
+
+        return [n for n in _NAMES if hasattr(layers, n)]
     if name not in _NAMES:
         raise AttributeError(f"module 'keras.layers.experimental.preprocessing' has no attribute {name!r}")
     from nanokeras import layers
