@@ -61,6 +61,15 @@ def test_relu_on_integers():
     assert layers.ReLU(max_value=6)(x).dtype == np.float32
 
 
+def test_max_pooling_of_integers_is_exact_in_their_dtype():
+    x = (np.arange(16).reshape(1, 8, 2) + 2**30 + 1).astype("int32")  # not exact in float32
+    out = layers.MaxPooling1D(2)(x)
+    assert out.dtype == np.int32
+    np.testing.assert_array_equal(out, x[:, 1::2])
+    assert layers.MaxPooling2D(padding="same")((np.arange(8).reshape(1, 2, 2, 2) > 3)).dtype == bool
+    assert layers.AveragePooling1D(2)(x).dtype == np.float32
+
+
 def test_bilinear_upsampling_of_integers_rounds_half_to_even():
     x = (np.arange(8).reshape(1, 2, 2, 2) * 3).astype("int32")
     out = layers.UpSampling2D(2, interpolation="bilinear")(x)

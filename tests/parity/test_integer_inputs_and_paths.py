@@ -54,6 +54,8 @@ LAYERS = {
     "UpSampling2D": (lambda L: L.UpSampling2D(2), [(4, 4, 2)]),
     "UpSampling2DBilinear": (lambda L: L.UpSampling2D(2, interpolation="bilinear"), [(4, 4, 2)]),
     "UpSampling3D": (lambda L: L.UpSampling3D(2), [(4, 4, 4, 2)]),
+    "MaxPooling1D": (lambda L: L.MaxPooling1D(2), [(4, 2)]),
+    "MaxPooling2DSame": (lambda L: L.MaxPooling2D(2, strides=1, padding="same"), [(3, 3, 2)]),
     "GlobalMaxPooling1D": (lambda L: L.GlobalMaxPooling1D(), [(4, 2)]),
     "GlobalMaxPooling2D": (lambda L: L.GlobalMaxPooling2D(), [(4, 4, 2)]),
     "GlobalAveragePooling1D": (lambda L: L.GlobalAveragePooling1D(), [(4, 2)]),
@@ -119,7 +121,8 @@ def test_float64_inputs_are_autocast(keras, name):
 
 @pytest.mark.parametrize("dtype", ["int32", "uint8", "bool"])
 @pytest.mark.parametrize("name", ["UpSampling2DBilinear", "ReLUCapped", "ReLUThreshold", "Masking", "Dot",
-                                  "Concatenate", "GlobalMaxPooling2D", "Lambda"])
+                                  "Concatenate", "GlobalMaxPooling2D", "Lambda",
+                                  "MaxPooling2DSame"])
 def test_integer_outputs_have_keras_values(keras, name, dtype):
     factory, shapes = LAYERS[name]
     arrays = [(_sample(s, "int32") * 3 - 4).astype(dtype) if dtype != "uint8" else _sample(s, dtype) * 7

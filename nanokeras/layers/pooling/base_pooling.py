@@ -2,6 +2,7 @@
 
 from nanokeras.layers.layer import Layer
 from nanokeras.ops import pooling
+from nanokeras.ops.core import cast
 from nanokeras.ops.convolution_geometry import ConvGeometry, data_format_of, int_tuple, padding_of
 
 
@@ -33,6 +34,12 @@ class BasePooling(Layer):
     def call(self, inputs):
         self.compute_output_shape(tuple(inputs.shape))  # a clear error for a wrong rank or a too-small input
         op = pooling.max_pool if self.pool_mode == "max" else pooling.average_pool
+        dtype = inputs.dtype
+        if self.pool_mode == "max" and dtype.kind in "iub":
+            # As Keras: the maximum of integers (or bools) in their dtype. The pooling op works in
+            # floats; float64 holds every int32 exactly, and only the max's dtype comes out.
+            out = op(cast(inputs, "float64"), self.pool_size, self.strides, self.padding, self.data_format)
+            return cast(out, dtype.name)
         return op(inputs, self.pool_size, self.strides, self.padding, self.data_format)
 
     def compute_output_shape(self, input_shape):

@@ -12,6 +12,9 @@ class MaxPooling3D(BasePooling):
         (2, 2, 2, 2, 3)
     """
 
+    # integer and bool inputs pass unchanged, as in Keras (see Layer._passes_integer_inputs)
+    _passes_integer_inputs = True
+
     _rank, _mode = 3, "max"
 
     def __init__(self, pool_size=(2, 2, 2), strides=None, padding="valid", data_format=None, name=None, **kwargs):
