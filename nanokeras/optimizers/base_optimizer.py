@@ -121,7 +121,7 @@ class Optimizer(OptimizerVariables):
         self.loss_scale_factor = loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
         self.built = False
-        self._iterations = self._make_variable(np.zeros((), dtype="int64"), "iteration")
+        self._iterations = self._make_variable(np.zeros((), dtype="int32"), "iteration")
         if callable(learning_rate):
             self._learning_rate = learning_rate
         else:
@@ -133,7 +133,9 @@ class Optimizer(OptimizerVariables):
 
     @property
     def iterations(self):
-        """The number of optimizer steps taken (a non-trainable int64 `Variable`).
+        """The number of optimizer steps taken (a non-trainable int32 `Variable`).
+
+        int32 as Keras on JAX, PyTorch and NumPy (Keras on TensorFlow uses int64).
 
         With gradient accumulation it counts real updates (steps // N), as Keras does.
         """

@@ -35,7 +35,7 @@ def test_variables_order_and_naming_match_keras():
         "adam/kernel_momentum", "adam/kernel_velocity", "adam/bias_momentum", "adam/bias_velocity",
         "adam/kernel_velocity_hat", "adam/bias_velocity_hat",
     ]
-    assert opt.iterations.dtype == np.int64 and not opt.iterations.trainable
+    assert opt.iterations.dtype == np.int32 and not opt.iterations.trainable
     assert all(not v.trainable for v in opt.variables)
 
 
