@@ -273,9 +273,9 @@ class CompiledMetrics:
 
 
 def _name_uniquely(entries, names):
-    """Gives each compiled metric the log key Keras gives it: `<output>_<name>` with several
-    outputs; a name already taken gets `_1`, `_2`, ... and a weighted metric whose name is taken
-    becomes `weighted_<name>` (so `metrics=['accuracy'], weighted_metrics=['accuracy']` logs both)."""
+    """Gives each compiled metric the log key Keras gives it (its `_log_key`): `<output>_<name>`
+    with several outputs; a name already taken gets `_1`, `_2`, ... and a weighted metric whose
+    name is taken becomes `weighted_<name>` (so `metrics=['accuracy'], weighted_metrics=['accuracy']` logs both)."""
     taken = {}
     for metric, weighted, index in entries:
         prefix = "" if index is None else f"{names[index]}_"
@@ -287,10 +287,9 @@ def _name_uniquely(entries, names):
             taken[name] += 1
             name = f"{name}_{count}"
         taken.setdefault(name, 1)
-        # Keras keeps a metric's own name and prefixes only its log key (several outputs), so
-        # `evaluate`'s list, which follows the metrics' names, puts those after, sorted by key.
-        metric._unprefixed_name = metric.name if index is not None else name
-        metric.name = name
+        # Keras keeps a metric's own name (the user's object, and the compile config saved with
+        # the model, are unchanged) and gives only its log key the prefix and suffixes.
+        metric._log_key = name
 
 
 def _value_with_mask(y_pred):

@@ -163,7 +163,7 @@ class Trainer:
 
     @property
     def metrics_names(self):
-        return [m.name for m in self.metrics]
+        return [getattr(m, "_log_key", m.name) for m in self.metrics]
 
     def reset_metrics(self):
         for metric in self.metrics:
@@ -177,7 +177,7 @@ class Trainer:
             if isinstance(result, dict):
                 logs.update({k: _log_value(v) for k, v in result.items()})
             else:
-                logs[metric.name] = _log_value(result)
+                logs[getattr(metric, "_log_key", metric.name)] = _log_value(result)
         return {key: logs[key] for key in sorted(logs)}
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -584,9 +584,10 @@ class Trainer:
         return self._logs_in_metrics_order(logs)
 
     def _logs_in_metrics_order(self, logs):
-        """`logs` as Keras's list: values in the order of `metrics` (a name there twice gives
-        its value twice), then the keys no metric names, sorted; one value alone unwrapped."""
-        names = [getattr(m, "_unprefixed_name", m.name) for m in self.metrics]
+        """`logs` as Keras's list: values in the order of the metrics' own names (a name there
+        twice gives its value twice; a compiled metric's log key may differ from its name), then
+        the keys no metric names, sorted; one value alone unwrapped."""
+        names = [m.name for m in self.metrics]
         ordered = [logs[name] for name in names if name in logs]
         ordered += [logs[key] for key in sorted(logs) if key not in names]
         return ordered[0] if len(ordered) == 1 else ordered

@@ -210,3 +210,56 @@ def test_eager_masks_as_keras(keras):
             np.testing.assert_array_equal(ours[key], theirs[key])
             assert ours[key].shape == theirs[key].shape
     assert theirs["input_after"] is None and theirs["output"] is not None
+
+
+# ------------------------------------------------------------ metric names of several outputs
+def _two_outputs(lib, metric):
+    a = lib.Input((3,), name="a")
+    model = lib.Model(a, [lib.layers.Dense(3, name="cls")(a), lib.layers.Dense(1, name="reg")(a)])
+    model.compile("sgd", loss=["sparse_categorical_crossentropy", "mse"],
+                  metrics={"cls": [metric, "accuracy", "accuracy"], "reg": ["mae"]})
+    return model
+
+
+def test_metric_object_keeps_its_name_and_saved_config_as_keras(keras, tmp_path):
+    import json
+    import zipfile
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 3)).astype("float32")
+    y = [rng.integers(0, 3, 8), rng.normal(size=(8, 1)).astype("float32")]
+    configs, keys = {}, {}
+    for name, lib in (("nk", nk), ("keras", keras)):
+        metric = lib.metrics.SparseTopKCategoricalAccuracy(2)
+        model = _two_outputs(lib, metric)
+        keys[name] = sorted(model.evaluate(x, y, return_dict=True, verbose=0))
+        assert metric.name == "sparse_top_k_categorical_accuracy"
+        assert len(model.evaluate(x, y, verbose=0)) == len(keys[name])
+        path = str(tmp_path / f"{name}.keras")
+        model.save(path)
+        configs[name] = json.loads(zipfile.ZipFile(path).read("config.json"))["compile_config"]
+    assert keys["nk"] == keys["keras"]
+    assert "cls_sparse_top_k_categorical_accuracy" in keys["nk"]
+    assert configs["nk"]["metrics"] == configs["keras"]["metrics"]
+    for name in ("nk", "keras"):  # each file, loaded by each library, logs the same keys
+        path = str(tmp_path / f"{name}.keras")
+        assert sorted(nk.models.load_model(path).evaluate(x, y, return_dict=True, verbose=0)) == keys["keras"]
+        assert sorted(keras.models.load_model(path).evaluate(x, y, return_dict=True, verbose=0)) == keys["keras"]
+
+
+def test_single_output_duplicate_metric_keeps_its_name(keras):
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(8, 3)).astype("float32"), rng.integers(0, 2, (8, 1)).astype("float32")
+    results = {}
+    for name, lib in (("keras", keras), ("nk", nk)):
+        keras.utils.set_random_seed(0)
+        metric = lib.metrics.BinaryAccuracy(name="acc")
+        model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(1, activation="sigmoid")])
+        if name == "nk":
+            model.set_weights(results["keras"][2])
+        model.compile("sgd", "binary_crossentropy", metrics=[metric, "acc", lib.metrics.BinaryAccuracy(name="acc")])
+        logs = model.evaluate(x, y, return_dict=True, verbose=0)
+        results[name] = (sorted(logs), metric.name, model.get_weights(), model.evaluate(x, y, verbose=0))
+    assert results["nk"][0] == results["keras"][0]
+    assert results["nk"][1] == results["keras"][1] == "acc"
+    np.testing.assert_allclose(results["nk"][3], results["keras"][3], rtol=1e-5)
