@@ -139,6 +139,53 @@ class TensorOperators:
     def __ge__(self, other):
         return _ops.greater_equal(self, other)
 
+    # `==` and `!=` compare values elementwise, as Keras's variables do (`iterations == 6`).
+    # Identity stays the hash, so variables still key dicts and sets.
+    def __eq__(self, other):
+        return _ops.equal(self, other)
+
+    def __ne__(self, other):
+        return _ops.not_equal(self, other)
+
+    __hash__ = object.__hash__
+
+    def __mod__(self, other):
+        return _ops.mod(self, other)
+
+    def __rmod__(self, other):
+        return _ops.mod(other, self)
+
+    def __floordiv__(self, other):
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops.floor_divide(other, self)
+
+    # As in Keras, `&`, `|` and `^` are logical, and `~` is the value's own (bitwise for ints).
+    def __and__(self, other):
+        return _ops.logical_and(self, other)
+
+    def __rand__(self, other):
+        return _ops.logical_and(other, self)
+
+    def __or__(self, other):
+        return _ops.logical_or(self, other)
+
+    def __ror__(self, other):
+        return _ops.logical_or(other, self)
+
+    def __xor__(self, other):
+        return _ops.logical_xor(self, other)
+
+    def __rxor__(self, other):
+        return _ops.logical_xor(other, self)
+
+    def __invert__(self):
+        return np.invert(self.value)
+
+    def __round__(self, ndigits=None):
+        return _ops.round(self, 0 if ndigits is None else ndigits)
+
     @property
     def T(self):
         return _ops.transpose(self)

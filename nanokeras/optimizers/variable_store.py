@@ -58,7 +58,8 @@ class OptimizerVariables:
     def _untrack_variable(self, variable):
         if id(variable) in self._tracked_ids:
             self._tracked_ids.discard(id(variable))
-            self._variables.remove(variable)
+            # By identity: `==` on variables compares their values.
+            self._variables = [v for v in self._variables if v is not variable]
 
     @property
     def variables(self):
