@@ -3,7 +3,7 @@
 import numpy as np
 
 from nanokeras.backend import config as backend_config
-from nanokeras.ops.tensor import TensorOperators, value_of
+from nanokeras.ops.tensor import Tensor, TensorOperators, value_of
 from nanokeras.layers import layer as layer_module
 from nanokeras.layers.layer import Layer
 from nanokeras.ops import numpy as ops
@@ -24,6 +24,11 @@ class Normalization(Layer):
     Weights after `build`/`adapt` (non-trainable, as Keras): `mean`, `variance`
     (float32) and `count` (int32).
 
+    Attributes `mean` and `variance` (as Keras): once the layer is built, the
+    statistics in use, broadcast to the input's rank (shape `(1, features)` for
+    `axis=-1`) in the compute dtype, as a tensor with `.numpy()`; before that,
+    `mean` is None and `variance` does not exist.
+
     Example:
         >>> import numpy as np, nanokeras as keras
         >>> train = np.array([[1.0], [2.0], [3.0]], dtype="float32")
@@ -31,6 +36,8 @@ class Normalization(Layer):
         >>> layer.adapt(train)
         >>> [round(float(v), 4) for v in np.asarray(layer(train)).ravel()]
         [-1.2247, 0.0, 1.2247]
+        >>> layer.mean.numpy().tolist(), layer.variance.shape
+        ([[2.0]], (1, 1))
 
     Min-max scaling to [0, 1] with training-set statistics is a `Rescaling`
     with `scale = 1 / (max - min)` and `offset = -min / (max - min)` (see
@@ -200,6 +207,26 @@ class Normalization(Layer):
             return self._mean, self._variance
         shape = self._broadcast_shape
         return self.adapt_mean.value.reshape(shape), self.adapt_variance.value.reshape(shape)
+
+    def _public_statistic(self, index, name):
+        # Keras keeps `mean`/`variance` as tensors of the broadcast shape in the compute dtype
+        # (a snapshot of the weights); here they are read from the weights on each access.
+        if not self.built:
+            if name == "mean":
+                return None  # Keras sets `mean = None` in the constructor, and `variance` only when built
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        value = self._statistics()[index]
+        return Tensor(np.array(value, dtype=self.compute_dtype))
+
+    @property
+    def mean(self):
+        """The mean in use, broadcast to the input's rank (None before the layer is built)."""
+        return self._public_statistic(0, "mean")
+
+    @property
+    def variance(self):
+        """The variance in use, broadcast to the input's rank (only once the layer is built)."""
+        return self._public_statistic(1, "variance")
 
     def call(self, inputs):
         mean, variance = self._statistics()
