@@ -77,11 +77,18 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
             print_fn: a function called with the summary text (default: print).
             expand_nested: also list the layers of the models inside this one.
             show_trainable: add a column saying which layers are trainable.
+            layer_range: `[first, last]`, two layer names or regular expressions: list only the
+                layers from the first whose name matches `first` to the last whose name matches
+                `last` (both included; `re.match`, so a name matches its prefixes). The
+                parameter totals stay those of the whole model.
         """
+        top = summary_utils.layer_index_range(self._summary_layers(), layer_range)
         rows = self._summary_rows()
         connected = bool(rows) and len(rows[0]) == 5
         if expand_nested or show_trainable:
-            rows = summary_utils.expanded_rows(self, connected, expand_nested, show_trainable)
+            rows = summary_utils.expanded_rows(self, connected, expand_nested, show_trainable, top=top)
+        else:
+            rows = rows[top]
         summary_utils.print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                                     rows=rows, connected=connected, show_trainable=show_trainable)
 

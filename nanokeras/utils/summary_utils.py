@@ -1,6 +1,7 @@
 """`model.summary()`: the table of layers, output shapes and parameter counts, drawn as Keras 3 draws it."""
 
 import os
+import re
 import shutil
 import sys
 
@@ -111,13 +112,54 @@ def _row_lines(values, cells, border, alignment=_ALIGN):
     return lines
 
 
-def expanded_rows(model, connected, expand_nested=False, show_trainable=False, level=0):
+def layer_index_range(layers, layer_range=None):
+    """The `slice` of `layers` that `summary(layer_range=[first, last])` lists, as Keras picks it.
+
+    `first` and `last` are regular expressions tried with `re.match` on each layer's name: the
+    range runs from the first layer matching `first` to the last matching `last`, both included
+    (when every `first` match comes after the last `last` match, from the first `last` match to
+    the last `first` match). `None` means every layer.
+    """
+    if layer_range is None:
+        return slice(0, len(layers))
+    if not hasattr(layer_range, "__len__"):
+        raise TypeError(
+            "summary: `layer_range` must be a list or tuple of 2 layer names (or regular expressions), "
+            f"got {layer_range!r}."
+        )
+    if len(layer_range) != 2:
+        raise ValueError(
+            "summary: `layer_range` must be a list or tuple of 2 layer names (or regular expressions), "
+            f"got {layer_range!r} of length {len(layer_range)}."
+        )
+    first, last = layer_range
+    if not isinstance(first, str) or not isinstance(last, str):
+        raise ValueError(
+            f"summary: `layer_range` must contain two strings (layer names or regular expressions), "
+            f"got {layer_range!r}."
+        )
+    starts = [i for i, layer in enumerate(layers) if re.match(first, layer.name)]
+    ends = [i for i, layer in enumerate(layers) if re.match(last, layer.name)]
+    if not starts or not ends:
+        names = [layer.name for layer in layers]
+        raise ValueError(
+            f"summary: `layer_range` {list(layer_range)!r} does not match the model's layer names "
+            f"{names} (each entry is tried with re.match on every name)."
+        )
+    if min(starts) > max(ends):
+        return slice(min(ends), max(starts) + 1)
+    return slice(min(starts), max(ends) + 1)
+
+
+def expanded_rows(model, connected, expand_nested=False, show_trainable=False, level=0, top=None):
     """The rows of `model._summary_rows()`, each followed, with `expand_nested`, by the rows of the
     model inside it (names prefixed `   └ ` per level), and with `show_trainable` a last cell:
-    `Y`/`N` for a layer with weights, `-` for one without (as Keras marks them)."""
+    `Y`/`N` for a layer with weights, `-` for one without (as Keras marks them). `top`, a slice,
+    keeps only those of `model`'s own layers (with everything nested in them)."""
     rows = []
     prefix = "   " * level + "└ " if level else ""
-    for row, layer in zip(model._summary_rows(), model._summary_layers()):
+    pairs = list(zip(model._summary_rows(), model._summary_layers()))
+    for row, layer in pairs if top is None else pairs[top]:
         row = (prefix + row[0],) + tuple(row[1:4]) + ((row[4] if len(row) > 4 else "-",) if connected else ())
         if show_trainable:
             row += (("Y" if layer.trainable else "N") if layer.weights else "-",)
