@@ -20,7 +20,8 @@ def to_array(x):
     if isinstance(x, TensorOperators):
         return x.value
     if isinstance(x, _ndarray):
-        return x
+        # A subclass (a dataset's `DatasetTensor`) as a plain array, so no op result keeps it.
+        return x if type(x) is _ndarray else x.view(_ndarray)
     if isinstance(x, (list, tuple)) and any(isinstance(e, TensorOperators) for e in _flat(x)):
         x = _unwrap(x)
     out = np.asarray(x)

@@ -14,7 +14,7 @@ import wave
 
 import numpy as np
 
-from nanokeras.utils.batched_dataset import BatchedDataset
+from nanokeras.utils.batched_dataset import BatchedDataset, TensorSpec, _spec_of
 from nanokeras.utils.text_dataset_utils import _check_split, _split, index_directory
 from nanokeras.utils.timeseries_dataset_utils import _buffer_shuffle
 
@@ -105,7 +105,15 @@ def _dataset(paths, labels, label_mode, num_classes, batch_size, output_sequence
                 encoded = encode(indices)
                 yield audio, (encoded if batch_size is not None else encoded[0])
 
-    dataset = BatchedDataset(batches, -(-len(paths) // step))
+    def spec():
+        # As tf.data: clips have no fixed length (unless cut or padded to one) nor channel count.
+        audio = TensorSpec(((None,) if batch_size is not None else ()) + (output_sequence_length, None), "float32")
+        if label_mode is None:
+            return audio
+        label = _spec_of(encode(np.arange(1)), batch_size is not None)
+        return audio, (label if batch_size is not None else TensorSpec(label.shape[1:], label.dtype))
+
+    dataset = BatchedDataset(batches, -(-len(paths) // step), batched=batch_size is not None, spec=spec)
     dataset.file_paths = list(paths)
     return dataset
 

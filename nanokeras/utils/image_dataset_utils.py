@@ -15,7 +15,7 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.utils import image_utils
-from nanokeras.utils.batched_dataset import BatchedDataset
+from nanokeras.utils.batched_dataset import BatchedDataset, _first_row, _spec_of
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "lanczos3", "lanczos5")
@@ -170,7 +170,13 @@ def _dataset(paths, labels, label_mode, class_names, batch_size, shuffle, seed, 
         for index in range(count):
             yield get_batch(index, epoch)
 
-    dataset = BatchedDataset(batches, count)
+    def spec():
+        # From one image and one label (no pass is started, so no shuffle order is used up).
+        image = load(paths[0])[None]
+        sample = image if labels is None else (image, _encode_labels(labels[:1], label_mode, num_classes))
+        return _spec_of(sample if batch_size is not None else _first_row(sample), batch_size is not None)
+
+    dataset = BatchedDataset(batches, count, batched=batch_size is not None, spec=spec)
     dataset.class_names, dataset.file_paths = class_names, list(paths)
     return dataset
 

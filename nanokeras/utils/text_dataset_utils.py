@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from nanokeras.utils.batched_dataset import BatchedDataset
+from nanokeras.utils.batched_dataset import BatchedDataset, _first_row, _spec_of
 
 
 def _check_split(validation_split, subset, shuffle, seed):
@@ -135,7 +135,14 @@ def _dataset(paths, labels, label_mode, num_classes, max_length, batch_size, shu
                 encoded = encode(indices)
                 yield texts, (encoded if batch_size is not None else encoded[0])
 
-    dataset = BatchedDataset(batches, -(-len(paths) // step))
+    def spec():
+        # From one text and one label (no pass is started, so no shuffle order is used up).
+        sample = np.array([""], dtype=str)
+        if label_mode is not None:
+            sample = (sample, encode(np.arange(1)))
+        return _spec_of(sample if batch_size is not None else _first_row(sample), batch_size is not None)
+
+    dataset = BatchedDataset(batches, -(-len(paths) // step), batched=batch_size is not None, spec=spec)
     dataset.file_paths = list(paths)
     return dataset
 

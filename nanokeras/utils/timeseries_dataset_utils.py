@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from nanokeras.utils.batched_dataset import BatchedDataset
+from nanokeras.utils.batched_dataset import BatchedDataset, TensorSpec, _dtype_name
 
 
 def _positive(argument, value):
@@ -113,7 +113,16 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
             else:
                 yield windows, (target_series[positions] if batch_size is not None else target_series[positions[0]])
 
-    return BatchedDataset(batches, -(-len(starts) // step))
+    def spec():
+        # As tf.data: the batch and window axes have no fixed size.
+        windows_spec = TensorSpec(((None, None) if batch_size is not None else (None,)) + series.shape[1:],
+                                  _dtype_name(series.dtype))
+        if targets is None:
+            return windows_spec
+        target_shape = ((None,) if batch_size is not None else ()) + target_series.shape[1:]
+        return windows_spec, TensorSpec(target_shape, _dtype_name(target_series.dtype))
+
+    return BatchedDataset(batches, -(-len(starts) // step), batched=batch_size is not None, spec=spec)
 
 
 def _buffer_shuffle(count, buffer_size, generator):
