@@ -17,6 +17,7 @@ Example:
 import numpy as np
 
 from nanokeras.backend import config
+from nanokeras.backend.dtypes import result_type
 from nanokeras.ops import numpy as ops
 from nanokeras.ops.gradient_utils import to_array
 from nanokeras.ops.op_builders import dtype_of, elementwise, float_dtype, cast_to, values, without_gradient
@@ -78,8 +79,13 @@ def view_as_real(x):
 
 def polar(abs_, angle):
     """The complex numbers `abs_ * (cos(angle) + 1j * sin(angle))`."""
-    magnitude, phase = values(abs_, angle)
-    dtype = np.complex128 if np.result_type(magnitude, phase) == np.float64 else np.complex64
-    return without_gradient(
-        lambda: (values(abs_)[0] * (np.cos(values(angle)[0]) + 1j * np.sin(values(angle)[0]))).astype(dtype),
-        (abs_, angle))
+    # As Keras: computed in the float result type of both (int32 with float32: float32, so complex64).
+    real = np.dtype(result_type(dtype_of(abs_), dtype_of(angle), float))
+    dtype = np.complex128 if real == np.float64 else np.complex64
+    real = np.dtype(np.float64 if real == np.float64 else np.float32)  # complex64's parts (float16 too)
+
+    def compute():
+        magnitude, phase = (np.asarray(v).astype(real, copy=False) for v in values(abs_, angle))
+        return (magnitude * (np.cos(phase) + 1j * np.sin(phase))).astype(dtype)
+
+    return without_gradient(compute, (abs_, angle))

@@ -89,7 +89,24 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
 
     dtype = x.dtype if x.dtype.kind == "f" or interpolation == "nearest" else np.dtype(config.floatx())
     resampler = image_resize.Resampler(axes, (height, width), target, interpolation, bool(antialias), dtype)
-    return image_resize.resample(images, resampler, frame)
+    out = image_resize.resample(images, resampler, frame)
+    if x.dtype.kind in "iub" and interpolation != "nearest":
+        out = _back_to_integers(out, x.dtype)
+    return out
+
+
+def _back_to_integers(out, dtype):
+    """A float resize of integer (or bool) images in their own dtype, as Keras: rounded half to even and
+    clipped to the dtype's range (bools: True where positive, a saturating cast)."""
+    from nanokeras.ops import numpy as ops
+
+    if dtype.kind == "b":
+        return ops.greater(out, 0)
+    out = ops.round(out)
+    if dtype.itemsize < 4:  # (32-bit bounds are not exact in float32; overshoots that far do not occur)
+        info = np.iinfo(dtype)
+        out = ops.clip(out, float(info.min), float(info.max))
+    return ops._astype(out, dtype)
 
 
 @accepting_symbolic_tensors

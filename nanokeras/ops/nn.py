@@ -120,6 +120,8 @@ def relu(x):
         [0.0, 0.0, 2.0]
     """
     a = x if type(x) is _ndarray else to_array(x)
+    if a.dtype == np.bool_:
+        a = a.astype(np.int32)  # as Keras on JAX (numpy would give int64)
     out = np.maximum(a, 0)
     if not _recording_tapes:
         return out
@@ -131,6 +133,8 @@ def relu(x):
 def relu6(x):
     """`min(max(x, 0), 6)`; the gradient is 0 at 0 and at 6 (as JAX)."""
     a = x if type(x) is _ndarray else to_array(x)
+    if a.dtype == np.bool_:
+        a = a.astype(np.int32)  # numpy would give int64
     out = np.minimum(np.maximum(a, 0), 6)
     if not _recording_tapes:
         return out
@@ -243,7 +247,13 @@ hard_swish = hard_silu
 
 
 def hard_tanh(x):
-    """`x` clipped to `[-1, 1]`; the gradient is 1 on the bounds (as JAX)."""
+    """`x` clipped to `[-1, 1]`; the gradient is 1 on the bounds (as JAX). Integers keep their dtype, as
+    in Keras."""
+    kind = to_array(x).dtype.kind
+    if kind == "u":
+        return _ops.where(_ops.greater(x, 1), 1, x)
+    if kind == "i":
+        return _ops.where(_ops.greater(x, 1), 1, _ops.where(_ops.less(x, -1), -1, x))
     x = _float_input(x)
     # Comparisons as ops: recorded, so a replay compares the new values.
     return _ops.where(_ops.greater(x, 1), 1.0, _ops.where(_ops.less(x, -1), -1.0, x))

@@ -1,7 +1,9 @@
 """Result dtypes (and values) of `keras.ops` against real Keras 3 on JAX, for the cases where numpy's
 own rules differ from Keras's: mixed-dtype joins, float results of `floor`/`ceil` of integers, 32-bit
 integer sums and products, dtype-preserving `cumsum`, `vdot`, `where(x)`, bools in `square`/`mod`/
-`diff`/`conj`, and `linspace`/`geomspace` of float16. Only cases where Keras's documented rule (its
+`diff`/`conj`, `linspace`/`geomspace` of float16, integer `hard_tanh`, `polar` of mixed inputs
+(complex64, not complex128), and `image.resize` of integer and bool images (rounded and saturated
+back to their dtype). Only cases where Keras's documented rule (its
 `result_type` and each op's `compute_output_spec`) and its JAX output agree are listed."""
 
 import numpy as np
@@ -36,6 +38,8 @@ CASES = [
     ("square", (B,)), ("mod", (B, np.ones_like(B))), ("diff", (B,)), ("conj", (B,)), ("conjugate", (I8,)),
     ("linspace", (F16, 2)), ("linspace", (I8, F16)), ("linspace", (1, 2)),
     ("geomspace", (F16, 2)), ("geomspace", (I8, F16)),
+    ("hard_tanh", (I32 - 3,)), ("hard_tanh", (I8 - 3,)), ("relu", (B,)),
+    ("polar", (I32, F32)), ("polar", (F32, I32)), ("polar", (I32, 2.0)), ("polar", (U8, I8)), ("polar", (F16, 2)),
 ]
 
 
@@ -51,4 +55,26 @@ def test_dtypes_and_values_as_keras(keras, name, args):
         assert mine.dtype == real.dtype
         assert mine.shape == real.shape
         tol = 5e-3 if real.dtype == np.float16 else 1e-6  # float16 steps: 1-2 ulps apart
-        np.testing.assert_allclose(mine.astype("float64"), real.astype("float64"), rtol=tol, atol=tol)
+        wide = "complex128" if real.dtype.kind == "c" else "float64"
+        np.testing.assert_allclose(mine.astype(wide), real.astype(wide), rtol=tol, atol=tol)
+
+
+_IMAGE = np.array([0, 1, 2, 3, 4, 5], "uint8").reshape(1, 2, 3, 1)
+_NOISE = np.random.default_rng(0).integers(0, 256, (2, 3, 4, 2)).astype("uint8")
+# Sizes and images without float ties (x.5 before rounding), where float noise may round either way.
+RESIZE_CASES = [
+    (_IMAGE, (4, 6), "bilinear"), (_IMAGE * 50, (5, 7), "bicubic"), (_IMAGE * 50, (5, 7), "lanczos3"),
+    (_NOISE, (5, 7), "bicubic"), (_NOISE, (2, 3), "nearest"), (_NOISE.astype("int32"), (5, 7), "bicubic"),
+    ((_NOISE.astype("int16") - 128).astype("int8"), (5, 7), "bicubic"), (_NOISE > 128, (5, 7), "bilinear"),
+    (_NOISE > 128, (5, 7), "bicubic"), (_NOISE.astype("float16"), (5, 7), "bilinear"),
+]
+
+
+@pytest.mark.parametrize("image, size, interpolation", RESIZE_CASES,
+                         ids=[f"{im.dtype}-{m}-{i}" for i, (im, _, m) in enumerate(RESIZE_CASES)])
+def test_resize_keeps_the_image_dtype_as_keras(keras, image, size, interpolation):
+    theirs = np.asarray(keras.ops.image.resize(image, size, interpolation=interpolation))
+    ours = np.asarray(nk.ops.image.resize(image, size, interpolation=interpolation))
+    assert ours.dtype == theirs.dtype == image.dtype
+    tol = 5e-3 if image.dtype == np.float16 else 0
+    np.testing.assert_allclose(ours.astype("float64"), theirs.astype("float64"), rtol=tol, atol=tol)
