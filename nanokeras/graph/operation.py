@@ -12,6 +12,7 @@ import numpy as np
 from nanokeras.backend.state_scopes import SymbolicScope
 from nanokeras.graph.keras_tensor import KerasHistory, KerasTensor
 from nanokeras.graph.node import Node
+from nanokeras.ops.stateless_scope import StatelessScope
 from nanokeras.ops.tensor import value_of
 from nanokeras.tree import flatten, map_structure, pack_sequence_as
 
@@ -102,7 +103,8 @@ def infer_output_spec(fn, args, kwargs):
             return x
 
         c_args, c_kwargs = map_structure(concrete, (tuple(args), dict(kwargs)))
-        with np.errstate(all="ignore"), SymbolicScope():  # as Keras's compute_output_spec
+        # As Keras's compute_output_spec: a trial call changes no variable and adds no loss.
+        with np.errstate(all="ignore"), SymbolicScope(), StatelessScope():
             out = fn(*c_args, **c_kwargs)
         results.append(map_structure(lambda y: np.asarray(value_of(y)), out))
         if not unknown:

@@ -384,13 +384,14 @@ class Layer(Operation):
 
     @property
     def losses(self):
-        """Losses added by `add_loss` and the weight regularizers, of this layer and its sub-layers."""
+        """Losses of this layer and its sub-layers: those of `add_loss` in the latest call, then
+        the regularizers' of the trainable weights (a frozen weight adds none), as in Keras."""
         result = []
         for layer in [self] + self._flat_layers():
             result.extend(layer._losses)
-            for w in layer._own_weights:
-                if w.regularizer is not None:
-                    result.append(w.regularizer(w))
+        for w in self.trainable_weights:
+            if w.regularizer is not None:
+                result.append(w.regularizer(w))
         return result
 
     def _clear_losses(self):

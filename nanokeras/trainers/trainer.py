@@ -502,6 +502,7 @@ class Trainer:
             if finalize is not None and epochs > 0:
                 # As Keras, even after an error: with `use_ema=True` the weights become their averages.
                 finalize(self.trainable_weights)
+            self._forget_call_losses()
         callback_list.on_train_end(logs=training_logs)
         return callback_list.history
 
@@ -601,6 +602,7 @@ class Trainer:
             batches = data_adapter.ArrayBatches(arrays, batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list.on_test_begin()
         logs = self._logs_to_floats(self._run_batches("test", batches, callback_list))
+        self._forget_call_losses()
         callback_list.on_test_end(logs)
         return logs
 
@@ -653,6 +655,7 @@ class Trainer:
                     self, batches,
                     None if end_hook is None else lambda step, output: end_hook(step, {"outputs": output}))
                 if parallel is not NotImplemented:
+                    self._forget_call_losses()
                     callback_list.on_predict_end()
                     return data_adapter.keys_sorted(data_adapter.concatenate_batches(parallel))
             for step, batch in enumerate(epoch_batches):
@@ -661,6 +664,7 @@ class Trainer:
                 outputs.append(run(batch))
                 if end_hook is not None:
                     end_hook(step, {"outputs": outputs[-1]})
+        self._forget_call_losses()
         callback_list.on_predict_end()
         return data_adapter.keys_sorted(data_adapter.concatenate_batches(outputs))
 
@@ -674,6 +678,7 @@ class Trainer:
         data = (x, y) if sample_weight is None else (x, y, sample_weight)
         self.reset_metrics()
         logs = self._logs_to_floats(self.train_step(data))
+        self._forget_call_losses()
         return self._format_batch_logs(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -684,7 +689,13 @@ class Trainer:
         data = (x, y) if sample_weight is None else (x, y, sample_weight)
         self.reset_metrics()
         logs = self._logs_to_floats(self.test_step(data))
+        self._forget_call_losses()
         return self._format_batch_logs(logs, return_dict)
+
+    def _forget_call_losses(self):
+        # Keras runs these steps statelessly: afterwards `model.losses` holds no `add_loss` loss.
+        if layer_module.extra_losses_in_use():
+            self._clear_losses()
 
     def _format_batch_logs(self, logs, return_dict):
         if return_dict:
