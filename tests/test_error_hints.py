@@ -2244,10 +2244,10 @@ class _EndlessBatches(keras.utils.PyDataset):
         return x, y
 
 
-@hint("trainers/batch_sources.py", "Make it loop forever (`while True:` around its loop) and pass `", ValueError)
+@hint("trainers/batch_sources.py", "Make it loop forever (`while True:` around its loop) and pass `", UserWarning)
 class _:
     def trigger(tmp):
-        _compiled().fit(_batches_once(), epochs=2, verbose=0)
+        _compiled().fit(_batches_once(), epochs=2, verbose=0)  # (as Keras: each epoch ends when it runs out)
 
     def follow(tmp):
         history = _compiled().fit(_batches_forever(), epochs=2, steps_per_epoch=3, verbose=0)
@@ -2274,6 +2274,19 @@ def _endless_dataset():
     x, y = _data(n=12)
     windows = keras.utils.timeseries_dataset_from_array(x, y, sequence_length=1, batch_size=4)
     return windows.map(lambda window, label: (window[:, 0], label)).repeat()
+
+
+@hint("trainers/batch_sources.py", "to take that many steps every epoch, repeat the dataset (`.repeat()`)", UserWarning)
+class _:
+    def trigger(tmp):
+        x, y = _data(n=12)
+        once = keras.utils.timeseries_dataset_from_array(x, y, sequence_length=1, batch_size=4)  # 3 batches
+        once = once.map(lambda window, label: (window[:, 0], label))
+        _compiled().fit(once, epochs=2, steps_per_epoch=5, verbose=0)
+
+    def follow(tmp):
+        history = _compiled().fit(_endless_dataset(), epochs=2, steps_per_epoch=5, verbose=0)
+        assert len(history.history["loss"]) == 2
 
 
 @hint("trainers/batch_sources.py", "to say how many batches make an epoch", ValueError)

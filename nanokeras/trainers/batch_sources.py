@@ -12,12 +12,20 @@
   list-like object with `__iter__` (nanokeras never imports TensorFlow or PyTorch itself:
   their batches are read through `__iter__` and `__array__`).
 
+When a source that is not a Sequence runs out, the epoch ends there with a warning, as in
+Keras (`SourceBatches._iterated_batches` says exactly when a new pass starts). Keras looks at a
+generator's first two batches before training and replays them at the start of every new pass:
+so a generator that ends gives later epochs those two batches again, and each validation (which
+starts a new pass) reads them first.
+
 Each batch is `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)` and is checked and converted
 as arrays are (`to_numeric_array`), one batch at a time. A batch that cannot be used stops
 training with an error that names it; the weights are then those after the last complete step.
 """
 
 import inspect
+import itertools
+import warnings
 
 import numpy as np
 
@@ -121,35 +129,43 @@ class SourceBatches:
             if self.num_batches is None and not steps_per_epoch:
                 raise ValueError(f"`{argument}` is endless (num_batches is None): pass `{steps_argument}`.")
         elif self.is_dataset:
-            # One pass per epoch; with `steps_per_epoch`, epochs take that many batches from one
-            # running pass, restarted when it ends (as Keras does with a tf.data dataset).
             cardinality = source.cardinality()
             if cardinality == -1 and not steps_per_epoch:
                 raise ValueError(f"`{argument}` repeats forever: pass `{steps_argument}` to say how many "
                                  "batches make an epoch.")
             self.num_batches = cardinality if cardinality >= 0 else None
-            self._iterator = None
         elif self.is_iterator:
             self.num_batches = None
-            self._iterator = source
         else:
             self.num_batches = _known_length(source)
             if self.num_batches is None and _is_endless(source) and not steps_per_epoch:
                 raise ValueError(f"`{argument}` repeats forever: pass `{steps_argument}` to say how many "
                                  "batches make an epoch.")
-            self._iterator = None
         self.steps_per_epoch = steps_per_epoch or self.num_batches
+        self._steps_asked = steps_per_epoch
         self._running_pass = (data_adapter.RunningPass(self.num_batches, steps_per_epoch)
                               if steps_per_epoch is not None and self.is_sequence and self.num_batches else None)
         self._epoch = 0
         self._peeked = None
+        # Not a Sequence: a pass is one iterator over the source. `_head` holds a generator's
+        # first batches (read before training, replayed at the start of every pass); `_pass` is
+        # the running pass, `_pass_first` a batch of it already read (to build the model) and
+        # still to be yielded; `_length` the batches per pass, once known; `_taken` the batches
+        # taken from the running pass.
+        self._head = None
+        self._pass = None
+        self._pass_first = None
+        self._length = self.num_batches
+        self._taken = 0
 
     def restart(self):
         """The next epoch starts a new pass (what `evaluate` does with its data, as Keras)."""
         if self._running_pass is not None:
             self._running_pass.restart()
-        if self._peeked is None and not self.is_iterator:
-            self._iterator = None
+        if self._pass_first is None:
+            self._pass = None
+        self._taken = 0
+        self._length = self.num_batches
 
     # ------------------------------------------------------------ one batch
     def standardize(self, batch, index=0):
@@ -211,18 +227,30 @@ class SourceBatches:
             _reraise(error, _describe_error(self.argument, index, self._epoch, error))
 
     def first_batch(self):
-        """The first batch (kept, and yielded first), to build the model before training."""
+        """The first batch, to build the model before training (not read again when used)."""
         if self._peeked is None:
             if self.is_sequence:
                 raw = self._read(0)
+            elif self.is_iterator:
+                # Keras reads a generator's first two batches before training and replays them.
+                self._head = []
+                for index in range(2):
+                    try:
+                        self._head.append(self._next(self.source, index))
+                    except StopIteration:
+                        break
+                if not self._head:
+                    raise ValueError(f"`{self.argument}` produced no batches.")
+                raw = self._head[0]
             else:
-                if self._iterator is None:
-                    self._iterator = iter(self.source)
+                self._pass = iter(self.source)
                 try:
-                    raw = self._next(self._iterator, 0)
+                    raw = self._next(self._pass, 0)
                 except StopIteration:
                     raise ValueError(f"`{self.argument}` produced no batches.") from None
             self._peeked = self.standardize(raw, 0)
+            if not self.is_sequence and not self.is_iterator:
+                self._pass_first = self._peeked  # the pass goes on after it
         return self._peeked
 
     # ------------------------------------------------------------ one epoch
@@ -234,8 +262,6 @@ class SourceBatches:
             yield from self._sequence_batches()
             if callable(getattr(self.source, "on_epoch_end", None)):
                 self.source.on_epoch_end()
-        elif self.is_dataset:
-            yield from self._dataset_batches()
         else:
             yield from self._iterated_batches()
         self._epoch += 1
@@ -283,72 +309,93 @@ class SourceBatches:
             if close is not None:
                 close()
 
-    def _dataset_batches(self):
-        # A dataset is read once per epoch, the look that built the model included (its first
-        # pass goes on from the peeked batch); with `steps_per_epoch`, epochs take that many
-        # batches from one running pass, restarted when it ends (as Keras does with tf.data).
-        fixed = self.steps_per_epoch if self.steps_per_epoch != self.num_batches else None
-        produced = 0
-        if self._peeked is not None:
-            batch, self._peeked = self._peeked, None
-            yield batch
-            produced = 1
-        if fixed is None:
-            passing = self._iterator if self._iterator is not None else iter(self.source)
-            self._iterator = None
-            while True:
-                try:
-                    batch = self._next(passing, produced)
-                except StopIteration:
-                    return
-                yield self.standardize(batch, produced)
-                produced += 1
-        while produced < fixed:
-            if self._iterator is None:
-                self._iterator = iter(self.source)
-            try:
-                batch = self._next(self._iterator, produced)
-            except StopIteration:
-                self._iterator = None
-                return
-            yield self.standardize(batch, produced)
-            produced += 1
+    def _new_pass(self):
+        """A new iterator over the source: a generator's replays the batches read first."""
+        self._taken = 0
+        if self._pass_first is not None:
+            return self._pass  # the pass that built the model, its first batch still to come
+        if self.is_iterator:
+            return itertools.chain(self._head or (), self.source)
+        return iter(self.source)
+
+    def _take(self, iterator, index):
+        """The pass's next batch, standardized, or None when it has run out."""
+        if self._pass_first is not None:
+            batch, self._pass_first = self._pass_first, None
+            return batch
+        try:
+            raw = self._next(iterator, index)
+        except StopIteration:
+            return None
+        if self.is_iterator and self._head and raw is self._head[0] and self._peeked is not None:
+            return self._peeked
+        return self.standardize(raw, index)
 
     def _iterated_batches(self):
-        produced = 0
-        restarted = False
-        while self.steps_per_epoch is None or produced < self.steps_per_epoch:
-            if self._peeked is not None:
-                batch, self._peeked = self._peeked, None
-            else:
-                if self._iterator is None:
-                    self._iterator = iter(self.source)
-                try:
-                    raw = self._next(self._iterator, produced)
-                except StopIteration:
-                    self._iterator = None
-                    if not self.is_iterator and self.steps_per_epoch is not None and not restarted:
-                        restarted = True  # a re-iterable dataset starts a new pass, as Keras does
-                        continue
-                    if self.steps_per_epoch is not None or produced == 0:
-                        expected = self.steps_per_epoch or "at least 1"
-                        where = (f"`{self.argument}` ran out of batches at batch {produced} of epoch "
-                                 f"{self._epoch + 1} (expected {expected} batch(es) per epoch). The weights are "
-                                 "those after the last complete batch.")
-                        if self.is_iterator:
-                            raise ValueError(
-                                f"{where} A generator is read once, not restarted for each epoch. Make it loop "
-                                f"forever (`while True:` around its loop) and pass `{self.steps_argument}` (its "
-                                "batches per epoch).") from None
-                        raise ValueError(f"{where} Repeat the dataset, or pass a `{self.steps_argument}` that "
-                                         "one pass can provide.") from None
+        # Keras's rule (trainers/epoch_iterator.py). With `steps_per_epoch`, epochs take that many
+        # batches from one running pass; without, each epoch is a new pass. A pass of a known
+        # length (a dataset's cardinality, len()) ends the epoch early when it is used up (with
+        # a warning if steps were asked for), and the next epoch starts a new pass. A source that
+        # stops before its known end (a generator, a dataset of unknown length) ends the epoch
+        # with a warning; its length is then taken as known (the batches read + 1, as Keras
+        # counts), and the next epoch starts a new pass.
+        steps = self._steps_asked or self._length
+        if steps:
+            if self._pass is None or self._steps_asked is None:
+                self._pass = self._new_pass()
+            for step in range(steps):
+                if self._length and self._taken >= self._length:
+                    if self._steps_asked:
+                        self._warn_ran_out(step)
                     break
-                restarted = False
-                batch = self.standardize(raw, produced)
-            produced += 1
+                self._taken += 1
+                batch = self._take(self._pass, step)
+                if batch is None:
+                    self._ran_out(step)
+                    return
+                yield batch
+            if self._length and self._taken >= self._length:
+                self._pass = None
+                self._taken = 0
+            return
+        self._pass = self._new_pass()
+        step = 0
+        while True:
+            self._taken = step + 1
+            batch = self._take(self._pass, step)
+            if batch is None:
+                self._ran_out(step)
+                return
             yield batch
-        if self.steps_per_epoch is None and not self.is_iterator:
-            self._iterator = None  # the next epoch reads a new pass
+            step += 1
+
+    def _ran_out(self, step):
+        if self._taken == 1:  # a new pass gave nothing: the source cannot be read again
+            raise ValueError(
+                f"`{self.argument}` gave no batches when read anew (epoch {self._epoch + 1}): it can be iterated only "
+                f"once. Repeat the dataset, or pass a `{self.steps_argument}` that one pass can provide.")
+        if self._length is None:
+            self._length = self._taken
+        self._pass = None
+        self._pass_first = None
+        # Keras warns for its own kinds (a generator, a tf.data dataset); an iterable it does not
+        # take (a plain object with `__iter__`) just ends its pass, unless steps were asked for.
+        if self._steps_asked or self.is_iterator or callable(getattr(self.source, "cardinality", None)):
+            self._warn_ran_out(step)
+
+    def _warn_ran_out(self, step):
+        where = f" of epoch {self._epoch + 1}" if self.steps_argument == "steps_per_epoch" else ""
+        ended = (f"`{self.argument}` ran out of data after {step} batch(es){where}: as in Keras, the epoch (or "
+                 "evaluation) ends there, and the next one reads a new pass.")
+        if self.is_iterator:
+            warnings.warn(
+                f"{ended} A generator is not restarted: a new pass replays only the first batches read before "
+                f"training. Make it loop forever (`while True:` around its loop) and pass `{self.steps_argument}` "
+                "(its batches per epoch).", UserWarning, stacklevel=5)
+        else:
+            warnings.warn(
+                f"{ended} To use each batch once per epoch, leave `{self.steps_argument}` unset; to take that many "
+                "steps every epoch, repeat the dataset (`.repeat()`).", UserWarning, stacklevel=5)
 
 
 def _check_no_arrays_beside(source_argument, **others):

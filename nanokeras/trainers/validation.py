@@ -74,10 +74,45 @@ def check_features(model, x, argument="x"):
     given = tuple(x.shape[1:])
     expected_sample = tuple(expected[1:])
     if len(given) != len(expected_sample) or any(e is not None and e != g for e, g in zip(expected_sample, given)):
+        # Keras's fit/evaluate/predict check only the rank against the `Input`: sizes then are the
+        # layers' business (an Embedding + LSTM built on length 5 takes length 3 or 7). So another
+        # size of the same rank is accepted when the model's layers take it.
+        reason = None
+        if len(given) == len(expected_sample):
+            reason = _layers_reject(model, expected, given, x.dtype)
+            if reason is None:
+                return
         raise ValueError(
             f"`{argument}` has shape {tuple(x.shape)}, but the model expects input of shape "
             f"{expected} (None is the batch axis).{_reshape_hint(tuple(x.shape), expected_sample)}"
+            + (f" ({reason})" if reason else "")
         )
+
+
+def _layers_reject(model, expected, sample_shape, dtype):
+    """None when the model's layers take samples of `sample_shape` (the model runs on zeros of
+    that shape, as a look that changes nothing), else the layers' error message. Remembered per
+    model configuration and shape, so batches of a source are not looked at again."""
+    from nanokeras.backend import probing
+    from nanokeras.layers import layer as layer_module
+    from nanokeras.ops.stateless_scope import StatelessScope
+
+    version = layer_module.configuration_version()
+    cache = model.__dict__.get("_nk_sample_shapes_taken")
+    if cache is None or cache[0] != version:
+        cache = (version, {})
+        model.__dict__["_nk_sample_shapes_taken"] = cache
+    key = (tuple(sample_shape), np.dtype(dtype).str)
+    if key not in cache[1]:
+        batch = expected[0] if isinstance(expected[0], (int, np.integer)) else 1
+        zeros = np.zeros((batch,) + tuple(sample_shape), dtype=dtype)
+        try:
+            with probing.outputs_only(), StatelessScope(), np.errstate(all="ignore"):
+                model(zeros, training=False)
+            cache[1][key] = None
+        except (ValueError, TypeError, IndexError) as error:
+            cache[1][key] = str(error).strip().split("\n")[0]
+    return cache[1][key]
 
 
 def _fits(shape, pattern):

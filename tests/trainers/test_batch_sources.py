@@ -80,11 +80,20 @@ def test_generator_with_steps_per_epoch_and_class_weight():
     np.testing.assert_allclose(ours.history["loss"], theirs.history["loss"], rtol=1e-6)
 
 
-def test_finite_generator_runs_out_with_a_clear_error():
-    model, _ = twin_models()
+def test_finite_generator_ends_each_epoch_when_it_runs_out_as_keras():
+    # Keras reads a generator's first two batches before training; a generator that ends gives
+    # the next epochs only those two again (a new pass replays them), with a warning each time.
+    model, twin = twin_models()
     batches = ((X[i:i + 4], Y[i:i + 4]) for i in range(0, 12, 4))
-    with pytest.raises(ValueError, match="ran out of batches at batch 0 of epoch 2"):
-        model.fit(batches, epochs=2, verbose=0)
+    with pytest.warns(UserWarning, match="`x` ran out of data after") as caught:
+        history = model.fit(batches, epochs=3, verbose=0)
+    assert [str(w.message).split(":")[0] for w in caught] == [
+        "`x` ran out of data after 3 batch(es) of epoch 1", "`x` ran out of data after 2 batch(es) of epoch 2",
+        "`x` ran out of data after 2 batch(es) of epoch 3"]
+    assert "Make it loop forever" in str(caught[0].message)
+    first = twin.fit(X, Y, batch_size=4, epochs=1, shuffle=False, verbose=0).history["loss"]
+    then = twin.fit(X[:8], Y[:8], batch_size=4, epochs=2, shuffle=False, verbose=0).history["loss"]
+    np.testing.assert_allclose(history.history["loss"], first + then, rtol=1e-6)
 
 
 def test_endless_py_dataset_needs_steps():
@@ -117,9 +126,9 @@ def test_the_errors_name_the_steps_argument_of_the_call():
         with pytest.raises(ValueError, match="is endless") as caught:
             call()
         assert str(caught.value).endswith(f"pass {argument}.")
-    with pytest.raises(ValueError, match="`validation_data` ran out of batches at batch 0 of epoch 2") as caught:
+    with pytest.warns(UserWarning, match="`validation_data` ran out of data after") as caught:
         model.fit(X, Y, validation_data=finite(), epochs=2, verbose=0)
-    assert "pass `validation_steps`" in str(caught.value)
+    assert "pass `validation_steps`" in str(caught[0].message)
     assert model.evaluate(Endless(), steps=2, verbose=0) is not None
     assert model.predict(Endless(), steps=2, verbose=0).shape == (8, 1)
 
