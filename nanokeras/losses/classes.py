@@ -158,9 +158,12 @@ class _Wrapped(LossFunctionWrapper):
     def _options(self):
         return {key: getattr(self, key) for key in self._arg_names}
 
+    # Arguments Keras 3.15 leaves out of the class's config (a config with them still loads).
+    _config_omits = ()
+
     def get_config(self):
         config = Loss.get_config(self)
-        config.update({key: getattr(self, key) for key in self._arg_names})
+        config.update({key: getattr(self, key) for key in self._arg_names if key not in self._config_omits})
         return config
 
     @classmethod
@@ -390,6 +393,7 @@ class SparseCategoricalCrossentropy(_Wrapped):
 
     _fn = staticmethod(_prob.sparse_categorical_crossentropy)
     _arg_names = ("from_logits", "ignore_class", "axis")
+    _config_omits = ("axis",)  # as Keras's get_config
     casts_labels_to_float = False  # its labels are class indices
 
     def __init__(

@@ -263,3 +263,61 @@ def test_single_output_duplicate_metric_keeps_its_name(keras):
     assert results["nk"][0] == results["keras"][0]
     assert results["nk"][1] == results["keras"][1] == "acc"
     np.testing.assert_allclose(results["nk"][3], results["keras"][3], rtol=1e-5)
+
+
+# ------------------------------------------------------------------------- small details
+def test_loss_configs_have_keras_keys_in_keras_order(keras):
+    import inspect
+
+    checked = 0
+    for name in sorted(dir(keras.losses)):
+        theirs = getattr(keras.losses, name)
+        if not (inspect.isclass(theirs) and issubclass(theirs, keras.losses.Loss)) or name in (
+                "Loss", "LossFunctionWrapper", "Huber", "CosineSimilarity"):
+            continue  # Keras leaves `delta`, `axis` out of those two: nanokeras keeps them (round trip)
+        try:
+            expected = theirs().get_config()
+        except TypeError:  # needs arguments
+            continue
+        assert list(getattr(nk.losses, name)().get_config().items()) == list(expected.items()), name
+        checked += 1
+    assert checked >= 20
+
+
+def test_loss_from_a_config_with_arguments_keras_leaves_out():
+    loss = nk.losses.SparseCategoricalCrossentropy.from_config(
+        {"name": "scce", "reduction": "sum_over_batch_size", "from_logits": True, "ignore_class": None, "axis": -1})
+    assert loss.from_logits and "axis" not in loss.get_config()
+
+
+@pytest.mark.parametrize("name,shape", [("Conv1DTranspose", (None, 5, 2)), ("Conv2DTranspose", (None, 5, 5, 2)),
+                                        ("Conv3DTranspose", (None, 5, 5, 5, 2)), ("Conv2D", (None, 5, 5, 2))])
+def test_convolution_output_shape_types_as_keras(keras, name, shape):
+    ours = getattr(nk.layers, name)(3, 2).compute_output_shape(shape)
+    theirs = getattr(keras.layers, name)(3, 2).compute_output_shape(shape)
+    assert type(ours) is type(theirs) and list(ours) == list(theirs)
+
+
+def test_text_vectorization_vocabulary_types_as_keras(keras):
+    for lib in (nk, keras):
+        layer = lib.layers.TextVectorization()
+        layer.adapt(["b a b c"])
+        given = lib.layers.TextVectorization(vocabulary=["x", "y"])
+        types = [[type(t) for t in v] for v in (layer.get_vocabulary(), layer.get_vocabulary(False),
+                                                 given.get_vocabulary())]
+        if lib is nk:
+            ours = types, layer.get_vocabulary()
+        else:
+            assert ours == (types, layer.get_vocabulary())
+    assert ours[0][0] == [str, str, np.str_, np.str_, np.str_]
+
+
+def test_resizing_rejects_interpolations_keras_rejects(keras):
+    images = np.ones((1, 4, 4, 3), "float32")
+    with pytest.raises(ValueError) as theirs:
+        keras.layers.Resizing(7, 3, interpolation="area")(images)
+    with pytest.raises(ValueError) as ours:
+        nk.layers.Resizing(7, 3, interpolation="area")(images)
+    for allowed in ("bilinear", "nearest", "lanczos3", "lanczos5", "bicubic"):
+        assert allowed in str(theirs.value) and allowed in str(ours.value)
+        nk.layers.Resizing(7, 3, interpolation=allowed)(images)

@@ -75,9 +75,10 @@ class BaseConvTranspose(Layer):
         spatial = input_shape[1:-1] if self.data_format == "channels_last" else input_shape[2:]
         out = tuple(None if size is None else output_size(size, k, 1, p, s, d) for size, k, s, d, p in zip(
             spatial, self.kernel_size, self.strides, self.dilation_rate, self._pads()))
+        # a list, as Keras's transposed convolutions give (the other convolutions give tuples)
         if self.data_format == "channels_last":
-            return (input_shape[0],) + out + (self.filters,)
-        return (input_shape[0], self.filters) + out
+            return [input_shape[0], *out, self.filters]
+        return [input_shape[0], self.filters, *out]
 
     def get_config(self):
         config = super().get_config()

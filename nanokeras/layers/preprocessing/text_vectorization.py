@@ -133,8 +133,12 @@ class TextVectorization(Layer):
 
     # ---------------------------------------------------------- vocabulary
     def get_vocabulary(self, include_special_tokens=True):
-        """The tokens by id: `''` (padding) and `'[UNK]'` first, then by frequency."""
-        return self._lookup_layer.get_vocabulary(include_special_tokens)
+        """The tokens by id: `''` (padding) and `'[UNK]'` first (`str`), then by frequency
+        (numpy strings, as Keras gives them)."""
+        lookup = self._lookup_layer
+        vocabulary = lookup.get_vocabulary(include_special_tokens)
+        start = lookup._token_start_index() if include_special_tokens else 0
+        return vocabulary[:start] + [np.str_(token) for token in vocabulary[start:]]
 
     def vocabulary_size(self):
         """The number of ids, padding and unknown included."""
