@@ -325,6 +325,7 @@ class BatchedDataset:
         self._cardinality = cardinality
         self._batched = batched
         self._spec = spec
+        self._batch_size = None  # set by `batch()`, read by `split_dataset` (as tf.data's BatchDataset)
         self.class_names = None
         self.file_paths = None
 
@@ -344,6 +345,23 @@ class BatchedDataset:
 
         count = 1 if not batch_size else -(-length // batch_size)
         return cls(pieces, count, batched=True)
+
+    @classmethod
+    def from_samples(cls, samples, batch_size=None):
+        """A dataset of `samples` (a list), one per element or stacked in batches of `batch_size`."""
+        samples = list(samples)
+
+        def elements():
+            if batch_size is None:
+                yield from samples
+                return
+            for start in range(0, len(samples), batch_size):
+                yield _stack(samples[start:start + batch_size])
+
+        count = len(samples) if batch_size is None else -(-len(samples) // batch_size)
+        dataset = cls(elements, count, batched=batch_size is not None)
+        dataset._batch_size = batch_size
+        return dataset
 
     # ------------------------------------------------------------ reading
     def _elements(self):
@@ -490,8 +508,10 @@ class BatchedDataset:
         if cardinality >= 0:
             cardinality = cardinality // batch_size if drop_remainder else -(-cardinality // batch_size)
         size = batch_size if drop_remainder else None
-        return self._derived(batched, cardinality, batched=True, spec=lambda: _map_specs(
+        dataset = self._derived(batched, cardinality, batched=True, spec=lambda: _map_specs(
             lambda s: TensorSpec((size,) + tuple(s.shape), s.dtype, s.name), self.element_spec))
+        dataset._batch_size = batch_size
+        return dataset
 
     def unbatch(self, name=None):
         def rows():

@@ -73,6 +73,12 @@ def _samples(dataset):
                 )
             arrays.append(element)
         return list(zip(*arrays))
+    if getattr(type(dataset), "_is_nanokeras_dataset", False):
+        # As Keras with a tf.data dataset: a batched one (as `batch()` returns) is split by samples;
+        # any other (those of `image_dataset_from_directory` end with a prefetch) by its elements.
+        if dataset._batch_size is not None:
+            dataset = dataset.unbatch()
+        return list(dataset.as_numpy_iterator())
     if _is_tf_dataset(dataset):
         if hasattr(dataset, "_batch_size"):
             dataset = dataset.unbatch()
@@ -124,7 +130,8 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
 
     Args:
         dataset: a numpy array, a list/tuple of numpy arrays of one length (e.g. `(x, y)`),
-            or a `tf.data.Dataset`.
+            a `tf.data.Dataset`, or a dataset of `keras.utils.*_dataset_from_*` (split into
+            two such datasets, batched as it is).
         left_size: the left part: a fraction in (0, 1) of the samples, or a number of samples;
             None means what `right_size` leaves.
         right_size: the same for the right part (taken from the end).
@@ -153,6 +160,11 @@ def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=
     left, right = _split_sizes(left_size, right_size, len(samples))
     left_samples, right_samples = samples[:left], samples[-right:]
     like = samples[0]
+    if getattr(type(dataset), "_is_nanokeras_dataset", False):
+        from nanokeras.utils.batched_dataset import BatchedDataset
+
+        return (BatchedDataset.from_samples(left_samples, dataset._batch_size),
+                BatchedDataset.from_samples(right_samples, dataset._batch_size))
     use_tensorflow = preferred_backend == "tensorflow" or _is_tf_dataset(dataset)
     if preferred_backend is None and not use_tensorflow:
         try:

@@ -122,7 +122,9 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
         target_shape = ((None,) if batch_size is not None else ()) + target_series.shape[1:]
         return windows_spec, TensorSpec(target_shape, _dtype_name(target_series.dtype))
 
-    return BatchedDataset(batches, -(-len(starts) // step), batched=batch_size is not None, spec=spec)
+    dataset = BatchedDataset(batches, -(-len(starts) // step), batched=batch_size is not None, spec=spec)
+    dataset._batch_size = batch_size  # a batched tf.data dataset, as Keras returns (`split_dataset` reads it)
+    return dataset
 
 
 def _buffer_shuffle(count, buffer_size, generator):

@@ -181,3 +181,19 @@ def test_audio_element_spec_is_keras(keras, tmp_path):
         their_audio = their_first if kwargs.get("label_mode", "int") is None else their_first[0]
         np.testing.assert_array_equal(our_audio.numpy(), their_audio.numpy())
         assert _shape_text(our_audio.shape) == _shape_text(their_audio.shape)
+
+
+def test_split_dataset_of_datasets_is_keras(keras, image_folders):
+    data = _series()
+    for build in (lambda k: k.utils.timeseries_dataset_from_array(data, data[5:, 0], sequence_length=5, batch_size=4),
+                  lambda k: k.utils.timeseries_dataset_from_array(data, None, sequence_length=5,
+                                                                  batch_size=4).unbatch(),
+                  lambda k: k.utils.image_dataset_from_directory(str(image_folders), image_size=(8, 8), batch_size=4,
+                                                                 shuffle=False, verbose=False)):
+        ours, theirs = _both(keras, lambda k: k.utils.split_dataset(build(k), left_size=0.6))
+        for our_part, their_part in zip(ours, theirs):
+            assert repr(our_part.element_spec) == repr(their_part.element_spec)
+            assert int(our_part.cardinality()) == int(their_part.cardinality())
+            for a, b in zip(our_part.as_numpy_iterator(), their_part.as_numpy_iterator()):
+                for x, y in zip(a if isinstance(a, tuple) else (a,), b if isinstance(b, tuple) else (b,)):
+                    np.testing.assert_array_equal(x, y)

@@ -159,3 +159,17 @@ def test_an_empty_dataset_has_no_element_spec_to_read():
     empty = BatchedDataset(lambda: iter(()), 0)
     with pytest.raises(ValueError, match="no elements"):
         empty.element_spec
+
+
+def test_split_dataset_of_a_dataset_gives_datasets_batched_as_it_was():
+    _, ds = _series()
+    left, right = nk.utils.split_dataset(ds, left_size=0.6)
+    assert (left.cardinality(), right.cardinality()) == (3, 2)  # 15 windows: 9 and 6, in batches of 4
+    assert left.element_spec[0] == TensorSpec((None, 5, 2), "float32")  # Keras: from the samples
+    x, y = next(iter(right))
+    assert isinstance(x, DatasetTensor) and x.shape == (4, 5, 2) and y.numpy().tolist() == [28, 30, 32, 34]
+    rows_left, _ = nk.utils.split_dataset(ds.unbatch(), left_size=5)
+    assert rows_left.cardinality() == 5 and rows_left.element_spec[1] == TensorSpec((), "float32")
+    model = nk.Sequential([nk.Input((5, 2)), nk.layers.Flatten(), nk.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    assert np.isfinite(model.fit(left, validation_data=right, verbose=0).history["val_loss"][0])
