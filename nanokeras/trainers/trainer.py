@@ -144,7 +144,8 @@ class Trainer:
         self._compile_loss.build(y_pred, names)
         self._compile_metrics.build(y, y_pred, names)
 
-    _untracked_metric_attributes = frozenset({"_loss_tracker"})
+    # What `compile` was given is not a metric of the model itself (the compiled metrics wrap it).
+    _untracked_metric_attributes = frozenset({"_loss_tracker", "_metrics_spec", "_weighted_metrics_spec"})
 
     @property
     def metrics(self):

@@ -2,6 +2,7 @@
 them every epoch, and their values appear in the logs and in `evaluate`'s list."""
 
 import numpy as np
+import pytest
 
 import nanokeras as keras
 
@@ -129,3 +130,15 @@ def test_metrics_names_zip_with_evaluate_for_several_outputs():
     zipped = dict(zip(model.metrics_names, model.evaluate(x, y, verbose=0)))
     assert model.metrics_names == ["loss", "priority_loss", "department_loss", "department_accuracy", "priority_mae"]
     assert zipped == model.evaluate(x, y, verbose=0, return_dict=True)
+
+
+@pytest.mark.parametrize("as_object", [False, True])
+def test_metric_objects_given_to_compile_are_listed_once(as_object):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    mae = keras.metrics.MeanAbsoluteError()
+    model.compile("sgd", "mse", metrics=[keras.metrics.MeanSquaredError() if as_object else "mse"],
+                  weighted_metrics=[mae])
+    x, y = np.ones((4, 3), "float32"), np.ones((4, 1), "float32")
+    model.fit(x, y, sample_weight=np.array([1.0, 2.0, 3.0, 4.0]), verbose=0)
+    assert sum(m is mae for m in model.metrics) == 1
+    assert len(model.metrics) == 3 and len(model.evaluate(x, y, verbose=0)) == 3
