@@ -160,7 +160,7 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
         ...         f.writeframes(np.zeros(4 if label == "no" else 6, "<i2").tobytes())
         >>> ds = audio_dataset_from_directory(root, shuffle=False, verbose=False)
         >>> audio, labels = next(iter(ds))
-        >>> ds.class_names, audio.shape, labels.tolist()
+        >>> ds.class_names, tuple(audio.shape), labels.tolist()
         (['no', 'yes'], (2, 6, 1), [0, 1])
     """
     if labels not in ("inferred", None):

@@ -60,7 +60,7 @@ class TextVectorization(Layer):
         >>> import numpy as np, nanokeras as keras
         >>> layer = keras.layers.TextVectorization(output_sequence_length=4)
         >>> layer.adapt(["The cat sat.", "The dog ran!", "A cat"])
-        >>> layer.get_vocabulary()
+        >>> [str(token) for token in layer.get_vocabulary()]  # (learned tokens are np.str_, as in Keras)
         ['', '[UNK]', 'the', 'cat', 'sat', 'ran', 'dog', 'a']
         >>> layer(np.array(["the cat ran away"])).tolist()
         [[2, 3, 5, 1]]
