@@ -15,7 +15,7 @@ import wave
 import numpy as np
 
 from nanokeras.utils.batched_dataset import BatchedDataset, TensorSpec, _spec_of
-from nanokeras.utils.text_dataset_utils import _check_split, _split, index_directory
+from nanokeras.utils.text_dataset_utils import _check_split, _split, encode_labels, index_directory
 from nanokeras.utils.timeseries_dataset_utils import _buffer_shuffle
 
 ALLOWED_FORMATS = (".wav",)
@@ -79,11 +79,7 @@ def _dataset(paths, labels, label_mode, num_classes, batch_size, output_sequence
     step = batch_size or 1
 
     def encode(indices):
-        if label_mode == "binary":
-            return labels[indices].astype("float32")[:, None]
-        if label_mode == "categorical":
-            return np.eye(num_classes, dtype="float32")[labels[indices]]
-        return labels[indices].astype("int32")
+        return encode_labels(labels[indices], label_mode, num_classes)
 
     def batches():
         # The generator lives on across passes: every pass is shuffled anew (as tf.data reshuffles).

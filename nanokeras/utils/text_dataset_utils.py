@@ -106,17 +106,22 @@ def _read_text(path, max_length):
     return data.decode("utf-8", errors="ignore" if max_length is not None else "replace")
 
 
+def encode_labels(labels, label_mode, num_classes):
+    """Class ids as a dataset yields them: int32 ids, float32 (n, 1) for "binary", float32 one-hot."""
+    if label_mode == "binary":
+        return labels.astype("float32")[:, None]
+    if label_mode == "categorical":
+        return np.eye(num_classes, dtype="float32")[labels]
+    return labels.astype("int32")
+
+
 def _dataset(paths, labels, label_mode, num_classes, max_length, batch_size, shuffle, seed):
     generator = np.random.default_rng(seed)
     buffer_size = batch_size * 8 if batch_size is not None else 1024
     step = batch_size or 1
 
     def encode(indices):
-        if label_mode == "binary":
-            return labels[indices].astype("float32")[:, None]
-        if label_mode == "categorical":
-            return np.eye(num_classes, dtype="float32")[labels[indices]]
-        return labels[indices].astype("int32")
+        return encode_labels(labels[indices], label_mode, num_classes)
 
     def batches():
         order = np.arange(len(paths))
