@@ -20,7 +20,7 @@ import collections
 import numpy as np
 
 from nanokeras.graph.keras_tensor import KerasTensor
-from nanokeras.tree import flatten, pack_sequence_as
+from nanokeras.tree import flatten, map_structure, pack_sequence_as
 from nanokeras.graph.node import inbound_node
 from nanokeras.layers.core.input_layer import InputLayer
 from nanokeras.layers.layer import Layer
@@ -440,21 +440,13 @@ def _masked_step(node):
         if explicit is not None:
             previous = graph_mask(graph, values, explicit)
         else:
-            previous = _map(lambda t: graph_mask(graph, values, t), first)
+            previous = map_structure(lambda t: graph_mask(graph, values, t), first)
         masks = layer.compute_mask(inputs, previous) if getattr(layer, "supports_masking", False) else None
         flat = flatten(masks) if isinstance(masks, (list, tuple)) else [masks]
         for i, key in masked_outputs:
             graph[key] = flat[i] if i < len(flat) else None
 
     return step
-
-
-def _map(function, structure):
-    if isinstance(structure, (list, tuple)):
-        return [_map(function, x) for x in structure]
-    if isinstance(structure, dict):
-        return {k: _map(function, v) for k, v in structure.items()}
-    return function(structure)
 
 
 def _step(node):
