@@ -29,31 +29,30 @@ def _data(seed=0, batch=6, steps=5, features=1):
     return x, y
 
 
-def _residual(lib, steps=5):
+def _attended(lib, steps):
+    """Input ids, their masked embedding and a self-attention over it."""
     L = lib.layers
     i = lib.Input((steps,), dtype="int32")
     e = L.Embedding(10, 4, mask_zero=True)(i)
-    h = L.MultiHeadAttention(2, 2)(e, e)
-    return lib.Model(i, L.Dense(1)(L.Add()([e, h])))
+    return i, e, L.MultiHeadAttention(2, 2)(e, e)
+
+
+def _residual(lib, steps=5):
+    i, e, h = _attended(lib, steps)
+    return lib.Model(i, lib.layers.Dense(1)(lib.layers.Add()([e, h])))
 
 
 def _classifier(lib, steps=5):
     L = lib.layers
-    i = lib.Input((steps,), dtype="int32")
-    e = L.Embedding(10, 4, mask_zero=True)(i)
-    h = L.MultiHeadAttention(2, 2)(e, e)
-    x = L.LayerNormalization()(L.Add()([e, h]))
-    x = L.GlobalAveragePooling1D()(x)
+    i, e, h = _attended(lib, steps)
+    x = L.GlobalAveragePooling1D()(L.LayerNormalization()(L.Add()([e, h])))
     return lib.Model(i, L.Dense(1)(x))
 
 
 def _recurrent(lib, steps=5):
     L = lib.layers
-    i = lib.Input((steps,), dtype="int32")
-    e = L.Embedding(10, 4, mask_zero=True)(i)
-    h = L.MultiHeadAttention(2, 2)(e, e)
-    x = L.LayerNormalization()(L.Add()([e, h]))
-    x = L.LSTM(3, return_sequences=True)(x)
+    i, e, h = _attended(lib, steps)
+    x = L.LSTM(3, return_sequences=True)(L.LayerNormalization()(L.Add()([e, h])))
     return lib.Model(i, L.Dense(1)(x))
 
 
@@ -70,9 +69,7 @@ def _two_branches(lib, steps=5):
 
 def _pooled_after_attention(lib, steps=5):
     L = lib.layers
-    i = lib.Input((steps,), dtype="int32")
-    e = L.Embedding(10, 4, mask_zero=True)(i)
-    h = L.MultiHeadAttention(2, 2)(e, e)
+    i, e, h = _attended(lib, steps)
     pooled = L.GlobalAveragePooling1D()(e)  # recorded mask: still averages the real steps only
     return lib.Model(i, L.Dense(1)(L.Concatenate()([pooled, L.GlobalAveragePooling1D()(h)])))
 
