@@ -130,7 +130,9 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
 
     def predict_on_batch(self, x):
         """The model's outputs for one batch, as numpy arrays (a list/dict of them for several outputs)."""
-        return keys_sorted(to_numpy_structure(self(x, training=False)))
+        outputs = keys_sorted(to_numpy_structure(self(x, training=False)))
+        self._forget_call_losses()  # as `predict`: a step leaves no `add_loss` loss behind
+        return outputs
 
     # ---------------------------------------------------------------- saving
     def get_config(self):

@@ -1,6 +1,6 @@
 """`model.losses` against real Keras 3: building a functional model leaves no `add_loss` loss,
 a call's losses come first (activity regularizers, `add_loss`, layer by layer), then the trainable
-weights' regularizers; after `predict`/`fit`/`evaluate` only the regularizers remain; a frozen
+weights' regularizers; after `predict`/`fit`/`evaluate` and the `*_on_batch` steps only the regularizers remain; a frozen
 layer's regularizers are left out."""
 
 import numpy as np
@@ -34,6 +34,12 @@ def _losses_through_a_session(lib):
     model(np.ones((2, 3), "float32"))
     model.evaluate(np.ones((4, 3), "float32"), np.ones((4, 1), "float32"), verbose=0)
     seen.append(model.losses)
+    for step in (lambda: model.predict_on_batch(np.ones((2, 3), "float32")),
+                 lambda: model.test_on_batch(np.ones((2, 3), "float32"), np.ones((2, 1), "float32")),
+                 lambda: model.train_on_batch(np.ones((2, 3), "float32"), np.ones((2, 1), "float32"))):
+        model(np.ones((2, 3), "float32"))
+        step()
+        seen.append(model.losses)
     last.trainable = False
     seen.append(model.losses)
     return [[float(np.asarray(v)) for v in losses] for losses in seen]
