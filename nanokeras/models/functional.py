@@ -19,6 +19,7 @@ import collections
 
 import numpy as np
 
+from nanokeras.graph.input_rank import input_rank, match_input_rank
 from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.tree import flatten, map_structure, pack_sequence_as
 from nanokeras.graph.node import inbound_node
@@ -65,6 +66,7 @@ class Functional(Model):
         self._input_ids = [id(t) for t in self.inputs]
         self._output_ids = [id(t) for t in self.outputs]
         self._input_dtypes = [t.dtype for t in self.inputs]
+        self._input_shapes = [tuple(t.shape) for t in self.inputs]
         self._build_input_shape = _shape_struct(inputs)
         self._symbolic_losses = []
         self._symbolic_loss_ids = []
@@ -180,7 +182,9 @@ class Functional(Model):
     def call(self, inputs, training=None, mask=None):
         values = {}
         flat = inputs if type(inputs) is list and len(inputs) == len(self._input_ids) else self._flat_inputs(inputs)
-        for key, value in zip(self._input_ids, flat):
+        for key, value, shape in zip(self._input_ids, flat, self._input_shapes):
+            if input_rank(value) != len(shape):
+                value = match_input_rank(value, shape)
             values[key] = value
         for step in self._plan:
             step(values, training)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from nanokeras.backend import naming
+from nanokeras.graph.input_rank import input_rank, match_input_rank
 from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.core.input_layer import InputLayer
 from nanokeras.layers.layer import Layer
@@ -138,6 +139,8 @@ class Sequential(Keras2SequentialMethods, Model):
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
+        if self._input_layer is not None and input_rank(x) != len(self._input_layer.batch_shape):
+            x = match_input_rank(x, self._input_layer.batch_shape)  # as Keras: (7,) data for Input((1,))
         for layer in self._layers:
             if layer._call_takes_training:
                 x = layer(x, training=training)

@@ -191,7 +191,7 @@ class SourceBatches:
         if isinstance(x, np.ndarray) and self.model.built and x.dtype.kind not in "USO":
             from nanokeras.trainers.validation import check_features
 
-            check_features(self.model, x, f"{self.argument} (batch x)")
+            x = check_features(self.model, x, f"{self.argument} (batch x)")
         result = [x]
         count = data_adapter.first_leaf(x).shape[0]
         if len(batch) > 1 and batch[1] is not None:

@@ -314,7 +314,7 @@ class Trainer:
             lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int, allow_str=allow_str),
             x, prefix + "x")
         if isinstance(x, np.ndarray):
-            check_features(self, x, prefix + "x")
+            x = check_features(self, x, prefix + "x")
         named = data_adapter.named_leaves(x, prefix + "x")
         if y is not None:
             y = data_adapter.map_structure(data_adapter.to_numeric_array, y, prefix + "y")
@@ -636,7 +636,7 @@ class Trainer:
             if isinstance(x, np.ndarray):
                 if not self.built:
                     self.build((None,) + x.shape[1:])
-                check_features(self, x, "x")
+                x = check_features(self, x, "x")
             batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=batches.steps_per_epoch)

@@ -4,6 +4,7 @@ import numbers
 
 import numpy as np
 
+from nanokeras.graph.input_rank import match_input_rank
 from nanokeras.trainers.batch_sources import is_batch_source
 
 
@@ -12,7 +13,8 @@ def _is_int(value):
 
 
 def check_verbose(verbose):
-    if verbose not in ("auto", 0, 1, 2) or isinstance(verbose, bool):
+    # Tutorials write `verbose=False` (silent) and `verbose=True`; Keras takes them as 0 and 1.
+    if isinstance(verbose, str) and verbose != "auto" or verbose not in ("auto", 0, 1, 2):
         raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2, got {verbose!r}.")
     return 1 if verbose == "auto" else int(verbose)
 
@@ -65,12 +67,16 @@ def check_fit_arguments(batch_size=None, epochs=1, validation_split=0.0, validat
 
 
 def check_features(model, x, argument="x"):
-    """Checks that `x`'s per-sample shape matches what the model was built for."""
+    """`x`, checked against the per-sample shape the model was built for: its rank matched to
+    the `Input`'s as Keras does (`(7,)` for `Input((1,))` becomes `(7, 1)`), its sizes checked."""
     if x.dtype.kind in "USO":
-        return  # texts: a "string" Input takes (batch,) for (batch, 1); the layer reading them checks them
+        return x  # texts: a "string" Input takes (batch,) for (batch, 1); the layer reading them checks them
     expected = _expected_input_shape(model)
     if expected is None or not all(d is None or isinstance(d, (int, np.integer)) for d in expected):
-        return  # unknown, or several inputs: the model's own call names what it expects
+        return x  # unknown, or several inputs: the model's own call names what it expects
+    if x.ndim != len(expected) and (getattr(model, "_input_layer", None) is not None
+                                    or hasattr(model, "_input_shapes")):
+        x = match_input_rank(x, expected)  # a Sequential or functional model; not a subclassed one
     given = tuple(x.shape[1:])
     expected_sample = tuple(expected[1:])
     if len(given) != len(expected_sample) or any(e is not None and e != g for e, g in zip(expected_sample, given)):
@@ -81,12 +87,13 @@ def check_features(model, x, argument="x"):
         if len(given) == len(expected_sample):
             reason = _layers_reject(model, expected, given, x.dtype)
             if reason is None:
-                return
+                return x
         raise ValueError(
             f"`{argument}` has shape {tuple(x.shape)}, but the model expects input of shape "
             f"{expected} (None is the batch axis).{_reshape_hint(tuple(x.shape), expected_sample)}"
             + (f" ({reason})" if reason else "")
         )
+    return x
 
 
 def _layers_reject(model, expected, sample_shape, dtype):
@@ -130,8 +137,6 @@ def _reshape_hint(shape, expected_sample):
         return f" Is it one sample? Add the batch axis: `x.reshape({target})` (or `x[None]`)."
     if len(expected_sample) == 1 and len(shape) == 2:
         return f" The model takes {expected_sample[0]} features per sample; the data has {shape[1]}."
-    if len(shape) == 1 and expected_sample == (1,):
-        return " Is each value one sample of a single feature? Use `x.reshape(-1, 1)`."
     if known and size and size % sample_size == 0 and len(shape) != len(expected_sample) + 1:
         target = ", ".join(str(d) for d in expected_sample)
         return (f" Its {size} values make {size // sample_size} sample(s) of shape {expected_sample}: "

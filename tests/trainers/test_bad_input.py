@@ -95,3 +95,14 @@ def test_string_features_error_shows_an_example_value():
         model.predict(np.array([["a", "b"]]), verbose=0)
     message = str(caught.value)
     assert "(e.g. 'a')" in message and "if array.size" not in message
+
+
+def test_verbose_takes_booleans_as_keras_does(model, capsys):
+    model.fit(X, Y, epochs=1, verbose=False)
+    model.evaluate(X, Y, verbose=False)
+    model.predict(X, verbose=False)
+    assert capsys.readouterr().out == ""
+    model.fit(X, Y, epochs=1, verbose=True)
+    assert "loss:" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="`verbose` must be 'auto', 0, 1 or 2, got 'yes'"):
+        model.fit(X, Y, verbose="yes")

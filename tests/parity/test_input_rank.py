@@ -1,0 +1,49 @@
+"""The TensorFlow beginners' first model against real Keras 3: `Dense(1, input_shape=[1])`
+fitted on plain vectors (`verbose=False`), and data with a trailing axis of size 1 for an
+`Input` without it. Same weights in, same losses, weights and predictions out."""
+
+import numpy as np
+import pytest
+
+import nanokeras as nk
+
+CELSIUS = np.array([-40, -10, 0, 8, 15, 22, 38], dtype=float)
+FAHRENHEIT = np.array([-40, 14, 32, 46, 59, 72, 100], dtype=float)
+
+
+def _celsius_to_fahrenheit(lib):
+    layer = lib.layers.Dense(units=1, input_shape=[1])
+    model = lib.Sequential([layer])
+    model.compile(loss="mean_squared_error", optimizer=lib.optimizers.Adam(0.1))
+    model.set_weights([np.array([[0.5]]), np.array([0.0])])
+    history = model.fit(CELSIUS, FAHRENHEIT, epochs=30, verbose=False)
+    return (history.history["loss"], layer.get_weights(), model.predict(np.array([100.0]), verbose=0),
+            model.evaluate(CELSIUS, FAHRENHEIT, verbose=0))
+
+
+@pytest.mark.filterwarnings("ignore:Do not pass an `input_shape`")
+def test_celsius_tutorial_trains_on_vectors_as_in_keras(keras):
+    ours, theirs = _celsius_to_fahrenheit(nk), _celsius_to_fahrenheit(keras)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-5)
+    for a, b in zip(ours[1], theirs[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-5)
+    assert ours[2].shape == theirs[2].shape == (1, 1)
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-5)
+    np.testing.assert_allclose(ours[3], theirs[3], rtol=1e-5)
+
+
+def _squeezed(lib):
+    inputs = lib.Input((3,))
+    model = lib.Model(inputs, lib.layers.Dense(2, kernel_initializer="ones", bias_initializer="ones")(inputs))
+    x = np.arange(12, dtype="float32").reshape(4, 3, 1)
+    model.compile("sgd", "mse")
+    loss = model.train_on_batch(x, np.ones((4, 2), "float32"))
+    return model.predict(x, verbose=0), np.asarray(model(x)), loss, model.get_weights()
+
+
+def test_a_trailing_axis_of_one_is_dropped_as_in_keras(keras):
+    ours, theirs = _squeezed(nk), _squeezed(keras)
+    for a, b in zip(ours[:3], theirs[:3]):
+        np.testing.assert_allclose(a, b, rtol=1e-5)
+    for a, b in zip(ours[3], theirs[3]):
+        np.testing.assert_allclose(a, b, rtol=1e-5)
