@@ -125,10 +125,15 @@ class Sequential(Keras2SequentialMethods, Model):
         if tuple(x.shape) != input_shape:
             x = KerasTensor(input_shape, dtype=x.dtype)
             x._keras_history = self._input_layer.output._keras_history
+        output_shapes = []
         for layer in self._layers:
             if layer.built and layer._build_input_shape is None:
                 layer._build_input_shape = x.shape
             x = layer(x)
+            output_shapes.append(tuple(x.shape) if hasattr(x, "shape") else None)
+        # What `summary` shows: the shapes in this stack, not those of a layer's own build (a
+        # Normalization adapted on a (160,) vector before it was stacked on `input_shape=[1]`).
+        object.__setattr__(self, "_stack_output_shapes", output_shapes)
         self._build_input_shape = input_shape
         self._output_shape = x.shape
         object.__setattr__(self, "_symbolic_output", x)
@@ -136,6 +141,14 @@ class Sequential(Keras2SequentialMethods, Model):
         # Keras builds a Sequential by making a functional model of its stack, which takes the next
         # automatic "functional" name: the user's next `keras.Model(...)` is then "functional_1".
         naming.uniquify("functional")
+
+    def _output_shape_of(self, layer):
+        shapes = self.__dict__.get("_stack_output_shapes")
+        if self.built and shapes is not None:
+            for stacked, shape in zip(self._layers, shapes):
+                if stacked is layer:
+                    return shape
+        return super()._output_shape_of(layer)
 
     def call(self, inputs, training=None, mask=None):
         x = inputs

@@ -69,3 +69,22 @@ def test_predict_hands_back_dicts_with_sorted_keys_as_keras(keras):
         keys.append((list(model.predict(data, batch_size=2, verbose=0)), list(model.predict_on_batch(data)),
                      list(model(data))))
     assert keys[1] == keys[0]
+
+
+@pytest.mark.filterwarnings("ignore:Do not pass an `input_shape`")
+def test_summary_shows_the_stack_shapes_of_layers_built_before_stacking(keras, capsys):
+    # The TF regression tutorial: a Normalization adapted on a vector, then stacked on input_shape=[1].
+    texts = []
+    horsepower = np.random.default_rng(0).uniform(46, 230, 160)
+    for lib in (keras, nk):
+        lib.backend.clear_session()
+        normalizer = lib.layers.Normalization(input_shape=[1], axis=None)
+        normalizer.adapt(horsepower)
+        dense = lib.layers.Dense(4)
+        dense.build((None, 1))
+        model = lib.Sequential([normalizer, dense, lib.layers.Dense(1)])
+        capsys.readouterr()
+        model.summary()
+        texts.append(capsys.readouterr().out)
+    assert "(None, 1)" in texts[0]
+    assert texts[1] == texts[0]
