@@ -25,6 +25,7 @@ from nanokeras.ops.convolution_geometry import (
 from nanokeras.ops.convolution_kernels import ConvKernel
 from nanokeras.ops.gradient_utils import Workspace, _recording_tapes, record, to_array, value_of
 from nanokeras.ops.tape import is_tracked, needs_gradient
+from nanokeras.ops.tensor import TensorOperators
 
 __all__ = ["conv", "conv_transpose", "depthwise_conv", "separable_conv"]
 
@@ -73,6 +74,10 @@ def convolve(x, w, geo, data_format):
         return out
     dual = []  # the input gradient's kernel, made on first use and kept (its buffers too)
     replayed = []  # set once a compiled step replays the node: gradients then go into kept arrays
+    node = None
+    # Read now, not in `vjp`: a watched array is unwatched when its tape closes, and
+    # `tape.gradient` may be called after that.
+    x_wanted, w_wanted = needs_gradient(x), needs_gradient(w)
 
     def forward():
         kernel.forward(xv, _kernel_layout(wv, geo, in_channels))
@@ -81,21 +86,24 @@ def convolve(x, w, geo, data_format):
 
     def vjp(g):
         if _recording_tapes:  # an outer tape records the backward pass: use recorded ops
-            dx = convolve(g, w, dual_geometry(geo), data_format) if is_tracked(x) else None
-            dw = kernel_gradient(x, g, geo, data_format, wv.shape) if is_tracked(w) else None
+            # The node's inputs: a watched array stands there as its leaf Tensor.
+            nx, nw = node.inputs
+            dx = convolve(g, nw, dual_geometry(geo), data_format) if isinstance(nx, TensorOperators) else None
+            dw = kernel_gradient(nx, g, geo, data_format, wv.shape) if isinstance(nw, TensorOperators) else None
             return dx, dw
         gv = value_of(g)
         dx = dw = None
-        if needs_gradient(x):
+        if x_wanted:
             if not dual:
                 dual.append(ConvKernel(dual_geometry(geo), data_format))
             dx = dual[0].forward(gv, _kernel_layout(wv, dual[0].geometry, _channels(gv.shape, data_format)),
                                  fresh=not replayed)
-        if needs_gradient(w):
+        if w_wanted:
             dw = kernel.kernel_gradient(xv, gv, wv.shape)
         return dx, dw
 
-    return record(out, (x, w), vjp, forward)
+    node = record(out, (x, w), vjp, forward)
+    return node
 
 
 def _sigmoid_values(z):
@@ -154,6 +162,9 @@ def convolve_bias_activation(x, w, b, geo, data_format, activation_name, activat
     node = None
     dual = []
     kept = []  # once a compiled step replays the node, the gradients' arrays, reused every step
+    # Read now, not in `vjp`: a watched array is unwatched when its tape closes.
+    x_wanted, w_wanted = needs_gradient(x), needs_gradient(w)
+    b_wanted = bv is not None and needs_gradient(b)
 
     def forward():
         result = compute()
@@ -168,14 +179,14 @@ def convolve_bias_activation(x, w, b, geo, data_format, activation_name, activat
         gs = kept[0] if kept else Workspace()
         gz = derivative(gs, value_of(g), out)
         dx = dw = db = None
-        if needs_gradient(x):
+        if x_wanted:
             if not dual:
                 dual.append(ConvKernel(dual_geometry(geo), data_format))
             dx = dual[0].forward(gz, _kernel_layout(wv, dual[0].geometry, _channels(gz.shape, data_format)),
                                  fresh=not kept)
-        if needs_gradient(w):
+        if w_wanted:
             dw = kernel.kernel_gradient(xv, gz, wv.shape)
-        if bv is not None and needs_gradient(b):
+        if b_wanted:
             axes = tuple(i for i in range(gz.ndim) if i != (gz.ndim - 1 if data_format == "channels_last" else 1))
             db = gs("grad_bias", np.add.reduce, gz, axis=axes)
         return dx, dw, db
@@ -213,11 +224,13 @@ def kernel_gradient(x, g, geo, data_format, kernel_shape):
         np.copyto(out, kernel.kernel_gradient(xv, gv, kernel_shape))
 
     def vjp(h):
-        dx = convolve(g, h, dual_geometry(geo), data_format) if is_tracked(x) else None
-        dg = convolve(x, h, geo, data_format) if is_tracked(g) else None
+        nx, ng = node.inputs  # a watched array stands there as its leaf Tensor (read at record time)
+        dx = convolve(ng, h, dual_geometry(geo), data_format) if isinstance(nx, TensorOperators) else None
+        dg = convolve(nx, h, geo, data_format) if isinstance(ng, TensorOperators) else None
         return dx, dg
 
-    return record(out, (x, g), vjp, forward)
+    node = record(out, (x, g), vjp, forward)
+    return node
 
 
 # ------------------------------------------------------------------ checks

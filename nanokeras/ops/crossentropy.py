@@ -59,6 +59,7 @@ def _fused(loss, gradient, composite, target, output, options, mean):
         composite = _mean_composite(composite)
     node = None
     kept = None  # the gradient's arrays, kept once the node is replayed
+    target_wanted = needs_gradient(target)  # read now: a watched array is unwatched when its tape closes
 
     def forward():
         nonlocal t, o, kept
@@ -76,7 +77,7 @@ def _fused(loss, gradient, composite, target, output, options, mean):
             g = gs("seed", _filled, elementwise_shape, value_of(g) / divisor, divisor.dtype)
         else:
             g = value_of(g)
-        return gradient(gs, g, ws, t, o, needs_gradient(target), *options)
+        return gradient(gs, g, ws, t, o, target_wanted, *options)
 
     node = record(result, (target, output), vjp, forward)
     return node

@@ -41,7 +41,10 @@ def custom_gradient(f):
     @functools.wraps(f)
     def wrapper(*args):
         flat_args = tree.flatten(list(args))
-        tracked = [a for a in flat_args if is_tracked(a)]
+        # Which arguments are tracked, read now: a watched array is unwatched when its tape
+        # closes, and `tape.gradient` may be called after that.
+        is_tracked_arg = [is_tracked(a) for a in flat_args]
+        tracked = [a for a, t in zip(flat_args, is_tracked_arg) if t]
 
         def run():
             plain_args = tree.pack_sequence_as(list(args), [_plain(a) for a in flat_args])
@@ -63,7 +66,7 @@ def custom_gradient(f):
             if len(by_arg) != len(flat_args):
                 raise ValueError(f"The `grad_fn` of a `custom_gradient` function returned {len(by_arg)} gradients "
                                  f"for {len(flat_args)} arguments.")
-            return tuple(g for g, a in zip(by_arg, flat_args) if is_tracked(a))
+            return tuple(g for g, t in zip(by_arg, is_tracked_arg) if t)
 
         def forward():
             new_output, holder[0] = run()

@@ -96,6 +96,9 @@ def dense(inputs, kernel, bias, activation_name, activation):
         return out
     node = None
     kept = None  # the gradient's arrays, kept once the node is replayed
+    # Read now, not in `vjp`: a watched array is unwatched when its tape closes, and
+    # `tape.gradient` may be called after that.
+    inputs_wanted = needs_gradient(inputs)
 
     def forward():
         nonlocal kept
@@ -120,7 +123,7 @@ def dense(inputs, kernel, bias, activation_name, activation):
         grad_kernel = gs("grad_kernel", np.matmul, x2.T, gz2)
         grad_bias = gs("grad_bias", np.add.reduce, gz2, axis=0) if bias is not None else None
         # The data's own gradient (a `Constant` batch) is never asked for: skipped.
-        grad_inputs = gs("grad_inputs", np.matmul, gz, w.T) if needs_gradient(inputs) else None
+        grad_inputs = gs("grad_inputs", np.matmul, gz, w.T) if inputs_wanted else None
         return grad_inputs, grad_kernel, grad_bias
 
     node = record(out, (inputs, kernel, bias), vjp, forward)

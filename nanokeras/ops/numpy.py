@@ -236,15 +236,14 @@ def power(x1, x2):
         return out
     out = _recordable(out)
     s1, s2 = np.shape(a), np.shape(b)
+    x2_tracked = is_tracked(x2)  # read now: a watched array is unwatched when its tape closes
 
     def vjp(g):
-        from nanokeras.ops.tape import is_tracked
-
         # A Python exponent stays a Python number: a numpy scalar would upcast float32.
         x2_minus_1 = x2 - 1 if isinstance(x2, (int, float)) else subtract(x2, 1)
         g1 = unbroadcast(multiply(g, multiply(x2, power(x1, x2_minus_1))), s1)
         g2 = None
-        if is_tracked(x2):
+        if x2_tracked:
             positive = np.asarray(value_of(x1)) > 0
             g2 = where(positive, multiply(power(x1, x2), log(where(positive, x1, 1))), 0)
             g2 = unbroadcast(multiply(g, g2), s2)

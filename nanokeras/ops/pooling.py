@@ -263,6 +263,7 @@ def _pool(op, mode, inputs, pool_size, strides, padding, data_format):
         return out
 
     replayed = []
+    wanted = needs_gradient(inputs)  # read now: a watched array is unwatched when its tape closes
 
     def forward():
         pool.forward(x)
@@ -272,7 +273,7 @@ def _pool(op, mode, inputs, pool_size, strides, padding, data_format):
     def vjp(g):
         if _recording_tapes:
             return (_spread_op(pool, x, g),)
-        return (pool.spread(x, value_of(g), keep=bool(replayed)) if needs_gradient(inputs) else None,)
+        return (pool.spread(x, value_of(g), keep=bool(replayed)) if wanted else None,)
 
     return record(out, (inputs,), vjp, forward)
 

@@ -40,12 +40,13 @@ def random_transform(x, draw, apply):
     if not _recording_tapes:
         return out
     current = [backward]
+    wanted = needs_gradient(x)  # read now: a watched array is unwatched when its tape closes
 
     def forward():
         new_out, current[0] = apply(xv, draw())
         np.copyto(out, new_out)
 
     def vjp(g):
-        return (current[0](value_of(g)) if needs_gradient(x) else None,)
+        return (current[0](value_of(g)) if wanted else None,)
 
     return record(out, (x,), vjp, forward)
