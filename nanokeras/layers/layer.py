@@ -57,6 +57,10 @@ def _note_extra_losses():
 _configuration_version = 0
 # How many layer calls are in progress (an outermost call has none around it).
 _call_depth = 0
+# Keras's call context: `[a layer call is in progress, its training flag]`. A layer called
+# without `training=` inside another layer's call takes the flag the last enclosing call set
+# (see `Layer._resolve_training`); the outermost call clears it when it returns.
+_call_context = [False, None]
 
 
 def configuration_version():
@@ -124,6 +128,8 @@ class Layer(Operation):
         Operation.__init__(self, name or naming.auto_name(type(self).__name__))
         # A dtype name, a `DTypePolicy` (its name), or None: the global policy (`keras.config.dtype_policy()`).
         # Keras's "string" dtype (text inputs): numpy keeps text in unicode or object arrays.
+        if isinstance(dtype, dict):  # a policy as `get_config()` writes it: a `from_config` doing `cls(**config)`
+            dtype = _dtype_name_from_config(dtype, type(self).__name__)
         if dtype in ("string", "str", str):
             self._dtype_policy = DTypePolicy()
             self.dtype = "string"
@@ -149,6 +155,7 @@ class Layer(Operation):
         self._losses = []
         call_params = _call_parameters(type(self))
         self._call_takes_training = "training" in call_params
+        self._call_training_default = _training_default(type(self)) if self._call_takes_training else None
         self._call_takes_mask = "mask" in call_params
 
     # ------------------------------------------------------------------ state
@@ -452,8 +459,6 @@ class Layer(Operation):
             assert_input_compatibility(self.input_spec, inputs, self.name)
         if not self.built:
             self._build_for(_shape_of(inputs))
-        if "training" in kwargs and not self._call_takes_training:
-            del kwargs["training"]
         if "mask" in kwargs:
             if kwargs["mask"] is not None and not _mask_flag[0]:
                 # An explicit mask: from now on masks are passed from layer to layer.
@@ -461,22 +466,45 @@ class Layer(Operation):
                 return self._masked_call(inputs, args, kwargs)
             if not self._call_takes_mask:
                 del kwargs["mask"]
-        if self._tracked_layers or self._parent_path is None:
-            # Sub-layers may be built in `call`: inside this layer's name scope, as in Keras.
-            with self._open_name_scope():
-                if not _extra_losses_in_use:
-                    outputs = self.call(inputs, *args, **kwargs)
-                else:
-                    outputs = self._call_collecting_losses(inputs, args, kwargs)
-        elif not _extra_losses_in_use:
-            outputs = self.call(inputs, *args, **kwargs)
-        else:
-            outputs = self._call_collecting_losses(inputs, args, kwargs)
+        outermost = not _call_context[0]
+        _call_context[0], _call_context[1] = True, self._resolve_training(kwargs)
+        try:
+            if self._tracked_layers or self._parent_path is None:
+                # Sub-layers may be built in `call`: inside this layer's name scope, as in Keras.
+                with self._open_name_scope():
+                    if not _extra_losses_in_use:
+                        outputs = self.call(inputs, *args, **kwargs)
+                    else:
+                        outputs = self._call_collecting_losses(inputs, args, kwargs)
+            elif not _extra_losses_in_use:
+                outputs = self.call(inputs, *args, **kwargs)
+            else:
+                outputs = self._call_collecting_losses(inputs, args, kwargs)
+        finally:
+            if outermost:
+                _call_context[0], _call_context[1] = False, None
         if self.activity_regularizer is not None:
             self.add_loss(
                 self.activity_regularizer(outputs) / np.asarray(np.shape(outputs)[0], dtype=self.dtype)
             )
         return outputs
+
+    def _resolve_training(self, kwargs):
+        """The `training` flag of this call, by Keras's rule: the caller's `training=`; else that
+        of the layer call this one runs inside (a `Dropout` in a custom block's `call` trains when
+        the block is called with `training=True`, as in `fit`); else the default of `call`'s
+        `training` parameter. It is put in `kwargs` when `call` takes it and it is not None."""
+        if "training" in kwargs:
+            training = kwargs["training"]
+            if not self._call_takes_training:
+                del kwargs["training"]
+            return training
+        training = _call_context[1]
+        if training is None:
+            training = self._call_training_default
+        if training is not None and self._call_takes_training:
+            kwargs["training"] = training
+        return training
 
     def _call_collecting_losses(self, inputs, args, kwargs):
         """`call`, after forgetting the losses of the previous outermost call (as Keras):
@@ -496,6 +524,8 @@ class Layer(Operation):
     _parent_path = None
     # Layers that consume integer ids (embeddings, lookups) set this to True.
     _keeps_integer_inputs = False
+    # The default of `call`'s `training` parameter (set in `__init__`).
+    _call_training_default = None
     # Layers that move, pick or combine values without weights (Reshape, Dropout, Add, ...) set
     # this to True: as Keras autocasts only floating inputs, integer and bool inputs reach `call`
     # unchanged and the ops decide the output's dtype (`Flatten()(int32)` is int32).
@@ -769,13 +799,6 @@ class Layer(Operation):
     @classmethod
     def from_config(cls, config_):
         """Creates a layer from `get_config()`'s output (or from a config Keras 3 wrote)."""
-        config_ = dict(config_)
-        dtype = config_.get("dtype")
-        if isinstance(dtype, dict):
-            inner = dtype.get("config") if isinstance(dtype.get("config"), dict) else {}
-            if not isinstance(inner.get("name"), str):
-                raise ValueError(f"{cls.__name__}.from_config: cannot read the dtype policy {dtype!r}.")
-            config_["dtype"] = inner["name"]
         return cls(**config_)
 
     @property
@@ -883,7 +906,26 @@ def _call_parameters(cls):
     return parameters
 
 
+def _dtype_name_from_config(dtype, class_name):
+    """The dtype name in a serialized dtype policy (`{'class_name': 'DTypePolicy', 'config': {'name': ...}}`)."""
+    inner = dtype.get("config") if isinstance(dtype.get("config"), dict) else {}
+    if not isinstance(inner.get("name"), str):
+        raise ValueError(f"{class_name}: cannot read the dtype policy {dtype!r}; expected a dict such as "
+                         "{'class_name': 'DTypePolicy', 'config': {'name': 'float32'}}.")
+    return inner["name"]
+
+
 _CALL_PARAMETERS = {}
+_TRAINING_DEFAULTS = {}
+
+
+def _training_default(cls):
+    """The default of `cls.call`'s `training` parameter (None when it has none)."""
+    if cls not in _TRAINING_DEFAULTS:
+        parameter = inspect.signature(cls.call).parameters.get("training")
+        default = None if parameter is None or parameter.default is inspect.Parameter.empty else parameter.default
+        _TRAINING_DEFAULTS[cls] = default
+    return _TRAINING_DEFAULTS[cls]
 _CALL_SIGNATURES = {}
 
 

@@ -24,6 +24,7 @@ from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.tree import flatten, map_structure, pack_sequence_as
 from nanokeras.graph.node import inbound_node
 from nanokeras.layers.core.input_layer import InputLayer
+from nanokeras.layers import layer as layer_module
 from nanokeras.layers.layer import Layer
 from nanokeras.models.model import Model
 from nanokeras.trainers.trainer import Trainer
@@ -176,8 +177,16 @@ class Functional(Model):
 
         if isinstance(inputs, KerasTensor) or (isinstance(inputs, (list, tuple, dict)) and any_symbolic(inputs)):
             return self._symbolic_call(inputs, *args, **kwargs)
-        # The graph is built: no Layer.__call__ bookkeeping, just convert each input and run.
-        return self.call(self._convert_inputs(inputs), *args, **kwargs)
+        # The graph is built: no Layer.__call__ bookkeeping, just convert each input and run
+        # (inside the call context, so layers that do not take `training` inherit it).
+        context = layer_module._call_context
+        outermost = not context[0]
+        context[0], context[1] = True, self._resolve_training(kwargs)
+        try:
+            return self.call(self._convert_inputs(inputs), *args, **kwargs)
+        finally:
+            if outermost:
+                context[0], context[1] = False, None
 
     def call(self, inputs, training=None, mask=None):
         values = {}
