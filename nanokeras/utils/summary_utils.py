@@ -67,8 +67,8 @@ def _count_and_size(weights):
 def _format_shape(shape):
     if shape is None:
         return "?"
-    if isinstance(shape, list):
-        return "[" + ", ".join(_format_shape(s) for s in shape) + "]"
+    if isinstance(shape, list) and any(isinstance(s, (list, tuple)) for s in shape):
+        return "[" + ", ".join(_format_shape(s) for s in shape) + "]"  # several outputs
     return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
 
 

@@ -88,3 +88,30 @@ def test_summary_shows_the_stack_shapes_of_layers_built_before_stacking(keras, c
         texts.append(capsys.readouterr().out)
     assert "(None, 1)" in texts[0]
     assert texts[1] == texts[0]
+
+
+def test_summary_of_models_with_transposed_convolutions_prints_as_keras(keras, capsys):
+    # A decoder or DCGAN generator: compute_output_shape of the transposed convolutions is a list.
+    texts = []
+    for lib in (keras, nk):
+        lib.backend.clear_session()
+
+        class Decoder(lib.Model):
+            def __init__(self):
+                super().__init__()
+                self.up = lib.layers.Conv2DTranspose(2, 3)
+
+            def call(self, x):
+                return self.up(x)
+
+        capsys.readouterr()
+        lib.Sequential([lib.Input((7, 7, 4)), lib.layers.Conv2DTranspose(8, 3, strides=2, padding="same"),
+                        lib.layers.Conv2D(1, 3, padding="same")]).summary()
+        stacked = lib.Sequential([lib.layers.Conv1DTranspose(4, 3)])
+        stacked.build((None, 10, 2))
+        stacked.summary()
+        decoder = Decoder()
+        decoder(np.ones((1, 5, 5, 1), "float32"))
+        decoder.summary()
+        texts.append(capsys.readouterr().out)
+    assert texts[1] == texts[0]
