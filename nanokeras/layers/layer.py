@@ -29,6 +29,7 @@ from nanokeras.backend.state_scopes import stateless_slot
 from nanokeras.graph.keras_tensor import KerasTensor, any_symbolic
 from nanokeras.graph.operation import Operation, infer_output_spec
 from nanokeras.layers.input_spec import assert_input_compatibility
+from nanokeras.ops.tape import is_tracked
 from nanokeras.ops.tensor import TensorOperators
 from nanokeras.ops.variable import Variable
 from nanokeras.tree import flatten, map_structure
@@ -692,6 +693,10 @@ class Layer(Operation):
         array = _as_array(inputs, self.name)
         kind = array.dtype.kind
         if np.dtype(self.dtype).kind == "f" and (kind == "f" or (kind in "iub" and not keep_integers)):
+            if array.dtype != self._numpy_dtype and is_tracked(array):
+                from nanokeras.ops.core import cast
+
+                return cast(array, self.dtype)  # a watched array (`tape.watch(x)`): its gradient flows back
             array = array.astype(self.dtype, copy=False)
         return array
 

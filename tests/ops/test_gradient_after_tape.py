@@ -372,3 +372,18 @@ def test_second_order_through_a_plain_convolution_with_a_closed_inner_tape():
     np.testing.assert_allclose(np.asarray(g_after), np.asarray(g_inside), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(np.asarray(k_after), np.asarray(k_inside), rtol=1e-12, atol=1e-14)
     assert np.any(np.asarray(k_after) != 0)
+
+
+def test_a_float64_watched_batch_gets_its_gradient_through_a_float32_model():
+    # `x = np.random.rand(...)` is float64: the model casts it to float32 as a recorded op.
+    model = _small_cnn("float32")
+    x64 = _data((2, 6, 6, 1))
+    labels = np.array([0, 2])
+    grads = []
+    for x in (x64, x64.astype("float32")):
+        with keras.GradientTape() as tape:
+            tape.watch(x)
+            loss = keras.losses.SparseCategoricalCrossentropy()(labels, model(x))
+        grads.append(tape.gradient(loss, x))
+    assert grads[0] is not None and grads[0].dtype == np.float64
+    np.testing.assert_array_equal(grads[0], grads[1].astype("float64"))
