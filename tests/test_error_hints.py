@@ -899,7 +899,7 @@ class _:
 
 
 # -------------------------------------------------------------------- losses
-@hint("losses/loss.py", "Pass one weight per sample, e.g. an array of shape (batch_size,)", ValueError)
+@hint("losses/loss.py", "(one weight per loss value, e.g. per timestep for sequence outputs)", ValueError)
 class _:
     def trigger(tmp):
         keras.losses.MeanSquaredError()(np.ones((4, 2)), np.zeros((4, 2)), sample_weight=np.ones(3))
@@ -2416,6 +2416,39 @@ class _:
         class_weight = {0: 1.0, 1: 2.0}
         sample_weight = np.ones(len(y)) * np.array([class_weight[int(label)] for label in y])
         _fit(_model(), x, y, sample_weight=sample_weight)
+
+
+@hint("trainers/data_adapter.py", "For several outputs, weight each output's samples with `sample_weight` instead",
+      ValueError)
+class _:
+    def trigger(tmp):
+        x, y, model = _two_output_model()
+        model.fit(x, [y, y], class_weight={0: 1.0, 1: 2.0}, verbose=0)
+
+    def follow(tmp):
+        x, y, model = _two_output_model()
+        weights = np.where(y == 1, 2.0, 1.0)
+        model.fit(x, [y, y], sample_weight=[weights, weights], verbose=0)
+
+
+@hint("trainers/data_adapter.py", "pass one array per output, structured like `y`", ValueError)
+class _:
+    def trigger(tmp):
+        x, y, model = _two_output_model()
+        model.fit(x, [y, y], sample_weight=np.ones((len(y), 2)), verbose=0)
+
+    def follow(tmp):
+        x, y, model = _two_output_model()
+        model.fit(x, [y, y], sample_weight=[np.ones(len(y)), np.ones(len(y))], verbose=0)
+
+
+def _two_output_model():
+    x, y = _data()
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, [keras.layers.Dense(1, activation="sigmoid")(inputs),
+                                 keras.layers.Dense(1, activation="sigmoid")(inputs)])
+    model.compile("sgd", ["binary_crossentropy", "binary_crossentropy"])
+    return x, y, model
 
 
 @hint("trainers/validation.py", "(e.g. 0.2 holds out the last 20% of the data)", ValueError)

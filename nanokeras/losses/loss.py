@@ -157,11 +157,15 @@ def _multiply_weights(values, sample_weight):
     try:
         return _ops().multiply(values, sample_weight)
     except ValueError:
-        raise ValueError(
-            f"`sample_weight` of shape {np.shape(value_of(sample_weight))} cannot be applied to "
-            f"per-sample losses of shape {np.shape(value_of(values))}. Pass one weight per "
-            "sample, e.g. an array of shape (batch_size,)."
-        ) from None
+        _refuse_weight_shape(np.shape(value_of(sample_weight)), np.shape(value_of(values)))
+
+
+def _refuse_weight_shape(weight_shape, shape):
+    raise ValueError(
+        f"`sample_weight` of shape {weight_shape} cannot be applied to the losses of shape {shape} "
+        f"(per batch): the weights must have the losses' shape {shape} (one weight per loss value, e.g. "
+        "per timestep for sequence outputs), or shape (batch_size,) when the loss gives one value per sample."
+    )
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size", dtype=None):
@@ -169,6 +173,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
     reduction = standardize_reduction(reduction)
     dtype = standardize_dtype(dtype)
     values = convert(values, dtype)
+    given_weight = sample_weight is not None
     if mask is not None:
         mask_weight = _weight_from_mask(mask, dtype, reduction)
         if sample_weight is None:
@@ -179,8 +184,21 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
     if sample_weight is not None:
         sample_weight = convert(sample_weight, dtype)
         values, sample_weight = squeeze_or_expand_to_same_rank(values, sample_weight)
+        if given_weight:
+            _check_weight_shape(values, sample_weight)
         values = _multiply_weights(values, sample_weight)
     return reduce_values(values, sample_weight, reduction)
+
+
+def _check_weight_shape(values, sample_weight):
+    """Refuses weights that numpy would broadcast against the losses by their trailing axes
+    (`(4,)` weights on `(4, 4)` per-timestep losses) or that would enlarge them: the weights
+    must be a scalar, or have the losses' rank with each axis equal to the losses' or 1."""
+    shape, weight_shape = np.shape(value_of(values)), np.shape(value_of(sample_weight))
+    if weight_shape == () or (len(weight_shape) == len(shape) and all(
+            w == v or w == 1 for w, v in zip(weight_shape, shape))):
+        return
+    _refuse_weight_shape(weight_shape, shape)
 
 
 class Loss:

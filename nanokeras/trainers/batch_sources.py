@@ -205,7 +205,7 @@ class SourceBatches:
                 if self.class_weight is not None:
                     raise ValueError("`class_weight` and per-batch sample weights cannot be used together.")
                 result.append(data_adapter.standardize_sample_weight(
-                    weights, count, f"{self.argument} (batch sample_weight)"))
+                    weights, count, f"{self.argument} (batch sample_weight)", y))
             elif self.class_weight is not None:
                 result.append(data_adapter.class_weights_to_sample_weights(self.class_weight, y))
         return tuple(result)

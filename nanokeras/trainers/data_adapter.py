@@ -114,15 +114,74 @@ def check_same_length(arrays_by_name):
         )
 
 
-def standardize_sample_weight(sample_weight, n, argument="sample_weight"):
+def _is_nested(structure):
+    return isinstance(structure, (list, tuple, dict))
+
+
+def _is_weight_structure(sample_weight):
+    """True for one weight array per output (a dict, or a list/tuple of arrays); False for
+    one array given as a (nested) list of numbers."""
+    if isinstance(sample_weight, dict):
+        return True
+    return isinstance(sample_weight, (list, tuple)) and any(
+        value is None or isinstance(value, np.ndarray) or hasattr(value, "to_numpy") for value in sample_weight)
+
+
+def standardize_sample_weight(sample_weight, n, argument="sample_weight", y=None):
+    """`sample_weight` as float arrays of `n` rows, checked once.
+
+    An array holds one weight per sample (`(n,)`; `(n, 1)` becomes `(n,)`) or, as Keras
+    takes, one per loss value (e.g. `(n, timesteps)` for sequence outputs: its fit with the
+    losses is checked by the loss, `losses/loss.py`). For a model with several outputs
+    (`y` a list or dict), either one array per output, structured like `y`, or one array
+    of per-sample weights used for every output.
+    """
     if sample_weight is None:
         return None
+    if _is_nested(y):
+        if _is_weight_structure(sample_weight):
+            return _weights_per_output(sample_weight, y, n, argument)
+        weights = _weight_array(sample_weight, n, argument)
+        if weights.ndim > 1:
+            raise ValueError(
+                f"`{argument}` is one array of shape {weights.shape} for a model with {len(y)} outputs: one "
+                f"array for every output must hold one weight per sample, shape ({n},). For weights of "
+                "another shape (per timestep), pass one array per output, structured like `y` (a list in "
+                "output order or a dict by output name)."
+            )
+        return weights
+    return _weight_array(sample_weight, n, argument)
+
+
+def _weights_per_output(sample_weight, y, n, argument):
+    """One weight array (or None) per output, in `y`'s structure (Keras maps each to its output)."""
+    def kind(structure):
+        if isinstance(structure, dict):
+            return f"a dict with keys {sorted(structure, key=str)}"
+        return f"a {type(structure).__name__} of {len(structure)} entries"
+
+    if isinstance(y, dict) != isinstance(sample_weight, dict) or (
+            isinstance(y, dict) and set(y) != set(sample_weight)) or len(y) != len(sample_weight):
+        raise ValueError(
+            f"`{argument}` must hold one array per output of `y`, in the same structure: `y` is {kind(y)}, "
+            f"`{argument}` is {kind(sample_weight)}."
+        )
+    if isinstance(sample_weight, dict):
+        return {key: None if sample_weight[key] is None else _weight_array(sample_weight[key], n, f"{argument}[{key!r}]")
+                for key in y}
+    return type(sample_weight)(None if value is None else _weight_array(value, n, f"{argument}[{i}]")
+                               for i, value in enumerate(sample_weight))
+
+
+def _weight_array(sample_weight, n, argument):
     weights = to_numeric_array(sample_weight, argument, allow_int=False)
-    if weights.ndim > 1 and not (weights.ndim == 2 and weights.shape[1] == 1):
-        raise ValueError(f"`{argument}` must be 1-D (one weight per sample), got shape {weights.shape}.")
-    weights = weights.reshape(-1)
     if weights.shape[0] != n:
-        raise ValueError(f"`{argument}` has {weights.shape[0]} entries but the data has {n} samples.")
+        raise ValueError(
+            f"`{argument}` has {weights.shape[0]} rows (shape {weights.shape}) but the data has {n} samples: "
+            f"the weights need one row per sample, shape ({n},) or ({n}, ...) like the per-sample losses."
+        )
+    if weights.ndim == 2 and weights.shape[1] == 1:
+        weights = weights.reshape(-1)
     if (weights < 0).any():
         raise ValueError(f"`{argument}` must be non-negative, got a minimum of {weights.min()}.")
     return weights
@@ -132,6 +191,12 @@ def class_weights_to_sample_weights(class_weight, y):
     """Per-sample weights from a `{class index: weight}` dict and the labels `y`."""
     if not isinstance(class_weight, dict):
         raise TypeError(f"`class_weight` must be a dict mapping class index to weight, got {type(class_weight).__name__}.")
+    if _is_nested(y):
+        raise ValueError(
+            "`class_weight` is only supported for models with a single output (as in Keras), but `y` holds "
+            f"{len(y)} label arrays ({type(y).__name__}). For several outputs, weight each output's samples "
+            "with `sample_weight` instead: one array per output, structured like `y`."
+        )
     if y.ndim == 2 and y.shape[1] > 1:
         labels = np.argmax(y, axis=1)
     else:

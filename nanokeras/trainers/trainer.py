@@ -306,8 +306,9 @@ class Trainer:
 
     # --------------------------------------------------------------- the data
     def _prepare(self, x, y=None, sample_weight=None, prefix=""):
-        """Validated arrays (or lists/dicts of them, for several inputs or outputs):
-        x as floats matching the model's input, y numeric, weights 1-D."""
+        """Validated arrays (or lists/dicts of them, for several inputs or outputs): x as floats
+        matching the model's input, y numeric, weights with one row per sample (one array per
+        output, or one for all of them)."""
         allow_int = self._accepts_integer_inputs()
         allow_str = self._takes_string_inputs
         x = data_adapter.map_structure(
@@ -321,7 +322,7 @@ class Trainer:
             named.update(data_adapter.named_leaves(y, prefix + "y"))
         data_adapter.check_same_length(named)
         count = data_adapter.first_leaf(x).shape[0]
-        weights = data_adapter.standardize_sample_weight(sample_weight, count, prefix + "sample_weight")
+        weights = data_adapter.standardize_sample_weight(sample_weight, count, prefix + "sample_weight", y)
         return x, y, weights
 
     def _with_class_weight(self, class_weight, y, sample_weight):
@@ -449,7 +450,6 @@ class Trainer:
                 steps_per_epoch, validation_steps)
         else:
             x, y, sample_weight = self._prepare(x, y, sample_weight)
-            sample_weight = self._with_class_weight(class_weight, y, sample_weight)
             validation = None
             if validation_data is not None and batch_sources.is_batch_source(validation_data):
                 validation = batch_sources.prepare_validation(self, validation_data, validation_steps)
@@ -459,6 +459,8 @@ class Trainer:
             elif validation_split:
                 (x, y, sample_weight), validation = data_adapter.train_validation_split(
                     (x, y, sample_weight), validation_split)
+            # As Keras: the data is split first, and only the training part is weighted by class.
+            sample_weight = self._with_class_weight(class_weight, y, sample_weight)
             y = self._prepare_for_training(x, y)
             if isinstance(validation, tuple):
                 val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
