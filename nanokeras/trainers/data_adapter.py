@@ -169,8 +169,9 @@ def _weights_per_output(sample_weight, y, n, argument):
     if isinstance(sample_weight, dict):
         return {key: None if sample_weight[key] is None else _weight_array(sample_weight[key], n, f"{argument}[{key!r}]")
                 for key in y}
-    return type(sample_weight)(None if value is None else _weight_array(value, n, f"{argument}[{i}]")
-                               for i, value in enumerate(sample_weight))
+    # (a list, whether given as a list or a tuple: the losses map a list to the outputs)
+    return [None if value is None else _weight_array(value, n, f"{argument}[{i}]")
+            for i, value in enumerate(sample_weight)]
 
 
 def _weight_array(sample_weight, n, argument):

@@ -82,11 +82,12 @@ def test_per_timestep_sample_weights_on_a_recurrent_regression(keras):
     _assert_same(histories[0], histories[1], real, ours)
 
 
-def _two_outputs(lib):
+def _two_outputs(lib, as_dict=False):
     inputs = lib.Input((3,))
     hidden = lib.layers.Dense(4, activation="relu")(inputs)
-    return lib.Model(inputs, [lib.layers.Dense(3, activation="softmax", name="cls")(hidden),
-                              lib.layers.Dense(2, name="reg")(hidden)])
+    cls = lib.layers.Dense(3, activation="softmax", name="cls")(hidden)
+    reg = lib.layers.Dense(2, name="reg")(hidden)
+    return lib.Model(inputs, {"cls": cls, "reg": reg} if as_dict else [cls, reg])
 
 
 def test_class_weight_with_several_outputs_is_refused_as_keras_refuses_it(keras):
@@ -98,3 +99,28 @@ def test_class_weight_with_several_outputs_is_refused_as_keras_refuses_it(keras)
         model.compile(lib.optimizers.SGD(0.1), {"cls": "sparse_categorical_crossentropy", "reg": "mse"})
         with pytest.raises(ValueError, match="(?i)class_weight` is only supported for models with a single output"):
             model.fit(x, [y, y2], class_weight={0: 1.0, 1: 2.0, 2: 3.0}, verbose=0)
+
+
+def _two_output_data():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(12, 3)).astype("float32")
+    return (x, rng.integers(0, 3, 12), rng.normal(size=(12, 2)).astype("float32"),
+            rng.random(12).astype("float32"), rng.random(12).astype("float32"))
+
+
+@pytest.mark.parametrize("form", ["list", "dict"])
+def test_one_sample_weight_array_per_output(keras, form):
+    x, y, y2, sw, sw2 = _two_output_data()
+    # (Keras maps a dict of weights by the outputs' keys: a model whose outputs are a dict)
+    real, ours = _pair(keras, lambda lib: _two_outputs(lib, as_dict=form == "dict"))
+    labels = [y, y2] if form == "list" else {"cls": y, "reg": y2}
+    weights = [sw, sw2] if form == "list" else {"reg": sw2, "cls": sw}
+    histories, evaluations = [], []
+    for lib, model in ((keras, real), (nk, ours)):
+        model.compile(lib.optimizers.SGD(0.1), {"cls": "sparse_categorical_crossentropy", "reg": "mse"})
+        histories.append(model.fit(x, labels, sample_weight=weights, batch_size=4, epochs=2, verbose=0,
+                                   shuffle=False, validation_split=0.25))
+        evaluations.append(model.evaluate(x, labels, sample_weight=weights, batch_size=5, verbose=0,
+                                          return_dict=True))
+    _assert_same(histories[0], histories[1], real, ours)
+    assert evaluations[1] == pytest.approx(evaluations[0], rel=1e-5, abs=1e-6)
