@@ -161,7 +161,11 @@ class Sequential(Keras2SequentialMethods, Model):
                 x = layer(x)
         return x
 
+    _one_input_one_output = True  # (`fit([x], [y])` takes the lists' arrays, as Keras)
+
     def __call__(self, inputs, training=None, mask=None):
+        if type(inputs) in (list, tuple) and len(inputs) == 1 and _is_array(inputs[0]):
+            inputs = inputs[0]  # `model([x])`: one input in a list, as Keras takes it
         if not self.built and not isinstance(inputs, KerasTensor):
             inputs = self._convert_inputs(inputs)
             self.build((None,) + tuple(np.shape(inputs))[1:])
@@ -289,3 +293,8 @@ def _model_input_shape(layer):
     if not isinstance(shape, tuple) or not all(d is None or isinstance(d, int) for d in shape):
         return None  # several inputs: the stack cannot start from them
     return shape
+
+
+def _is_array(value):
+    """An array or tensor (not a Python list, which is data: `[[1.0, 2.0]]` is one sample)."""
+    return isinstance(value, (np.ndarray, TensorOperators, KerasTensor)) or hasattr(value, "__array__")

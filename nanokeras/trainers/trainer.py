@@ -311,6 +311,12 @@ class Trainer:
         output, or one for all of them)."""
         allow_int = self._accepts_integer_inputs()
         allow_str = self._takes_string_inputs
+        # `fit([x], [y])` on a model with one input and one output: Keras takes the lists' arrays.
+        single = getattr(self, "_one_input_one_output", False)
+        if _one_array_in_a_list(x) and (single or len(_known(self, "inputs")) == 1):
+            x = x[0]
+        if _one_array_in_a_list(y) and (single or len(_known(self, "outputs")) == 1):
+            y = y[0]
         x = data_adapter.map_structure(
             lambda value, name: data_adapter.to_numeric_array(value, name, allow_int=allow_int, allow_str=allow_str),
             x, prefix + "x")
@@ -762,3 +768,17 @@ def _log_value(value):
     per-class scores with `average=None`)."""
     array = np.asarray(value_of(value))
     return float(array.reshape(-1)[0]) if array.size == 1 else array
+
+
+def _one_array_in_a_list(value):
+    return (type(value) in (list, tuple) and len(value) == 1
+            and (isinstance(value[0], np.ndarray) or hasattr(value[0], "__array__")))
+
+
+def _known(model, attribute):
+    """The model's `inputs` or `outputs` (a graph's; empty for a subclassed model, whose
+    `call` may take a list of one array)."""
+    try:
+        return getattr(model, attribute, None) or []
+    except (AttributeError, ValueError):
+        return []

@@ -47,3 +47,19 @@ def test_a_trailing_axis_of_one_is_dropped_as_in_keras(keras):
         np.testing.assert_allclose(a, b, rtol=1e-5)
     for a, b in zip(ours[3], theirs[3]):
         np.testing.assert_allclose(a, b, rtol=1e-5)
+
+
+def _lists_of_one(lib):
+    model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(1, activation="sigmoid", kernel_initializer="ones")])
+    model.compile("sgd", "binary_crossentropy")
+    x = np.random.RandomState(0).rand(8, 3).astype("float32")
+    y = np.arange(8) % 2
+    history = model.fit([x], [y], epochs=2, verbose=0, shuffle=False).history["loss"]
+    return history, model.predict([x], verbose=0), model.evaluate([x], [y], verbose=0)
+
+
+@pytest.mark.filterwarnings("ignore:The structure of `inputs`")
+def test_one_array_in_a_list_trains_as_in_keras(keras):
+    ours, theirs = _lists_of_one(nk), _lists_of_one(keras)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-5)
