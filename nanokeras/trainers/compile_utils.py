@@ -139,6 +139,7 @@ class CompiledLoss:
         self.outputs = None  # [(name, Loss or None, weight)] for several outputs
         self.trackers = []
         self.order = []  # indices of the outputs with a loss, in the order they are added
+        self.without_loss = []  # indices of the outputs without a loss (when some other output has one)
         self.names = None
         # [(tracker, loss value, batch size)] of the last call, for several outputs (a
         # compiled step repeats these tracker updates when it replays the loss).
@@ -177,7 +178,10 @@ class CompiledLoss:
                 keys = list(self.spec)
                 order.sort(key=lambda i: keys.index(names[i]) if names[i] in keys else len(keys))
             self.order = [i for i in order if resolved[i][1] is not None]
-            self.trackers = [Mean(name=f"{resolved[i][0]}_loss") for i in self.order]
+            # Keras tracks each output's loss (`<output>_loss`) only when more than one output has a loss.
+            if len(self.order) > 1:
+                self.trackers = [Mean(name=f"{resolved[i][0]}_loss") for i in self.order]
+            self.without_loss = [i for i in range(len(names)) if resolved[i][1] is None] if self.order else []
         self.names = names
 
     @property
@@ -202,13 +206,17 @@ class CompiledLoss:
         for i in self.order:
             (name, loss, weight), y_i, pred_i, w_i = self.outputs[i], ys[i], preds[i], weights[i]
             value = loss(y_i, pred_i, w_i)
-            tracker, size = next(trackers), _batch_size(pred_i)
-            tracker.update_state(value_of(value), sample_weight=size)  # inside the loss, as Keras
-            output_losses.append((tracker, value, size))
+            tracker = next(trackers, None)
+            if tracker is not None:
+                size = _batch_size(pred_i)
+                tracker.update_state(value_of(value), sample_weight=size)  # inside the loss, as Keras
+                output_losses.append((tracker, value, size))
             if weight is not None:
                 value = value * np.asarray(weight, dtype=np.asarray(value_of(value)).dtype)
             total = value if total is None else total + value
         self.last_output_losses = output_losses
+        for i in self.without_loss:
+            total = _with_zero_gradient_to(total, preds[i])
         return total
 
 
@@ -219,7 +227,12 @@ class CompiledMetrics:
         self.spec = metrics
         self.weighted_spec = weighted_metrics
         for spec, argument in ((metrics, "metrics"), (weighted_metrics, "weighted_metrics")):
-            for leaf in _leaves(spec, lambda v: not isinstance(v, (list, tuple, dict)) or _is_metric_list(v)):
+            # In a list of several entries a None may stand for an output without metrics (known
+            # once the outputs are); anywhere else it is refused now.
+            if isinstance(spec, (list, tuple)) and len(spec) > 1:
+                spec = [entry for entry in spec if entry is not None]
+            is_leaf = lambda v: not isinstance(v, (list, tuple, dict)) or _is_metric_list(v)  # noqa: E731
+            for leaf in _leaves(spec, is_leaf):
                 _check_metric_list(leaf, argument)
         self.entries = None  # [(metric, weighted, output index or None)]
 
@@ -233,15 +246,21 @@ class CompiledMetrics:
         for spec, argument, weighted in ((self.spec, "metrics", False), (self.weighted_spec, "weighted_metrics", True)):
             if spec is None:
                 continue
-            if single:
-                per_output = [spec]
-            elif isinstance(spec, dict) or (isinstance(spec, (list, tuple)) and spec and all(
-                    isinstance(v, (list, tuple)) or v is None for v in spec)):
+            if len(names) == 1:
+                # As Keras: every metric given goes to the one output (a nested list or a dict too).
+                per_output = [_flat_metric_spec(spec)]
+            elif isinstance(spec, dict):
                 per_output = _per_output(spec, names, argument, lambda v: False)
+            elif isinstance(spec, (list, tuple)) and len(spec) == len(names):
+                # As Keras: a list with one entry per output (a metric, a list of metrics or None
+                # each) goes to the outputs in order, whether or not its entries are lists.
+                per_output = list(spec)
             else:
+                count = len(spec) if isinstance(spec, (list, tuple)) else 1
                 raise ValueError(
-                    f"`{argument}` for a model with outputs {names} must be a dict keyed by output name or a "
-                    f"list of lists (one per output), got {spec!r}."
+                    f"`{argument}` for a model with {len(names)} outputs {names} must be a list with one "
+                    f"entry per output (a metric, a list of metrics or None for each: {len(names)} entries) "
+                    f"or a dict keyed by output name; got {count} entr{'y' if count == 1 else 'ies'}: {spec!r}."
                 )
             ys = align(y, names, "y") if not single else [y]
             preds = align(y_pred, names, "y_pred") if not single else [y_pred]
@@ -249,7 +268,7 @@ class CompiledMetrics:
                 for identifier in _check_metric_list(identifiers, argument):
                     metric = resolve_metric(identifier, np.asarray(value_of(y_i)), np.asarray(value_of(pred_i)))
                     entries.append((metric, weighted, None if single else index))
-        _name_uniquely(entries, names)
+        _name_uniquely(entries, names if len(names) > 1 else None)
         self.entries = entries
         self.names = names
 
@@ -278,7 +297,7 @@ def _name_uniquely(entries, names):
     name is taken becomes `weighted_<name>` (so `metrics=['accuracy'], weighted_metrics=['accuracy']` logs both)."""
     taken = {}
     for metric, weighted, index in entries:
-        prefix = "" if index is None else f"{names[index]}_"
+        prefix = "" if names is None else f"{names[index]}_"
         name = prefix + metric.name
         if name in taken and weighted:
             name = f"{prefix}weighted_{metric.name}"
@@ -302,6 +321,15 @@ def _value_with_mask(y_pred):
     return value
 
 
+def _flat_metric_spec(spec):
+    """The metrics of a one-output model as one list (nested lists and dict values, by sorted key, flattened)."""
+    if isinstance(spec, dict):
+        return [m for key in sorted(spec) for m in _flat_metric_spec(spec[key])]
+    if isinstance(spec, (list, tuple)):
+        return [m for item in spec for m in _flat_metric_spec(item)]
+    return [spec]
+
+
 def _is_metric_list(value):
     return isinstance(value, (list, tuple)) and all(not isinstance(v, (list, tuple, dict)) for v in value)
 
@@ -316,6 +344,25 @@ def _leaves(spec, is_leaf):
     for value in values:
         result.extend(_leaves(value, is_leaf))
     return result
+
+
+def _with_zero_gradient_to(total, output):
+    """`total` plus an exact 0 that depends on `output` (the sum of none of its entries).
+
+    An output without a loss then gives its own weights zero gradients, as on Keras's JAX
+    backend (which differentiates with respect to every trainable variable), instead of none:
+    the optimizer steps them as Keras does (a zero step, weight decay still applied) and no
+    "Gradients do not exist" warning names them. The value of `total` is unchanged."""
+    value = value_of(output)
+    if not isinstance(value, np.ndarray) or not np.issubdtype(value.dtype, np.floating) or value.ndim == 0:
+        return total
+    from nanokeras import ops
+
+    nothing = ops.sum(ops.getitem(output, slice(0, 0)))
+    dtype = np.asarray(value_of(total)).dtype
+    if value.dtype != dtype:
+        nothing = ops.cast(nothing, dtype)
+    return total + nothing
 
 
 def _batch_size(array):
