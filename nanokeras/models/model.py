@@ -130,7 +130,11 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
 
     def predict_on_batch(self, x):
         """The model's outputs for one batch, as numpy arrays (a list/dict of them for several outputs)."""
-        outputs = keys_sorted(to_numpy_structure(self(x, training=False)))
+        if type(self).predict_step is not Trainer.predict_step:
+            outputs = to_numpy_structure(self.predict_step(x))  # as `predict`, the model's own step
+        else:
+            outputs = to_numpy_structure(self(x, training=False))
+        outputs = keys_sorted(outputs)
         self._forget_call_losses()  # as `predict`: a step leaves no `add_loss` loss behind
         return outputs
 

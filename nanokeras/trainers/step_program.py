@@ -44,7 +44,8 @@ def blocker(model, mode):
         return "run_eagerly=True asks for the tape path"
     if getattr(model, "jit_compile", "auto") is False:
         return "jit_compile=False asks for the tape path"
-    overridden = {"train": ("train_step", "compute_loss"), "test": ("test_step", "compute_loss"),
+    overridden = {"train": ("train_step", "compute_loss", "compute_metrics"),
+                  "test": ("test_step", "compute_loss", "compute_metrics"),
                   "predict": ("predict_step",)}[mode]
     for method in overridden:
         if getattr(type(model), method) is not getattr(Trainer, method):

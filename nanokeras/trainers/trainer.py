@@ -213,13 +213,22 @@ class Trainer:
     # ------------------------------------------------------------------ steps
     def train_step(self, data):
         """One optimization step on a batch `(x, y)` or `(x, y, sample_weight)`; returns the logs."""
+        if self._overrides_compute_metrics():
+            return self._train_batch_on_tape(data, metrics_by="compute_metrics")
         self._train_batch(data)
         return self.get_metrics_result()
 
     def test_step(self, data):
         """Computes loss and metrics on a batch without training; returns the logs."""
+        if self._overrides_compute_metrics():
+            return self._test_batch_on_tape(data, metrics_by="compute_metrics")
         self._test_batch(data)
         return self.get_metrics_result()
+
+    def _overrides_compute_metrics(self):
+        # As Keras's steps, the built-in ones end with `self.compute_metrics(...)`: a model that
+        # overrides it (to log a value of its own) gets its logs; the steps then run on the tape.
+        return type(self).compute_metrics is not Trainer.compute_metrics
 
     def predict_step(self, data):
         x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
@@ -229,6 +238,11 @@ class Trainer:
         """`train_step` without building the logs: compiled when possible, else on the tape."""
         if self._compiled_steps is not None and self._compiled_steps.run("train", data) is not NotImplemented:
             return
+        self._train_batch_on_tape(data)
+
+    def _train_batch_on_tape(self, data, metrics_by=None):
+        """The reference training step. With `metrics_by="compute_metrics"` the metrics are
+        updated by `self.compute_metrics`, whose logs are returned."""
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         variables = self._step_variables or self.trainable_weights
         if layer_module.extra_losses_in_use():
@@ -239,17 +253,29 @@ class Trainer:
             # As Keras, the gradients are those of the scaled loss (the optimizer unscales them).
             scaled_loss = self.optimizer.scale_loss(loss)
         gradients = tape.gradient(scaled_loss, variables)
-        self._apply_and_track(gradients, variables, loss, y, y_pred, sample_weight, self._batch_size_of(x))
+        if metrics_by is None:
+            self._apply_and_track(gradients, variables, loss, y, y_pred, sample_weight, self._batch_size_of(x))
+            return None
+        self.optimizer.apply(gradients, variables)
+        self._loss_tracker.update_state(value_of(loss), sample_weight=self._batch_size_of(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def _test_batch(self, data):
         if self._compiled_steps is not None and self._compiled_steps.run("test", data) is not NotImplemented:
             return
+        self._test_batch_on_tape(data)
+
+    def _test_batch_on_tape(self, data, metrics_by=None):
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         if layer_module.extra_losses_in_use():
             self._clear_losses()
         y_pred = self(x, training=False)
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
-        self._track(loss, y, y_pred, sample_weight, self._batch_size_of(x))
+        if metrics_by is None:
+            self._track(loss, y, y_pred, sample_weight, self._batch_size_of(x))
+            return None
+        self._loss_tracker.update_state(value_of(loss), sample_weight=self._batch_size_of(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def _predict_batch(self, data):
         if self._compiled_steps is not None:
@@ -359,9 +385,15 @@ class Trainer:
         first = data_adapter.map_structure(lambda a, _: a[:1], x)
         with probing.outputs_only():
             if not self.built:  # building assigns initial values, which must stay
-                return self.predict_on_batch(first)
+                return self._outputs_of_the_call(first)
             with StatelessScope():
-                return self.predict_on_batch(first)
+                return self._outputs_of_the_call(first)
+
+    def _outputs_of_the_call(self, x):
+        """`predict_on_batch` with the model's own call (not an overridden `predict_step`)."""
+        outputs = data_adapter.keys_sorted(data_adapter.to_numpy_structure(self(x, training=False)))
+        self._forget_call_losses()
+        return outputs
 
     def _prepare_for_training(self, x, y, prefix=""):
         """Builds the model and metrics on a sample, checks labels against the loss once,
@@ -522,7 +554,8 @@ class Trainer:
         reads them (the progress bar only when it redraws); their values are the same.
         Returns the last step's logs, or None when they were never built.
         """
-        custom = getattr(type(self), mode + "_step") is not getattr(Trainer, mode + "_step")
+        custom = (getattr(type(self), mode + "_step") is not getattr(Trainer, mode + "_step")
+                  or self._overrides_compute_metrics())
         run = _packed_step(getattr(self, mode + "_step")) if custom else getattr(self, "_" + mode + "_batch")
         begin_hook = callback_list.hook_if_used(f"on_{mode}_batch_begin")
         end_hook = callback_list.hook_if_used(f"on_{mode}_batch_end")
