@@ -797,10 +797,10 @@ def _should_validate(epoch, validation_freq):
 
 
 def _log_value(value):
-    """A metric result as Keras logs it: a float, or a numpy array when it has several entries (F1Score's
-    per-class scores with `average=None`)."""
+    """A metric result as Keras logs it: a float for a scalar, else a numpy array (F1Score's
+    per-class scores with `average=None`, also with one class)."""
     array = np.asarray(value_of(value))
-    return float(array.reshape(-1)[0]) if array.size == 1 else array
+    return float(array) if array.ndim == 0 else array
 
 
 def _one_array_in_a_list(value):
