@@ -49,7 +49,11 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
     if not is_sequential(model):
         if clone_function is not None:
             raise ValueError("`clone_function` applies to Sequential models only.")
-        return _compiled_like(model, type(model).from_config(model.get_config()))
+        clone = type(model).from_config(model.get_config())
+        build_config = model.get_build_config() if model.built else None
+        if build_config is not None and not clone.built:
+            clone.build_from_config(build_config)  # as Keras's round trip: built, weights to set
+        return _compiled_like(model, clone)
     clone_function = clone_function or (lambda layer: layer.__class__.from_config(layer.get_config()))
     sequential_class = builtin_registry.builtin_class("keras", "Sequential")
     clone = sequential_class(name=model.name, trainable=model.trainable)

@@ -281,3 +281,30 @@ def test_serialize_and_deserialize_keras_object():
     array = np.arange(4, dtype="float32")
     np.testing.assert_array_equal(saving.deserialize_keras_object(saving.serialize_keras_object(array)), array)
     assert saving.deserialize_keras_object({"a": [1, "x", None]}) == {"a": [1, "x", None]}
+
+
+def test_clone_of_a_built_subclassed_model_is_built_and_takes_the_weights():
+    @keras.saving.register_keras_serializable(package="clonetest")
+    class Stack(keras.Model):
+        def __init__(self, units=3, depth=2, **kwargs):
+            super().__init__(**kwargs)
+            self.units, self.depth = units, depth
+            self.blocks = [keras.layers.Dense(units) for _ in range(depth)]
+            self.head = keras.layers.Dense(2)
+
+        def call(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return self.head(x)
+
+        def get_config(self):
+            return {**super().get_config(), "units": self.units, "depth": self.depth}
+
+    x = np.ones((2, 4), "float32")
+    model = Stack(name="stack")
+    model(x)
+    clone = keras.models.clone_model(model)
+    assert type(clone) is Stack and clone.built and len(clone.weights) == 6
+    clone.set_weights(model.get_weights())
+    np.testing.assert_array_equal(np.asarray(clone(x)), np.asarray(model(x)))
+    assert not keras.models.clone_model(Stack()).built  # an unbuilt model clones unbuilt
