@@ -510,6 +510,12 @@ def functional_subclass(cls):
     if cached is None:
         cached = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__})
         _SUBCLASSES[cls] = cached
+    from nanokeras.saving import object_registration
+
+    registered = object_registration.GLOBAL_CUSTOM_NAMES.get(cls)
+    if registered is not None:
+        # Saved under the user's registered name, so loading finds (and rebuilds) the user's class.
+        object_registration.GLOBAL_CUSTOM_NAMES[cached] = registered
     return cached
 
 
