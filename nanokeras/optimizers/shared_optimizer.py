@@ -29,7 +29,9 @@ def add_variables(optimizer, variables):
     if not new:
         return
     arguments.check_variables(new)
-    keras2_notes.note("shared_optimizer", used=f"optimizer {optimizer.name!r} updating the variables of a second model")
+    keras2_notes.note("shared_optimizer", used=(
+        f"optimizer {optimizer.name!r} updating variables it was not built for (a second model's, or "
+        "layers unfrozen after `compile`: Keras 3 wants `compile` again after changing `trainable`)"))
     old_variables = list(optimizer._trainable_variables)
     old_buffers = list(optimizer._buffers)
     before = dict(optimizer.__dict__)
