@@ -116,3 +116,63 @@ def test_one_output_given_as_a_list(keras, metrics):
     assert sorted(our_dict) == sorted(their_dict)
     for key in their_history:
         np.testing.assert_allclose(our_history[key], their_history[key], rtol=1e-5, atol=1e-6)
+
+
+def _schedule_classes(lib, register):
+    class HalvingSchedule(lib.optimizers.schedules.LearningRateSchedule):
+        def __init__(self, initial=0.1, every=2):
+            self.initial, self.every = initial, every
+
+        def __call__(self, step):
+            return self.initial * 0.5 ** lib.ops.floor(lib.ops.cast(step, "float32") / self.every)
+
+        def get_config(self):
+            return {"initial": self.initial, "every": self.every}
+
+    if register:
+        HalvingSchedule = lib.saving.register_keras_serializable(package="compile_structures_parity")(
+            HalvingSchedule)
+    return HalvingSchedule
+
+
+def test_the_optimizer_config_writes_a_users_schedule_as_keras(keras):
+    configs = []
+    for lib in (keras, nk):
+        schedule = _schedule_classes(lib, register=False)(0.2, 3)
+        config = lib.optimizers.Adam(schedule).get_config()["learning_rate"]
+        assert config == lib.saving.serialize_keras_object(schedule)
+        assert config == lib.optimizers.schedules.serialize(schedule)
+        configs.append(config)
+    assert configs[1] == configs[0]
+    assert configs[0]["registered_name"] == "HalvingSchedule"
+
+
+def test_a_model_with_a_registered_schedule_loads_in_either_library(keras, tmp_path):
+    rng = np.random.default_rng(0)
+    x, y = rng.random((8, 3)).astype("float32"), rng.random((8, 1)).astype("float32")
+    classes = {lib: _schedule_classes(lib, register=True) for lib in (keras, nk)}
+    weights = None
+    saved = {}
+    for lib in (keras, nk):
+        lib.backend.clear_session()
+        inputs = lib.Input((3,))
+        model = lib.Model(inputs, lib.layers.Dense(1, name="d")(inputs))
+        weights = model.get_weights() if weights is None else weights
+        model.set_weights(weights)
+        model.compile(lib.optimizers.Adam(classes[lib](0.1, 2)), "mse")
+        model.fit(x, y, batch_size=4, epochs=1, verbose=0, shuffle=False)
+        saved[lib] = tmp_path / f"{lib.__name__}.keras"
+        model.save(saved[lib])
+    # Each file, loaded by each library, trains on from where it stopped: the same weights everywhere.
+    results = []
+    for path in saved.values():
+        for lib in (keras, nk):
+            loaded = lib.saving.load_model(path)
+            assert isinstance(loaded.optimizer._learning_rate, classes[lib])
+            assert loaded.optimizer._learning_rate.get_config() == {"initial": 0.1, "every": 2}
+            history = loaded.fit(x, y, batch_size=4, epochs=2, verbose=0, shuffle=False)
+            results.append((history.history["loss"], loaded.get_weights()))
+    for losses, loaded_weights in results[1:]:
+        np.testing.assert_allclose(losses, results[0][0], rtol=1e-5, atol=1e-6)
+        for ours, theirs in zip(loaded_weights, results[0][1]):
+            np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-6)

@@ -25,24 +25,33 @@ ALL_SCHEDULES = {
 
 
 def serialize(learning_rate_schedule):
-    """`{'module', 'class_name', 'config', 'registered_name'}`, as Keras writes it."""
-    return {
-        "module": "keras.optimizers.schedules",
-        "class_name": type(learning_rate_schedule).__name__,
-        "config": learning_rate_schedule.get_config(),
-        "registered_name": None,
-    }
+    """`{'module', 'class_name', 'config', 'registered_name'}`, as `keras.saving.serialize_keras_object`
+    writes it (as Keras does): a built-in schedule under `keras.optimizers.schedules`, one of the
+    user's under its own module (None for a script) and its registered name."""
+    from nanokeras.saving import serialization_lib
+
+    return serialization_lib.serialize_keras_object(learning_rate_schedule)
 
 
 def deserialize(config, custom_objects=None):
-    """Rebuilds a schedule from `serialize`'s output."""
+    """Rebuilds a schedule from `serialize`'s output: a built-in, one of `custom_objects`, or one
+    registered with `keras.saving.register_keras_serializable` (or in a `custom_object_scope`)."""
+    from nanokeras.saving import object_registration
+
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             f"A learning rate schedule config must be a dict with 'class_name' and 'config'; got {config!r}."
         )
-    registry = dict(ALL_SCHEDULES)
-    registry.update(custom_objects or {})
-    cls = lookup(config["class_name"], registry, kind="learning rate schedule")
+    cls = None
+    for name in (config.get("registered_name"), config["class_name"]):
+        if isinstance(name, str):
+            cls = object_registration.get_registered_object(name, custom_objects, ALL_SCHEDULES)
+            if cls is not None:
+                break
+    if cls is None:
+        registry = dict(ALL_SCHEDULES)
+        registry.update(custom_objects or {})
+        cls = lookup(config["class_name"], registry, kind="learning rate schedule")
     return cls.from_config(dict(config.get("config") or {}))
 
 
