@@ -287,8 +287,12 @@ class CompiledMetrics:
             return
         ys = align(y, self.names, "y")
         preds = align(y_pred, self.names, "y_pred")
+        # As Keras: one weight array per output (a list or dict) goes to that output's weighted
+        # metrics; one array (or None) to all of them.
+        weights = align(sample_weight, self.names, "sample_weight") if isinstance(sample_weight, (list, tuple, dict)) \
+            else [sample_weight] * len(self.names)
         for metric, weighted, index in entries:
-            metric.update_state(ys[index], _value_with_mask(preds[index]), sample_weight if weighted else None)
+            metric.update_state(ys[index], _value_with_mask(preds[index]), weights[index] if weighted else None)
 
 
 def _name_uniquely(entries, names):

@@ -124,3 +124,15 @@ def test_one_sample_weight_array_per_output(keras, form):
                                           return_dict=True))
     _assert_same(histories[0], histories[1], real, ours)
     assert evaluations[1] == pytest.approx(evaluations[0], rel=1e-5, abs=1e-6)
+
+
+def test_per_output_sample_weights_reach_each_outputs_weighted_metrics(keras):
+    x, y, y2, sw, sw2 = _two_output_data()
+    real, ours = _pair(keras, _two_outputs)
+    histories = []
+    for lib, model in ((keras, real), (nk, ours)):
+        model.compile(lib.optimizers.SGD(0.1), {"cls": "sparse_categorical_crossentropy", "reg": "mse"},
+                      metrics={"cls": ["accuracy"]}, weighted_metrics={"cls": ["accuracy"], "reg": ["mae"]})
+        histories.append(model.fit(x, [y, y2], sample_weight=[sw, sw2], batch_size=4, epochs=2, verbose=0,
+                                   shuffle=False, validation_data=(x, [y, y2], [sw2, sw])))
+    _assert_same(histories[0], histories[1], real, ours)
