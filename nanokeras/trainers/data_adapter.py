@@ -150,6 +150,9 @@ def standardize_sample_weight(sample_weight, n, argument="sample_weight", y=None
                 "output order or a dict by output name)."
             )
         return weights
+    if type(sample_weight) in (list, tuple) and len(sample_weight) == 1 and (
+            isinstance(sample_weight[0], np.ndarray) or hasattr(sample_weight[0], "to_numpy")):
+        sample_weight = sample_weight[0]  # `[weights]` for the one output, as Keras takes it
     return _weight_array(sample_weight, n, argument)
 
 

@@ -136,3 +136,17 @@ def test_per_output_sample_weights_reach_each_outputs_weighted_metrics(keras):
         histories.append(model.fit(x, [y, y2], sample_weight=[sw, sw2], batch_size=4, epochs=2, verbose=0,
                                    shuffle=False, validation_data=(x, [y, y2], [sw2, sw])))
     _assert_same(histories[0], histories[1], real, ours)
+
+
+@pytest.mark.parametrize("labels_in_a_list", [False, True])
+def test_one_weight_array_in_a_list_for_a_single_output(keras, labels_in_a_list):
+    x, _, y2, sw, _ = _two_output_data()
+    real, ours = _pair(keras, lambda lib: lib.Sequential([lib.Input((3,)), lib.layers.Dense(2)]))
+    results = []
+    for lib, model in ((keras, real), (nk, ours)):
+        model.compile(lib.optimizers.SGD(0.1), "mse")
+        labels = [y2] if labels_in_a_list else y2
+        history = model.fit(x, labels, sample_weight=[sw], batch_size=4, epochs=2, verbose=0, shuffle=False)
+        results.append((history, model.evaluate(x, labels, sample_weight=[sw], verbose=0)))
+    _assert_same(results[0][0], results[1][0], real, ours)
+    assert results[1][1] == pytest.approx(results[0][1], rel=1e-5)

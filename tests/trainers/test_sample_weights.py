@@ -197,3 +197,13 @@ def test_standardize_sample_weight_keeps_one_weight_per_sample_arrays_one_dimens
     assert data_adapter.standardize_sample_weight(np.ones((3, 1)), 3).shape == (3,)
     assert data_adapter.standardize_sample_weight([1, 2, 3], 3).dtype == np.float32
     assert data_adapter.standardize_sample_weight(np.ones((3, 4)), 3).shape == (3, 4)
+
+
+def test_one_weight_array_in_a_list_is_the_weights_of_a_single_output():
+    x, y = _binary_data(12)
+    sw = np.linspace(0.1, 2.0, 12).astype("float32")
+    model = _binary_model()
+    model.compile("sgd", "binary_crossentropy")
+    expected = model.evaluate(x, y, sample_weight=sw, verbose=0)
+    assert model.evaluate(x, y, sample_weight=[sw], verbose=0) == pytest.approx(expected)
+    assert model.evaluate(x, [y], sample_weight=[sw], verbose=0) == pytest.approx(expected)
