@@ -2368,7 +2368,7 @@ class _:
         _fit(_model(), x, y)
 
 
-@hint("trainers/trainer.py", "You must call `compile()` before", RuntimeError)
+@hint("trainers/trainer.py", "You must call `compile()` before", ValueError)
 class _:
     def trigger(tmp):
         x, y = _data()

@@ -132,7 +132,7 @@ class Trainer:
 
     def _assert_compiled(self, method):
         if not self.compiled:
-            raise RuntimeError(
+            raise ValueError(
                 f"You must call `compile()` before `{method}()`, e.g. "
                 "model.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy'])."
             )

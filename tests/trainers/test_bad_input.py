@@ -25,7 +25,7 @@ def _unchanged(model, weights):
 
 def test_fit_before_compile():
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    with pytest.raises(RuntimeError, match="compile"):
+    with pytest.raises(ValueError, match="compile"):
         model.fit(X, Y)
 
 
