@@ -147,6 +147,13 @@ class SourceBatches:
                               if steps_per_epoch is not None and self.is_sequence and self.num_batches else None)
         self._epoch = 0
         self._peeked = None
+        # A Sequence's hooks run as Keras runs them: a run that must build the model first looks
+        # at the data in a pass of its own (`look`); evaluation passes (`ends_before_each_pass`)
+        # begin with an `on_epoch_end`; `check_first` checks the first batch read, when no look did.
+        self.ends_before_each_pass = False
+        self.check_first = None
+        self._looked = None
+        self._ends_owed = True
         # Not a Sequence: a pass is one iterator over the source. `_head` holds a generator's
         # first batches (read before training, replayed at the start of every pass); `_pass` is
         # the running pass, `_pass_first` a batch of it already read (to build the model) and
@@ -159,7 +166,12 @@ class SourceBatches:
         self._taken = 0
 
     def restart(self):
-        """The next epoch starts a new pass (what `evaluate` does with its data, as Keras)."""
+        """The next epoch starts a new pass (what `evaluate` does with its data, as Keras); a
+        Sequence's evaluation pass starts with an `on_epoch_end` there, as Keras's."""
+        if self.is_sequence and self.ends_before_each_pass:
+            if self._ends_owed:
+                self._hook("on_epoch_end")
+            self._ends_owed = True  # (a look ended with one already: the first pass owes none)
         if self._running_pass is not None:
             self._running_pass.restart()
         if self._pass_first is None:
@@ -226,12 +238,31 @@ class SourceBatches:
         except Exception as error:
             _reraise(error, _describe_error(self.argument, index, self._epoch, error))
 
+    def _hook(self, name):
+        hook = getattr(self.source, name, None)
+        if callable(hook):
+            hook()
+
+    def needs_no_look(self):
+        """What Keras does before a run on a Sequence when the model needs no building: one
+        `on_epoch_end` (and no read); the run's first batch is checked as it is read."""
+        if self.is_sequence and not self.ends_before_each_pass:
+            self._hook("on_epoch_end")
+
     def first_batch(self):
-        """The first batch, to build the model before training (not read again when used)."""
-        if self._peeked is None:
-            if self.is_sequence:
+        """The first batch, to build the model before training. A Sequence's is read in a look of
+        its own, as Keras's (`on_epoch_begin`, batch 0, `on_epoch_end`), and read again in the
+        run; a generator's or dataset's is not read again."""
+        if self.is_sequence:
+            if self._looked is None:
+                self._hook("on_epoch_begin")
                 raw = self._read(0)
-            elif self.is_iterator:
+                self._hook("on_epoch_end")
+                self._looked = self.standardize(raw, 0)
+                self._ends_owed = False
+            return self._looked
+        if self._peeked is None:
+            if self.is_iterator:
                 # Keras reads a generator's first two batches before training and replays them.
                 self._head = []
                 for index in range(2):
@@ -249,7 +280,7 @@ class SourceBatches:
                 except StopIteration:
                     raise ValueError(f"`{self.argument}` produced no batches.") from None
             self._peeked = self.standardize(raw, 0)
-            if not self.is_sequence and not self.is_iterator:
+            if not self.is_iterator:
                 self._pass_first = self._peeked  # the pass goes on after it
         return self._peeked
 
@@ -303,7 +334,11 @@ class SourceBatches:
                     raw = next(reads)
                 except BatchReadError as error:
                     _reraise(error.error, _describe_error(self.argument, error.index, self._epoch, error.error))
-                yield self.standardize(raw, index)
+                batch = self.standardize(raw, index)
+                if self.check_first is not None:
+                    check, self.check_first = self.check_first, None
+                    check(batch)
+                yield batch
         finally:
             close = getattr(reads, "close", None)
             if close is not None:
@@ -407,14 +442,27 @@ def _check_no_arrays_beside(source_argument, **others):
             )
 
 
+def _needs_a_look(model):
+    """True when a run must build the model or its compiled metrics on a batch first."""
+    metrics = getattr(model, "_compile_metrics", None)
+    return not model.built or metrics is None or metrics.entries is None
+
+
 def prepare_validation(model, source, steps, argument="validation_data"):
     """Validation (or evaluation) batches from a source; the model is built on its first batch."""
     steps_argument = "validation_steps" if argument == "validation_data" else "steps"
     batches = SourceBatches(source, model, steps_per_epoch=steps, argument=argument, steps_argument=steps_argument)
-    first = batches.first_batch()
-    if len(first) < 2:
-        raise ValueError(f"The batches of `{argument}` must hold labels: `(x, y)` or `(x, y, sample_weight)`.")
-    model._prepare_for_training(first[0], first[1], prefix=f"{argument} ")
+    batches.ends_before_each_pass = True
+
+    def check(first):
+        if len(first) < 2:
+            raise ValueError(f"The batches of `{argument}` must hold labels: `(x, y)` or `(x, y, sample_weight)`.")
+        model._prepare_for_training(first[0], first[1], prefix=f"{argument} ")
+
+    if batches.is_sequence and not _needs_a_look(model):
+        batches.check_first = check
+    else:
+        check(batches.first_batch())
     return batches
 
 
@@ -428,10 +476,17 @@ def prepare_fit(model, x, y, sample_weight, class_weight, validation_data, valid
             "Pass `validation_data` instead."
         )
     batches = SourceBatches(x, model, steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)
-    first = batches.first_batch()
-    if len(first) < 2:
-        raise ValueError("The batches of `x` must hold labels for training: `(x, y)` or `(x, y, sample_weight)`.")
-    model._prepare_for_training(first[0], first[1])
+
+    def check(first):
+        if len(first) < 2:
+            raise ValueError("The batches of `x` must hold labels for training: `(x, y)` or `(x, y, sample_weight)`.")
+        model._prepare_for_training(first[0], first[1])
+
+    if batches.is_sequence and not _needs_a_look(model):
+        batches.needs_no_look()
+        batches.check_first = check
+    else:
+        check(batches.first_batch())
     validation = None
     if validation_data is not None:
         if is_batch_source(validation_data):

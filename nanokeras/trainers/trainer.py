@@ -664,9 +664,10 @@ class Trainer:
         steps = _limited(steps, config.max_steps_per_epoch(), "steps")
         if batch_sources.is_batch_source(x):
             batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps, steps_argument="steps")
-            first = batches.first_batch()[0]
-            if not self.built and isinstance(first, np.ndarray):
-                self.build((None,) + first.shape[1:])
+            if not self.built or not batches.is_sequence:  # (Keras looks at a Sequence only to build)
+                first = batches.first_batch()[0]
+                if not self.built and isinstance(first, np.ndarray):
+                    self.build((None,) + first.shape[1:])
         else:
             allow_int = self._accepts_integer_inputs()
             allow_str = self._takes_string_inputs
