@@ -58,7 +58,7 @@ class Trainer:
         self._step_variables = None
         self._compiled_steps = None
         self.run_eagerly = False
-        self.jit_compile = "auto"
+        self.jit_compile = True  # (Keras resolves "auto" to True where it can compile)
         self.steps_per_execution = 1
 
     def __setattr__(self, name, value):
@@ -125,7 +125,7 @@ class Trainer:
         # The compiled step replays the tape's ops (same numbers): `jit_compile` chooses it
         # ("auto"/True) or the tape, the reference path (False, or `run_eagerly=True`).
         self.run_eagerly = bool(run_eagerly)
-        self.jit_compile = False if run_eagerly else jit_compile
+        self.jit_compile = False if run_eagerly else (True if jit_compile == "auto" else jit_compile)
         self.steps_per_execution = steps_per_execution
         self._compiled_steps = None
         self.compiled = True
