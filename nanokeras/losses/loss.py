@@ -193,9 +193,10 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
 def _check_weight_shape(values, sample_weight):
     """Refuses weights that numpy would broadcast against the losses by their trailing axes
     (`(4,)` weights on `(4, 4)` per-timestep losses) or that would enlarge them: the weights
-    must be a scalar, or have the losses' rank with each axis equal to the losses' or 1."""
+    must be a scalar, or have the losses' rank with each axis equal to the losses' or 1. A loss
+    with one value per batch (Dice, Tversky) is weighted by each weight, as in Keras."""
     shape, weight_shape = np.shape(value_of(values)), np.shape(value_of(sample_weight))
-    if weight_shape == () or (len(weight_shape) == len(shape) and all(
+    if weight_shape == () or shape == () or (len(weight_shape) == len(shape) and all(
             w == v or w == 1 for w, v in zip(weight_shape, shape))):
         return
     _refuse_weight_shape(weight_shape, shape)
