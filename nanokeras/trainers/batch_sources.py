@@ -148,7 +148,7 @@ class SourceBatches:
         self._epoch = 0
         self._peeked = None
         # A Sequence's hooks run as Keras runs them: a run that must build the model first looks
-        # at the data in a pass of its own (`look`); evaluation passes (`ends_before_each_pass`)
+        # at the data in a pass of its own (`first_batch`); evaluation passes (`ends_before_each_pass`)
         # begin with an `on_epoch_end`; `check_first` checks the first batch read, when no look did.
         self.ends_before_each_pass = False
         self.check_first = None
@@ -287,12 +287,10 @@ class SourceBatches:
     # ------------------------------------------------------------ one epoch
     def batches(self):
         """Yields the epoch's batches (`steps_per_epoch` of them); then ends the epoch."""
-        if callable(getattr(self.source, "on_epoch_begin", None)):
-            self.source.on_epoch_begin()
+        self._hook("on_epoch_begin")
         if self.is_sequence:
             yield from self._sequence_batches()
-            if callable(getattr(self.source, "on_epoch_end", None)):
-                self.source.on_epoch_end()
+            self._hook("on_epoch_end")
         else:
             yield from self._iterated_batches()
         self._epoch += 1

@@ -321,6 +321,21 @@ def test_small_cnn_fgsm_loss_gradient_after_the_tape():
     assert np.any(grads[1] != 0)
 
 
+def _penalty_gradients(forward, x, sources, after):
+    """A gradient penalty: the inner tape's gradient of `forward()` for `x`, taken inside the
+    `with` block or `after` it, then the outer tape's gradient of its squared norm."""
+    with keras.GradientTape() as outer:
+        with keras.GradientTape() as inner:
+            inner.watch(x)
+            y = forward()
+            if not after:
+                g = inner.gradient(y, x)
+        if after:
+            g = inner.gradient(y, x)
+        penalty = ops.sum(ops.square(g))
+    return g, outer.gradient(penalty, sources)
+
+
 def test_gradient_penalty_through_a_closed_inner_tape_inside_an_outer_tape():
     # WGAN-GP: the inner tape (watching a numpy batch) is closed before its gradient is
     # taken, inside an outer tape that differentiates the gradient's norm for the weights.
@@ -329,20 +344,11 @@ def test_gradient_penalty_through_a_closed_inner_tape_inside_an_outer_tape():
     x = _data((2, 6, 6, 1))
     weights = [w for layer in model.layers for w in layer.trainable_weights]
 
-    def penalty_gradients(after):
-        with keras.GradientTape() as outer:
-            with keras.GradientTape() as inner:
-                inner.watch(x)
-                prediction = ops.sum(critic(x)[:, 0])
-                if not after:
-                    g = inner.gradient(prediction, x)
-            if after:
-                g = inner.gradient(prediction, x)
-            penalty = ops.sum(ops.square(g))
-        return g, outer.gradient(penalty, weights)
+    def forward():
+        return ops.sum(critic(x)[:, 0])
 
-    g_inside, w_inside = penalty_gradients(after=False)
-    g_after, w_after = penalty_gradients(after=True)
+    g_inside, w_inside = _penalty_gradients(forward, x, weights, after=False)
+    g_after, w_after = _penalty_gradients(forward, x, weights, after=True)
     np.testing.assert_allclose(np.asarray(g_after), np.asarray(g_inside), rtol=1e-12, atol=1e-14)
     for a, b in zip(w_after, w_inside):
         assert a is not None and b is not None
@@ -354,20 +360,11 @@ def test_second_order_through_a_plain_convolution_with_a_closed_inner_tape():
     kernel = keras.Variable(_data((2, 2, 2, 3), 1), dtype="float64")
     x = _data((1, 4, 4, 2))
 
-    def penalty_gradients(after):
-        with keras.GradientTape() as outer:
-            with keras.GradientTape() as inner:
-                inner.watch(x)
-                y = ops.sum(ops.multiply(ops.tanh(ops.max_pool(ops.conv(x, kernel), 2)), 0.5))
-                if not after:
-                    g = inner.gradient(y, x)
-            if after:
-                g = inner.gradient(y, x)
-            penalty = ops.sum(ops.square(g))
-        return g, outer.gradient(penalty, kernel)
+    def forward():
+        return ops.sum(ops.multiply(ops.tanh(ops.max_pool(ops.conv(x, kernel), 2)), 0.5))
 
-    g_inside, k_inside = penalty_gradients(after=False)
-    g_after, k_after = penalty_gradients(after=True)
+    g_inside, k_inside = _penalty_gradients(forward, x, kernel, after=False)
+    g_after, k_after = _penalty_gradients(forward, x, kernel, after=True)
     assert g_after is not None and k_after is not None
     np.testing.assert_allclose(np.asarray(g_after), np.asarray(g_inside), rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(np.asarray(k_after), np.asarray(k_inside), rtol=1e-12, atol=1e-14)
