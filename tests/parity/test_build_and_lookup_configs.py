@@ -59,3 +59,15 @@ def test_string_lookup_from_a_keras_config_round_trips(keras):
     config = keras.layers.StringLookup(vocabulary=["x", "y"]).get_config()
     layer = nk.layers.StringLookup.from_config(config)
     np.testing.assert_array_equal(np.asarray(layer(np.array(["y", "z", "x"]))), [2, 0, 1])
+
+
+def _input_layer_configs(lib):
+    lib.backend.clear_session()
+    model = lib.Sequential([lib.Input((4,)), lib.layers.Dense(1)])
+    return model.get_config()["layers"][0]["config"], lib.layers.InputLayer(shape=(2, 3)).get_config()
+
+
+def test_input_layer_configs_hold_the_batch_shape_as_a_tuple_like_keras(keras):
+    ours, theirs = _input_layer_configs(nk), _input_layer_configs(keras)
+    assert ours == theirs
+    assert [type(config["batch_shape"]) for config in ours] == [tuple, tuple]

@@ -68,7 +68,7 @@ class InputLayer(Layer):
         return input_shape
 
     def get_config(self):
-        return {"batch_shape": list(self.batch_shape), "dtype": self.dtype, "sparse": self.sparse,
+        return {"batch_shape": tuple(self.batch_shape), "dtype": self.dtype, "sparse": self.sparse,
                 "ragged": False, "name": self.name, "optional": self.optional}
 
     @classmethod
