@@ -707,6 +707,11 @@ class Layer(Operation):
             del kwargs["training"]
         if "mask" in kwargs and not self._call_takes_mask:
             del kwargs["mask"]
+        # Checked here because inferring the output on placeholders would not reach `call` with
+        # them (a `compute_output_shape` answers first): Keras refuses a misspelt keyword too.
+        unexpected = _unexpected_call_keywords(type(self), kwargs)
+        if unexpected:
+            raise TypeError(f"{type(self).__name__}.call() got an unexpected keyword argument {unexpected[0]!r}")
         if self.input_spec is not None:
             assert_input_compatibility(self.input_spec, inputs, self.name)
         shapes = map_structure(_symbolic_shape, inputs)
@@ -909,6 +914,26 @@ def _call_parameters(cls):
         parameters = set(inspect.signature(cls.call).parameters)
         _CALL_PARAMETERS[cls] = parameters
     return parameters
+
+
+def _unexpected_call_keywords(cls, kwargs):
+    """The keywords of `kwargs` that `cls.call` has no parameter for (none if it takes `**kwargs`)."""
+    if not kwargs:
+        return []
+    accepted = _CALL_KEYWORDS.get(cls)
+    if accepted is None:
+        parameters = inspect.signature(cls.call).parameters.values()
+        if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
+            accepted = True
+        else:
+            accepted = {p.name for p in parameters if p.kind is not inspect.Parameter.POSITIONAL_ONLY}
+        _CALL_KEYWORDS[cls] = accepted
+    if accepted is True:
+        return []
+    return [key for key in kwargs if key not in accepted]
+
+
+_CALL_KEYWORDS = {}
 
 
 def _dtype_name_from_config(dtype, class_name):
