@@ -59,7 +59,7 @@ class KerasTensor:
         return len(self.shape)
 
     def __repr__(self):
-        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, sparse={self.sparse}, name={self.name}>"
+        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, sparse={self.sparse}, ragged=False, name={self.name}>"
 
     # A KerasTensor has no values: converting it would silently make a useless object array.
     def __array__(self, dtype=None, copy=None):

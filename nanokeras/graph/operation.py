@@ -77,7 +77,10 @@ class Operation:
 
     def _record_symbolic_call(self, args, kwargs, specs):
         """New KerasTensors shaped like `specs`, recorded as the outputs of a call on `args`/`kwargs`."""
-        outputs = map_structure(lambda t: KerasTensor(t.shape, dtype=t.dtype), specs)
+        # A spec that is a KerasTensor lends its name, as Keras uses the spec itself as the output
+        # (so the first unnamed output is `keras_tensor`, the next `keras_tensor_1`, as there).
+        outputs = map_structure(
+            lambda t: KerasTensor(t.shape, dtype=t.dtype, name=t.name if isinstance(t, KerasTensor) else None), specs)
         node = Node(self, args, kwargs, outputs=flatten(outputs))
         index = len(self._inbound_nodes)
         self._inbound_nodes.append(node)

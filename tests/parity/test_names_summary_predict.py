@@ -115,3 +115,18 @@ def test_summary_of_models_with_transposed_convolutions_prints_as_keras(keras, c
         decoder.summary()
         texts.append(capsys.readouterr().out)
     assert texts[1] == texts[0]
+
+
+def _symbolic_tensor_prints(lib):
+    """How symbolic tensors print: named inputs, then unnamed layer and op outputs."""
+    lib.backend.clear_session()
+    x = lib.Input(shape=(3,), name="inp")
+    y = lib.layers.Dense(2, name="d")(x)
+    z = lib.layers.Dense(4)(lib.layers.Concatenate()([y, x]))
+    w = lib.ops.sum(z, axis=-1) + 1.0
+    model = lib.Model(x, [z, w])
+    return [repr(t) for t in (x, y, z, w)] + [str(model.outputs)]
+
+
+def test_symbolic_tensors_print_and_are_named_as_in_keras(keras):
+    assert _symbolic_tensor_prints(nk) == _symbolic_tensor_prints(keras)
