@@ -208,6 +208,22 @@ class Layer(Operation):
         """
         return self._attribute_metrics()
 
+    @property
+    def metrics_variables(self):
+        """The state variables of `metrics` (totals, counts, ...), metric by metric: what a
+        stateless training loop carries from step to step.
+
+        Example:
+            >>> import nanokeras as keras
+            >>> class Counting(keras.layers.Layer):
+            ...     def __init__(self):
+            ...         super().__init__()
+            ...         self.seen = keras.metrics.Mean(name="seen")
+            >>> [v.path for v in Counting().metrics_variables]
+            ['seen/total', 'seen/count']
+        """
+        return [variable for metric in self.metrics for variable in metric.variables]
+
     def _attribute_metrics(self, skip=()):
         """This layer's attribute metrics, then its sub-layers' `metrics` (not those of sub-layers of
         the types `skip`), each once."""

@@ -39,3 +39,18 @@ def test_attribute_metrics_match_keras(keras):
     for key in our_history:
         np.testing.assert_allclose(our_history[key], their_history[key], rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(our_eval, their_eval, rtol=1e-5, atol=1e-6)
+
+
+def _metrics_variables(lib):
+    lib.backend.clear_session()
+    model = lib.Sequential([lib.Input((3,)), lib.layers.Dense(1, kernel_initializer="ones")])
+    model.compile("sgd", "mse", metrics=["mae", lib.metrics.RootMeanSquaredError()])
+    x = np.linspace(-1, 1, 24, dtype="float32").reshape(8, 3)
+    model.evaluate(x, np.ones((8, 1), "float32"), verbose=0)
+    return [(v.path, float(np.asarray(v))) for v in model.metrics_variables]
+
+
+def test_metrics_variables_list_the_metric_states_as_keras(keras):
+    ours, theirs = _metrics_variables(nk), _metrics_variables(keras)
+    assert [p for p, _ in ours] == [p for p, _ in theirs]
+    np.testing.assert_allclose([v for _, v in ours], [v for _, v in theirs], rtol=1e-6)
