@@ -17,7 +17,7 @@ from nanokeras.version import __version__
 # The public packages, loaded on first access.
 _SUBMODULES = frozenset({
     "activations", "backend", "callbacks", "config", "constraints", "datasets", "distillation", "dtype_policies",
-    "initializers", "layers", "legacy", "losses", "metrics", "models", "ops", "optimizers", "playground",
+    "initializers", "layers", "legacy", "losses", "metrics", "mixed_precision", "models", "ops", "optimizers", "playground",
     "preprocessing", "random", "regularizers", "saving", "tree", "utils", "wrappers",
 })
 # Top-level names, by the module that defines them.

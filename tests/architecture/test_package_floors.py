@@ -28,7 +28,7 @@ FLOORS = [
     ["trainers"],
     ["models"],
     ["datasets", "preprocessing", "playground", "config", "keras2_backend", "engine", "wrappers", "legacy",
-     "distillation"],  # keras2_backend: K.mean, ...; engine: Keras 2 paths
+     "distillation", "mixed_precision"],  # keras2_backend: K.mean, ...; engine: Keras 2 paths
 ]
 
 PACKAGE_ROOT = pathlib.Path(__file__).resolve().parents[2] / "nanokeras"
