@@ -131,4 +131,13 @@ class LSTM(RNN):
     recurrent_dropout = cell_property("recurrent_dropout")
 
     def get_config(self):
-        return self._flat_config(include_seed=True)
+        config = self._flat_config(include_seed=True)
+        # Keras's LSTM layer (not its cell) lists `unit_forget_bias` after the initializers:
+        # a printed config reads the same.
+        ordered = {}
+        for key, value in config.items():
+            if key != "unit_forget_bias":
+                ordered[key] = value
+            if key == "bias_initializer":
+                ordered["unit_forget_bias"] = config["unit_forget_bias"]
+        return ordered
