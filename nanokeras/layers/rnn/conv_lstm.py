@@ -9,7 +9,7 @@ recurrent convolution (of the previous output `h`) runs step by step. Masks, dro
 import numpy as np
 
 from nanokeras.layers.rnn.conv_lstm_cell import ConvLSTMCell
-from nanokeras.layers.rnn.rnn import RNN, _reset_dropout_masks, cell_property
+from nanokeras.layers.rnn.rnn import RNN, CellWeightSettings, _reset_dropout_masks, cell_property
 from nanokeras.ops import numpy as np_ops
 from nanokeras.ops.state_ops import assign_state
 from nanokeras.ops.tensor import value_of
@@ -18,7 +18,7 @@ from nanokeras.ops.variable import Variable
 _AXES = {1: "rows", 2: "rows, cols", 3: "dim1, dim2, dim3"}
 
 
-class ConvLSTM(RNN):
+class ConvLSTM(CellWeightSettings, RNN):
     """A convolutional LSTM over `(batch, steps, *spatial, channels)` (or `(batch, steps, channels, *spatial)`).
 
     Args:
@@ -72,15 +72,6 @@ class ConvLSTM(RNN):
     recurrent_activation = cell_property("recurrent_activation")
     use_bias = cell_property("use_bias")
     unit_forget_bias = cell_property("unit_forget_bias")
-    kernel_initializer = cell_property("kernel_initializer")
-    recurrent_initializer = cell_property("recurrent_initializer")
-    bias_initializer = cell_property("bias_initializer")
-    kernel_regularizer = cell_property("kernel_regularizer")
-    recurrent_regularizer = cell_property("recurrent_regularizer")
-    bias_regularizer = cell_property("bias_regularizer")
-    kernel_constraint = cell_property("kernel_constraint")
-    recurrent_constraint = cell_property("recurrent_constraint")
-    bias_constraint = cell_property("bias_constraint")
     dropout = cell_property("dropout")
     recurrent_dropout = cell_property("recurrent_dropout")
 

@@ -1,7 +1,7 @@
 """`GRUCell` and `GRU`: gated recurrent units, gates `[update z, reset r, candidate h]` as Keras."""
 
 from nanokeras.layers.rnn.dropout_rnn_cell import BuiltinCell
-from nanokeras.layers.rnn.rnn import RNN, cell_arguments, cell_property
+from nanokeras.layers.rnn.rnn import RNN, CellWeightSettings, cell_arguments, cell_property
 from nanokeras.ops.recurrent_reference import gru_step
 
 
@@ -71,7 +71,7 @@ class GRUCell(BuiltinCell):
         return config
 
 
-class GRU(RNN):
+class GRU(CellWeightSettings, RNN):
     """Gated recurrent unit layer (Cho et al., 2014).
 
     Args:

@@ -4,7 +4,7 @@ import numpy as np
 
 from nanokeras import initializers
 from nanokeras.layers.rnn.dropout_rnn_cell import BuiltinCell
-from nanokeras.layers.rnn.rnn import RNN, cell_arguments, cell_property
+from nanokeras.layers.rnn.rnn import RNN, CellWeightSettings, cell_arguments, cell_property
 from nanokeras.ops.recurrent_reference import lstm_step
 
 
@@ -82,7 +82,7 @@ class LSTMCell(BuiltinCell):
         return config
 
 
-class LSTM(RNN):
+class LSTM(CellWeightSettings, RNN):
     """Long short-term memory layer (Hochreiter & Schmidhuber, 1997).
 
     Args:

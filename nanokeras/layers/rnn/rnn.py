@@ -41,6 +41,21 @@ def cell_property(name):
     return property(lambda self: getattr(self.cell, name), doc=f"The cell's `{name}`.")
 
 
+class CellWeightSettings:
+    """The cell's initializers, regularizers and constraints, read through the layer
+    (`lstm.kernel_initializer`), as Keras's built-in recurrent layers offer them."""
+
+    kernel_initializer = cell_property("kernel_initializer")
+    recurrent_initializer = cell_property("recurrent_initializer")
+    bias_initializer = cell_property("bias_initializer")
+    kernel_regularizer = cell_property("kernel_regularizer")
+    recurrent_regularizer = cell_property("recurrent_regularizer")
+    bias_regularizer = cell_property("bias_regularizer")
+    kernel_constraint = cell_property("kernel_constraint")
+    recurrent_constraint = cell_property("recurrent_constraint")
+    bias_constraint = cell_property("bias_constraint")
+
+
 def _state_sizes(cell):
     state_size = getattr(cell, "state_size", None)
     if isinstance(state_size, (int, np.integer)):

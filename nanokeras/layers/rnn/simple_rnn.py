@@ -1,7 +1,7 @@
 """`SimpleRNNCell` and `SimpleRNN`: `h_t = activation(x_t W + h_{t-1} U + b)`."""
 
 from nanokeras.layers.rnn.dropout_rnn_cell import BuiltinCell
-from nanokeras.layers.rnn.rnn import RNN, cell_arguments, cell_property
+from nanokeras.layers.rnn.rnn import RNN, CellWeightSettings, cell_arguments, cell_property
 from nanokeras.ops.recurrent_reference import simple_rnn_step
 
 
@@ -63,7 +63,7 @@ class SimpleRNNCell(BuiltinCell):
         return config
 
 
-class SimpleRNN(RNN):
+class SimpleRNN(CellWeightSettings, RNN):
     """A fully-connected recurrent layer: the output of each step is fed back at the next.
 
     Args:
