@@ -280,6 +280,19 @@ class Layer(Operation):
         self._own_weights.append(variable)
         return variable
 
+    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True, regularizer=None,
+                     constraint=None, name=None):
+        """Keras 3's other name for `add_weight` (shape and initializer required).
+
+        Example:
+            >>> import nanokeras as keras
+            >>> layer = keras.layers.Layer(name="scaler")
+            >>> layer.add_variable((2,), "ones", name="scale").path
+            'scaler/scale'
+        """
+        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
+                               autocast=autocast, regularizer=regularizer, constraint=constraint, name=name)
+
     def _flat_layers(self):
         """This layer's sub-layers, depth first, each once."""
         seen, result = set(), []

@@ -81,6 +81,12 @@ class Functional(Model):
         return [op for op in self._operations if not getattr(op, "_is_symbolic_op", False)]
 
     @property
+    def operations(self):
+        """Every operation of the graph in Keras's order: the layers and the recorded `keras.ops`
+        calls (`ops.sum`, `x + 1`, ...)."""
+        return list(self._operations)
+
+    @property
     def input(self):
         return self._inputs_struct
 
@@ -236,7 +242,7 @@ class Functional(Model):
         return functional_rows(self)
 
     def _summary_layers(self):
-        return list(self._operations)
+        return self.operations
 
     def get_config(self):
         from nanokeras.saving.functional_config import functional_config
