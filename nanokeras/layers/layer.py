@@ -441,6 +441,27 @@ class Layer(Operation):
         """Creates the weights for inputs of `input_shape`; the base class has none."""
         self.built = True
 
+    def get_build_config(self):
+        """What `build_from_config` needs to build this layer again: `{"input_shape": ...}` once
+        built by a call (None for a layer that needs no input shape). `.keras` files keep it.
+
+        Example:
+            >>> import numpy as np, nanokeras as keras
+            >>> layer = keras.layers.Layer()
+            >>> _ = layer(np.ones((2, 3)))
+            >>> layer.get_build_config()
+            {'input_shape': (2, 3)}
+        """
+        from nanokeras.saving.serialization_lib import default_build_config
+
+        return default_build_config(self)
+
+    def build_from_config(self, config):
+        """Builds the layer from what `get_build_config` returned (loading a file does this)."""
+        from nanokeras.saving.serialization_lib import default_build_from_config
+
+        default_build_from_config(self, config)
+
     def _build_for(self, input_shape):
         self._build_input_shape = input_shape
         with self._open_name_scope():

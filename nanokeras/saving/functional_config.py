@@ -159,7 +159,8 @@ def functional_from_config(cls, config, custom_objects=None):
         if not isinstance(nodes, list):
             raise ValueError(f"The 'inbound_nodes' of layer {name!r} must be a list, got {str(nodes)[:200]}.")
         layer_config = {k: v for k, v in layer_data.items() if k not in ("name", "inbound_nodes")}
-        layer_config.pop("build_config", None)  # calling the layer below builds it for its inputs
+        # As Keras: a layer with a build_config is built from it (a user's `build_from_config` runs)
+        # before it is called on its inputs below.
         if op_nodes.is_keras_op(layer_config):
             created[name] = op_nodes.op_from_config(layer_config)
         else:

@@ -144,9 +144,14 @@ def _add_build_and_compile_config(obj, config):
 
 
 def get_build_config(obj):
-    """`{"input_shape": ...}` for a built layer that creates weights in `build`, else None."""
+    """The object's own `get_build_config()` (a layer's may be overridden), else the default."""
     if hasattr(obj, "get_build_config"):
         return obj.get_build_config()
+    return default_build_config(obj)
+
+
+def default_build_config(obj):
+    """`{"input_shape": ...}` for a built layer that creates weights in `build`, else None."""
     shape = getattr(obj, "_build_input_shape", None)
     if shape is None:
         shape = getattr(obj, "__dict__", {}).get("_first_call_shape")
@@ -203,6 +208,11 @@ def build_from_config(instance, build_config):
     if hasattr(instance, "build_from_config"):
         instance.build_from_config(build_config)
         return
+    default_build_from_config(instance, build_config)
+
+
+def default_build_from_config(instance, build_config):
+    """Builds `instance` for the input shape a `build_config` records (nothing to do without one)."""
     if not isinstance(build_config, dict) or "input_shape" not in build_config:
         return
     shape = shape_from_json(build_config["input_shape"], owner=getattr(instance, "name", "a layer"))
