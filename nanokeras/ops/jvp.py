@@ -47,14 +47,14 @@ def jvp(fun, primals, tangents, has_aux=False):
         if np.shape(to_array(p)) != np.shape(to_array(t)):
             raise ValueError(f"Each tangent needs its primal's shape, got {np.shape(to_array(t))} for a primal of "
                              f"shape {np.shape(to_array(p))}.")
-    variables = [Variable(to_array(p), dtype=to_array(p).dtype) for p in flat_primals]
+    variables = [Variable(to_array(p), dtype=to_array(p).dtype, name="primal") for p in flat_primals]
     arguments = tree.pack_sequence_as(list(primals), variables)
     with GradientTape() as outer:
         with GradientTape() as inner:
             result = fun(*arguments)
             output, aux = result if has_aux else (result, None)
             flat_outputs = tree.flatten(output)
-            cotangents = [Variable(np.zeros(np.shape(to_array(o)), to_array(o).dtype), dtype=to_array(o).dtype)
+            cotangents = [Variable(np.zeros(np.shape(to_array(o)), to_array(o).dtype), dtype=to_array(o).dtype, name="cotangent")
                           for o in flat_outputs]
             total = None
             for o, u in zip(flat_outputs, cotangents):

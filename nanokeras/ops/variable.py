@@ -46,7 +46,9 @@ class Variable(TensorOperators):
     ):
         if name is not None and (not isinstance(name, str) or "/" in name):
             raise ValueError(f"Variable `name` must be a string without '/', got {name!r}.")
-        self.name = name or "variable"
+        # Unnamed variables are numbered as Keras numbers them (`variable`, `variable_1`, ...): paths
+        # stay distinct, and two unnamed weights of one layer do not share a name.
+        self.name = name or naming.auto_name("variable")
         scope = naming.current_path() if naming._SCOPE_STACK else ""
         self.path = f"{scope}/{self.name}" if scope else self.name
         self.trainable = bool(trainable)

@@ -61,7 +61,7 @@ class Nadam(Optimizer):
         self._momentums, self._velocities = self.add_optimizer_variables(
             var_list, ["momentum", "velocity"]
         )
-        u_product = Variable(np.ones((), dtype=dtype), trainable=False, name="variable")
+        u_product = Variable(np.ones((), dtype=dtype), trainable=False)
         u_product.path = f"{self.name}/variable"  # Keras gives it no better name
         self._u_product = u_product
 

@@ -137,8 +137,7 @@ def test_gradient_accumulates_over_reused_variable_and_watched_variables():
     v = keras.Variable(1.0)
     with keras.GradientTape() as tape:
         y = w * w + ops.sin(w) + w * v
-    assert {x.name for x in tape.watched_variables()} == {"variable"}
-    assert len(tape.watched_variables()) == 2
+    assert {id(x) for x in tape.watched_variables()} == {id(w), id(v)}
     assert float(tape.gradient(y, w)) == pytest.approx(6 + np.cos(3.0) + 1, rel=1e-6)
 
 
