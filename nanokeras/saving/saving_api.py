@@ -157,8 +157,9 @@ def save_weights(model, filepath, overwrite=True, **kwargs):
 
 
 def load_weights(model, filepath, skip_mismatch=False, **kwargs):
-    """Loads weights saved by `save_weights` (`.weights.h5`), from a `.keras` file, or from a
-    legacy Keras 2 `.h5` file (weights or full model) into `model`.
+    """Loads weights saved by `save_weights` (`.weights.h5`, or Keras 3's sharded `.weights.json`
+    index with its shard files), from a `.keras` file, or from a legacy Keras 2 `.h5` file
+    (weights or full model) into `model`.
 
     Args:
         skip_mismatch: skip (with a warning) layers whose weights do not fit instead of raising.
@@ -174,10 +175,11 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No weights file found at {filepath!r}.")
     legacy = filepath.endswith((".h5", ".hdf5")) and not filepath.endswith(".weights.h5")
-    if not filepath.endswith((".weights.h5", ".keras")) and not legacy:
+    if not filepath.endswith((".weights.h5", ".keras", ".weights.json")) and not legacy:
         raise ValueError(
             f"Invalid weights file {filepath!r}: the filename must end in `.weights.h5` (from "
-            "`save_weights`), `.keras` (from `save`) or `.h5` (Keras 2)."
+            "`save_weights`), `.weights.json` (sharded, from `save_weights(..., max_shard_size=...)`), "
+            "`.keras` (from `save`) or `.h5` (Keras 2)."
         )
     if by_name and not legacy:
         raise ValueError("`by_name=True` applies to legacy Keras 2 `.h5` files only; `.weights.h5` and `.keras` "

@@ -27,7 +27,7 @@ import zipfile
 import numpy as np
 
 from nanokeras.backend.naming import to_snake_case
-from nanokeras.saving import builtin_registry, h5_store, limits
+from nanokeras.saving import builtin_registry, h5_store, limits, sharded_weights
 from nanokeras.saving.atomic_file import atomic_write
 from nanokeras.saving.object_kinds import is_layer, is_model, is_optimizer, is_saveable, is_sequential
 
@@ -405,6 +405,8 @@ def load_weights_only(model, filepath, skip_mismatch=False):
     if str(filepath).endswith(".keras"):
         with _open_archive(filepath) as archive:
             data = _read_member(archive, WEIGHTS_FILENAME, filepath)
+    elif str(filepath).endswith(sharded_weights.SUFFIX):
+        data = sharded_weights.merged_bytes(filepath)
     else:
         with open(filepath, "rb") as f:
             data = f.read()

@@ -1,0 +1,36 @@
+"""More of Keras 3's file forms load in nanokeras: sharded weights, unzipped model directories, ..."""
+
+import os
+
+import numpy as np
+
+import nanokeras as nk
+
+
+def _model(lib):
+    model = lib.Sequential([lib.Input((40,)), lib.layers.Dense(60), lib.layers.Dense(30), lib.layers.Dense(3)])
+    model.compile(optimizer=lib.optimizers.Adam(0.01), loss="mse")
+    return model
+
+
+def _data():
+    rng = np.random.default_rng(0)
+    return rng.random((16, 40), dtype=np.float32), rng.random((16, 3), dtype=np.float32)
+
+
+def test_keras_sharded_weights_load_and_train_on_the_same(keras, tmp_path):
+    x, y = _data()
+    model = _model(keras)
+    model.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+    index = str(tmp_path / "w.weights.json")
+    model.save_weights(index, max_shard_size=0.00002)  # 20 KB: several shards, groups split
+    assert len([f for f in os.listdir(tmp_path) if f.endswith(".weights.h5")]) > 2
+    mine = _model(nk)
+    mine.optimizer.build(mine.trainable_variables)
+    mine.load_weights(index)
+    np.testing.assert_allclose(mine.predict(x, verbose=0), np.asarray(model.predict(x, verbose=0)), atol=1e-5)
+    assert int(mine.optimizer.iterations.numpy()) == 2
+    model.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+    mine.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+    for a, b in zip(model.weights, mine.weights):
+        np.testing.assert_allclose(b.numpy(), np.asarray(a.numpy()), atol=1e-5)
