@@ -2089,15 +2089,16 @@ class _:
         keras.saving.register_keras_serializable(package="hints")(WithConfig)
 
 
-@hint("saving/saving_api.py", "(a directory instead of a .keras file) is not supported", ValueError)
+@hint("saving/saving_api.py", "When using `zipped=False`, the `filepath` argument should not end in `.keras`",
+      ValueError)
 class _:
     def trigger(tmp):
         _model().save(tmp / "model.keras", zipped=False)
 
     def follow(tmp):
-        _model().save(tmp / "model.keras")
-        with zipfile.ZipFile(tmp / "model.keras") as archive:
-            assert "config.json" in archive.namelist()
+        _model().save(tmp / "model", zipped=False)
+        assert os.path.isfile(tmp / "model" / "config.json")
+        keras.saving.load_model(tmp / "model")
 
 
 @hint("saving/saving_api.py", "Please add the `.keras` extension (or `.h5` for the legacy Keras 2 format), "

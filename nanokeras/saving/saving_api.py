@@ -13,7 +13,7 @@ Example:
 
 import os
 
-from nanokeras.saving import saving_lib
+from nanokeras.saving import directory_archive, saving_lib
 from nanokeras.utils import keras2_notes
 from nanokeras.saving.object_kinds import is_layer
 
@@ -63,6 +63,8 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
         model: the model to save.
         filepath: a path ending in `.keras` (or `.h5` / `.hdf5`).
         overwrite: if False and `filepath` exists, raise instead of replacing it.
+        zipped: False writes the archive's members as plain files in the directory `filepath`
+            (Keras 3's unzipped form), which `load_model(filepath)` reads back.
         include_optimizer: for `.h5`, also store the optimizer's state (default True).
 
     Example:
@@ -77,7 +79,13 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
     if kwargs:
         raise TypeError(f"save_model() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
     if zipped is False:
-        raise ValueError("`zipped=False` (a directory instead of a .keras file) is not supported by nanokeras.")
+        if filepath.endswith(".keras"):
+            raise ValueError("When using `zipped=False`, the `filepath` argument should not end in `.keras`: "
+                             f"it names the directory to write. Received: filepath={filepath!r}")
+        if not overwrite and os.path.exists(filepath):
+            raise FileExistsError(f"{filepath!r} already exists; pass `overwrite=True` to replace it.")
+        saving_lib.save_model(model, filepath, zipped=False)
+        return
     legacy = filepath.endswith((".h5", ".hdf5"))
     if not filepath.endswith(".keras") and not legacy:
         raise ValueError(
@@ -98,7 +106,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     """Loads a model saved as `.keras` (by nanokeras or Keras 3) or as legacy `.h5` (Keras 2 / tf.keras).
 
     Args:
-        filepath: path of the `.keras` (or `.h5` / `.hdf5`) file.
+        filepath: path of the `.keras` (or `.h5` / `.hdf5`) file, or of the directory Keras 3
+            writes with `save_model(model, path, zipped=False)`.
         custom_objects: `{name: class_or_function}` for your own layers, losses, ...
         compile: also restore the compile settings and optimizer state.
         safe_mode: never run code from the file (always true in nanokeras: lambdas are refused).
@@ -114,8 +123,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     filepath = _check_path(filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No file or directory found at {filepath!r}.")
-    if os.path.isdir(filepath):
-        raise ValueError(f"{filepath!r} is a directory; nanokeras loads `.keras` and `.h5` files only.")
+    if os.path.isdir(filepath) and not directory_archive.is_model_directory(filepath):
+        raise ValueError(f"{filepath!r} is a directory without a config.json; nanokeras loads `.keras` and "
+                         "`.h5` files, and directories written by Keras's `save_model(..., zipped=False)`.")
     if filepath.endswith(".weights.h5"):
         raise ValueError(f"{filepath!r} holds weights only; build the model and call `model.load_weights(...)`.")
     if custom_objects is not None and not isinstance(custom_objects, dict):

@@ -27,7 +27,7 @@ import zipfile
 import numpy as np
 
 from nanokeras.backend.naming import to_snake_case
-from nanokeras.saving import builtin_registry, h5_store, limits, sharded_weights
+from nanokeras.saving import builtin_registry, directory_archive, h5_store, limits, sharded_weights
 from nanokeras.saving.atomic_file import atomic_write
 from nanokeras.saving.object_kinds import is_layer, is_model, is_optimizer, is_saveable, is_sequential
 
@@ -248,7 +248,7 @@ def serialize_model_json(model):
     return config_json, metadata_json
 
 
-def save_model(model, filepath):
+def save_model(model, filepath, zipped=True):
     if not model.built:
         warnings.warn(
             "You are saving a model that has not yet been built; it contains no weights yet. "
@@ -259,12 +259,15 @@ def save_model(model, filepath):
     weights = weights_bytes(model)
     assets = _collect_assets(model)
 
+    members = [(METADATA_FILENAME, metadata_json.encode("utf-8")), (CONFIG_FILENAME, config_json.encode("utf-8")),
+               (WEIGHTS_FILENAME, weights)] + list(assets)
+    if not zipped:  # Keras's `zipped=False`: the same members as plain files in a directory
+        directory_archive.write_directory(filepath, members)
+        return
+
     def write(fileobj):
         with zipfile.ZipFile(fileobj, "w") as archive:
-            archive.writestr(METADATA_FILENAME, metadata_json)
-            archive.writestr(CONFIG_FILENAME, config_json)
-            archive.writestr(WEIGHTS_FILENAME, weights)
-            for name, data in assets:
+            for name, data in members:
                 archive.writestr(name, data)
 
     atomic_write(filepath, write)
@@ -277,6 +280,8 @@ def save_weights_only(model, filepath):
 
 # --------------------------------------------------------------------- reads
 def _open_archive(filepath):
+    if directory_archive.is_model_directory(filepath):  # Keras's save_model(..., zipped=False)
+        return directory_archive.DirectoryArchive(filepath)
     if not zipfile.is_zipfile(filepath):
         raise ValueError(
             f"{filepath!r} is not a `.keras` archive: it is not a valid zip file (corrupted, truncated, "

@@ -34,3 +34,29 @@ def test_keras_sharded_weights_load_and_train_on_the_same(keras, tmp_path):
     mine.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
     for a, b in zip(model.weights, mine.weights):
         np.testing.assert_allclose(b.numpy(), np.asarray(a.numpy()), atol=1e-5)
+
+
+def test_keras_unzipped_model_directory_loads_and_trains_on_the_same(keras, tmp_path):
+    x, y = _data()
+    model = _model(keras)
+    model.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+    directory = str(tmp_path / "saved")
+    keras.saving.save_model(model, directory, zipped=False)
+    mine = nk.saving.load_model(directory)
+    np.testing.assert_allclose(mine.predict(x, verbose=0), np.asarray(model.predict(x, verbose=0)), atol=1e-5)
+    assert int(mine.optimizer.iterations.numpy()) == 2
+    model.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+    mine.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+    for a, b in zip(model.weights, mine.weights):
+        np.testing.assert_allclose(b.numpy(), np.asarray(a.numpy()), atol=1e-5)
+
+
+def test_nanokeras_unzipped_model_directory_loads_in_keras(keras, tmp_path):
+    x, y = _data()
+    model = _model(nk)
+    model.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+    directory = str(tmp_path / "saved")
+    model.save(directory, zipped=False)
+    theirs = keras.saving.load_model(directory)
+    np.testing.assert_allclose(np.asarray(theirs.predict(x, verbose=0)), model.predict(x, verbose=0), atol=1e-5)
+    assert int(theirs.optimizer.iterations.numpy()) == 2
