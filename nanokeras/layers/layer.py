@@ -765,8 +765,15 @@ class Layer(Operation):
         if self.input_spec is not None:
             assert_input_compatibility(self.input_spec, inputs, self.name)
         shapes = map_structure(_symbolic_shape, inputs)
+        infer_kwargs = kwargs
+        if _mask_flag[0]:
+            # `call` sees the inputs' (symbolic) masks while its output is inferred, as in Keras,
+            # so a layer that needs its mask works in a functional model. The recorded node keeps
+            # the caller's arguments: running the model hands the real masks on.
+            infer_kwargs = dict(kwargs)
+            _populate_mask_arguments(self, inputs, args, infer_kwargs)
         with self._open_name_scope():
-            specs = self._build_and_infer(inputs, shapes, args, kwargs)
+            specs = self._build_and_infer(inputs, shapes, args, infer_kwargs)
         outputs = self._record_symbolic_call((inputs,) + args, kwargs, specs)
         if _mask_flag[0]:
             self._mark_symbolic_output_masks(inputs, args, kwargs, outputs)
@@ -1044,7 +1051,7 @@ def _carries_a_mask(structure):
 
 
 def _is_tensor(x):
-    return type(x) is np.ndarray or isinstance(x, TensorOperators)
+    return type(x) is np.ndarray or isinstance(x, (TensorOperators, KerasTensor))
 
 
 def _tensor_arguments(layer, inputs, args, kwargs):

@@ -45,3 +45,29 @@ def _unnamed_weight_names(lib):
 def test_unnamed_weights_are_numbered_as_in_keras(keras):
     assert _unnamed_weight_names(nk) == _unnamed_weight_names(keras)
 
+
+def _temporal_softmax_model(lib):
+    class TemporalSoftmax(lib.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.supports_masking = True
+
+        def call(self, inputs, mask=None):
+            assert mask is not None
+            weights = lib.ops.expand_dims(lib.ops.cast(mask, "float32"), -1)
+            exp = lib.ops.exp(inputs) * weights
+            return exp / lib.ops.sum(exp * weights, axis=-1, keepdims=True)
+
+    inputs = lib.Input(shape=(None,), dtype="int32")
+    x = lib.layers.Embedding(input_dim=10, output_dim=4, mask_zero=True)(inputs)
+    x = lib.layers.Dense(2)(x)
+    return lib.Model(inputs, TemporalSoftmax()(x))
+
+
+def test_masking_guide_temporal_softmax(keras):
+    # "Understanding masking & padding": a layer whose call needs its mask, in a functional model.
+    theirs, ours = _temporal_softmax_model(keras), _temporal_softmax_model(nk)
+    ours.set_weights([np.asarray(w) for w in theirs.get_weights()])
+    ids = np.array([[1, 2, 3, 0], [4, 5, 0, 0]])
+    with np.errstate(invalid="ignore"):  # padded steps are 0/0 (NaN) in both
+        np.testing.assert_allclose(ours(ids), np.asarray(theirs(ids)), rtol=1e-5, atol=1e-6)
