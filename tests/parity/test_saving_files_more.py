@@ -60,3 +60,37 @@ def test_nanokeras_unzipped_model_directory_loads_in_keras(keras, tmp_path):
     theirs = keras.saving.load_model(directory)
     np.testing.assert_allclose(np.asarray(theirs.predict(x, verbose=0)), model.predict(x, verbose=0), atol=1e-5)
     assert int(theirs.optimizer.iterations.numpy()) == 2
+
+
+def _register_scaled_mse(lib):
+    @lib.saving.register_keras_serializable(package="files_more")
+    def scaled_mse(y_true, y_pred):
+        return lib.ops.mean(lib.ops.square(y_true - y_pred), axis=-1) * 3.0
+
+    @lib.saving.register_keras_serializable(package="files_more")
+    def third_mae(y_true, y_pred):
+        return lib.ops.mean(lib.ops.abs(y_true - y_pred), axis=-1) / 3.0
+
+    return scaled_mse, third_mae
+
+
+def test_keras_h5_with_registered_loss_and_metric_loads_and_evaluates_the_same(keras, tmp_path):
+    import warnings
+
+    x, y = _data()
+    loss, metric = _register_scaled_mse(keras)
+    _register_scaled_mse(nk)
+    model = _model(keras)
+    model.compile(optimizer="sgd", loss=loss, metrics=[metric])
+    model.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+    path = str(tmp_path / "m.h5")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(path)
+    mine = nk.saving.load_model(path)
+    theirs = keras.saving.load_model(path)
+    expected = theirs.evaluate(x, y, batch_size=8, verbose=0, return_dict=True)
+    got = mine.evaluate(x, y, batch_size=8, verbose=0, return_dict=True)
+    assert sorted(got) == sorted(expected)
+    for key in expected:
+        np.testing.assert_allclose(got[key], float(expected[key]), rtol=1e-5)

@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from nanokeras.saving import builtin_registry, h5_store
+from nanokeras.saving.object_registration import get_registered_object
 from nanokeras.saving.serialization_lib import deserialize_keras_object, serialize_keras_object
 
 _OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion")
@@ -86,7 +87,19 @@ def _loss(value, custom_objects):
         value = dict(value, config=settings)
         value.setdefault("module", "keras.losses")
         return deserialize_keras_object(value, custom_objects=custom_objects)
-    return value
+    return _registered(value, custom_objects)
+
+
+def _registered(name, custom_objects):
+    """The object a string of the file names when it is registered or passed in `custom_objects`
+    (Keras 3 writes a registered loss or metric function as `'package>name'`); else the string,
+    for `compile` to resolve as a built-in name."""
+    if not isinstance(name, str):
+        return name
+    found = get_registered_object(name, custom_objects)
+    if found is None:
+        return name
+    return found() if isinstance(found, type) else found
 
 
 def _metric_name(name):
@@ -103,7 +116,7 @@ def _metric_name(name):
 
 def _metric(value, custom_objects, source):
     if isinstance(value, str):
-        return value
+        return _registered(value, custom_objects)
     if not isinstance(value, dict) or not isinstance(value.get("class_name"), str):
         raise ValueError(f"{source}: cannot read the metric {value!r:.200} of its training config.")
     settings = value.get("config") if isinstance(value.get("config"), dict) else {}
