@@ -118,7 +118,7 @@ class Sequential(Keras2SequentialMethods, Model):
             input_shape = self._input_layer.batch_shape
         input_shape = tuple(input_shape)
         if self._input_layer is None:
-            object.__setattr__(self, "_input_layer", InputLayer(batch_shape=(None,) + input_shape[1:]))
+            object.__setattr__(self, "_input_layer", InputLayer(batch_shape=input_shape))
         # Run the stack once on the input's KerasTensor: this builds every layer and records
         # the graph, so `model.output` and `model.layers[i].output` exist as in Keras.
         x = self._input_layer.output
@@ -141,6 +141,12 @@ class Sequential(Keras2SequentialMethods, Model):
         # Keras builds a Sequential by making a functional model of its stack, which takes the next
         # automatic "functional" name: the user's next `keras.Model(...)` is then "functional_1".
         naming.uniquify("functional")
+
+    def _build_on_data(self, data_shape, batch_size=None):
+        # As Keras, which builds a Sequential without an Input on its first batch: its input keeps
+        # that batch's size, and `summary()` shows it (`(1, 2)` after `model(ops.ones((1, 4)))`).
+        first = data_shape[0] if batch_size is None else min(batch_size, data_shape[0])
+        self.build((first,) + tuple(data_shape[1:]))
 
     def _output_shape_of(self, layer):
         shapes = self.__dict__.get("_stack_output_shapes")
@@ -168,7 +174,7 @@ class Sequential(Keras2SequentialMethods, Model):
             inputs = inputs[0]  # `model([x])`: one input in a list, as Keras takes it
         if not self.built and not isinstance(inputs, KerasTensor):
             inputs = self._convert_inputs(inputs)
-            self.build((None,) + tuple(np.shape(inputs))[1:])
+            self._build_on_data(tuple(np.shape(inputs)))
         elif self._integer_input and not isinstance(inputs, KerasTensor):
             inputs = self._convert_inputs(inputs)  # floats too become the Input's integers
         if training is None:  # recorded in a functional graph, an explicit None would hide the caller's flag

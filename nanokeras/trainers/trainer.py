@@ -389,17 +389,22 @@ class Trainer:
             with StatelessScope():
                 return self._outputs_of_the_call(first)
 
+    def _build_on_data(self, data_shape, batch_size=None):
+        """Builds the model for data of `data_shape`, read in batches of `batch_size` (None: one batch).
+        A model keeps no batch size; a `Sequential` overrides this to keep its first batch's."""
+        self.build((None,) + tuple(data_shape[1:]))
+
     def _outputs_of_the_call(self, x):
         """`predict_on_batch` with the model's own call (not an overridden `predict_step`)."""
         outputs = data_adapter.keys_sorted(data_adapter.to_numpy_structure(self(x, training=False)))
         self._forget_call_losses()
         return outputs
 
-    def _prepare_for_training(self, x, y, prefix=""):
+    def _prepare_for_training(self, x, y, prefix="", batch_size=None):
         """Builds the model and metrics on a sample, checks labels against the loss once,
         and returns `y` shaped and typed as the loss will use it (so steps don't redo it)."""
         if not self.built and isinstance(x, np.ndarray):
-            self.build((None,) + x.shape[1:])
+            self._build_on_data(x.shape, batch_size)
         if y is None:
             if self._compile_loss.is_empty and not (self._metrics_spec or self._weighted_metrics_spec):
                 # Only `add_loss` losses (e.g. a variational autoencoder's): no labels needed, as in Keras.
@@ -499,7 +504,7 @@ class Trainer:
                     (x, y, sample_weight), validation_split)
             # As Keras: the data is split first, and only the training part is weighted by class.
             sample_weight = self._with_class_weight(class_weight, y, sample_weight)
-            y = self._prepare_for_training(x, y)
+            y = self._prepare_for_training(x, y, batch_size=batch_size)
             if isinstance(validation, tuple):
                 val_y = self._prepare_for_training(validation[0], validation[1], prefix="validation_data ")
                 validation = (validation[0], val_y, validation[2])
@@ -615,7 +620,7 @@ class Trainer:
             steps_total = arrays.steps_per_epoch
         else:
             arrays = self._prepare(x, y, sample_weight)
-            arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1]), arrays[2])
+            arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1], batch_size=batch_size), arrays[2])
             steps_total = int(np.ceil(self._batch_size_of(arrays[0]) / batch_size)) if steps is None else steps
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=steps_total)
@@ -667,7 +672,7 @@ class Trainer:
             if not self.built or not batches.is_sequence:  # (Keras looks at a Sequence only to build)
                 first = batches.first_batch()[0]
                 if not self.built and isinstance(first, np.ndarray):
-                    self.build((None,) + first.shape[1:])
+                    self._build_on_data(first.shape)
         else:
             allow_int = self._accepts_integer_inputs()
             allow_str = self._takes_string_inputs
@@ -677,7 +682,7 @@ class Trainer:
                 x, "x")
             if isinstance(x, np.ndarray):
                 if not self.built:
-                    self.build((None,) + x.shape[1:])
+                    self._build_on_data(x.shape, batch_size)
                 x = check_features(self, x, "x")
             batches = data_adapter.ArrayBatches((x,), batch_size, shuffle=False, steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,

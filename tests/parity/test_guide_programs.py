@@ -71,3 +71,19 @@ def test_masking_guide_temporal_softmax(keras):
     ids = np.array([[1, 2, 3, 0], [4, 5, 0, 0]])
     with np.errstate(invalid="ignore"):  # padded steps are 0/0 (NaN) in both
         np.testing.assert_allclose(ours(ids), np.asarray(theirs(ids)), rtol=1e-5, atol=1e-6)
+
+
+def _data_built_shapes(lib):
+    called = lib.Sequential([lib.layers.Dense(2), lib.layers.Dense(3)])
+    called(np.ones((1, 4), "float32"))
+    fitted = lib.Sequential([lib.layers.Dense(2), lib.layers.Dense(3)])
+    fitted.compile("sgd", "mse")
+    fitted.fit(np.ones((10, 4), "float32"), np.ones((10, 3), "float32"), batch_size=4, verbose=0)
+    predicted = lib.Sequential([lib.layers.Dense(2)])
+    predicted.predict(np.ones((7, 4), "float32"), verbose=0)
+    return [tuple(m.input_shape) for m in (called, fitted, predicted)] + [tuple(called.output_shape)]
+
+
+def test_sequential_built_by_data_keeps_batch_size(keras):
+    # "The Sequential model" guide: a model called on `ops.ones((1, 4))` summarizes as (1, 2), (1, 3), ...
+    assert _data_built_shapes(nk) == _data_built_shapes(keras)
