@@ -14,12 +14,16 @@ from nanokeras.tree import flatten, pack_sequence_as
 class Node:
     """An operation's call on KerasTensors: `operation(*args, **kwargs) -> outputs`."""
 
-    __slots__ = ("operation", "args", "kwargs", "input_tensors", "outputs", "_tensor_positions")
+    __slots__ = ("operation", "args", "kwargs", "input_tensors", "outputs", "_tensor_positions", "file_kwargs")
 
     def __init__(self, operation, args=(), kwargs=None, outputs=()):
         self.operation = operation
         self.args = tuple(args)
         self.kwargs = dict(kwargs or {})
+        # Keyword arguments a loaded file recorded for this call that the layer's `call` does not
+        # take (Keras writes `mask=None` or `training=True` where its own `call` has them): they
+        # are not passed when the model runs, only written back when it is saved.
+        self.file_kwargs = {}
         leaves = flatten((self.args, self.kwargs))
         self._tensor_positions = [i for i, x in enumerate(leaves) if isinstance(x, KerasTensor)]
         self.input_tensors = [leaves[i] for i in self._tensor_positions]

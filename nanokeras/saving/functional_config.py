@@ -69,7 +69,8 @@ def functional_config(model):
         else:
             layer_config = serialize_keras_object(op)
             layer_config["name"] = op.name
-            layer_config["inbound_nodes"] = [serialize_call(node.args, node.kwargs) for node in nodes]
+            layer_config["inbound_nodes"] = [serialize_call(node.args, {**node.kwargs, **node.file_kwargs})
+                                             for node in nodes]
         layers.append(layer_config)
     return {
         "name": model.name,
@@ -122,6 +123,23 @@ def _call_arguments(node_data, get_tensor, revive):
         kwargs = entry[3] if len(entry) == 4 and isinstance(entry[3], dict) else kwargs
     kwargs = {key: _keras2_tensor_references(value, get_tensor) for key, value in kwargs.items()}
     return [tensors[0] if len(tensors) == 1 else tensors], kwargs
+
+
+# Call arguments Keras records with a constant value that nanokeras's `call` of the same layer
+# may not take (so they are dropped from the call): kept on the node, so the loaded model's
+# config says what the file said.
+_KEPT_CONSTANTS = {"mask": (type(None),), "training": (bool, type(None))}
+
+
+def _keep_file_kwargs(layer, before, node_data):
+    nodes = _nodes(layer)
+    if len(nodes) != before + 1 or not isinstance(node_data, dict):
+        return
+    node = nodes[before]
+    file_kwargs = node_data.get("kwargs") if isinstance(node_data.get("kwargs"), dict) else {}
+    node.file_kwargs = {key: value for key, value in file_kwargs.items()
+                        if key in _KEPT_CONSTANTS and key not in node.kwargs
+                        and isinstance(value, _KEPT_CONSTANTS[key])}
 
 
 def _keras2_tensor_references(value, get_tensor):
@@ -209,7 +227,9 @@ def functional_from_config(cls, config, custom_objects=None):
             except _NotYetCalled as missing:
                 waiting[missing.layer_name].append(name)
                 break
+            before = len(_nodes(created[name]))
             created[name](*args, **kwargs)
+            _keep_file_kwargs(created[name], before, pending[name][0])
             pending[name].popleft()
             ready.extend(waiting.pop(name, ()))
     unresolved = [n for n in order if pending[n]]

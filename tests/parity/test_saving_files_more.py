@@ -94,3 +94,25 @@ def test_keras_h5_with_registered_loss_and_metric_loads_and_evaluates_the_same(k
     assert sorted(got) == sorted(expected)
     for key in expected:
         np.testing.assert_allclose(got[key], float(expected[key]), rtol=1e-5)
+
+
+def test_keras_file_config_round_trips_through_nanokeras_key_for_key(keras, tmp_path):
+    import json
+
+    inputs = keras.Input((8, 8, 3))
+    h = keras.layers.Conv2D(4, 3, padding="same")(inputs)
+    h = keras.layers.BatchNormalization()(h)  # Keras records mask=None
+    h = keras.layers.Resizing(4, 4)(h)  # Keras records training=True
+    inner = keras.Sequential([keras.layers.Dense(5), keras.layers.Dense(2)], name="inner")
+    outputs = inner(keras.layers.GlobalAveragePooling2D()(h))  # Keras records mask=None
+    model = keras.Model(inputs, outputs)
+    path = str(tmp_path / "k.keras")
+    model.save(path)
+    mine = nk.saving.load_model(path)
+    assert json.dumps(mine.get_config(), sort_keys=True) == json.dumps(model.get_config(), sort_keys=True)
+    x = np.random.default_rng(0).random((2, 8, 8, 3)).astype("float32")
+    np.testing.assert_allclose(mine.predict(x, verbose=0), np.asarray(model.predict(x, verbose=0)), atol=1e-5)
+    again = str(tmp_path / "again.keras")
+    mine.save(again)
+    theirs = keras.saving.load_model(again)
+    assert json.dumps(theirs.get_config(), sort_keys=True) == json.dumps(model.get_config(), sort_keys=True)
