@@ -89,6 +89,9 @@ _TABLE = {
 # Keras classes whose name, made snake_case, is not the function's name.
 _FUNCTION_OF = {"BatchNorm": "batch_normalization", "LayerNorm": "layer_normalization",
                 "RMSNorm": "rms_normalization"}
+# Functions Keras records as another op class: its `ops.abs` calls `absolute`, so a file
+# (and the config of a model loaded from it) names the op "Absolute", never "Abs".
+_RECORDED_AS = {"abs": "absolute"}
 _ENTRY = re.compile(r"(\w+)\(([^)]*)\)")
 _classes = {}
 
@@ -104,6 +107,8 @@ def _load():
                 call = tuple(p for p in params.split(",") if p and p != "kwargs")
                 key = _normalized(_FUNCTION_OF.get(class_name, class_name))
                 _classes[key] = (f"keras.src.ops.{module}", class_name, call)
+        for function, recorded in _RECORDED_AS.items():
+            _classes[function] = _classes[recorded]
     return _classes
 
 

@@ -116,3 +116,20 @@ def test_keras_file_config_round_trips_through_nanokeras_key_for_key(keras, tmp_
     mine.save(again)
     theirs = keras.saving.load_model(again)
     assert json.dumps(theirs.get_config(), sort_keys=True) == json.dumps(model.get_config(), sort_keys=True)
+
+
+def test_abs_op_nodes_round_trip_as_keras_writes_them(keras, tmp_path):
+    import json
+
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(2)(keras.ops.abs(inputs) * 2.0))
+    path = str(tmp_path / "k.keras")
+    model.save(path)
+    mine = nk.saving.load_model(path)
+    assert json.dumps(mine.get_config(), sort_keys=True) == json.dumps(model.get_config(), sort_keys=True)
+    nk_inputs = nk.Input((3,))
+    native = nk.Model(nk_inputs, nk.ops.abs(nk_inputs))
+    keras_inputs = keras.Input((3,))
+    reference = keras.Model(keras_inputs, keras.ops.abs(keras_inputs))
+    assert [l["class_name"] for l in native.get_config()["layers"]] == [
+        l["class_name"] for l in reference.get_config()["layers"]]

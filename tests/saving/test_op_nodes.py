@@ -87,3 +87,15 @@ def test_an_op_named_like_a_layer_of_the_file_keeps_its_own_name(tmp_path):
     restored = keras.models.load_model(tmp_path / "m.keras")
     ids = [np.array([[1, 2, 0]]), np.array([[3, 0, 0]])]
     np.testing.assert_array_equal(np.asarray(model(ids)), np.asarray(restored(ids)))
+
+
+def test_abs_is_written_as_keras_records_it():
+    # Keras's ops.abs calls ops.absolute: its files name the op "Absolute", and so do ours.
+    import nanokeras as nk
+
+    inputs = nk.Input((3,))
+    model = nk.Model(inputs, nk.ops.abs(inputs) + nk.ops.absolute(inputs))
+    written = [layer["class_name"] for layer in model.get_config()["layers"]]
+    assert written.count("Absolute") == 2 and "Abs" not in written
+    rebuilt = nk.Model.from_config(model.get_config())
+    assert [layer["class_name"] for layer in rebuilt.get_config()["layers"]] == written
