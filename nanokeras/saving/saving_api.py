@@ -14,6 +14,7 @@ Example:
 import os
 
 from nanokeras.saving import directory_archive, saving_lib
+from nanokeras.saving.deserialization_error import DeserializationError
 from nanokeras.utils import keras2_notes
 from nanokeras.saving.object_kinds import is_layer
 
@@ -31,7 +32,9 @@ def _reading(filepath, load):
     except ValueError as error:
         if str(filepath) in str(error):
             raise
-        raise ValueError(f"Could not load {filepath!r}: {error}") from None
+        # A config that cannot be deserialized keeps its type (a TypeError too, as in Keras).
+        wrapper = DeserializationError if isinstance(error, DeserializationError) else ValueError
+        raise wrapper(f"Could not load {filepath!r}: {error}") from None
     except _MALFORMED as error:
         detail = str(error)[:300]
         raise ValueError(

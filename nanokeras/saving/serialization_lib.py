@@ -25,6 +25,7 @@ import numpy as np
 
 from nanokeras.saving import builtin_registry, limits
 from nanokeras.saving import object_registration
+from nanokeras.saving.deserialization_error import DeserializationError
 
 PLAIN_TYPES = (str, int, float, bool)
 _SAFE_MODE = [None]
@@ -289,7 +290,7 @@ def _deserialize(config, custom, safe_mode):
             else:
                 instance = cls.from_config(inner)
         except TypeError as error:
-            raise ValueError(
+            raise DeserializationError(
                 f"Could not rebuild {class_name!r} from its config: {error}. Config: {_short(inner)}"
             ) from None
         limits.watch_layer(instance)
@@ -344,7 +345,7 @@ def resolve_class(config, custom):
     cls = builtin_registry.find_class(module, class_name)
     if cls is not None:
         return cls
-    raise ValueError(_unknown_message("class", class_name, module, config))
+    raise DeserializationError(_unknown_message("class", class_name, module, config))
 
 
 def resolve_function(config, custom):
@@ -357,7 +358,7 @@ def resolve_function(config, custom):
     fn = builtin_registry.find_function(config.get("module"), name)
     if fn is not None:
         return fn
-    raise ValueError(_unknown_message("function", name, config.get("module"), config))
+    raise DeserializationError(_unknown_message("function", name, config.get("module"), config))
 
 
 def _unknown_message(kind, name, module, config):

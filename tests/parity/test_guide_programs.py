@@ -87,3 +87,32 @@ def _data_built_shapes(lib):
 def test_sequential_built_by_data_keeps_batch_size(keras):
     # "The Sequential model" guide: a model called on `ops.ones((1, 4))` summarizes as (1, 2), (1, 3), ...
     assert _data_built_shapes(nk) == _data_built_shapes(keras)
+
+
+def test_unregistered_custom_layer_load_error_is_type_error(keras, tmp_path):
+    # "Serialization & saving": loading a custom layer that was not registered fails with a TypeError.
+    def save(lib, path):
+        class Unregistered(lib.layers.Layer):
+            def __init__(self, a=1, **kwargs):
+                super().__init__(**kwargs)
+                self.a = a
+
+            def get_config(self):
+                return {**super().get_config(), "a": self.a}
+
+        lib.Sequential([lib.Input((2,)), Unregistered(3)]).save(path)
+
+    save(keras, tmp_path / "theirs.keras")
+    save(nk, tmp_path / "ours.keras")
+    assert isinstance(_error(lambda: keras.models.load_model(tmp_path / "theirs.keras")), TypeError)
+    assert isinstance(_error(lambda: nk.models.load_model(tmp_path / "ours.keras")), TypeError)
+    assert _error_type(lambda: keras.layers.deserialize({"class_name": "Nope", "config": {}})) is TypeError
+    assert isinstance(_error(lambda: nk.layers.deserialize({"class_name": "Nope", "config": {}})), TypeError)
+
+
+def _error(call):
+    try:
+        call()
+    except Exception as error:  # the error itself is what is compared
+        return error
+    return None
