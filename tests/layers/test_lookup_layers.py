@@ -85,3 +85,18 @@ def test_lookup_errors_and_config_round_trip():
         clone = type(layer).from_config(layer.get_config())
         assert clone.get_config() == layer.get_config()
         assert clone.get_vocabulary() == layer.get_vocabulary()
+
+
+def test_lookups_write_an_empty_build_config_as_keras_does():
+    # Keras builds them in __init__: a .keras file records `"build_config": {}`, called or not.
+    import nanokeras as nk
+
+    for layer, x in [(nk.layers.IntegerLookup(vocabulary=[1, 2, 3]), np.array([[1, 5]])),
+                     (nk.layers.StringLookup(vocabulary=["a", "b"]), np.array([["a", "z"]]))]:
+        assert layer.get_build_config() == {}
+        layer(x)
+        assert layer.get_build_config() == {}
+        inputs = nk.Input((2,), dtype=str(x.dtype) if x.dtype.kind != "U" else "string")
+        model = nk.Model(inputs, type(layer).from_config(layer.get_config())(inputs))
+        entry = [l for l in model.get_config()["layers"] if l["class_name"] == type(layer).__name__][0]
+        assert entry["build_config"] == {}

@@ -133,3 +133,17 @@ def test_abs_op_nodes_round_trip_as_keras_writes_them(keras, tmp_path):
     reference = keras.Model(keras_inputs, keras.ops.abs(keras_inputs))
     assert [l["class_name"] for l in native.get_config()["layers"]] == [
         l["class_name"] for l in reference.get_config()["layers"]]
+
+
+def test_keras_lookup_layers_config_round_trips(keras, tmp_path):
+    import json
+
+    inputs = keras.Input((2,), dtype="int32")
+    lookup = keras.layers.IntegerLookup(vocabulary=[1, 2, 3], output_mode="multi_hot")
+    model = keras.Model(inputs, keras.layers.Dense(2)(lookup(inputs)))
+    path = str(tmp_path / "k.keras")
+    model.save(path)
+    mine = nk.saving.load_model(path)
+    assert json.dumps(mine.get_config(), sort_keys=True) == json.dumps(model.get_config(), sort_keys=True)
+    x = np.array([[1, 3], [2, 9]], dtype="int32")
+    np.testing.assert_allclose(mine.predict(x, verbose=0), np.asarray(model.predict(x, verbose=0)), atol=1e-6)

@@ -278,6 +278,11 @@ class IndexLookup(Layer):
     def _convert_inputs(self, inputs):
         return inputs  # tokens are converted in `call` (they may be strings)
 
+    def get_build_config(self):
+        # Keras builds its lookup layers in `__init__` (they need no input shape) and writes an
+        # empty build_config for them, called or not; so do we, for the same `.keras` files.
+        return {}
+
     def get_config(self):
         config = super().get_config()
         config.update({
