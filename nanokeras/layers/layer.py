@@ -18,6 +18,7 @@ Example:
 
 import functools
 import inspect
+import sys
 import warnings
 
 import numpy as np
@@ -183,10 +184,30 @@ class Layer(Operation):
             # As Keras: a metric kept as an attribute belongs to `layer.metrics`, so a model's
             # `fit` resets it every epoch.
             self._track_metrics((value,))
+        self._track_variables(value)
         object.__setattr__(self, name, value)
 
     # Attributes holding metrics the layer manages itself (a model's loss tracker, say).
     _untracked_metric_attributes = frozenset()
+
+    def _track_variables(self, value):
+        """As Keras: a `keras.Variable` the user keeps as an attribute (alone, or all the items of
+        a list, tuple or dict) is one of the layer's weights, trained and saved as `add_weight`'s.
+        nanokeras's own bookkeeping (a stateful RNN's states, a trainer's lists of weights) is not."""
+        own = self.__dict__.get("_own_weights")
+        if own is None:
+            return
+        if isinstance(value, Variable):
+            items = (value,)
+        elif isinstance(value, (list, tuple, dict)) and value:
+            items = list(value.values()) if isinstance(value, dict) else value
+            if not all(isinstance(v, Variable) for v in items):
+                return
+        else:
+            return
+        if _set_by_nanokeras():
+            return
+        own.extend(v for v in items if all(v is not w for w in own))
 
     def _track_metrics(self, metrics):
         tracked = self.__dict__.get("_metrics")
@@ -342,6 +363,13 @@ class Layer(Operation):
     @property
     def non_trainable_variables(self):
         return self.non_trainable_weights
+
+    def _saved_variables(self):
+        """The variables a `.keras` file holds for this layer, in Keras's order: its own weights,
+        trainable first (Dense, EinsumDense, Conv1D-3D and Embedding hold only their named weights,
+        `saved_by_name`, as Keras's do)."""
+        own = self._own_weights
+        return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
 
     def _is_trainable_in(self, root):
         return self._trainable and root._trainable
@@ -1043,6 +1071,23 @@ def _infer_masks(layer, inputs, previous_mask):
     if isinstance(first, (list, tuple)):
         return [spec(a, b) for a, b in zip(first, second)]
     return spec(first, second)
+
+
+def saved_by_name(layer, *names):
+    """The weights named `names` that `layer` has (a layer without a bias has none): what Keras's
+    Dense, Conv and Embedding layers save, whatever other variables a subclass keeps."""
+    if not layer.built:
+        return []
+    return [v for v in (getattr(layer, name, None) for name in names) if v is not None]
+
+
+def _set_by_nanokeras():
+    """Whether the attribute being set is set by nanokeras's own code (the first frame outside
+    the `__setattr__` chain is in a `nanokeras.` module)."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_name in ("__setattr__", "_track_variables"):
+        frame = frame.f_back
+    return frame is not None and frame.f_globals.get("__name__", "").startswith("nanokeras.")
 
 
 def _carries_a_mask(structure):

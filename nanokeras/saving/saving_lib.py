@@ -130,8 +130,7 @@ def _unique(name, used):
 def own_variables(obj):
     """The variables an object stores itself, in Keras's order."""
     if is_layer(obj):
-        own = obj._own_weights
-        return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
+        return obj._saved_variables()
     return obj.variables
 
 

@@ -1,7 +1,7 @@
 """`BaseConv`: what `Conv1D`, `Conv2D` and `Conv3D` share."""
 
 from nanokeras.layers.convolutional import _options
-from nanokeras.layers.layer import Layer
+from nanokeras.layers.layer import Layer, saved_by_name
 from nanokeras.ops import convolution
 from nanokeras.ops.convolution_geometry import ConvGeometry
 
@@ -29,6 +29,9 @@ class BaseConv(Layer):
     """
 
     _replayable = True
+
+    def _saved_variables(self):  # as Keras: only these, also in a subclass with more variables
+        return saved_by_name(self, "kernel", "bias")
 
     def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
                  groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",

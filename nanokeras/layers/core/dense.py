@@ -1,7 +1,7 @@
 """`Dense`: the fully connected layer, `activation(inputs @ kernel + bias)`."""
 
 from nanokeras import activations, initializers
-from nanokeras.layers.layer import Layer, _is_builtin_function
+from nanokeras.layers.layer import Layer, _is_builtin_function, saved_by_name
 from nanokeras.ops import fused
 from nanokeras.ops import numpy as ops
 
@@ -34,6 +34,9 @@ class Dense(Layer):
     """
 
     _replayable = True
+
+    def _saved_variables(self):  # as Keras: only these, also in a subclass with more variables
+        return saved_by_name(self, "kernel", "bias")
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,

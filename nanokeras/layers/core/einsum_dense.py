@@ -10,7 +10,7 @@ import re
 from nanokeras import activations, constraints, initializers, regularizers
 from nanokeras.initializers import VarianceScaling
 from nanokeras.layers.input_spec import InputSpec
-from nanokeras.layers.layer import Layer, _is_builtin_function
+from nanokeras.layers.layer import Layer, _is_builtin_function, saved_by_name
 from nanokeras.ops import numpy as ops
 
 
@@ -103,6 +103,9 @@ class EinsumDense(Layer):
     """
 
     _replayable = True
+
+    def _saved_variables(self):  # as Keras: only these, also in a subclass with more variables
+        return saved_by_name(self, "kernel", "bias")
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,

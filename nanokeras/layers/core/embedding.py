@@ -6,7 +6,7 @@ import numpy as np
 
 from nanokeras import constraints, initializers, regularizers
 from nanokeras.backend import masking
-from nanokeras.layers.layer import Layer
+from nanokeras.layers.layer import Layer, saved_by_name
 from nanokeras.ops import masking as masking_ops
 from nanokeras.ops.embedding import embedding_lookup
 
@@ -52,6 +52,9 @@ class Embedding(Layer):
     _keeps_integer_inputs = True
 
     _extra_keywords = ("input_length", "quantization_config")  # read from **kwargs, as Keras does
+
+    def _saved_variables(self):  # as Keras: only these, also in a subclass with more variables
+        return saved_by_name(self, "embeddings", "reverse_embeddings")
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, lora_alpha=None,
