@@ -371,6 +371,36 @@ class Layer(Operation):
         own = self._own_weights
         return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
 
+    def save_own_variables(self, store):
+        """Puts this layer's weights into `store` (a dict) under "0", "1", ...: what `model.save`
+        writes for it. Override it (calling `super()`) to save more state, under keys of your own.
+
+        Example:
+            >>> import numpy as np, nanokeras as keras
+            >>> layer = keras.layers.Dense(2)
+            >>> _ = layer(np.ones((1, 3)))
+            >>> store = {}
+            >>> layer.save_own_variables(store)
+            >>> sorted(store), store["0"].shape
+            (['0', '1'], (3, 2))
+        """
+        for i, variable in enumerate(self._saved_variables()):
+            store[str(i)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        """Assigns this layer's weights from `store` (what `save_own_variables` wrote). Override
+        it with `save_own_variables`: an override reads every key itself, weights included."""
+        variables = self._saved_variables()
+        if len(store.keys()) != len(variables):
+            raise ValueError(
+                f"Layer {self.name!r} expected {len(variables)} variables, but received {len(store.keys())} "
+                f"variables during loading. Expected: {[v.name for v in variables]}"
+            )
+        for i, variable in enumerate(variables):
+            variable.assign(np.asarray(store[str(i)]).astype(variable.dtype, copy=False))
+
+    load_own_variables._reads_saved_variables = True  # files validate it before assigning anything
+
     def _is_trainable_in(self, root):
         return self._trainable and root._trainable
 

@@ -24,11 +24,45 @@ def vars_path(path):
 
 
 def write_vars(h5file, path, name, arrays):
+    """Writes `arrays` as datasets `0`, `1`, ...; or, given a dict, each under its own key (what a
+    layer's `save_own_variables` put in its store)."""
     group = h5file.create_group(vars_path(path))
     if name is not None:
         group.attrs["name"] = name
-    for i, array in enumerate(arrays):
-        group.create_dataset(str(i), data=np.asarray(array))
+    items = arrays.items() if isinstance(arrays, dict) else ((str(i), a) for i, a in enumerate(arrays))
+    for key, array in items:
+        group.create_dataset(str(key), data=np.asarray(array))
+
+
+class ReadStore:
+    """The `store` a layer's `load_own_variables(store)` reads, as Keras hands it: `store["0"]`,
+    `store.keys()`, `len(store)`, `key in store`. Each dataset is checked (numeric data in this
+    file) before it is read."""
+
+    def __init__(self, group, path, source):
+        self._group, self._path, self._source = group, path, source
+
+    def keys(self):
+        return dataset_keys(self._group) if self._group is not None else []
+
+    def __len__(self):
+        return len(self.keys())
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __contains__(self, key):
+        return str(key) in self.keys()
+
+    def items(self):
+        return [(key, self[key]) for key in self.keys()]
+
+    def __getitem__(self, key):
+        key = str(key)
+        if key not in self.keys():
+            raise KeyError(f"{self._source} holds no weight '{vars_path(self._path)}/{key}' "
+                           f"(it holds {self.keys()}).")
+        return read_dataset(self._group, key, None, self._source, f"{vars_path(self._path)}/{key}")
 
 
 def read_group(h5file, path, source):

@@ -138,15 +138,30 @@ def own_variables(obj):
 def write_weights(model, h5file):
     for path, obj in collect_saveables(model):
         name = obj.name if isinstance(getattr(obj, "name", None), str) else None
-        h5_store.write_vars(h5file, path, name, [v.numpy() for v in own_variables(obj)])
+        if is_layer(obj) and hasattr(obj, "save_own_variables"):
+            store = {}
+            obj.save_own_variables(store)  # a user's layer may store more, under keys of its own
+            h5_store.write_vars(h5file, path, name, store)
+        else:
+            h5_store.write_vars(h5file, path, name, [v.numpy() for v in own_variables(obj)])
+
+
+def _loads_itself(obj):
+    """Whether a layer's class overrides `load_own_variables` (then it reads its own store)."""
+    method = getattr(type(obj), "load_own_variables", None)
+    return is_layer(obj) and method is not None and not getattr(method, "_reads_saved_variables", False)
 
 
 def read_weights(model, h5file, source, skip_mismatch=False):
-    """Validates every weight in `h5file` against `model`, then assigns them all (or none)."""
-    pending = []
+    """Validates every weight in `h5file` against `model`, then assigns them all (or none); then
+    hands layers that override `load_own_variables` their stores."""
+    pending, own_loaders = [], []
     for path, obj in collect_saveables(model):
         label = f"{type(obj).__name__} {obj.name!r}" if hasattr(obj, "name") else type(obj).__name__
         group = h5_store.read_group(h5file, path, source)
+        if _loads_itself(obj):
+            own_loaders.append((obj, h5_store.ReadStore(group, path, source)))
+            continue
         if is_optimizer(obj):
             if group is None:
                 continue
@@ -187,6 +202,8 @@ def read_weights(model, h5file, source, skip_mismatch=False):
     warn_if_not_finite(pending, source)
     for variable, array in pending:
         variable.assign(array.astype(variable.dtype, copy=False))
+    for obj, store in own_loaders:
+        obj.load_own_variables(store)
 
 
 def warn_if_not_finite(pairs, source):
@@ -272,8 +289,11 @@ def save_model(model, filepath, zipped=True):
     atomic_write(filepath, write)
 
 
-def save_weights_only(model, filepath):
+def save_weights_only(model, filepath, max_shard_size=None):
     data = weights_bytes(model)
+    if max_shard_size is not None:
+        sharded_weights.write(filepath, data, max_shard_size)
+        return
     atomic_write(filepath, lambda fileobj: fileobj.write(data))
 
 
