@@ -116,3 +116,15 @@ def _error(call):
     except Exception as error:  # the error itself is what is compared
         return error
     return None
+
+
+def _input_names(lib):
+    lib.utils.clear_session() if hasattr(lib.utils, "clear_session") else lib.backend.clear_session()
+    a = lib.Input(shape=(3,))
+    b = lib.Input(shape=(3,), name="b")
+    c = lib.layers.Dense(2)(a)
+    return [a.name, b.name, c.name, a._keras_history[0].name, repr(a)]
+
+
+def test_input_tensor_names_and_repr(keras):
+    assert _input_names(nk) == _input_names(keras)

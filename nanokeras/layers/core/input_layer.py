@@ -53,7 +53,9 @@ class InputLayer(Layer):
         self.sparse = bool(sparse)
         self.optional = optional
         self.built = True
-        self.output = input_tensor if input_tensor is not None else KerasTensor(batch_shape, self.dtype, name=self.name)
+        # As Keras: the tensor takes the name given (else its own automatic `keras_tensor_N`),
+        # which is what a dict of inputs is matched against.
+        self.output = input_tensor if input_tensor is not None else KerasTensor(batch_shape, self.dtype, name=name)
         self.output._keras_history = KerasHistory(self, 0, 0)
         self._inbound_nodes.append(Node(self, outputs=[self.output]))  # the input node: no arguments
 
