@@ -292,7 +292,7 @@ class Layer(Operation):
         initializer = initializers.get(initializer)
         with naming.name_scope(self.name, caller=self):
             variable = Variable(initializer, shape=shape, dtype=dtype.name, trainable=trainable,
-                                name=name)
+                                aggregation=aggregation, name=name)
         if regularizer is not None:
             _note_extra_losses()
             variable.regularizer = regularizers.get(regularizer)

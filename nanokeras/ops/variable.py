@@ -19,6 +19,19 @@ from nanokeras.backend.state_scopes import stateless_slot
 from nanokeras.ops.tensor import TensorOperators, value_of
 
 
+_AGGREGATIONS = ("none", "mean", "sum", "only_first_replica")
+_SYNCHRONIZATIONS = ("none", "on_read", "on_write", "auto")
+
+
+def _checked_choice(argument, value, choices):
+    if value is None:
+        return "none"
+    if value not in choices:
+        raise ValueError(f"Invalid value for argument `{argument}`: expected None or one of "
+                         f"{', '.join(repr(c) for c in choices)}, got {argument}={value!r}.")
+    return value
+
+
 class Variable(TensorOperators):
     """A mutable array that gradients can flow to.
 
@@ -31,7 +44,8 @@ class Variable(TensorOperators):
         name: a short name; `path` is `"<owner>/<name>"` once a layer owns it.
     """
 
-    __slots__ = ("value", "name", "path", "trainable", "_constraint", "regularizer", "__weakref__")
+    __slots__ = ("value", "name", "path", "trainable", "aggregation", "synchronization", "_constraint", "regularizer",
+                 "__weakref__")
 
     def __init__(
         self,
@@ -52,6 +66,10 @@ class Variable(TensorOperators):
         scope = naming.current_path() if naming._SCOPE_STACK else ""
         self.path = f"{scope}/{self.name}" if scope else self.name
         self.trainable = bool(trainable)
+        # Kept and checked as Keras keeps them; they matter only when a variable is split across
+        # devices, which nanokeras never does.
+        self.aggregation = _checked_choice("aggregation", aggregation, _AGGREGATIONS)
+        self.synchronization = _checked_choice("synchronization", synchronization, _SYNCHRONIZATIONS)
         self._constraint = None
         self.regularizer = None
         if callable(initializer) and not isinstance(initializer, (np.ndarray, TensorOperators)):

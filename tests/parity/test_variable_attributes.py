@@ -93,3 +93,25 @@ def test_files_with_attribute_variables_cross_both_ways(keras, tmp_path):
             loaded, start = loaded[1:], start[1:]
         for a, b in zip(loaded, start):
             np.testing.assert_array_equal(a, b)
+
+
+def _aggregation_and_synchronization(lib):
+    out = []
+    for kwargs in ({}, {"aggregation": None, "synchronization": None}, {"aggregation": "sum", "synchronization": "on_read"},
+                   {"aggregation": "only_first_replica", "synchronization": "on_write"}):
+        v = lib.Variable(1.0, **kwargs)
+        out.append((v.aggregation, v.synchronization))
+    layer = lib.layers.Layer()
+    out.append(layer.add_weight((), aggregation="mean").aggregation)
+    out.append([v.aggregation for v in lib.metrics.Mean().variables])
+    for bad in ({"aggregation": "bad"}, {"synchronization": "bad"}):
+        try:
+            lib.Variable(1.0, **bad)
+            out.append("accepted")
+        except ValueError as error:
+            out.append(("ValueError", list(bad)[0] in str(error)))
+    return out
+
+
+def test_variable_aggregation_and_synchronization_as_keras(keras):
+    assert _aggregation_and_synchronization(nk) == _aggregation_and_synchronization(keras)
