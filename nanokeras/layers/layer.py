@@ -236,11 +236,9 @@ class Layer(Operation):
 
         Example:
             >>> import nanokeras as keras
-            >>> class Counting(keras.layers.Layer):
-            ...     def __init__(self):
-            ...         super().__init__()
-            ...         self.seen = keras.metrics.Mean(name="seen")
-            >>> [v.path for v in Counting().metrics_variables]
+            >>> layer = keras.layers.Layer()
+            >>> layer.seen = keras.metrics.Mean(name="seen")
+            >>> [v.path for v in layer.metrics_variables]
             ['seen/total', 'seen/count']
         """
         return [variable for metric in self.metrics for variable in metric.variables]
