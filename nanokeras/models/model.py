@@ -197,7 +197,7 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
         """Saves the weights (and optimizer state) to a `.weights.h5` file in Keras's layout."""
         from nanokeras.saving import saving_api
 
-        saving_api.save_weights(self, filepath, overwrite=overwrite)
+        saving_api.save_weights(self, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
         """Loads weights from a `.weights.h5` or `.keras` file; all are checked before any is set."""

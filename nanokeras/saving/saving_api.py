@@ -12,6 +12,7 @@ Example:
 """
 
 import os
+import warnings
 
 from nanokeras.saving import directory_archive, saving_lib
 from nanokeras.saving.deserialization_error import DeserializationError
@@ -146,13 +147,27 @@ def save_weights(model, filepath, overwrite=True, **kwargs):
     """Saves the weights (and optimizer state) of `model` to a `.weights.h5` file, in Keras's layout.
 
     Any other `.h5` / `.hdf5` name writes Keras 2's weights file (no optimizer state),
-    which tf-keras and Keras 3 `load_weights` read.
+    which tf-keras and Keras 3 `load_weights` read. With `max_shard_size` (gigabytes), Keras 3's
+    sharded form: an index `name.weights.json` and files `name_00000.weights.h5`, ...
     """
     _check_model(model, "save_weights")
     filepath = _check_path(filepath)
-    kwargs.pop("max_shard_size", None)
+    max_shard_size = kwargs.pop("max_shard_size", None)
     if kwargs:
         raise TypeError(f"save_weights() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
+    if max_shard_size is not None:
+        if not filepath.endswith((".weights.h5", ".weights.json")):
+            raise ValueError("The filename must end in `.weights.json` when `max_shard_size` is specified. "
+                             f"Received: filepath={filepath!r}")
+        if filepath.endswith(".weights.h5"):
+            renamed = filepath[:-len(".weights.h5")] + ".weights.json"
+            warnings.warn(f"Saving sharded weights requires `*.json` as the extension: {filepath!r} is "
+                          f"written as {renamed!r} (the index) and its shards.", stacklevel=3)
+            filepath = renamed
+        if not overwrite and os.path.exists(filepath):
+            raise FileExistsError(f"{filepath!r} already exists; pass `overwrite=True` to replace it.")
+        saving_lib.save_weights_only(model, filepath, max_shard_size=max_shard_size)
+        return
     legacy = filepath.endswith((".h5", ".hdf5")) and not filepath.endswith(".weights.h5")
     if not filepath.endswith(".weights.h5") and not legacy:
         raise ValueError(

@@ -8,6 +8,9 @@ the usual checked reader (`saving_lib.read_weights`) loads it.
 
 Only shard files named by the index, in the index's own directory, are opened: a name
 with a directory part (`../x.h5`) is refused.
+
+Writing (`save_weights(..., max_shard_size=gb)`) splits the usual file the same way: datasets
+fill a shard until the next would pass `max_shard_size` gigabytes (GiB, as Keras counts).
 """
 
 import io
@@ -15,6 +18,7 @@ import json
 import os
 
 from nanokeras.saving import h5_store
+from nanokeras.saving.atomic_file import atomic_write
 
 SUFFIX = ".weights.json"
 
@@ -79,3 +83,70 @@ def merged_bytes(filepath):
                     merged.attrs[attr] = value
                 _copy_tree(shard, merged, h5py, repr(path))
     return buffer.getvalue()
+
+
+def _key(name):
+    return (not name.isdigit(), int(name) if name.isdigit() else 0, name)
+
+
+def _datasets(group, h5py, prefix=""):
+    """`[(group path, dataset name, dataset)]` of every dataset under `group`, vars in order."""
+    found = []
+    for key in sorted(group.keys(), key=_key):
+        item = group[key]
+        path = f"{prefix}/{key}" if prefix else key
+        if isinstance(item, h5py.Group):
+            found.extend(_datasets(item, h5py, path))
+        else:
+            found.append((prefix, key, item))
+    return found
+
+
+def _groups(group, h5py, prefix=""):
+    found = []
+    for key in sorted(group.keys(), key=_key):
+        item = group[key]
+        if isinstance(item, h5py.Group):
+            path = f"{prefix}/{key}" if prefix else key
+            found.append((path, dict(item.attrs)))
+            found.extend(_groups(item, h5py, path))
+    return found
+
+
+def write(filepath, weights, max_shard_size):
+    """Writes the `.weights.h5` bytes `weights` as an index `filepath` and its shards."""
+    if isinstance(max_shard_size, bool) or not isinstance(max_shard_size, (int, float)) or max_shard_size <= 0:
+        raise ValueError(f"`max_shard_size` must be a positive number of gigabytes, got {max_shard_size!r}.")
+    h5py = h5_store.h5py_module()
+    limit = float(max_shard_size) * 1024 ** 3
+    stem = os.path.basename(filepath)[:-len(SUFFIX)]
+    directory = os.path.dirname(filepath)
+    with h5py.File(io.BytesIO(weights), "r") as source:
+        groups, entries = _groups(source, h5py), _datasets(source, h5py)
+        shards, sizes, weight_map = [[]], [0], {}
+        for group, name, dataset in entries:
+            size = dataset.size * dataset.dtype.itemsize
+            if size > limit:
+                raise ValueError(f"The weight '{group}/{name}' takes {size / 1024:.2f} KB, more than "
+                                 f"`max_shard_size` ({limit / 1024:.2f} KB): increase `max_shard_size`.")
+            if shards[-1] and sizes[-1] + size > limit:
+                shards.append([])
+                sizes.append(0)
+            shards[-1].append((group, name, dataset[()]))
+            sizes[-1] += size
+            files = weight_map.setdefault(f"/{group}", [])
+            shard_name = f"{stem}_{len(shards) - 1:05d}.weights.h5"
+            if shard_name not in files:
+                files.append(shard_name)
+    for index, content in enumerate(shards):
+        buffer = io.BytesIO()
+        with h5py.File(buffer, "w") as shard:
+            for path, attrs in groups:  # the whole group tree, so every shard reads like the usual file
+                if index == 0 or any(g == path or g.startswith(path + "/") for g, _, _ in content):
+                    shard.require_group(path).attrs.update(attrs)
+            for group, name, array in content:
+                shard.require_group(group).create_dataset(name, data=array)
+        data = buffer.getvalue()
+        atomic_write(os.path.join(directory, f"{stem}_{index:05d}.weights.h5"), lambda f, data=data: f.write(data))
+    index_json = json.dumps({"metadata": {"total_size": float(sum(sizes))}, "weight_map": weight_map}, indent=4)
+    atomic_write(filepath, lambda f: f.write(index_json.encode("utf-8")))

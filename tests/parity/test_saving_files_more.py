@@ -147,3 +147,18 @@ def test_keras_lookup_layers_config_round_trips(keras, tmp_path):
     assert json.dumps(mine.get_config(), sort_keys=True) == json.dumps(model.get_config(), sort_keys=True)
     x = np.array([[1, 3], [2, 9]], dtype="int32")
     np.testing.assert_allclose(mine.predict(x, verbose=0), np.asarray(model.predict(x, verbose=0)), atol=1e-6)
+
+
+def test_nanokeras_sharded_weights_load_in_keras(keras, tmp_path):
+    x, y = _data()
+    model = _model(nk)
+    model.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+    index = str(tmp_path / "w.weights.json")
+    model.save_weights(index, max_shard_size=0.00002)
+    assert len([f for f in os.listdir(tmp_path) if f.endswith(".weights.h5")]) > 2
+    theirs = _model(keras)
+    theirs.optimizer.build(theirs.trainable_variables)
+    theirs.load_weights(index)
+    np.testing.assert_allclose(np.asarray(theirs.predict(x, verbose=0)), model.predict(x, verbose=0), atol=1e-5)
+    for a, b in zip(model.optimizer.variables, theirs.optimizer.variables):
+        np.testing.assert_allclose(np.asarray(b.numpy()), a.numpy(), atol=1e-6)

@@ -74,3 +74,33 @@ def test_a_missing_shard_is_named(tmp_path):
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
     with pytest.raises(FileNotFoundError, match="w_00000.weights.h5"):
         model.load_weights(str(index))
+
+
+def test_save_weights_with_max_shard_size_writes_shards_that_load_back(tmp_path):
+    model = keras.Sequential([keras.Input((40,)), keras.layers.Dense(60), keras.layers.Dense(3)])
+    model.compile("adam", "mse")
+    model.fit(np.ones((8, 40), "float32"), np.ones((8, 3), "float32"), epochs=1, verbose=0)
+    index = str(tmp_path / "w.weights.json")
+    model.save_weights(index, max_shard_size=0.00001)  # 10.24 KB: the 40x60 kernel fills one shard
+    shards = sorted(f for f in os.listdir(tmp_path) if f.endswith(".weights.h5"))
+    assert len(shards) > 2 and shards[0] == "w_00000.weights.h5"
+    with open(index) as f:
+        weight_map = json.load(f)["weight_map"]
+    assert set(weight_map) == {"/layers/dense/vars", "/layers/dense_1/vars", "/optimizer/vars"}
+    other = keras.Sequential([keras.Input((40,)), keras.layers.Dense(60), keras.layers.Dense(3)])
+    other.compile("adam", "mse")
+    other.optimizer.build(other.trainable_variables)
+    other.load_weights(index)
+    for a, b in zip(model.weights + model.optimizer.variables, other.weights + other.optimizer.variables):
+        np.testing.assert_allclose(b.numpy(), a.numpy())
+
+
+def test_max_shard_size_checks_the_name_and_the_size(tmp_path):
+    model = keras.Sequential([keras.Input((40,)), keras.layers.Dense(60)])
+    with pytest.raises(ValueError, match="must end in `.weights.json`"):
+        model.save_weights(str(tmp_path / "w.h5"), max_shard_size=1)
+    with pytest.raises(ValueError, match="increase `max_shard_size`"):
+        model.save_weights(str(tmp_path / "w.weights.json"), max_shard_size=0.000001)
+    with pytest.warns(UserWarning, match="w.weights.json"):
+        model.save_weights(str(tmp_path / "w.weights.h5"), max_shard_size=1)
+    assert os.path.exists(tmp_path / "w.weights.json") and not os.path.exists(tmp_path / "w.weights.h5")
