@@ -3,8 +3,9 @@
 With a learning rate that is too large, weights overflow; Keras (on JAX, TensorFlow
 or PyTorch) carries on silently with `inf`/`nan` losses, which the progress bar shows
 and `TerminateOnNaN` acts on. numpy would print `RuntimeWarning: overflow encountered
-in ...` pointing into nanokeras's ops instead, so `fit` and `evaluate` run with
-numpy's floating-point warnings off (about 4 µs per call, not per step).
+in ...` pointing into nanokeras's ops instead, so `fit`, `evaluate`, `predict`, `train_on_batch`
+and `test_on_batch` run with numpy's floating-point warnings off (about 4 µs per call, not per
+step). A `predict` whose outputs are NaN by design (a masked softmax's 0/0 on padding) is quiet too.
 """
 
 import functools

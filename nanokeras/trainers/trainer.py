@@ -654,6 +654,7 @@ class Trainer:
         return logs
 
     # ---------------------------------------------------------------- predict
+    @quiet_floating_point_errors
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
         """The model's outputs for `x`, as a numpy array, computed in batches.
 
@@ -717,6 +718,7 @@ class Trainer:
         return data_adapter.keys_sorted(data_adapter.concatenate_batches(outputs))
 
     # ------------------------------------------------------- one-batch forms
+    @quiet_floating_point_errors
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on one batch; returns the loss (and metrics) after it."""
         self._assert_compiled("train_on_batch")
@@ -729,6 +731,7 @@ class Trainer:
         self._forget_call_losses()
         return self._format_batch_logs(logs, return_dict)
 
+    @quiet_floating_point_errors
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Loss (and metrics) on one batch, without training."""
         self._assert_compiled("test_on_batch")
