@@ -100,3 +100,28 @@ def test_lookups_write_an_empty_build_config_as_keras_does():
         model = nk.Model(inputs, type(layer).from_config(layer.get_config())(inputs))
         entry = [l for l in model.get_config()["layers"] if l["class_name"] == type(layer).__name__][0]
         assert entry["build_config"] == {}
+
+
+def test_tf_idf_weights_are_saved_with_the_model(tmp_path):
+    # They are weights of the file ("idf_weights", as Keras writes them), not part of the config.
+    import io
+    import zipfile
+
+    import h5py
+    import nanokeras as nk
+
+    texts = np.array(["the cat sat", "the dog ran far away", "a cat ran"])
+    vectorizer = nk.layers.TextVectorization(output_mode="tf_idf", ngrams=2)
+    vectorizer.adapt(texts)
+    lookup = nk.layers.StringLookup(output_mode="tf_idf")
+    lookup.adapt(np.array(["a", "b", "a", "c"]))
+    for layer, x in [(vectorizer, np.array([["the cat ran"], ["dog unknown"]])), (lookup, np.array([["a"], ["z"]]))]:
+        inputs = nk.Input((1,), dtype="string")
+        model = nk.Model(inputs, layer(inputs))
+        path = str(tmp_path / f"{layer.name}.keras")
+        model.save(path)
+        with zipfile.ZipFile(path) as archive, h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r") as f:
+            group = {"TextVectorization": "text_vectorization", "StringLookup": "string_lookup"}[type(layer).__name__]
+            assert f[f"layers/{group}/vars/idf_weights"].shape == (layer.vocabulary_size(),)
+        loaded = nk.saving.load_model(path)
+        np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))

@@ -162,3 +162,31 @@ def test_nanokeras_sharded_weights_load_in_keras(keras, tmp_path):
     np.testing.assert_allclose(np.asarray(theirs.predict(x, verbose=0)), model.predict(x, verbose=0), atol=1e-5)
     for a, b in zip(model.optimizer.variables, theirs.optimizer.variables):
         np.testing.assert_allclose(np.asarray(b.numpy()), a.numpy(), atol=1e-6)
+
+
+def test_tf_idf_lookups_move_both_ways_with_their_weights(keras, tmp_path):
+    texts = np.array(["the cat sat", "the dog ran far away", "a cat ran"])
+    cases = [
+        (lambda lib: lib.layers.TextVectorization(output_mode="tf_idf", ngrams=2), texts,
+         np.array([["the cat ran"], ["dog unknown"], ["a"]])),
+        (lambda lib: lib.layers.StringLookup(output_mode="tf_idf"), np.array(["a", "b", "a", "c"]),
+         np.array([["a"], ["z"], ["c"]])),
+    ]
+    for i, (make, data, x) in enumerate(cases):
+        layer = make(keras)
+        layer.adapt(data)
+        expected = np.asarray(layer(x))
+        inputs = keras.Input((1,), dtype="string")
+        path = str(tmp_path / f"k{i}.keras")
+        keras.Model(inputs, layer(inputs)).save(path)
+        mine = nk.saving.load_model(path)
+        np.testing.assert_allclose(mine.predict(x, verbose=0), expected, atol=1e-6)
+
+        ours = make(nk)
+        ours.adapt(data)
+        nk_inputs = nk.Input((1,), dtype="string")
+        model = nk.Model(nk_inputs, ours(nk_inputs))
+        path = str(tmp_path / f"n{i}.keras")
+        model.save(path)
+        theirs = keras.saving.load_model(path)
+        np.testing.assert_allclose(np.asarray(theirs.layers[-1](x)), model.predict(x, verbose=0), atol=1e-6)

@@ -82,7 +82,9 @@ class IndexLookup(Layer):
 
     def get_vocabulary(self, include_special_tokens=True):
         """The vocabulary: the token of each id (mask and OOV tokens first, unless excluded)."""
-        vocab = [self.oov_token] * self._token_start_index() + [self._to_python(t) for t in self._tokens]
+        # The special tokens are Python values, the others numpy scalars, as Keras returns them
+        # (so a printed vocabulary reads `['[UNK]', np.str_('b'), ...]` in both).
+        vocab = [self.oov_token] * self._token_start_index() + [self._vocabulary_entry(t) for t in self._tokens]
         if self.mask_token is not None and self.output_mode == "int":
             vocab[0] = self.mask_token
         if not include_special_tokens:
@@ -300,6 +302,24 @@ class IndexLookup(Layer):
         })
         return config
 
+    def save_own_variables(self, store):
+        # As Keras: the tf-idf weights are a weight of the file ("idf_weights", one per id, special
+        # tokens included); the vocabulary is an asset. Other modes store nothing.
+        if self.output_mode == "tf_idf" and self.idf_weights is not None:
+            store["idf_weights"] = np.asarray(self.idf_weights, dtype="float32")
+
+    def load_own_variables(self, store):
+        if "idf_weights" not in store:
+            return
+        if self.output_mode != "tf_idf":
+            raise ValueError(f"{type(self).__name__} {self.name!r}: the file holds tf-idf weights, but its "
+                             f"output_mode is {self.output_mode!r}.")
+        weights = np.asarray(store["idf_weights"], dtype="float32")
+        if weights.ndim != 1:
+            raise ValueError(f"{type(self).__name__} {self.name!r}: the file's idf_weights must be 1-D, "
+                             f"got shape {weights.shape}.")
+        self.idf_weights = weights
+
     def save_assets(self, dir_path):
         """Writes an adapted vocabulary to `dir_path/vocabulary.txt` (a given one is in the config), as Keras."""
         import os
@@ -332,6 +352,9 @@ class IndexLookup(Layer):
 
     def _from_text_lines(self, lines):
         return lines
+
+    def _vocabulary_entry(self, token):
+        return self._to_python(token)
 
     def _to_python_list(self, array):
         return [self._to_python(t) for t in array]

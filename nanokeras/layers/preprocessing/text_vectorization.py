@@ -368,6 +368,13 @@ class TextVectorization(Layer):
             config["ngrams"] = tuple(config["ngrams"])
         return super().from_config(config)
 
+    def save_own_variables(self, store):
+        # Keras stores the tf-idf weights under the vectorizer too, beside its inner lookup's copy.
+        self._lookup_layer.save_own_variables(store)
+
+    def load_own_variables(self, store):
+        self._lookup_layer.load_own_variables(store)
+
     def save_assets(self, dir_path):
         self._lookup_layer.save_assets(dir_path)
 
