@@ -128,3 +128,18 @@ def _input_names(lib):
 
 def test_input_tensor_names_and_repr(keras):
     assert _input_names(nk) == _input_names(keras)
+
+
+def _vocabularies(lib):
+    strings = lib.layers.StringLookup()
+    strings.adapt(np.array([["a"], ["b"], ["c"], ["b"], ["c"], ["a"], ["c"]]))
+    ints = lib.layers.IntegerLookup(output_mode="one_hot")
+    ints.adapt(np.array([[12], [2], [0], [42], [2]]))
+    given = lib.layers.StringLookup(vocabulary=["x", "y"], mask_token="")
+    return [repr(strings.get_vocabulary()), repr(ints.get_vocabulary()), repr(given.get_vocabulary()),
+            repr(strings.get_vocabulary(include_special_tokens=False))]
+
+
+def test_lookup_vocabularies_print_as_in_keras(keras):
+    # "Working with preprocessing layers": printed vocabularies show numpy scalars after the special tokens.
+    assert _vocabularies(nk) == _vocabularies(keras)

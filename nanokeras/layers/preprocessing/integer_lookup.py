@@ -82,6 +82,9 @@ class IntegerLookup(IndexLookup):
     def _to_python(self, token):
         return None if token is None else int(token)
 
+    def _vocabulary_entry(self, token):
+        return np.int64(token)  # as Keras lists learned or given ids: numpy integers
+
     def get_config(self):
         config = super().get_config()
         if config["vocabulary"] is not None:

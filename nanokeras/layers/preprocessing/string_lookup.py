@@ -88,6 +88,9 @@ class StringLookup(IndexLookup):
     def _to_python(self, token):
         return None if token is None else str(token)
 
+    def _vocabulary_entry(self, token):
+        return np.str_(token)  # as Keras lists learned or given tokens: numpy strings
+
     def get_config(self):
         config = super().get_config()
         config.update(oov_method="floormod", salt=None, encoding=self.encoding)  # Keras's keys, in its order
