@@ -215,11 +215,12 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
 
     def get_build_config(self):
         """`{"input_shape": ...}` once built (what `build_from_config` needs), else None."""
-        from nanokeras.saving.serialization_lib import shape_to_json
+        from nanokeras.saving.serialization_lib import _shape_tuples, shape_to_json
 
         if not self.built or self._build_input_shape is None:
             return None
-        return {"input_shape": shape_to_json(self._build_input_shape)}
+        # Tuples, as Keras gives them (a file's JSON has lists either way).
+        return {"input_shape": _shape_tuples(shape_to_json(self._build_input_shape))}
 
     def build_from_config(self, config):
         from nanokeras.saving.serialization_lib import shape_from_json

@@ -143,3 +143,15 @@ def _vocabularies(lib):
 def test_lookup_vocabularies_print_as_in_keras(keras):
     # "Working with preprocessing layers": printed vocabularies show numpy scalars after the special tokens.
     assert _vocabularies(nk) == _vocabularies(keras)
+
+
+def _build_configs(lib):
+    sequential = lib.Sequential([lib.Input((2,)), lib.layers.Dense(1)])
+    unbuilt = lib.Sequential([lib.layers.Dense(1)])
+    unbuilt.build((None, 5))
+    return [sequential.get_build_config(), unbuilt.get_build_config(), sequential.layers[0].get_build_config()]
+
+
+def test_model_build_configs_are_tuples_as_in_keras(keras):
+    assert _build_configs(nk) == _build_configs(keras)
+    assert [type(c["input_shape"]) for c in _build_configs(nk)] == [tuple] * 3
