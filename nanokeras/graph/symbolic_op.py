@@ -55,6 +55,11 @@ def _class_for(name):
     return cls
 
 
+# Functions Keras runs through another op: its `ops.abs` calls `ops.absolute`, so the node is
+# named "absolute" and shown as an Absolute operation (in summaries and files alike).
+_RECORDED_AS = {"abs": "absolute"}
+
+
 def symbolic_op(function, args, kwargs, name=None):
     """Applies `function(*args, **kwargs)` symbolically: records a node, returns KerasTensors.
 
@@ -65,6 +70,7 @@ def symbolic_op(function, args, kwargs, name=None):
         (None, 2)
     """
     name = name or getattr(function, "__name__", "operation")
+    name = _RECORDED_AS.get(name, name)
     operation = _class_for(name)(function)  # auto-named `add`, `add_1`, ... like Keras's operations
     try:
         specs = operation.compute_output_spec(*args, **kwargs)

@@ -190,3 +190,16 @@ def test_tf_idf_lookups_move_both_ways_with_their_weights(keras, tmp_path):
         model.save(path)
         theirs = keras.saving.load_model(path)
         np.testing.assert_allclose(np.asarray(theirs.layers[-1](x)), model.predict(x, verbose=0), atol=1e-6)
+
+
+def test_abs_nodes_are_named_and_shown_as_in_keras(keras):
+    def op_rows(lib):
+        lib.backend.clear_session()
+        inputs = lib.Input((3,), name="x")
+        model = lib.Model(inputs, lib.ops.abs(inputs) + 1.0)
+        lines = []
+        model.summary(print_fn=lambda line, *args, **kwargs: lines.append(line))
+        return [line for line in lines if "(Absolute)" in line or "(Abs)" in line], [
+            layer["name"] for layer in model.get_config()["layers"]]
+
+    assert op_rows(nk) == op_rows(keras)
