@@ -203,3 +203,15 @@ def test_abs_nodes_are_named_and_shown_as_in_keras(keras):
             layer["name"] for layer in model.get_config()["layers"]]
 
     assert op_rows(nk) == op_rows(keras)
+
+
+def test_keras_spectral_normalization_file_loads_with_its_two_own_weights(keras, tmp_path):
+    # Its kernel is one of its own weights (listed once) beside vector_u: a file holds two.
+    x, _ = _data()
+    inputs = keras.Input((40,))
+    model = keras.Model(inputs, keras.layers.SpectralNormalization(keras.layers.Dense(3))(inputs))
+    path = str(tmp_path / "k.keras")
+    model.save(path)
+    mine = nk.saving.load_model(path)
+    np.testing.assert_allclose(mine.predict(x, verbose=0), np.asarray(model.predict(x, verbose=0)), atol=1e-5)
+    assert len(mine.layers[1]._saved_variables()) == 2
