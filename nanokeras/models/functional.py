@@ -256,7 +256,8 @@ class Functional(Model):
         return functional_from_config(cls, config, custom_objects=custom_objects)
 
     def get_build_config(self):
-        return None
+        # As Keras: a functional model is built by its graph, and records no input shape.
+        return {"input_shape": None}
 
 
 # ------------------------------------------------------------------ helpers

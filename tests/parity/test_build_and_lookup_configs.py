@@ -71,3 +71,24 @@ def test_input_layer_configs_hold_the_batch_shape_as_a_tuple_like_keras(keras):
     ours, theirs = _input_layer_configs(nk), _input_layer_configs(keras)
     assert ours == theirs
     assert [type(config["batch_shape"]) for config in ours] == [tuple, tuple]
+
+
+def _functional_file_build_config(lib, path):
+    lib.backend.clear_session()
+    x = lib.Input((3,))
+    inner = lib.Model(x, lib.layers.Dense(2)(x), name="inner")
+    y = lib.Input((3,))
+    outer = lib.Model(y, inner(y), name="outer")
+    outer.save(path)
+    import json
+    import zipfile
+
+    config = json.loads(zipfile.ZipFile(path).read("config.json"))
+    nested = [layer for layer in config["config"]["layers"] if layer["class_name"] == "Functional"][0]
+    return outer.get_build_config(), config.get("build_config"), nested.get("build_config")
+
+
+def test_functional_models_record_the_build_config_keras_writes(keras, tmp_path):
+    ours = _functional_file_build_config(nk, tmp_path / "ours.keras")
+    assert ours == _functional_file_build_config(keras, tmp_path / "theirs.keras")
+    assert ours[0] == {"input_shape": None}
