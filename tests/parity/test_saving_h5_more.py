@@ -52,3 +52,21 @@ def test_batch_normalization_in_a_model_nested_in_a_nested_model(tf_keras, tmp_p
     rng = np.random.default_rng(0)
     _save_load_continue(tf_keras, model, rng.normal(size=(16, 4)).astype("float32"),
                         rng.normal(size=(16, 1)).astype("float32"), tmp_path)
+
+
+@pytest.mark.parametrize("by", ["dict", "list"])
+def test_multi_output_model_keeps_its_per_output_metric_names_and_loss_weights(tf_keras, by, tmp_path):
+    L = tf_keras.layers
+    inputs = tf_keras.Input((4,))
+    hidden = L.Dense(5, activation="relu")(inputs)
+    model = tf_keras.Model(inputs, [L.Dense(1, name="reg")(hidden), L.Dense(3, activation="softmax", name="cls")(hidden)])
+    if by == "dict":
+        model.compile("adam", loss={"reg": "mse", "cls": "categorical_crossentropy"}, loss_weights={"reg": 0.5, "cls": 2.0},
+                      metrics={"reg": ["mae"], "cls": ["accuracy"]})
+    else:
+        model.compile(tf_keras.optimizers.SGD(0.01), loss=["mse", tf_keras.losses.CategoricalCrossentropy()],
+                      loss_weights=[1.0, 0.3], metrics=[["mae"], ["acc"]])
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(16, 4)).astype("float32")
+    y = [rng.normal(size=(16, 1)).astype("float32"), np.eye(3, dtype="float32")[rng.integers(0, 3, 16)]]
+    _save_load_continue(tf_keras, model, x, y, tmp_path)

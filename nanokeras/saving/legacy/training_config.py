@@ -114,11 +114,24 @@ def _metric_name(name):
     return None
 
 
-def _metric(value, custom_objects, source):
+def _without_output_prefix(value, output):
+    """Keras 2 writes a multi-output model's metrics named with their output (`reg_mae` for 'mae'
+    on output 'reg'); `compile` adds that prefix again, so it goes here (else `reg_reg_mae`)."""
+    prefix = f"{output}_" if isinstance(output, str) and output else None
+    if prefix is None or not isinstance(value, dict) or not isinstance(value.get("config"), dict):
+        return value
+    name = value["config"].get("name")
+    if isinstance(name, str) and name.startswith(prefix) and len(name) > len(prefix):
+        value = dict(value, config=dict(value["config"], name=name[len(prefix):]))
+    return value
+
+
+def _metric(value, custom_objects, source, output=None):
     if isinstance(value, str):
         return _registered(value, custom_objects)
     if not isinstance(value, dict) or not isinstance(value.get("class_name"), str):
         raise ValueError(f"{source}: cannot read the metric {value!r:.200} of its training config.")
+    value = _without_output_prefix(value, output)
     settings = value.get("config") if isinstance(value.get("config"), dict) else {}
     if value["class_name"] == "MeanMetricWrapper":
         name, fn = settings.get("name"), settings.get("fn")
@@ -135,7 +148,7 @@ def _metric(value, custom_objects, source):
     return deserialize_keras_object(value, custom_objects=custom_objects)
 
 
-def _metrics(value, custom_objects, source, outputs):
+def _metrics(value, custom_objects, source, outputs, output_names=()):
     if value is None:
         return None
     if isinstance(value, dict):
@@ -143,7 +156,8 @@ def _metrics(value, custom_objects, source, outputs):
     if not isinstance(value, list):
         return [_metric(value, custom_objects, source)]
     if value and all(isinstance(v, list) for v in value):  # Keras 2: one list per output
-        per_output = [[_metric(m, custom_objects, source) for m in v] for v in value]
+        names = list(output_names) if outputs > 1 and len(output_names) == len(value) else [None] * len(value)
+        per_output = [[_metric(m, custom_objects, source, name) for m in v] for v, name in zip(value, names)]
         return per_output[0] if outputs == 1 and len(per_output) == 1 else per_output
     return [_metric(m, custom_objects, source) for m in value]
 
@@ -153,11 +167,13 @@ def compile_from_training_config(model, settings, custom_objects, source):
     if not isinstance(settings, dict):
         raise ValueError(f"{source}: its training_config is not a dict of compile arguments.")
     outputs = len(getattr(model, "outputs", None) or [None])
+    output_names = list(getattr(model, "output_names", None) or [])
     model.compile(
         optimizer=_optimizer(settings.get("optimizer_config"), custom_objects, source),
         loss=_loss(settings.get("loss"), custom_objects),
-        metrics=_metrics(settings.get("metrics"), custom_objects, source, outputs),
-        weighted_metrics=_metrics(settings.get("weighted_metrics"), custom_objects, source, outputs),
+        metrics=_metrics(settings.get("metrics"), custom_objects, source, outputs, output_names),
+        weighted_metrics=_metrics(settings.get("weighted_metrics"), custom_objects, source, outputs,
+                                  output_names),
         loss_weights=settings.get("loss_weights"),
     )
     if getattr(model, "built", False) and model.optimizer is not None:
