@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 
 from nanokeras.callbacks.monitor_callback import MonitorCallback
+from nanokeras.utils import keras2_notes
 from nanokeras.utils.io_utils import print_msg
 
 
@@ -16,7 +17,8 @@ class ModelCheckpoint(MonitorCallback):
         filepath: where to save; may contain `str.format` fields filled from the epoch
             (1-based) and the logs, e.g. `"ckpt-{epoch:02d}-{val_loss:.2f}.keras"`.
             Must end in `.keras` (or `.h5`, the legacy format), or in `.weights.h5` with
-            `save_weights_only=True`.
+            `save_weights_only=True`. Keras 2's `.hdf5` (and `.h5` weights) names work too,
+            with a Keras 2 note (`docs/keras2.md`).
         monitor: the logged quantity that decides what "best" is (`"val_loss"` by default).
         verbose: 1 prints a line per save.
         save_best_only: save only when `monitor` improves on the best value so far.
@@ -45,16 +47,22 @@ class ModelCheckpoint(MonitorCallback):
             filepath = os.fspath(filepath)
         if not isinstance(filepath, str) or not filepath:
             raise ValueError(f"ModelCheckpoint: `filepath` must be a non-empty path, got {filepath!r}.")
-        if save_weights_only and not filepath.endswith(".weights.h5"):
+        # Keras 2 wrote any `.h5`/`.hdf5` name in its HDF5 format (weights only, or the whole
+        # model); Keras 3 refuses `.hdf5` models and non-`.weights.h5` weights: a Keras 2 idiom.
+        keras2_h5 = filepath.endswith((".h5", ".hdf5")) and not filepath.endswith(".weights.h5")
+        if save_weights_only and not filepath.endswith(".weights.h5") and not keras2_h5:
             raise ValueError(
                 "ModelCheckpoint: when using `save_weights_only=True`, the filepath must end in "
                 f"`.weights.h5`. Received: filepath={filepath!r}"
             )
-        if not save_weights_only and not filepath.endswith((".keras", ".h5")):
+        if not save_weights_only and not filepath.endswith((".keras", ".h5", ".hdf5")):
             raise ValueError(
                 "ModelCheckpoint: the filepath must end in `.keras` or `.h5` (or use `save_weights_only=True` "
                 f"with `.weights.h5`). Received: filepath={filepath!r}"
             )
+        if keras2_h5 and (save_weights_only or filepath.endswith(".hdf5")):
+            keras2_notes.note("checkpoint_hdf5", used=f"`ModelCheckpoint({os.path.basename(filepath)!r}"
+                              + (", save_weights_only=True)`" if save_weights_only else ")`"))
         if save_freq != "epoch" and (isinstance(save_freq, bool) or not isinstance(save_freq, int) or save_freq <= 0):
             raise ValueError(
                 f"ModelCheckpoint: `save_freq` must be 'epoch' or a positive int, got save_freq={save_freq!r}."

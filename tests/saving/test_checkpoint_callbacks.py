@@ -89,7 +89,7 @@ def test_integer_save_freq_saves_every_n_batches(tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    ({"filepath": "x.hdf5"}, r"\.keras"),
+    ({"filepath": "x.txt"}, r"\.keras"),  # `.hdf5` is a Keras 2 idiom: tests/utils/test_keras2_idioms.py
     ({"filepath": "x.keras", "save_weights_only": True}, r"\.weights\.h5"),
     ({"filepath": "x.keras", "save_freq": 0}, "save_freq"),
     ({"filepath": "x.keras", "mode": "best"}, "mode"),

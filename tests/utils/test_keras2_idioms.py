@@ -485,3 +485,36 @@ def test_legacy_optimizers(fresh_notes):
         keras.optimizers.legacy.Lion
     with strict_keras3():
         assert not hasattr(keras.optimizers.legacy, "Adam")
+
+
+def test_model_checkpoint_hdf5_saves_keras2_files(fresh_notes, tmp_path):
+    # Keras 2 tutorials checkpoint to `weights-improvement-{epoch:02d}-{val_accuracy:.2f}.hdf5`
+    # (the whole model) or to `weights.best.hdf5` with `save_weights_only=True`.
+    x, y = data()
+    model = tiny_model()
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    whole = str(tmp_path / "improvement-{epoch:02d}.hdf5")
+    weights = str(tmp_path / "weights.best.hdf5")
+    with recorded_notes() as notes:
+        callbacks = [keras.callbacks.ModelCheckpoint(whole),
+                     keras.callbacks.ModelCheckpoint(weights, save_weights_only=True)]
+    assert len(notes) == 1 and keras2_notes.IDIOMS["checkpoint_hdf5"].since in notes[0]
+    with pytest.warns(UserWarning, match="HDF5"):  # Keras's warning on the legacy format
+        model.fit(x, y, epochs=2, verbose=0, callbacks=callbacks)
+    loaded = keras.models.load_model(tmp_path / "improvement-02.hdf5")
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+    other = tiny_model()
+    other.load_weights(weights)
+    np.testing.assert_allclose(other.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
+
+
+def test_model_checkpoint_hdf5_strict_and_keras3_names(fresh_notes, tmp_path):
+    with strict_keras3():
+        with pytest.raises(keras2_notes.Keras3StrictError, match="model-\\{epoch:02d\\}.keras"):
+            keras.callbacks.ModelCheckpoint(str(tmp_path / "w.hdf5"))
+        with pytest.raises(keras2_notes.Keras3StrictError, match="weights.h5"):
+            keras.callbacks.ModelCheckpoint(str(tmp_path / "w.h5"), save_weights_only=True)
+    assert_no_note(lambda: keras.callbacks.ModelCheckpoint(str(tmp_path / "m.h5")))  # Keras 3 takes `.h5` models
+    assert_no_note(lambda: keras.callbacks.ModelCheckpoint(str(tmp_path / "m.weights.h5"), save_weights_only=True))
+    with pytest.raises(ValueError, match="filepath"):
+        keras.callbacks.ModelCheckpoint(str(tmp_path / "m.txt"))

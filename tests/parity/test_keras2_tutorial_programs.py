@@ -1,0 +1,56 @@
+"""Keras 2 tutorial idioms against real Keras 2 (`tf-keras`): files and methods the blog and course
+programs use (`ModelCheckpoint('...hdf5')`, ...), each read back by the other library."""
+
+import os
+
+import numpy as np
+
+import nanokeras as nk
+from tests.parity.test_keras2_preprocessing import _quiet, tf_keras  # noqa: F401  (fixtures)
+
+
+def _data():
+    rng = np.random.default_rng(0)
+    x = rng.random((24, 5), dtype=np.float32)
+    return x, (x.sum(axis=1) > 2.5).astype("float32")
+
+
+def _build(lib):
+    model = lib.Sequential([lib.layers.Dense(4, activation="relu", input_shape=(5,)),
+                            lib.layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def _same_start(first, second):
+    rng = np.random.default_rng(1)
+    weights = [rng.uniform(-0.5, 0.5, w.shape).astype("float32") for w in first.get_weights()]
+    first.set_weights(weights)
+    second.set_weights(weights)
+
+
+def test_hdf5_checkpoints_cross_read(tf_keras, tmp_path):
+    x, y = _data()
+    ours, theirs = _build(nk), _build(tf_keras)
+    _same_start(ours, theirs)
+    for lib, model, name in ((nk, ours, "nk"), (tf_keras, theirs, "tk")):
+        callbacks = [lib.callbacks.ModelCheckpoint(str(tmp_path / (name + "-{epoch:02d}.hdf5"))),
+                     lib.callbacks.ModelCheckpoint(str(tmp_path / (name + "-best.hdf5")), monitor="loss",
+                                                   save_best_only=True, save_weights_only=True)]
+        model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0, callbacks=callbacks)
+    assert sorted(os.listdir(tmp_path)) == ["nk-01.hdf5", "nk-02.hdf5", "nk-best.hdf5",
+                                            "tk-01.hdf5", "tk-02.hdf5", "tk-best.hdf5"]
+    expected = theirs.predict(x, verbose=0)
+    np.testing.assert_allclose(ours.predict(x, verbose=0), expected, atol=1e-4)
+    # Each library reads the other's whole-model and weights-only checkpoints.
+    np.testing.assert_allclose(nk.models.load_model(tmp_path / "tk-02.hdf5").predict(x, verbose=0),
+                               expected, atol=1e-6)
+    ours_again = _build(nk)
+    ours_again.load_weights(str(tmp_path / "tk-best.hdf5"))
+    np.testing.assert_allclose(ours_again.predict(x, verbose=0), expected, atol=1e-6)
+    mine = ours.predict(x, verbose=0)
+    np.testing.assert_allclose(tf_keras.models.load_model(tmp_path / "nk-02.hdf5").predict(x, verbose=0),
+                               mine, atol=1e-6)
+    theirs_again = _build(tf_keras)
+    theirs_again.load_weights(str(tmp_path / "nk-best.hdf5"))
+    np.testing.assert_allclose(theirs_again.predict(x, verbose=0), mine, atol=1e-6)
