@@ -9,6 +9,7 @@ input already exists.
 """
 
 import collections
+import inspect
 
 from nanokeras.saving import op_nodes
 from nanokeras.tree import map_structure
@@ -107,7 +108,14 @@ class _NotYetCalled(LookupError):
         self.layer_name = layer_name
 
 
-def _call_arguments(node_data, get_tensor, revive):
+def _takes_initial_state(layer):
+    try:
+        return "initial_state" in inspect.signature(layer.call).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _call_arguments(node_data, get_tensor, revive, layer=None):
     """`(args, kwargs)` of one recorded call, in Keras 3's format or Keras 2's list format."""
     if isinstance(node_data, dict):
         args = [revive(a) for a in node_data.get("args") or []]
@@ -122,6 +130,9 @@ def _call_arguments(node_data, get_tensor, revive):
         tensors.append(get_tensor(*entry[:3]))
         kwargs = entry[3] if len(entry) == 4 and isinstance(entry[3], dict) else kwargs
     kwargs = {key: _keras2_tensor_references(value, get_tensor) for key, value in kwargs.items()}
+    if len(tensors) > 1 and "initial_state" not in kwargs and _takes_initial_state(layer):
+        # Keras 2 recorded `rnn(x, initial_state=[h, c])` as a call on `[x, h, c]`.
+        return [tensors[0]], dict(kwargs, initial_state=tensors[1:])
     return [tensors[0] if len(tensors) == 1 else tensors], kwargs
 
 
@@ -223,7 +234,7 @@ def functional_from_config(cls, config, custom_objects=None):
         name = ready.popleft()
         while pending[name]:
             try:
-                args, kwargs = _call_arguments(pending[name][0], get_tensor, revive)
+                args, kwargs = _call_arguments(pending[name][0], get_tensor, revive, created[name])
             except _NotYetCalled as missing:
                 waiting[missing.layer_name].append(name)
                 break

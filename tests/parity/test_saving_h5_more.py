@@ -70,3 +70,15 @@ def test_multi_output_model_keeps_its_per_output_metric_names_and_loss_weights(t
     x = rng.normal(size=(16, 4)).astype("float32")
     y = [rng.normal(size=(16, 1)).astype("float32"), np.eye(3, dtype="float32")[rng.integers(0, 3, 16)]]
     _save_load_continue(tf_keras, model, x, y, tmp_path)
+
+
+def test_an_rnn_called_with_an_initial_state_from_another_rnn(tf_keras, tmp_path):
+    L = tf_keras.layers
+    inputs = tf_keras.Input((5, 3))
+    sequence, h, c = L.LSTM(4, return_sequences=True, return_state=True)(inputs)
+    last, state = L.GRU(4, return_state=True)(sequence, initial_state=[h])
+    model = tf_keras.Model(inputs, L.Dense(2)(L.Concatenate()([last, state, c])))
+    model.compile("rmsprop", "mse")
+    rng = np.random.default_rng(2)
+    _save_load_continue(tf_keras, model, rng.normal(size=(16, 5, 3)).astype("float32"),
+                        rng.normal(size=(16, 2)).astype("float32"), tmp_path)
