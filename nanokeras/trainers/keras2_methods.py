@@ -1,5 +1,5 @@
-"""Keras 2's `fit_generator`, `evaluate_generator` and `predict_generator`, and `Sequential`'s
-`predict_classes` and `predict_proba`.
+"""Keras 2's `fit_generator`, `evaluate_generator`, `predict_generator` and `reset_states`, and
+`Sequential`'s `predict_classes` and `predict_proba`.
 
 Keras 2 kept the generator methods (deprecated) after `fit`/`evaluate`/`predict` learned to
 take generators and `Sequence`s, and dropped the `predict_*` pair in 2.6; Keras 3 has none of
@@ -45,6 +45,14 @@ class Keras2TrainingMethods:
         """Keras 2's `predict` on a generator or `Sequence`: use `predict(generator, ...)` instead."""
         _note("predict")
         return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def reset_states(self):
+        """Keras 2's way to zero the states of every stateful layer (a stateful LSTM's between
+        epochs, in the time-series tutorials): use each layer's `reset_state()` instead."""
+        keras2_notes.note("model_reset_states", error=keras2_notes.Keras3StrictAttributeError)  # a removed name
+        for layer in self.layers:
+            if getattr(layer, "stateful", False) or isinstance(layer, Keras2TrainingMethods):
+                layer.reset_states()  # a nested model resets its own stateful layers
 
 
 def _classes(proba):

@@ -113,6 +113,9 @@ IDIOMS = {
     "legacy_optimizers": Idiom(
         "`keras.optimizers.legacy.Adam(learning_rate=0.001)` (tf.keras 2.11+'s old optimizers)",
         "`keras.optimizers.Adam(learning_rate=0.001)`", "3.0 (an ImportError there)"),
+    "model_reset_states": Idiom(
+        "`model.reset_states()` (zeroes the states of the model's stateful layers)",
+        "`for layer in model.layers: if getattr(layer, 'stateful', False): layer.reset_state()`", "3.0"),
     "checkpoint_hdf5": Idiom(
         "`ModelCheckpoint('weights-{epoch:02d}.hdf5')` (also `.h5`/`.hdf5` with `save_weights_only=True`)",
         "`ModelCheckpoint('model-{epoch:02d}.keras')` (`.weights.h5` with `save_weights_only=True`)", "3.0"),

@@ -54,3 +54,27 @@ def test_hdf5_checkpoints_cross_read(tf_keras, tmp_path):
     theirs_again = _build(tf_keras)
     theirs_again.load_weights(str(tmp_path / "nk-best.hdf5"))
     np.testing.assert_allclose(theirs_again.predict(x, verbose=0), mine, atol=1e-6)
+
+
+def _stateful(lib):
+    model = lib.Sequential([lib.layers.LSTM(3, batch_input_shape=(1, 4, 1), stateful=True, return_sequences=True),
+                            lib.layers.LSTM(2, stateful=True), lib.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mean_squared_error")
+    return model
+
+
+def test_stateful_lstm_reset_states_each_epoch(tf_keras):
+    # machinelearningmastery's stateful time-series LSTM: one epoch at a time, then reset.
+    series = np.sin(np.arange(20, dtype="float32") / 3)
+    x = np.stack([series[i:i + 4] for i in range(12)])[..., None]
+    y = series[4:16]
+    ours, theirs = _stateful(nk), _stateful(tf_keras)
+    _same_start(ours, theirs)
+    for model in (ours, theirs):
+        for _ in range(2):
+            model.fit(x, y, epochs=1, batch_size=1, verbose=0, shuffle=False)
+            model.reset_states()
+    for model in (ours, theirs):
+        assert all(not np.any(np.asarray(state)) for layer in model.layers[:2] for state in layer.states)
+    np.testing.assert_allclose(ours.predict(x, batch_size=1, verbose=0), theirs.predict(x, batch_size=1, verbose=0),
+                               atol=1e-4)

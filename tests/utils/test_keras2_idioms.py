@@ -518,3 +518,20 @@ def test_model_checkpoint_hdf5_strict_and_keras3_names(fresh_notes, tmp_path):
     assert_no_note(lambda: keras.callbacks.ModelCheckpoint(str(tmp_path / "m.weights.h5"), save_weights_only=True))
     with pytest.raises(ValueError, match="filepath"):
         keras.callbacks.ModelCheckpoint(str(tmp_path / "m.txt"))
+
+
+def test_model_reset_states_zeroes_stateful_layers(fresh_notes):
+    # The time-series tutorials: `model.fit(..., shuffle=False); model.reset_states()` each epoch.
+    inner = keras.Sequential([keras.Input(batch_shape=(2, 3, 1)), keras.layers.GRU(2, stateful=True)])
+    model = keras.Sequential([keras.Input(batch_shape=(2, 3, 1)), keras.layers.LSTM(4, stateful=True,
+                                                                                    return_sequences=True),
+                              keras.layers.LSTM(1, stateful=True, return_sequences=True), inner])
+    x = np.linspace(0.1, 1.0, 6, dtype="float32").reshape(2, 3, 1)
+    first = model.predict(x, batch_size=2, verbose=0)
+    assert not np.allclose(model.predict(x, batch_size=2, verbose=0), first)  # the states carried on
+    assert_noted_once(model.reset_states, "model_reset_states")
+    for layer in (model.layers[0], model.layers[1], inner.layers[0]):
+        assert all(not np.any(np.asarray(state)) for state in layer.states)
+    np.testing.assert_allclose(model.predict(x, batch_size=2, verbose=0), first, atol=1e-7)
+    with strict_keras3(), pytest.raises(keras2_notes.Keras3StrictAttributeError, match="reset_state"):
+        model.reset_states()
