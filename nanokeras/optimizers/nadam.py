@@ -72,6 +72,16 @@ class Nadam(Optimizer):
         decay_power = f(0.96) ** f(self._step() + 1)
         return f(u * f(self.beta_1) * (f(1) - f(0.5) * decay_power))
 
+    def _recompute_u_product(self):
+        """Sets `u_product` from `iterations`, one step at a time as training does: Keras 2 `.h5`
+        files (tf-keras) store Nadam's slots and step count but not this product."""
+        u = self._u_product.value
+        f = u.dtype.type
+        product = f(1)
+        for step in range(int(self.iterations.value)):
+            product = f(product * f(self.beta_1) * (f(1) - f(0.5) * f(0.96) ** f(step + 1)))
+        u[...] = product
+
     def _backend_update_step(self, grads, trainable_variables, learning_rate):
         self._u_product.value[...] = self._next_u_product()
         super()._backend_update_step(grads, trainable_variables, learning_rate)

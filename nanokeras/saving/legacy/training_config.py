@@ -297,7 +297,8 @@ def _mapping(optimizer, saved):
     if len(counters) > 1:
         raise _Unmappable(f"it holds {len(counters)} iteration counters")
     pairs.extend((iterations, d) for _, d in counters)
-    remaining = [v for v in targets if v is not iterations and v is not learning_rate]
+    derived = getattr(optimizer, "_u_product", None)  # Nadam's: recomputed from the step count
+    remaining = [v for v in targets if v is not iterations and v is not learning_rate and v is not derived]
     if not slots:
         return pairs  # saved before its first step: the slots are as fresh as ours
     if len(remaining) != len(slots):
@@ -334,3 +335,5 @@ def load_optimizer_weights(model, h5file, source):
     arrays = [(variable, np.asarray(dataset[()])) for variable, dataset in pairs]
     for variable, array in arrays:
         variable.assign(array.astype(variable.dtype, copy=False))
+    if hasattr(optimizer, "_recompute_u_product") and not any(v is optimizer._u_product for v, _ in pairs):
+        optimizer._recompute_u_product()
