@@ -30,6 +30,7 @@ from nanokeras.backend.state_scopes import stateless_slot
 from nanokeras.graph.keras_tensor import KerasTensor, any_symbolic
 from nanokeras.graph.operation import Operation, infer_output_spec
 from nanokeras.layers.input_spec import assert_input_compatibility
+from nanokeras.layers.keras2_shapes import Keras2Shape
 from nanokeras.ops.tape import is_tracked
 from nanokeras.ops.tensor import TensorOperators
 from nanokeras.ops.variable import Variable
@@ -98,6 +99,10 @@ class Layer(Operation):
         input_shape / input_dim / batch_input_shape: on a first layer of a
             `Sequential`, declare the input (without the batch axis), as in Keras 2.
     """
+
+    # Keras 2's shapes of the layer's symbolic calls (with a note); models define their own.
+    input_shape = Keras2Shape("input")
+    output_shape = Keras2Shape("output")
 
     _is_symbolic_op = False  # a layer, with weights (an `Operation` alone is a weightless step)
 

@@ -116,6 +116,9 @@ IDIOMS = {
     "model_reset_states": Idiom(
         "`model.reset_states()` (zeroes the states of the model's stateful layers)",
         "`for layer in model.layers: if getattr(layer, 'stateful', False): layer.reset_state()`", "3.0"),
+    "layer_shapes": Idiom(
+        "`layer.output_shape` / `layer.input_shape` on a layer (models still have them)",
+        "`layer.output.shape` / `layer.input.shape`", "3.0"),
     "checkpoint_hdf5": Idiom(
         "`ModelCheckpoint('weights-{epoch:02d}.hdf5')` (also `.h5`/`.hdf5` with `save_weights_only=True`)",
         "`ModelCheckpoint('model-{epoch:02d}.keras')` (`.weights.h5` with `save_weights_only=True`)", "3.0"),

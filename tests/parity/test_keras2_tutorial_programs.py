@@ -78,3 +78,28 @@ def test_stateful_lstm_reset_states_each_epoch(tf_keras):
         assert all(not np.any(np.asarray(state)) for layer in model.layers[:2] for state in layer.states)
     np.testing.assert_allclose(ours.predict(x, batch_size=1, verbose=0), theirs.predict(x, batch_size=1, verbose=0),
                                atol=1e-4)
+
+
+def _two_inputs(lib):
+    a, b = lib.layers.Input(shape=(4,)), lib.layers.Input(shape=(3,))
+    shared = lib.layers.Dense(5, activation="relu")
+    merged = lib.layers.concatenate([shared(a), b])
+    hidden = lib.layers.Reshape((8, 1))(merged)
+    hidden = lib.layers.Conv1D(2, 3, padding="same")(hidden)
+    return lib.models.Model([a, b], lib.layers.Flatten()(hidden))
+
+
+def test_layer_input_and_output_shapes(tf_keras):
+    ours, theirs = _two_inputs(nk), _two_inputs(tf_keras)
+    for attribute in ("input_shape", "output_shape"):
+        assert [getattr(layer, attribute) for layer in ours.layers] == \
+            [getattr(layer, attribute) for layer in theirs.layers], attribute
+    assert (ours.input_shape, ours.output_shape) == (theirs.input_shape, theirs.output_shape)
+    for lib in (nk, tf_keras):
+        unused = lib.layers.Dense(2)
+        try:
+            unused.output_shape
+        except AttributeError as error:
+            assert "never been called" in str(error)
+        else:
+            raise AssertionError(f"{lib.__name__}: an uncalled layer has an output_shape")

@@ -535,3 +535,30 @@ def test_model_reset_states_zeroes_stateful_layers(fresh_notes):
     np.testing.assert_allclose(model.predict(x, batch_size=2, verbose=0), first, atol=1e-7)
     with strict_keras3(), pytest.raises(keras2_notes.Keras3StrictAttributeError, match="reset_state"):
         model.reset_states()
+
+
+def test_layer_output_shape_and_input_shape(fresh_notes):
+    # `for layer in model.layers: print(layer.name, layer.output_shape)` in the CNN tutorials.
+    model = keras.Sequential([keras.layers.Conv2D(4, 3, input_shape=(8, 8, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(2)])
+    assert_noted_once(lambda: model.layers[0].output_shape, "layer_shapes")
+    assert [layer.output_shape for layer in model.layers] == [(None, 6, 6, 4), (None, 144), (None, 2)]
+    assert [layer.input_shape for layer in model.layers] == [(None, 8, 8, 1), (None, 6, 6, 4), (None, 144)]
+    assert model.output_shape == (None, 2)  # models keep Keras 3's own property
+    with pytest.raises(AttributeError, match="never been called"):
+        _ = keras.layers.Dense(2).output_shape
+    shared = keras.layers.Dense(3)
+    shared(keras.Input((4,)))
+    shared(keras.Input((2, 4)))
+    for attribute in ("input_shape", "output_shape"):
+        with pytest.raises(AttributeError, match="multiple inbound nodes"):
+            getattr(shared, attribute)
+
+    class Custom(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.output_shape = "mine"  # a layer's own attribute wins
+
+    assert Custom().output_shape == "mine"
+    with strict_keras3(), pytest.raises(keras2_notes.Keras3StrictAttributeError, match="layer.output.shape"):
+        _ = model.layers[0].output_shape
