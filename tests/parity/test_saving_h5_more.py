@@ -82,3 +82,24 @@ def test_an_rnn_called_with_an_initial_state_from_another_rnn(tf_keras, tmp_path
     rng = np.random.default_rng(2)
     _save_load_continue(tf_keras, model, rng.normal(size=(16, 5, 3)).astype("float32"),
                         rng.normal(size=(16, 2)).astype("float32"), tmp_path)
+
+
+# Layers whose tf-keras optimizer slot names are not nanokeras's variable paths.
+SLOT_NAME_LAYERS = {
+    "time_distributed": ((4, 5, 2), lambda L: [L.TimeDistributed(L.Dense(3)), L.TimeDistributed(L.Conv1D(2, 2))]),
+    "depthwise_separable": ((8, 8, 2), lambda L: [L.DepthwiseConv2D(3, depth_multiplier=2),
+                                                  L.SeparableConv2D(4, 3, padding="same")]),
+    "bidirectional_backward_layer": ((5, 3), lambda L: [L.Bidirectional(
+        L.LSTM(3, return_sequences=True), backward_layer=L.GRU(3, return_sequences=True, go_backwards=True))]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SLOT_NAME_LAYERS))
+def test_adam_state_of_layers_with_tf_keras_slot_names_continues_training(tf_keras, kind, tmp_path):
+    shape, layers = SLOT_NAME_LAYERS[kind]
+    model = tf_keras.Sequential([tf_keras.Input(shape)] + layers(tf_keras.layers)
+                                + [tf_keras.layers.Flatten(), tf_keras.layers.Dense(3, name="head")])
+    model.compile("adam", "mse", metrics=["mae"])
+    rng = np.random.default_rng(3)
+    _save_load_continue(tf_keras, model, rng.normal(size=(16,) + shape).astype("float32"),
+                        rng.normal(size=(16, 3)).astype("float32"), tmp_path)

@@ -283,6 +283,31 @@ def _by_reference(remaining, slots):
     return pairs if len(used) == len(remaining) else None
 
 
+# tf-keras weight names that Keras 3 (and nanokeras) changed: DepthwiseConv2D's kernel.
+_WEIGHT_ALIASES = {"depthwise_kernel": "kernel"}
+
+
+def _by_position(remaining, slots):
+    """Pairs in order, when each file slot's weight name and slot kind end its variable's name.
+
+    tf-keras names slots after its own layer paths (`bidirectional/backward_gru/...`,
+    `time_distributed/kernel`), which are not nanokeras's; it writes them in the model's
+    weight order, as nanokeras keeps them. Returns None when any pair disagrees."""
+    if len(remaining) != len(slots):
+        return None
+    pairs = []
+    for target, (name, dataset) in zip(remaining, slots):
+        parsed = _slot_and_reference(name)
+        if parsed is None or tuple(target.shape) != dataset.shape:
+            return None
+        weight = parsed[1].split("/")[-1]
+        names = {f"{w}_{parsed[0]}" for w in (weight, _WEIGHT_ALIASES.get(weight, weight))}
+        if not any(target.name == n or target.name.endswith(f"_{n}") for n in names):
+            return None
+        pairs.append((target, dataset))
+    return pairs
+
+
 def _mapping(optimizer, saved):
     """`[(variable, dataset)]` that restores `saved` into `optimizer`, or raises `_Unmappable`."""
     targets = list(optimizer.variables)
@@ -303,7 +328,7 @@ def _mapping(optimizer, saved):
         return pairs  # saved before its first step: the slots are as fresh as ours
     if len(remaining) != len(slots):
         raise _Unmappable(f"it holds {len(slots)} slot variables, the optimizer has {len(remaining)}")
-    matched = _by_reference(remaining, slots)
+    matched = _by_reference(remaining, slots) or _by_position(remaining, slots)
     if matched is None:
         raise _Unmappable("its variable names do not match the model's")
     return pairs + matched
