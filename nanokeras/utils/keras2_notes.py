@@ -119,6 +119,9 @@ IDIOMS = {
     "layer_shapes": Idiom(
         "`layer.output_shape` / `layer.input_shape` on a layer (models still have them)",
         "`layer.output.shape` / `layer.input.shape`", "3.0"),
+    "history_lr": Idiom(
+        "`history.history['lr']` (the learning rate `ReduceLROnPlateau` / `LearningRateScheduler` logged)",
+        "`history.history['learning_rate']`", "3.0"),
     "checkpoint_hdf5": Idiom(
         "`ModelCheckpoint('weights-{epoch:02d}.hdf5')` (also `.h5`/`.hdf5` with `save_weights_only=True`)",
         "`ModelCheckpoint('model-{epoch:02d}.keras')` (`.weights.h5` with `save_weights_only=True`)", "3.0"),

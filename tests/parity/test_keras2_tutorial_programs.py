@@ -103,3 +103,15 @@ def test_layer_input_and_output_shapes(tf_keras):
             assert "never been called" in str(error)
         else:
             raise AssertionError(f"{lib.__name__}: an uncalled layer has an output_shape")
+
+
+def test_history_lr_after_reduce_lr_on_plateau(tf_keras):
+    x, y = _data()
+    ours, theirs = _build(nk), _build(tf_keras)
+    _same_start(ours, theirs)
+    logged = []
+    for lib, model in ((nk, ours), (tf_keras, theirs)):
+        reduce = lib.callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=0, min_delta=10.0)
+        history = model.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0, callbacks=[reduce])
+        logged.append(history.history["lr"])
+    np.testing.assert_allclose(logged[0], logged[1], rtol=1e-6)

@@ -562,3 +562,20 @@ def test_layer_output_shape_and_input_shape(fresh_notes):
     assert Custom().output_shape == "mine"
     with strict_keras3(), pytest.raises(keras2_notes.Keras3StrictAttributeError, match="layer.output.shape"):
         _ = model.layers[0].output_shape
+
+
+def test_history_lr_key_reads_the_logged_learning_rate(fresh_notes):
+    # `plt.plot(history.history['lr'])` after ReduceLROnPlateau, in Keras 2 tutorials.
+    x, y = data()
+    model = tiny_model()
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="binary_crossentropy")
+    schedule = keras.callbacks.LearningRateScheduler(lambda epoch: 0.1 * 0.5 ** epoch)
+    history = model.fit(x, y, epochs=3, verbose=0, callbacks=[schedule])
+    assert_noted_once(lambda: history.history["lr"], "history_lr")
+    np.testing.assert_allclose(history.history["lr"], [0.1, 0.05, 0.025], rtol=1e-6)
+    assert history.history["lr"] is history.history["learning_rate"]
+    assert "lr" not in history.history and history.history.get("lr") is None  # only what was logged
+    with pytest.raises(KeyError):
+        history.history["val_lr"]  # no validation: nothing logged under that name
+    with strict_keras3(), pytest.raises(keras2_notes.Keras3StrictError, match="learning_rate"):
+        history.history["lr"]
