@@ -26,10 +26,11 @@ def _save_load_continue(k2, model, x, y, tmp_path, custom_objects=None):
     """Trains `model` one epoch in tf-keras, saves it, and compares nanokeras's load and next epoch."""
     model.fit(x, y, epochs=1, batch_size=4, shuffle=False, verbose=0)
     path = str(tmp_path / "model.h5")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         model.save(path)
         loaded = nanokeras.models.load_model(path, custom_objects=custom_objects)
+    assert not [w for w in caught if "optimizer starts fresh" in str(w.message)]  # the state is restored
     for ours, theirs in zip(_as_list(loaded.predict(x, verbose=0)), _as_list(model.predict(x, verbose=0))):
         np.testing.assert_allclose(ours, theirs, atol=1e-5)
     theirs = model.fit(x, y, epochs=1, batch_size=4, shuffle=False, verbose=0).history
@@ -103,3 +104,16 @@ def test_adam_state_of_layers_with_tf_keras_slot_names_continues_training(tf_ker
     rng = np.random.default_rng(3)
     _save_load_continue(tf_keras, model, rng.normal(size=(16,) + shape).astype("float32"),
                         rng.normal(size=(16, 3)).astype("float32"), tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["legacy_rmsprop", "legacy_sgd_momentum", "sgd_without_momentum"])
+def test_keras2_optimizer_slot_kinds_restore_without_starting_fresh(tf_keras, kind, tmp_path):
+    optimizer = {"legacy_rmsprop": lambda: tf_keras.optimizers.legacy.RMSprop(0.01),
+                 "legacy_sgd_momentum": lambda: tf_keras.optimizers.legacy.SGD(0.01, momentum=0.5),
+                 "sgd_without_momentum": lambda: tf_keras.optimizers.SGD(0.01)}[kind]()
+    model = tf_keras.Sequential([tf_keras.Input((4,)), tf_keras.layers.Dense(5, activation="relu"),
+                                 tf_keras.layers.Dense(3, name="head")])
+    model.compile(optimizer, "mse", metrics=["mae"])
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(16, 4)).astype("float32"), rng.normal(size=(16, 3)).astype("float32")
+    _save_load_continue(tf_keras, model, x, y, tmp_path)

@@ -28,7 +28,8 @@ _NEWER_OPTIMIZER_ONLY = {"loss_scale_factor": None, "gradient_accumulation_steps
 _SLOTS = {"m": "momentum", "v": "velocity", "vhat": "velocity_hat", "u": "norm", "momentum": "momentum",
           "velocity": "velocity", "average_gradient": "average_gradient", "accumulator": "accumulator",
           "linear": "linear", "accumulated_grad": "accumulated_grad",
-          "accumulated_delta_var": "accumulated_delta_var"}
+          "accumulated_delta_var": "accumulated_delta_var",
+          "rms": "velocity", "mg": "average_gradient"}  # Keras 2's (legacy) RMSprop
 _COUNTERS = ("iteration", "iter", "iterations")
 
 
@@ -326,6 +327,9 @@ def _mapping(optimizer, saved):
     remaining = [v for v in targets if v is not iterations and v is not learning_rate and v is not derived]
     if not slots:
         return pairs  # saved before its first step: the slots are as fresh as ours
+    if not remaining and getattr(optimizer, "momentum", None) == 0 and all(
+            (_slot_and_reference(name) or ("",))[0] == "momentum" for name, _ in slots):
+        return pairs  # tf-keras's SGD keeps momentum slots even without momentum; they change nothing
     if len(remaining) != len(slots):
         raise _Unmappable(f"it holds {len(slots)} slot variables, the optimizer has {len(remaining)}")
     matched = _by_reference(remaining, slots) or _by_position(remaining, slots)
