@@ -94,6 +94,11 @@ class BaseWrapper(BaseEstimator):
         result.update(override or {})
         return result
 
+    def __sklearn_is_fitted__(self):
+        # scikit-learn's own test (attributes ending in `_`) misses a fitted `KerasRegressor`,
+        # so a `Pipeline` ending in one refused to score ("not fitted yet"): fitted means a model.
+        return getattr(self, "model", None) is not None
+
     def _build(self):
         if self.build_fn is None:
             return self.__call__(**self.filter_sk_params(self.__call__))

@@ -2,6 +2,7 @@
 
 import importlib
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -209,3 +210,30 @@ def test_keras2_wrappers_refused_in_strict_mode(fresh_notes):
     with strict_keras3(), pytest.raises(ValueError, match="SKLearnClassifier"):
         _keras2_wrappers()
     sys.modules.pop("nanokeras.wrappers.scikit_learn", None)
+
+
+def test_regressor_in_a_pipeline_scores_in_cross_validation():
+    # machinelearningmastery's regression tutorial: StandardScaler + KerasRegressor in a Pipeline.
+    from sklearn.model_selection import KFold, cross_val_score
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from nanokeras.wrappers.scikit_learn import KerasRegressor
+
+    def baseline_model():
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1)])
+        model.compile(loss="mean_squared_error", optimizer="adam")
+        return model
+
+    rng = np.random.default_rng(0)
+    x = rng.random((18, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pipeline = Pipeline([("standardize", StandardScaler()),
+                             ("mlp", KerasRegressor(build_fn=baseline_model, epochs=1, batch_size=6, verbose=0))])
+        scores = cross_val_score(pipeline, x, x.sum(axis=1), cv=KFold(n_splits=3), error_score="raise")
+        assert scores.shape == (3,) and np.all(np.isfinite(scores)) and np.all(scores < 0)  # minus the MSE
+        unfitted = KerasRegressor(build_fn=baseline_model)
+        from sklearn.utils.validation import check_is_fitted
+        with pytest.raises(Exception, match="not fitted"):
+            check_is_fitted(unfitted)
