@@ -122,6 +122,9 @@ IDIOMS = {
     "history_lr": Idiom(
         "`history.history['lr']` (the learning rate `ReduceLROnPlateau` / `LearningRateScheduler` logged)",
         "`history.history['learning_rate']`", "3.0"),
+    "timeseries_generator": Idiom(
+        "`keras.preprocessing.sequence.TimeseriesGenerator(data, targets, length=5)`",
+        "`keras.utils.timeseries_dataset_from_array(data[:-1], targets[5:], sequence_length=5)`", "3.0"),
     "checkpoint_hdf5": Idiom(
         "`ModelCheckpoint('weights-{epoch:02d}.hdf5')` (also `.h5`/`.hdf5` with `save_weights_only=True`)",
         "`ModelCheckpoint('model-{epoch:02d}.keras')` (`.weights.h5` with `save_weights_only=True`)", "3.0"),

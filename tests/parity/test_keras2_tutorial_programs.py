@@ -115,3 +115,43 @@ def test_history_lr_after_reduce_lr_on_plateau(tf_keras):
         history = model.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0, callbacks=[reduce])
         logged.append(history.history["lr"])
     np.testing.assert_allclose(logged[0], logged[1], rtol=1e-6)
+
+
+TIMESERIES_CASES = [
+    {"length": 5, "batch_size": 8},
+    {"length": 3, "batch_size": 1},
+    {"length": 4, "sampling_rate": 2, "stride": 3, "batch_size": 5},
+    {"length": 2, "start_index": 3, "end_index": 15, "reverse": True, "batch_size": 4},
+    {"length": 6, "shuffle": True, "batch_size": 3},
+]
+
+
+def test_timeseries_generator_batches(tf_keras):
+    series = np.arange(40, dtype="float32").reshape(20, 2)
+    targets = np.arange(20, dtype="float32") * 10
+    for kwargs in TIMESERIES_CASES:
+        ours = nk.preprocessing.sequence.TimeseriesGenerator(series, targets, **kwargs)
+        theirs = tf_keras.preprocessing.sequence.TimeseriesGenerator(series, targets, **kwargs)
+        assert len(ours) == len(theirs), kwargs
+        for index in range(len(theirs)):
+            np.random.seed(index)
+            expected = theirs[index]
+            np.random.seed(index)
+            got = ours[index]
+            for a, b in zip(got, expected):
+                np.testing.assert_array_equal(a, b, err_msg=str(kwargs))
+
+
+def test_timeseries_generator_fit_matches(tf_keras):
+    series = np.sin(np.arange(30, dtype="float32") / 4).reshape(-1, 1)
+    losses = []
+    models = []
+    for lib in (nk, tf_keras):
+        model = lib.Sequential([lib.layers.LSTM(3, input_shape=(4, 1)), lib.layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse")
+        models.append(model)
+    _same_start(*models)
+    for lib, model in zip((nk, tf_keras), models):
+        generator = lib.preprocessing.sequence.TimeseriesGenerator(series, series, length=4, batch_size=6)
+        losses.append(model.fit(generator, epochs=2, shuffle=False, verbose=0).history["loss"])
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-4)
