@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
-from tests.parity.test_saving_h5 import _tf_keras
+from tests.parity.test_saving_h5 import _tf_keras, writer  # noqa: F401 (writer: a fixture)
 
 import nanokeras
 
@@ -117,3 +117,17 @@ def test_keras2_optimizer_slot_kinds_restore_without_starting_fresh(tf_keras, ki
     rng = np.random.default_rng(4)
     x, y = rng.normal(size=(16, 4)).astype("float32"), rng.normal(size=(16, 3)).astype("float32")
     _save_load_continue(tf_keras, model, x, y, tmp_path)
+
+
+def test_nanokeras_h5_with_wrapped_layers_loads_in_both(writer, tmp_path):
+    L = nanokeras.layers
+    model = nanokeras.Sequential([nanokeras.Input((5, 3)), L.Bidirectional(L.LSTM(3, return_sequences=True)),
+                                  L.Bidirectional(L.GRU(2, return_sequences=True), merge_mode="sum"),
+                                  L.TimeDistributed(L.Dense(2)), L.Flatten(), L.Dense(1)])
+    x = np.random.default_rng(5).normal(size=(4, 5, 3)).astype("float32")
+    path = str(tmp_path / "wrapped.h5")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(path)
+        loaded = writer.models.load_model(path, compile=False)
+    np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)), model.predict(x, verbose=0), atol=1e-5)

@@ -21,3 +21,16 @@ def test_a_nested_batch_normalization_gets_its_one_axis_as_an_int():
 def test_a_nested_batch_normalization_over_two_axes_is_refused_by_name():
     with pytest.raises(ValueError, match=r"'norm' \(BatchNormalization\) normalizes over axes \[1, 2\]"):
         from_keras2(_nested_batch_norm([1, 2]))
+
+
+def test_a_wrapped_layer_keeps_its_module_when_written_for_keras2():
+    import nanokeras as keras
+    from nanokeras.saving.legacy.legacy_config import to_keras2
+
+    model = keras.Sequential([keras.Input((5, 3)), keras.layers.Bidirectional(keras.layers.LSTM(2)),
+                              keras.layers.RepeatVector(2), keras.layers.TimeDistributed(keras.layers.Dense(1))])
+    written = to_keras2(keras.saving.serialize_keras_object(model))
+    bidirectional, _, time_distributed = [layer["config"] for layer in written["config"]["layers"][1:]]
+    assert bidirectional["layer"]["module"] == "keras.layers"
+    assert time_distributed["layer"]["module"] == "keras.layers"
+    assert "module" not in written["config"]["layers"][1]  # a model's own layers: Keras 2's form

@@ -233,6 +233,18 @@ def _keras2_functional(config):
     return config
 
 
+# A wrapper's layer (Bidirectional's, TimeDistributed's): Keras 3's legacy loader builds it only
+# with its `module`, as tf.keras 2.13+ writes it (older Keras 2 ignores the extra key).
+_WRAPPED_KEYS = ("layer", "backward_layer")
+
+
+def _wrapped_to_keras2(value):
+    converted = to_keras2(value)
+    if _is_object(value) and _is_object(converted) and value.get("module") and "module" not in converted:
+        converted = dict(converted, module=value["module"])
+    return converted
+
+
 def to_keras2(value):
     """A nanokeras (Keras 3) config rewritten in the dialect tf-keras and Keras 3 read from `.h5`."""
     if isinstance(value, list):
@@ -247,7 +259,8 @@ def to_keras2(value):
     inner = value["config"]
     is_layer_entry = "name" in value or "inbound_nodes" in value or _is_layer_module(value.get("module"))
     if isinstance(inner, dict):
-        inner = {key: to_keras2(item) for key, item in inner.items()}
+        inner = {key: _wrapped_to_keras2(item) if key in _WRAPPED_KEYS else to_keras2(item)
+                 for key, item in inner.items()}
         for key, defaults in _KERAS3_ONLY.items():
             if key in inner and inner[key] in defaults:
                 del inner[key]
