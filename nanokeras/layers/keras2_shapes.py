@@ -43,6 +43,5 @@ class Keras2Shape:
         shapes = [_node_shapes(node, which) for node in nodes]
         if any(shape != shapes[0] for shape in shapes[1:]):
             raise AttributeError(f"The layer {layer.name!r} has multiple inbound nodes, with different {which} "
-                                 f"shapes ({shapes}), so one {which} shape is ill-defined: take the `.shape` of each "
-                                 f"call's own {which} instead.")
+                                 f"shapes ({shapes}), so it has no single {which} shape.")
         return shapes[0]
