@@ -125,6 +125,9 @@ IDIOMS = {
     "timeseries_generator": Idiom(
         "`keras.preprocessing.sequence.TimeseriesGenerator(data, targets, length=5)`",
         "`keras.utils.timeseries_dataset_from_array(data[:-1], targets[5:], sequence_length=5)`", "3.0"),
+    "embedding_input_length": Idiom(
+        "`Embedding(1000, 64, input_length=10)` as a model's first layer (declares the input `(None, 10)`)",
+        "`keras.Input(shape=(10,))` first, then `Embedding(1000, 64)`", "3.0 (ignored, with a warning)"),
     "checkpoint_hdf5": Idiom(
         "`ModelCheckpoint('weights-{epoch:02d}.hdf5')` (also `.h5`/`.hdf5` with `save_weights_only=True`)",
         "`ModelCheckpoint('model-{epoch:02d}.keras')` (`.weights.h5` with `save_weights_only=True`)", "3.0"),

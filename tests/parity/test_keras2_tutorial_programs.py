@@ -155,3 +155,20 @@ def test_timeseries_generator_fit_matches(tf_keras):
         generator = lib.preprocessing.sequence.TimeseriesGenerator(series, series, length=4, batch_size=6)
         losses.append(model.fit(generator, epochs=2, shuffle=False, verbose=0).history["loss"])
     np.testing.assert_allclose(losses[0], losses[1], rtol=1e-4)
+
+
+def test_embedding_input_length_summary_and_training(tf_keras):
+    rng = np.random.default_rng(0)
+    x, y = rng.integers(1, 30, (16, 6)), rng.integers(0, 2, 16).astype("float32")
+    models = []
+    for lib in (nk, tf_keras):
+        model = lib.Sequential([lib.layers.Embedding(30, 4, input_length=6), lib.layers.LSTM(3),
+                                lib.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+        models.append(model)
+    ours, theirs = models
+    assert [layer.output_shape for layer in ours.layers] == [layer.output_shape for layer in theirs.layers]
+    assert (ours.count_params(), ours.input_shape) == (theirs.count_params(), theirs.input_shape)
+    _same_start(ours, theirs)
+    losses = [model.fit(x, y, epochs=2, batch_size=4, shuffle=False, verbose=0).history["loss"] for model in models]
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-4)

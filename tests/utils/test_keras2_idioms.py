@@ -1,6 +1,8 @@
 """Each Keras 2 idiom: works with Keras 2's meaning, notes its Keras 3 spelling once, fails in strict
 mode (changing nothing), and the Keras 3 spelling gives no note."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -579,3 +581,33 @@ def test_history_lr_key_reads_the_logged_learning_rate(fresh_notes):
         history.history["val_lr"]  # no validation: nothing logged under that name
     with strict_keras3(), pytest.raises(keras2_notes.Keras3StrictError, match="learning_rate"):
         history.history["lr"]
+
+
+def test_embedding_input_length_declares_the_input(fresh_notes):
+    # The IMDB/GloVe tutorials: `Embedding(vocab, dim, input_length=maxlen)` first, then `summary()`.
+    def build():
+        return keras.Sequential([keras.layers.Embedding(30, 4, input_length=6), keras.layers.Flatten(),
+                                 keras.layers.Dense(1)])
+
+    with pytest.warns(UserWarning, match="input_length"):  # Keras 3's warning stays
+        build()
+    keras2_notes.forget_notes()
+    with warnings.catch_warnings(), recorded_notes() as notes:
+        warnings.simplefilter("ignore", UserWarning)
+        model = build()
+        build()
+    assert len(notes) == 1 and keras2_notes.IDIOMS["embedding_input_length"].since in notes[0]
+    assert model.built and model.input_shape == (None, 6) and model.output_shape == (None, 1)
+    assert model.count_params() == 30 * 4 + 24 + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        inputs = keras.Input((6,))  # in a functional model the Input decides
+        outputs = keras.layers.Embedding(30, 4, input_length=6)(inputs)
+        # an explicit input shape wins, as in Keras 2
+        first = keras.layers.Embedding(30, 4, input_length=6, input_shape=(5,))
+    assert tuple(outputs.shape) == (None, 6, 4)
+    assert keras.Sequential([first]).input_shape == (None, 5)
+    with strict_keras3(), pytest.raises(keras2_notes.Keras3StrictError, match="keras.Input"), \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        keras.layers.Embedding(30, 4, input_length=6)

@@ -9,6 +9,7 @@ from nanokeras.backend import masking
 from nanokeras.layers.layer import Layer, saved_by_name
 from nanokeras.ops import masking as masking_ops
 from nanokeras.ops.embedding import embedding_lookup
+from nanokeras.utils import keras2_notes
 
 
 def _check_positive_int(argument, value):
@@ -63,8 +64,14 @@ class Embedding(Layer):
         output_dim = _check_positive_int("output_dim", output_dim)
         if lora_rank is not None:
             raise ValueError("Embedding: `lora_rank` (LoRA fine-tuning) is not supported by nanokeras.")
-        if kwargs.pop("input_length", None) is not None:
+        input_length = kwargs.pop("input_length", None)
+        if input_length is not None:
             warnings.warn("Argument `input_length` is deprecated. Just remove it.", stacklevel=2)
+            if not any(name in kwargs for name in ("input_shape", "input_dim", "batch_input_shape", "batch_shape")):
+                # Keras 2's meaning: a first layer declares the model's input `(None, input_length)`,
+                # so `summary()` shows shapes before `fit` (Keras 3 ignores it: an unbuilt model).
+                keras2_notes.note("embedding_input_length")
+                kwargs["input_shape"] = (input_length,)
         kwargs.pop("quantization_config", None)
         initializer = initializers.get(embeddings_initializer)
         regularizer = regularizers.get(embeddings_regularizer)
