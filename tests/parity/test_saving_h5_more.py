@@ -131,3 +131,16 @@ def test_nanokeras_h5_with_wrapped_layers_loads_in_both(writer, tmp_path):
         model.save(path)
         loaded = writer.models.load_model(path, compile=False)
     np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)), model.predict(x, verbose=0), atol=1e-5)
+
+
+def test_nanokeras_h5_with_keras3_only_layer_options_loads_in_tf_keras(tf_keras, tmp_path):
+    L = nanokeras.layers
+    model = nanokeras.Sequential([nanokeras.Input((3, 5, 5, 1)), L.ConvLSTM2D(2, 3, recurrent_activation="sigmoid"),
+                                  L.Reshape((9, 2)), L.ZeroPadding1D(1), L.LayerNormalization(), L.Flatten(), L.Dense(1)])
+    x = np.random.default_rng(6).normal(size=(4, 3, 5, 5, 1)).astype("float32")
+    path = str(tmp_path / "options.h5")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(path)
+        loaded = tf_keras.models.load_model(path, compile=False)
+    np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)), model.predict(x, verbose=0), atol=1e-5)

@@ -34,3 +34,17 @@ def test_a_wrapped_layer_keeps_its_module_when_written_for_keras2():
     assert bidirectional["layer"]["module"] == "keras.layers"
     assert time_distributed["layer"]["module"] == "keras.layers"
     assert "module" not in written["config"]["layers"][1]  # a model's own layers: Keras 2's form
+
+
+def test_keras3_only_options_of_one_class_are_dropped_at_their_default_for_keras2():
+    import nanokeras as keras
+    from nanokeras.saving.legacy.legacy_config import to_keras2
+
+    L = keras.layers
+    model = keras.Sequential([keras.Input((4, 5, 5, 1)), L.ConvLSTM2D(2, 3), L.Reshape((18, 2)), L.ZeroPadding1D(1),
+                              L.LayerNormalization()])
+    configs = [layer["config"] for layer in to_keras2(keras.saving.serialize_keras_object(model))["config"]["layers"][1:]]
+    conv_lstm, _, padding, norm = configs
+    assert "seed" not in conv_lstm and "data_format" in conv_lstm
+    assert "data_format" not in padding
+    assert "rms_scaling" not in norm

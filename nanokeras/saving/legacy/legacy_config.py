@@ -172,6 +172,12 @@ def from_keras2(value):
 # Keras 3 arguments that tf-keras's layers do not accept, dropped when they have their default.
 _KERAS3_ONLY = {"quantization_config": (None,), "lora_rank": (None,), "lora_alpha": (None,),
                 "input_axes": (None,), "output_axes": (None,)}
+# The same for one class (other tf-keras classes take the key): dropped at its default.
+_KERAS3_ONLY_BY_CLASS = {
+    "LayerNormalization": {"rms_scaling": (False,)},
+    "ZeroPadding1D": {"data_format": ("channels_last",)},
+    **{f"ConvLSTM{n}D": {"seed": (None,)} for n in (1, 2, 3)},
+}
 
 
 def _tensor_reference(value, owner):
@@ -261,7 +267,7 @@ def to_keras2(value):
     if isinstance(inner, dict):
         inner = {key: _wrapped_to_keras2(item) if key in _WRAPPED_KEYS else to_keras2(item)
                  for key, item in inner.items()}
-        for key, defaults in _KERAS3_ONLY.items():
+        for key, defaults in dict(_KERAS3_ONLY, **_KERAS3_ONLY_BY_CLASS.get(value["class_name"], {})).items():
             if key in inner and inner[key] in defaults:
                 del inner[key]
         if value["class_name"] == "InputLayer" and "batch_shape" in inner:
