@@ -41,7 +41,7 @@ def test_keras3_only_options_of_one_class_are_dropped_at_their_default_for_keras
     from nanokeras.saving.legacy.legacy_config import to_keras2
 
     L = keras.layers
-    model = keras.Sequential([keras.Input((4, 5, 5, 1)), L.ConvLSTM2D(2, 3), L.Reshape((18, 2)), L.ZeroPadding1D(1),
+    model = keras.Sequential([keras.Input((4, 5, 5, 1)), L.ConvLSTM2D(2, 3), L.Reshape((9, 2)), L.ZeroPadding1D(1),
                               L.LayerNormalization()])
     configs = [layer["config"] for layer in to_keras2(keras.saving.serialize_keras_object(model))["config"]["layers"][1:]]
     conv_lstm, _, padding, norm = configs
