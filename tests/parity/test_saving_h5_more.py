@@ -144,3 +144,18 @@ def test_nanokeras_h5_with_keras3_only_layer_options_loads_in_tf_keras(tf_keras,
         model.save(path)
         loaded = tf_keras.models.load_model(path, compile=False)
     np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)), model.predict(x, verbose=0), atol=1e-5)
+
+
+def test_nanokeras_h5_with_a_functional_nested_in_a_sequential_loads_in_both(writer, tmp_path):
+    L = nanokeras.layers
+    inner = nanokeras.Sequential([nanokeras.Input((4,)), L.Dense(3), L.BatchNormalization()], name="inner")
+    inputs = nanokeras.Input((4,))
+    middle = nanokeras.Model(inputs, L.Dense(2)(inner(inputs)), name="middle")
+    model = nanokeras.Sequential([nanokeras.Input((4,)), middle, L.Dense(1)])
+    x = np.random.default_rng(7).normal(size=(4, 4)).astype("float32")
+    path = str(tmp_path / "nested.h5")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.save(path)
+        loaded = writer.models.load_model(path, compile=False)
+    np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)), model.predict(x, verbose=0), atol=1e-5)

@@ -48,3 +48,18 @@ def test_keras3_only_options_of_one_class_are_dropped_at_their_default_for_keras
     assert "seed" not in conv_lstm and "data_format" in conv_lstm
     assert "data_format" not in padding
     assert "rms_scaling" not in norm
+
+
+def test_a_nested_functional_writes_its_one_input_and_output_as_bare_references():
+    import nanokeras as keras
+    from nanokeras.saving.legacy.legacy_config import to_keras2
+
+    inputs = keras.Input((4,))
+    middle = keras.Model(inputs, keras.layers.Dense(2, name="d")(inputs), name="middle")
+    outer_inputs = keras.Input((4,))
+    outer = keras.Model(outer_inputs, keras.layers.Dense(1)(middle(outer_inputs)))
+    written = to_keras2(keras.saving.serialize_keras_object(outer))
+    nested = next(layer for layer in written["config"]["layers"] if layer["class_name"] == "Functional")
+    assert nested["config"]["output_layers"] == ["d", 0, 0]
+    assert len(nested["config"]["input_layers"]) == 3 and isinstance(nested["config"]["input_layers"][0], str)
+    assert isinstance(written["config"]["output_layers"][0], list)  # the outer model: Keras 2's list

@@ -282,7 +282,23 @@ def to_keras2(value):
         result["inbound_nodes"] = _nodes_to_keras2(value["inbound_nodes"], value.get("name"))
     if isinstance(inner, dict) and "input_layers" in inner and isinstance(inner.get("layers"), list):
         result["config"] = _keras2_functional(inner)
+    if isinstance(result["config"], dict) and isinstance(result["config"].get("layers"), list):
+        for layer in result["config"]["layers"]:
+            _single_tensor_specs(layer)
     return result
+
+
+def _single_tensor_specs(layer):
+    """A nested functional model's one input or output as a bare `[layer, node, tensor]`: Keras 3's
+    legacy loader reads `[[layer, node, tensor]]` there as a structure and fails to build it;
+    tf-keras and nanokeras read both forms."""
+    inner = layer.get("config") if isinstance(layer, dict) else None
+    if not isinstance(inner, dict) or not isinstance(inner.get("layers"), list):
+        return
+    for key in ("input_layers", "output_layers"):
+        spec = inner.get(key)
+        if isinstance(spec, list) and len(spec) == 1 and isinstance(spec[0], list) and len(spec[0]) == 3:
+            inner[key] = spec[0]
 
 
 def _is_layer_module(module):
