@@ -159,3 +159,18 @@ def test_nanokeras_h5_with_a_functional_nested_in_a_sequential_loads_in_both(wri
         model.save(path)
         loaded = writer.models.load_model(path, compile=False)
     np.testing.assert_allclose(np.asarray(loaded.predict(x, verbose=0)), model.predict(x, verbose=0), atol=1e-5)
+
+
+def test_multi_output_metric_objects_and_weighted_metrics_of_one_output(tf_keras, tmp_path):
+    L, M = tf_keras.layers, tf_keras.metrics
+    inputs = tf_keras.Input((4,))
+    hidden = L.Dense(5, activation="relu")(inputs)
+    model = tf_keras.Model(inputs, [L.Dense(1, name="reg")(hidden), L.Dense(3, activation="softmax", name="cls")(hidden)])
+    model.compile("adam", loss={"reg": tf_keras.losses.MeanSquaredError(), "cls": "categorical_crossentropy"},
+                  metrics={"reg": [M.MeanAbsoluteError(name="mymae"), M.RootMeanSquaredError()],
+                           "cls": [M.CategoricalAccuracy(), "top_k_categorical_accuracy"]},
+                  weighted_metrics={"reg": ["mse"]})
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(16, 4)).astype("float32")
+    y = [rng.normal(size=(16, 1)).astype("float32"), np.eye(3, dtype="float32")[rng.integers(0, 3, 16)]]
+    _save_load_continue(tf_keras, model, x, y, tmp_path)

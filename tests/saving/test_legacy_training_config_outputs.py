@@ -31,3 +31,19 @@ def test_per_output_metric_names_are_not_prefixed_twice():
     y = [rng.normal(size=(8, 1)).astype("float32"), np.eye(3, dtype="float32")[rng.integers(0, 3, 8)]]
     history = model.fit(x, y, epochs=1, verbose=0).history
     assert sorted(history) == ["cls_accuracy", "cls_loss", "cls_my_top", "loss", "reg_loss", "reg_mae"]
+
+
+def test_an_output_without_weighted_metrics_written_as_null_has_none():
+    model = _two_outputs()
+    settings = {"loss": {"reg": "mse", "cls": "categorical_crossentropy"},
+                "metrics": [[{"class_name": "MeanAbsoluteError", "config": {"name": "reg_mymae", "dtype": "float32"}}],
+                            [{"class_name": "CategoricalAccuracy",
+                              "config": {"name": "cls_categorical_accuracy", "dtype": "float32"}}]],
+                "weighted_metrics": [[_wrapper("reg_mse", "mean_squared_error")], [None]],
+                "optimizer_config": {"class_name": "SGD", "config": {"learning_rate": 0.01}}}
+    compile_from_training_config(model, settings, None, "test.h5")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 4)).astype("float32")
+    y = [rng.normal(size=(8, 1)).astype("float32"), np.eye(3, dtype="float32")[rng.integers(0, 3, 8)]]
+    history = model.fit(x, y, epochs=1, verbose=0).history
+    assert sorted(history) == ["cls_categorical_accuracy", "cls_loss", "loss", "reg_loss", "reg_mse", "reg_mymae"]

@@ -158,7 +158,9 @@ def _metrics(value, custom_objects, source, outputs, output_names=()):
         return [_metric(value, custom_objects, source)]
     if value and all(isinstance(v, list) for v in value):  # Keras 2: one list per output
         names = list(output_names) if outputs > 1 and len(output_names) == len(value) else [None] * len(value)
-        per_output = [[_metric(m, custom_objects, source, name) for m in v] for v, name in zip(value, names)]
+        # (tf-keras writes `[null]` for an output without weighted metrics)
+        per_output = [[_metric(m, custom_objects, source, name) for m in v if m is not None]
+                      for v, name in zip(value, names)]
         return per_output[0] if outputs == 1 and len(per_output) == 1 else per_output
     return [_metric(m, custom_objects, source) for m in value]
 
