@@ -37,6 +37,8 @@ EXTRAS = {
     "ops": {"getitem", "mish"}, "ops.nn": {"mish"}, "ops.numpy": {"getitem"},
     # Keras 2's legacy optimizers Keras 3 dropped from `keras.optimizers.legacy` (docs/keras2.md).
     "optimizers.legacy": {"Adadelta", "Adamax", "Nadam"},
+    # Keras 2's `keras.preprocessing.sequence.TimeseriesGenerator` (docs/keras2.md).
+    "preprocessing.sequence": {"TimeseriesGenerator"},
     # Keras 2's `keras.preprocessing.text` and `ImageDataGenerator` with its helpers (docs/keras2.md).
     "preprocessing": {"text"},
     "preprocessing.image": {
