@@ -172,6 +172,8 @@ class Sequential(Keras2SequentialMethods, Model):
     def __call__(self, inputs, training=None, mask=None):
         if type(inputs) in (list, tuple) and len(inputs) == 1 and _is_array(inputs[0]):
             inputs = inputs[0]  # `model([x])`: one input in a list, as Keras takes it
+        elif type(inputs) in (list, tuple) and len(inputs) > 1 and all(_is_array(v) for v in inputs):
+            self._refuse_several_inputs(inputs)
         if not self.built and not isinstance(inputs, KerasTensor):
             inputs = self._convert_inputs(inputs)
             self._build_on_data(tuple(np.shape(inputs)))
@@ -180,6 +182,17 @@ class Sequential(Keras2SequentialMethods, Model):
         if training is None:  # recorded in a functional graph, an explicit None would hide the caller's flag
             return Layer.__call__(self, inputs)
         return Layer.__call__(self, inputs, training=training)
+
+    def _refuse_several_inputs(self, inputs):
+        # np.asarray would stack the arrays into one (a wrong shape, or a crash deep in a layer).
+        shapes = [tuple(np.shape(v)) for v in inputs]
+        expected = (f"one input of shape {self._input_layer.batch_shape}" if self._input_layer is not None
+                    else "one input array")
+        raise ValueError(
+            f"Sequential model {self.name!r} takes {expected}, but it was given a list of {len(inputs)} "
+            f"arrays (shapes {shapes}). Pass a single array; for a model of several inputs, build a "
+            "functional model: `keras.Model([input_a, input_b], outputs)`."
+        )
 
     @property
     def _integer_input(self):

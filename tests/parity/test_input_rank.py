@@ -63,3 +63,11 @@ def test_one_array_in_a_list_trains_as_in_keras(keras):
     ours, theirs = _lists_of_one(nk), _lists_of_one(keras)
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a, b, rtol=1e-5)
+
+
+def test_a_sequential_called_on_a_list_of_two_arrays_is_a_value_error_in_both(keras):
+    pair = [np.ones((2, 3), "float32"), np.ones((2, 3), "float32")]
+    for lib in (nk, keras):
+        model = lib.Sequential([lib.layers.Dense(2)])
+        with pytest.raises(ValueError):
+            model(pair)
