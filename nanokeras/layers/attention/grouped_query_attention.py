@@ -7,6 +7,7 @@ import numpy as np
 
 from nanokeras import constraints, initializers, regularizers
 from nanokeras.backend import config as backend_config
+from nanokeras.backend import naming
 from nanokeras.layers._argument_checks import check_seed
 from nanokeras.layers.attention.multi_head_attention import _combined_mask, _positive_int
 from nanokeras.layers.attention.projection import Projection
@@ -165,6 +166,10 @@ class GroupedQueryAttention(QueryValueKeyLayer):
         self.feature_dim = query_shape[-1]
         self._output_dense = self._projection((self.feature_dim,), 2, "attention_output")
         self._output_dense.build((None, None, self.num_query_heads, self.head_dim))
+        # Keras builds a `Softmax` and a `Dropout` layer here, which take the automatic names
+        # `softmax` and `dropout`: a later `Dropout()` is `dropout_1` there, and so here.
+        naming.auto_name("Softmax")
+        naming.auto_name("Dropout")
         self.built = True
 
     # --------------------------------------------------------------- call

@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 
 from nanokeras import constraints, initializers, regularizers
-from nanokeras.backend import masking
+from nanokeras.backend import masking, naming
 from nanokeras.layers._argument_checks import check_seed
 from nanokeras.layers.attention.projection import Projection
 from nanokeras.layers.attention.query_value_key import QueryValueKeyLayer
@@ -196,6 +196,10 @@ class MultiHeadAttention(QueryValueKeyLayer):
         output_shape = self._output_shape or (query_shape[-1],)
         self.output_dense = self._projection(output_shape, 2, "attention_output")
         self.output_dense.build(tuple(query_shape[:-1]) + (self._num_heads, self._value_dim))
+        # Keras builds a `Softmax` and a `Dropout` layer here, which take the automatic names
+        # `softmax` and `dropout`: a later `Dropout()` is `dropout_1` there, and so here.
+        naming.auto_name("Softmax")
+        naming.auto_name("Dropout")
         self.built = True
 
     # --------------------------------------------------------------- call
