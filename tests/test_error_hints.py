@@ -1127,6 +1127,17 @@ class _:
         assert model.output_shape == (None, 1)
 
 
+@hint("models/sequential.py", "for a model of several inputs, build a functional model", ValueError)
+class _:
+    def trigger(tmp):
+        keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])([np.ones((2, 3)), np.ones((2, 3))])
+
+    def follow(tmp):
+        a, b = keras.Input((3,)), keras.Input((3,))
+        model = keras.Model([a, b], keras.layers.Dense(1)(keras.layers.Concatenate()([a, b])))
+        assert model([np.ones((2, 3)), np.ones((2, 3))]).shape == (2, 1)
+
+
 @hint("models/sequential.py", "give it an Input or build it first", AttributeError)
 class _:
     def trigger(tmp):

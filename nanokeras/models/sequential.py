@@ -52,7 +52,7 @@ class Sequential(Keras2SequentialMethods, Model):
         if isinstance(layer, KerasTensor):
             layer = layer._keras_history[0]
         if not isinstance(layer, Layer):
-            raise TypeError(
+            raise NotALayerError(
                 "Sequential.add expects a layer instance (e.g. `keras.layers.Dense(1)`) or `keras.Input(...)`, "
                 f"got {layer!r} of type {type(layer).__name__}."
             )
@@ -312,6 +312,11 @@ def _model_input_shape(layer):
     if not isinstance(shape, tuple) or not all(d is None or isinstance(d, int) for d in shape):
         return None  # several inputs: the stack cannot start from them
     return shape
+
+
+class NotALayerError(TypeError, ValueError):
+    """Something not a layer given to a Sequential: a TypeError, as Python would call it, and a
+    ValueError, as Keras raises it."""
 
 
 def _is_array(value):

@@ -16,6 +16,7 @@ import warnings
 
 from nanokeras.saving import directory_archive, saving_lib
 from nanokeras.saving.deserialization_error import DeserializationError
+from nanokeras.saving.model_file_not_found import ModelFileNotFoundError
 from nanokeras.utils import keras2_notes
 from nanokeras.saving.object_kinds import is_layer
 
@@ -120,13 +121,13 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
     named by the file; anything else is refused before anything is built.
 
     Raises:
-        FileNotFoundError: no such file.
+        FileNotFoundError: no such file (also a ValueError, as Keras raises it).
         ValueError: not a `.keras` archive, an unsupported or unknown class, or weights
             that do not fit the architecture.
     """
     filepath = _check_path(filepath)
     if not os.path.exists(filepath):
-        raise FileNotFoundError(f"No file or directory found at {filepath!r}.")
+        raise ModelFileNotFoundError(f"No file or directory found at {filepath!r}.")
     if os.path.isdir(filepath) and not directory_archive.is_model_directory(filepath):
         raise ValueError(f"{filepath!r} is a directory without a config.json; nanokeras loads `.keras` and "
                          "`.h5` files, and directories written by Keras's `save_model(..., zipped=False)`.")

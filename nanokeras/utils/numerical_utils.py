@@ -14,6 +14,11 @@ from nanokeras.backend import config
 from nanokeras.ops.tensor import value_of
 
 
+class LabelOutOfRangeError(ValueError, IndexError):
+    """A label past `num_classes`: a ValueError as nanokeras raises bad input, and an IndexError
+    as Keras raises it there (its one-hot indexing goes out of bounds)."""
+
+
 def _integer_labels(x):
     """`x` as an int64 array, rejecting labels that are not whole numbers."""
     try:
@@ -74,7 +79,7 @@ def to_categorical(x, num_classes=None):
         )
     if num_classes:
         if labels.size and labels.max() >= num_classes:
-            raise ValueError(
+            raise LabelOutOfRangeError(
                 f"to_categorical got label {int(labels.max())}, which does not fit in "
                 f"num_classes={num_classes} (labels must be < num_classes). "
                 f"Use num_classes={int(labels.max()) + 1} or check the labels."

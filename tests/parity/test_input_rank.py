@@ -71,3 +71,13 @@ def test_a_sequential_called_on_a_list_of_two_arrays_is_a_value_error_in_both(ke
         model = lib.Sequential([lib.layers.Dense(2)])
         with pytest.raises(ValueError):
             model(pair)
+
+
+def test_errors_keras_raises_as_value_or_index_errors_are_caught_the_same(keras, tmp_path):
+    for lib in (nk, keras):
+        with pytest.raises(ValueError):
+            lib.models.load_model(str(tmp_path / "missing.keras"))
+        with pytest.raises(IndexError):
+            lib.utils.to_categorical([0, 3], num_classes=2)
+        with pytest.raises(ValueError):
+            lib.Sequential().add("x")

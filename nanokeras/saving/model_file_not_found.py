@@ -1,0 +1,7 @@
+"""The error for `load_model` on a path that does not exist."""
+
+
+class ModelFileNotFoundError(FileNotFoundError, ValueError):
+    """A FileNotFoundError, the Python error for a missing file; also a ValueError, as Keras
+    raises it there ("File not found: filepath=..."), so `except ValueError` written for Keras
+    catches it."""

@@ -1,0 +1,28 @@
+"""Errors Keras raises with another type than nanokeras's natural one are both: code written
+with Keras's `except` clause catches them, and so does the natural one."""
+
+import numpy as np
+import pytest
+
+import nanokeras as keras
+
+
+def test_load_model_on_a_missing_path_is_a_file_not_found_and_a_value_error(tmp_path):
+    for kind in (FileNotFoundError, ValueError):
+        with pytest.raises(kind, match="No file or directory found"):
+            keras.models.load_model(str(tmp_path / "missing.keras"))
+
+
+def test_to_categorical_label_past_num_classes_is_a_value_and_an_index_error():
+    for kind in (ValueError, IndexError):
+        with pytest.raises(kind, match="label 3, which does not fit in num_classes=2"):
+            keras.utils.to_categorical([0, 3], num_classes=2)
+    assert keras.utils.to_categorical([0, 1], num_classes=2).tolist() == [[1.0, 0.0], [0.0, 1.0]]
+
+
+def test_adding_a_non_layer_to_a_sequential_is_a_type_and_a_value_error():
+    for kind in (TypeError, ValueError):
+        model = keras.Sequential()
+        with pytest.raises(kind, match="expects a layer instance"):
+            model.add("dense")
+        assert model.layers == []
