@@ -26,3 +26,16 @@ def test_adding_a_non_layer_to_a_sequential_is_a_type_and_a_value_error():
         with pytest.raises(kind, match="expects a layer instance"):
             model.add("dense")
         assert model.layers == []
+
+
+def test_an_invalid_dtype_name_is_a_type_and_a_value_error():
+    for kind in (TypeError, ValueError):
+        with pytest.raises(kind, match="Invalid dtype: 'floaty'"):
+            keras.ops.cast(np.ones(3), "floaty")
+    assert keras.ops.cast(np.ones(3), "int32").dtype == np.int32
+
+
+def test_a_model_output_that_is_an_array_is_a_type_and_a_value_error():
+    for kind in (TypeError, ValueError):
+        with pytest.raises(kind, match="must be a KerasTensor"):
+            keras.Model(keras.Input((3,)), np.ones(3))

@@ -5,6 +5,10 @@ import numpy as np
 from nanokeras.backend import config
 
 
+class InvalidDtypeError(TypeError, ValueError):
+    """A name that is no dtype: a TypeError, as numpy calls it, and a ValueError, as Keras does."""
+
+
 def standardize_dtype(dtype):
     """A numpy dtype from a string, numpy dtype or None (None means `floatx()`)."""
     if dtype is None:
@@ -14,7 +18,7 @@ def standardize_dtype(dtype):
     try:
         return np.dtype(dtype)
     except TypeError:
-        raise TypeError(f"Invalid dtype: {dtype!r}. Expected e.g. 'float32' or 'int64'.") from None
+        raise InvalidDtypeError(f"Invalid dtype: {dtype!r}. Expected e.g. 'float32' or 'int64'.") from None
 
 
 def is_float_dtype(dtype):

@@ -208,7 +208,12 @@ class Functional(Model):
         outputs = [values[key] for key in self._output_ids]
         if len(outputs) == 1 and isinstance(self._outputs_struct, KerasTensor):
             return outputs[0]
-        return pack_sequence_as(self._outputs_struct, outputs)
+        packed = pack_sequence_as(self._outputs_struct, outputs)
+        # As Keras: a model built with `outputs=[x]` (or `(x,)`) gives the array itself when run
+        # (call, predict), so `encoder.predict(x)` of `Model(i, [state])` is one array there too.
+        if isinstance(packed, (list, tuple)) and len(packed) == 1:
+            return packed[0]
+        return packed
 
     # ---------------------------------------------------------------- losses
     def add_loss(self, loss):
@@ -265,13 +270,17 @@ def _is_single_array(inputs):
     return not any(isinstance(x, (list, tuple, dict, np.ndarray)) or hasattr(x, "value") for x in inputs)
 
 
+class NotAKerasTensorError(TypeError, ValueError):
+    """An array where a `keras.Model` needs KerasTensors: a TypeError, and a ValueError as Keras raises it."""
+
+
 def _check_tensors(structure, argument):
     leaves = flatten(structure)
     if not leaves:
         raise ValueError(f"keras.Model: `{argument}` is empty; pass KerasTensors, e.g. `keras.Input((3,))`.")
     for leaf in leaves:
         if not isinstance(leaf, KerasTensor):
-            raise TypeError(
+            raise NotAKerasTensorError(
                 f"keras.Model: every element of `{argument}` must be a KerasTensor (from `keras.Input` or a "
                 f"layer called on one), got {type(leaf).__name__}: {leaf!r:.100}."
             )

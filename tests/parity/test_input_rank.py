@@ -81,3 +81,11 @@ def test_errors_keras_raises_as_value_or_index_errors_are_caught_the_same(keras,
             lib.utils.to_categorical([0, 3], num_classes=2)
         with pytest.raises(ValueError):
             lib.Sequential().add("x")
+
+
+def test_invalid_dtypes_and_array_outputs_are_value_errors_in_both(keras):
+    for lib in (nk, keras):
+        with pytest.raises(ValueError):
+            lib.ops.cast(np.ones(3), "floaty")
+        with pytest.raises(ValueError):
+            lib.Model(lib.Input((3,)), np.ones(3))
