@@ -39,3 +39,15 @@ def test_a_model_output_that_is_an_array_is_a_type_and_a_value_error():
     for kind in (TypeError, ValueError):
         with pytest.raises(kind, match="must be a KerasTensor"):
             keras.Model(keras.Input((3,)), np.ones(3))
+
+
+@pytest.mark.parametrize("how", ["fit", "predict", "call"])
+def test_strings_given_as_data_are_a_type_and_a_value_error(how):
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3)])
+    model.compile("adam", "mse")
+    strings = np.array([["a"] * 4] * 4)
+    run = {"fit": lambda: model.fit(strings, np.ones((4, 3)), verbose=0),
+           "predict": lambda: model.predict(strings, verbose=0), "call": lambda: model(strings)}[how]
+    for kind in (TypeError, ValueError):
+        with pytest.raises(kind, match="numeric"):
+            run()

@@ -6,7 +6,8 @@ from nanokeras.backend import config
 
 
 class InvalidDtypeError(TypeError, ValueError):
-    """A name that is no dtype: a TypeError, as numpy calls it, and a ValueError, as Keras does."""
+    """A name that is no dtype, or data of a dtype that cannot be used (strings where numbers are
+    needed): a TypeError, as numpy calls it, and a ValueError, as Keras raises it."""
 
 
 def standardize_dtype(dtype):

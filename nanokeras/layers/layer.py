@@ -25,7 +25,7 @@ import numpy as np
 
 from nanokeras.backend import masking, naming
 from nanokeras.backend.dtype_policy import DTypePolicy
-from nanokeras.backend.dtypes import standardize_dtype
+from nanokeras.backend.dtypes import InvalidDtypeError, standardize_dtype
 from nanokeras.backend.state_scopes import stateless_slot
 from nanokeras.graph.keras_tensor import KerasTensor, any_symbolic
 from nanokeras.graph.operation import Operation, infer_output_spec
@@ -1223,7 +1223,7 @@ def _as_array(inputs, layer_name):
             f"Layer {layer_name!r} expects array-like numeric input, got {type(inputs).__name__}: {error}"
         ) from None
     if array.dtype.kind not in "fiub":
-        raise TypeError(f"Layer {layer_name!r} expects numeric input, got an array of dtype {array.dtype}.")
+        raise InvalidDtypeError(f"Layer {layer_name!r} expects numeric input, got an array of dtype {array.dtype}.")
     return array
 
 

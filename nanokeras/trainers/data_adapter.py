@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 
 from nanokeras.backend import config
+from nanokeras.backend.dtypes import InvalidDtypeError
 from nanokeras.backend import random as backend_random
 from nanokeras.ops.tensor import value_of
 from nanokeras.utils import keras2_notes
@@ -75,13 +76,13 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_str
             if strings is not None:
                 return strings
     if array.dtype == object:
-        raise TypeError(
+        raise InvalidDtypeError(
             f"`{argument}` must contain numbers of one shape, but it converts to an array of Python objects "
             f"(shape {array.shape}); check for ragged rows or mixed types."
         )
     if array.dtype.kind not in "fiub":
         example = f" (e.g. {array.flat[0].item()!r})" if array.size else ""
-        raise TypeError(
+        raise InvalidDtypeError(
             f"`{argument}` must be numeric, got an array of dtype {array.dtype}{example}. "
             "Convert strings/labels to numbers first."
         )
