@@ -3168,6 +3168,34 @@ class _:
         distiller.fit(np.ones((4, 4), "float32"), np.zeros(4), verbose=0)
 
 
+
+def _tracking_model(inner):
+    class OnlyTrainStep(keras.Model):  # keras.io's GAN shape: sub-models and a train_step, no call
+        def __init__(self):
+            super().__init__()
+            self.inner = inner
+
+        def train_step(self, data):
+            return {"mean": keras.ops.mean(self.inner(data))}
+
+    model = OnlyTrainStep()
+    model.compile(optimizer="sgd")
+    return model
+
+
+@hint("models/model.py", "give each sub-model an `Input`, or call it once on data", RuntimeError)
+class _:
+    def trigger(tmp):
+        _tracking_model(keras.layers.Dense(2)).fit(np.ones((4, 3), "float32"), verbose=0)
+
+    def follow(tmp):
+        _tracking_model(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])).fit(
+            np.ones((4, 3), "float32"), verbose=0)
+        dense = keras.layers.Dense(2)
+        dense(np.ones((1, 3), "float32"))
+        _tracking_model(dense).fit(np.ones((4, 3), "float32"), verbose=0)
+
+
 STATEMENTS = [
     ("layers/preprocessing/index_lookup.py", "cannot set an empty vocabulary"),
     ("losses/registry.py", "Cannot build loss"),

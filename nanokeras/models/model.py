@@ -46,12 +46,30 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
                        dtype=kwargs.pop("dtype", None), **kwargs)
         Trainer.__init__(self)
 
+    def call(self, *args, **kwargs):
+        # A subclassed model must say what it computes: the base layer's identity would make
+        # `predict` hand the inputs back (keras.io's VAE and GAN models define only `train_step`).
+        raise NotImplementedError(f"Model {type(self).__name__} does not have a `call()` method implemented.")
+
+    def _defines_call(self):
+        return type(self).call is not Model.call
+
     def build(self, input_shape):
         """Builds the model by running it once on zeros of `input_shape` (batch axis as 1)."""
         if self.built:
             return
         shape = tuple(1 if d is None else d for d in input_shape)
         unbuilt = [layer for layer in self._flat_layers() if not layer.built]
+        if not self._defines_call():
+            # No `call` to run (a GAN that only has a `train_step`): built when its parts are.
+            if unbuilt:
+                raise RuntimeError(
+                    f"Cannot build {type(self).__name__!r}: it has no `call()` to run on the data, and its layers "
+                    f"{[layer.name for layer in unbuilt]} are not built. Build them (give each sub-model an "
+                    "`Input`, or call it once on data) before `fit`/`evaluate`/`predict`, or define `call()`."
+                )
+            self.built = True
+            return
         self.built = True
         try:
             self.call(np.zeros(shape, dtype=self.dtype))

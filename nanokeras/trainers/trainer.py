@@ -389,6 +389,10 @@ class Trainer:
             with StatelessScope():
                 return self._outputs_of_the_call(first)
 
+    def _defines_call(self):
+        """Whether the model has a `call` to run (a `Model` subclass may define only `train_step`)."""
+        return True
+
     def _build_on_data(self, data_shape, batch_size=None):
         """Builds the model for data of `data_shape`, read in batches of `batch_size` (None: one batch).
         A model keeps no batch size; a `Sequential` overrides this to keep its first batch's."""
@@ -405,6 +409,10 @@ class Trainer:
         and returns `y` shaped and typed as the loss will use it (so steps don't redo it)."""
         if not self.built and isinstance(x, np.ndarray):
             self._build_on_data(x.shape, batch_size)
+        if not self._defines_call():
+            # Nothing to look at (keras.io's GAN has only a `train_step`): the steps run as written,
+            # and a built-in step that needs the call fails there, as in Keras.
+            return y
         if y is None:
             if self._compile_loss.is_empty and not (self._metrics_spec or self._weighted_metrics_spec):
                 # Only `add_loss` losses (e.g. a variational autoencoder's): no labels needed, as in Keras.
