@@ -38,7 +38,7 @@ def _recorded_step(model, mode, arrays):
         y_pred = model(x, training=mode == "train")
         if extra_losses and model.losses:
             raise Unsupported("the model adds losses of its own (`add_loss`)")
-        loss = model.compute_loss(x, y, y_pred, sample_weight, training=mode == "train")
+        loss = model._step_loss(x, y, y_pred, sample_weight, training=mode == "train")
     return Trace(tape), inputs, y_pred, loss
 
 

@@ -217,7 +217,7 @@ class _TrainProgram(_Program):
             model._clear_losses()
         with GradientTape() as tape:
             y_pred = model(x, training=True)
-            loss = model.compute_loss(x, y, y_pred, sample_weight, training=True)
+            loss = model._step_loss(x, y, y_pred, sample_weight, training=True)
             self.scaled_loss = optimizer.scale_loss(loss)  # (the loss itself without loss scaling)
         self.trace = Trace(tape)
         gradients = tape.gradient(self.scaled_loss, variables)
@@ -245,7 +245,7 @@ class _TestProgram(_Program):
             model._clear_losses()
         with GradientTape() as tape:
             y_pred = model(x, training=False)
-            loss = model.compute_loss(x, y, y_pred, sample_weight, training=False)
+            loss = model._step_loss(x, y, y_pred, sample_weight, training=False)
         self.trace = Trace(tape)
         self.loss, self.y_pred = loss, y_pred
         self.output_losses = model._compile_loss.last_output_losses

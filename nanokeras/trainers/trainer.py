@@ -13,6 +13,8 @@ Everything that can be checked is checked once per call of `fit`, never per step
 """
 
 import contextlib
+import functools
+import inspect
 import warnings
 
 import numpy as np
@@ -39,6 +41,12 @@ from nanokeras.trainers.validation import check_batch_size, check_features, chec
 
 _LOOP_ATTRIBUTES = frozenset({"stop_training", "history"})
 
+
+
+@functools.lru_cache(maxsize=None)
+def _takes_training(compute_loss):
+    """Whether a `compute_loss` function has a `training` parameter (looked up once per function)."""
+    return "training" in inspect.signature(compute_loss).parameters
 
 class Trainer:
     """The `compile`/`fit`/`evaluate`/`predict` half of `keras.Model`."""
@@ -249,7 +257,7 @@ class Trainer:
             self._clear_losses()
         with GradientTape() as tape:
             y_pred = self(x, training=True)
-            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+            loss = self._step_loss(x, y, y_pred, sample_weight, training=True)
             # As Keras, the gradients are those of the scaled loss (the optimizer unscales them).
             scaled_loss = self.optimizer.scale_loss(loss)
         gradients = tape.gradient(scaled_loss, variables)
@@ -270,7 +278,7 @@ class Trainer:
         if layer_module.extra_losses_in_use():
             self._clear_losses()
         y_pred = self(x, training=False)
-        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        loss = self._step_loss(x, y, y_pred, sample_weight, training=False)
         if metrics_by is None:
             self._track(loss, y, y_pred, sample_weight, self._batch_size_of(x))
             return None
@@ -388,6 +396,13 @@ class Trainer:
                 return self._outputs_of_the_call(first)
             with StatelessScope():
                 return self._outputs_of_the_call(first)
+
+    def _step_loss(self, x, y, y_pred, sample_weight, training):
+        """`compute_loss` as the steps call it: `training` goes only to an override that takes it
+        (keras.io's distiller overrides `compute_loss(self, x, y, y_pred, sample_weight, allow_empty)`), as Keras."""
+        if _takes_training(type(self).compute_loss):
+            return self.compute_loss(x, y, y_pred, sample_weight, training=training)
+        return self.compute_loss(x, y, y_pred, sample_weight)
 
     def _defines_call(self):
         """Whether the model has a `call` to run (a `Model` subclass may define only `train_step`)."""
