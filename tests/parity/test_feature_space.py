@@ -66,3 +66,22 @@ def test_feature_space_configs_rebuild(keras):
     assert sorted(rebuilt.features) == sorted(DATA)
     assert [c.name for c in rebuilt.crosses] == ["color_X_rooms", "city_X_zip"]
     assert rebuilt.get_config()["crosses"] == _space(nanokeras, "concat").get_config()["crosses"]
+
+
+def test_feature_space_files_load_in_both_libraries(keras, tmp_path):
+    import tensorflow as tf
+
+    theirs = _space(keras, "concat")
+    theirs.adapt(tf.data.Dataset.from_tensor_slices(DATA).batch(16))
+    ours = _space(nanokeras, "concat")
+    ours.adapt(DATA)
+    expected = np.asarray(theirs(DATA))
+    theirs.save(tmp_path / "theirs.keras")
+    ours.save(tmp_path / "ours.keras")
+    loaded_by_us = nanokeras.saving.load_model(tmp_path / "theirs.keras")
+    np.testing.assert_allclose(np.asarray(loaded_by_us(DATA)), expected, rtol=1e-5, atol=1e-5)
+    loaded_by_them = keras.saving.load_model(tmp_path / "ours.keras")
+    np.testing.assert_allclose(np.asarray(loaded_by_them({k: tf.constant(v) for k, v in DATA.items()})), expected,
+                               rtol=1e-5, atol=1e-5)
+    reloaded = nanokeras.saving.load_model(tmp_path / "ours.keras")
+    np.testing.assert_allclose(np.asarray(reloaded(DATA)), expected, rtol=1e-5, atol=1e-5)

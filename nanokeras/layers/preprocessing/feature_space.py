@@ -231,6 +231,7 @@ class FeatureSpace(Layer):
         self.crossers = {cross.name: HashedCrossing(cross.crossing_dim, name=cross.name) for cross in self.crosses}
         self.one_hot_encoders = {}
         self._is_adapted = False
+        self._encoders_made = False
         self.inputs = None
         self.encoded_features = None
         self.built = True
@@ -286,6 +287,7 @@ class FeatureSpace(Layer):
                 raise ValueError("You need to call `.adapt(dataset)` on the FeatureSpace before you can start using "
                                  "it.")
             self._is_adapted = True
+        if not self._encoders_made:  # (a loaded space: its preprocessors got their state after it was built)
             self._make_encoders()
 
     def _specs(self):
@@ -305,6 +307,7 @@ class FeatureSpace(Layer):
                                  "feature and the dimensionality of its output space is not known, thus it cannot "
                                  "be one-hot encoded. Try using `output_mode='int'`.")
             self.one_hot_encoders[name] = CategoryEncoding(num_tokens=cardinality, output_mode="multi_hot")
+        self._encoders_made = True
 
     # -------------------------------------------------------------- calling
     def _convert_inputs(self, inputs):
@@ -389,6 +392,29 @@ class FeatureSpace(Layer):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+    def get_build_config(self):
+        """Each feature's preprocessor's build config, by feature name (the layout Keras's file has)."""
+        return {name: feature.preprocessor.get_build_config() for name, feature in self.features.items()}
+
+    def build_from_config(self, config):
+        """Builds the preprocessors of a loaded space, which counts as adapted: their state (vocabularies,
+        means) is loaded next, and the one-hot encoders are made from it at the first call."""
+        for name, build_config in (config or {}).items():
+            preprocessor = self.features[name].preprocessor if name in self.features else None
+            if preprocessor is not None and not preprocessor.built and build_config:
+                preprocessor.build_from_config(build_config)
+        self._is_adapted = True
+        self._encoders_made = False
+
+    def save_own_variables(self, store):
+        pass  # nothing of its own: the preprocessors' state is saved under them
+
+    def load_own_variables(self, store):
+        # Loading a file (whichever library wrote it) gives the preprocessors their adapted
+        # state: the space is adapted, and makes its encoders from that state when first called.
+        self._is_adapted = True
+        self._encoders_made = False
 
     def save(self, filepath):
         """Saves the space, with its adapted preprocessors, as a `.keras` file."""
