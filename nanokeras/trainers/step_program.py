@@ -42,7 +42,7 @@ def blocker(model, mode):
 
     if getattr(model, "run_eagerly", False):
         return "run_eagerly=True asks for the tape path"
-    if getattr(model, "jit_compile", "auto") is False:
+    if getattr(model, "jit_compile", "auto") is False and not getattr(model, "_jit_off_for_layers", False):
         return "jit_compile=False asks for the tape path"
     overridden = {"train": ("train_step", "compute_loss", "compute_metrics"),
                   "test": ("test_step", "compute_loss", "compute_metrics"),

@@ -67,6 +67,7 @@ class Trainer:
         self._compiled_steps = None
         self.run_eagerly = False
         self.jit_compile = True  # (Keras resolves "auto" to True where it can compile)
+        self._jit_off_for_layers = False
         self.steps_per_execution = 1
 
     def __setattr__(self, name, value):
@@ -133,7 +134,19 @@ class Trainer:
         # The compiled step replays the tape's ops (same numbers): `jit_compile` chooses it
         # ("auto"/True) or the tape, the reference path (False, or `run_eagerly=True`).
         self.run_eagerly = bool(run_eagerly)
-        self.jit_compile = False if run_eagerly else (True if jit_compile == "auto" else jit_compile)
+        resolved = False if run_eagerly else (True if jit_compile == "auto" else jit_compile)
+        # As Keras: a model holding a layer XLA cannot compile (lookups, hashing, most geometric
+        # augmentations) reports (and saves) `jit_compile=False`; the compiled step here replays
+        # the same numbers, so it keeps being used (only an explicit False asks for the tape).
+        self._jit_off_for_layers = bool(resolved) and not all(
+            getattr(layer, "supports_jit", True) for layer in [self] + list(self._flat_layers()))
+        if self._jit_off_for_layers:
+            if jit_compile is True:
+                warnings.warn("`jit_compile=True` is not possible for this model: some of its layers "
+                              f"({self._layers_without_jit()}) do not support it; continuing with `jit_compile=False`.",
+                              stacklevel=2)
+            resolved = False
+        self.jit_compile = resolved
         self.steps_per_execution = steps_per_execution
         self._compiled_steps = None
         self.compiled = True
@@ -403,6 +416,9 @@ class Trainer:
         if _takes_training(type(self).compute_loss):
             return self.compute_loss(x, y, y_pred, sample_weight, training=training)
         return self.compute_loss(x, y, y_pred, sample_weight)
+
+    def _layers_without_jit(self):
+        return ", ".join(repr(layer.name) for layer in self._flat_layers() if not getattr(layer, "supports_jit", True))
 
     def _defines_call(self):
         """Whether the model has a `call` to run (a `Model` subclass may define only `train_step`)."""

@@ -15,3 +15,22 @@ def _seen(lib):
 
 def test_jit_compile_resolves_as_in_keras(keras):
     assert _seen(nk) == _seen(keras)
+
+
+def _seen_with_layers(lib):
+    import warnings
+
+    seen = []
+    for extra in (lib.layers.RandomRotation(0.1), lib.layers.RandomFlip(), lib.layers.StringLookup(vocabulary=["a"])):
+        inner = lib.Sequential([extra]) if not isinstance(extra, lib.layers.StringLookup) else extra
+        model = lib.Sequential([inner, lib.layers.Dense(1)])
+        for kwargs in ({}, {"jit_compile": False}, {"run_eagerly": True}):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # "auto" resolves quietly
+                model.compile("sgd", "mse", **kwargs)
+            seen.append((type(extra).__name__, model.jit_compile, model.get_compile_config()["jit_compile"]))
+    return seen
+
+
+def test_jit_compile_auto_is_false_with_layers_keras_cannot_compile(keras):
+    assert _seen_with_layers(nk) == _seen_with_layers(keras)

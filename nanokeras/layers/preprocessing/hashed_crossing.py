@@ -42,6 +42,8 @@ class HashedCrossing(Layer):
         >>> crossing((np.array([1, 2, 3]), np.array(["A", "B", "C"]))).tolist()
         [2, 3, 3]
     """
+    # As in Keras: a model holding it resolves `jit_compile="auto"` to False.
+    supports_jit = False
 
     _takes_string_inputs = True
     _keeps_integer_inputs = True

@@ -55,6 +55,8 @@ class Hashing(Layer):
         >>> keras.layers.Hashing(num_bins=3)(np.array([["A"], ["B"], ["C"], ["D"], ["E"]])).ravel().tolist()
         [1, 0, 1, 1, 2]
     """
+    # As in Keras: a model holding it resolves `jit_compile="auto"` to False.
+    supports_jit = False
 
     _takes_string_inputs = True
     _keeps_integer_inputs = True

@@ -18,6 +18,8 @@ _OUTPUT_MODES = ("int", "one_hot", "multi_hot", "count", "tf_idf")
 
 class IndexLookup(Layer):
     """Base of the lookup layers; subclasses convert inputs (`_to_tokens`) and vocabularies."""
+    # As in Keras: a model holding it resolves `jit_compile="auto"` to False.
+    supports_jit = False
 
     _extra_keywords = ("vocabulary_size", "has_input_vocabulary", "oov_method")  # read from **kwargs (Keras config keys)
 

@@ -65,6 +65,8 @@ class TextVectorization(Layer):
         >>> layer(np.array(["the cat ran away"])).tolist()
         [[2, 3, 5, 1]]
     """
+    # As in Keras: a model holding it resolves `jit_compile="auto"` to False.
+    supports_jit = False
 
     _extra_keywords = ("has_input_vocabulary", "vocabulary_size")  # in Keras's configs, read from **kwargs
 

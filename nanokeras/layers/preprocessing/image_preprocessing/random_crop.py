@@ -31,6 +31,8 @@ class RandomCrop(BaseImagePreprocessingLayer):
         >>> keras.layers.RandomCrop(3, 3, seed=0)(np.ones((2, 5, 6, 1), dtype="float32")).shape
         (2, 3, 3, 1)
     """
+    # As in Keras: a model holding it resolves `jit_compile="auto"` to False.
+    supports_jit = False
 
     _USE_BASE_FACTOR = False
 

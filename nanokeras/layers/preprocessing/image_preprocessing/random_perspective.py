@@ -48,6 +48,8 @@ class RandomPerspective(LabelledCall, BaseImagePreprocessingLayer):
         >>> keras.layers.RandomPerspective(scale=0.3, seed=1)(np.ones((2, 5, 5, 3), dtype="float32")).shape
         (2, 5, 5, 3)
     """
+    # As in Keras: a model holding it resolves `jit_compile="auto"` to False.
+    supports_jit = False
 
     _USE_BASE_FACTOR = False
     _FACTOR_BOUNDS = (0, 1)

@@ -27,6 +27,8 @@ class RandomRotation(BaseImagePreprocessingLayer):
         >>> keras.layers.RandomRotation(0.2, seed=1)(np.ones((2, 5, 5, 3), dtype="float32")).shape
         (2, 5, 5, 3)
     """
+    # As in Keras: a model holding it resolves `jit_compile="auto"` to False.
+    supports_jit = False
 
     def __init__(self, factor, fill_mode="reflect", interpolation="bilinear", seed=None, fill_value=0.0,
                  data_format=None, **kwargs):

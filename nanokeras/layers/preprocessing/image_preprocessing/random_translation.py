@@ -22,6 +22,8 @@ class RandomTranslation(BaseImagePreprocessingLayer):
         >>> keras.layers.RandomTranslation(0.1, 0.2, seed=1)(np.ones((2, 5, 5, 1), dtype="float32")).shape
         (2, 5, 5, 1)
     """
+    # As in Keras: a model holding it resolves `jit_compile="auto"` to False.
+    supports_jit = False
 
     _USE_BASE_FACTOR = False
 

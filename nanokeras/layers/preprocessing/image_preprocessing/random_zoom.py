@@ -48,6 +48,8 @@ class RandomZoom(BaseImagePreprocessingLayer):
         >>> keras.layers.RandomZoom(0.2, seed=1)(np.ones((2, 5, 5, 1), dtype="float32")).shape
         (2, 5, 5, 1)
     """
+    # As in Keras: a model holding it resolves `jit_compile="auto"` to False.
+    supports_jit = False
 
     _USE_BASE_FACTOR = False
 

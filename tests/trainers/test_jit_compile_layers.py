@@ -1,0 +1,43 @@
+"""`jit_compile` resolves to False, as in Keras, when a layer Keras cannot compile with XLA is in the
+model (lookups, hashing, geometric augmentations); nanokeras's compiled step keeps running it."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import nanokeras as keras
+from nanokeras.trainers import step_program
+
+
+def _augmented():
+    return keras.Sequential([keras.Input((4, 4, 1)), keras.Sequential([keras.layers.RandomRotation(0.1)]),
+                             keras.layers.Flatten(), keras.layers.Dense(1)])
+
+
+def test_auto_resolves_to_false_and_the_file_says_so():
+    model = _augmented()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.compile("sgd", "mse")
+    assert model.jit_compile is False
+    assert model.get_compile_config()["jit_compile"] is False
+    plain = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    plain.compile("sgd", "mse")
+    assert plain.jit_compile is True
+
+
+def test_asking_for_true_warns_naming_the_layer():
+    model = _augmented()
+    with pytest.warns(UserWarning, match="random_rotation"):
+        model.compile("sgd", "mse", jit_compile=True)
+    assert model.jit_compile is False
+
+
+def test_the_compiled_step_is_still_used_unless_false_was_asked():
+    model = _augmented()
+    model.compile("sgd", "mse")
+    assert step_program.blocker(model, "train") is None
+    model.fit(np.ones((4, 4, 4, 1), "float32"), np.ones((4, 1), "float32"), verbose=0)
+    model.compile("sgd", "mse", jit_compile=False)
+    assert "jit_compile=False" in step_program.blocker(model, "train")
