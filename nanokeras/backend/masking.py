@@ -19,6 +19,8 @@ Example:
 
 import weakref
 
+import numpy as np
+
 # id(tensor) -> (weak reference to the tensor, its mask)
 _masks = {}
 _in_use = [False]
@@ -67,3 +69,33 @@ def get_keras_mask(x):
     if entry is None or entry[0]() is not x:
         return None
     return entry[1]
+
+
+class ArrayWithMask(np.ndarray):
+    """An eager layer output that shows its mask as `_keras_mask`, as Keras's tensors do
+    (`embedding(ids)._keras_mask`); in every other way a plain numpy array. Arrays computed
+    from it have no mask, as in Keras.
+
+    Example:
+        >>> out = with_mask_attribute(np.zeros((1, 2)), np.array([[True, False]]))
+        >>> out._keras_mask.tolist()
+        [[True, False]]
+    """
+
+    def __repr__(self):
+        return repr(self.view(np.ndarray))  # prints as the array it is
+
+    @property
+    def _keras_mask(self):
+        return get_keras_mask(self)  # the side table stays the one record of masks
+
+    @_keras_mask.setter
+    def _keras_mask(self, mask):
+        set_keras_mask(self, mask)
+
+
+def with_mask_attribute(array, mask):
+    """A view of `array` showing `mask` as its `_keras_mask`."""
+    view = array.view(ArrayWithMask)
+    set_keras_mask(view, mask)
+    return view

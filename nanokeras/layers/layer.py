@@ -690,7 +690,13 @@ class Layer(Operation):
         previous_mask = _populate_mask_arguments(self, inputs, args, kwargs)
         outputs = self._unmasked_call(inputs, args, kwargs)
         self._mark_output_masks(inputs, outputs, previous_mask, masking.get_keras_mask)
+        if not _call_context[0] and self._shows_eager_mask:
+            # Called by the user, not from another layer: the outputs show their masks.
+            outputs = _showing_masks(outputs)
         return outputs
+
+    # A model's outputs stay plain arrays (what `predict` returns); layers' show their masks.
+    _shows_eager_mask = True
 
     def _mark_output_masks(self, inputs, outputs, previous_mask, read_mask):
         if not self.supports_masking:
@@ -1129,7 +1135,7 @@ def _carries_a_mask(structure):
 
 
 def _is_tensor(x):
-    return type(x) is np.ndarray or isinstance(x, (TensorOperators, KerasTensor))
+    return isinstance(x, (np.ndarray, TensorOperators, KerasTensor))  # also a `masking.ArrayWithMask`
 
 
 def _tensor_arguments(layer, inputs, args, kwargs):
@@ -1152,6 +1158,20 @@ def _tensor_arguments(layer, inputs, args, kwargs):
             if all(x is None or _is_tensor(x) for x in leaves) and any(x is not None for x in leaves):
                 found[name] = value
     return found
+
+
+def _showing_masks(outputs):
+    """`outputs` with each masked numpy array viewed as a `masking.ArrayWithMask`."""
+    def show(x):
+        if type(x) is np.ndarray:
+            mask = masking.get_keras_mask(x)
+            if mask is not None:
+                return masking.with_mask_attribute(x, mask)
+        return x
+
+    if type(outputs) in (list, tuple):
+        return type(outputs)(show(x) for x in outputs)
+    return show(outputs)
 
 
 def _populate_mask_arguments(layer, inputs, args, kwargs):
@@ -1216,6 +1236,11 @@ def _check_shape(shape, class_name, argument):
 
 
 def _as_array(inputs, layer_name):
+    if type(inputs) is masking.ArrayWithMask:
+        # A plain array again, keeping the mask (layers read masks from their inputs in `call`).
+        plain = inputs.view(np.ndarray)
+        masking.set_keras_mask(plain, masking.get_keras_mask(inputs))
+        inputs = plain
     try:
         array = np.asarray(inputs)
     except (TypeError, ValueError) as error:

@@ -27,6 +27,8 @@ from nanokeras.utils import summary_utils
 class Model(Trainer, Keras2TrainingMethods, Layer):
     """A trainable stack of layers; base of `Sequential` and of subclassed models."""
 
+    _shows_eager_mask = False  # `model(x)` and `predict` give plain arrays
+
     def __new__(cls, *args, **kwargs):
         if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
             from nanokeras.models.functional import Functional
