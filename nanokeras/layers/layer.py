@@ -133,6 +133,11 @@ class Layer(Operation):
         object.__setattr__(self, "_own_weights", [])
         object.__setattr__(self, "_metrics", [])
         Operation.__init__(self, name or naming.auto_name(type(self).__name__))
+        if not masking.masks_in_use() and _makes_its_own_masks(type(self)):
+            # A layer of the user's whose `compute_mask` makes a mask (`ops.not_equal(ids, 0)`) can
+            # be a model's only mask source: mask passing must be on before its first call, as
+            # `Embedding(mask_zero=True)` turns it on.
+            masking.note_masks_in_use()
         # A dtype name, a `DTypePolicy` (its name), or None: the global policy (`keras.config.dtype_policy()`).
         # Keras's "string" dtype (text inputs): numpy keeps text in unicode or object arrays.
         if isinstance(dtype, dict):  # a policy as `get_config()` writes it: a `from_config` doing `cls(**config)`
@@ -1081,6 +1086,12 @@ def _training_default(cls):
         _TRAINING_DEFAULTS[cls] = default
     return _TRAINING_DEFAULTS[cls]
 _CALL_SIGNATURES = {}
+
+
+def _makes_its_own_masks(cls):
+    """Whether `cls` is a layer class from outside nanokeras that defines `compute_mask` (nanokeras's
+    own layers that make masks turn mask passing on themselves; the others only pass masks on)."""
+    return cls.compute_mask is not Layer.compute_mask and not cls.__module__.startswith("nanokeras.")
 
 
 def _infer_masks(layer, inputs, previous_mask):
