@@ -440,6 +440,17 @@ def _check_no_arrays_beside(source_argument, **others):
             )
 
 
+def _reads_batches_without_labels(model):
+    """As with arrays (`fit(x)`): batches of x alone suit a model trained by its own `train_step`
+    with no `call` (keras.io's DCGAN on `image_dataset_from_directory(label_mode=None)`), or on its
+    `add_loss` losses alone (nothing compiled to compare with labels)."""
+    if not model._defines_call():
+        return True
+    compile_loss = getattr(model, "_compile_loss", None)
+    return (compile_loss is not None and compile_loss.is_empty
+            and not (model._metrics_spec or model._weighted_metrics_spec))
+
+
 def _needs_a_look(model):
     """True when a run must build the model or its compiled metrics on a batch first."""
     metrics = getattr(model, "_compile_metrics", None)
@@ -453,6 +464,9 @@ def prepare_validation(model, source, steps, argument="validation_data"):
     batches.ends_before_each_pass = True
 
     def check(first):
+        if len(first) < 2 and _reads_batches_without_labels(model):
+            model._prepare_for_training(first[0], None, prefix=f"{argument} ")
+            return
         if len(first) < 2:
             raise ValueError(f"The batches of `{argument}` must hold labels: `(x, y)` or `(x, y, sample_weight)`.")
         model._prepare_for_training(first[0], first[1], prefix=f"{argument} ")
@@ -476,6 +490,9 @@ def prepare_fit(model, x, y, sample_weight, class_weight, validation_data, valid
     batches = SourceBatches(x, model, steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)
 
     def check(first):
+        if len(first) < 2 and _reads_batches_without_labels(model):
+            model._prepare_for_training(first[0], None)
+            return
         if len(first) < 2:
             raise ValueError("The batches of `x` must hold labels for training: `(x, y)` or `(x, y, sample_weight)`.")
         model._prepare_for_training(first[0], first[1])
