@@ -206,8 +206,8 @@ class MultiHeadAttention(QueryValueKeyLayer):
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
              return_attention_scores=False, training=None, use_causal_mask=False):
         if key is None:
+            # As Keras, an explicit `key_mask` still applies (to the value, which is the key).
             key = value
-            key_mask = None
         # As Keras: the query's mask is the one its tensor carries (an explicit `query_mask`
         # is not read), and the layer consumes the masks of its inputs: it takes them off the
         # query, value and key tensors themselves, so a later layer given the same tensors
