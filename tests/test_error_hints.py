@@ -3196,6 +3196,18 @@ class _:
         _tracking_model(dense).fit(np.ones((4, 3), "float32"), verbose=0)
 
 
+
+@hint("models/model.py", "call it on a batch of data, fit it, or call `model.build(input_shape)`", ValueError)
+class _:
+    def trigger(tmp):
+        keras.Sequential([keras.layers.Dense(1)]).save_weights(tmp / "unbuilt.weights.h5")
+
+    def follow(tmp):
+        model = keras.Sequential([keras.layers.Dense(1)])
+        model.build((None, 3))
+        model.save_weights(tmp / "built.weights.h5")
+
+
 STATEMENTS = [
     ("layers/preprocessing/index_lookup.py", "cannot set an empty vocabulary"),
     ("losses/registry.py", "Cannot build loss"),

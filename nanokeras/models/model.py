@@ -217,6 +217,12 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
         """Saves the weights (and optimizer state) to a `.weights.h5` file in Keras's layout."""
         from nanokeras.saving import saving_api
 
+        if not self.built:
+            # As Keras: an unbuilt model has no weights yet, and the file would hold none.
+            raise ValueError(
+                f"Cannot save the weights of {self.name!r}: the model is not built yet, so it has no weights. "
+                "Build it first: call it on a batch of data, fit it, or call `model.build(input_shape)`."
+            )
         saving_api.save_weights(self, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
 
     def load_weights(self, filepath, skip_mismatch=False, **kwargs):
