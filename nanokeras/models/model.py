@@ -127,6 +127,11 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
         shape = getattr(layer, "_build_input_shape", None)
         if not layer.built or shape is None:
             return None
+        cls = type(layer)
+        if cls.compute_output_shape is Layer.compute_output_shape and not cls.__module__.startswith("nanokeras."):
+            # As Keras: a layer of the user's without its own `compute_output_shape` shows "?" (Keras's
+            # default raises NotImplementedError there; nanokeras's would run the layer on zeros).
+            return None
         try:
             return layer.compute_output_shape(shape)
         except NotImplementedError:
