@@ -680,13 +680,30 @@ class _:
         assert ops.image.elastic_transform(images, alpha=1.0, sigma=1.0, seed=1).shape == (4, 4, 1)
 
 
-@hint("layers/convolutional/base_conv.py", "`lora_rank` (LoRA) is not supported by nanokeras; remove it", ValueError)
+@hint("layers/core/lora.py", "remove the constraint to enable LoRA", ValueError)
 class _:
     def trigger(tmp):
-        keras.layers.Conv1D(2, 3, lora_rank=4)
+        layer = keras.layers.Dense(2, kernel_constraint="non_neg")
+        layer.build((None, 3))
+        layer.enable_lora(2)
 
     def follow(tmp):
-        assert keras.layers.Conv1D(2, 3)(np.ones((1, 5, 1), "float32")).shape == (1, 3, 2)
+        layer = keras.layers.Dense(2)
+        layer.build((None, 3))
+        layer.enable_lora(2)
+        assert layer.lora_enabled
+
+
+@hint("layers/core/lora.py", "build it first (call it on data, or `layer.build(input_shape)`)", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Conv1D(2, 3).enable_lora(2)
+
+    def follow(tmp):
+        layer = keras.layers.Conv1D(2, 3)
+        layer.build((None, 5, 1))
+        layer.enable_lora(2)
+        assert layer(np.ones((1, 5, 1), "float32")).shape == (1, 3, 2)
 
 
 def _kernel_larger_than_input(layer_class, **kwargs):

@@ -31,6 +31,7 @@ from nanokeras.graph.keras_tensor import KerasTensor, any_symbolic
 from nanokeras.graph.operation import Operation, infer_output_spec
 from nanokeras.layers.input_spec import assert_input_compatibility
 from nanokeras.layers.keras2_shapes import Keras2Shape
+from nanokeras.layers.own_weights import OwnWeights
 from nanokeras.ops.tape import is_tracked
 from nanokeras.ops.tensor import TensorOperators
 from nanokeras.ops.variable import Variable
@@ -130,7 +131,7 @@ class Layer(Operation):
         if name is not None and (not isinstance(name, str) or not name or "/" in name):
             raise ValueError(f"Layer `name` must be a non-empty string without '/', got {name!r}.")
         object.__setattr__(self, "_tracked_layers", [])
-        object.__setattr__(self, "_own_weights", [])
+        object.__setattr__(self, "_own_weights", OwnWeights())
         object.__setattr__(self, "_metrics", [])
         Operation.__init__(self, name or naming.auto_name(type(self).__name__))
         if not masking.masks_in_use() and _makes_its_own_masks(type(self)):
@@ -337,11 +338,10 @@ class Layer(Operation):
 
     def _all_weights(self):
         """`(owner, weight)` pairs in Keras's order: each layer's own trainable then non-trainable
-        weights (by the weights' own `trainable` flag), layer by layer, depth first; each once."""
+        weights (as each was when added: `OwnWeights`), layer by layer, depth first; each once."""
         weights, seen = [], set()
         for layer in [self] + self._flat_layers():
-            own = layer._own_weights
-            for w in [w for w in own if w.trainable] + [w for w in own if not w.trainable]:
+            for w in layer._own_weights.in_keras_order():
                 if id(w) not in seen:
                     seen.add(id(w))
                     weights.append((layer, w))
@@ -376,8 +376,7 @@ class Layer(Operation):
         """The variables a `.keras` file holds for this layer, in Keras's order: its own weights,
         trainable first (Dense, EinsumDense, Conv1D-3D and Embedding hold only their named weights,
         `saved_by_name`, as Keras's do)."""
-        own = self._own_weights
-        return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
+        return self._own_weights.in_keras_order()
 
     def save_own_variables(self, store):
         """Puts this layer's weights into `store` (a dict) under "0", "1", ...: what `model.save`

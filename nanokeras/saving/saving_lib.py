@@ -149,6 +149,8 @@ def write_weights(model, h5file):
 def _loads_itself(obj):
     """Whether a layer's class overrides `load_own_variables` (then it reads its own store)."""
     method = getattr(type(obj), "load_own_variables", None)
+    if getattr(obj, "lora_enabled", False):
+        return True  # it zeroes its LoRA weights once the merged weight is in
     return is_layer(obj) and method is not None and not getattr(method, "_reads_saved_variables", False)
 
 

@@ -63,7 +63,7 @@ def test_einsum_dense_computes_the_equation():
     with pytest.raises(ValueError, match="Bias dimension 'z'"):
         layers.EinsumDense("abc,cd->abd", output_shape=(None, 2), bias_axes="z")(x)
     with pytest.raises(ValueError, match="not supported by nanokeras"):
-        layers.EinsumDense("ab,bc->ac", output_shape=2, lora_rank=2)
+        layers.EinsumDense("ab,bc->ac", output_shape=2, quantization_config={"mode": "int8"})
 
 
 def test_group_and_rms_normalization_closed_forms_and_gradients():

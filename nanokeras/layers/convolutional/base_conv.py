@@ -1,12 +1,13 @@
 """`BaseConv`: what `Conv1D`, `Conv2D` and `Conv3D` share."""
 
 from nanokeras.layers.convolutional import _options
+from nanokeras.layers.core.lora import LoraMixin
 from nanokeras.layers.layer import Layer, saved_by_name
 from nanokeras.ops import convolution
 from nanokeras.ops.convolution_geometry import ConvGeometry
 
 
-class BaseConv(Layer):
+class BaseConv(LoraMixin, Layer):
     """An N-D convolution layer: `activation(conv(inputs, kernel) + bias)`.
 
     Args:
@@ -24,6 +25,7 @@ class BaseConv(Layer):
         use_bias: add a learned bias per filter.
         kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
         activity_regularizer, kernel_constraint, bias_constraint: as in `Dense`.
+        lora_rank, lora_alpha: LoRA fine-tuning from the start (`enable_lora`, as in `Dense`).
 
     Weights: `kernel` of shape (*kernel_size, channels / groups, filters) and `bias` (filters,).
     """
@@ -37,8 +39,6 @@ class BaseConv(Layer):
                  groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None, **kwargs):
-        if lora_rank is not None:
-            raise ValueError(f"{type(self).__name__}: `lora_rank` (LoRA) is not supported by nanokeras; remove it.")
         _options.check_geometry(self, rank, kernel_size, strides, padding, data_format, dilation_rate,
                                 allow_causal=rank == 1)
         self.filters = _options.positive_int(self, "filters", filters)
@@ -52,6 +52,7 @@ class BaseConv(Layer):
         self.use_bias = bool(use_bias)
         _options.set_weight_options(self, ("kernel", "bias"), locals())
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self._set_lora_arguments(lora_rank, lora_alpha)
 
     def _pads(self):
         if self.padding == "causal":
@@ -70,6 +71,7 @@ class BaseConv(Layer):
                                           self.kernel_size + (channels // self.groups, self.filters))
         self.bias = _options.add_weight(self, "bias", "bias", (self.filters,)) if self.use_bias else None
         self.built = True
+        self._build_lora()
 
     def call(self, inputs):
         shape = tuple(inputs.shape)
@@ -84,7 +86,7 @@ class BaseConv(Layer):
                                    self.dilation_rate, self.groups, False)
         if any(o <= 0 for o in geo.output_shape):
             self.compute_output_shape(shape)  # raises the clear error
-        return _options.convolve(self, inputs, self.kernel, geo)
+        return _options.convolve(self, inputs, self._lora_adapted(self.kernel), geo)
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)
@@ -120,4 +122,5 @@ class BaseConv(Layer):
             "use_bias": self.use_bias,
         })
         config.update(_options.weight_options_config(self, ("kernel", "bias")))
+        config.update(self._lora_config())
         return config

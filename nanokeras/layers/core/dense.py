@@ -1,12 +1,13 @@
 """`Dense`: the fully connected layer, `activation(inputs @ kernel + bias)`."""
 
 from nanokeras import activations, initializers
+from nanokeras.layers.core.lora import LoraMixin
 from nanokeras.layers.layer import Layer, _is_builtin_function, saved_by_name
 from nanokeras.ops import fused
 from nanokeras.ops import numpy as ops
 
 
-class Dense(Layer):
+class Dense(LoraMixin, Layer):
     """A densely connected layer: `output = activation(dot(input, kernel) + bias)`.
 
     Args:
@@ -17,6 +18,7 @@ class Dense(Layer):
         bias_initializer: defaults to `"zeros"`.
         kernel_regularizer, bias_regularizer, activity_regularizer,
         kernel_constraint, bias_constraint: optional, as in Keras.
+        lora_rank, lora_alpha: LoRA fine-tuning from the start (see `enable_lora`).
         input_shape / input_dim: on the first layer of a `Sequential`, the shape of one
             sample, e.g. `input_shape=(2,)` or `input_dim=2` (Keras 2 style; the same as
             starting the model with `keras.Input((2,))`).
@@ -40,7 +42,8 @@ class Dense(Layer):
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, lora_rank=None,
+                 lora_alpha=None, **kwargs):
         if isinstance(units, float) and units.is_integer():
             units = int(units)
         if isinstance(units, bool) or not isinstance(units, int) or units <= 0:
@@ -55,6 +58,7 @@ class Dense(Layer):
         self.kernel_constraint = kernel_constraint
         self.bias_constraint = bias_constraint
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self._set_lora_arguments(lora_rank, lora_alpha)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -72,6 +76,7 @@ class Dense(Layer):
                 regularizer=self.bias_regularizer, constraint=self.bias_constraint,
             )
         self.built = True
+        self._build_lora()
 
     def call(self, inputs):
         if inputs.shape[-1] != self.kernel.shape[0]:
@@ -79,12 +84,13 @@ class Dense(Layer):
                 f"Dense {self.name!r} expects inputs with last dimension {self.kernel.shape[0]}, "
                 f"but received input of shape {tuple(inputs.shape)}."
             )
+        kernel = self._lora_adapted(self.kernel)
         # Common activations run fused with the matmul (one tape node; see ops/fused.py),
         # decided from the activation the layer has now.
         fused_name = _FUSABLE_ACTIVATIONS.get(self.activation)
         if fused_name is not None:
-            return fused.dense(inputs, self.kernel, self.bias, fused_name, self.activation)
-        outputs = ops.matmul(inputs, self.kernel)
+            return fused.dense(inputs, kernel, self.bias, fused_name, self.activation)
+        outputs = ops.matmul(inputs, kernel)
         if self.bias is not None:
             outputs = ops.add(outputs, self.bias)
         return self.activation(outputs)
@@ -93,6 +99,8 @@ class Dense(Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def _replay_blocker(self):
+        if self.lora_enabled:
+            return self._lora_blocker()
         if not _is_builtin_function(self.activation):
             return f"its activation {getattr(self.activation, '__name__', self.activation)!r} is a function of the user's"
         return None
@@ -113,19 +121,18 @@ class Dense(Layer):
             "bias_constraint": serialize_keras_object(self.bias_constraint),
             "quantization_config": None,
         })
+        config.update(self._lora_config())
         return config
 
     @classmethod
     def from_config(cls, config):
-        """Creates a Dense layer from its config (Keras 3's LoRA/quantization keys must be unset)."""
+        """Creates a Dense layer from its config (Keras 3's quantization must be unset)."""
         config = dict(config)
-        for key in ("quantization_config", "lora_rank"):
-            if config.pop(key, None) is not None:
-                raise ValueError(
-                    f"Dense.from_config: `{key}` is not supported by nanokeras; got {config.get('name')!r} "
-                    "with a non-null value."
-                )
-        config.pop("lora_alpha", None)
+        if config.pop("quantization_config", None) is not None:
+            raise ValueError(
+                f"Dense.from_config: `quantization_config` is not supported by nanokeras; got "
+                f"{config.get('name')!r} with a non-null value."
+            )
         return super().from_config(config)
 
 

@@ -10,6 +10,7 @@ import re
 from nanokeras import activations, constraints, initializers, regularizers
 from nanokeras.initializers import VarianceScaling
 from nanokeras.layers.input_spec import InputSpec
+from nanokeras.layers.core.lora import LoraMixin
 from nanokeras.layers.layer import Layer, _is_builtin_function, saved_by_name
 from nanokeras.ops import numpy as ops
 
@@ -80,7 +81,7 @@ def analyze_equation(equation, bias_axes, input_shape, output_shape):
     return kernel_shape, bias_shape, output_shape, input_axes, output_axes
 
 
-class EinsumDense(Layer):
+class EinsumDense(LoraMixin, Layer):
     """`activation(einsum(equation, inputs, kernel) + bias)`.
 
     Args:
@@ -92,6 +93,7 @@ class EinsumDense(Layer):
         bias_axes: the output letters the bias varies along (None: no bias).
         kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
         kernel_constraint, bias_constraint: as for `Dense`.
+        lora_rank, lora_alpha: LoRA fine-tuning from the start (`enable_lora`, as for `Dense`).
 
     Example:
         >>> import numpy as np, nanokeras as keras
@@ -111,10 +113,10 @@ class EinsumDense(Layer):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, lora_rank=None, lora_alpha=None, gptq_unpacked_column_size=None,
                  quantization_config=None, **kwargs):
-        for argument, value in (("lora_rank", lora_rank), ("quantization_config", quantization_config),
+        for argument, value in (("quantization_config", quantization_config),
                                 ("gptq_unpacked_column_size", gptq_unpacked_column_size)):
             if value is not None:
-                raise ValueError(f"EinsumDense: `{argument}` (LoRA / quantization) is not supported by nanokeras; "
+                raise ValueError(f"EinsumDense: `{argument}` (quantization) is not supported by nanokeras; "
                                  "leave it None.")
         if not isinstance(equation, str):
             raise TypeError(f"EinsumDense: `equation` must be a string such as 'ab,bc->ac', got {equation!r}.")
@@ -129,8 +131,7 @@ class EinsumDense(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
-        self.lora_rank = None
-        self.lora_alpha = None
+        self._set_lora_arguments(lora_rank, lora_alpha)
         self.quantization_config = None
 
     def build(self, input_shape):
@@ -155,9 +156,10 @@ class EinsumDense(Layer):
             self.bias = self.add_weight(name="bias", shape=tuple(bias_shape), initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         self.built = True
+        self._build_lora()
 
     def call(self, inputs, training=None):
-        outputs = ops.einsum(self.equation, inputs, self.kernel)
+        outputs = ops.einsum(self.equation, inputs, self._lora_adapted(self.kernel))
         if self.bias is not None:
             outputs = ops.add(outputs, self.bias)
         return self.activation(outputs)
@@ -166,6 +168,8 @@ class EinsumDense(Layer):
         return tuple(analyze_equation(self.equation, self.bias_axes, input_shape, self.partial_output_shape)[2])
 
     def _replay_blocker(self):
+        if self.lora_enabled:
+            return self._lora_blocker()
         if not _is_builtin_function(self.activation):
             return f"its activation {getattr(self.activation, '__name__', self.activation)!r} is a function of the user's"
         return None
@@ -186,13 +190,12 @@ class EinsumDense(Layer):
             "bias_constraint": constraints.serialize(self.bias_constraint),
             "quantization_config": None,
         })
+        config.update(self._lora_config())
         return config
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("lora_alpha",):
-            config.pop(key, None)
         if isinstance(config.get("activity_regularizer"), dict):
             config["activity_regularizer"] = regularizers.get(config["activity_regularizer"])
         return super().from_config(config)

@@ -6,6 +6,7 @@ import numpy as np
 
 from nanokeras import constraints, initializers, regularizers
 from nanokeras.backend import masking
+from nanokeras.layers.core.lora import LoraMixin
 from nanokeras.layers.layer import Layer, saved_by_name
 from nanokeras.ops import masking as masking_ops
 from nanokeras.ops.embedding import embedding_lookup
@@ -21,7 +22,7 @@ def _check_positive_int(argument, value):
     return int(value)
 
 
-class Embedding(Layer):
+class Embedding(LoraMixin, Layer):
     """Maps each id in `[0, input_dim)` to a trainable vector of size `output_dim`.
 
     Args:
@@ -34,6 +35,7 @@ class Embedding(Layer):
             skip the padding, and id 0 must not be a real token (`input_dim` then
             counts it: vocabulary size + 1).
         weights: optional initial table, a `(input_dim, output_dim)` array.
+        lora_rank, lora_alpha: LoRA fine-tuning from the start (`enable_lora`, as for `Dense`).
 
     Ids outside `[0, input_dim)` raise a ValueError (Keras returns zeros or
     garbage for them, depending on the backend).
@@ -52,6 +54,8 @@ class Embedding(Layer):
 
     _keeps_integer_inputs = True
 
+    _lora_base = "embeddings"
+    _lora_names = ("lora_embeddings_a", "lora_embeddings_b")
     _extra_keywords = ("input_length", "quantization_config")  # read from **kwargs, as Keras does
 
     def _saved_variables(self):  # as Keras: only these, also in a subclass with more variables
@@ -62,8 +66,6 @@ class Embedding(Layer):
                  **kwargs):
         input_dim = _check_positive_int("input_dim", input_dim)
         output_dim = _check_positive_int("output_dim", output_dim)
-        if lora_rank is not None:
-            raise ValueError("Embedding: `lora_rank` (LoRA fine-tuning) is not supported by nanokeras.")
         input_length = kwargs.pop("input_length", None)
         if input_length is not None:
             warnings.warn("Argument `input_length` is deprecated. Just remove it.", stacklevel=2)
@@ -82,6 +84,7 @@ class Embedding(Layer):
         self.embeddings_initializer = initializer
         self.embeddings_regularizer = regularizer
         self.embeddings_constraint = constraint
+        self._set_lora_arguments(lora_rank, lora_alpha)
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
         if self.mask_zero:
@@ -100,6 +103,7 @@ class Embedding(Layer):
             regularizer=self.embeddings_regularizer, constraint=self.embeddings_constraint,
         )
         self.built = True
+        self._build_lora()
 
     def _build_for(self, input_shape):
         if not self.built:
@@ -108,7 +112,7 @@ class Embedding(Layer):
             self._build_input_shape = input_shape
 
     def call(self, inputs):
-        return embedding_lookup(self.embeddings, inputs, owner=f"Embedding {self.name!r}")
+        return embedding_lookup(self._lora_adapted(self.embeddings), inputs, owner=f"Embedding {self.name!r}")
 
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
@@ -135,14 +139,13 @@ class Embedding(Layer):
             "mask_zero": self.mask_zero,
             "quantization_config": None,
         })
+        config.update(self._lora_config())
         return config
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("lora_rank", "quantization_config"):
-            if config.get(key) is not None:
-                raise ValueError(f"Embedding.from_config: `{key}` is not supported by nanokeras.")
-            config.pop(key, None)
-        config.pop("lora_alpha", None)
+        if config.get("quantization_config") is not None:
+            raise ValueError("Embedding.from_config: `quantization_config` is not supported by nanokeras.")
+        config.pop("quantization_config", None)
         return super().from_config(config)

@@ -80,7 +80,7 @@ class ReversibleEmbedding(Embedding):
             if mask is not None:
                 masking.set_keras_mask(outputs, mask)
             return outputs
-        kernel = np_ops.transpose(self.embeddings) if self.tie_weights else self.reverse_embeddings
+        kernel = np_ops.transpose(self._lora_adapted(self.embeddings)) if self.tie_weights else self.reverse_embeddings
         if self.reverse_dtype is not None:
             inputs = core_ops.cast(inputs, self.reverse_dtype)
             kernel = core_ops.cast(kernel, self.reverse_dtype)
