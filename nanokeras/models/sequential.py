@@ -130,6 +130,8 @@ class Sequential(Keras2SequentialMethods, Model):
             if layer.built and layer._build_input_shape is None:
                 layer._build_input_shape = x.shape
             x = layer(x)
+            if type(x) in (list, tuple) and len(x) == 1:
+                x = x[0]  # a nested `Model(i, [y])`: one output in a list, as Keras passes it on
             output_shapes.append(tuple(x.shape) if hasattr(x, "shape") else None)
         # What `summary` shows: the shapes in this stack, not those of a layer's own build (a
         # Normalization adapted on a (160,) vector before it was stacked on `input_shape=[1]`).

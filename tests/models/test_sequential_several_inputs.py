@@ -45,3 +45,17 @@ def test_one_array_in_a_list_and_nested_lists_of_numbers_are_still_one_input():
     model = _model()
     assert model([np.ones((2, 4))]).shape == (2, 3)
     assert model([[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]).shape == (2, 3)
+
+
+def test_a_nested_model_with_one_output_in_a_list_stacks_in_a_sequential(tmp_path):
+    inputs = keras.Input((3,))
+    inner = keras.Model(inputs, [keras.layers.Dense(2)(inputs)])
+    model = keras.Sequential([keras.Input((3,)), inner, keras.layers.Dense(1)])
+    assert model.output_shape == (None, 1)
+    assert model(np.ones((2, 3))).shape == (2, 1)
+    model.compile("sgd", "mse")
+    model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)
+    model.save(str(tmp_path / "m.keras"))
+    loaded = keras.models.load_model(str(tmp_path / "m.keras"))
+    np.testing.assert_allclose(loaded.predict(np.ones((2, 3)), verbose=0), model.predict(np.ones((2, 3)), verbose=0))
+    assert keras.Sequential([keras.Input((3,)), inner]).output_shape == (None, 2)

@@ -89,3 +89,14 @@ def test_invalid_dtypes_and_array_outputs_are_value_errors_in_both(keras):
             lib.ops.cast(np.ones(3), "floaty")
         with pytest.raises(ValueError):
             lib.Model(lib.Input((3,)), np.ones(3))
+
+
+def test_a_sequential_holding_a_model_with_one_listed_output_as_in_keras(keras):
+    results = []
+    for lib in (nk, keras):
+        inputs = lib.Input((3,))
+        inner = lib.Model(inputs, [lib.layers.Dense(2, kernel_initializer="ones")(inputs)])
+        model = lib.Sequential([lib.Input((3,)), inner])
+        results.append((model.output_shape, np.asarray(model(np.ones((2, 3), "float32")))))
+    assert results[0][0] == results[1][0] == (None, 2)
+    np.testing.assert_allclose(results[0][1], results[1][1])
