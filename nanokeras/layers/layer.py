@@ -702,6 +702,10 @@ class Layer(Operation):
     # A model's outputs stay plain arrays (what `predict` returns); layers' show their masks.
     _shows_eager_mask = True
 
+    # Keras's flag for layers XLA can compile: a model holding one with False resolves
+    # `compile(jit_compile="auto")` to False (nanokeras's compiled step runs them all the same).
+    supports_jit = True
+
     def _mark_output_masks(self, inputs, outputs, previous_mask, read_mask):
         if not self.supports_masking:
             if any(m is not None for m in flatten(previous_mask)):

@@ -41,3 +41,22 @@ def test_the_compiled_step_is_still_used_unless_false_was_asked():
     model.fit(np.ones((4, 4, 4, 1), "float32"), np.ones((4, 1), "float32"), verbose=0)
     model.compile("sgd", "mse", jit_compile=False)
     assert "jit_compile=False" in step_program.blocker(model, "train")
+
+
+def test_a_loaded_file_saying_false_for_such_a_model_keeps_the_compiled_step(tmp_path):
+    model = _augmented()
+    model.compile("sgd", "mse")
+    path = str(tmp_path / "augmented.keras")
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert loaded.jit_compile is False and loaded.get_compile_config()["jit_compile"] is False
+    assert step_program.blocker(loaded, "train") is None
+    plain = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    plain.compile("sgd", "mse", jit_compile=False)
+    plain.save(str(tmp_path / "plain.keras"))
+    assert "jit_compile=False" in step_program.blocker(keras.models.load_model(str(tmp_path / "plain.keras")), "train")
+
+
+def test_layers_support_jit_unless_keras_says_otherwise():
+    assert keras.layers.Dense(1).supports_jit is True
+    assert keras.layers.RandomRotation(0.1).supports_jit is False
