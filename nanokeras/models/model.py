@@ -274,7 +274,7 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
             "run_eagerly": bool(self.run_eagerly),
             "steps_per_execution": self.steps_per_execution,
             # Keras writes "auto" resolved (True where XLA compiles): the compiled step here.
-            "jit_compile": self.jit_compile is not False,
+            "jit_compile": getattr(self, "_jit_compile_config", self.jit_compile is not False),
         }
 
     def compile_from_config(self, config):

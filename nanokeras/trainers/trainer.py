@@ -140,6 +140,8 @@ class Trainer:
         # the same numbers, so it keeps being used (only an explicit False asks for the tape).
         self._jit_off_for_layers = bool(resolved) and not all(
             getattr(layer, "supports_jit", True) for layer in [self] + list(self._flat_layers()))
+        # What the compile config records, as Keras: "auto" resolved, an explicit True as asked.
+        self._jit_compile_config = bool(resolved) and (jit_compile is True or not self._jit_off_for_layers)
         if self._jit_off_for_layers:
             if jit_compile is True:
                 warnings.warn("`jit_compile=True` is not possible for this model: some of its layers "

@@ -34,3 +34,18 @@ def _seen_with_layers(lib):
 
 def test_jit_compile_auto_is_false_with_layers_keras_cannot_compile(keras):
     assert _seen_with_layers(nk) == _seen_with_layers(keras)
+
+
+def _explicit_true_with_a_rotation(lib):
+    import warnings
+
+    model = lib.Sequential([lib.Input((4, 4, 1)), lib.Sequential([lib.layers.RandomRotation(0.1)]), lib.layers.Flatten(),
+                            lib.layers.Dense(1)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.compile("sgd", "mse", jit_compile=True)
+    return model.jit_compile, model.get_compile_config()["jit_compile"], bool(caught)
+
+
+def test_an_explicit_true_with_such_a_layer_as_in_keras(keras):
+    assert _explicit_true_with_a_rotation(nk) == _explicit_true_with_a_rotation(keras)

@@ -60,3 +60,12 @@ def test_a_loaded_file_saying_false_for_such_a_model_keeps_the_compiled_step(tmp
 def test_layers_support_jit_unless_keras_says_otherwise():
     assert keras.layers.Dense(1).supports_jit is True
     assert keras.layers.RandomRotation(0.1).supports_jit is False
+
+
+def test_an_explicit_true_is_recorded_as_asked_while_the_model_reports_false():
+    model = _augmented()
+    with pytest.warns(UserWarning, match="random_rotation"):
+        model.compile("sgd", "mse", jit_compile=True)
+    assert model.jit_compile is False and model.get_compile_config()["jit_compile"] is True
+    model.compile("sgd", "mse", jit_compile=False)
+    assert model.get_compile_config()["jit_compile"] is False
