@@ -297,8 +297,7 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
         arguments = ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics", "run_eagerly",
                      "steps_per_execution", "jit_compile")
         arguments = {k: v for k, v in config.items() if k in arguments}
-        if arguments.get("jit_compile") is False and not all(
-                getattr(layer, "supports_jit", True) for layer in self._flat_layers()):
+        if arguments.get("jit_compile") is False and self._layers_without_jit():
             # Keras saves "auto" resolved to False for a model holding such layers: not a request for
             # the tape, so the compiled step keeps running (`jit_compile` still reads False).
             arguments["jit_compile"] = "auto"

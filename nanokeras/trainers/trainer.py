@@ -138,14 +138,14 @@ class Trainer:
         # As Keras: a model holding a layer XLA cannot compile (lookups, hashing, most geometric
         # augmentations) reports (and saves) `jit_compile=False`; the compiled step here replays
         # the same numbers, so it keeps being used (only an explicit False asks for the tape).
-        self._jit_off_for_layers = bool(resolved) and not all(
-            getattr(layer, "supports_jit", True) for layer in [self] + list(self._flat_layers()))
+        self._jit_off_for_layers = bool(resolved) and bool(self._layers_without_jit())
         # What the compile config records, as Keras: "auto" resolved, an explicit True as asked.
         self._jit_compile_config = bool(resolved) and (jit_compile is True or not self._jit_off_for_layers)
         if self._jit_off_for_layers:
             if jit_compile is True:
+                names = ", ".join(repr(layer.name) for layer in self._layers_without_jit())
                 warnings.warn("`jit_compile=True` is not possible for this model: some of its layers "
-                              f"({self._layers_without_jit()}) do not support it; continuing with `jit_compile=False`.",
+                              f"({names}) do not support it; continuing with `jit_compile=False`.",
                               stacklevel=2)
             resolved = False
         self.jit_compile = resolved
@@ -420,7 +420,8 @@ class Trainer:
         return self.compute_loss(x, y, y_pred, sample_weight)
 
     def _layers_without_jit(self):
-        return ", ".join(repr(layer.name) for layer in self._flat_layers() if not getattr(layer, "supports_jit", True))
+        """The model and layers whose `supports_jit` is False (Keras cannot compile them with XLA)."""
+        return [layer for layer in [self] + list(self._flat_layers()) if not layer.supports_jit]
 
     def _defines_call(self):
         """Whether the model has a `call` to run (a `Model` subclass may define only `train_step`)."""

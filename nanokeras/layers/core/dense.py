@@ -99,11 +99,9 @@ class Dense(LoraMixin, Layer):
         return tuple(input_shape[:-1]) + (self.units,)
 
     def _replay_blocker(self):
-        if self.lora_enabled:
-            return self._lora_blocker()
         if not _is_builtin_function(self.activation):
             return f"its activation {getattr(self.activation, '__name__', self.activation)!r} is a function of the user's"
-        return None
+        return super()._replay_blocker()  # LoRA's
 
     def get_config(self):
         from nanokeras.saving.serialization_lib import serialize_keras_object

@@ -168,11 +168,9 @@ class EinsumDense(LoraMixin, Layer):
         return tuple(analyze_equation(self.equation, self.bias_axes, input_shape, self.partial_output_shape)[2])
 
     def _replay_blocker(self):
-        if self.lora_enabled:
-            return self._lora_blocker()
         if not _is_builtin_function(self.activation):
             return f"its activation {getattr(self.activation, '__name__', self.activation)!r} is a function of the user's"
-        return None
+        return super()._replay_blocker()  # LoRA's
 
     def get_config(self):
         config = super().get_config()

@@ -23,6 +23,12 @@ from nanokeras import initializers
 from nanokeras.ops import numpy as ops
 
 
+def _check_alpha(owner, lora_alpha):
+    if lora_alpha is not None and (isinstance(lora_alpha, bool) or not isinstance(lora_alpha, numbers.Real)
+                                   or lora_alpha <= 0):
+        raise ValueError(f"{owner}: `lora_alpha` must be a positive number or None, got lora_alpha={lora_alpha!r}.")
+
+
 def _check_rank(owner, argument, value, allow_none):
     if value is None and allow_none:
         return None
@@ -41,9 +47,7 @@ class LoraMixin:
     def _set_lora_arguments(self, lora_rank, lora_alpha):
         owner = type(self).__name__
         self.lora_rank = _check_rank(owner, "lora_rank", lora_rank, allow_none=True)
-        if lora_alpha is not None and (isinstance(lora_alpha, bool) or not isinstance(lora_alpha, numbers.Real)
-                                       or lora_alpha <= 0):
-            raise ValueError(f"{owner}: `lora_alpha` must be a positive number or None, got lora_alpha={lora_alpha!r}.")
+        _check_alpha(owner, lora_alpha)
         self.lora_alpha = lora_alpha if lora_alpha is not None else self.lora_rank
         self.lora_enabled = False
 
@@ -62,9 +66,7 @@ class LoraMixin:
         """
         owner = f"{type(self).__name__} {self.name!r}"
         rank = _check_rank(owner, "rank", rank, allow_none=False)
-        if lora_alpha is not None and (isinstance(lora_alpha, bool) or not isinstance(lora_alpha, numbers.Real)
-                                       or lora_alpha <= 0):
-            raise ValueError(f"{owner}: `lora_alpha` must be a positive number or None, got lora_alpha={lora_alpha!r}.")
+        _check_alpha(owner, lora_alpha)
         if getattr(self, f"{self._lora_base}_constraint", None) is not None:
             raise ValueError(f"{owner}: LoRA cannot be used with a `{self._lora_base}_constraint`; remove the "
                              "constraint to enable LoRA.")
@@ -97,14 +99,11 @@ class LoraMixin:
         update = ops.multiply(ops.matmul(a, b), np.float32(self.lora_alpha / self.lora_rank))
         return ops.add(base, update)
 
-    def _lora_blocker(self):
-        """Why the compiled step cannot replay this layer (None when it can)."""
-        if getattr(self, "lora_enabled", False):
-            return "LoRA is enabled on it"
-        return None
-
     def _replay_blocker(self):
-        return self._lora_blocker() or super()._replay_blocker()
+        """Why the compiled step cannot replay this layer (None when it can)."""
+        if self.lora_enabled:
+            return "LoRA is enabled on it"
+        return super()._replay_blocker()
 
     def _merged_lora_weight(self):
         """The weight the layer computes with, as a numpy array (what a file stores)."""
