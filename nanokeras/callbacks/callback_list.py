@@ -49,6 +49,9 @@ class CallbackList(Callback):
 
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):
         super().__init__()
+        if isinstance(callbacks, Callback):
+            # `fit(..., callbacks=EarlyStopping())`: one callback without a list, which Keras accepts.
+            callbacks = [callbacks]
         callbacks = list(callbacks or [])
         for callback in callbacks:
             if not isinstance(callback, Callback):
