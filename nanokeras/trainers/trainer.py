@@ -36,7 +36,8 @@ from nanokeras.trainers.floating_point import quiet_floating_point_errors
 from nanokeras.trainers.step_program import CompiledSteps
 from nanokeras.utils import keras2_notes
 from nanokeras.utils.dataset_utils import pack_x_y_sample_weight
-from nanokeras.trainers.validation import check_batch_size, check_features, check_fit_arguments, check_verbose
+from nanokeras.trainers.validation import (check_batch_size, check_features, check_fit_arguments, check_steps,
+                                           check_verbose)
 
 
 _LOOP_ATTRIBUTES = frozenset({"stop_training", "history"})
@@ -656,7 +657,7 @@ class Trainer:
         _check_method_keywords("evaluate", kwargs, Trainer.evaluate)
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        steps = _limited(steps, config.max_steps_per_epoch(), "steps")
+        steps = _limited(check_steps(steps), config.max_steps_per_epoch(), "steps")
         if batch_sources.is_batch_source(x):
             arrays = batch_sources.prepare_validation(self, x, steps, argument="x")
             steps_total = arrays.steps_per_epoch
@@ -709,7 +710,7 @@ class Trainer:
         _check_method_keywords("predict", kwargs, Trainer.predict)
         batch_size = check_batch_size(batch_size)
         verbose = check_verbose(verbose)
-        steps = _limited(steps, config.max_steps_per_epoch(), "steps")
+        steps = _limited(check_steps(steps), config.max_steps_per_epoch(), "steps")
         if batch_sources.is_batch_source(x):
             batches = batch_sources.SourceBatches(x, self, steps_per_epoch=steps, steps_argument="steps")
             if not self.built or not batches.is_sequence:  # (Keras looks at a Sequence only to build)

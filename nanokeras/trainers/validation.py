@@ -6,6 +6,7 @@ import numpy as np
 
 from nanokeras.graph.input_rank import match_input_rank
 from nanokeras.trainers.batch_sources import is_batch_source
+from nanokeras.trainers.integer_argument_error import IntegerArgumentError
 
 
 def _is_int(value):
@@ -26,8 +27,18 @@ def check_batch_size(batch_size, argument="batch_size"):
     if type(batch_size) is int and batch_size >= 1:
         return batch_size
     if not _is_int(batch_size) or batch_size < 1:
-        raise ValueError(f"`{argument}` must be a positive integer, got {batch_size!r}.")
+        raise IntegerArgumentError(f"`{argument}` must be a positive integer, got {batch_size!r}.")
     return int(batch_size)
+
+
+def check_steps(steps):
+    """`steps` of evaluate/predict: None (all the data) or a positive integer; 0 means None, as in
+    Keras (it tests `if steps:`)."""
+    if steps is None or _is_int(steps) and steps == 0:
+        return None
+    if _is_int(steps) and steps > 0:
+        return int(steps)
+    raise IntegerArgumentError(f"`steps` must be a positive integer or None, got {steps!r}.")
 
 
 def check_fit_arguments(batch_size=None, epochs=1, validation_split=0.0, validation_data=None, initial_epoch=0,
@@ -35,11 +46,13 @@ def check_fit_arguments(batch_size=None, epochs=1, validation_split=0.0, validat
     """Checks the scalar arguments of `fit`; returns the batch size to use (32 by default)."""
     batch_size = check_batch_size(batch_size)
     if validation_batch_size is not None and (not _is_int(validation_batch_size) or validation_batch_size < 1):
-        raise ValueError(f"`validation_batch_size` must be a positive integer, got {validation_batch_size!r}.")
+        raise IntegerArgumentError(
+            f"`validation_batch_size` must be a positive integer, got {validation_batch_size!r}."
+        )
     if not _is_int(epochs) or epochs < 0:
-        raise ValueError(f"`epochs` must be a non-negative integer, got {epochs!r}.")
+        raise IntegerArgumentError(f"`epochs` must be a non-negative integer, got {epochs!r}.")
     if not _is_int(initial_epoch) or initial_epoch < 0:
-        raise ValueError(f"`initial_epoch` must be a non-negative integer, got {initial_epoch!r}.")
+        raise IntegerArgumentError(f"`initial_epoch` must be a non-negative integer, got {initial_epoch!r}.")
     if not isinstance(validation_split, numbers.Real) or not 0 <= validation_split < 1:
         raise ValueError(
             f"`validation_split` must be a number in [0, 1), got {validation_split!r} "
@@ -55,7 +68,7 @@ def check_fit_arguments(batch_size=None, epochs=1, validation_split=0.0, validat
                 f"got {type(validation_data).__name__} ({count})."
             )
     if steps_per_epoch is not None and (not _is_int(steps_per_epoch) or steps_per_epoch < 1):
-        raise ValueError(f"`steps_per_epoch` must be a positive integer or None, got {steps_per_epoch!r}.")
+        raise IntegerArgumentError(f"`steps_per_epoch` must be a positive integer or None, got {steps_per_epoch!r}.")
     if _is_int(validation_freq):
         if validation_freq < 1:
             raise ValueError(f"`validation_freq` must be a positive integer, got {validation_freq!r}.")
