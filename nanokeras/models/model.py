@@ -60,7 +60,6 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
         """Builds the model by running it once on zeros of `input_shape` (batch axis as 1)."""
         if self.built:
             return
-        shape = tuple(1 if d is None else d for d in input_shape)
         unbuilt = [layer for layer in self._flat_layers() if not layer.built]
         if not self._defines_call():
             # No `call` to run (a GAN that only has a `train_step`): built when its parts are.
@@ -74,12 +73,13 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
             return
         self.built = True
         try:
-            self.call(np.zeros(shape, dtype=self.dtype))
+            self.call(_zeros_for(input_shape, self.dtype))
         except Exception:
             self.built = False
             raise
-        self._build_input_shape = tuple(input_shape)
-        if input_shape and input_shape[0] is None:
+        nested = not _is_shape(input_shape)
+        self._build_input_shape = input_shape if nested else tuple(input_shape)
+        if not nested and input_shape and input_shape[0] is None:
             # The layers this built saw the stand-in batch of 1: they record the batch axis as
             # unknown, as Keras's symbolic build does (`summary` shows (None, ...)).
             for layer in unbuilt:
@@ -304,3 +304,17 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
         self.compile(**arguments)
         if self.built and self.optimizer is not None:
             self.optimizer.build(self.trainable_weights)
+
+
+def _is_shape(value):
+    return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, (int, np.integer)) for d in value)
+
+
+def _zeros_for(input_shape, dtype):
+    """Zeros of `input_shape` (None axes as 1), in its structure: a subclassed model's `call` may
+    take a dict or a list of inputs (DLWP's CustomerTicketModel reads inputs["title"], ...)."""
+    if isinstance(input_shape, dict):
+        return {key: _zeros_for(shape, dtype) for key, shape in input_shape.items()}
+    if not _is_shape(input_shape):
+        return [_zeros_for(shape, dtype) for shape in input_shape]
+    return np.zeros(tuple(1 if d is None else d for d in input_shape), dtype=dtype)
