@@ -101,6 +101,21 @@ def output_names_of(model, y_pred):
     return ["output"] if count == 1 else [f"output_{i + 1}" for i in range(count)]
 
 
+def outputs_are_named(model, y_pred):
+    """False for several outputs without names (a subclassed model returning a tuple or list): Keras
+    then logs each output's loss under its loss's name (`mse_loss`) and the metrics under their own
+    names (`accuracy`, `mae_1` for a repeat), not under `output_1_...`."""
+    if isinstance(y_pred, dict) or not isinstance(y_pred, (list, tuple)):
+        return True
+    names = getattr(model, "output_names", None)
+    return bool(names) and len(names) == len(y_pred)
+
+
+def _loss_log_name(spec, loss):
+    """The name Keras logs an unnamed output's loss under: the string given, else the loss's name."""
+    return spec if isinstance(spec, str) else loss.name
+
+
 def align(structure, names, argument):
     """`structure` (an array, a list in output order, or a dict by name) as a list per output."""
     if isinstance(structure, dict):
@@ -151,7 +166,7 @@ class CompiledLoss:
             return [self.single[0]] if self.single[0] is not None else []
         return [loss for _, loss, _ in self.outputs or () if loss is not None]
 
-    def build(self, y_pred, names):
+    def build(self, y_pred, names, named=True):
         if self.names is not None:
             return
         is_leaf = lambda v: not isinstance(v, (list, tuple, dict))  # noqa: E731
@@ -180,7 +195,11 @@ class CompiledLoss:
             self.order = [i for i in order if resolved[i][1] is not None]
             # Keras tracks each output's loss (`<output>_loss`) only when more than one output has a loss.
             if len(self.order) > 1:
-                self.trackers = [Mean(name=f"{resolved[i][0]}_loss") for i in self.order]
+                if named:
+                    tracker_names = [f"{resolved[i][0]}_loss" for i in self.order]
+                else:
+                    tracker_names = _unique([f"{_loss_log_name(losses[i], resolved[i][1])}_loss" for i in self.order])
+                self.trackers = [Mean(name=name) for name in tracker_names]
             self.without_loss = [i for i in range(len(names)) if resolved[i][1] is None] if self.order else []
         self.names = names
 
@@ -236,7 +255,7 @@ class CompiledMetrics:
                 _check_metric_list(leaf, argument)
         self.entries = None  # [(metric, weighted, output index or None)]
 
-    def build(self, y, y_pred, names):
+    def build(self, y, y_pred, names, named=True):
         if self.entries is not None:
             return
         from nanokeras.metrics.resolve import resolve_metric
@@ -268,7 +287,7 @@ class CompiledMetrics:
                 for identifier in _check_metric_list(identifiers, argument):
                     metric = resolve_metric(identifier, np.asarray(value_of(y_i)), np.asarray(value_of(pred_i)))
                     entries.append((metric, weighted, None if single else index))
-        _name_uniquely(entries, names if len(names) > 1 else None)
+        _name_uniquely(entries, names if len(names) > 1 and named else None)
         self.entries = entries
         self.names = names
 
@@ -293,6 +312,20 @@ class CompiledMetrics:
             else [sample_weight] * len(self.names)
         for metric, weighted, index in entries:
             metric.update_state(ys[index], _value_with_mask(preds[index]), weights[index] if weighted else None)
+
+
+def _unique(names):
+    """`names` with a repeat numbered `_1`, `_2`, ... (Keras gives two unnamed outputs with the same
+    loss one log key, the second's value hiding the first's; here both are kept)."""
+    taken, result = {}, []
+    for name in names:
+        if name in taken:
+            taken[name] += 1
+            name = f"{name}_{taken[name] - 1}"
+        else:
+            taken[name] = 1
+        result.append(name)
+    return result
 
 
 def _name_uniquely(entries, names):

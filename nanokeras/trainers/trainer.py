@@ -165,8 +165,9 @@ class Trainer:
     def _build_compiled(self, y, y_pred):
         """Ties losses and metrics to the outputs, once labels and predictions have been seen."""
         names = compile_utils.output_names_of(self, y_pred)
-        self._compile_loss.build(y_pred, names)
-        self._compile_metrics.build(y, y_pred, names)
+        named = compile_utils.outputs_are_named(self, y_pred)
+        self._compile_loss.build(y_pred, names, named)
+        self._compile_metrics.build(y, y_pred, names, named)
 
     # What `compile` was given is not a metric of the model itself (the compiled metrics wrap it).
     _untracked_metric_attributes = frozenset({"_loss_tracker", "_metrics_spec", "_weighted_metrics_spec"})
@@ -459,9 +460,10 @@ class Trainer:
             )
         y_pred = self._probe_outputs(x)
         names = compile_utils.output_names_of(self, y_pred)
+        named = compile_utils.outputs_are_named(self, y_pred)
         ys = compile_utils.align(y, names, prefix + "y")
         preds = compile_utils.align(y_pred, names, "the model's outputs")
-        self._compile_loss.build(y_pred, names)
+        self._compile_loss.build(y_pred, names, named)
         if not self._compile_loss.is_empty:
             from nanokeras.losses.target_checks import check_targets
 
@@ -470,7 +472,7 @@ class Trainer:
             for loss, y_i, pred_i in zip(losses, ys, preds):
                 if loss is not None:
                     check_targets(loss, y_i, np.shape(pred_i))
-        self._compile_metrics.build(data_adapter.map_structure(lambda a, _: a[:1], y), y_pred, names)
+        self._compile_metrics.build(data_adapter.map_structure(lambda a, _: a[:1], y), y_pred, names, named)
         # Labels (n,) for outputs (n, 1) become (n, 1), and integer labels become floats for
         # the losses that compare them with probabilities, once here rather than at every step
         # (the losses would do the same conversions per batch).
@@ -677,8 +679,16 @@ class Trainer:
     def _logs_in_metrics_order(self, logs):
         """`logs` as Keras's list: values in the order of the metrics' own names (a name there
         twice gives its value twice; a compiled metric's log key may differ from its name), then
-        the keys no metric names, sorted; one value alone unwrapped."""
-        names = [m.name for m in self.metrics]
+        the keys no metric names, sorted; one value alone unwrapped. The names are taken in Keras 3's
+        order (the loss, the compiled metrics, then each output's loss): `model.metrics` lists the
+        per-output losses before the compiled metrics, as Keras 2 did."""
+        metrics = self.metrics
+        trackers = list(self._compile_loss.trackers) if self.compiled and self._compile_loss is not None else []
+        if trackers:
+            compiled = self._compile_metrics.metrics if self._compile_metrics is not None else []
+            first = metrics.index(trackers[0])  # after the loss tracker
+            metrics = metrics[:first] + compiled + trackers + metrics[first + len(trackers) + len(compiled):]
+        names = [m.name for m in metrics]
         ordered = [logs[name] for name in names if name in logs]
         ordered += [logs[key] for key in sorted(logs) if key not in names]
         return ordered[0] if len(ordered) == 1 else ordered
