@@ -189,7 +189,9 @@ class Trainer:
 
     @property
     def metrics_names(self):
-        return [getattr(m, "_log_key", m.name) for m in self.metrics]
+        """The log keys in the order `evaluate` lists their values, so that
+        `dict(zip(model.metrics_names, model.evaluate(x, y)))` pairs each value with its name."""
+        return self._log_keys_in_order([getattr(m, "_log_key", m.name) for m in self.metrics])
 
     def reset_metrics(self):
         for metric in self.metrics:
@@ -677,11 +679,16 @@ class Trainer:
         return self._logs_in_metrics_order(logs)
 
     def _logs_in_metrics_order(self, logs):
-        """`logs` as Keras's list: values in the order of the metrics' own names (a name there
-        twice gives its value twice; a compiled metric's log key may differ from its name), then
-        the keys no metric names, sorted; one value alone unwrapped. The names are taken in Keras 3's
-        order (the loss, the compiled metrics, then each output's loss): `model.metrics` lists the
-        per-output losses before the compiled metrics, as Keras 2 did."""
+        """`logs` as Keras's list (see `_log_keys_in_order`); one value alone unwrapped."""
+        ordered = [logs[key] for key in self._log_keys_in_order(logs)]
+        return ordered[0] if len(ordered) == 1 else ordered
+
+    def _log_keys_in_order(self, keys):
+        """`keys` in the order of Keras's evaluate list: the metrics' own names that are keys (a name
+        there twice comes twice; a compiled metric's log key may differ from its name), then the
+        other keys, sorted. The names are taken in Keras 3's order (the loss, the compiled metrics,
+        then each output's loss): `model.metrics` lists the per-output losses before the compiled
+        metrics, as Keras 2 did."""
         metrics = self.metrics
         trackers = list(self._compile_loss.trackers) if self.compiled and self._compile_loss is not None else []
         if trackers:
@@ -689,9 +696,7 @@ class Trainer:
             first = metrics.index(trackers[0])  # after the loss tracker
             metrics = metrics[:first] + compiled + trackers + metrics[first + len(trackers) + len(compiled):]
         names = [m.name for m in metrics]
-        ordered = [logs[name] for name in names if name in logs]
-        ordered += [logs[key] for key in sorted(logs) if key not in names]
-        return ordered[0] if len(ordered) == 1 else ordered
+        return [name for name in names if name in keys] + sorted(key for key in keys if key not in names)
 
     def _evaluate_arrays(self, arrays, batch_size, steps, callback_list):
         self.reset_metrics()
