@@ -738,10 +738,12 @@ class Layer(Operation):
         if type(self).compute_mask is Layer.compute_mask:  # passes the mask on as it is
             mask_specs = previous_mask
         else:
-            try:
-                mask_specs = _infer_masks(self, inputs, previous_mask)
-            except Exception:  # a mask that cannot be computed on placeholders: no symbolic mask
-                return
+            mask_specs = _symbolic_masks(self, inputs, previous_mask)
+            if mask_specs is _NOT_SYMBOLIC:
+                try:
+                    mask_specs = _infer_masks(self, inputs, previous_mask)
+                except Exception:  # a mask that cannot be computed on placeholders: no symbolic mask
+                    return
         if mask_specs is None or all(m is None for m in flatten(mask_specs)):
             return
         flat_masks = flatten(mask_specs) if isinstance(mask_specs, (list, tuple)) else [mask_specs]
@@ -849,6 +851,8 @@ class Layer(Operation):
             _populate_mask_arguments(self, inputs, args, infer_kwargs)
         with self._open_name_scope():
             specs = self._build_and_infer(inputs, shapes, args, infer_kwargs)
+        if _mask_flag[0]:
+            kwargs = _with_graph_masks(self, inputs, args, kwargs)
         outputs = self._record_symbolic_call((inputs,) + args, kwargs, specs)
         if _mask_flag[0]:
             self._mark_symbolic_output_masks(inputs, args, kwargs, outputs)
@@ -1095,6 +1099,58 @@ def _makes_its_own_masks(cls):
     """Whether `cls` is a layer class from outside nanokeras that defines `compute_mask` (nanokeras's
     own layers that make masks turn mask passing on themselves; the others only pass masks on)."""
     return cls.compute_mask is not Layer.compute_mask and not cls.__module__.startswith("nanokeras.")
+
+
+_NOT_SYMBOLIC = object()
+
+
+def _symbolic_masks(layer, inputs, previous_mask):
+    """`compute_mask` run on the KerasTensors themselves, as Keras runs it: masks made with
+    `keras.ops` become nodes of the graph (`not_equal` under an `Embedding(mask_zero=True)`).
+    `_NOT_SYMBOLIC` when the layer's `compute_mask` needs values (numpy functions)."""
+    try:
+        masks = layer.compute_mask(inputs, previous_mask)
+    except Exception:
+        return _NOT_SYMBOLIC
+    if not all(m is None or isinstance(m, KerasTensor) for m in flatten(masks)):
+        return _NOT_SYMBOLIC
+    return masks
+
+
+def _graph_mask(mask):
+    """Whether `mask` (a structure) holds symbolic masks made by the graph, and nothing else."""
+    leaves = flatten(mask)
+    return bool(leaves) and all(isinstance(m, KerasTensor) and m._keras_history is not None for m in leaves)
+
+
+def _with_graph_masks(layer, inputs, args, kwargs):
+    """The call's `kwargs` with the input's graph mask as `mask`, as Keras records it in the node of
+    a layer whose `call` takes `mask` and that is called on one tensor. The model's runs then hand
+    the layer its mask from the graph, and `summary()` shows the edge.
+
+    As in Keras, a float tensor of another dtype than the layer's is cast first and loses its mask.
+    """
+    if kwargs.get("mask") is not None:
+        return kwargs
+    if not layer._call_takes_mask:
+        return kwargs
+    tensors = _tensor_arguments(layer, inputs, args, kwargs)
+    if len(tensors) != 1:
+        return kwargs
+    source = next(iter(tensors.values()))
+    mask = map_structure(masking.get_keras_mask, source)
+    if not _graph_mask(mask):
+        return kwargs
+    if not all(isinstance(t, KerasTensor) and _keeps_mask_when_converted(layer, t) for t in flatten(source)):
+        return kwargs
+    return {**kwargs, "mask": mask}
+
+
+def _keeps_mask_when_converted(layer, tensor):
+    dtype = str(tensor.dtype)
+    if dtype == "string" or np.dtype(dtype).kind != "f":
+        return True
+    return dtype == str(getattr(layer, "compute_dtype", None) or layer.dtype)
 
 
 def _infer_masks(layer, inputs, previous_mask):

@@ -31,14 +31,17 @@ def test_mask_reaches_call_on_symbolic_inputs():
     assert y.shape == (1, 3, 1)
 
 
-def test_node_records_no_mask_argument():
+def test_node_records_the_graph_mask_as_its_mask_argument():
+    # As in Keras: the embedding's mask is a `not_equal` node, and the call's `mask` is an edge.
     inputs = keras.Input(shape=(3,), dtype="int32")
     x = layers.Embedding(input_dim=10, output_dim=4, mask_zero=True)(inputs)
     layer = TemporalSoftmax()
     layer(x)
     node = layer._inbound_nodes[0]
-    assert "mask" not in node.kwargs
-    assert len(node.input_tensors) == 1
+    mask = node.kwargs["mask"]
+    assert mask is x._keras_mask
+    assert mask._keras_history[0].name.startswith("not_equal")
+    assert len(node.input_tensors) == 2
 
 
 def test_layer_without_mask_parameter_unchanged():

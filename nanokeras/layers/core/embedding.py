@@ -6,9 +6,11 @@ import numpy as np
 
 from nanokeras import constraints, initializers, regularizers
 from nanokeras.backend import masking
+from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.core.lora import LoraMixin
 from nanokeras.layers.layer import Layer, saved_by_name
 from nanokeras.ops import masking as masking_ops
+from nanokeras.ops import numpy as ops_numpy
 from nanokeras.ops.embedding import embedding_lookup
 from nanokeras.utils import keras2_notes
 
@@ -117,6 +119,10 @@ class Embedding(LoraMixin, Layer):
     def compute_mask(self, inputs, mask=None):
         if not self.mask_zero:
             return None
+        if isinstance(inputs, KerasTensor):
+            # Building a functional model: the mask is a `not_equal` node of its graph, as in Keras
+            # (shown by `summary()`, saved in the config).
+            return ops_numpy.not_equal(inputs, 0)
         return masking_ops.derived_mask(np.not_equal, inputs, 0)
 
     def compute_output_shape(self, input_shape):

@@ -5,8 +5,10 @@ import numbers
 import numpy as np
 
 from nanokeras.backend import masking
+from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.layer import Layer
 from nanokeras.ops import masking as masking_ops
+from nanokeras.ops import numpy as ops_numpy
 
 
 class Masking(Layer):
@@ -48,6 +50,9 @@ class Masking(Layer):
 
     def compute_mask(self, inputs, mask=None):
         mask_value = self.mask_value
+        if isinstance(inputs, KerasTensor):
+            # Building a functional model: `not_equal` and `any` nodes of its graph, as in Keras.
+            return ops_numpy.any(ops_numpy.not_equal(inputs, mask_value), axis=-1)
         return masking_ops.derived_mask(lambda x: np.any(np.not_equal(x, mask_value), axis=-1), inputs)
 
     def call(self, inputs):
