@@ -104,8 +104,17 @@ def _binary(np_fn, name, x1, x2, promote=True):
         a, b = keras_operands(a, b, np_fn)
     try:
         return a, b, np_fn(a, b)
-    except ValueError:
-        raise broadcast_error(name, a, b) from None
+    except ValueError as error:
+        try:
+            np.broadcast_shapes(np.shape(a), np.shape(b))
+        except ValueError:
+            raise broadcast_error(name, a, b) from None
+        # Shapes that broadcast: numpy refused the values for their dtype (integers to negative
+        # powers); Keras on JAX raises a TypeError there.
+        raise TypeError(
+            f"`{name}` cannot compute with inputs of types {getattr(a, 'dtype', type(a).__name__)} and "
+            f"{getattr(b, 'dtype', type(b).__name__)}: {error} Cast the inputs to a float dtype first."
+        ) from None
 
 
 def _astype(x, dtype):
@@ -330,10 +339,15 @@ def clip(x, x_min, x_max):
     a = to_array(x)
     if a.dtype == np.bool_:
         if not _recording_tapes:
-            return np.clip(a.astype(np.int32), value_of(x_min), value_of(x_max))
-        x = _astype(x, np.int32)
-    elif not _recording_tapes:
-        return np.clip(a, value_of(x_min), value_of(x_max))
+            a = a.astype(np.int32)
+        else:
+            x = _astype(x, np.int32)
+    if not _recording_tapes:
+        low, high = value_of(x_min), value_of(x_max)
+        # numpy would widen an int array clipped by Python floats to float64; Keras gives floatx.
+        a, low = keras_operands(a, low, np.minimum)
+        a, high = keras_operands(a, high, np.minimum)
+        return np.clip(a, low, high)
     return minimum(maximum(x, x_min), x_max)
 
 
@@ -504,9 +518,19 @@ def _explicit_einsum(subscripts, shapes):
     return new_ins, rhs
 
 
+def _einsum_operands(arrays):
+    """The operands cast to Keras's result type (numpy would widen `int32` with `float16` to
+    float64); int8 operands alone sum into int32, as Keras's einsum does."""
+    names = {x.dtype.name for x in arrays}
+    if len(names) == 1:
+        return [x.astype(np.int32) for x in arrays] if names == {"int8"} else arrays
+    target = np.dtype(dtypes.result_type(*names))
+    return [x if x.dtype == target else x.astype(target) for x in arrays]
+
+
 def einsum(subscripts, *operands):
     """Einstein summation, like `np.einsum` (e.g. `einsum("ij,jk->ik", a, b)`)."""
-    arrays = [to_array(x) for x in operands]
+    arrays = _einsum_operands([to_array(x) for x in operands])
     try:
         out = np.einsum(subscripts, *arrays)
     except ValueError as e:

@@ -56,6 +56,14 @@ def keras_operands(a, b, np_fn):
     ka, kb = _kind(a), _kind(b)
     if ka is None or kb is None:
         return a, b
+    if not isinstance(ka, np.dtype) and not isinstance(kb, np.dtype):
+        return _python_operands(a, b, ka, kb, np_fn)
+    # A Python int beside an integer array takes the array's type, as in Keras; numpy refuses one
+    # outside that type's range (`uint8_array * -1`), where Keras wraps it around.
+    if type(b) is int and isinstance(ka, np.dtype) and ka.kind in "iu":
+        b = _fitted(b, ka)
+    elif type(a) is int and isinstance(kb, np.dtype) and kb.kind in "iu":
+        a = _fitted(a, kb)
     key = (np_fn, ka, kb)
     target = _targets.get(key, False)
     if target is False:
@@ -63,6 +71,39 @@ def keras_operands(a, b, np_fn):
     if target is None:
         return a, b
     return _cast(a, target), _cast(b, target)
+
+
+def _python_operands(a, b, ka, kb, np_fn):
+    """Two Python numbers as 0-d arrays of Keras's type (`add(1, 2.5)` is float32, `add(1, 2)` int32),
+    where numpy would compute in 64 bits."""
+    key = (np_fn, ka, kb)
+    target = _targets.get(key, False)
+    if target is False:
+        try:
+            target = np.dtype(dtypes.result_type(ka, kb))
+            if np_fn is np.true_divide and target.kind in "biu":
+                target = np.dtype(dtypes.result_type(target.name, float))
+        except (ValueError, TypeError):
+            target = None
+        _targets[key] = target
+    if target is None:
+        return a, b
+    return np.asarray(_fitted(a, target) if type(a) is int else a, target), np.asarray(
+        _fitted(b, target) if type(b) is int else b, target)
+
+
+def _fitted(value, dtype):
+    """The Python int `value` as a number of the integer `dtype`, wrapped around when out of its range."""
+    if dtype.kind not in "iu":
+        return value
+    bits = dtype.itemsize * 8
+    low = -(1 << (bits - 1)) if dtype.kind == "i" else 0
+    if low <= value < low + (1 << bits):
+        return value
+    value %= 1 << bits
+    if dtype.kind == "i" and value >= 1 << (bits - 1):
+        value -= 1 << bits
+    return dtype.type(value)
 
 
 def _cast(value, dtype):

@@ -60,3 +60,46 @@ def test_recorded_mixed_op_has_keras_dtype_gradient_and_replays_new_values():
     trace.forward()
     assert float(loss.value) == pytest.approx(float(np.sum((np.array([10, 20, 30]) + 0.5) * 0.5)))
     np.testing.assert_allclose(trace.gradients(loss, [w])[0], [11.0, 21.0, 31.0])
+
+
+@pytest.mark.parametrize("fn, args, dtype, value", [
+    (ops.add, (1, 2), "int32", 3), (ops.add, (1, 2.5), "float32", 3.5), (ops.multiply, (2.0, 3.0), "float32", 6.0),
+    (ops.divide, (1, 2), "float32", 0.5), (ops.power, (2, 3), "int32", 8), (ops.add, (True, True), "bool", True),
+])
+def test_two_python_numbers_compute_in_keras_types(fn, args, dtype, value):
+    out = fn(*args)  # numpy would give int64 / float64
+    assert np.asarray(out).dtype == dtype and out == value
+
+
+def test_python_int_outside_an_integer_arrays_range_wraps_around():
+    u8 = np.array([228, 95], "uint8")
+    assert ops.multiply(u8, -1).tolist() == [28, 161] and ops.multiply(u8, -1).dtype == np.uint8  # -1 is 255
+    assert ops.add(u8, 300).tolist() == [16, 139]  # 300 is 44
+    assert ops.subtract(5, u8).tolist() == [33, 166]
+    assert ops.add(np.array([1], "int8"), 200).tolist() == [-55]  # 200 is -56
+
+
+def test_clip_of_integers_by_python_floats_is_floatx():
+    out = ops.clip(np.array([0, 3, -4], "int32"), -2.5, 2.5)
+    assert out.dtype == np.float32 and out.tolist() == [0.0, 2.5, -2.5]
+    assert ops.clip(np.array([0, 3, -4], "int32"), -2, 2).dtype == np.int32
+    assert ops.clip(np.array([True, False]), 0, 1).dtype == np.int32
+    assert ops.clip(np.array([1.0], "float16"), -0.5, 0.5).dtype == np.float16
+
+
+@pytest.mark.parametrize("dtypes, expected", [
+    (("int32", "float16"), "float16"), (("int8", "int8"), "int32"), (("int8", "uint8"), "int16"),
+    (("bool", "bool"), "bool"), (("float32", "float32"), "float32"),
+])
+def test_einsum_result_dtype_as_keras(dtypes, expected):
+    a, b = np.ones((2, 3), dtypes[0]), np.ones((3, 2), dtypes[1])
+    out = ops.einsum("ij,jk->ik", a, b)
+    assert out.dtype == expected
+    np.testing.assert_array_equal(out.astype("float64"), np.full((2, 2), 3.0 if expected != "bool" else 1.0))
+
+
+def test_integers_to_negative_powers_raise_a_type_error_not_a_shape_error():
+    with pytest.raises(TypeError, match="negative integer powers"):
+        ops.power(np.array([2, 3], "int32"), -1)
+    with pytest.raises(ValueError, match="incompatible shapes"):
+        ops.power(np.array([2, 3], "int32"), np.array([1, 2, 3], "int32"))
