@@ -946,14 +946,22 @@ def prod(x, axis=None, keepdims=False, dtype=None):
 def var(x, axis=None, keepdims=False):
     """Population variance (`ddof=0`) over `axis`."""
     a = x if type(x) is _ndarray else to_array(x)
+    # float16 is summed in float32 and the result rounded back, as Keras does (float16 sums of
+    # squares lose precision and overflow).
+    half = a.dtype == np.float16
     if not _recording_tapes:
         if a.dtype.kind in "iub":
             a = a.astype(config.floatx())
+        if half:
+            with np.errstate(over="ignore"):  # beyond float16: inf, without a warning (as Keras)
+                return np.var(a, axis=_axis_arg(axis), keepdims=keepdims, dtype=np.float32).astype(np.float16)
         return np.var(a, axis=_axis_arg(axis), keepdims=keepdims)
-    x = _astype(x if isinstance(x, TensorOperators) else a, config.floatx()) if a.dtype.kind in "iub" else (
-        x if isinstance(x, TensorOperators) else a)
+    x = x if isinstance(x, TensorOperators) else a
+    if a.dtype.kind in "iub" or half:
+        x = _astype(x, np.float32 if half else config.floatx())
     centered = subtract(x, mean(x, axis, True))
-    return mean(square(centered), axis, keepdims)
+    out = mean(square(centered), axis, keepdims)
+    return _astype(out, np.float16) if half else out
 
 
 def std(x, axis=None, keepdims=False):
@@ -966,9 +974,18 @@ def cumsum(x, axis=None, dtype=None):
     a = to_array(x)
     if dtype is None:  # as Keras: bools count in int32, other dtypes keep their own (numpy widens ints)
         dtype = np.int32 if a.dtype == np.bool_ else (a.dtype if a.dtype.kind in "iu" else None)
-    out = np.cumsum(a, axis=axis, dtype=dtype)
-    if not _recording_tapes:
-        return out
+    if a.dtype == np.float16 and dtype is None:
+        # Summed in float32 and rounded back, as Keras on JAX gives: a float16 running sum of
+        # ones would stop at 2048.
+        out = np.cumsum(a, axis=axis, dtype=np.float32).astype(np.float16)
+        if not _recording_tapes:
+            return out
+        forward = lambda: np.copyto(out, np.cumsum(a, axis=axis, dtype=np.float32))  # noqa: E731
+    else:
+        out = np.cumsum(a, axis=axis, dtype=dtype)
+        if not _recording_tapes:
+            return out
+        forward = None
     shape = a.shape
 
     def vjp(g):
@@ -977,7 +994,7 @@ def cumsum(x, axis=None, dtype=None):
         return (flip(cumsum(flip(g, axis), axis), axis),)
 
     out = _recordable(out)
-    return record(out, (x,), vjp, lambda: np.cumsum(a, axis=axis, dtype=dtype, out=out))
+    return record(out, (x,), vjp, forward or (lambda: np.cumsum(a, axis=axis, dtype=dtype, out=out)))
 
 
 def _without_gradient(x, compute):
