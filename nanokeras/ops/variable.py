@@ -39,7 +39,7 @@ class Variable(TensorOperators):
         initializer: an initial value (array-like), or a callable
             `initializer(shape, dtype)` such as `keras.initializers.GlorotUniform()`.
         shape: required when `initializer` is a callable.
-        dtype: defaults to the value's float type, or `keras.backend.floatx()`.
+        dtype: defaults to the value's dtype for integers, bools and float16, else `keras.backend.floatx()`.
         trainable: whether optimizers should update it.
         name: a short name; `path` is `"<owner>/<name>"` once a layer owns it.
     """
@@ -82,7 +82,10 @@ class Variable(TensorOperators):
         else:
             value = np.asarray(value_of(initializer))
             if dtype is None:
-                dtype = value.dtype if value.dtype.kind in "iub" else config.floatx()
+                # The value's own dtype, as in Keras, except 64-bit floats (Python floats, numpy's
+                # default), which become floatx as they do on Keras's JAX backend.
+                keep = value.dtype.kind in "iub" or value.dtype == np.float16
+                dtype = value.dtype if keep else config.floatx()
             value = np.array(value, dtype=standardize_dtype(dtype))
             if shape is not None and tuple(shape) != value.shape:
                 raise ValueError(

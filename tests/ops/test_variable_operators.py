@@ -62,3 +62,14 @@ def test_comparison_inside_a_tape_has_no_gradient_and_training_is_unchanged():
         mask = keras.ops.cast(v != 2.0, "float32")
         loss = keras.ops.sum(v * mask)
     np.testing.assert_array_equal(tape.gradient(loss, v), [1.0, 0.0, 1.0])
+
+
+def test_a_variable_keeps_the_dtype_of_a_float16_value():
+    # Keras takes the value's dtype; only 64-bit floats (numpy's default) become floatx.
+    assert keras.Variable(np.ones(3, "float16")).dtype == "float16"
+    assert keras.Variable(np.ones(3, "float64")).dtype == "float32"
+    assert keras.Variable(np.ones(3, "int32")).dtype == "int32"
+    assert keras.Variable(np.ones(3, "float16"), dtype="float32").dtype == "float32"
+    v = keras.Variable(np.ones(2, "float16"))
+    keras.optimizers.SGD(0.5).apply_gradients([(np.ones(2, "float16"), v)])
+    assert v.dtype == "float16" and v.numpy().tolist() == [0.5, 0.5]
