@@ -447,6 +447,30 @@ class _:
         assert layer.output.shape == (None, 2)
 
 
+@hint("layers/layer.py", "must call `super().__init__()` (first, before creating sub-layers or weights)", RuntimeError)
+class _:
+    def trigger(tmp):
+        class Scale(keras.layers.Layer):
+            def __init__(self, factor):
+                self.factor = factor  # no super().__init__()
+
+            def call(self, x):
+                return x * self.factor
+
+        Scale(2.0)(np.ones((1, 3), "float32"))
+
+    def follow(tmp):
+        class Scale(keras.layers.Layer):
+            def __init__(self, factor):
+                super().__init__()
+                self.factor = factor
+
+            def call(self, x):
+                return x * self.factor
+
+        np.testing.assert_allclose(Scale(2.0)(np.ones((1, 3), "float32")), 2.0)
+
+
 @hint("layers/merging/base_merge.py", "should be called on a list of inputs, e.g. `", ValueError)
 class _:
     def trigger(tmp):

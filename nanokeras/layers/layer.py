@@ -557,9 +557,19 @@ class Layer(Operation):
         return (input_shape[0],) + out.shape[1:]
 
     def __call__(self, inputs, *args, **kwargs):
-        if _mask_flag[0]:  # some layer made a mask: masks may need passing on (see `_masked_call`)
-            return self._masked_call(inputs, args, kwargs)
-        return self._unmasked_call(inputs, args, kwargs)
+        try:
+            if _mask_flag[0]:  # some layer made a mask: masks may need passing on (see `_masked_call`)
+                return self._masked_call(inputs, args, kwargs)
+            return self._unmasked_call(inputs, args, kwargs)
+        except AttributeError:
+            # A subclass whose `__init__` skipped `super().__init__()` fails on a missing internal
+            # attribute; say what to change, as Keras does (a RuntimeError there too).
+            if "_own_weights" not in self.__dict__:
+                raise RuntimeError(
+                    f"Layer {type(self).__name__!r} was not initialized: its `__init__()` must call "
+                    "`super().__init__()` (first, before creating sub-layers or weights)."
+                ) from None
+            raise
 
     def _unmasked_call(self, inputs, args, kwargs):
         # The common case first (an array or Tensor of the layer's dtype): this runs for
