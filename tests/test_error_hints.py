@@ -471,6 +471,15 @@ class _:
         np.testing.assert_allclose(Scale(2.0)(np.ones((1, 3), "float32")), 2.0)
 
 
+@hint("layers/core/dense.py", "For one sample, add the batch axis: `x[None]`", ValueError)
+class _:
+    def trigger(tmp):
+        keras.layers.Dense(2)(np.ones(3, "float32"))
+
+    def follow(tmp):
+        assert keras.layers.Dense(2)(np.ones(3, "float32")[None]).shape == (1, 2)
+
+
 @hint("layers/merging/base_merge.py", "should be called on a list of inputs, e.g. `", ValueError)
 class _:
     def trigger(tmp):

@@ -200,6 +200,8 @@ class Functional(Model):
         for key, value, shape in zip(self._input_ids, flat, self._input_shapes):
             if input_rank(value) != len(shape):
                 value = match_input_rank(value, shape)
+                if input_rank(value) != len(shape):
+                    self._refuse_input_rank(value, shape)
             values[key] = value
         for step in self._plan:
             step(values, training)
@@ -214,6 +216,16 @@ class Functional(Model):
         if isinstance(packed, (list, tuple)) and len(packed) == 1:
             return packed[0]
         return packed
+
+    def _refuse_input_rank(self, value, shape):
+        # As Keras: data of another rank than the Input's is refused (one sample without its batch
+        # axis would otherwise run through layers that take any rank, and give a wrong shape).
+        got = tuple(getattr(value, "shape", np.shape(value)))
+        hint = " Is it one sample? Add the batch axis: `x[None]`." if len(got) == len(shape) - 1 else ""
+        raise ValueError(
+            f"Model {self.name!r} expects input of shape {tuple(shape)} (None is the batch axis), but it was "
+            f"called on data of shape {got}.{hint}"
+        )
 
     # ---------------------------------------------------------------- losses
     def add_loss(self, loss):

@@ -62,6 +62,7 @@ class Dense(LoraMixin, Layer):
         self.supports_masking = True
 
     def build(self, input_shape):
+        _check_rank(self, input_shape)
         input_dim = input_shape[-1]
         if input_dim is None:
             raise ValueError(f"Dense {self.name!r}: the last axis of the input must be known, got shape {input_shape}.")
@@ -79,6 +80,8 @@ class Dense(LoraMixin, Layer):
         self._build_lora()
 
     def call(self, inputs):
+        if len(inputs.shape) < 2:
+            _check_rank(self, inputs.shape)
         if inputs.shape[-1] != self.kernel.shape[0]:
             raise ValueError(
                 f"Dense {self.name!r} expects inputs with last dimension {self.kernel.shape[0]}, "
@@ -141,3 +144,13 @@ _FUSABLE_ACTIVATIONS = {
     activations.relu: "relu",
     activations.softmax: "softmax",
 }
+
+
+def _check_rank(layer, shape):
+    # As Keras (its input spec asks for min_ndim=2): one sample without its batch axis is refused,
+    # not multiplied as a vector (`model(x[0])` must fail as it does in Keras).
+    if len(shape) < 2:
+        raise ValueError(
+            f"Dense {layer.name!r} expects inputs of rank 2 or more (batch, ..., features), got shape "
+            f"{tuple(shape)}. For one sample, add the batch axis: `x[None]`."
+        )
