@@ -35,7 +35,10 @@ def normalize(x, axis=-1, order=2, epsilon=None):
         x = ops.expand_dims(x, 0)
     epsilon = config.epsilon() if epsilon is None else epsilon
     if order == 2:
-        inverse = ops.minimum(rsqrt(ops.sum(ops.square(x), axis=axis, keepdims=True)), 1.0 / epsilon)
+        # An all-zero slice (the gradients of a dead filter, DLWP's filter visualization) has rsqrt(0) =
+        # inf, capped at 1/epsilon at once: numpy's divide-by-zero warning would only alarm.
+        with np.errstate(divide="ignore"):
+            inverse = ops.minimum(rsqrt(ops.sum(ops.square(x), axis=axis, keepdims=True)), 1.0 / epsilon)
         return ops.multiply(x, inverse)
     return ops.divide(x, ops.maximum(norm(x, ord=order, axis=axis, keepdims=True), epsilon))
 
