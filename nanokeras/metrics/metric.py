@@ -18,6 +18,7 @@ from nanokeras.backend import config
 from nanokeras.backend.naming import auto_name
 from nanokeras.backend.dtypes import standardize_dtype
 from nanokeras.ops.variable import Variable
+from nanokeras.metrics import stateless
 from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
 
@@ -133,6 +134,19 @@ class Metric:
         """Sets every state variable back to zero (called at each epoch start)."""
         for v in self.variables:
             v.value[...] = 0
+
+    def stateless_update_state(self, metric_variables, *args, **kwargs):
+        """`update_state(*args, **kwargs)` from the state `metric_variables` (one array per
+        `self.variables`), returning the new state; the metric's own variables do not change."""
+        return stateless.stateless_update_state(self, metric_variables, *args, **kwargs)
+
+    def stateless_result(self, metric_variables):
+        """`result()` computed from the state `metric_variables`."""
+        return stateless.stateless_result(self, metric_variables)
+
+    def stateless_reset_state(self):
+        """The state `reset_state()` gives (a list of arrays), leaving the metric's own untouched."""
+        return stateless.stateless_reset_state(self)
 
     def __call__(self, *args, **kwargs):
         """`update_state(...)` then `result()`."""
