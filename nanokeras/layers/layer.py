@@ -1127,40 +1127,20 @@ def _symbolic_masks(layer, inputs, previous_mask):
     return masks
 
 
-def _graph_mask(mask):
-    """Whether `mask` (a structure) holds symbolic masks made by the graph, and nothing else."""
-    leaves = flatten(mask)
-    return bool(leaves) and all(isinstance(m, KerasTensor) and m._keras_history is not None for m in leaves)
-
-
 def _with_graph_masks(layer, inputs, args, kwargs):
-    """The call's `kwargs` with the input's graph mask as `mask`, as Keras records it in the node of
-    a layer whose `call` takes `mask` and that is called on one tensor. The model's runs then hand
-    the layer its mask from the graph, and `summary()` shows the edge.
-
-    As in Keras, a float tensor of another dtype than the layer's is cast first and loses its mask.
+    """The call's `kwargs` with the input's graph mask as `mask`, as Keras records it in the node:
+    for a layer whose `call` takes `mask`, called on one KerasTensor with nothing else, in the
+    layer's compute dtype (Keras converts any other call's arguments first, and records no mask).
+    The model's runs then hand the layer its mask from the graph, and `summary()` shows the edge.
     """
-    if kwargs.get("mask") is not None:
+    if kwargs or args or not layer._call_takes_mask or not isinstance(inputs, KerasTensor):
         return kwargs
-    if not layer._call_takes_mask:
+    mask = getattr(inputs, "_keras_mask", None)
+    if not isinstance(mask, KerasTensor) or mask._keras_history is None:
+        return kwargs  # no mask, or one inferred from values: not a node of the graph
+    if str(inputs.dtype) != str(getattr(layer, "compute_dtype", None) or layer.dtype):
         return kwargs
-    tensors = _tensor_arguments(layer, inputs, args, kwargs)
-    if len(tensors) != 1:
-        return kwargs
-    source = next(iter(tensors.values()))
-    mask = map_structure(masking.get_keras_mask, source)
-    if not _graph_mask(mask):
-        return kwargs
-    if not all(isinstance(t, KerasTensor) and _keeps_mask_when_converted(layer, t) for t in flatten(source)):
-        return kwargs
-    return {**kwargs, "mask": mask}
-
-
-def _keeps_mask_when_converted(layer, tensor):
-    dtype = str(tensor.dtype)
-    if dtype == "string" or np.dtype(dtype).kind != "f":
-        return True
-    return dtype == str(getattr(layer, "compute_dtype", None) or layer.dtype)
+    return {"mask": mask}
 
 
 def _infer_masks(layer, inputs, previous_mask):

@@ -48,3 +48,18 @@ def test_layer_without_mask_parameter_unchanged():
     inputs = keras.Input(shape=(None,), dtype="int32")
     x = layers.Embedding(input_dim=10, output_dim=4, mask_zero=True)(inputs)
     assert layers.Dense(2)(x).shape == (None, None, 2)
+
+
+def test_mask_recorded_only_for_a_lone_tensor_in_the_compute_dtype():
+    # As in Keras: any other call converts its arguments first and records no mask.
+    ids = keras.Input(shape=(5,), dtype="int32")
+    embedded = layers.Embedding(input_dim=10, output_dim=4, mask_zero=True)(ids)
+    with_training = layers.LSTM(3, return_sequences=True)
+    with_training(embedded, training=True)
+    other_dtype = TemporalSoftmax(dtype="float64")
+    other_dtype(embedded)
+    lone = TemporalSoftmax()
+    lone(embedded)
+    assert "mask" not in with_training._inbound_nodes[0].kwargs
+    assert "mask" not in other_dtype._inbound_nodes[0].kwargs
+    assert lone._inbound_nodes[0].kwargs["mask"] is embedded._keras_mask

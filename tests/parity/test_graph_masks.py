@@ -138,3 +138,57 @@ def test_files_load_both_ways_with_the_mask_nodes(keras, name, tmp_path):
     back = keras.models.load_model(tmp_path / "ours.keras")
     np.testing.assert_allclose(back.predict(x, verbose=0), ours.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
     assert _graph(back) == _graph(ours)
+
+
+def _calls_with_and_without_recorded_masks(lib):
+    L = lib.layers
+
+    class Keep(L.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.supports_masking = True
+
+        def call(self, x, mask=None):
+            return x
+
+    class Pair(L.Layer):
+        def call(self, inputs, mask=None):
+            return inputs[0] + inputs[1]
+
+        def compute_output_shape(self, shapes):
+            return shapes[0]
+
+    ids = lib.Input((5,), dtype="int32")
+    embedded = L.Embedding(10, 4, mask_zero=True)(ids)
+    other = L.Embedding(10, 4, mask_zero=True)(ids)
+    steps = lib.Input((5, 2), dtype="float64")
+    masked = L.Masking(dtype="float64")(steps)
+    outputs = [
+        L.LSTM(3, return_sequences=True)(embedded, training=True),  # another argument: no mask recorded
+        Pair()([embedded, other]),  # a list: none
+        Keep()(masked),  # float64 into a float32 layer: cast first, none
+        Keep(dtype="float64")(masked),  # recorded
+        Keep()(embedded),  # recorded
+    ]
+    return lib.Model([ids, steps], outputs)
+
+
+def _recorded_masks(model):
+    """Per layer, the layer names its recorded `mask` argument comes from (None recorded = none)."""
+    found = {}
+    for layer in model.get_config()["layers"]:
+        for node in layer["inbound_nodes"]:
+            mask = node.get("kwargs", {}).get("mask")
+            if isinstance(mask, dict):
+                found[layer["class_name"] + str(len(found))] = mask["config"]["keras_history"][0]
+    return sorted(found.values())
+
+
+@pytest.mark.filterwarnings("ignore:Layer 'pair.*does not support masking:UserWarning")
+def test_which_calls_record_the_mask_as_keras(keras):
+    keras.backend.clear_session()
+    nk.backend.clear_session()
+    theirs = _calls_with_and_without_recorded_masks(keras)
+    ours = _calls_with_and_without_recorded_masks(nk)
+    assert _recorded_masks(ours) == _recorded_masks(theirs)
+    assert len(_recorded_masks(ours)) == 2
