@@ -832,9 +832,17 @@ def sum(x, axis=None, keepdims=False):
     a = x if type(x) is _ndarray else to_array(x)
     axis = _axis_arg(axis)
     dtype = _SMALL_INTEGER_SUMS.get(a.dtype.char)  # as Keras: bool, int8, int16, int32 sum to int32 (not int64)
-    out = np.sum(a, axis=axis, keepdims=keepdims, dtype=dtype)
-    if not _recording_tapes:
-        return out
+    if a.dtype == np.float16:
+        # Accumulated in float32 and rounded back, as Keras gives: numpy adds float16 along a
+        # non-contiguous axis in float16, where a sum of ones stops at 2048.
+        out = np.sum(a, axis=axis, keepdims=keepdims, dtype=np.float32).astype(np.float16)
+        if not _recording_tapes:
+            return out
+        dtype = np.float32  # for the replay, which writes into the float16 `out`
+    else:
+        out = np.sum(a, axis=axis, keepdims=keepdims, dtype=dtype)
+        if not _recording_tapes:
+            return out
     out = _recordable(out)
     shape = a.shape
     return record(out, (x,), lambda g: (_restore(g, shape, axis, keepdims),),

@@ -98,12 +98,15 @@ def cumprod(x, axis=None, dtype=None):
     axis = normalize_axis(axis, a.ndim)
     x = cast_to(x, dtype)
     a = to_array(x)
-    out = np.cumprod(a, axis=axis, dtype=dtype)
+    # float16 is multiplied in float32 and rounded back, as Keras gives (float16 running products
+    # drift by whole units after a few thousand steps).
+    compute = np.float32 if np.dtype(dtype) == np.float16 else dtype
+    out = np.cumprod(a, axis=axis, dtype=compute).astype(dtype, copy=False)
     if not _recording_tapes or np.dtype(dtype).kind != "f" or a.shape[axis] == 0:
         return out
     out = as_recordable(out)
     recorded = record(out, (x,), lambda g: (_cumprod_gradient(x, node, g, axis),),
-                      copy_forward(out, lambda: np.cumprod(a, axis=axis, dtype=dtype)))
+                      copy_forward(out, lambda: np.cumprod(a, axis=axis, dtype=compute)))
     node = recorded
     return recorded
 

@@ -30,3 +30,20 @@ def test_float16_var_and_cumsum_gradients_are_float16():
     mean = 7.0 / 3.0
     np.testing.assert_allclose(g.astype("float64"), [2 * (x - mean) / 3 + k for x, k in zip([1, 2, 4], [3, 2, 1])],
                                rtol=2e-3)
+
+
+def test_sum_of_float16_along_a_strided_axis_counts_past_2048():
+    out = ops.sum(np.ones((3000, 2), "float16"), axis=0)
+    assert out.dtype == np.float16 and out.tolist() == [3000.0, 3000.0]
+    v = keras.Variable(np.ones((3000, 2), "float16"))
+    with keras.GradientTape() as tape:
+        y = ops.sum(ops.sum(v, axis=0))
+    assert float(y) == 6000.0 and tape.gradient(y, v).dtype == np.float16
+
+
+def test_cumprod_of_float16_multiplies_in_float32():
+    x = np.full(3000, 1.001, "float16")  # 1.0009766 in float16
+    out = ops.cumprod(x)
+    assert out.dtype == np.float16
+    expected = np.float16(np.exp(3000 * np.log(np.float64(x[0]))))  # 18.69; float16 products drift to 14.9
+    assert abs(float(out[-1]) - float(expected)) <= 0.02
