@@ -51,3 +51,16 @@ def test_strings_given_as_data_are_a_type_and_a_value_error(how):
     for kind in (TypeError, ValueError):
         with pytest.raises(kind, match="numeric"):
             run()
+
+
+def test_an_uninterpretable_metric_identifier_is_a_type_and_a_value_error():
+    for kind in (TypeError, ValueError):  # Keras: ValueError
+        with pytest.raises(kind, match="Could not interpret metric identifier 3"):
+            keras.metrics.get(3)
+
+
+def test_an_optimizer_name_that_is_no_string_is_a_type_and_a_value_error():
+    for kind in (TypeError, ValueError):  # Keras: ValueError
+        with pytest.raises(kind, match="`name` must be a string"):
+            keras.optimizers.SGD(name=5)
+    assert keras.optimizers.SGD(name="plain").name == "plain"

@@ -34,6 +34,7 @@ from nanokeras.metrics.confusion_metrics import (
     TruePositives,
 )
 from nanokeras.metrics.f_score_metrics import F1Score, FBetaScore
+from nanokeras.metrics.identifier_error import MetricIdentifierError
 from nanokeras.metrics.r2_score import R2Score
 from nanokeras.metrics.metric import Metric
 from nanokeras.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
@@ -165,7 +166,7 @@ def get(identifier):
         obj = identifier
     if callable(obj):
         return obj() if inspect.isclass(obj) else obj
-    raise TypeError(
+    raise MetricIdentifierError(
         f"Could not interpret metric identifier {identifier!r} ({type(identifier).__name__}). "
         "Expected a metric name such as 'accuracy', a keras.metrics.Metric instance or class, "
         "a function `fn(y_true, y_pred)`, or a config dict."

@@ -18,6 +18,7 @@ import numpy as np
 
 from nanokeras.ops.tensor import value_of
 from nanokeras.ops.variable import Variable
+from nanokeras.optimizers.name_error import OptimizerNameError
 from nanokeras.utils import keras2_notes
 from nanokeras.utils.keyword_arguments import all_keywords, unknown_keywords_error
 
@@ -94,7 +95,7 @@ def check_options(weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema, e
                   ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name):
     """Validates the arguments common to all optimizers (see `Optimizer`)."""
     if name is not None and not isinstance(name, str):
-        raise TypeError(f"Argument `name` must be a string; received name={name!r}.")
+        raise OptimizerNameError(f"Argument `name` must be a string; received name={name!r}.")
     for arg, value in (("weight_decay", weight_decay), ("clipnorm", clipnorm),
                        ("clipvalue", clipvalue), ("global_clipnorm", global_clipnorm)):
         _check_optional_number(arg, value)
