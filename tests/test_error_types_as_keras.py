@@ -64,3 +64,9 @@ def test_an_optimizer_name_that_is_no_string_is_a_type_and_a_value_error():
         with pytest.raises(kind, match="`name` must be a string"):
             keras.optimizers.SGD(name=5)
     assert keras.optimizers.SGD(name="plain").name == "plain"
+
+
+def test_strings_given_to_a_loss_are_a_type_and_a_value_error():
+    for kind in (TypeError, ValueError):  # Keras: ValueError
+        with pytest.raises(kind, match="A loss expects numeric arrays"):
+            keras.losses.MeanSquaredError()(np.ones((2, 2)), np.ones((2, 2)), sample_weight="x")

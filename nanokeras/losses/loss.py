@@ -26,6 +26,7 @@ from nanokeras.ops.tape import _recording_tapes, record
 from nanokeras.ops.tensor import TensorOperators, value_of
 from nanokeras.backend.dtypes import standardize_dtype
 from nanokeras.utils.keyword_arguments import check_keyword_arguments
+from nanokeras.losses.non_numeric_error import NonNumericLossInputError
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
 
@@ -56,7 +57,7 @@ def convert(x, dtype):
     try:
         return np.asarray(x, dtype=dtype)
     except (TypeError, ValueError):
-        raise TypeError(
+        raise NonNumericLossInputError(
             f"A loss expects numeric arrays, got a value of type {type(x).__name__} that cannot "
             f"be converted to {dtype}: {x!r:.80}"
         ) from None
