@@ -23,9 +23,21 @@ def samplewise(values, sample_weight, reduce_fn, dtype):
     (one value per sample) and multiplied by the weights; `sample_weight`
     reduced the same way (None when not given).
     """
+    mask = masking.get_keras_mask(values) if sample_weight is not None and masking.masks_in_use() else None
     values = np.asarray(value_of(values), dtype=dtype)
     if sample_weight is not None:
         sample_weight = np.asarray(value_of(sample_weight), dtype=dtype)
+        if mask is not None:
+            # As Keras: masked values (padded steps) get weight 0, but only when weights are given
+            # (Keras's Mean and Sum ignore the mask of unweighted values).
+            mask, sample_weight = squeeze_or_expand(np.asarray(mask, dtype=dtype), sample_weight)
+            try:
+                sample_weight = sample_weight * mask
+            except ValueError:
+                raise ValueError(
+                    f"`sample_weight` of shape {sample_weight.shape} cannot be applied to the mask of "
+                    f"shape {mask.shape} of the metric values. Pass one weight per masked step."
+                ) from None
         values, sample_weight = squeeze_or_expand(values, sample_weight)
         w_ndim, v_ndim = sample_weight.ndim, values.ndim
         if v_ndim > w_ndim:

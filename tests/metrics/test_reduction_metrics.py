@@ -134,3 +134,21 @@ def test_custom_subclass():
 def test_name_must_be_a_string():
     with pytest.raises(TypeError, match="name"):
         metrics.Mean(name=3)
+
+
+def test_weighted_mean_and_sum_of_masked_values_leave_out_the_masked_steps():
+    from nanokeras.backend.masking import set_keras_mask
+
+    values = np.array([[1.0, 2.0, 9.0], [4.0, 9.0, 9.0]], "float32")
+    mask = np.array([[True, True, False], [True, False, False]])
+    weights = np.array([[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]], "float32")
+    set_keras_mask(values, mask)
+    m = metrics.Mean()
+    m.update_state(values, sample_weight=weights)
+    assert float(m.result()) == (1 + 2 + 2 * 4) / (1 + 1 + 2)  # the 9s are masked out
+    s = metrics.Sum()
+    s.update_state(values, sample_weight=weights)
+    assert float(s.result()) == 1 + 2 + 2 * 4
+    unweighted = metrics.Mean()
+    unweighted.update_state(values)  # as Keras: without weights the mask is not applied
+    assert float(unweighted.result()) == pytest.approx(34 / 6)
