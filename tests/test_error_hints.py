@@ -480,6 +480,31 @@ class _:
         assert keras.layers.Dense(2)(np.ones(3, "float32")[None]).shape == (1, 2)
 
 
+@hint("layers/layer.py", "Create them in `__init__()` or in `build(input_shape)`", ValueError)
+class _:
+    def trigger(tmp):
+        class Head(keras.layers.Layer):
+            def call(self, x):
+                self.dense = keras.layers.Dense(2)  # a new layer at every call
+                return self.dense(x)
+
+        Head()(np.ones((1, 3), "float32"))
+
+    def follow(tmp):
+        class Head(keras.layers.Layer):
+            def __init__(self):
+                super().__init__()
+                self.dense = keras.layers.Dense(2)
+
+            def call(self, x):
+                return self.dense(x)
+
+        head = Head()
+        head(np.ones((1, 3), "float32"))
+        head(np.ones((1, 3), "float32"))
+        assert len(head.weights) == 2
+
+
 @hint("layers/merging/base_merge.py", "should be called on a list of inputs, e.g. `", ValueError)
 class _:
     def trigger(tmp):

@@ -181,6 +181,7 @@ class Layer(Operation):
         if isinstance(value, Layer) and name not in ("_parent",):
             tracked = self.__dict__.get("_tracked_layers")
             if tracked is not None and all(value is not t for t in tracked):
+                _refuse_new_state(self)
                 tracked.append(value)
         elif isinstance(value, (list, tuple, dict)) and value:
             items = list(value.values()) if isinstance(value, dict) else value
@@ -289,6 +290,7 @@ class Layer(Operation):
         """
         from nanokeras import constraints, initializers, regularizers
 
+        _refuse_new_state(self)
         shape = () if shape is None else tuple(shape)
         for dim in shape:
             if not isinstance(dim, (int, np.integer)) or dim < 0:
@@ -529,8 +531,12 @@ class Layer(Operation):
 
     def _build_for(self, input_shape):
         self._build_input_shape = input_shape
-        with self._open_name_scope():
-            self.build(input_shape)
+        object.__setattr__(self, "_building", True)  # weights and sub-layers may be made (see `_refuse_new_state`)
+        try:
+            with self._open_name_scope():
+                self.build(input_shape)
+        finally:
+            object.__setattr__(self, "_building", False)
         self.built = True
 
     def _open_name_scope(self):
@@ -1314,6 +1320,18 @@ def _as_array(inputs, layer_name):
 
 def _is_array_like(x):
     return isinstance(x, (np.ndarray, TensorOperators, KerasTensor, dict))
+
+
+def _refuse_new_state(layer):
+    """A weight or sub-layer made in the `call` of a built layer of the user's: refused, as Keras
+    does. Made at every call, it would be a new random weight each step, never trained (a Dense
+    created in `call`, an `add_weight` in `call`). nanokeras's own layers are trusted."""
+    if (_call_context[0] and layer.__dict__.get("built") and not layer.__dict__.get("_building")
+            and not type(layer).__module__.startswith("nanokeras.")):
+        raise ValueError(
+            f"Layer {layer.name!r} ({type(layer).__name__}) is already built: it cannot create weights or "
+            "sub-layers in `call()`. Create them in `__init__()` or in `build(input_shape)`."
+        )
 
 
 def _shape_of(inputs):
