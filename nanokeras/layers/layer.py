@@ -1123,7 +1123,10 @@ _NOT_SYMBOLIC = object()
 def _symbolic_masks(layer, inputs, previous_mask):
     """`compute_mask` run on the KerasTensors themselves, as Keras runs it: masks made with
     `keras.ops` become nodes of the graph (`not_equal` under an `Embedding(mask_zero=True)`).
-    `_NOT_SYMBOLIC` when the layer's `compute_mask` needs values (numpy functions)."""
+    `_NOT_SYMBOLIC` when the layer's `compute_mask` needs values (numpy functions), or when a
+    mask it would build on was inferred from values (not a node of the graph)."""
+    if any(isinstance(m, KerasTensor) and m._keras_history is None for m in flatten(previous_mask)):
+        return _NOT_SYMBOLIC
     try:
         masks = layer.compute_mask(inputs, previous_mask)
     except Exception:

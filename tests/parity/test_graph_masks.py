@@ -51,7 +51,25 @@ class _Positional:
         return lib.Model(ids, L.Dense(2)(x))
 
 
-BUILDERS = {"text_classifier": _text_classifier, "two_inputs": _two_inputs, "positional": _Positional.build}
+def _merged(lib):
+    """Masks merged by `Concatenate` (its mask nodes: expand_dims, zeros_like, logical_or, concatenate,
+    any) and by `Add` (logical_or), then read by recurrent layers."""
+    L = lib.layers
+    ids = lib.Input((5,), dtype="int32")
+    more_ids = lib.Input((5,), dtype="int32")
+    steps = lib.Input((5, 3))
+    a = L.Embedding(10, 3, mask_zero=True)(ids)
+    b = L.Embedding(10, 3, mask_zero=True)(more_ids)
+    joined = L.Concatenate()([a, b])
+    over_time = L.Concatenate(axis=1)([a, L.Masking()(steps)])
+    with_unmasked = L.Concatenate()([a, steps])
+    added = L.Add()([a, L.Dense(3)(b)])
+    outputs = [L.LSTM(2)(joined), L.GRU(2)(over_time), L.SimpleRNN(2)(with_unmasked), L.LSTM(2)(added)]
+    return lib.Model([ids, more_ids, steps], outputs)
+
+
+BUILDERS = {"text_classifier": _text_classifier, "two_inputs": _two_inputs, "positional": _Positional.build,
+            "merged": _merged}
 
 
 def _summary(model):
@@ -95,6 +113,8 @@ def _data(seed=0):
 
 
 def _inputs(name, ids, steps):
+    if name == "merged":
+        return [ids[:, :5] % 10, ids[::-1, :5] % 10, np.concatenate([steps, steps[:, :1] * 0.0], axis=1)[:, :5, :1].repeat(3, -1)]
     return [ids, steps] if name == "two_inputs" else ids
 
 
@@ -108,13 +128,15 @@ def test_summary_and_graph_as_keras(keras, name):
     assert _graph(ours) == _graph(theirs)
 
 
-@pytest.mark.parametrize("name", ["text_classifier", "two_inputs"])
+@pytest.mark.parametrize("name", ["text_classifier", "two_inputs", "merged"])
 def test_same_weights_same_predictions_and_training(keras, name):
     theirs, ours = BUILDERS[name](keras), BUILDERS[name](nk)
     ours.set_weights(theirs.get_weights())
     x = _inputs(name, *_data())
     np.testing.assert_allclose(ours.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol=1e-5, atol=1e-6)
     y = np.linspace(0, 1, 4, dtype="float32").reshape(4, 1)
+    if name == "merged":
+        y = [np.full((4, 2), 0.5, "float32")] * 4
     theirs.compile(keras.optimizers.SGD(0.1), "mse")
     ours.compile(nk.optimizers.SGD(0.1), "mse")
     h_theirs = theirs.fit(x, y, epochs=2, batch_size=2, shuffle=False, verbose=0).history["loss"]
@@ -124,7 +146,7 @@ def test_same_weights_same_predictions_and_training(keras, name):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.parametrize("name", ["text_classifier", "two_inputs"])
+@pytest.mark.parametrize("name", ["text_classifier", "two_inputs", "merged"])
 def test_files_load_both_ways_with_the_mask_nodes(keras, name, tmp_path):
     x = _inputs(name, *_data(1))
     theirs = BUILDERS[name](keras)

@@ -4,6 +4,7 @@ Inputs may differ in rank: lower-rank inputs get size-1 axes inserted after the
 batch axis, then numpy broadcasting applies, as in Keras.
 """
 
+from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.layer import Layer
 from nanokeras.ops import masking as masking_ops
 from nanokeras.ops import numpy as ops
@@ -85,6 +86,12 @@ class Merge(Layer):
             )
         if any(m is None for m in mask):
             return None
+        if any(isinstance(m, KerasTensor) for m in mask):
+            # Building a functional model: `logical_or` nodes of its graph, as in Keras.
+            merged = mask[0]
+            for m in mask[1:]:
+                merged = ops.logical_or(merged, m)
+            return merged
         return masking_ops.mask_or(*mask)
 
     def call(self, inputs):

@@ -8,6 +8,7 @@ Example:
 
 import numpy as np
 
+from nanokeras.graph.keras_tensor import KerasTensor
 from nanokeras.layers.merging.base_merge import Merge
 from nanokeras.ops import masking as masking_ops
 from nanokeras.ops import numpy as ops
@@ -33,6 +34,8 @@ class Concatenate(Merge):
         if all(m is None for m in mask):
             return None
         axis = self.axis
+        if any(isinstance(m, KerasTensor) for m in mask):
+            return _symbolic_joined_mask(inputs, mask, axis)
 
         def joined(*values):
             arrays, masks = values[:len(values) // 2], values[len(values) // 2:]
@@ -98,3 +101,17 @@ class Concatenate(Merge):
 def concatenate(inputs, axis=-1, **kwargs):
     """Functional form of `Concatenate`: `keras.layers.concatenate([x1, x2], axis=-1)`."""
     return Concatenate(axis=axis, **kwargs)(inputs)
+
+
+def _symbolic_joined_mask(inputs, masks, axis):
+    """`Concatenate`'s mask while a functional model is built: the same steps as `ops` nodes of the
+    graph (`ones_like`, `expand_dims`, `zeros_like`, `logical_or`, `concatenate`, `any`), as in Keras."""
+    full = []
+    for tensor, m in zip(inputs, masks):
+        if m is None:
+            full.append(ops.ones_like(tensor, dtype="bool"))
+        elif len(m.shape) < len(tensor.shape):
+            full.append(ops.logical_or(ops.expand_dims(m, -1), ops.zeros_like(tensor, dtype="bool")))
+        else:
+            full.append(m)
+    return ops.any(ops.concatenate(full, axis=axis), axis=-1)
