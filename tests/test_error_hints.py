@@ -3445,3 +3445,16 @@ def test_wrong_feature_count_and_1d_data_are_explained():
         model.predict(np.ones((4, 3)), verbose=0)
     with pytest.raises(ValueError, match="Pass a 2-D array: one row per sample, 2 features per row"):
         model.predict(np.ones(3), verbose=0)
+
+
+@hint("metrics/reduction_metrics.py", "Pass one weight per masked step", ValueError)
+class _:
+    def trigger(tmp):
+        values = keras.layers.Masking(0.0)(np.ones((2, 3, 1), "float32"))
+        keras.metrics.Mean().update_state(values, sample_weight=np.ones((3, 2), "float32"))
+
+    def follow(tmp):
+        values = keras.layers.Masking(0.0)(np.ones((2, 3, 1), "float32"))
+        m = keras.metrics.Mean()
+        m.update_state(values, sample_weight=np.ones((2, 3), "float32"))
+        assert float(m.result()) == 1.0
