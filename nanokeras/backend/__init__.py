@@ -7,7 +7,8 @@ from nanokeras.backend.config import (
     backend, blas_threads, epsilon, floatx, image_data_format, set_blas_threads, set_epsilon, set_floatx,
     set_image_data_format,
 )
-from nanokeras.backend.dtypes import is_float_dtype, is_int_dtype, result_type, standardize_dtype
+from nanokeras.backend.dtypes import is_float_dtype, is_int_dtype, result_type
+from nanokeras.backend.dtypes import standardize_dtype_name as standardize_dtype  # a name, as Keras's
 from nanokeras.backend.naming import get_uid
 
 

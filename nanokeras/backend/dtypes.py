@@ -11,15 +11,34 @@ class InvalidDtypeError(TypeError, ValueError):
 
 
 def standardize_dtype(dtype):
-    """A numpy dtype from a string, numpy dtype or None (None means `floatx()`)."""
+    """A numpy dtype from a string, numpy dtype, Python type or None (None means `floatx()`).
+
+    Python's `float` is float32, `int` (or "int") int32 and `complex` complex64, as Keras names
+    them (numpy would give 64 bits).
+    """
     if dtype is None:
         return np.dtype(config.floatx())
+    try:
+        dtype = _KERAS_NAMES.get(dtype, dtype)
+    except TypeError:  # unhashable: not one of those
+        pass
     if hasattr(dtype, "name") and not isinstance(dtype, np.dtype) and not isinstance(dtype, type):
         dtype = dtype.name  # e.g. a DTypePolicy-like object
     try:
         return np.dtype(dtype)
     except TypeError:
         raise InvalidDtypeError(f"Invalid dtype: {dtype!r}. Expected e.g. 'float32' or 'int64'.") from None
+
+
+def standardize_dtype_name(dtype):
+    """`keras.backend.standardize_dtype`: the dtype's name as Keras gives it, a string such as
+    "float32" (None means `floatx()`).
+
+    Example:
+        >>> standardize_dtype_name(float), standardize_dtype_name(np.int8)
+        ('float32', 'int8')
+    """
+    return standardize_dtype(dtype).name
 
 
 def is_float_dtype(dtype):
@@ -50,6 +69,7 @@ def _name(dtype):
 
 
 _PYTHON_TYPES = {int: "int32", float: "float32", bool: "bool", complex: "complex64"}
+_KERAS_NAMES = {int: "int32", "int": "int32", float: "float32", complex: "complex64"}
 
 # Type promotion, as Keras (and JAX) define it: a lattice in which each dtype
 # points at the types just above it. `int` and `float` are the "weak" types of

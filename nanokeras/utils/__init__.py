@@ -7,7 +7,7 @@ so this package itself never imports upwards.
 """
 
 from nanokeras.backend import clear_session, is_keras_tensor
-from nanokeras.backend.dtypes import standardize_dtype
+from nanokeras.backend.dtypes import standardize_dtype_name as standardize_dtype  # a name, as Keras's
 from nanokeras.utils.config import Config
 from nanokeras.utils.dataset_utils import pack_x_y_sample_weight, split_dataset, unpack_x_y_sample_weight
 from nanokeras.utils.file_utils import get_file

@@ -129,6 +129,6 @@ def test_names_from_higher_floors_are_published_and_listed():
         assert getattr(keras.utils, name) is getattr(keras.saving, name)
     assert keras.utils.clear_session is keras.backend.clear_session
     assert keras.utils.is_keras_tensor(keras.Input((1,)))
-    assert keras.utils.standardize_dtype("float64").name == "float64"
+    assert keras.utils.standardize_dtype("float64") == "float64" and keras.utils.standardize_dtype is keras.backend.standardize_dtype
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
         keras.utils.nothing_here
