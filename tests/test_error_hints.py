@@ -164,6 +164,15 @@ class _:
         assert keras.Variable([1.0], dtype="float32").dtype == "float32"
 
 
+@hint("backend/dtypes.py", "use 'float32' (or 'float16', 'float64')", ValueError)
+class _:
+    def trigger(tmp):
+        keras.ops.cast(np.array([1.5]), "float")
+
+    def follow(tmp):
+        assert keras.ops.cast(np.array([1.5]), "float32").dtype == np.float32
+
+
 @hint("config.py", "use real Keras 3 (`pip install keras`) with `KERAS_BACKEND=", ValueError)
 class _:
     def trigger(tmp):

@@ -18,6 +18,10 @@ def standardize_dtype(dtype):
     """
     if dtype is None:
         return np.dtype(config.floatx())
+    if isinstance(dtype, str) and dtype == "float":
+        # numpy reads "float" as float64, a silent upcast; Keras refuses the bare name.
+        raise InvalidDtypeError("Invalid dtype: 'float' given as `dtype` names no precision; "
+                                "use 'float32' (or 'float16', 'float64').")
     try:
         dtype = _KERAS_NAMES.get(dtype, dtype)
     except TypeError:  # unhashable: not one of those

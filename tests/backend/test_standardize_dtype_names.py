@@ -27,3 +27,12 @@ def test_python_types_as_dtype_arguments_are_32_bit():
     assert keras.ops.full((2,), 1, dtype=int).dtype == np.int32
     assert keras.ops.cast(np.array([1.5]), float).dtype == np.float32
     assert keras.ops.arange(3, dtype=int).dtype == np.int32
+
+
+@pytest.mark.parametrize("make", [
+    lambda: keras.backend.standardize_dtype("float"), lambda: keras.ops.zeros(2, dtype="float"),
+    lambda: keras.ops.cast(np.array([1.5]), "float"), lambda: keras.Variable(np.ones(2), dtype="float"),
+])
+def test_the_bare_name_float_is_refused_not_read_as_float64(make):
+    with pytest.raises(ValueError, match="Invalid dtype.*`dtype`.*'float32'"):
+        make()

@@ -22,3 +22,14 @@ def test_python_types_as_dtype_as_keras(keras, make, dtype):
     theirs, ours = np.asarray(make(keras, dtype)), np.asarray(make(nk, dtype))
     assert ours.dtype == theirs.dtype
     np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.backend.standardize_dtype("float"), lambda lib: lib.ops.cast(np.array([1.5]), "float"),
+    lambda lib: lib.ops.convert_to_tensor([1], dtype="float"), lambda lib: lib.Variable(np.ones(2), dtype="float"),
+])
+def test_the_bare_name_float_is_refused_as_in_keras(keras, make):
+    with pytest.raises(ValueError, match="Invalid dtype"):
+        make(keras)
+    with pytest.raises(ValueError, match="Invalid dtype"):
+        make(nk)
