@@ -39,3 +39,13 @@ def test_cosine_decay_restarts_serializes(keras):
     config = schedules.serialize(ours)
     assert config == keras.optimizers.schedules.serialize(keras.optimizers.schedules.CosineDecayRestarts(0.1, 10, t_mul=3.0))
     assert schedules.deserialize(config).get_config() == ours.get_config()
+
+
+@pytest.mark.parametrize("values", [[3, 2, 1], [3, 2.5, 1], [np.float16(3), 2, 1], [np.int64(3), 2, 1], [True, False, True]])
+def test_piecewise_constant_result_dtype_as_keras(keras, values):
+    ours = schedules.PiecewiseConstantDecay([2, 5], values)
+    theirs = keras.optimizers.schedules.PiecewiseConstantDecay([2, 5], values)
+    for step in [0, 2, 3, 5, 6]:
+        expected, got = np.asarray(theirs(step)), np.asarray(ours(step))
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)

@@ -1,7 +1,8 @@
 """Learning-rate schedules: the rate as a function of the optimizer step (Keras 3 formulas).
 
 A schedule is called with the optimizer's `iterations` and returns a float32
-scalar; optimizers evaluate it once per step.
+scalar (PiecewiseConstantDecay: its values' type, so integers stay int32);
+optimizers evaluate it once per step.
 
 Example:
     >>> from nanokeras.optimizers.schedules import ExponentialDecay
@@ -14,6 +15,7 @@ import math
 
 import numpy as np
 
+from nanokeras.backend.dtypes import result_type
 from nanokeras.ops.tensor import value_of
 from nanokeras.utils.keyword_arguments import check_keyword_arguments
 
@@ -126,13 +128,34 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     def __call__(self, step):
         step = np.asarray(value_of(step))
+        dtype = _values_dtype(self.values)
         for boundary, value in zip(self.boundaries, self.values):
             if step <= boundary:
-                return _f(value)
-        return _f(self.values[-1])
+                return np.asarray(value_of(value)).astype(dtype)[()]
+        return np.asarray(value_of(self.values[-1])).astype(dtype)[()]
 
     def get_config(self):
         return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
+
+
+def _values_dtype(values):
+    """The dtype Keras gives a piecewise schedule's result: the values' common type (integer values
+    stay integers, [3, 2.5] is float), with Python numbers and 64-bit types as 32-bit, as on JAX."""
+    names = []
+    for value in values:
+        value = value_of(value)
+        if isinstance(value, (bool, np.bool_)):
+            names.append("bool")
+        elif isinstance(value, int):
+            names.append("int32")
+        elif isinstance(value, float):
+            names.append("float32")
+        else:
+            names.append(_THIRTY_TWO.get(np.asarray(value).dtype.name, np.asarray(value).dtype.name))
+    return np.dtype(result_type(*names))
+
+
+_THIRTY_TWO = {"int64": "int32", "uint64": "uint32", "float64": "float32", "complex128": "complex64"}
 
 
 class PolynomialDecay(LearningRateSchedule):
