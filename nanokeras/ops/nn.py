@@ -131,16 +131,19 @@ def relu(x):
 
 
 def relu6(x):
-    """`min(max(x, 0), 6)`; the gradient is 0 at 0 and at 6 (as JAX)."""
-    a = x if type(x) is _ndarray else to_array(x)
-    if a.dtype == np.bool_:
-        a = a.astype(np.int32)  # numpy would give int64
+    """`min(max(x, 0), 6)`; the gradient is 0 at 0 and at 6 (as JAX). Integer and bool inputs give
+    `floatx()`, as Keras's eager relu6 does (unlike `relu`, which keeps integers)."""
+    a = _float(x)
     out = np.minimum(np.maximum(a, 0), 6)
     if not _recording_tapes:
         return out
     out = as_recordable(out)
-    return record(out, (x,), lambda g: (_ops.multiply(g, ((a > 0) & (a < 6)).astype(out.dtype)),),
-                  copy_forward(out, lambda: np.minimum(np.maximum(a, 0), 6)))
+
+    def vjp(g):
+        a = _float(x)
+        return (_ops.multiply(g, ((a > 0) & (a < 6)).astype(out.dtype)),)
+
+    return record(out, (x,), vjp, _float_forward(x, lambda v: np.minimum(np.maximum(v, 0), 6), out))
 
 
 def leaky_relu(x, negative_slope=0.2):
@@ -247,9 +250,11 @@ hard_swish = hard_silu
 
 
 def hard_tanh(x):
-    """`x` clipped to `[-1, 1]`; the gradient is 1 on the bounds (as JAX). Integers keep their dtype, as
-    in Keras."""
+    """`x` clipped to `[-1, 1]`; the gradient is 1 on the bounds (as JAX). Integers keep their dtype and
+    bools become int32, as in Keras."""
     kind = to_array(x).dtype.kind
+    if kind == "b":  # Keras gives bools as int32 (0 and 1 are already within the bounds)
+        return _ops._astype(x, "int32")
     if kind == "u":
         return _ops.where(_ops.greater(x, 1), 1, x)
     if kind == "i":

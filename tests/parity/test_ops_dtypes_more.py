@@ -39,6 +39,7 @@ CASES = [
     ("linspace", (F16, 2)), ("linspace", (I8, F16)), ("linspace", (1, 2)),
     ("geomspace", (F16, 2)), ("geomspace", (I8, F16)),
     ("hard_tanh", (I32 - 3,)), ("hard_tanh", (I8 - 3,)), ("relu", (B,)),
+    ("hard_tanh", (B,)), ("relu6", (I32 * 2 - 5,)), ("relu6", (I8,)), ("relu6", (U8,)), ("relu6", (B,)),
     ("polar", (I32, F32)), ("polar", (F32, I32)), ("polar", (I32, 2.0)), ("polar", (U8, I8)), ("polar", (F16, 2)),
 ]
 
@@ -78,3 +79,11 @@ def test_resize_keeps_the_image_dtype_as_keras(keras, image, size, interpolation
     assert ours.dtype == theirs.dtype == image.dtype
     tol = 5e-3 if image.dtype == np.float16 else 0
     np.testing.assert_allclose(ours.astype("float64"), theirs.astype("float64"), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("name, x", [("hard_tanh", B), ("relu6", I32 * 2 - 5), ("relu6", U8), ("relu6", B)])
+def test_activation_dtypes_of_integer_and_bool_inputs_as_keras(keras, name, x):
+    theirs = np.asarray(getattr(keras.activations, name)(x))
+    ours = np.asarray(getattr(nk.activations, name)(x))
+    assert ours.dtype == theirs.dtype
+    np.testing.assert_array_equal(ours, theirs)
