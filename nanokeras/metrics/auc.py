@@ -154,12 +154,13 @@ class AUC(Metric):
         return self._average(increments)
 
     def result(self):
+        # As Keras: `dtype` is only the metric's nominal dtype; counts and result stay in floatx().
         if not self._built:
-            return np.zeros((), self.dtype)[()]
+            return np.zeros((), config.floatx())[()]
         tp, fp = self.true_positives.value, self.false_positives.value
         tn, fn = self.true_negatives.value, self.false_negatives.value
         if self.curve == "PR" and self.summation_method == "interpolation":
-            return np.asarray(self._interpolate_pr_auc(tp, fp, fn), self.dtype)[()]
+            return np.asarray(self._interpolate_pr_auc(tp, fp, fn), config.floatx())[()]
         recall = div_no_nan(tp, tp + fn)
         if self.curve == "ROC":
             x, y = div_no_nan(fp, fp + tn), recall
@@ -178,7 +179,7 @@ class AUC(Metric):
             heights = np.minimum(y[: n - 1], y[1:])
         else:
             heights = np.maximum(y[: n - 1], y[1:])
-        return np.asarray(self._average((x[: n - 1] - x[1:]) * heights), self.dtype)[()]
+        return np.asarray(self._average((x[: n - 1] - x[1:]) * heights), config.floatx())[()]
 
     def reset_state(self):
         if self._built:

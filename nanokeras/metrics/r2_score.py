@@ -40,7 +40,7 @@ class R2Score(Metric):
                              f"num_regressors={num_regressors}")
         self.class_aggregation = class_aggregation
         self.num_regressors = num_regressors
-        self.num_samples = self.add_variable((), "zeros", dtype=self.dtype, name="num_samples")
+        self.num_samples = self.add_variable((), "zeros", name="num_samples")
         self._built = False
 
     def _build(self, true_shape, pred_shape):
@@ -48,10 +48,10 @@ class R2Score(Metric):
             raise ValueError("R2Score expects 2D inputs with shape (batch_size, output_dim). Received input "
                              f"shapes: y_pred.shape={pred_shape} and y_true.shape={true_shape}.")
         columns = pred_shape[-1]
-        self.squared_sum = self.add_variable((columns,), "zeros", dtype=self.dtype, name="squared_sum")
-        self.sum = self.add_variable((columns,), "zeros", dtype=self.dtype, name="sum")
-        self.total_mse = self.add_variable((columns,), "zeros", dtype=self.dtype, name="residual")
-        self.count = self.add_variable((columns,), "zeros", dtype=self.dtype, name="count")
+        self.squared_sum = self.add_variable((columns,), "zeros", name="squared_sum")
+        self.sum = self.add_variable((columns,), "zeros", name="sum")
+        self.total_mse = self.add_variable((columns,), "zeros", name="residual")
+        self.count = self.add_variable((columns,), "zeros", name="count")
         self._built = True
 
     def update_state(self, y_true, y_pred, sample_weight=None):
@@ -71,7 +71,7 @@ class R2Score(Metric):
 
     def result(self):
         if not self._built:
-            return np.asarray(0.0, self.dtype)[()]
+            return np.asarray(0.0, self._state_dtype())[()]
         with np.errstate(divide="ignore", invalid="ignore"):
             mean = self.sum.value / self.count.value
             total = self.squared_sum.value - self.sum.value * mean
@@ -94,7 +94,12 @@ class R2Score(Metric):
             else:
                 n, p = np.float32(samples), np.float32(self.num_regressors)
                 score = 1 - (1 - score) * (n - 1) / (n - p - 1)
-        return np.asarray(score, self.dtype)[()] if np.ndim(score) == 0 else np.asarray(score, self.dtype)
+        dtype = self._state_dtype()
+        return np.asarray(score, dtype)[()] if np.ndim(score) == 0 else np.asarray(score, dtype)
+
+    def _state_dtype(self):
+        # As Keras: `dtype` only converts the inputs; the state and the result stay in floatx().
+        return self.num_samples.dtype
 
     def reset_state(self):
         for variable in self.variables:

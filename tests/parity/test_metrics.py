@@ -330,3 +330,18 @@ def test_loss_functions_published_as_metrics(keras):
                  "concordance_correlation"):
         np.testing.assert_allclose(getattr(metrics, name)(t, p), np.asarray(getattr(keras.metrics, name)(t, p)),
                                    rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name, kwargs, args", [
+    ("AUC", {}, ([0, 1, 1, 0], [0.2, 0.8, 0.4, 0.6])),
+    ("AUC", {"curve": "PR"}, ([0, 1, 1, 0], [0.2, 0.8, 0.4, 0.6])),
+    ("R2Score", {}, (np.array([[0.0], [1.0], [3.0]]), np.array([[0.2], [0.8], [2.5]]))),
+])
+def test_auc_and_r2_state_dtype_ignores_float16_as_keras(keras, name, kwargs, args):
+    ours, theirs = getattr(metrics, name)(dtype="float16", **kwargs), getattr(keras.metrics, name)(dtype="float16", **kwargs)
+    ours.update_state(*args)
+    theirs.update_state(*args)
+    assert [str(v.dtype) for v in ours.variables] == [str(v.dtype) for v in theirs.variables]
+    assert np.asarray(ours.result()).dtype == np.asarray(theirs.result()).dtype
+    assert ours.dtype == theirs.dtype
+    np.testing.assert_allclose(float(ours.result()), float(theirs.result()), rtol=2e-3)
