@@ -33,10 +33,9 @@ def functional_config(model):
     from nanokeras.saving.serialization_lib import serialize_keras_object
 
     in_model = {id(node) for nodes in model._nodes_by_depth.values() for node in nodes}
-    reindex = {}
+    reindex = {}  # each call's position among the calls of its layer in this model
     for op in model._operations:
-        # Keras's nested functional models own one extra node (their inputs to outputs) first.
-        kept = 1 if _is_functional(op) else 0
+        kept = 0
         for index, node in enumerate(_nodes(op)):
             if id(node) in in_model:
                 reindex[(id(op), index)] = kept
@@ -45,6 +44,12 @@ def functional_config(model):
     def tensor_history(tensor):
         op, index, tensor_index = tensor._keras_history
         return [op.name, reindex[(id(op), index)], tensor_index]
+
+    def endpoint_history(tensor):
+        # Keras 3 counts one more node of a nested functional model in `input_layers` and
+        # `output_layers` (its reader takes one off there), not in the calls' arguments.
+        op, index, tensor_index = tensor._keras_history
+        return [op.name, reindex[(id(op), index)] + int(_is_functional(op)), tensor_index]
 
     def serialize_argument(value):
         if _is_keras_tensor(value):
@@ -77,8 +82,8 @@ def functional_config(model):
         "name": model.name,
         "trainable": model.trainable,
         "layers": layers,
-        "input_layers": map_structure(tensor_history, model._inputs_struct),
-        "output_layers": map_structure(tensor_history, model._outputs_struct),
+        "input_layers": map_structure(endpoint_history, model._inputs_struct),
+        "output_layers": map_structure(endpoint_history, model._outputs_struct),
     }
 
 
@@ -98,6 +103,29 @@ def _own_first_nodes(layer, layer_data, legacy):
         return int(first.get("class_name") == "InputLayer"
                    or (isinstance(first_config, dict) and first_config.get("batch_input_shape") is not None))
     return 0
+
+
+def _argument_references(layers, name):
+    """The node indices of `name` that the calls' arguments in a Keras 3 config refer to."""
+    found = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            history = (value.get("config") or {}).get("keras_history") if value.get("class_name") == "__keras_tensor__" else None
+            if isinstance(history, list) and len(history) == 3:
+                if history[0] == name:
+                    found.add(history[1])
+                return
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for layer_data in layers:
+        if isinstance(layer_data, dict):
+            walk(layer_data.get("inbound_nodes"))
+    return found
 
 
 class _NotYetCalled(LookupError):
@@ -197,16 +225,24 @@ def functional_from_config(cls, config, custom_objects=None):
         legacy = any(isinstance(node, list) for node in nodes)
         any_legacy = any_legacy or legacy
         offsets[name] = _own_first_nodes(created[name], layer_config, legacy)
+        if not legacy and _is_functional(created[name]):
+            # Keras 3 counts a nested functional model's calls from 0 in arguments; nanokeras
+            # files before 2026-12 counted its first call as 1 there (its last as len(nodes)).
+            offsets[name] = int(len(nodes) in _argument_references(config["layers"], name)
+                                and 0 not in _argument_references(config["layers"], name))
         pending[name] = collections.deque(nodes)
         order.append(name)
 
-    def get_tensor(layer_name, node_index, tensor_index):
+    def get_tensor(layer_name, node_index, tensor_index, endpoint=False):
         layer = created.get(layer_name) if isinstance(layer_name, str) else None
         if layer is None:
             raise ValueError(f"The functional config refers to an unknown layer {layer_name!r}.")
         if not isinstance(node_index, int) or not isinstance(tensor_index, int):
             raise ValueError(f"Invalid tensor reference {[layer_name, node_index, tensor_index]!r}.")
-        node_index -= offsets[layer_name]
+        if endpoint and not any_legacy:
+            node_index -= int(_is_functional(layer))  # see `endpoint_history` in `functional_config`
+        else:
+            node_index -= offsets[layer_name]
         nodes = _nodes(layer)
         if node_index >= len(nodes):
             raise _NotYetCalled(layer_name)
@@ -249,7 +285,7 @@ def functional_from_config(cls, config, custom_objects=None):
 
     def tensors(spec):
         if isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], str):
-            return get_tensor(*spec)
+            return get_tensor(*spec, endpoint=True)
         if isinstance(spec, dict):
             return {k: tensors(v) for k, v in spec.items()}
         if isinstance(spec, list):
