@@ -159,8 +159,13 @@ def expanded_rows(model, connected, expand_nested=False, show_trainable=False, l
     rows = []
     prefix = "   " * level + "└ " if level else ""
     pairs = list(zip(model._summary_rows(), model._summary_layers()))
+    if level:
+        # As Keras lists a nested model: its layers (not the ops of its graph), and no connections,
+        # which belong to the nested model's own graph.
+        pairs = [(row, layer) for row, layer in pairs if not getattr(layer, "_is_symbolic_op", False)]
     for row, layer in pairs if top is None else pairs[top]:
-        row = (prefix + row[0],) + tuple(row[1:4]) + ((row[4] if len(row) > 4 else "-",) if connected else ())
+        link = "-" if level or len(row) < 5 else row[4]
+        row = (prefix + row[0],) + tuple(row[1:4]) + ((link,) if connected else ())
         if show_trainable:
             row += (("Y" if layer.trainable else "N") if layer.weights else "-",)
         rows.append(row)

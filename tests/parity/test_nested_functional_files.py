@@ -68,3 +68,25 @@ def test_node_indices_written_as_keras_writes_them(keras, tmp_path):
     _nested(nk, True).save(tmp_path / "n.keras")
     theirs, ours = _references(tmp_path / "k.keras"), _references(tmp_path / "n.keras")
     assert ours == theirs
+
+
+def _nested_text(lib):
+    L = lib.layers
+    ids = lib.Input((None,), dtype="int32")
+    encoder = lib.Model(ids, L.GRU(2, return_sequences=True)(L.Embedding(50, 4, mask_zero=True)(ids)), name="encoder")
+    first, second = lib.Input((None,), dtype="int32"), lib.Input((None,), dtype="int32")
+    shared = L.Embedding(50, 3, mask_zero=True)
+    lstm = L.LSTM(3)
+    merged = L.Concatenate()([lstm(shared(first)), lstm(shared(second))])
+    return lib.Model([first, second], [merged, L.SimpleRNN(2)(encoder(first))])
+
+
+@pytest.mark.parametrize("options", [{}, {"expand_nested": True}, {"expand_nested": True, "show_trainable": True}])
+def test_summary_of_nested_and_shared_layers_as_keras(keras, options):
+    # Keras lists a nested model's layers (not its graph's ops) with no connections.
+    def summary(lib):
+        lib.backend.clear_session()
+        lines = []
+        _nested_text(lib).summary(print_fn=lambda line, **kwargs: lines.append(line), **options)
+        return lines
+    assert summary(nk) == summary(keras)
