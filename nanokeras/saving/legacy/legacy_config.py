@@ -233,6 +233,15 @@ def _keras2_functional(config):
             if isinstance(first, dict) and first.get("class_name") == "InputLayer":
                 inner["layers"] = inner["layers"][1:]
                 inner.pop("build_input_shape", None)
+    # tf-keras also counts a nested functional model's first node (its inputs to its outputs) in
+    # the calls' arguments, where Keras 3 counts its calls from 0.
+    nested = {layer.get("name") for layer in config.get("layers", [])
+              if isinstance(layer, dict) and layer.get("class_name") in ("Functional", "Model")}
+    for layer in config.get("layers", []):
+        for node in layer.get("inbound_nodes") or [] if isinstance(layer, dict) else []:
+            for reference in node if isinstance(node, list) else []:
+                if isinstance(reference, list) and len(reference) >= 3 and reference[0] in nested:
+                    reference[1] += 1
     for key in ("input_layers", "output_layers"):
         if key in config:
             config[key] = _as_tensor_list(config[key])
