@@ -73,7 +73,7 @@ def _name(dtype):
 
 
 _PYTHON_TYPES = {int: "int32", float: "float32", bool: "bool", complex: "complex64"}
-_KERAS_NAMES = {int: "int32", "int": "int32", float: "float32", complex: "complex64"}
+_KERAS_NAMES = {**_PYTHON_TYPES, "int": "int32"}  # what `standardize_dtype` reads them as
 
 # Type promotion, as Keras (and JAX) define it: a lattice in which each dtype
 # points at the types just above it. `int` and `float` are the "weak" types of

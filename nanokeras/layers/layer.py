@@ -1136,19 +1136,24 @@ def _symbolic_masks(layer, inputs, previous_mask):
     return masks
 
 
+def keras_records_mask(layer, inputs, args, kwargs):
+    """Whether Keras records the input's mask as the `mask` argument of this symbolic call: for a
+    layer whose `call` takes `mask`, called on one KerasTensor with nothing else, in the layer's
+    compute dtype (Keras converts any other call's arguments first, and records no mask)."""
+    if kwargs or args or not getattr(layer, "_call_takes_mask", False) or not isinstance(inputs, KerasTensor):
+        return False
+    return str(inputs.dtype) == str(getattr(layer, "compute_dtype", None) or getattr(layer, "dtype", None))
+
+
 def _with_graph_masks(layer, inputs, args, kwargs):
-    """The call's `kwargs` with the input's graph mask as `mask`, as Keras records it in the node:
-    for a layer whose `call` takes `mask`, called on one KerasTensor with nothing else, in the
-    layer's compute dtype (Keras converts any other call's arguments first, and records no mask).
-    The model's runs then hand the layer its mask from the graph, and `summary()` shows the edge.
-    """
-    if kwargs or args or not layer._call_takes_mask or not isinstance(inputs, KerasTensor):
+    """The call's `kwargs` with the input's graph mask as `mask` where Keras records it (see
+    `keras_records_mask`). The model's runs then hand the layer its mask from the graph, and
+    `summary()` shows the edge."""
+    if not keras_records_mask(layer, inputs, args, kwargs):
         return kwargs
     mask = getattr(inputs, "_keras_mask", None)
     if not isinstance(mask, KerasTensor) or mask._keras_history is None:
         return kwargs  # no mask, or one inferred from values: not a node of the graph
-    if str(inputs.dtype) != str(getattr(layer, "compute_dtype", None) or layer.dtype):
-        return kwargs
     return {"mask": mask}
 
 

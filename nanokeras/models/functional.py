@@ -25,7 +25,7 @@ from nanokeras.tree import flatten, map_structure, pack_sequence_as
 from nanokeras.graph.node import inbound_node
 from nanokeras.layers.core.input_layer import InputLayer
 from nanokeras.layers import layer as layer_module
-from nanokeras.layers.layer import Layer
+from nanokeras.layers.layer import Layer, keras_records_mask
 from nanokeras.models.model import Model
 from nanokeras.trainers.trainer import Trainer
 from nanokeras.utils.keyword_arguments import unknown_keywords_error
@@ -423,14 +423,8 @@ def _symbolic_mask(tensor):
 
 def _records_mask(node):
     """Whether Keras recorded the input's symbolic mask as this node's `mask` argument."""
-    layer = node.operation
-    if not getattr(layer, "_call_takes_mask", False) or node.kwargs or len(node.args) != 1:
-        return False
-    arg = node.args[0]
-    if not isinstance(arg, KerasTensor) or _symbolic_mask(arg) is None:
-        return False
-    dtype = getattr(layer, "compute_dtype", None) or getattr(layer, "dtype", None)
-    return str(arg.dtype) == str(dtype)
+    return (bool(node.args) and keras_records_mask(node.operation, node.args[0], node.args[1:], node.kwargs)
+            and _symbolic_mask(node.args[0]) is not None)
 
 
 def _masked_step(node):

@@ -228,8 +228,8 @@ def functional_from_config(cls, config, custom_objects=None):
         if not legacy and _is_functional(created[name]):
             # Keras 3 counts a nested functional model's calls from 0 in arguments; nanokeras
             # files before 2026-12 counted its first call as 1 there (its last as len(nodes)).
-            offsets[name] = int(len(nodes) in _argument_references(config["layers"], name)
-                                and 0 not in _argument_references(config["layers"], name))
+            referenced = _argument_references(config["layers"], name)
+            offsets[name] = int(len(nodes) in referenced and 0 not in referenced)
         pending[name] = collections.deque(nodes)
         order.append(name)
 

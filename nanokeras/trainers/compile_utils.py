@@ -317,15 +317,18 @@ class CompiledMetrics:
 def _unique(names):
     """`names` with a repeat numbered `_1`, `_2`, ... (Keras gives two unnamed outputs with the same
     loss one log key, the second's value hiding the first's; here both are kept)."""
-    taken, result = {}, []
-    for name in names:
-        if name in taken:
-            taken[name] += 1
-            name = f"{name}_{taken[name] - 1}"
-        else:
-            taken[name] = 1
-        result.append(name)
-    return result
+    taken = {}
+    return [_numbered(name, taken) for name in names]
+
+
+def _numbered(name, taken):
+    """`name`, or `name_1`, `name_2`, ... when `taken` has it; the result is then taken too."""
+    if name in taken:
+        count = taken[name]
+        taken[name] += 1
+        name = f"{name}_{count}"
+    taken.setdefault(name, 1)
+    return name
 
 
 def _name_uniquely(entries, names):
@@ -338,11 +341,7 @@ def _name_uniquely(entries, names):
         name = prefix + metric.name
         if name in taken and weighted:
             name = f"{prefix}weighted_{metric.name}"
-        if name in taken:
-            count = taken[name]
-            taken[name] += 1
-            name = f"{name}_{count}"
-        taken.setdefault(name, 1)
+        name = _numbered(name, taken)
         # Keras keeps a metric's own name (the user's object, and the compile config saved with
         # the model, are unchanged) and gives only its log key the prefix and suffixes.
         metric._log_key = name

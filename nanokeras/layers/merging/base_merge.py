@@ -87,11 +87,7 @@ class Merge(Layer):
         if any(m is None for m in mask):
             return None
         if any(isinstance(m, KerasTensor) for m in mask):
-            # Building a functional model: `logical_or` nodes of its graph, as in Keras.
-            merged = mask[0]
-            for m in mask[1:]:
-                merged = ops.logical_or(merged, m)
-            return merged
+            return any_of(mask)  # building a functional model: `logical_or` nodes of its graph, as in Keras
         return masking_ops.mask_or(*mask)
 
     def call(self, inputs):
@@ -110,3 +106,11 @@ class Merge(Layer):
                 reshaped.append(x)
             inputs = reshaped
         return self._merge_function(list(inputs))
+
+
+def any_of(masks):
+    """The `logical_or` of `masks` (steps real in any of them), one `keras.ops` call per extra mask."""
+    merged = masks[0]
+    for m in masks[1:]:
+        merged = ops.logical_or(merged, m)
+    return merged

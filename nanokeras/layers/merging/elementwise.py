@@ -9,7 +9,7 @@ Example:
 
 import numpy as np
 
-from nanokeras.layers.merging.base_merge import Merge
+from nanokeras.layers.merging.base_merge import Merge, any_of
 from nanokeras.ops import numpy as ops
 
 
@@ -82,10 +82,7 @@ class Multiply(Merge):
         inputs = [x if m is None else ops.where(m, x, _constant(1, x)) for x, m in zip(inputs, masks)]
         out = super().call(inputs)
         if all(m is not None for m in masks):
-            union = masks[0]
-            for m in masks[1:]:
-                union = ops.logical_or(union, m)
-            out = ops.where(union, out, _constant(0, out))
+            out = ops.where(any_of(masks), out, _constant(0, out))
         return out
 
 
