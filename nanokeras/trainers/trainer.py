@@ -198,7 +198,11 @@ class Trainer:
             metric.reset_state()
 
     def get_metrics_result(self):
-        """The metrics' current values as a dict of floats, keys sorted as Keras sorts them."""
+        """The metrics' current values as a dict of floats, in the order of `model.metrics`
+        (the loss first), a metric returning a dict adding its entries in place.
+
+        Example: `{'loss': 0.25, 'accuracy': 0.75}`.
+        """
         logs = {}
         for metric in self.metrics:
             result = metric.result()
@@ -206,6 +210,11 @@ class Trainer:
                 logs.update({k: _log_value(v) for k, v in result.items()})
             else:
                 logs[getattr(metric, "_log_key", metric.name)] = _log_value(result)
+        return logs
+
+    def _sorted_metrics_result(self):
+        # what Keras hands to callbacks and returns from fit/evaluate: the keys sorted
+        logs = self.get_metrics_result()
         return {key: logs[key] for key in sorted(logs)}
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
@@ -630,16 +639,16 @@ class Trainer:
                 last_of_group = step == first + group - 1 or step == (batches.steps_per_epoch or 0) - 1
                 if end_hook is not None and last_of_group:
                     callback_list.batch_end(f"on_{mode}_batch_end", first + group - 1,
-                                            logs if custom else self.get_metrics_result)
+                                            logs if custom else self._sorted_metrics_result)
                 if mode == "train" and self.stop_training and last_of_group:
                     break
         return logs
 
     def _logs_to_floats(self, logs):
         if logs is None:
-            return self.get_metrics_result()
+            return self._sorted_metrics_result()
         floats = {}
-        for key, value in logs.items():
+        for key, value in sorted(logs.items(), key=lambda item: str(item[0])):
             if isinstance(value, dict):  # a custom step's nested logs are flattened, as in Keras
                 floats.update(self._logs_to_floats(value))
                 continue
