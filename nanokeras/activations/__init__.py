@@ -98,6 +98,12 @@ def deserialize(config, custom_objects=None):
                 found = _registered(name, registry)
                 if found is not None:
                     return found
+            if config["class_name"] == "function" and not _keras_module(config.get("module")):
+                # A user's function that is not registered: the saving error (a TypeError, as in
+                # Keras), which says how to register it, not a list of the built-in activations.
+                from nanokeras.saving.serialization_lib import deserialize_keras_object
+
+                return deserialize_keras_object(config, custom_objects=registry)
             return lookup(inner, registry, kind="activation", argument="activation")
         from nanokeras.saving.serialization_lib import deserialize_keras_object
 
@@ -106,6 +112,11 @@ def deserialize(config, custom_objects=None):
         found = _registered(config, registry)
         return found if found is not None else lookup(config, registry, kind="activation", argument="activation")
     raise ValueError(f"Could not interpret activation config {config!r}: expected a name or a dict.")
+
+
+def _keras_module(module):
+    """Whether `module` (a config's 'module') names Keras itself, e.g. 'keras.activations'."""
+    return isinstance(module, str) and (module == "keras" or module.startswith("keras."))
 
 
 def _registered(name, registry):

@@ -136,6 +136,30 @@ def test_serialize_custom_function_and_deserialize_with_custom_objects():
         activations.deserialize(config)
 
 
+def test_unregistered_custom_function_is_a_type_error_saying_how_to_register():
+    # Keras raises TypeError ("Could not locate function"), not "Unknown activation" with the built-ins.
+    def my_act(x):
+        return x
+
+    with pytest.raises(TypeError, match="register_keras_serializable") as raised:
+        activations.deserialize(activations.serialize(my_act))
+    assert "my_act" in str(raised.value) and "Known activations" not in str(raised.value)
+    with pytest.raises(ValueError, match="Did you mean 'relu'"):  # a typo in a built-in name still suggests
+        activations.deserialize({"module": "keras.activations", "class_name": "function", "config": "rleu"})
+
+
+def test_model_with_unregistered_activation_fails_to_load_with_a_type_error(tmp_path):
+    def my_act(x):
+        return x * 3
+
+    for layer in (keras.layers.Activation(my_act), keras.layers.Dense(2, activation=my_act)):
+        keras.Sequential([keras.Input((3,)), layer]).save(tmp_path / "m.keras")
+        with pytest.raises(TypeError, match="my_act"):
+            keras.models.load_model(tmp_path / "m.keras")
+        loaded = keras.models.load_model(tmp_path / "m.keras", custom_objects={"my_act": my_act})
+        assert loaded.layers[0].activation is my_act
+
+
 def test_activations_work_on_variables_inside_a_tape():
     w = keras.Variable([0.5, -0.5])
     with keras.GradientTape() as tape:

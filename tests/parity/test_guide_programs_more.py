@@ -1,0 +1,33 @@
+"""More keras.io guide snippets run side by side with real Keras 3: same errors and results."""
+
+import numpy as np
+import pytest
+
+import nanokeras as nk
+
+
+def _error(call):
+    try:
+        call()
+    except Exception as error:  # the error itself is what is compared
+        return error
+    return None
+
+
+def _save_with_unregistered_activation(lib, path, where):
+    def tripled(x):
+        return x * 3
+
+    layer = lib.layers.Activation(tripled) if where == "Activation" else lib.layers.Dense(2, activation=tripled)
+    lib.Sequential([lib.Input((3,)), layer]).save(path)
+
+
+@pytest.mark.parametrize("where", ["Activation", "Dense"])
+def test_unregistered_activation_function_load_error_is_type_error(keras, tmp_path, where):
+    # "Serialization & saving": a custom function that was neither registered nor passed in custom_objects.
+    _save_with_unregistered_activation(keras, tmp_path / "theirs.keras", where)
+    _save_with_unregistered_activation(nk, tmp_path / "ours.keras", where)
+    theirs = _error(lambda: keras.models.load_model(tmp_path / "theirs.keras"))
+    ours = _error(lambda: nk.models.load_model(tmp_path / "ours.keras"))
+    assert isinstance(theirs, TypeError) and "tripled" in str(theirs)
+    assert isinstance(ours, TypeError) and "tripled" in str(ours)
