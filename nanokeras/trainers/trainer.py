@@ -49,6 +49,11 @@ def _takes_training(compute_loss):
     """Whether a `compute_loss` function has a `training` parameter (looked up once per function)."""
     return "training" in inspect.signature(compute_loss).parameters
 
+def _policy_name(model):
+    policy = getattr(model, "dtype_policy", None)
+    return getattr(policy, "name", None)
+
+
 class Trainer:
     """The `compile`/`fit`/`evaluate`/`predict` half of `keras.Model`."""
 
@@ -112,6 +117,13 @@ class Trainer:
             raise ValueError(f"`jit_compile` must be True, False or 'auto', got {jit_compile!r}.")
         # Resolve everything before changing anything, so a bad argument leaves the model as it was.
         resolved_optimizer = compile_utils.resolve_optimizer(optimizer)
+        if auto_scale_loss and resolved_optimizer is not None and _policy_name(self) == "mixed_float16":
+            # as Keras: a mixed_float16 model trains through a dynamic loss scale (a power of two,
+            # so in nanokeras's float32 compute the steps are the same as without it)
+            from nanokeras.optimizers.loss_scale_optimizer import LossScaleOptimizer
+
+            if not isinstance(resolved_optimizer, LossScaleOptimizer):
+                resolved_optimizer = LossScaleOptimizer(resolved_optimizer, name="loss_scale_optimizer")
         compiled_loss = compile_utils.CompiledLoss(loss, loss_weights) if loss is not None else None
         compiled_metrics = None
         if metrics is not None or weighted_metrics is not None:
