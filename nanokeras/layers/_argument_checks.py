@@ -75,11 +75,14 @@ def check_choice(layer_name, argument, value, choices):
 
 
 def serialize_optional(obj):
-    """A config entry for an optional regularizer/constraint object (None stays None)."""
-    if obj is None:
-        return None
-    if isinstance(obj, str):
+    """A config entry for an optional regularizer/constraint object (None stays None).
+
+    Written as Keras writes it (with `module` and `registered_name`), so that Keras reads a
+    registered custom regularizer back and the config compares equal to Keras's."""
+    if obj is None or isinstance(obj, str):
         return obj
     if hasattr(obj, "get_config"):
-        return {"class_name": type(obj).__name__, "config": obj.get_config()}
+        from nanokeras.saving.serialization_lib import serialize_keras_object
+
+        return serialize_keras_object(obj)
     return obj

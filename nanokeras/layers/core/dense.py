@@ -1,6 +1,6 @@
 """`Dense`: the fully connected layer, `activation(inputs @ kernel + bias)`."""
 
-from nanokeras import activations, initializers
+from nanokeras import activations, constraints, initializers, regularizers
 from nanokeras.layers.core.lora import LoraMixin
 from nanokeras.layers.layer import Layer, _is_builtin_function, saved_by_name
 from nanokeras.ops import fused
@@ -53,10 +53,12 @@ class Dense(LoraMixin, Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = kernel_regularizer
-        self.bias_regularizer = bias_regularizer
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
+        # Names ("l2", "max_norm") become objects here, as in Keras: the config then holds the
+        # serialized object (with its default factor), which is what Keras writes and reads.
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self._set_lora_arguments(lora_rank, lora_alpha)
         self.supports_masking = True

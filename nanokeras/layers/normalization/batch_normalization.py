@@ -1,6 +1,6 @@
 """`BatchNormalization`: normalizes with batch statistics while training, moving averages otherwise."""
 
-from nanokeras import initializers
+from nanokeras import constraints, initializers, regularizers
 from nanokeras.layers._argument_checks import check_axes_in_rank, serialize_optional
 from nanokeras.layers.layer import Layer
 from nanokeras.ops.state_ops import assign_moving_average
@@ -75,10 +75,11 @@ class BatchNormalization(Layer):
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = beta_regularizer
-        self.gamma_regularizer = gamma_regularizer
-        self.beta_constraint = beta_constraint
-        self.gamma_constraint = gamma_constraint
+        # Names become objects, as in Keras (the config holds the serialized object).
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         self.renorm = False
         self.renorm_clipping = renorm_clipping
         self.renorm_momentum = renorm_momentum

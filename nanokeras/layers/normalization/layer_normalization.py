@@ -2,7 +2,7 @@
 
 import warnings
 
-from nanokeras import initializers
+from nanokeras import constraints, initializers, regularizers
 from nanokeras.layers._argument_checks import check_axes_in_rank, check_axis_list, serialize_optional
 from nanokeras.layers.layer import Layer
 from nanokeras.ops import math as math_ops
@@ -55,10 +55,11 @@ class LayerNormalization(Layer):
         self.rms_scaling = rms_scaling
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = beta_regularizer
-        self.gamma_regularizer = gamma_regularizer
-        self.beta_constraint = beta_constraint
-        self.gamma_constraint = gamma_constraint
+        # Names become objects, as in Keras (the config holds the serialized object).
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
         self.gamma = self.beta = None
 
     def build(self, input_shape):
