@@ -266,7 +266,8 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
         if not self.compiled:
             return {}
         return {
-            "optimizer": serialize_keras_object(self.optimizer),
+            # the optimizer compile was given (not the LossScaleOptimizer a mixed_float16 model wraps it in)
+            "optimizer": serialize_keras_object(getattr(self, "_compile_optimizer", None) or self.optimizer),
             "loss": serialize_keras_object(self.loss),
             "loss_weights": self._loss_weights_spec,
             "metrics": serialize_keras_object(self._metrics_spec) or None,

@@ -66,6 +66,10 @@ def _name_key(name):
 
 def _children(obj):
     """`(attribute name, value)` pairs to walk, in Keras's order."""
+    if is_optimizer(obj):
+        # a LossScaleOptimizer's inner optimizer: Keras stores its variables again under it
+        inner = getattr(obj, "inner_optimizer", None)
+        return [("inner_optimizer", inner)] if is_optimizer(inner) else []
     if not is_layer(obj):
         return []
     children = []

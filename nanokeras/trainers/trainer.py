@@ -60,6 +60,7 @@ class Trainer:
     def __init__(self):
         self.compiled = False
         self.optimizer = None
+        self._compile_optimizer = None
         self.loss = None
         self._compile_loss = None
         self._compile_metrics = None
@@ -117,6 +118,7 @@ class Trainer:
             raise ValueError(f"`jit_compile` must be True, False or 'auto', got {jit_compile!r}.")
         # Resolve everything before changing anything, so a bad argument leaves the model as it was.
         resolved_optimizer = compile_utils.resolve_optimizer(optimizer)
+        optimizer_as_given = resolved_optimizer  # what the compile config records, as in Keras
         if auto_scale_loss and resolved_optimizer is not None and _policy_name(self) == "mixed_float16":
             # as Keras: a mixed_float16 model trains through a dynamic loss scale (a power of two,
             # so in nanokeras's float32 compute the steps are the same as without it)
@@ -131,6 +133,7 @@ class Trainer:
         from nanokeras.metrics import Mean
 
         self.optimizer = resolved_optimizer
+        self._compile_optimizer = optimizer_as_given
         # As Keras: compiling again without a loss (or metrics) keeps the ones compiled before.
         if compiled_loss is not None or self._compile_loss is None:
             self.loss = loss

@@ -46,6 +46,16 @@ def test_no_wrapping_when_asked_not_to_or_already_wrapped_or_other_policies():
 def test_a_wrapped_model_saves_and_loads(tmp_path):
     model = _trained("mixed_float16")
     model.save(str(tmp_path / "m.keras"))
-    loaded = keras.models.load_model(str(tmp_path / "m.keras"))
     x = np.ones((2, 3), "float32")
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    loaded = keras.models.load_model(str(tmp_path / "m.keras"))
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+    assert type(loaded.optimizer).__name__ == "LossScaleOptimizer"
+    for a, b in zip(model.optimizer.variables, loaded.optimizer.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+    # loaded as a float32 model (as Keras does when the global policy is float32), the plain
+    # optimizer does not match the wrapped one's state: skipped with a warning, weights loaded
+    keras.mixed_precision.set_global_policy("float32")
+    with pytest.warns(UserWarning, match="Skipping the optimizer state"):
+        plain = keras.models.load_model(str(tmp_path / "m.keras"))
+    np.testing.assert_allclose(plain.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
