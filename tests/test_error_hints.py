@@ -836,6 +836,32 @@ class _:
         assert ids.shape == (2, 3) and ids[1].tolist()[1:] == [0, 0]  # the shorter text, padded with 0
 
 
+@hint("layers/preprocessing/index_lookup.py", "pass `vocabulary=` or call `adapt(data)` before calling it on data",
+      RuntimeError)
+class _:
+    def trigger(tmp):
+        keras.layers.StringLookup()(np.array([["a"]]))
+
+    def follow(tmp):
+        assert keras.layers.StringLookup(vocabulary=["a"])(np.array([["a"], ["z"]])).tolist() == [[1], [0]]
+        layer = keras.layers.StringLookup()
+        layer.adapt(np.array([["b"], ["a"], ["b"]]))
+        assert layer(np.array([["a"], ["b"]])).tolist() == [[2], [1]]
+
+
+@hint("layers/preprocessing/text_vectorization.py", "pass `vocabulary=` or call `adapt(data)` before calling it "
+      "on data", RuntimeError)
+class _:
+    def trigger(tmp):
+        keras.layers.TextVectorization()(["the cat"])
+
+    def follow(tmp):
+        given = keras.layers.TextVectorization(vocabulary=["the", "cat"])
+        adapted = keras.layers.TextVectorization()
+        adapted.adapt(["the cat", "the"])
+        assert np.asarray(given(["the cat"])).tolist() == np.asarray(adapted(["the cat"])).tolist() == [[2, 3]]
+
+
 @hint("layers/preprocessing/text_vectorization.py", "`output_sequence_length` must not be set if `output_mode` "
       "is not 'int'", ValueError)
 class _:

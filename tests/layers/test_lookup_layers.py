@@ -125,3 +125,33 @@ def test_tf_idf_weights_are_saved_with_the_model(tmp_path):
             assert f[f"layers/{group}/vars/idf_weights"].shape == (layer.vocabulary_size(),)
         loaded = nk.saving.load_model(path)
         np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+@pytest.mark.parametrize("make, data, vocabulary_data", [
+    (lambda: keras.layers.StringLookup(), np.array([["a"], ["b"]]), None),
+    (lambda: keras.layers.IntegerLookup(), np.array([[3], [4]]), None),
+    (lambda: keras.layers.StringLookup(invert=True), np.array([[1], [2]]), np.array(["a", "b"])),
+    (lambda: keras.layers.StringLookup(max_tokens=5, pad_to_max_tokens=True, output_mode="one_hot"),
+     np.array(["a", "b"]), None),
+    (lambda: keras.layers.TextVectorization(), np.array(["a b"]), None),
+])
+def test_lookups_called_on_data_before_they_have_a_vocabulary_raise(make, data, vocabulary_data):
+    # Keras fails there ("Table not initialized"); every id the OOV id would train on nothing.
+    layer = make()
+    with pytest.raises(RuntimeError, match="adapt"):
+        layer(data)
+    layer.adapt(data if vocabulary_data is None else vocabulary_data)
+    assert np.asarray(layer(data)).shape[0] == len(data)
+
+
+def test_lookups_before_adapt_still_build_models_and_load():
+    lookup = keras.layers.StringLookup()
+    inputs = keras.Input((1,), dtype="string")
+    model = keras.Model(inputs, lookup(inputs))  # a symbolic call needs no vocabulary
+    lookup.adapt(np.array([["b"], ["a"], ["b"]]))
+    np.testing.assert_array_equal(model.predict(np.array([["b"], ["z"]]), verbose=0), [[1], [0]])
+    clone = keras.layers.StringLookup.from_config(lookup.get_config())
+    with pytest.raises(RuntimeError, match="no vocabulary"):
+        clone(np.array([["b"]]))
+    clone.set_vocabulary(lookup.get_vocabulary())
+    np.testing.assert_array_equal(clone(np.array([["b"]])), [[1]])

@@ -31,3 +31,18 @@ def test_unregistered_activation_function_load_error_is_type_error(keras, tmp_pa
     ours = _error(lambda: nk.models.load_model(tmp_path / "ours.keras"))
     assert isinstance(theirs, TypeError) and "tripled" in str(theirs)
     assert isinstance(ours, TypeError) and "tripled" in str(ours)
+
+
+def _lookup_before_adapt(lib, name):
+    layer = getattr(lib.layers, name)()
+    data = np.array([[3], [4]]) if name == "IntegerLookup" else np.array([["a"], ["b"]])
+    error = _error(lambda: layer(data))
+    layer.adapt(data)
+    return type(error), np.asarray(layer(data)).tolist()
+
+
+@pytest.mark.parametrize("name", ["StringLookup", "IntegerLookup", "TextVectorization"])
+def test_lookup_called_before_adapt_is_a_runtime_error(keras, name):
+    # "Working with preprocessing layers": calling a lookup before `adapt` (or a vocabulary) fails.
+    assert _lookup_before_adapt(nk, name) == _lookup_before_adapt(keras, name)
+    assert _lookup_before_adapt(nk, name)[0] is RuntimeError

@@ -66,6 +66,7 @@ class IndexLookup(Layer):
         self._has_input_vocabulary = vocabulary is not None
         self._frozen_vocab_size = frozen_size
         self._tokens = self._empty_tokens()
+        self._vocabulary_set = False  # Keras's lookup table is uninitialized until then: calls fail
         self.idf_weights = None
         self.built = True
         if vocabulary is not None:
@@ -147,6 +148,7 @@ class IndexLookup(Layer):
     def _set_tokens(self, tokens):
         self._check_vocab_size_unchanged(self._token_start_index() + len(tokens))
         self._tokens = tokens
+        self._vocabulary_set = True
         order = np.argsort(tokens, kind="stable")
         self._sorted_tokens = tokens[order]
         self._sorted_ids = (order + self._token_start_index()).astype(np.int64)
@@ -256,12 +258,23 @@ class IndexLookup(Layer):
             result = np.where(ids == 0, self._vocabulary_array([self.mask_token])[0], result)
         return result
 
-    def call(self, inputs):
-        if self.output_mode != "int" and not self.pad_to_max_tokens and self._frozen_vocab_size is None:
+    def _check_vocabulary_set(self):
+        """A RuntimeError, as Keras raises ("Table not initialized"), when the layer is called on data
+        before it has a vocabulary: every id would be the OOV id, which silently trains on nothing."""
+        if self._vocabulary_set:
+            return
+        if self.output_mode != "int" and not self.pad_to_max_tokens:
             raise RuntimeError(
                 f"{type(self).__name__} {self.name!r}: with output_mode={self.output_mode!r} set the vocabulary "
                 "first: pass `vocabulary=` or call `adapt(data)`."
             )
+        raise RuntimeError(
+            f"{type(self).__name__} {self.name!r} has no vocabulary yet: pass `vocabulary=` or call "
+            "`adapt(data)` before calling it on data."
+        )
+
+    def call(self, inputs):
+        self._check_vocabulary_set()
         self._called = True
         if self.invert:
             return self._invert_ids(value_of(inputs))

@@ -261,6 +261,11 @@ class TextVectorization(Layer):
                 f"TextVectorization {self.name!r}: with output_mode={self._output_mode!r}, set the vocabulary first: "
                 "pass `vocabulary=` or call `adapt(data)`."
             )
+        if not lookup._vocabulary_set:  # Keras fails there too ("Table not initialized")
+            raise RuntimeError(
+                f"TextVectorization {self.name!r} has no vocabulary yet: pass `vocabulary=` or call "
+                "`adapt(data)` before calling it on data."
+            )
         lookup._called = True
         inputs = value_of(inputs)
         shape = np.shape(inputs)
