@@ -34,7 +34,7 @@ def _attribute(lib, dotted):
     return lib
 
 
-def _compare_objects(keras, make, cls_name):
+def _compare_objects(keras, make, cls_name, keras_rebuilds=True):
     """Configs equal after a JSON round trip; each library rebuilds the other's; serialized names agree."""
     nk.backend.clear_session()  # automatic names ("auc_1", "sgd_2") counted from 0 on both sides
     keras.backend.clear_session()
@@ -44,8 +44,9 @@ def _compare_objects(keras, make, cls_name):
     # Keras's config rebuilds ours with the same config, and ours rebuilds Keras's.
     assert _without_layer_names(_json(type(ours).from_config(their_config).get_config())) == \
         _without_layer_names(their_config)
-    assert _without_layer_names(_json(type(theirs).from_config(our_config).get_config())) == \
-        _without_layer_names(their_config)
+    if keras_rebuilds:
+        assert _without_layer_names(_json(type(theirs).from_config(our_config).get_config())) == \
+            _without_layer_names(their_config)
     our_serialized = _json(nk.saving.serialize_keras_object(ours))
     their_serialized = _json(keras.saving.serialize_keras_object(theirs))
     for key in ("module", "class_name", "registered_name"):
@@ -54,7 +55,8 @@ def _compare_objects(keras, make, cls_name):
     # Keras's serialized object deserializes to our class of the same name.
     rebuilt = nk.saving.deserialize_keras_object(their_serialized)
     assert type(rebuilt).__name__ == type(ours).__name__
-    assert type(keras.saving.deserialize_keras_object(our_serialized)).__name__ == type(theirs).__name__
+    if keras_rebuilds:
+        assert type(keras.saving.deserialize_keras_object(our_serialized)).__name__ == type(theirs).__name__
     return ours, theirs
 
 
@@ -222,7 +224,7 @@ LAYER_CASES = [
     ("Activation", lambda l: l.layers.Activation("softmax"), (3,), F),
     ("Identity", lambda l: l.layers.Identity(), (3,), F),
     ("Masking", lambda l: l.layers.Masking(0.5), SEQ, F),
-    ("Lambda-like Rescaling", lambda l: l.layers.Rescaling(1.0 / 255, offset=-1.0), IMG, F),
+    ("Rescaling", lambda l: l.layers.Rescaling(1.0 / 255, offset=-1.0), IMG, F),
     # activations
     ("ReLU", lambda l: l.layers.ReLU(max_value=6.0), (3,), F),
     ("LeakyReLU", lambda l: l.layers.LeakyReLU(0.2), (3,), F),
@@ -347,11 +349,72 @@ LAYER_CASES = [
     ("RandomContrast", lambda l: l.layers.RandomContrast(0.2), IMG, F),
     ("RandomBrightness", lambda l: l.layers.RandomBrightness(0.2), IMG, F),
     ("RandomCrop", lambda l: l.layers.RandomCrop(4, 4, seed=3), IMG, F),
+    # image augmentation (inference: most pass images through) on pixel values in [0, 255]
+    ("AugMix", lambda l: l.layers.AugMix(seed=1), IMG, "pixels"),
+    ("AutoContrast", lambda l: l.layers.AutoContrast(), IMG, "pixels"),
+    ("CutMix", lambda l: l.layers.CutMix(seed=1), IMG, "pixels"),
+    ("Equalization", lambda l: l.layers.Equalization(bins=64), IMG, "pixels"),
+    ("MixUp", lambda l: l.layers.MixUp(alpha=0.3, seed=1), IMG, "pixels"),
+    ("RandAugment", lambda l: l.layers.RandAugment(num_ops=3, seed=1), IMG, "pixels"),
+    ("RandomColorJitter", lambda l: l.layers.RandomColorJitter(brightness_factor=0.2, seed=1), IMG, "pixels"),
+    ("RandomElasticTransform", lambda l: l.layers.RandomElasticTransform(seed=1), IMG, "pixels"),
+    ("RandomErasing", lambda l: l.layers.RandomErasing(seed=1), IMG, "pixels"),
+    ("RandomGaussianBlur", lambda l: l.layers.RandomGaussianBlur(seed=1), IMG, "pixels"),
+    ("RandomGrayscale", lambda l: l.layers.RandomGrayscale(0.3, seed=1), IMG, "pixels"),
+    ("RandomInvert", lambda l: l.layers.RandomInvert(seed=1), IMG, "pixels"),
+    ("RandomPerspective", lambda l: l.layers.RandomPerspective(seed=1), IMG, "pixels"),
+    ("RandomShear", lambda l: l.layers.RandomShear(0.2, seed=1), IMG, "pixels"),
+    ("Solarization", lambda l: l.layers.Solarization(addition_factor=0.2, threshold_factor=0.5, seed=1), IMG,
+     "pixels"),
+    ("RandomColorDegeneration", lambda l: l.layers.RandomColorDegeneration(0.3, seed=1), IMG, "pixels"),
+    ("RandomHue", lambda l: l.layers.RandomHue(0.2, seed=1), IMG, "pixels"),
+    ("RandomPosterization", lambda l: l.layers.RandomPosterization(4, seed=1), IMG, "pixels"),
+    ("RandomSaturation", lambda l: l.layers.RandomSaturation(0.2, seed=1), IMG, "pixels"),
+    ("RandomSharpness", lambda l: l.layers.RandomSharpness(0.2, seed=1), IMG, "pixels"),
+    ("ContrastLimitedAdaptiveHistogramEqualization",
+     lambda l: l.layers.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(2, 2)), IMG, "pixels"),
+    # audio
+    ("MelSpectrogram", lambda l: l.layers.MelSpectrogram(fft_length=64, sequence_stride=16, num_mel_bins=8,
+                                                         sampling_rate=8000), (256,), F),
+    ("STFTSpectrogram", lambda l: l.layers.STFTSpectrogram(frame_length=32, frame_step=16, fft_length=32), (128, 1),
+     F),
+    # more recurrent and pooling shapes, embeddings
+    ("ConvLSTM3D", lambda l: l.layers.ConvLSTM3D(2, 2), (2, 3, 3, 3, 1), F),
+    ("RNN-SimpleRNNCell", lambda l: l.layers.RNN(l.layers.SimpleRNNCell(3), return_sequences=True), SEQ, F),
+    ("RNN-StackedRNNCells", lambda l: l.layers.RNN(l.layers.StackedRNNCells([l.layers.LSTMCell(3),
+                                                                             l.layers.LSTMCell(2)])), SEQ, F),
+    ("Bidirectional-backward_layer", lambda l: l.layers.Bidirectional(
+        l.layers.LSTM(3, return_sequences=True), backward_layer=l.layers.LSTM(3, go_backwards=True,
+                                                                              return_sequences=True)), SEQ, F),
+    ("AdaptiveMaxPooling1D", lambda l: l.layers.AdaptiveMaxPooling1D(3), SEQ, F),
+    ("AdaptiveAveragePooling2D", lambda l: l.layers.AdaptiveAveragePooling2D((2, 2)), IMG, F),
+    ("AdaptiveMaxPooling3D", lambda l: l.layers.AdaptiveMaxPooling3D(2), VOL, F),
+    ("ReversibleEmbedding", lambda l: l.layers.ReversibleEmbedding(10, 3), (5,), "int32"),
+    # dtype policies and data formats
+    ("Dense-float64", lambda l: l.layers.Dense(2, dtype="float64"), (3,), F),
+    ("Dense-mixed_float16", lambda l: l.layers.Dense(2, dtype="mixed_float16"), (3,), F),
+    ("Conv2D-channels_first", lambda l: l.layers.Conv2D(2, 3, data_format="channels_first"), (3, 6, 6), F),
+    ("MaxPooling2D-channels_first", lambda l: l.layers.MaxPooling2D(data_format="channels_first"), (3, 6, 6), F),
+    ("Conv2D-initializers", lambda l: l.layers.Conv2D(
+        2, 3, kernel_initializer=l.initializers.RandomNormal(stddev=0.1, seed=1),
+        bias_initializer=l.initializers.Constant(0.1)), IMG, F),
 ]
 
 # Layers whose predictions differ on purpose (README, "Differences from Keras").
+# (by case id)
 PREDICTIONS_DIFFER = {
     "RandomCrop": "at inference nanokeras crops to (height, width) as the output shape says; Keras 3.15 does not",
+    "Dense-mixed_float16": "nanokeras computes in float32 under a mixed policy; Keras in float16",
+}
+
+# Keras 3.15 cannot rebuild its own config of these (so neither its file nor ours loads in Keras).
+KERAS_CANNOT_REBUILD = {
+    "RandomShear": "its config holds factors as (-f, f), which its constructor then refuses",
+}
+
+# Keras 3.15 cannot build a functional model on these: configs are compared, files are not.
+KERAS_CANNOT_BUILD = {
+    "Equalization": "Keras's functional graph raises 'part of a cycle' on it",
 }
 
 # Layers of both libraries the sweep leaves out, and why.
@@ -366,6 +429,7 @@ LAYER_SKIPS = {
 
 
 def _inputs(lib, shapes, dtype):
+    dtype = "float32" if dtype == "pixels" else dtype
     if isinstance(shapes, list):
         return [lib.Input(shape, dtype=dtype) for shape in shapes]
     return lib.Input(shapes, dtype=dtype)
@@ -375,6 +439,8 @@ def _data(shapes, dtype):
     def one(shape):
         if dtype == "int32":
             return RNG.integers(0, 5, size=(2,) + shape).astype("int32")
+        if dtype == "pixels":
+            return RNG.integers(0, 256, size=(2,) + shape).astype("float32")
         return RNG.normal(size=(2,) + shape).astype("float32")
     return [one(shape) for shape in shapes] if isinstance(shapes, list) else one(shapes)
 
@@ -404,7 +470,9 @@ def test_layer_configs_weights_and_files(keras, case, tmp_path):
     name = case_id.split("-")[0]
     nk.backend.clear_session()
     keras.backend.clear_session()
-    ours, theirs = _compare_objects(keras, make, "layers." + name)
+    ours, theirs = _compare_objects(keras, make, "layers." + name, keras_rebuilds=name not in KERAS_CANNOT_REBUILD)
+    if name in KERAS_CANNOT_BUILD:
+        return
 
     nk.backend.clear_session()
     keras.backend.clear_session()
@@ -426,7 +494,7 @@ def test_layer_configs_weights_and_files(keras, case, tmp_path):
     their_model.set_weights(weights)
     our_model.set_weights(weights)
     x = _data(shapes, dtype)
-    differ = name in PREDICTIONS_DIFFER
+    differ = case_id in PREDICTIONS_DIFFER
     if not differ:
         _same_predictions(our_model, their_model, x)
 
@@ -434,12 +502,52 @@ def test_layer_configs_weights_and_files(keras, case, tmp_path):
     our_file, their_file = str(tmp_path / "nk.keras"), str(tmp_path / "k.keras")
     our_model.save(our_file)
     their_model.save(their_file)
-    theirs_from_ours = keras.saving.load_model(our_file)
     ours_from_theirs = nk.saving.load_model(their_file)
     # (where predictions differ on purpose, each loaded model predicts as its own library does)
-    _same_predictions(theirs_from_ours, their_model, x)
     _same_predictions(ours_from_theirs, our_model if differ else their_model, x)
     assert _without_layer_names(_json(ours_from_theirs.layers[-1].get_config())) == \
         _without_layer_names(_json(their_model.layers[-1].get_config()))
+    if name in KERAS_CANNOT_REBUILD:
+        _same_predictions(nk.saving.load_model(our_file), our_model, x)
+        return
+    theirs_from_ours = keras.saving.load_model(our_file)
+    _same_predictions(theirs_from_ours, their_model, x)
     assert _without_layer_names(_json(theirs_from_ours.layers[-1].get_config())) == \
         _without_layer_names(_json(their_model.layers[-1].get_config()))
+
+
+# Classes the cases build inside another layer (RNN's cells, the wrappers' layers).
+BUILT_INSIDE = {"LSTMCell": "RNN-LSTMCell", "GRUCell": "RNN-stacked", "SimpleRNNCell": "RNN-SimpleRNNCell",
+                "StackedRNNCells": "RNN-StackedRNNCells"}
+
+
+def test_every_layer_both_libraries_have_is_swept_or_skipped_with_a_reason(keras):
+    covered = {case[0].split("-")[0] for case in LAYER_CASES}
+    covered |= {"HashedCrossing"}  # below: two inputs of ids
+    classes = {getattr(keras.layers, name): name for name in _public_classes(keras.layers)
+               if name in covered or name in LAYER_SKIPS or name in BUILT_INSIDE}
+    missing = []
+    for name in _public_classes(keras.layers):
+        if not hasattr(nk.layers, name):
+            continue  # Keras's backend bridges (JaxLayer, TFSMLayer, ...): not in nanokeras
+        if name in covered or name in LAYER_SKIPS or name in BUILT_INSIDE or getattr(keras.layers, name) in classes:
+            continue  # (or an alias of a covered class: Convolution2D, AvgPool2D, ...)
+        missing.append(name)
+    assert missing == []
+
+
+def test_hashed_crossing_configs_and_files(keras, tmp_path):
+    x = [np.array([[1], [2], [3]], "int32"), np.array([[4], [5], [4]], "int32")]
+
+    def build(lib):
+        inputs = [lib.Input((1,), dtype="int32"), lib.Input((1,), dtype="int32")]
+        return lib.Model(inputs, lib.layers.HashedCrossing(num_bins=5, output_mode="one_hot")(inputs))
+
+    _compare_objects(keras, lambda lib: lib.layers.HashedCrossing(num_bins=5, output_mode="one_hot"),
+                     "layers.HashedCrossing")
+    ours, theirs = build(nk), build(keras)
+    _same_predictions(ours, theirs, x)
+    ours.save(str(tmp_path / "nk.keras"))
+    theirs.save(str(tmp_path / "k.keras"))
+    _same_predictions(keras.saving.load_model(str(tmp_path / "nk.keras")), theirs, x)
+    _same_predictions(nk.saving.load_model(str(tmp_path / "k.keras")), theirs, x)
