@@ -25,11 +25,11 @@ training with an error that names it; the weights are then those after the last 
 
 import inspect
 import itertools
+import random
 import warnings
 
 import numpy as np
 
-from nanokeras.backend import random as backend_random
 from nanokeras.trainers import data_adapter
 from nanokeras.trainers.prefetch import BatchReadError, prefetched
 
@@ -305,10 +305,15 @@ class SourceBatches:
         return [int(order[i]) for i in batches]
 
     def _pass_order(self):
-        order = np.arange(self.num_batches)
+        order = list(range(self.num_batches))
         if self.shuffle:
-            backend_random.global_generator().shuffle(order)
+            random.shuffle(order)  # Python's generator, as Keras shuffles a PyDataset's batches
         return order
+
+    def draw_discarded_peek(self):
+        """Draws what Keras draws when it peeks at a first batch before `fit` (see ArrayBatches)."""
+        if self.shuffle and self.num_batches is not None:
+            self._pass_order()
 
     def _sequence_batches(self):
         indices = self._epoch_indices()

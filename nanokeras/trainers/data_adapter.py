@@ -11,7 +11,6 @@ import numpy as np
 
 from nanokeras.backend import config
 from nanokeras.backend.dtypes import InvalidDtypeError
-from nanokeras.backend import random as backend_random
 from nanokeras.ops.tensor import value_of
 from nanokeras.utils import keras2_notes
 
@@ -278,16 +277,27 @@ class ArrayBatches:
             self.running_pass.restart()
 
     def _epoch_order(self):
-        """The sample order of one epoch, or None for the stored order."""
+        """The sample order of one pass, or None for the stored order.
+
+        Drawn from numpy's global generator, as Keras 3 on JAX draws it: after
+        `keras.utils.set_random_seed(s)` both libraries visit the samples in the same order.
+        `shuffle="batch"` shuffles the samples within each batch, the batches staying in order
+        (what Keras 3 does with it), one permutation per batch.
+        """
         if not self.shuffle:
             return None
-        generator = backend_random.global_generator()
         if self.shuffle == "batch":
-            full = self.num_samples // self.batch_size * self.batch_size
-            chunks = np.arange(full).reshape(-1, self.batch_size)
-            generator.shuffle(chunks)
-            return np.concatenate([chunks.reshape(-1), np.arange(full, self.num_samples)])
-        return generator.permutation(self.num_samples)
+            return BatchwiseOrder(self.num_samples, self.batch_size)
+        return np.random.permutation(self.num_samples)
+
+    def draw_discarded_peek(self):
+        """Draws what Keras draws when it peeks at a first batch to build the model before
+        `fit` (then discarded: the first epoch starts a new pass), so the orders that follow
+        are Keras's too."""
+        if self.shuffle == "batch":
+            np.random.permutation(min(self.batch_size, self.num_samples))
+        elif self.shuffle:
+            np.random.permutation(self.num_samples)
 
     def _gather(self, array, indices, slot):
         if not self.reuse_buffers:
@@ -329,6 +339,34 @@ class ArrayBatches:
         for index in batches:
             start = index * self.batch_size
             yield self._batch(self.arrays, order, start, start + self.batch_size)
+
+
+class BatchwiseOrder:
+    """The order of `shuffle="batch"`: each batch's samples permuted among themselves, the batches
+    in their stored order. Each batch's permutation is drawn when a batch up to it is first read,
+    as Keras draws them while it iterates (an epoch that stops early draws no more)."""
+
+    def __init__(self, num_samples, batch_size):
+        self.num_samples, self.batch_size = num_samples, batch_size
+        self._order = np.empty(num_samples, dtype=np.intp)
+        self._drawn_until = 0  # samples whose batch's permutation is drawn
+
+    def __len__(self):
+        return self.num_samples
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("a BatchwiseOrder is read by slices")
+        start, stop, _ = index.indices(self.num_samples)
+        while self._drawn_until < stop:
+            first = self._drawn_until
+            size = min(self.batch_size, self.num_samples - first)
+            self._order[first:first + size] = np.random.permutation(size) + first
+            self._drawn_until += size
+        return self._order[start:stop]
+
+    def tolist(self):
+        return self[:].tolist()
 
 
 class RunningPass:

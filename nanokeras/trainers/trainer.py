@@ -61,6 +61,7 @@ class Trainer:
         self.compiled = False
         self.optimizer = None
         self._compile_optimizer = None
+        self._built_since_compile = True
         self.loss = None
         self._compile_loss = None
         self._compile_metrics = None
@@ -134,6 +135,8 @@ class Trainer:
 
         self.optimizer = resolved_optimizer
         self._compile_optimizer = optimizer_as_given
+        if loss is not None or metrics is not None or weighted_metrics is not None:
+            self._built_since_compile = False  # (Keras's new compiled loss/metrics are unbuilt)
         # As Keras: compiling again without a loss (or metrics) keeps the ones compiled before.
         if compiled_loss is not None or self._compile_loss is None:
             self.loss = loss
@@ -533,7 +536,8 @@ class Trainer:
             callbacks: a list of `keras.callbacks.Callback`.
             validation_split: the fraction of the data (taken from the end) held out for validation.
             validation_data: `(x_val, y_val)` or `(x_val, y_val, sample_weight_val)`, tuple or list.
-            shuffle: shuffle the training data every epoch (`"batch"` shuffles batch-sized chunks).
+            shuffle: shuffle the training data every epoch, with numpy's global generator, in
+                Keras's order (`"batch"` shuffles the samples within each batch, as Keras 3 does).
             class_weight: `{class index: weight}` to weight the loss per class.
             sample_weight: one weight per training sample.
             validation_batch_size: batch size for validation. Unset, validation runs in
@@ -583,6 +587,8 @@ class Trainer:
             reuse = type(self).train_step is Trainer.train_step
             batches = data_adapter.ArrayBatches((x, y, sample_weight), batch_size, shuffle, steps_per_epoch,
                                                 reuse_buffers=reuse)
+        if self._keras_peeks_before_fit():
+            batches.draw_discarded_peek()
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
         self._step_variables = self.trainable_weights
@@ -693,6 +699,7 @@ class Trainer:
             arrays = self._prepare(x, y, sample_weight)
             arrays = (arrays[0], self._prepare_for_training(arrays[0], arrays[1], batch_size=batch_size), arrays[2])
             steps_total = int(np.ceil(self._batch_size_of(arrays[0]) / batch_size)) if steps is None else steps
+        self._built_since_compile = True
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose,
                                      epochs=1, steps=steps_total)
         self._start_compiled_steps()
@@ -799,6 +806,15 @@ class Trainer:
         callback_list.on_predict_end()
         return data_adapter.keys_sorted(data_adapter.concatenate_batches(outputs))
 
+    def _keras_peeks_before_fit(self):
+        """Whether Keras 3 would build the model from a first batch at the start of this `fit`:
+        its first fit/evaluate/train_on_batch/test_on_batch since `compile`, or an unbuilt model.
+        Its peek draws a shuffle order it then discards; nanokeras draws it too, so that after
+        `keras.utils.set_random_seed` the epochs visit the samples in Keras's order."""
+        peeks = not self._built_since_compile or not getattr(self, "built", True)
+        self._built_since_compile = True
+        return peeks
+
     # ------------------------------------------------------- one-batch forms
     @quiet_floating_point_errors
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -808,6 +824,7 @@ class Trainer:
         sample_weight = self._with_class_weight(class_weight, y, sample_weight)
         y = self._prepare_for_training(x, y)
         data = (x, y) if sample_weight is None else (x, y, sample_weight)
+        self._built_since_compile = True
         self.reset_metrics()
         logs = self._logs_to_floats(self.train_step(data))
         self._forget_call_losses()
@@ -820,6 +837,7 @@ class Trainer:
         x, y, sample_weight = self._prepare(x, y, sample_weight)
         y = self._prepare_for_training(x, y)
         data = (x, y) if sample_weight is None else (x, y, sample_weight)
+        self._built_since_compile = True
         self.reset_metrics()
         logs = self._logs_to_floats(self.test_step(data))
         self._forget_call_losses()
