@@ -985,10 +985,21 @@ def _build_in_name_scope(cls):
     if build is None or getattr(build, "_in_name_scope", False) or not callable(build):
         return
 
+    users = not _is_builtin_class(cls)
+
     @functools.wraps(build)
     def build_in_name_scope(self, *args, **kwargs):
         with self._open_name_scope():
-            return build(self, *args, **kwargs)
+            result = build(self, *args, **kwargs)
+        if users:
+            # `layer.build(shape)` called by hand builds the layer, as in Keras: a later call must
+            # not build it again (new weights would replace ones set or loaded in between), and
+            # its build_config records the shape.
+            if self.__dict__.get("_build_input_shape") is None and (args or "input_shape" in kwargs):
+                self._build_input_shape = args[0] if args else kwargs["input_shape"]
+            if not self.built:  # (setting it again would count as a change of configuration)
+                self.built = True
+        return result
 
     build_in_name_scope._in_name_scope = True
     cls.build = build_in_name_scope
