@@ -147,6 +147,8 @@ class Model(Trainer, Keras2TrainingMethods, Layer):
             if not -len(self.layers) <= index < len(self.layers):
                 raise ValueError(f"`index` {index} is out of range: the model has {len(self.layers)} layers.")
             return self.layers[index]
+        if name is None:
+            raise ValueError("`get_layer` needs a layer `name` or an `index`, got neither.")
         for layer in self.layers:
             if layer.name == name:
                 return layer

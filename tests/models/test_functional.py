@@ -259,3 +259,10 @@ def test_keras_ops_on_symbolic_tensors_build_graph_steps():
     out_y, out_z = model.predict(data, verbose=0)
     np.testing.assert_allclose(out_y, np.exp(data) * 2, rtol=1e-6)
     np.testing.assert_allclose(out_z, np.concatenate([data, np.exp(data) * 2], axis=-1), rtol=1e-6)
+
+
+def test_get_layer_without_name_or_index_says_what_it_needs():
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="d")])
+    with pytest.raises(ValueError, match="needs a layer `name` or an `index`"):
+        model.get_layer()
+    assert model.get_layer(index=0) is model.get_layer("d")

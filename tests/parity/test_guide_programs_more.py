@@ -46,3 +46,32 @@ def test_lookup_called_before_adapt_is_a_runtime_error(keras, name):
     # "Working with preprocessing layers": calling a lookup before `adapt` (or a vocabulary) fails.
     assert _lookup_before_adapt(nk, name) == _lookup_before_adapt(keras, name)
     assert _lookup_before_adapt(nk, name)[0] is RuntimeError
+
+
+def _built_by_hand(lib):
+    class Linear(lib.layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight(shape=(input_shape[-1], 2))
+
+        def call(self, x):
+            return x @ self.w
+
+    layer = Linear()
+    layer.build((None, 3))
+    built, config = layer.built, layer.get_build_config()
+    layer.set_weights([np.arange(6, dtype="float32").reshape(3, 2)])
+    out = np.asarray(layer(np.ones((1, 3), "float32"))).tolist()
+    model = lib.Sequential([lib.Input((3,)), layer])
+    return built, config, out, len(layer.weights), len(model.weights)
+
+
+def test_layer_built_by_hand_is_built_and_keeps_its_weights(keras):
+    # "Making new layers via subclassing" / "Serialization & saving": `layer.build(shape)` by hand.
+    assert _built_by_hand(nk) == _built_by_hand(keras)
+
+
+def test_get_layer_without_name_or_index_is_a_value_error(keras):
+    theirs = _error(lambda: keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]).get_layer())
+    ours = _error(lambda: nk.Sequential([nk.Input((3,)), nk.layers.Dense(2)]).get_layer())
+    assert type(ours) is type(theirs) is ValueError
+    assert "name" in str(ours) and "index" in str(ours) and "index" in str(theirs)
