@@ -27,6 +27,7 @@ from nanokeras.backend import masking, naming
 from nanokeras.backend.dtype_policy import DTypePolicy
 from nanokeras.backend.dtypes import InvalidDtypeError, standardize_dtype
 from nanokeras.backend.state_scopes import stateless_slot
+from nanokeras.graph.filled_arguments import keras_fills_call_arguments
 from nanokeras.graph.keras_tensor import KerasTensor, any_symbolic
 from nanokeras.graph.operation import Operation, infer_output_spec
 from nanokeras.layers.input_spec import assert_input_compatibility
@@ -419,9 +420,13 @@ class Layer(Operation):
 
     @trainable.setter
     def trainable(self, value):
-        self._trainable = bool(value)
-        for layer in self._flat_layers():
-            layer._trainable = bool(value)
+        value = bool(value)
+        for layer in [self] + self._flat_layers():
+            layer._trainable = value
+            # As in Keras, the weights follow (`[w.trainable for w in layer.weights]`, a loop that
+            # picks `v.trainable` ones); only those made trainable: a BatchNormalization's moving
+            # statistics stay non-trainable when it is unfrozen.
+            layer._own_weights.set_trainable(value)
 
     def get_weights(self):
         """The weights' values as a list of numpy arrays (copies), in `weights` order."""
@@ -1149,11 +1154,8 @@ def _symbolic_masks(layer, inputs, previous_mask):
 
 def keras_records_mask(layer, inputs, args, kwargs):
     """Whether Keras records the input's mask as the `mask` argument of this symbolic call: for a
-    layer whose `call` takes `mask`, called on one KerasTensor with nothing else, in the layer's
-    compute dtype (Keras converts any other call's arguments first, and records no mask)."""
-    if kwargs or args or not getattr(layer, "_call_takes_mask", False) or not isinstance(inputs, KerasTensor):
-        return False
-    return str(inputs.dtype) == str(getattr(layer, "compute_dtype", None) or getattr(layer, "dtype", None))
+    layer whose `call` takes `mask`, on a call where Keras fills arguments in."""
+    return getattr(layer, "_call_takes_mask", False) and keras_fills_call_arguments(layer, inputs, args, kwargs)
 
 
 def _with_graph_masks(layer, inputs, args, kwargs):

@@ -11,6 +11,7 @@ input already exists.
 import collections
 import inspect
 
+from nanokeras.graph.filled_arguments import keras_fills_call_arguments
 from nanokeras.saving import op_nodes
 from nanokeras.tree import map_structure
 
@@ -75,8 +76,9 @@ def functional_config(model):
         else:
             layer_config = serialize_keras_object(op)
             layer_config["name"] = op.name
-            layer_config["inbound_nodes"] = [serialize_call(node.args, {**node.kwargs, **node.file_kwargs})
-                                             for node in nodes]
+            layer_config["inbound_nodes"] = [
+                serialize_call(node.args, {**_keras_filled_kwargs(op, node), **node.kwargs, **node.file_kwargs})
+                for node in nodes]
         layers.append(layer_config)
     return {
         "name": model.name,
@@ -85,6 +87,23 @@ def functional_config(model):
         "input_layers": map_structure(endpoint_history, model._inputs_struct),
         "output_layers": map_structure(endpoint_history, model._outputs_struct),
     }
+
+
+def _keras_filled_kwargs(layer, node):
+    """The arguments Keras fills in, and so records, on a symbolic call made without them:
+    `training` with the default of the layer's `call` where that is not None (False for `Dropout`
+    and the recurrent layers), and `mask` where the layer's `call` takes it (None here: a mask of
+    the graph is already among the call's arguments), on the calls `keras_fills_call_arguments` says.
+    Written as Keras writes them, so a model's config reads as Keras's; a run overrides both."""
+    if not node.args or not keras_fills_call_arguments(layer, node.args[0], node.args[1:], node.kwargs):
+        return {}
+    filled = {}
+    default = getattr(layer, "_call_training_default", None)
+    if getattr(layer, "_call_takes_training", False) and default is not None:
+        filled["training"] = default
+    if getattr(layer, "_call_takes_mask", False):
+        filled["mask"] = None
+    return filled
 
 
 def _own_first_nodes(layer, layer_data, legacy):
