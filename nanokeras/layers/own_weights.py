@@ -33,6 +33,12 @@ class OwnWeights(list):
         for variable in variables:
             self.append(variable)
 
+    def set_trainable(self, value):
+        """Sets `trainable` of the weights that were trainable when added (a layer's freezing)."""
+        for variable in self:
+            if self._listed_trainable.get(id(variable), variable.trainable):
+                variable.trainable = value
+
     def in_keras_order(self):
         """The weights listed trainable first, then the others, each group in order of addition."""
         listed = self._listed_trainable

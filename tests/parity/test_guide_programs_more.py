@@ -75,3 +75,17 @@ def test_get_layer_without_name_or_index_is_a_value_error(keras):
     ours = _error(lambda: nk.Sequential([nk.Input((3,)), nk.layers.Dense(2)]).get_layer())
     assert type(ours) is type(theirs) is ValueError
     assert "name" in str(ours) and "index" in str(ours) and "index" in str(theirs)
+
+
+def _trainable_flags(lib):
+    base = lib.Sequential([lib.Input((3,)), lib.layers.Dense(4), lib.layers.BatchNormalization()])
+    model = lib.Sequential([lib.Input((3,)), base, lib.layers.Dense(1)])
+    base.trainable = False
+    frozen = [w.trainable for w in model.weights]
+    base.trainable = True
+    return frozen, [w.trainable for w in model.weights], len(model.trainable_weights)
+
+
+def test_freezing_a_layer_sets_its_weights_trainable_flags(keras):
+    # "Transfer learning & fine-tuning": `base_model.trainable = False`, then unfrozen to fine-tune.
+    assert _trainable_flags(nk) == _trainable_flags(keras)
