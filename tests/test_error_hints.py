@@ -836,6 +836,36 @@ class _:
         assert ids.shape == (2, 3) and ids[1].tolist()[1:] == [0, 0]  # the shorter text, padded with 0
 
 
+class _NoReturn(keras.layers.Layer):
+    def call(self, x):
+        x = x * 2  # noqa: F841  (the forgotten `return`)
+
+
+class _WithReturn(keras.layers.Layer):
+    def call(self, x):
+        return x * 2
+
+
+@hint("layers/layer.py", "that layer's `call` returns nothing: add `return`", ValueError)
+class _:
+    def trigger(tmp):
+        keras.Sequential([keras.Input((2,)), _NoReturn(), keras.layers.Dense(1)])
+
+    def follow(tmp):
+        model = keras.Sequential([keras.Input((2,)), _WithReturn(), keras.layers.Dense(1, kernel_initializer="ones")])
+        assert model.predict(np.ones((1, 2)), verbose=0).tolist() == [[4.0]]
+
+
+@hint("models/sequential.py", "its `call` needs a `return`", ValueError)
+class _:
+    def trigger(tmp):
+        keras.Sequential([keras.Input((2,)), _NoReturn()])
+
+    def follow(tmp):
+        assert keras.Sequential([keras.Input((2,)), _WithReturn()]).predict(np.ones((1, 2)), verbose=0).tolist() \
+            == [[2.0, 2.0]]
+
+
 @hint("layers/preprocessing/index_lookup.py", "pass `vocabulary=` or call `adapt(data)` before calling it on data",
       RuntimeError)
 class _:

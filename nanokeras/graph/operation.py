@@ -109,6 +109,8 @@ def infer_output_spec(fn, args, kwargs):
         # As Keras's compute_output_spec: a trial call changes no variable and adds no loss.
         with np.errstate(all="ignore"), SymbolicScope(), StatelessScope():
             out = fn(*c_args, **c_kwargs)
+        if out is None:  # a `call` that returns nothing (a forgotten `return`): no output, as in Keras
+            return None
         results.append(map_structure(lambda y: np.asarray(value_of(y)), out))
         if not unknown:
             break

@@ -568,6 +568,12 @@ class Layer(Operation):
         return (input_shape[0],) + out.shape[1:]
 
     def __call__(self, inputs, *args, **kwargs):
+        if inputs is None:
+            # Mostly the output of a layer whose `call` returned nothing; Keras refuses it too.
+            raise ValueError(
+                f"Layer {self.name!r} ({type(self).__name__}) was called on None instead of a tensor. If "
+                "it is the output of a layer of yours, that layer's `call` returns nothing: add `return`."
+            )
         try:
             if _mask_flag[0]:  # some layer made a mask: masks may need passing on (see `_masked_call`)
                 return self._masked_call(inputs, args, kwargs)
@@ -872,6 +878,8 @@ class Layer(Operation):
             _populate_mask_arguments(self, inputs, args, infer_kwargs)
         with self._open_name_scope():
             specs = self._build_and_infer(inputs, shapes, args, infer_kwargs)
+        if specs is None:  # `call` returned None: so does the call, as in Keras (the next layer says so)
+            return None
         if _mask_flag[0]:
             kwargs = _with_graph_masks(self, inputs, args, kwargs)
         outputs = self._record_symbolic_call((inputs,) + args, kwargs, specs)

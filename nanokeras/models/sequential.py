@@ -136,6 +136,11 @@ class Sequential(Keras2SequentialMethods, Model):
         # What `summary` shows: the shapes in this stack, not those of a layer's own build (a
         # Normalization adapted on a (160,) vector before it was stacked on `input_shape=[1]`).
         object.__setattr__(self, "_stack_output_shapes", output_shapes)
+        if x is None:  # the last layer's `call` returned nothing (Keras refuses this model too)
+            raise ValueError(
+                f"Sequential model {self.name!r}: its last layer {self._layers[-1].name!r} returned None "
+                "instead of a tensor; its `call` needs a `return`."
+            )
         self._build_input_shape = input_shape
         self._output_shape = x.shape
         object.__setattr__(self, "_symbolic_output", x)

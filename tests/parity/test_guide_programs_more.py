@@ -89,3 +89,21 @@ def _trainable_flags(lib):
 def test_freezing_a_layer_sets_its_weights_trainable_flags(keras):
     # "Transfer learning & fine-tuning": `base_model.trainable = False`, then unfrozen to fine-tune.
     assert _trainable_flags(nk) == _trainable_flags(keras)
+
+
+def _forgotten_return(lib):
+    class NoReturn(lib.layers.Layer):
+        def call(self, x):
+            x = x * 2  # noqa: F841
+
+    symbolic = NoReturn()(lib.Input((2,)))
+    errors = [_error(lambda: lib.Sequential([lib.Input((2,)), NoReturn(), lib.layers.Dense(1)])),
+              _error(lambda: lib.Sequential([lib.Input((2,)), NoReturn()]))]
+    return symbolic, [type(e) for e in errors]
+
+
+def test_layer_whose_call_returns_nothing(keras):
+    # "Making new layers via subclassing": a `call` without `return`, stacked in a model.
+    theirs, ours = _forgotten_return(keras), _forgotten_return(nk)
+    assert ours[0] is None and theirs[0] is None
+    assert all(issubclass(t, ValueError) for t in ours[1] + theirs[1])
