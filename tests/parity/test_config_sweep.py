@@ -409,7 +409,6 @@ PREDICTIONS_DIFFER = {
 
 # Calls recorded with fewer arguments than Keras fills in (files load both ways all the same).
 CALL_RECORDS_DIFFER = {
-    "BatchNormalization": "Keras records mask=None: nanokeras's call takes no mask (no masked batch moments)",
     "Resizing": "Keras records training=True, the default of its call; nanokeras's call takes no training",
     "CenterCrop": "as Resizing", "AutoContrast": "as Resizing",
 }

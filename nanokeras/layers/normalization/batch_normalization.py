@@ -1,10 +1,13 @@
 """`BatchNormalization`: normalizes with batch statistics while training, moving averages otherwise."""
 
 from nanokeras import constraints, initializers, regularizers
+from nanokeras.backend.config import epsilon as fuzz_factor
 from nanokeras.layers._argument_checks import check_axes_in_rank, serialize_optional
 from nanokeras.layers.layer import Layer
 from nanokeras.ops.state_ops import assign_moving_average
+from nanokeras.ops import core as core_ops
 from nanokeras.ops import nn as nn_ops
+from nanokeras.ops import numpy as ops
 
 
 class BatchNormalization(Layer):
@@ -109,7 +112,7 @@ class BatchNormalization(Layer):
         self._reduction_axes = tuple(a for a in range(ndim) if a != self.axis % ndim)
         self.built = True
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
         rank = inputs.ndim
         if rank != len(self._reduction_axes) + 1 or inputs.shape[self.axis] != self.moving_mean.shape[0]:
             raise ValueError(
@@ -118,12 +121,29 @@ class BatchNormalization(Layer):
                 f"got shape {tuple(inputs.shape)}."
             )
         if training and self.trainable:
-            mean, variance = nn_ops.moments(inputs, axes=self._reduction_axes)
+            if mask is None:
+                mean, variance = nn_ops.moments(inputs, axes=self._reduction_axes)
+            else:
+                mean, variance = self._masked_moments(inputs, mask)
             self._update_moving_statistics(mean, variance)
         else:
             mean, variance = self.moving_mean, self.moving_variance
         return nn_ops.batch_normalization(inputs, mean, variance, axis=self.axis, offset=self.beta,
                                           scale=self.gamma, epsilon=self.epsilon)
+
+    def _masked_moments(self, inputs, mask):
+        """The batch's mean and variance over the unmasked positions only (as Keras: a masked
+        timestep, padding after `Embedding(mask_zero=True)`, does not move the statistics).
+        Each is a weighted sum over the count of unmasked positions plus the fuzz factor."""
+        weights = core_ops.cast(mask, inputs.dtype)
+        while len(weights.shape) < len(inputs.shape):  # a (batch, steps) mask over (batch, steps, features)
+            weights = ops.expand_dims(weights, -1)
+        axes = tuple(self._reduction_axes)
+        count = ops.add(ops.sum(weights, axis=axes, keepdims=True), fuzz_factor())
+        mean = ops.divide(ops.sum(ops.multiply(weights, inputs), axis=axes, keepdims=True), count)
+        squares = ops.multiply(weights, ops.square(ops.subtract(ops.multiply(weights, inputs), mean)))
+        variance = ops.divide(ops.sum(squares, axis=axes, keepdims=True), count)
+        return ops.squeeze(mean, axes), ops.squeeze(variance, axes)
 
     def _update_moving_statistics(self, mean, variance):
         # A state update, never differentiated; an op, so a compiled step repeats it per batch.
