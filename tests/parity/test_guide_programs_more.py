@@ -4,14 +4,7 @@ import numpy as np
 import pytest
 
 import nanokeras as nk
-
-
-def _error(call):
-    try:
-        call()
-    except Exception as error:  # the error itself is what is compared
-        return error
-    return None
+from tests.parity.test_guide_programs import _error
 
 
 def _save_with_unregistered_activation(lib, path, where):
