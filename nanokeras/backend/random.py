@@ -1,4 +1,5 @@
-"""The random number source behind initializers, shuffling and dropout.
+"""The random number source behind initializers and dropout (`fit` shuffles with numpy's global
+generator itself, as Keras on JAX does).
 
 Until `keras.utils.set_random_seed(seed)` is called, randomness is drawn from
 numpy's global generator, so the tutorial habit `np.random.seed(0)` alone makes

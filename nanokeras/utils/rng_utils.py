@@ -16,8 +16,9 @@ from nanokeras.backend import random as backend_random
 def set_random_seed(seed):
     """Seeds Python's `random`, numpy's global generator and nanokeras's shared generator.
 
-    Everything random in nanokeras (unseeded initializers, dropout, shuffling in
-    `fit`) draws from the shared generator, so the same seed gives the same run.
+    Unseeded initializers and dropout draw from the shared generator; `fit` shuffles with
+    numpy's (and a `PyDataset`'s batches with Python's) global generator, as Keras on JAX
+    does. So the same seed gives the same run, and `fit` visits the samples in Keras's order.
 
     Args:
         seed: an integer in `[0, 2**32)`.
