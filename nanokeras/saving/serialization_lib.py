@@ -99,7 +99,10 @@ def serialize_keras_object(obj):
     cls = type(obj)
     public = builtin_registry.public_name(cls)
     if public is not None:
-        config = {"module": public[0], "class_name": public[1], "config": inner, "registered_name": None}
+        # A class Keras does not export (`Functional`, written from `keras.src.models.functional`)
+        # gets its class name as registered name in Keras's files, as Keras writes it.
+        registered = public[1] if public[0].startswith("keras.src.") else None
+        config = {"module": public[0], "class_name": public[1], "config": inner, "registered_name": registered}
     else:
         config = {
             "module": _module_of(cls),

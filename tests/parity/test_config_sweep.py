@@ -564,3 +564,18 @@ def test_hashed_crossing_configs_and_files(keras, tmp_path):
     theirs.save(str(tmp_path / "k.keras"))
     _same_predictions(keras.saving.load_model(str(tmp_path / "nk.keras")), theirs, x)
     _same_predictions(nk.saving.load_model(str(tmp_path / "k.keras")), theirs, x)
+
+
+def test_models_serialize_with_keras_names(keras):
+    def models(lib):
+        inputs = lib.Input((3,))
+        functional = lib.Model(inputs, lib.layers.Dense(2)(inputs))
+        return functional, lib.Sequential([lib.Input((3,)), lib.layers.Dense(2)])
+
+    for ours, theirs in zip(models(nk), models(keras)):
+        our_written = _json(nk.saving.serialize_keras_object(ours))
+        their_written = _json(keras.saving.serialize_keras_object(theirs))
+        for key in ("module", "class_name", "registered_name"):
+            assert our_written[key] == their_written[key], key
+        assert {k: v for k, v in json.loads(ours.to_json()).items() if k != "config"} == \
+            {k: v for k, v in json.loads(theirs.to_json()).items() if k != "config"}
