@@ -408,10 +408,7 @@ PREDICTIONS_DIFFER = {
 }
 
 # Calls recorded with fewer arguments than Keras fills in (files load both ways all the same).
-CALL_RECORDS_DIFFER = {
-    "Resizing": "Keras records training=True, the default of its call; nanokeras's call takes no training",
-    "CenterCrop": "as Resizing", "AutoContrast": "as Resizing",
-}
+CALL_RECORDS_DIFFER = {}  # (none now; a layer listed here would say why)
 
 # Keras 3.15 cannot rebuild its own config of these (so neither its file nor ours loads in Keras).
 KERAS_CANNOT_REBUILD = {

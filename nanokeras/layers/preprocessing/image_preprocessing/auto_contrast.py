@@ -36,7 +36,9 @@ class AutoContrast(Layer):
         unit = np_ops.divide(np_ops.subtract(images, float(original[0])), float(original[1] - original[0]))
         return np_ops.add(np_ops.multiply(unit, float(target[1] - target[0])), float(target[0]))
 
-    def call(self, inputs):
+    def call(self, inputs, training=True):
+        # `training` as in Keras's signature (whose default a functional config records); the
+        # transformation is the same in training and at inference.
         rank = len(inputs.shape)
         if rank not in (3, 4):
             raise ValueError(f"AutoContrast {self.name!r} expects images of rank 3 or 4, got rank {rank}.")

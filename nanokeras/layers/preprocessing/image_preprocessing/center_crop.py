@@ -29,7 +29,9 @@ class CenterCrop(Layer):
         super().__init__(**kwargs)
         self.built = True
 
-    def call(self, inputs):
+    def call(self, inputs, training=True):
+        # `training` as in Keras's signature (whose default a functional config records); the
+        # transformation is the same in training and at inference.
         shape = tuple(inputs.shape)
         _resized_shape(self, shape)
         first = len(shape) - 3 if self.data_format == "channels_last" else len(shape) - 2

@@ -44,7 +44,9 @@ class Resizing(Layer):
         super().__init__(**kwargs)
         self.built = True
 
-    def call(self, inputs):
+    def call(self, inputs, training=True):
+        # `training` as in Keras's signature (whose default a functional config records); the
+        # transformation is the same in training and at inference.
         return image.resize(inputs, (self.height, self.width), interpolation=self.interpolation,
                             antialias=self.antialias, crop_to_aspect_ratio=self.crop_to_aspect_ratio,
                             pad_to_aspect_ratio=self.pad_to_aspect_ratio, fill_mode=self.fill_mode,
