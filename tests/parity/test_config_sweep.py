@@ -576,3 +576,16 @@ def test_models_serialize_with_keras_names(keras):
             assert our_written[key] == their_written[key], key
         assert {k: v for k, v in json.loads(ours.to_json()).items() if k != "config"} == \
             {k: v for k, v in json.loads(theirs.to_json()).items() if k != "config"}
+
+
+def test_simple_rnn_keeps_the_activity_regularizer_keras_drops(keras):
+    # README, Differences: Keras 3.15's SimpleRNN drops activity_regularizer (LSTM and GRU keep it).
+    x = RNG.normal(size=(4, 5, 3)).astype("float32")
+    ours, theirs = nk.layers.SimpleRNN(2, activity_regularizer="l2"), keras.layers.SimpleRNN(2, activity_regularizer="l2")
+    theirs(x)
+    out = np.asarray(ours(x))
+    assert theirs.losses == [] and theirs.get_config()["activity_regularizer"] is None
+    assert float(sum(np.asarray(loss) for loss in ours.losses)) == pytest.approx(0.01 * float(np.sum(out ** 2)) / 4,
+                                                                                 rel=1e-5)
+    assert ours.get_config()["activity_regularizer"]["class_name"] == "L2"
+    keras.layers.SimpleRNN.from_config(ours.get_config())  # Keras reads it (and drops it)
