@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import nanokeras as nk
+from tests.parity.test_layers_issue13 import _without_layer_names
 
 RNG = np.random.default_rng(29)
 
@@ -16,16 +17,6 @@ RNG = np.random.default_rng(29)
 def _json(value):
     """The value as it comes back from a config file: tuples become lists."""
     return json.loads(json.dumps(value))
-
-
-def _without_layer_names(value):
-    """Every layer's automatic name dropped (each library counts its own); a dtype policy's name is data."""
-    if isinstance(value, dict):
-        return {key: _without_layer_names(item) for key, item in value.items()
-                if not (key == "name" and "trainable" in value)}
-    if isinstance(value, list):
-        return [_without_layer_names(item) for item in value]
-    return value
 
 
 def _attribute(lib, dotted):
