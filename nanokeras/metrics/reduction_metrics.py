@@ -11,6 +11,7 @@ Example:
 import numpy as np
 
 from nanokeras.backend import masking
+from nanokeras.losses.registry import ALL_OBJECTS as _LOSS_OBJECTS
 from nanokeras.ops.tensor import value_of
 from nanokeras.metrics._utils import add_to, div_no_nan, shape_error, squeeze_or_expand
 from nanokeras.metrics.metric import Metric
@@ -129,6 +130,15 @@ class Mean(Metric):
         return div_no_nan(self.total.value, self.count.value)[()]
 
 
+_LOSSES = tuple(_LOSS_OBJECTS.values())
+
+
+def _is_builtin_loss(fn):
+    """Keras's rule: `fn` is one of `keras.losses`' functions or an instance of exactly one of its
+    classes (a user's `Loss` subclass is not known to decrease)."""
+    return any(fn is obj or type(fn) is obj for obj in _LOSSES)
+
+
 class MeanMetricWrapper(Mean):
     """The running mean of `fn(y_true, y_pred, **kwargs)` over all samples seen.
 
@@ -156,6 +166,10 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name, dtype=dtype)
         self._fn = fn
         self._fn_kwargs = kwargs
+        # A wrapped built-in loss (function or instance, as in `metrics=[losses.BinaryCrossentropy(
+        # name="bce")]`) is a quantity to minimize, so EarlyStopping's mode="auto" can pick "min".
+        if _is_builtin_loss(fn):
+            self._direction = "down"
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         # As Keras: predictions that carry a mask (padded steps) count only where it is True.

@@ -118,3 +118,32 @@ def test_stops_real_fit_on_loss():
     history = model.fit(x, y, epochs=20, batch_size=32, verbose=0, shuffle=False,
                         callbacks=[keras.callbacks.EarlyStopping(monitor="loss", patience=0, min_delta=1e9)])
     assert len(history.history["loss"]) == 2
+
+
+@pytest.mark.parametrize("metric", [
+    keras.losses.BinaryCrossentropy(from_logits=True, name="binary_crossentropy"),
+    keras.losses.binary_crossentropy,
+])
+def test_auto_mode_minimizes_a_loss_compiled_as_metric(metric):
+    # tensorflow.org "Overfit and underfit": a loss object as metric, monitored with mode="auto".
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 3)).astype("float32")
+    y = (x[:, 0] > 0).astype("float32")
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(keras.optimizers.SGD(0.1), keras.losses.BinaryCrossentropy(from_logits=True), metrics=[metric])
+    stop = keras.callbacks.EarlyStopping(monitor="val_binary_crossentropy", patience=1)
+    model.fit(x, y, epochs=2, validation_split=0.25, verbose=0, callbacks=[stop])
+    assert stop.monitor_op(1, 2) and not stop.monitor_op(2, 1)
+
+
+def test_auto_mode_still_refuses_a_custom_loss_compiled_as_metric():
+    class Custom(keras.losses.Loss):
+        def call(self, y_true, y_pred):
+            return keras.ops.mean(keras.ops.abs(y_true - y_pred), axis=-1)
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse", metrics=[Custom(name="custom")])
+    stop = keras.callbacks.EarlyStopping(monitor="val_custom")
+    x = np.ones((8, 3), "float32")
+    with pytest.raises(ValueError, match="mode='max'"):
+        model.fit(x, np.ones((8, 1), "float32"), epochs=1, validation_split=0.25, verbose=0, callbacks=[stop])

@@ -152,3 +152,9 @@ def test_weighted_mean_and_sum_of_masked_values_leave_out_the_masked_steps():
     unweighted = metrics.Mean()
     unweighted.update_state(values)  # as Keras: without weights the mask is not applied
     assert float(unweighted.result()) == pytest.approx(34 / 6)
+
+
+def test_mean_metric_wrapper_of_a_builtin_loss_goes_down():
+    assert keras.metrics.MeanMetricWrapper(keras.losses.mean_squared_error)._direction == "down"
+    assert keras.metrics.MeanMetricWrapper(keras.losses.Huber())._direction == "down"
+    assert not hasattr(keras.metrics.MeanMetricWrapper(lambda t, p: t - p), "_direction")
