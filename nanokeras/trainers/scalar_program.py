@@ -78,7 +78,7 @@ class ScalarProgram:
                         for index, variable in enumerate(self.weights)]
         slots = {}
         if optimizer is not None:
-            for kind, variables in scalar_updates.optimizer_slots(optimizer, len(trainable)).items():
+            for kind, variables in scalar_updates.optimizer_slots(optimizer, trainable).items():
                 prefix = _SLOT_PREFIXES.get(kind, "slot")
                 slots[kind] = [self.state.add(v, f"{prefix}{i}_") for i, v in enumerate(variables)]
         metrics = [model._loss_tracker] + list(model._compile_metrics.metrics if model._compile_metrics else [])

@@ -158,14 +158,16 @@ def emit_optimizer_step(code, optimizer, weights, gradients, slot_names):
             update(code, optimizer, index, w[position], g[position], slot, *extra)
 
 
-def optimizer_slots(optimizer, count):
-    """`{kind: [slot Variable per model variable]}` for the slots the update reads."""
+def optimizer_slots(optimizer, variables):
+    """`{kind: [slot Variable per variable of `variables`]}` for the slots the update reads. The
+    optimizer may hold slots for more variables (built before some layers were frozen)."""
     kinds, _ = OPTIMIZERS[type(optimizer)]
+    indices = [optimizer._get_variable_index(variable) for variable in variables]
     slots = {}
     for kind in kinds:
         values = getattr(optimizer, kind, None) or []
         if values:
-            slots[kind] = list(values[:count])
+            slots[kind] = [values[index] for index in indices]
     return slots
 
 

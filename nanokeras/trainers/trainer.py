@@ -705,6 +705,7 @@ class Trainer:
         self._start_compiled_steps()
         with blas_threads():
             logs = self._evaluate_arrays(arrays, batch_size, steps, callback_list)
+        self._build_optimizer_as_keras_does()
         if return_dict:
             return logs
         return self._logs_in_metrics_order(logs)
@@ -841,7 +842,16 @@ class Trainer:
         self.reset_metrics()
         logs = self._logs_to_floats(self.test_step(data))
         self._forget_call_losses()
+        self._build_optimizer_as_keras_does()
         return self._format_batch_logs(logs, return_dict)
+
+    def _build_optimizer_as_keras_does(self):
+        """Keras 3 (on JAX) builds the optimizer's slots for all trainable weights when `evaluate` or
+        `test_on_batch` first runs on a built model, so `summary()` counts them and a saved file holds
+        them afterwards; `predict` builds nothing."""
+        optimizer = getattr(self, "optimizer", None)
+        if optimizer is not None and not optimizer.built and getattr(self, "built", False):
+            optimizer.build(self.trainable_weights)
 
     def _forget_call_losses(self):
         # Keras runs these steps statelessly: afterwards `model.losses` holds no `add_loss` loss.
