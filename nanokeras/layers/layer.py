@@ -33,6 +33,7 @@ from nanokeras.graph.operation import Operation, infer_output_spec
 from nanokeras.layers.input_spec import assert_input_compatibility
 from nanokeras.layers.keras2_shapes import Keras2Shape
 from nanokeras.layers.own_weights import OwnWeights
+from nanokeras.layers.tracked_containers import track
 from nanokeras.ops.tape import is_tracked
 from nanokeras.ops.tensor import TensorOperators
 from nanokeras.ops.variable import Variable
@@ -179,7 +180,16 @@ class Layer(Operation):
             _configuration_version += 1
         # Track sub-layers assigned as attributes (also inside lists), so their
         # weights belong to this layer.
-        if isinstance(value, Layer) and name not in ("_parent",):
+        if (isinstance(value, (list, tuple, dict)) and not name.startswith("__")
+                and self.__dict__.get("_tracked_layers") is not None and not _set_by_nanokeras()):
+            # A user's container, filled now or later (`self.blocks = []`, then `append`): watched,
+            # as Keras watches it, so the layers put in it at any depth are this layer's.
+            object.__setattr__(self, "_tracking_attribute", name)
+            try:
+                value = track(self, value)
+            finally:
+                object.__setattr__(self, "_tracking_attribute", None)
+        elif isinstance(value, Layer) and name not in ("_parent",):
             tracked = self.__dict__.get("_tracked_layers")
             if tracked is not None and all(value is not t for t in tracked):
                 _refuse_new_state(self)
@@ -202,6 +212,32 @@ class Layer(Operation):
 
     # Attributes holding metrics the layer manages itself (a model's loss tracker, say).
     _untracked_metric_attributes = frozenset()
+    _tracking_attribute = None
+
+    def _track_contained(self, value):
+        """A layer, variable or metric put in one of this layer's containers (`tracked_containers`)
+        becomes this layer's, as if set as an attribute."""
+        tracked = self.__dict__.get("_tracked_layers")
+        if tracked is None:  # a copy being filled in, before its attributes are restored
+            return
+        if isinstance(value, Layer):
+            if value is not self and all(value is not t for t in tracked):
+                _refuse_new_state(self)
+                tracked.append(value)
+        elif isinstance(value, Variable):
+            own = self._own_weights
+            if all(value is not w for w in own):
+                own.append(value)
+        elif _is_metric(value) and self._tracking_attribute not in self._untracked_metric_attributes:
+            self._track_metrics((value,))
+
+    def _untrack_contained(self, value):
+        """Undoes `_track_contained` for a value taken out of one of this layer's containers."""
+        for store in (self.__dict__.get("_tracked_layers"), self.__dict__.get("_own_weights"),
+                      self.__dict__.get("_metrics")):
+            index = next((i for i, item in enumerate(store or ()) if item is value), None)
+            if index is not None:
+                del store[index]
 
     def _track_variables(self, value):
         """As Keras: a `keras.Variable` the user keeps as an attribute (alone, or all the items of

@@ -10,10 +10,11 @@ import nanokeras as keras
 class Probe(keras.layers.Layer):
     def __init__(self, seen, **kwargs):
         super().__init__(**kwargs)
-        self.seen = seen
+        # the bound method, not the list: a list attribute is a tracked copy (as in Keras)
+        self.record = seen.append
 
     def call(self, x, training=None):
-        self.seen.append(training)
+        self.record(training)
         return x
 
 

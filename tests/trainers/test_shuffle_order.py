@@ -18,11 +18,11 @@ class Recorder(keras.layers.Layer):
 
     def __init__(self, seen, **kwargs):
         super().__init__(**kwargs)
-        self.seen = seen
+        self.record = seen.append  # not the list itself: a list attribute is a tracked copy, as in Keras
 
     def call(self, x, training=None):
         if training:
-            self.seen.append(np.asarray(x).ravel().astype(int).tolist())
+            self.record(np.asarray(x).ravel().astype(int).tolist())
         return x
 
 
