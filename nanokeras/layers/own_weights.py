@@ -39,8 +39,21 @@ class OwnWeights(list):
             if self._listed_trainable.get(id(variable), variable.trainable):
                 variable.trainable = value
 
+    def __reduce_ex__(self, protocol):
+        # `pickle` refills a list subclass before it restores its slots: rebuild from pairs instead
+        # (`copy.deepcopy` maps each weight to its copy, so the marks follow the copies).
+        return (_rebuilt, ([(v, self._listed_trainable.get(id(v), v.trainable)) for v in self],))
+
     def in_keras_order(self):
         """The weights listed trainable first, then the others, each group in order of addition."""
         listed = self._listed_trainable
         first = [v for v in self if listed.get(id(v), v.trainable)]
         return first + [v for v in self if not listed.get(id(v), v.trainable)]
+
+
+def _rebuilt(pairs):
+    own = OwnWeights()
+    for variable, listed_trainable in pairs:
+        own._listed_trainable[id(variable)] = listed_trainable
+        list.append(own, variable)
+    return own

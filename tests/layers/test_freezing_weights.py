@@ -41,3 +41,15 @@ def test_freezing_keeps_the_saved_weight_order():
     layer.trainable = False
     assert [w.name for w in layer.weights] == names
     assert [w.name for w in layer.non_trainable_weights] == names
+
+
+def test_a_pickled_layer_keeps_the_order_of_its_weights():
+    import pickle
+
+    layer = keras.layers.BatchNormalization()
+    layer.build((None, 3))
+    clone = pickle.loads(pickle.dumps(layer))
+    assert [w.name for w in clone.weights] == ["gamma", "beta", "moving_mean", "moving_variance"]
+    clone.trainable = False
+    clone.trainable = True
+    assert [w.name for w in clone.trainable_weights] == ["gamma", "beta"]

@@ -2,6 +2,7 @@
 (`self.blocks = []` then `append`), or nested in it, belong to the layer, as in Keras."""
 
 import copy
+import pickle
 
 import numpy as np
 
@@ -78,3 +79,13 @@ def test_tracked_layers_survive_a_deep_copy():
         assert clone.blocks[0] is clone.layers[0]
         clone.blocks.append(keras.layers.Dense(1))
         assert clone.layers[-1] is clone.blocks[-1]
+
+
+def test_a_built_layer_pickles_with_its_weights():
+    model = Blocks()
+    model(np.ones((1, 3), "float32"))
+    clone = pickle.loads(pickle.dumps(model))
+    assert [w.path for w in clone.weights] == [w.path for w in model.weights]
+    assert clone.blocks[0] is clone.layers[0]
+    clone.blocks.append(keras.layers.Dense(1))
+    assert clone.layers[-1] is clone.blocks[-1]
