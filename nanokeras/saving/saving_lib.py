@@ -171,8 +171,9 @@ def read_weights(model, h5file, source, skip_mismatch=False):
         if is_optimizer(obj):
             if group is None:
                 continue
-            if not obj.built and model.built and model.trainable_weights:
-                obj.build(model.trainable_weights)
+            # An optimizer not built yet (a fresh model, compiled but not trained) is not built
+            # here: as in Keras, its saved slots are skipped with a warning below, and training
+            # after `load_weights` starts from a fresh optimizer.
         variables = own_variables(obj)
         if group is None:
             if variables:
@@ -187,6 +188,9 @@ def read_weights(model, h5file, source, skip_mismatch=False):
             if is_optimizer(obj) and _saved_before_first_step(group, keys, variables):
                 variables = variables[:len(keys)]  # its counters; the slots are fresh on both sides
             elif is_optimizer(obj):
+                if not getattr(obj, "built", True):
+                    message += (" The optimizer is not built yet: train the model (or call "
+                                "`model.optimizer.build(model.trainable_variables)`) before loading to restore it.")
                 warnings.warn(f"Skipping the optimizer state: {message}", stacklevel=3)
                 continue
             else:
