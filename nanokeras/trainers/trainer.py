@@ -460,8 +460,10 @@ class Trainer:
 
     def _build_on_data(self, data_shape, batch_size=None):
         """Builds the model for data of `data_shape`, read in batches of `batch_size` (None: one batch).
-        A model keeps no batch size; a `Sequential` overrides this to keep its first batch's."""
-        self.build((None,) + tuple(data_shape[1:]))
+        As Keras, which builds an unbuilt model by calling it on the first batch: its layers keep
+        that batch's shape (`get_build_config()`, `summary()` show `(4, 3)` after `batch_size=4`)."""
+        first = data_shape[0] if batch_size is None else min(batch_size, data_shape[0])
+        self.build((first,) + tuple(data_shape[1:]))
 
     def _outputs_of_the_call(self, x):
         """`predict_on_batch` with the model's own call (not an overridden `predict_step`)."""

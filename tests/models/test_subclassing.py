@@ -217,15 +217,37 @@ def test_summary_of_a_subclassed_model_shows_an_unknown_batch_axis():
         def call(self, x):
             return self.out(self.hidden(x))
 
-    for prepare in ("build", "fit"):
+    model = TwoDense()
+    model.build((None, 8))
+    lines = []
+    model.summary(print_fn=lines.append)
+    text = "".join(lines)
+    assert "(None, 32)" in text and "(None, 1)" in text, text
+    assert "(1, 32)" not in text
+
+
+def test_fit_evaluate_and_predict_build_a_subclassed_model_on_the_first_batch_as_keras():
+    # Keras calls an unbuilt model on the first batch: the layers keep that batch's size.
+    class TwoDense(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.hidden = keras.layers.Dense(32)
+
+        def call(self, x):
+            return self.hidden(x)
+
+    x, y = np.zeros((10, 8), "float32"), np.zeros((10, 32), "float32")
+    for run, expected in (("fit", (4, 8)), ("evaluate", (4, 8)), ("predict", (4, 8)), ("predict32", (10, 8))):
         model = TwoDense()
-        if prepare == "build":
-            model.build((None, 8))
+        model.compile("sgd", "mse")
+        if run == "predict32":
+            model.predict(x, verbose=0)
+        elif run == "predict":
+            model.predict(x, batch_size=4, verbose=0)
         else:
-            model.compile("sgd", "mse")
-            model.fit(np.zeros((10, 8), "float32"), np.zeros((10, 1), "float32"), batch_size=4, verbose=0)
+            getattr(model, run)(x, y, batch_size=4, verbose=0)
+        assert model.get_build_config() == {"input_shape": expected}
+        assert model.hidden.get_build_config() == {"input_shape": expected}
         lines = []
         model.summary(print_fn=lines.append)
-        text = "".join(lines)
-        assert "(None, 32)" in text and "(None, 1)" in text, text
-        assert "(1, 32)" not in text
+        assert f"({expected[0]}, 32)" in "".join(lines)
