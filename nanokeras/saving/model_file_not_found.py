@@ -1,4 +1,4 @@
-"""The error for `load_model` on a path that does not exist."""
+"""The error for `load_model` and `load_weights` on a path that does not exist."""
 
 
 class ModelFileNotFoundError(FileNotFoundError, ValueError):

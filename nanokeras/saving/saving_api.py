@@ -202,7 +202,9 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     if kwargs:
         raise TypeError(f"load_weights() got unexpected keyword argument(s): {', '.join(sorted(kwargs))}.")
     if not os.path.exists(filepath):
-        raise FileNotFoundError(f"No weights file found at {filepath!r}.")
+        # Also a ValueError: Keras checks the extension first, so a missing `cp.ckpt` (the old
+        # "Save and load" tutorial's name) is a ValueError there, a missing `.weights.h5` not.
+        raise ModelFileNotFoundError(f"No weights file found at {filepath!r}.")
     legacy = filepath.endswith((".h5", ".hdf5")) and not filepath.endswith(".weights.h5")
     if not filepath.endswith((".weights.h5", ".keras", ".weights.json")) and not legacy:
         raise ValueError(

@@ -278,3 +278,12 @@ def test_h5_links_outside_the_file_are_refused(tmp_path):
         f["layers/dense/vars/0"] = h5py.ExternalLink(str(other), "secret")
     with pytest.raises(ValueError, match="ExternalLink"):
         model.load_weights(path)
+
+
+@pytest.mark.parametrize("name", ["cp.ckpt", "nope.weights.h5", "nope.h5", "nope.keras"])
+def test_load_weights_of_a_missing_file_is_both_file_not_found_and_value_error(tmp_path, name):
+    # Keras raises a ValueError for a missing `cp.ckpt` (an unsupported extension, checked first)
+    # and a FileNotFoundError for a missing `.weights.h5`: either `except` catches ours.
+    for expected in (FileNotFoundError, ValueError):
+        with pytest.raises(expected, match="No weights file found"):
+            _model().load_weights(tmp_path / name)
