@@ -9,6 +9,20 @@ from nanokeras.layers.layer import Layer
 from nanokeras.ops import numpy as ops
 
 
+def _batch_array(batch, data):
+    """One batch of an iterable given to `adapt`, as an array. Text is refused with a TypeError, as in
+    Keras: iterating a pandas DataFrame yields its column names, not rows."""
+    batch = batch[0] if isinstance(batch, tuple) else batch
+    if isinstance(batch, (str, bytes)):
+        hint = " A pandas DataFrame iterates over its column names: pass `np.array(df)`." if hasattr(
+            data, "columns") else ""
+        raise TypeError(
+            f"Normalization.adapt() expects an array or an iterable of batches (arrays); iterating the "
+            f"{type(data).__name__} given yielded {type(batch).__name__} {batch!r}.{hint}"
+        )
+    return np.asarray(value_of(batch))
+
+
 class Normalization(Layer):
     """Maps inputs to `(x - mean) / sqrt(variance)` (or the inverse with `invert=True`).
 
@@ -146,7 +160,7 @@ class Normalization(Layer):
             data = np.asarray(data, dtype=self.dtype)  # nested lists of numbers: one array
             input_shape = data.shape
         elif hasattr(data, "__iter__"):
-            batches = [np.asarray(value_of(b[0] if isinstance(b, tuple) else b)) for b in data]
+            batches = [_batch_array(b, data) for b in data]
             if not batches:
                 raise ValueError(
                     "Normalization.adapt() received an empty iterable; pass an array or a non-empty "
