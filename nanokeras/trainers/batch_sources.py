@@ -49,10 +49,11 @@ def is_batch_source(x):
         return False  # a Tensor/Variable or another array-like
     if inspect.isgenerator(x) or callable(getattr(x, "__next__", None)):
         return True
-    return _is_sequence(x) or callable(getattr(x, "__iter__", None))
+    return is_sequence(x) or callable(getattr(x, "__iter__", None))
 
 
-def _is_sequence(source):
+def is_sequence(source):
+    """True for a `Sequence`/`PyDataset`-like source: batches read by index."""
     return callable(getattr(source, "__getitem__", None)) and (
         callable(getattr(source, "__len__", None)) or hasattr(type(source), "num_batches"))
 
@@ -116,7 +117,7 @@ class SourceBatches:
         self.steps_argument = steps_argument
         self.class_weight = class_weight
         self.is_dataset = is_dataset(source)
-        self.is_sequence = _is_sequence(source) and not self.is_dataset
+        self.is_sequence = is_sequence(source) and not self.is_dataset
         self.is_iterator = not self.is_sequence and (inspect.isgenerator(source)
                                                      or callable(getattr(source, "__next__", None)))
         self.shuffle = bool(shuffle) and self.is_sequence
@@ -483,6 +484,21 @@ def prepare_validation(model, source, steps, argument="validation_data"):
     return batches
 
 
+def _kind_that_ignores_shuffle(source, batches):
+    """What `source` is, when `fit(shuffle=True)` cannot reorder its batches and Keras 3 warns so:
+    a generator, a dataset (nanokeras's or tf.data's), a torch DataLoader or an endless PyDataset."""
+    if inspect.isgenerator(source):
+        return "a generator"
+    kind = type(source)
+    if batches.is_dataset or (kind.__module__.startswith("tensorflow") and hasattr(source, "cardinality")):
+        return "a dataset"
+    if kind.__name__ == "DataLoader" and kind.__module__.startswith("torch"):
+        return "a torch DataLoader"
+    if batches.is_sequence and batches.num_batches is None:
+        return "an endless PyDataset (its num_batches is None)"
+    return None
+
+
 def prepare_fit(model, x, y, sample_weight, class_weight, validation_data, validation_split, shuffle,
                 steps_per_epoch, validation_steps):
     """The training batches and the validation data (batches, arrays or None) for `fit(source)`."""
@@ -493,6 +509,12 @@ def prepare_fit(model, x, y, sample_weight, class_weight, validation_data, valid
             "Pass `validation_data` instead."
         )
     batches = SourceBatches(x, model, steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight)
+    unshuffled = _kind_that_ignores_shuffle(x, batches)
+    if shuffle and unshuffled:
+        warnings.warn(
+            f"`shuffle={shuffle!r}` has no effect: `x` is {unshuffled}, whose batches come in the order "
+            "it makes them, so shuffle them there (`shuffle=False` silences this warning).",
+            UserWarning, stacklevel=4)  # at the user's `fit` call
 
     def check(first):
         if len(first) < 2 and _reads_batches_without_labels(model):

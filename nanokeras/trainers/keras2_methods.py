@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from nanokeras.trainers import batch_sources
 from nanokeras.utils import keras2_notes
 
 
@@ -29,6 +30,8 @@ class Keras2TrainingMethods:
         (batches are made in the training thread).
         """
         _note("fit")
+        if not batch_sources.is_sequence(generator):
+            shuffle = False  # Keras 2 shuffled only a Sequence's batches, and said nothing of others
         return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
                         callbacks=callbacks, validation_data=validation_data, validation_steps=validation_steps,
                         validation_freq=validation_freq, class_weight=class_weight, shuffle=shuffle,

@@ -86,7 +86,7 @@ def test_finite_generator_ends_each_epoch_when_it_runs_out_as_keras():
     model, twin = twin_models()
     batches = ((X[i:i + 4], Y[i:i + 4]) for i in range(0, 12, 4))
     with pytest.warns(UserWarning, match="`x` ran out of data after") as caught:
-        history = model.fit(batches, epochs=3, verbose=0)
+        history = model.fit(batches, epochs=3, shuffle=False, verbose=0)
     assert [str(w.message).split(":")[0] for w in caught] == [
         "`x` ran out of data after 3 batch(es) of epoch 1", "`x` ran out of data after 2 batch(es) of epoch 2",
         "`x` ran out of data after 2 batch(es) of epoch 3"]
