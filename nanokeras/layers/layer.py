@@ -33,6 +33,7 @@ from nanokeras.graph.operation import Operation, infer_output_spec
 from nanokeras.layers.input_spec import assert_input_compatibility
 from nanokeras.layers.keras2_shapes import Keras2Shape
 from nanokeras.layers.own_weights import OwnWeights
+from nanokeras.layers.shape_arguments import shape_arguments, shape_parameters
 from nanokeras.layers.tracked_containers import track
 from nanokeras.ops.tape import is_tracked
 from nanokeras.ops.tensor import TensorOperators
@@ -570,12 +571,19 @@ class Layer(Operation):
 
         default_build_from_config(self, config)
 
-    def _build_for(self, input_shape):
+    def _build_for(self, input_shape, shapes_dict=None):
+        """Builds the layer for `input_shape`, or, for a user's `build(self, a_shape, b_shape)`, for
+        `shapes_dict` (`{"a_shape": ..., "b_shape": ...}`: see `shape_arguments`)."""
         self._build_input_shape = input_shape
+        if shapes_dict is not None:
+            self.__dict__["_build_shapes_dict"] = shapes_dict
         object.__setattr__(self, "_building", True)  # weights and sub-layers may be made (see `_refuse_new_state`)
         try:
             with self._open_name_scope():
-                self.build(input_shape)
+                if shapes_dict is None:
+                    self.build(input_shape)
+                else:
+                    self.build(**shapes_dict)
         finally:
             object.__setattr__(self, "_building", False)
         self.built = True
@@ -637,7 +645,7 @@ class Layer(Operation):
         if self.input_spec is not None:
             assert_input_compatibility(self.input_spec, inputs, self.name)
         if not self.built:
-            self._build_for(_shape_of(inputs))
+            _build_by_call(self, _shape_of(inputs), _build_shapes_dict(self, inputs, args, kwargs, _shape_of))
         if "mask" in kwargs:
             if kwargs["mask"] is not None and not _mask_flag[0]:
                 # An explicit mask: from now on masks are passed from layer to layer.
@@ -927,7 +935,7 @@ class Layer(Operation):
         """Builds the layer for symbolic `inputs` (of `shapes`) and returns its output specs."""
         try:
             if not self.built:
-                self._build_for(shapes)
+                _build_by_call(self, shapes, _build_shapes_dict(self, inputs, args, kwargs, _symbolic_shape))
             elif self._build_input_shape is None and "_first_call_shape" not in self.__dict__:
                 # Built in `__init__`: Keras still records the first call's shapes (its build_config).
                 self.__dict__["_first_call_shape"] = shapes
@@ -946,7 +954,11 @@ class Layer(Operation):
         `call` on zeros of the input shapes (unknown dimensions tried as 1 and 2).
         """
         if type(self).compute_output_shape is not Layer.compute_output_shape:
-            shape = self.compute_output_shape(map_structure(_symbolic_shape, inputs))
+            by_name = _shape_arguments_of(self, "compute_output_shape", inputs, args, kwargs, _symbolic_shape)
+            if by_name is None:
+                shape = self.compute_output_shape(map_structure(_symbolic_shape, inputs))
+            else:  # `compute_output_shape(self, a_shape, b_shape)`, as Keras calls it
+                shape = self.compute_output_shape(**by_name)
             return _specs_from_shapes(shape, self.dtype)
         return infer_output_spec(self.call, (inputs,) + args, kwargs)
 
@@ -1267,6 +1279,40 @@ def _carries_a_mask(structure):
 
 def _is_tensor(x):
     return isinstance(x, (np.ndarray, TensorOperators, KerasTensor))  # also a `masking.ArrayWithMask`
+
+
+def _build_by_call(layer, input_shape, shapes_dict):
+    # (built-in layers override `_build_for(input_shape)`; only a user's build takes `shapes_dict`)
+    if shapes_dict is None:
+        layer._build_for(input_shape)
+    else:
+        layer._build_for(input_shape, shapes_dict)
+
+
+def _build_shapes_dict(layer, inputs, args, kwargs, shape_of):
+    """`{"a_shape": ..., ...}` for a user's `build(self, a_shape, b_shape)`, else None."""
+    return _shape_arguments_of(layer, "build", inputs, args, kwargs, shape_of)
+
+
+_SHAPE_PARAMETER_COUNTS = {}
+
+
+def _shape_arguments_of(layer, method_name, inputs, args, kwargs, shape_of):
+    """The shapes by name for `layer.<method_name>` when the user's method takes several, else None
+    (nanokeras's own layers take their shapes as they always did)."""
+    cls = type(layer)
+    key = (cls, method_name)
+    count = _SHAPE_PARAMETER_COUNTS.get(key)
+    if count is None:
+        owner = next((c for c in cls.__mro__ if method_name in c.__dict__), Layer)
+        count = 0 if _is_builtin_class(owner) else len(shape_parameters(getattr(layer, method_name)))
+        _SHAPE_PARAMETER_COUNTS[key] = count
+    if count <= 1:
+        return None
+    tensors = _tensor_arguments(layer, inputs, args, kwargs)
+    shapes = {name: map_structure(shape_of, value) for name, value in tensors.items()
+              if name not in ("mask", "args", "kwargs")}
+    return shape_arguments(getattr(layer, method_name), cls.__name__, shapes, _call_parameters(cls))
 
 
 def _tensor_arguments(layer, inputs, args, kwargs):

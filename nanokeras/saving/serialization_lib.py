@@ -165,6 +165,9 @@ def default_build_config(obj):
     # for them, nor for a user's subclass of one; every other layer built by a call gets one.
     if any(cls.__name__ in _BUILT_IN_INIT and cls.__module__.startswith("nanokeras.") for cls in type(obj).__mro__):
         return None
+    shapes_dict = getattr(obj, "__dict__", {}).get("_build_shapes_dict")
+    if shapes_dict is not None:  # a user's `build(self, a_shape, b_shape)`: Keras writes its shapes by name
+        return {"shapes_dict": {k: _shape_tuples(shape_to_json(v)) for k, v in shapes_dict.items()}}
     return {"input_shape": _shape_tuples(shape_to_json(shape))}
 
 
@@ -217,9 +220,14 @@ def build_from_config(instance, build_config):
 
 def default_build_from_config(instance, build_config):
     """Builds `instance` for the input shape a `build_config` records (nothing to do without one)."""
+    owner = getattr(instance, "name", "a layer")
+    if isinstance(build_config, dict) and isinstance(build_config.get("shapes_dict"), dict):
+        shapes = {k: shape_from_json(v, owner=owner) for k, v in build_config["shapes_dict"].items()}
+        instance._build_for(next(iter(shapes.values()), None), shapes)
+        return
     if not isinstance(build_config, dict) or "input_shape" not in build_config:
         return
-    shape = shape_from_json(build_config["input_shape"], owner=getattr(instance, "name", "a layer"))
+    shape = shape_from_json(build_config["input_shape"], owner=owner)
     instance._build_for(shape)
 
 
