@@ -12,16 +12,18 @@ nothing. As in Keras, the attribute therefore holds a copy of the list (or dict)
 its layer about every layer, variable or metric put into it later, at any depth, and about
 those taken out. Tuples are copied with their nested lists and dicts watched the same way.
 
-Example:
-    >>> import nanokeras as keras
-    >>> class Stack(keras.layers.Layer):
+Example (any owner with `_track_contained` works; a `Layer` is the one that matters):
+    >>> class Owner:
     ...     def __init__(self):
-    ...         super().__init__()
-    ...         self.blocks = []
-    ...         for _ in range(2):
-    ...             self.blocks.append(keras.layers.Dense(2))
-    >>> len(Stack()._tracked_layers)
-    2
+    ...         self.seen = []
+    ...     def _track_contained(self, value):
+    ...         self.seen.append(value)
+    >>> owner = Owner()
+    >>> blocks = track(owner, [])
+    >>> blocks.append("a layer")
+    >>> blocks.extend([["nested"]])
+    >>> owner.seen, type(blocks[1]).__name__
+    (['a layer', 'nested'], 'TrackedList')
 """
 
 
