@@ -57,6 +57,26 @@ def all_finite(array):
     return all(np.isfinite(array[start:start + rows]).all() for start in range(0, array.shape[0], rows))
 
 
+def _frame_as_floatx(frame):
+    """A pandas DataFrame with a float column other than floatx, cast whole to floatx, as Keras casts
+    it: `pd.get_dummies` adds bool columns next to float64 ones, and their `to_numpy()` alone is an
+    array of Python objects (tensorflow.org "Basic regression"). Other frames are left as they are."""
+    dtypes = getattr(frame, "dtypes", None)
+    if dtypes is None or not hasattr(dtypes, "values") or not hasattr(frame, "astype"):
+        return frame  # a Series (its dtype is one numpy dtype)
+    floatx = config.floatx()
+    try:
+        needs_cast = any(np.dtype(d).kind == "f" and np.dtype(d) != floatx for d in dtypes.values)
+    except TypeError:
+        return frame  # a pandas-only dtype (category, string): the checks below report it
+    if not needs_cast:
+        return frame
+    try:
+        return frame.astype(floatx)
+    except (TypeError, ValueError):
+        return frame  # a column of text: the checks below report it
+
+
 def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_str=False):
     """`value` as a numpy array, or a clear error naming `argument`.
 
@@ -69,7 +89,7 @@ def to_numeric_array(value, argument, cast_float=True, allow_int=True, allow_str
     if value is None:
         raise ValueError(f"`{argument}` is required, got None.")
     if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):
-        value = value.to_numpy()  # pandas DataFrame / Series
+        value = _frame_as_floatx(value).to_numpy()  # pandas DataFrame / Series
     if isinstance(value, (dict,)) or callable(getattr(value, "__next__", None)):
         raise TypeError(
             f"`{argument}` must be a numpy array (or a list of numbers); got {type(value).__name__}. "
