@@ -20,3 +20,13 @@ def test_adapt_on_a_dataframe_says_to_pass_an_array():
         layer.adapt(frame)
     layer.adapt(np.array(frame))
     np.testing.assert_allclose(np.asarray(layer.mean), [[7 / 3, 5.0]], rtol=1e-6)
+
+
+def test_adapt_takes_an_array_of_python_numbers():
+    # `np.array(df)` of a frame with float and bool columns has dtype object.
+    data = np.array([[1.0, True], [3.0, False]], dtype=object)
+    layer = keras.layers.Normalization()
+    layer.adapt(data)
+    np.testing.assert_allclose(np.asarray(layer.mean), [[2.0, 0.5]])
+    with pytest.raises(TypeError, match="numeric"):
+        keras.layers.Normalization().adapt(np.array([["a", 1.0]], dtype=object))

@@ -9,6 +9,16 @@ from nanokeras.layers.layer import Layer
 from nanokeras.ops import numpy as ops
 
 
+def _objects_as_numbers(data, dtype):
+    """An array of Python objects that are all numbers (`np.array(df)` of a frame with bool and float
+    columns, as `pd.get_dummies` makes) as `dtype`, as Keras converts it; anything else unchanged
+    (the dtype check refuses it)."""
+    try:
+        return data.astype(dtype)
+    except (TypeError, ValueError):
+        return data
+
+
 def _batch_array(batch, data):
     """One batch of an iterable given to `adapt`, as an array. Text is refused with a TypeError, as in
     Keras: iterating a pandas DataFrame yields its column names, not rows."""
@@ -155,6 +165,8 @@ class Normalization(Layer):
         if isinstance(data, TensorOperators):
             data = value_of(data)
         if isinstance(data, np.ndarray):
+            if data.dtype == object:
+                data = _objects_as_numbers(data, self.dtype)
             input_shape = data.shape
         elif isinstance(data, (list, tuple)) and data and not hasattr(data[0], "shape"):
             data = np.asarray(data, dtype=self.dtype)  # nested lists of numbers: one array
