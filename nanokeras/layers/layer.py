@@ -329,6 +329,9 @@ class Layer(Operation):
         from nanokeras import constraints, initializers, regularizers
 
         _refuse_new_state(self)
+        if shape is not None and not hasattr(shape, "__iter__"):
+            # An int is not a shape (`(4,)` is): Keras refuses it with a ValueError too.
+            raise ValueError(f"Layer {self.name!r}: `add_weight` needs `shape` as a tuple of ints, got {shape!r}.")
         shape = () if shape is None else tuple(shape)
         for dim in shape:
             if not isinstance(dim, (int, np.integer)) or dim < 0:

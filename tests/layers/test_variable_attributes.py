@@ -40,3 +40,12 @@ def test_a_stateful_rnn_keeps_its_states_out_of_its_weights():
     layer(np.ones((3, 4, 5), "float32"))
     assert layer.states is not None
     assert [v.name for v in layer.weights] == ["kernel", "recurrent_kernel", "bias"]
+
+
+def test_add_weight_refuses_an_int_shape_with_a_value_error_as_keras():
+    import pytest
+
+    layer = keras.layers.Layer(name="scaler")
+    with pytest.raises(ValueError, match="shape"):
+        layer.add_weight(shape=4, initializer="ones")
+    assert layer.add_weight(shape=[4], initializer="ones").shape == (4,)
