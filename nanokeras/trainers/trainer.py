@@ -137,6 +137,7 @@ class Trainer:
         self._compile_optimizer = optimizer_as_given
         if loss is not None or metrics is not None or weighted_metrics is not None:
             self._built_since_compile = False  # (Keras's new compiled loss/metrics are unbuilt)
+        self._warned_nothing_to_train = False
         # As Keras: compiling again without a loss (or metrics) keeps the ones compiled before.
         if compiled_loss is not None or self._compile_loss is None:
             self.loss = loss
@@ -465,6 +466,16 @@ class Trainer:
         first = data_shape[0] if batch_size is None else min(batch_size, data_shape[0])
         self.build((first,) + tuple(data_shape[1:]))
 
+    def _build_on_first_batch(self, x, batch_size):
+        leaves = []
+        data_adapter.map_structure(lambda a, _: leaves.append(a), x)
+        leaves = [a for a in leaves if isinstance(a, np.ndarray) and a.ndim]
+        if not leaves:
+            return
+        rows = len(leaves[0]) if batch_size is None else min(batch_size, len(leaves[0]))
+        with probing.outputs_only():
+            self._outputs_of_the_call(data_adapter.map_structure(lambda a, _: a[:rows], x))
+
     def _outputs_of_the_call(self, x):
         """`predict_on_batch` with the model's own call (not an overridden `predict_step`)."""
         outputs = data_adapter.keys_sorted(data_adapter.to_numpy_structure(self(x, training=False)))
@@ -476,6 +487,9 @@ class Trainer:
         and returns `y` shaped and typed as the loss will use it (so steps don't redo it)."""
         if not self.built and isinstance(x, np.ndarray):
             self._build_on_data(x.shape, batch_size)
+        elif not self.built and isinstance(x, (dict, list, tuple)) and self._defines_call():
+            # Several inputs: built by a call on the first batch too, as Keras builds it.
+            self._build_on_first_batch(x, batch_size)
         if not self._defines_call():
             # Nothing to look at (keras.io's GAN has only a `train_step`): the steps run as written,
             # and a built-in step that needs the call fails there, as in Keras.
@@ -591,6 +605,7 @@ class Trainer:
                                                 reuse_buffers=reuse)
         if self._keras_peeks_before_fit():
             batches.draw_discarded_peek()
+        self._warn_if_nothing_to_train()
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=batches.steps_per_epoch)
         self._step_variables = self.trainable_weights
@@ -828,6 +843,7 @@ class Trainer:
         y = self._prepare_for_training(x, y)
         data = (x, y) if sample_weight is None else (x, y, sample_weight)
         self._built_since_compile = True
+        self._warn_if_nothing_to_train()
         self.reset_metrics()
         logs = self._logs_to_floats(self.train_step(data))
         self._forget_call_losses()
@@ -846,6 +862,19 @@ class Trainer:
         self._forget_call_losses()
         self._build_optimizer_as_keras_does()
         return self._format_batch_logs(logs, return_dict)
+
+    def _warn_if_nothing_to_train(self):
+        """Once per `compile`: training a built model whose weights are all frozen changes nothing
+        (Keras on TensorFlow warns too). Keras 2's GAN recipe froze the discriminator after compiling
+        it and still trained it with `train_on_batch`; in Keras 3 `trainable` takes effect at once."""
+        if self.trainable_weights or not self.weights or getattr(self, "_warned_nothing_to_train", False):
+            return
+        self._warned_nothing_to_train = True
+        warnings.warn(
+            f"The model {self.name!r} has no trainable weights, so training it changes no weight. If you set "
+            "`trainable = False` on it (or its layers) after `compile()`, as Keras 2's GAN recipe does for the "
+            "discriminator, set it back to True before training it: in Keras 3 (and nanokeras) `trainable` "
+            "takes effect at once, not at the next `compile()`.", UserWarning, stacklevel=4)
 
     def _build_optimizer_as_keras_does(self):
         """Keras 3 (on JAX) builds the optimizer's slots for all trainable weights when `evaluate` or

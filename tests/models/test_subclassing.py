@@ -251,3 +251,21 @@ def test_fit_evaluate_and_predict_build_a_subclassed_model_on_the_first_batch_as
         lines = []
         model.summary(print_fn=lines.append)
         assert f"({expected[0]}, 32)" in "".join(lines)
+
+
+def test_a_subclassed_model_with_several_inputs_builds_on_the_first_batch_as_keras():
+    class TwoInputs(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.a = keras.layers.Dense(2)
+            self.b = keras.layers.Dense(2)
+
+        def call(self, inputs):
+            return self.a(inputs["a"]) + self.b(inputs["b"])
+
+    x = {"a": np.ones((10, 2), "float32"), "b": np.ones((10, 3), "float32")}
+    model = TwoInputs()
+    model.compile("sgd", "mse")
+    model.fit(x, np.ones((10, 2), "float32"), batch_size=4, verbose=0)
+    assert model.get_build_config() == {"input_shape": {"a": (4, 2), "b": (4, 3)}}
+    assert model.a.get_build_config() == {"input_shape": (4, 2)}

@@ -35,3 +35,29 @@ def _run(lib, run):
 def test_an_unbuilt_subclassed_model_builds_on_the_first_batch_as_keras(keras):
     for run in ("fit", "evaluate", "predict"):
         assert _run(nk, run) == _run(keras, run), run
+
+
+def _run_dict(lib, run):
+    lib.backend.clear_session()
+
+    class TwoInputs(lib.Model):
+        def __init__(self):
+            super().__init__()
+            self.a = lib.layers.Dense(2, kernel_initializer="ones")
+            self.b = lib.layers.Dense(2, kernel_initializer="ones")
+
+        def call(self, inputs):
+            return self.a(inputs["a"]) + self.b(inputs["b"])
+
+    model = TwoInputs()
+    model.compile(lib.optimizers.SGD(0.01), "mse")
+    x = {"a": np.linspace(0, 1, 20, dtype="float32").reshape(10, 2), "b": np.ones((10, 3), "float32")}
+    y = np.ones((10, 2), "float32")
+    result = (model.fit(x, y, batch_size=4, verbose=0, shuffle=False).history["loss"] if run == "fit"
+              else model.evaluate(x, y, batch_size=3, verbose=0))
+    return model.get_build_config(), model.a.get_build_config(), np.round(result, 5).tolist()
+
+
+def test_a_model_with_a_dict_of_inputs_builds_on_the_first_batch_as_keras(keras):
+    for run in ("fit", "evaluate"):
+        assert _run_dict(nk, run) == _run_dict(keras, run), run
