@@ -3348,6 +3348,27 @@ class _:
         model.save_weights(tmp / "built.weights.h5")
 
 
+@hint("trainers/trainer.py", "set it back to True before training it", UserWarning)
+class _:
+    def _gan_discriminator():
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+        model.compile("sgd", "binary_crossentropy")
+        model.trainable = False  # Keras 2's GAN recipe, after compile
+        return model
+
+    def trigger(tmp, make=_gan_discriminator):
+        make().train_on_batch(np.ones((4, 2), "float32"), np.ones((4, 1), "float32"))
+
+    def follow(tmp, make=_gan_discriminator):
+        model = make()
+        before = model.get_weights()
+        model.trainable = True
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model.train_on_batch(np.ones((4, 2), "float32"), np.ones((4, 1), "float32"))
+        assert not np.allclose(before[0], model.get_weights()[0])
+
+
 STATEMENTS = [
     ("layers/preprocessing/index_lookup.py", "cannot set an empty vocabulary"),
     ("losses/registry.py", "Cannot build loss"),
